@@ -1,0 +1,183 @@
+/**
+ * The session protocol: every message that crosses the agent WebSocket (`/api/session`).
+ *
+ * One TypeBox union per direction. The server validates every inbound frame against
+ * `ClientMessage` before acting on it; the browser SDK imports only the static types
+ * (`import type`), so this file is the single source of truth for both ends.
+ * Human-readable reference: docs/session-protocol.md — keep the two in step.
+ */
+import { Type, type Static } from 'typebox';
+
+/** Optional correlation id a client puts on a command; the server echoes it on the reply. */
+const RequestId = Type.Optional(Type.String({ minLength: 1, maxLength: 64 }));
+const CallId = Type.String({ minLength: 1, maxLength: 64 });
+
+export const Presence = Type.Union([
+  Type.Literal('offline'),
+  Type.Literal('available'),
+  Type.Literal('busy'),
+  Type.Literal('away'),
+  Type.Literal('wrap-up'),
+]);
+export type Presence = Static<typeof Presence>;
+
+/** Presence an agent may choose; `busy` and `offline` are set by the server from facts. */
+export const SelectablePresence = Type.Union([
+  Type.Literal('available'),
+  Type.Literal('away'),
+  Type.Literal('wrap-up'),
+]);
+
+export const CallStatus = Type.Union([
+  Type.Literal('ringing'),
+  Type.Literal('connecting'),
+  Type.Literal('connected'),
+  Type.Literal('disconnecting'),
+  Type.Literal('disconnected'),
+]);
+export type CallStatus = Static<typeof CallStatus>;
+
+export const EndReason = Type.Union([
+  Type.Literal('answered_elsewhere'),
+  Type.Literal('caller_cancelled'),
+  Type.Literal('rejected'),
+  Type.Literal('no_answer'),
+  Type.Literal('hangup'),
+  Type.Literal('transferred'),
+  Type.Literal('failed'),
+]);
+export type EndReason = Static<typeof EndReason>;
+
+export const Party = Type.Object({
+  /** Display name, e.g. "Ada Lovelace". */
+  name: Type.String(),
+  /** Dialable address, e.g. "/private/ada". */
+  address: Type.String(),
+});
+export type Party = Static<typeof Party>;
+
+export const AgentRef = Type.Object({ id: Type.String(), name: Type.String() });
+export type AgentRef = Static<typeof AgentRef>;
+
+export const RingGroupRef = Type.Object({ id: Type.String(), name: Type.String() });
+export type RingGroupRef = Static<typeof RingGroupRef>;
+
+/**
+ * One call as one session sees it. For inbound calls this is the session's leg: two agents
+ * rung by the same call see the same `id` with their own `status`/`endReason`.
+ * Timestamps are epoch milliseconds (null until they happen).
+ */
+export const CallView = Type.Object({
+  id: CallId,
+  direction: Type.Union([Type.Literal('inbound'), Type.Literal('outbound')]),
+  from: Party,
+  to: Party,
+  ringGroup: Type.Union([RingGroupRef, Type.Null()]),
+  status: CallStatus,
+  endReason: Type.Union([EndReason, Type.Null()]),
+  answeredBy: Type.Union([AgentRef, Type.Null()]),
+  /** Custom parameters the caller attached when dialing (the Twilio seed's `params`). */
+  params: Type.Record(Type.String(), Type.String()),
+  createdAt: Type.Number(),
+  ringingAt: Type.Union([Type.Number(), Type.Null()]),
+  answeredAt: Type.Union([Type.Number(), Type.Null()]),
+  endedAt: Type.Union([Type.Number(), Type.Null()]),
+});
+export type CallView = Static<typeof CallView>;
+
+export const MediaOptions = Type.Object(
+  {
+    audio: Type.Optional(Type.Boolean()),
+    video: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export type MediaOptions = Static<typeof MediaOptions>;
+
+// ---------------------------------------------------------------- client → server
+
+const command = <T extends string, P extends Record<string, any>>(type: T, props: P) =>
+  Type.Object({ type: Type.Literal(type), requestId: RequestId, ...props }, { additionalProperties: false });
+
+export const ComeOnline = command('online', {});
+export const GoOffline = command('offline', {});
+export const SetPresence = command('presence.set', { presence: SelectablePresence });
+export const AcceptCall = command('call.accept', { callId: CallId, media: Type.Optional(MediaOptions) });
+export const RejectCall = command('call.reject', { callId: CallId });
+export const HangupCall = command('call.hangup', { callId: CallId });
+export const DialCall = command('call.dial', {
+  to: Type.String({ minLength: 1, maxLength: 200 }),
+  media: Type.Optional(MediaOptions),
+  params: Type.Optional(
+    Type.Record(Type.String({ maxLength: 64 }), Type.String({ maxLength: 512 }), { maxProperties: 32 }),
+  ),
+});
+export const Ping = command('ping', {});
+
+export const ClientMessage = Type.Union([
+  ComeOnline,
+  GoOffline,
+  SetPresence,
+  AcceptCall,
+  RejectCall,
+  HangupCall,
+  DialCall,
+  Ping,
+]);
+export type ClientMessage = Static<typeof ClientMessage>;
+
+// ---------------------------------------------------------------- server → client
+
+export const ErrorCode = Type.Union([
+  Type.Literal('bad-message'),
+  Type.Literal('not-found'),
+  Type.Literal('wrong-state'),
+  Type.Literal('forbidden'),
+  Type.Literal('unauthorized'),
+  Type.Literal('internal'),
+]);
+export type ErrorCode = Static<typeof ErrorCode>;
+
+export const ServerMessage = Type.Union([
+  /** First frame after the upgrade. */
+  Type.Object({
+    type: Type.Literal('hello'),
+    sessionId: Type.String(),
+    user: Type.Object({
+      id: Type.String(),
+      name: Type.String(),
+      reference: Type.String(),
+      role: Type.String(),
+      tenant: Type.Object({ id: Type.String(), name: Type.String() }),
+    }),
+    addresses: Type.Array(Type.String()),
+    presence: Presence,
+    online: Type.Boolean(),
+    /** Seconds between server heartbeats; a client that hears nothing for 3× this reconnects. */
+    heartbeatSeconds: Type.Number(),
+  }),
+  /** Reply to `online`: the session is registered and will be rung. */
+  Type.Object({
+    type: Type.Literal('registered'),
+    requestId: RequestId,
+    addresses: Type.Array(Type.String()),
+    presence: Presence,
+  }),
+  Type.Object({ type: Type.Literal('unregistered'), requestId: RequestId, presence: Presence }),
+  /** The agent's presence changed (by this tab, another tab, a call, or a supervisor). */
+  Type.Object({ type: Type.Literal('presence'), presence: Presence }),
+  /** The WHOLE current list of this session's inbound calls, sent on every change. */
+  Type.Object({ type: Type.Literal('incoming_calls'), calls: Type.Array(CallView) }),
+  /** The current state of one call this session placed (caller side), sent on every change. */
+  Type.Object({ type: Type.Literal('outgoing_call'), requestId: RequestId, call: CallView }),
+  /** Generic success reply to a command that carried a requestId. */
+  Type.Object({ type: Type.Literal('ok'), requestId: RequestId }),
+  Type.Object({
+    type: Type.Literal('error'),
+    requestId: RequestId,
+    code: ErrorCode,
+    message: Type.String(),
+  }),
+  Type.Object({ type: Type.Literal('pong'), requestId: RequestId }),
+]);
+export type ServerMessage = Static<typeof ServerMessage>;

@@ -1,0 +1,84 @@
+/**
+ * Builds the call-control application: plugins, the one error handler, and every feature's
+ * routes. `main.ts` runs it as a process; tests build it on a random port.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import websocket from '@fastify/websocket';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Config } from './config.ts';
+import { openDatabase, type Database } from './db/database.ts';
+import { TokenService } from './auth/tokens.ts';
+import { loadOrCreateJwtSecret } from './auth/jwt-secret.ts';
+import { DatabaseDirectory } from './directory/database-directory.ts';
+import type { Directory } from './directory/directory.ts';
+import { CallRouter } from './routing/call-router.ts';
+import { CallRecords } from './calls/call-records.ts';
+import { registerErrorHandler } from './shared/error-handler.ts';
+import { registerApiDocs } from './shared/api-docs.ts';
+import { registerConsole } from './shared/console.ts';
+import authRoutes from './auth/routes.ts';
+import subscriberRoutes from './tenants/subscriber-routes.ts';
+import ringGroupRoutes from './ring-groups/routes.ts';
+import callRoutes from './calls/routes.ts';
+import sessionGateway from './session/gateway.ts';
+
+export interface Services {
+  config: Config;
+  database: Database;
+  tokens: TokenService;
+  directory: Directory;
+  records: CallRecords;
+  router: CallRouter;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: Services;
+  }
+}
+
+export type App = FastifyInstance;
+
+/** Request bodies larger than this are refused with 413 before any handler runs. */
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+export async function buildApp(config: Config, existingDatabase?: Database): Promise<App> {
+  const database =
+    existingDatabase ??
+    (await openDatabase({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir === 'memory' ? undefined : config.dataDir,
+    }));
+  const secret = config.jwtSecret ?? (await loadOrCreateJwtSecret(database));
+  const tokens = new TokenService(secret, config.tokenTtlSeconds);
+  const directory = new DatabaseDirectory(database);
+  const records = new CallRecords(database);
+  const router = new CallRouter({ config, directory, records });
+
+  const app = Fastify({
+    logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.query.token'] },
+    bodyLimit: BODY_LIMIT_BYTES,
+    // Tokens ride in the WebSocket URL; never log full URLs with them.
+    disableRequestLogging: config.logLevel !== 'debug',
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorate('services', { config, database, tokens, directory, records, router });
+  registerErrorHandler(app);
+  await registerApiDocs(app);
+  await app.register(websocket, { options: { maxPayload: 16 * 1024 } });
+
+  await app.register(authRoutes, { prefix: '/api' });
+  await app.register(subscriberRoutes, { prefix: '/api' });
+  await app.register(ringGroupRoutes, { prefix: '/api' });
+  await app.register(callRoutes, { prefix: '/api' });
+  await app.register(sessionGateway, { prefix: '/api' });
+  await registerConsole(app, config.consoleDir);
+
+  app.addHook('onClose', async () => {
+    router.stop();
+    await records.flush();
+    if (!existingDatabase) await database.close();
+  });
+  await router.start();
+  return app;
+}

@@ -1,0 +1,43 @@
+/**
+ * Who is calling: a tenant API key (server-to-server) or a user's session token. Both come
+ * from `Authorization: Bearer …`; API keys start with `sbk_`, tokens are JWTs. The tenant is
+ * always taken from here, never from a request body.
+ */
+import type { FastifyRequest } from 'fastify';
+import type { TokenClaims } from './tokens.ts';
+import { AppError } from '../shared/errors.ts';
+import { TenantRepository } from '../tenants/tenant-repository.ts';
+
+export type Caller =
+  | { kind: 'api-key'; tenantId: string }
+  | { kind: 'user'; tenantId: string; claims: TokenClaims };
+
+function bearer(request: FastifyRequest): string {
+  const header = request.headers.authorization;
+  const match = header?.match(/^Bearer\s+(\S+)$/i);
+  if (!match) throw new AppError('unauthorized', 'missing Authorization: Bearer credentials');
+  return match[1]!;
+}
+
+export async function authenticateApiKey(request: FastifyRequest): Promise<{ tenantId: string }> {
+  const key = bearer(request);
+  if (!key.startsWith('sbk_')) throw new AppError('unauthorized', 'an API key is required');
+  const tenant = await new TenantRepository(request.server.services.database).tenantByApiKey(key);
+  if (!tenant) throw new AppError('unauthorized', 'unknown API key');
+  return { tenantId: tenant.id };
+}
+
+export async function authenticateUser(request: FastifyRequest): Promise<TokenClaims> {
+  const token = bearer(request);
+  if (token.startsWith('sbk_')) throw new AppError('unauthorized', 'a user token is required');
+  return request.server.services.tokens.verify(token);
+}
+
+/** API key, or a user token whose role is one of `roles`. */
+export async function authenticateApiKeyOr(request: FastifyRequest, roles: TokenClaims['role'][]): Promise<Caller> {
+  const credential = bearer(request);
+  if (credential.startsWith('sbk_')) return { kind: 'api-key', ...(await authenticateApiKey(request)) };
+  const claims = await request.server.services.tokens.verify(credential);
+  if (!roles.includes(claims.role)) throw new AppError('forbidden', `requires role ${roles.join(' or ')}`);
+  return { kind: 'user', tenantId: claims.tenantId, claims };
+}

@@ -1,0 +1,95 @@
+/**
+ * Schema migrations, applied in order at boot. Append new steps; never edit a shipped one.
+ * Ids are text (UUIDs minted by the app) and durations are integer milliseconds so both
+ * engines return the same JavaScript types.
+ */
+import type { Database } from './database.ts';
+
+const steps: string[] = [
+  `
+  CREATE TABLE settings (
+    key text PRIMARY KEY,
+    value text NOT NULL
+  );
+  CREATE TABLE tenants (
+    id text PRIMARY KEY,
+    name text NOT NULL UNIQUE,
+    api_key_hash text NOT NULL UNIQUE,
+    created_at timestamptz NOT NULL DEFAULT now()
+  );
+  CREATE TABLE users (
+    id text PRIMARY KEY,
+    tenant_id text NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    reference text NOT NULL,
+    username text NOT NULL,
+    display_name text NOT NULL,
+    role text NOT NULL CHECK (role IN ('agent', 'supervisor', 'admin')),
+    password_hash text,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    UNIQUE (tenant_id, reference),
+    UNIQUE (tenant_id, username)
+  );
+  CREATE TABLE ring_groups (
+    id text PRIMARY KEY,
+    tenant_id text NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    name text NOT NULL,
+    ring_timeout_seconds integer NOT NULL,
+    max_wait_seconds integer NOT NULL,
+    retry_interval_seconds integer NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    UNIQUE (tenant_id, name)
+  );
+  CREATE TABLE ring_group_members (
+    ring_group_id text NOT NULL REFERENCES ring_groups(id) ON DELETE CASCADE,
+    user_id text NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    PRIMARY KEY (ring_group_id, user_id)
+  );
+  CREATE TABLE calls (
+    id text PRIMARY KEY,
+    tenant_id text NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    from_name text NOT NULL,
+    from_address text NOT NULL,
+    from_user_id text,
+    to_address text NOT NULL,
+    ring_group_id text,
+    origin text NOT NULL,
+    params jsonb NOT NULL DEFAULT '{}',
+    status text NOT NULL,
+    end_reason text,
+    answered_by_user_id text,
+    created_at timestamptz NOT NULL,
+    answered_at timestamptz,
+    ended_at timestamptz,
+    queue_wait_ms integer,
+    talk_ms integer
+  );
+  CREATE INDEX calls_tenant_created ON calls (tenant_id, created_at DESC);
+  CREATE TABLE call_legs (
+    id text PRIMARY KEY,
+    call_id text NOT NULL REFERENCES calls(id) ON DELETE CASCADE,
+    tenant_id text NOT NULL,
+    user_id text NOT NULL,
+    attempt integer NOT NULL,
+    outcome text NOT NULL,
+    rung_at timestamptz NOT NULL,
+    ended_at timestamptz
+  );
+  CREATE INDEX call_legs_call ON call_legs (call_id);
+  `,
+];
+
+export async function migrate(database: Database): Promise<void> {
+  await database.query(`CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY)`);
+  const applied = await database.query<{ version: number }>(`SELECT version FROM schema_migrations`);
+  const done = new Set(applied.map((row) => Number(row.version)));
+  for (const [index, sql] of steps.entries()) {
+    const version = index + 1;
+    if (done.has(version)) continue;
+    await database.transaction(async (tx) => {
+      for (const statement of sql.split(';').map((s) => s.trim()).filter(Boolean)) {
+        await tx.query(statement);
+      }
+      await tx.query(`INSERT INTO schema_migrations (version) VALUES ($1)`, [version]);
+    });
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * What routing needs to know about people and groups, read from the database.
+ * Call control's live state (who is online, ringing, on a call) lives in the router, not here.
+ * Every lookup takes the tenant first: an id from another tenant is simply not found.
+ */
+import type { Role } from '../auth/tokens.ts';
+
+export interface UserRecord {
+  id: string;
+  tenantId: string;
+  reference: string;
+  username: string;
+  displayName: string;
+  role: Role;
+}
+
+export interface RingGroupRecord {
+  id: string;
+  tenantId: string;
+  name: string;
+  memberIds: string[];
+  ringTimeoutSeconds: number;
+  maxWaitSeconds: number;
+  retryIntervalSeconds: number;
+}
+
+export interface TenantRecord {
+  id: string;
+  name: string;
+}
+
+export interface Directory {
+  tenant(tenantId: string): Promise<TenantRecord | null>;
+  user(tenantId: string, userId: string): Promise<UserRecord | null>;
+  userByUsername(tenantId: string, username: string): Promise<UserRecord | null>;
+  ringGroup(tenantId: string, ringGroupId: string): Promise<RingGroupRecord | null>;
+  ringGroupByName(tenantId: string, name: string): Promise<RingGroupRecord | null>;
+  /** Groups the user belongs to: a user coming online may unblock their queued calls. */
+  ringGroupsOfUser(tenantId: string, userId: string): Promise<RingGroupRecord[]>;
+}
+
+export const privateAddress = (username: string) => `/private/${username}`;
+export const groupAddress = (name: string) => `/group/${name}`;

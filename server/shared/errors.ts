@@ -1,0 +1,35 @@
+/**
+ * The one error type handlers throw. The app's single error handler maps `reason` to an HTTP
+ * status (and the session gateway to an error frame), so no handler picks status codes itself
+ * and 5xx internals never reach a client.
+ */
+export type ErrorReason =
+  | 'bad-request'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not-found'
+  | 'conflict'
+  | 'wrong-state'
+  | 'too-large';
+
+export const statusForReason: Record<ErrorReason, number> = {
+  'bad-request': 400,
+  unauthorized: 401,
+  forbidden: 403,
+  'not-found': 404,
+  conflict: 409,
+  'wrong-state': 409,
+  'too-large': 413,
+};
+
+export class AppError extends Error {
+  constructor(
+    readonly reason: ErrorReason,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+export const notFound = (what: string) => new AppError('not-found', `${what} not found`);
