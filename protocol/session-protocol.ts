@@ -82,6 +82,12 @@ export const CallView = Type.Object({
   ringingAt: Type.Union([Type.Number(), Type.Null()]),
   answeredAt: Type.Union([Type.Number(), Type.Null()]),
   endedAt: Type.Union([Type.Number(), Type.Null()]),
+  /**
+   * Ring attempt this leg belongs to, from 1. A group call that every agent declined or missed
+   * is offered again later with the same `id` and a higher `attempt`: treat it as a new
+   * ringing call. Optional so clients written before it keep working.
+   */
+  attempt: Type.Optional(Type.Integer({ minimum: 0 })),
 });
 export type CallView = Static<typeof CallView>;
 

@@ -1,6 +1,66 @@
-// Placeholder: runs call control as a process.
-import { loadConfig } from './config.ts';
-import { buildApp } from './app.ts';
-const config = loadConfig();
+/**
+ * Runs call control as a process: configuration checked at boot, the app on its port, demo
+ * data on a first development run, and a graceful shutdown that lets in-flight requests and
+ * call records finish.
+ */
+import { loadConfig, type Config } from './config.ts';
+import { buildApp, type App } from './app.ts';
+import { demoBanner, seedDemo } from './seed.ts';
+
+const production = process.env.NODE_ENV === 'production';
+
+function fail(message: string): never {
+  console.error(`switchboard: ${message}`);
+  process.exit(1);
+}
+
+async function announce(app: App, config: Config): Promise<void> {
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const apiUrl = `http://${host}:${config.port}`;
+  // `npm start` serves the console from `ng serve` and says where through CONSOLE_URL.
+  const consoleUrl = process.env.CONSOLE_URL || `${apiUrl}/`;
+  if (production) {
+    const [row] = await app.services.database.query<{ count: number }>(`SELECT count(*)::int AS count FROM tenants`);
+    if (Number(row?.count) === 0) console.log('No tenants yet: create one with `npm run tenant -- create <name>`.');
+    return;
+  }
+  const { seeded, demoAvailable } = await seedDemo(app.services.database);
+  if (seeded) console.log('Seeded the demo tenants "demo" and "acme".');
+  if (demoAvailable) console.log(demoBanner(consoleUrl, apiUrl));
+}
+
+let config: Config;
+try {
+  config = loadConfig();
+} catch (error) {
+  fail((error as Error).message);
+}
+
 const app = await buildApp(config);
-await app.listen({ host: config.host, port: config.port });
+try {
+  await app.listen({ host: config.host, port: config.port });
+} catch (error) {
+  app.log.error({ err: error }, 'could not start listening');
+  await app.close();
+  fail(`could not listen on ${config.host}:${config.port}: ${(error as Error).message}`);
+}
+const address = app.server.address();
+if (address && typeof address === 'object') config = { ...config, port: address.port };
+await announce(app, config);
+
+let closing = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    // A second Ctrl-C means "now": do not wait for open connections to drain.
+    if (closing) process.exit(1);
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        app.log.error({ err: error }, 'error during shutdown');
+        process.exit(1);
+      },
+    );
+  });
+}

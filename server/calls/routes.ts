@@ -1,3 +1,102 @@
-// Placeholder plugin: replaced by the feature's real routes.
-import type { FastifyInstance } from 'fastify';
-export default async function routes(_app: FastifyInstance): Promise<void> {}
+/**
+ * Calls over HTTP: place a server-side call, read one, hang one up, list recent records.
+ * For a tenant's API key (server-to-server) or its supervisors and admins. A live call is read
+ * from the router; once it is gone, from its record. Other tenants' ids are plain 404s.
+ */
+import { Type } from 'typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { authenticateApiKeyOr } from '../auth/request-auth.ts';
+import { AppError, notFound } from '../shared/errors.ts';
+import { IdParams, bearerSecurity, errorResponses } from '../shared/schemas.ts';
+import { scopeToTenant } from '../shared/tenant-scope.ts';
+import { validatorCompiler } from '../shared/validation.ts';
+import { CallDetail, PlaceCallBody } from './call-schemas.ts';
+
+const tags = ['calls'];
+const security = bearerSecurity;
+
+const ListQuery = Type.Object(
+  { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })) },
+  { additionalProperties: false },
+);
+
+const routes: FastifyPluginAsyncTypebox = async (app) => {
+  app.setValidatorCompiler(validatorCompiler);
+  scopeToTenant(app, (request) => authenticateApiKeyOr(request, ['supervisor', 'admin']));
+  const { router, records } = app.services;
+
+  app.post(
+    '/calls',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Place a server-side call to /private/<username> or /group/<name>',
+        body: PlaceCallBody,
+        response: { 201: CallDetail, ...errorResponses(400, 401, 403, 404, 413, 415) },
+      },
+    },
+    async (request, reply) => {
+      const { from, to, params } = request.body;
+      const caller = typeof from === 'string' ? { name: from, address: from } : { name: from.name, address: from.address ?? from.name };
+      const call = await router.placeCall(request.tenantId, { from: caller, to, params });
+      return reply.status(201).send(call);
+    },
+  );
+
+  app.get(
+    '/calls',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Recent calls, newest first',
+        querystring: ListQuery,
+        response: { 200: Type.Object({ calls: Type.Array(CallDetail) }), ...errorResponses(400, 401, 403) },
+      },
+    },
+    async (request) => ({ calls: await records.recent(request.tenantId, request.query.limit ?? 50) }),
+  );
+
+  app.get(
+    '/calls/:id',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'One call: live state while it lasts, then its record',
+        params: IdParams,
+        response: { 200: CallDetail, ...errorResponses(401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const { tenantId } = request;
+      const call = router.liveCall(tenantId, request.params.id) ?? (await records.find(tenantId, request.params.id));
+      if (!call) throw notFound(`call ${request.params.id}`);
+      return call;
+    },
+  );
+
+  app.post(
+    '/calls/:id/hangup',
+    {
+      schema: {
+        tags,
+        security,
+        summary: "Hang up (or, while it rings, cancel) a call on the caller's behalf",
+        params: IdParams,
+        response: { 200: CallDetail, ...errorResponses(401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      const { tenantId } = request;
+      const { id } = request.params;
+      if (router.liveCall(tenantId, id)) return router.hangupCall(tenantId, id);
+      const recorded = await records.find(tenantId, id);
+      if (!recorded) throw notFound(`call ${id}`);
+      throw new AppError('wrong-state', `call ${id} has already ended`);
+    },
+  );
+};
+
+export default routes;

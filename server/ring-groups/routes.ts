@@ -1,3 +1,124 @@
-// Placeholder plugin: replaced by the feature's real routes.
-import type { FastifyInstance } from 'fastify';
-export default async function routes(_app: FastifyInstance): Promise<void> {}
+/**
+ * Ring group administration, for a tenant's API key or its admins. Ids of another tenant's
+ * groups get the same 404 as ids that never existed.
+ */
+import { Type } from 'typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { authenticateApiKeyOr } from '../auth/request-auth.ts';
+import { notFound } from '../shared/errors.ts';
+import { IdParams, bearerSecurity, errorResponses } from '../shared/schemas.ts';
+import { scopeToTenant } from '../shared/tenant-scope.ts';
+import { validatorCompiler } from '../shared/validation.ts';
+import { RingGroupRepository } from './ring-group-repository.ts';
+import { CreateRingGroupBody, RingGroupList, RingGroupView, UpdateRingGroupBody, toRingGroupView } from './schemas.ts';
+
+const tags = ['ring-groups'];
+const security = bearerSecurity;
+
+const routes: FastifyPluginAsyncTypebox = async (app) => {
+  app.setValidatorCompiler(validatorCompiler);
+  scopeToTenant(app, (request) => authenticateApiKeyOr(request, ['admin']));
+  const { config, database } = app.services;
+  const ringGroups = new RingGroupRepository(database);
+
+  app.post(
+    '/ring-groups',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Create a ring group',
+        body: CreateRingGroupBody,
+        response: { 201: RingGroupView, ...errorResponses(400, 401, 403, 409, 413, 415) },
+      },
+    },
+    async (request, reply) => {
+      const { tenantId } = request;
+      const { name, members, ringTimeoutSeconds, maxWaitSeconds, retryIntervalSeconds } = request.body;
+      const group = await ringGroups.create(tenantId, {
+        name,
+        memberIds: members ?? [],
+        ringTimeoutSeconds: ringTimeoutSeconds ?? config.ringTimeoutSeconds,
+        maxWaitSeconds: maxWaitSeconds ?? config.maxQueueWaitSeconds,
+        retryIntervalSeconds: retryIntervalSeconds ?? config.retryIntervalSeconds,
+      });
+      return reply.status(201).send(toRingGroupView(group));
+    },
+  );
+
+  app.get(
+    '/ring-groups',
+    {
+      schema: {
+        tags,
+        security,
+        summary: "List the tenant's ring groups",
+        response: { 200: RingGroupList, ...errorResponses(401, 403) },
+      },
+    },
+    async (request) => {
+      const { tenantId } = request;
+      return { ringGroups: (await ringGroups.list(tenantId)).map(toRingGroupView) };
+    },
+  );
+
+  app.get(
+    '/ring-groups/:id',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Read one ring group',
+        params: IdParams,
+        response: { 200: RingGroupView, ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const { tenantId } = request;
+      const group = await ringGroups.byId(tenantId, request.params.id);
+      if (!group) throw notFound('ring group');
+      return toRingGroupView(group);
+    },
+  );
+
+  app.patch(
+    '/ring-groups/:id',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Change a ring group; members, when sent, replace the whole list',
+        params: IdParams,
+        body: UpdateRingGroupBody,
+        response: { 200: RingGroupView, ...errorResponses(400, 401, 403, 404, 409, 413, 415) },
+      },
+    },
+    async (request) => {
+      const { tenantId } = request;
+      const { members, ...settings } = request.body;
+      const group = await ringGroups.update(tenantId, request.params.id, { ...settings, memberIds: members });
+      if (!group) throw notFound('ring group');
+      return toRingGroupView(group);
+    },
+  );
+
+  app.delete(
+    '/ring-groups/:id',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Delete a ring group',
+        params: IdParams,
+        response: { 204: Type.Null({ description: 'Deleted' }), ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const { tenantId } = request;
+      if (!(await ringGroups.delete(tenantId, request.params.id))) throw notFound('ring group');
+      return reply.status(204).send(null);
+    },
+  );
+};
+
+export default routes;

@@ -1,9 +1,194 @@
-// Placeholder: the live routing engine.
+/**
+ * The live call engine. Sessions register here, calls are placed here, and every decision
+ * (who rings, who won, why a leg ended) is taken here and pushed to the affected tabs through
+ * the event bus. The work is split across small managers sharing one RoutingContext:
+ * SessionRegistry (tabs), Dialing (new calls), Offers (ringing), CallQueue (waiting),
+ * CallLifecycle (accept, reject, hang-up, end) and PresenceTracker.
+ */
+import type { CallView, Presence } from '../../protocol/session-protocol.ts';
 import type { Config } from '../config.ts';
-import type { Directory } from '../directory/directory.ts';
-import type { CallRecords } from '../calls/call-records.ts';
+import type { Directory, UserRecord } from '../directory/directory.ts';
+import type { CallRecordSink } from '../calls/call-records.ts';
+import type { CallDetail } from '../calls/call-schemas.ts';
+import { AppError } from '../shared/errors.ts';
+import { InProcessEventBus, type EventBus } from './event-bus.ts';
+import { InProcessLiveStore, type LiveStore } from './live-store.ts';
+import { TimerRegistry, systemScheduler, type Scheduler } from './scheduler.ts';
+import { PushBatch } from './push-batch.ts';
+import { PresenceTracker } from './presence.ts';
+import { Offers } from './offers.ts';
+import { CallLifecycle } from './call-lifecycle.ts';
+import { CallQueue } from './call-queue.ts';
+import { SessionRegistry, type SessionEndCause } from './sessions.ts';
+import { Dialing } from './dialing.ts';
+import { callDetail, outboundView } from './call-views.ts';
+import type { RoutingContext, RoutingLog } from './routing-context.ts';
+
+export interface CallRouterDependencies {
+  config: Config;
+  directory: Directory;
+  records: CallRecordSink;
+  store?: LiveStore;
+  bus?: EventBus;
+  scheduler?: Scheduler;
+  log?: RoutingLog;
+}
+
+export interface PlaceCallRequest {
+  from: { name: string; address: string };
+  to: string;
+  params?: Record<string, string>;
+}
+
+const consoleLog: RoutingLog = { error: (details, message) => console.error(message, details) };
+
 export class CallRouter {
-  constructor(private readonly deps: { config: Config; directory: Directory; records: CallRecords }) {}
-  async start(): Promise<void> {}
-  stop(): void {}
+  readonly bus: EventBus;
+  private readonly context: RoutingContext;
+  private readonly sessions: SessionRegistry;
+  private readonly dialing: Dialing;
+
+  constructor(dependencies: CallRouterDependencies) {
+    const store = dependencies.store ?? new InProcessLiveStore();
+    const log = dependencies.log ?? consoleLog;
+    const bus = dependencies.bus ?? new InProcessEventBus((error) => log.error({ err: error }, 'session listener failed'));
+    const scheduler = dependencies.scheduler ?? systemScheduler;
+    const context = {
+      config: dependencies.config,
+      directory: dependencies.directory,
+      records: dependencies.records,
+      store,
+      bus,
+      scheduler,
+      log,
+      timers: new TimerRegistry(scheduler),
+      pushes: new PushBatch(store, bus),
+    } as RoutingContext;
+    context.presence = new PresenceTracker(context);
+    context.offers = new Offers(context);
+    context.lifecycle = new CallLifecycle(context);
+    context.queue = new CallQueue(context);
+    this.context = context;
+    this.bus = bus;
+    this.sessions = new SessionRegistry(context);
+    this.dialing = new Dialing(context);
+  }
+
+  /** Calls a previous process left unfinished (it crashed mid-call) are recorded as failed. */
+  async start(): Promise<void> {
+    await this.context.records.recoverUnfinished();
+  }
+
+  /** Ends every live call as failed, so the records say so, and drops every timer. */
+  stop(): void {
+    this.context.pushes.run(() => {
+      for (const call of [...this.context.store.calls()]) this.context.lifecycle.endCall(call, 'failed');
+    });
+    this.context.timers.clearAll();
+  }
+
+  /**
+   * Runs `work` as one routing step: frames caused by it are sent when it returns, after
+   * anything `work` itself sends (the gateway's reply comes before the pushes it caused).
+   */
+  batch<T>(work: () => T): T {
+    return this.context.pushes.run(work);
+  }
+
+  // ------------------------------------------------------------------ sessions
+
+  openSession(sessionId: string, tenantId: string, user: UserRecord): { presence: Presence } {
+    return this.batch(() => ({ presence: this.sessions.open(sessionId, tenantId, user).agent.presence }));
+  }
+
+  comeOnline(sessionId: string): { addresses: string[]; presence: Presence } {
+    return this.batch(() => this.sessions.comeOnline(this.sessions.require(sessionId)));
+  }
+
+  goOffline(sessionId: string): Presence {
+    return this.batch(() => this.sessions.goOffline(this.sessions.require(sessionId)));
+  }
+
+  setPresence(sessionId: string, presence: 'available' | 'away' | 'wrap-up'): Presence {
+    return this.batch(() => this.sessions.setPresence(this.sessions.require(sessionId), presence));
+  }
+
+  closeSession(sessionId: string, cause: SessionEndCause): void {
+    this.batch(() => this.sessions.close(sessionId, cause));
+  }
+
+  /** The session's whole incoming list, as pushed in `incoming_calls`. */
+  incomingCalls(sessionId: string): CallView[] {
+    return this.context.pushes.incomingCalls(sessionId).calls;
+  }
+
+  // ------------------------------------------------------------------ agent commands
+
+  accept(sessionId: string, callId: string): void {
+    this.batch(() => this.context.lifecycle.accept(this.sessions.require(sessionId), callId));
+  }
+
+  reject(sessionId: string, callId: string): void {
+    this.batch(() => this.context.lifecycle.reject(this.sessions.require(sessionId), callId));
+  }
+
+  hangup(sessionId: string, callId: string): void {
+    this.batch(() => this.context.lifecycle.hangup(this.sessions.require(sessionId), callId));
+  }
+
+  // ------------------------------------------------------------------ placing calls
+
+  /** A signed-in user dials from a tab; its first `outgoing_call` frame carries `requestId`. */
+  async dial(sessionId: string, to: string, params: Record<string, string> = {}, requestId?: string): Promise<CallView> {
+    const session = this.sessions.require(sessionId);
+    const resolved = await this.dialing.resolve(session.tenantId, to);
+    return this.batch(() => {
+      // The tab may have closed while the address was looked up.
+      const caller = this.sessions.agentOf(this.sessions.require(sessionId));
+      const call = this.dialing.create(
+        {
+          tenantId: session.tenantId,
+          origin: 'session',
+          from: { name: caller.name, address: `/private/${caller.username}` },
+          fromUserId: caller.userId,
+          callerSessionId: session.id,
+          params,
+          requestId,
+        },
+        resolved,
+      );
+      return outboundView(call);
+    });
+  }
+
+  /** A server-side call placed through the HTTP API. */
+  async placeCall(tenantId: string, request: PlaceCallRequest): Promise<CallDetail> {
+    const resolved = await this.dialing.resolve(tenantId, request.to);
+    return this.batch(() => {
+      const call = this.dialing.create(
+        { tenantId, origin: 'api', from: request.from, fromUserId: null, callerSessionId: null, params: request.params ?? {} },
+        resolved,
+      );
+      return callDetail(call);
+    });
+  }
+
+  /** A call that is still live (or lingering after its end); null for unknown and other tenants' ids. */
+  liveCall(tenantId: string, callId: string): CallDetail | null {
+    const call = this.context.store.call(callId);
+    return call && call.tenantId === tenantId ? callDetail(call) : null;
+  }
+
+  /** Hang-up from the HTTP API, on the caller's behalf. */
+  hangupCall(tenantId: string, callId: string): CallDetail {
+    const call = this.context.store.call(callId);
+    if (!call || call.tenantId !== tenantId) throw new AppError('not-found', `call ${callId} not found`);
+    this.batch(() => this.context.lifecycle.hangupAsCaller(call));
+    return callDetail(call);
+  }
+
+  /** The agent's presence as its tabs see it; offline when it has no session here. */
+  presenceOf(tenantId: string, userId: string): Presence {
+    return this.context.store.agent(tenantId, userId)?.presence ?? 'offline';
+  }
 }

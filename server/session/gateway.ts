@@ -1,3 +1,76 @@
-// Placeholder plugin: replaced by the feature's real routes.
-import type { FastifyInstance } from 'fastify';
-export default async function routes(_app: FastifyInstance): Promise<void> {}
+/**
+ * `/api/session`: the agent WebSocket. The token comes from `?token=` (browsers cannot set
+ * headers on a WebSocket) or `Authorization: Bearer`. A bad or expired token still gets the
+ * upgrade and is then closed with 4401 and the reason, because a browser can read a close code
+ * but never the status of a refused upgrade.
+ */
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError } from '../shared/errors.ts';
+import { SessionConnection, type SessionIdentity } from './session-connection.ts';
+
+/** Close code for "your credentials are not good": the client should sign in again. */
+export const CLOSE_UNAUTHORIZED = 4401;
+
+function tokenOf(request: FastifyRequest): string {
+  const fromQuery = (request.query as { token?: unknown } | undefined)?.token;
+  if (typeof fromQuery === 'string' && fromQuery) return fromQuery;
+  const match = request.headers.authorization?.match(/^Bearer\s+(\S+)$/i);
+  if (match) return match[1]!;
+  throw new AppError('unauthorized', 'missing token: connect with ?token=<session token>');
+}
+
+export default async function sessionGateway(app: FastifyInstance): Promise<void> {
+  const { tokens, directory, router, config } = app.services;
+  const identities = new WeakMap<FastifyRequest, SessionIdentity | AppError>();
+  const connections = new Set<SessionConnection>();
+
+  async function identify(request: FastifyRequest): Promise<SessionIdentity | AppError> {
+    try {
+      const claims = await tokens.verify(tokenOf(request));
+      const [user, tenant] = await Promise.all([directory.user(claims.tenantId, claims.userId), directory.tenant(claims.tenantId)]);
+      if (!user || !tenant) return new AppError('unauthorized', 'the user of this token no longer exists');
+      return { user, tenant };
+    } catch (error) {
+      if (error instanceof AppError) return error;
+      throw error;
+    }
+  }
+
+  app.get(
+    '/session',
+    {
+      websocket: true,
+      schema: { hide: true } as object,
+      // Authentication happens before the upgrade handler runs, so the handler can attach its
+      // listeners synchronously and no early frame is lost.
+      preValidation: async (request) => {
+        identities.set(request, await identify(request));
+      },
+    },
+    (socket, request) => {
+      const identity = identities.get(request);
+      if (!identity || identity instanceof AppError) {
+        socket.close(CLOSE_UNAUTHORIZED, identity?.message ?? 'unauthorized');
+        return;
+      }
+      const connection = new SessionConnection(
+        randomUUID(),
+        socket,
+        identity,
+        router,
+        config.heartbeatSeconds,
+        request.log,
+        (closed) => connections.delete(closed),
+      );
+      connections.add(connection);
+    },
+  );
+
+  // One timer for every socket rather than one per socket: cheaper with thousands of tabs.
+  const heartbeat = setInterval(() => {
+    for (const connection of connections) connection.heartbeat();
+  }, config.heartbeatSeconds * 1000);
+  heartbeat.unref();
+  app.addHook('onClose', async () => clearInterval(heartbeat));
+}

@@ -12,6 +12,36 @@ export interface ErrorBody {
   statusCode: number;
 }
 
+/** The `error` word clients switch on, for the 4xx statuses Fastify itself produces. */
+const reasonForStatus: Record<number, string> = {
+  400: 'bad-request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not-found',
+  405: 'method-not-allowed',
+  406: 'not-acceptable',
+  409: 'conflict',
+  413: 'too-large',
+  415: 'unsupported-media-type',
+  429: 'too-many-requests',
+};
+
+/** Fastify's parser messages name its internals; these name what the client did wrong. */
+function clientMessage(error: FastifyError, contentType: string | undefined): string {
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return 'request body is not valid JSON';
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return 'request body is empty; send a JSON object';
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return 'request body is too large';
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return `unsupported content type ${JSON.stringify(contentType ?? '')}; send application/json`;
+    default:
+      return error.message;
+  }
+}
+
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError | Error, request, reply) => {
     if (error instanceof AppError) {
@@ -24,8 +54,8 @@ export function registerErrorHandler(app: FastifyInstance): void {
     }
     const statusCode = fastifyError.statusCode;
     if (statusCode && statusCode >= 400 && statusCode < 500) {
-      const reason = statusCode === 413 ? 'too-large' : statusCode === 401 ? 'unauthorized' : 'bad-request';
-      return reply.status(statusCode).send({ error: reason, message: fastifyError.message, statusCode });
+      const reason = reasonForStatus[statusCode] ?? 'bad-request';
+      return reply.status(statusCode).send({ error: reason, message: clientMessage(fastifyError, request.headers['content-type']), statusCode });
     }
     request.log.error({ err: error }, 'unhandled error');
     return reply.status(500).send({ error: 'internal', message: 'internal server error', statusCode: 500 });

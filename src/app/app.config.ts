@@ -1,10 +1,38 @@
-import { ApplicationConfig, provideBrowserGlobalErrorListeners } from '@angular/core';
-import { provideRouter } from '@angular/router';
+import { provideHttpClient, withFetch } from '@angular/common/http';
+import { type ApplicationConfig, isDevMode, provideBrowserGlobalErrorListeners } from '@angular/core';
+import { provideRouter, withComponentInputBinding } from '@angular/router';
+import { provideEffects } from '@ngrx/effects';
+import { provideState, provideStore } from '@ngrx/store';
+import { AlertingEffects } from './alerting/alerting.effects';
 import { routes } from './app.routes';
+import { AuthEffects } from './auth/auth.effects';
+import { authFeature } from './auth/auth.feature';
+import { CallsEffects } from './calls/calls.effects';
+import { callsFeature } from './calls/calls.feature';
+import { SessionEffects } from './session/session.effects';
+import { sessionFeature } from './session/session.feature';
 
 export const appConfig: ApplicationConfig = {
   providers: [
     provideBrowserGlobalErrorListeners(),
-    provideRouter(routes)
-  ]
+    provideRouter(routes, withComponentInputBinding()),
+    provideHttpClient(withFetch()),
+    provideStore(
+      {},
+      {
+        // SDK objects (Call, MediaStream) must never reach the store; these checks catch it in development.
+        runtimeChecks: {
+          strictStateImmutability: isDevMode(),
+          strictActionImmutability: isDevMode(),
+          strictStateSerializability: isDevMode(),
+          strictActionSerializability: isDevMode(),
+          strictActionTypeUniqueness: isDevMode(),
+        },
+      },
+    ),
+    provideState(authFeature),
+    provideState(sessionFeature),
+    provideState(callsFeature),
+    provideEffects(AuthEffects, SessionEffects, CallsEffects, AlertingEffects),
+  ],
 };

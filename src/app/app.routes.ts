@@ -1,3 +1,10 @@
-import { Routes } from '@angular/router';
+import type { Routes } from '@angular/router';
+import { signedInGuard, signedOutGuard } from './auth/signed-in.guard';
+import { SignInPage } from './auth/sign-in-page/sign-in-page';
+import { ConsolePage } from './console-page/console-page';
 
-export const routes: Routes = [];
+export const routes: Routes = [
+  { path: 'sign-in', component: SignInPage, canActivate: [signedOutGuard], title: 'Sign in · Switchboard' },
+  { path: '', component: ConsolePage, canActivate: [signedInGuard], title: 'Switchboard' },
+  { path: '**', redirectTo: '' },
+];

@@ -1,12 +1,33 @@
-import { Component, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
+import { MatButtonModule } from '@angular/material/button';
+import { MatToolbarModule } from '@angular/material/toolbar';
 import { RouterOutlet } from '@angular/router';
+import { Store } from '@ngrx/store';
+import { ToolbarActions } from './auth/auth.actions';
+import { authFeature } from './auth/auth.feature';
+import { sessionFeature } from './session/session.feature';
 
+/** The shell: toolbar with who is signed in and the connection, then the routed page. */
 @Component({
-  imports: [RouterOutlet],
   selector: 'app-root',
-  styleUrl: './app.scss',
+  imports: [RouterOutlet, MatToolbarModule, MatButtonModule],
   templateUrl: './app.html',
+  styleUrl: './app.scss',
+  changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class App {
-  protected readonly title = signal('switchboard');
+  private readonly store = inject(Store);
+
+  protected readonly user = this.store.selectSignal(authFeature.selectUser);
+  protected readonly connectionState = this.store.selectSignal(sessionFeature.selectConnectionState);
+  protected readonly connectionLabel = computed(
+    () =>
+      ({ connecting: 'Connecting', online: 'Connected', reconnecting: 'Reconnecting', offline: 'Disconnected' })[
+        this.connectionState()
+      ],
+  );
+
+  protected signOut(): void {
+    this.store.dispatch(ToolbarActions.signOutClicked());
+  }
 }

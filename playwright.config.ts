@@ -1,0 +1,70 @@
+import { defineConfig, devices } from '@playwright/test';
+
+/**
+ * End-to-end: the real call-control server (embedded database in memory) serving a fresh
+ * build of the console, driven through Debian's Chromium. Everything runs on 127.0.0.1.
+ */
+const port = Number(process.env.E2E_PORT ?? 3211);
+export const baseURL = `http://127.0.0.1:${port}`;
+
+export const chromiumFlags = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+  '--autoplay-policy=no-user-gesture-required',
+  // Hidden tabs must keep their timers: several agents share one browser here.
+  '--disable-background-timer-throttling',
+  '--disable-renderer-backgrounding',
+  '--disable-backgrounding-occluded-windows',
+];
+
+export default defineConfig({
+  testDir: './e2e',
+  testMatch: '**/*.e2e.ts',
+  // One server, one demo tenant: scenarios share agents, so they run one at a time.
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  forbidOnly: !!process.env.CI,
+  reporter: process.env.CI ? [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]] : 'list',
+  outputDir: 'test-results',
+  use: {
+    baseURL,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    permissions: ['notifications', 'microphone', 'camera'],
+    ...devices['Desktop Chrome'],
+    launchOptions: {
+      executablePath: process.env.CHROME_BIN || '/usr/bin/chromium',
+      args: chromiumFlags,
+    },
+  },
+  projects: [{ name: 'chromium' }],
+  webServer: {
+    // A development build keeps NgRx's runtime checks (serializability, immutability) on.
+    command:
+      'npx ng build --configuration development --output-path dist/e2e-console && npx tsx server/main.ts',
+    url: `${baseURL}/api/docs`,
+    env: {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: 'memory',
+      CONSOLE_DIR: 'dist/e2e-console/browser',
+      LOG_LEVEL: 'warn',
+      NG_CLI_ANALYTICS: 'false',
+    },
+    reuseExistingServer: !process.env.CI,
+    timeout: 240_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+  },
+});

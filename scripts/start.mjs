@@ -1,0 +1,36 @@
+// `npm start`: call control (with the embedded media server and the demo seed) plus the
+// console dev server (`ng serve`, proxying /api to call control). One Ctrl-C stops both.
+import { spawn } from 'node:child_process';
+
+const apiPort = process.env.PORT ?? '3000';
+const consolePort = process.env.CONSOLE_PORT ?? '4200';
+const children = [];
+
+function run(name, command, args, env = {}) {
+  const child = spawn(command, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      console.error(`[start] ${name} exited (${signal ?? code}); stopping everything.`);
+      stop(code ?? 1);
+    }
+  });
+  children.push(child);
+  return child;
+}
+
+let stopping = false;
+function stop(code = 0) {
+  stopping = true;
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  setTimeout(() => process.exit(code), 1500).unref();
+}
+process.on('SIGINT', () => stop(0));
+process.on('SIGTERM', () => stop(0));
+
+run('call control', 'npx', ['tsx', 'server/main.ts'], {
+  PORT: apiPort,
+  CONSOLE_URL: process.env.CONSOLE_URL ?? `http://localhost:${consolePort}`,
+});
+run('console', 'npx', ['ng', 'serve', '--port', consolePort, '--proxy-config', 'proxy.conf.json'], {
+  NG_CLI_ANALYTICS: 'false',
+});

@@ -1,0 +1,77 @@
+// `npm test`: every suite in turn (call control + media server on node:test, the console on
+// Karma, end-to-end on Playwright), each against real parts. Streams each suite's output and
+// ends with one line summing them all: "N passed, N failed".
+import { spawn } from 'node:child_process';
+
+const suites = [
+  { name: 'server', command: 'npm', args: ['run', '--silent', 'test:server'], parse: parseNodeTest },
+  { name: 'console', command: 'npm', args: ['run', '--silent', 'test:console'], parse: parseKarma },
+  { name: 'e2e', command: 'npm', args: ['run', '--silent', 'test:e2e'], parse: parsePlaywright },
+];
+
+// Strip ANSI colour codes before matching summary lines.
+const plain = (text) => text.replace(/\x1b\[[0-9;]*m/g, '');
+
+function parseNodeTest(output) {
+  const pass = [...output.matchAll(/^ℹ pass (\d+)/gm)].at(-1);
+  const fail = [...output.matchAll(/^ℹ fail (\d+)/gm)].at(-1);
+  if (!pass || !fail) return null;
+  return { passed: Number(pass[1]), failed: Number(fail[1]) };
+}
+
+function parseKarma(output) {
+  const total = [...output.matchAll(/TOTAL: (?:(\d+) FAILED, )?(\d+) SUCCESS/g)].at(-1);
+  if (total) return { passed: Number(total[2]), failed: Number(total[1] ?? 0) };
+  const executed = [...output.matchAll(/Executed (\d+) of (\d+)(?: \((\d+) FAILED\))?/g)].at(-1);
+  if (!executed) return null;
+  const failed = Number(executed[3] ?? 0);
+  return { passed: Number(executed[1]) - failed, failed };
+}
+
+function parsePlaywright(output) {
+  const passed = [...output.matchAll(/^\s*(\d+) passed/gm)].at(-1);
+  const failed = [...output.matchAll(/^\s*(\d+) failed/gm)].at(-1);
+  const flaky = [...output.matchAll(/^\s*(\d+) flaky/gm)].at(-1);
+  if (!passed && !failed) return null;
+  // A flaky test failed at least once: count it as failed, never as passed.
+  return { passed: Number(passed?.[1] ?? 0), failed: Number(failed?.[1] ?? 0) + Number(flaky?.[1] ?? 0) };
+}
+
+function runSuite(suite) {
+  return new Promise((resolve) => {
+    console.log(`\n=== ${suite.name} ===`);
+    const child = spawn(suite.command, suite.args, { env: { ...process.env, CI: 'true', FORCE_COLOR: '0' } });
+    let output = '';
+    const collect = (stream) => (chunk) => {
+      output += chunk;
+      stream.write(chunk);
+    };
+    child.stdout.on('data', collect(process.stdout));
+    child.stderr.on('data', collect(process.stderr));
+    child.on('close', (code) => {
+      const counts = suite.parse(plain(output));
+      if (!counts) {
+        // A suite that crashed before reporting still counts as one failure.
+        resolve({ name: suite.name, passed: 0, failed: 1, code, note: 'no summary found' });
+      } else {
+        const failed = counts.failed + (code !== 0 && counts.failed === 0 ? 1 : 0);
+        resolve({ name: suite.name, ...counts, failed, code });
+      }
+    });
+  });
+}
+
+const only = process.argv.slice(2);
+const results = [];
+for (const suite of suites) {
+  if (only.length && !only.includes(suite.name)) continue;
+  results.push(await runSuite(suite));
+}
+console.log('\n=== summary ===');
+for (const r of results) {
+  console.log(`${r.name}: ${r.passed} passed, ${r.failed} failed (exit ${r.code}${r.note ? `, ${r.note}` : ''})`);
+}
+const passed = results.reduce((sum, r) => sum + r.passed, 0);
+const failed = results.reduce((sum, r) => sum + r.failed, 0);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);

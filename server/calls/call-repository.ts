@@ -1,0 +1,183 @@
+/**
+ * SQL for call records. The same statements run on PGlite and PostgreSQL; timestamps go in as
+ * ISO strings and come back as Dates on both. Reads are scoped by tenant, so another tenant's
+ * call id is simply not found.
+ */
+import type { Database } from '../db/database.ts';
+import type { EndReason } from '../../protocol/session-protocol.ts';
+import type { CallDetail, CallRecordStatus, LegDetail } from './call-schemas.ts';
+
+type Queryable = Pick<Database, 'query'>;
+
+export interface CallRow {
+  id: string;
+  tenantId: string;
+  fromName: string;
+  fromAddress: string;
+  fromUserId: string | null;
+  toAddress: string;
+  ringGroupId: string | null;
+  origin: 'session' | 'api';
+  params: Record<string, string>;
+  status: CallRecordStatus;
+  endReason: EndReason | null;
+  answeredByUserId: string | null;
+  createdAt: number;
+  answeredAt: number | null;
+  endedAt: number | null;
+  queueWaitMs: number | null;
+  talkMs: number | null;
+}
+
+export interface LegRow {
+  id: string;
+  callId: string;
+  tenantId: string;
+  userId: string;
+  attempt: number;
+  outcome: string;
+  rungAt: number;
+  endedAt: number | null;
+}
+
+const iso = (epochMs: number | null) => (epochMs === null ? null : new Date(epochMs).toISOString());
+const epoch = (value: unknown) => (value === null || value === undefined ? null : new Date(value as string | Date).getTime());
+
+interface StoredCall {
+  id: string;
+  from_name: string;
+  from_address: string;
+  to_address: string;
+  ring_group_id: string | null;
+  origin: 'session' | 'api';
+  params: Record<string, string> | string;
+  status: CallRecordStatus;
+  end_reason: EndReason | null;
+  answered_by_user_id: string | null;
+  answered_by_name: string | null;
+  to_user_name: string | null;
+  created_at: Date | string;
+  answered_at: Date | string | null;
+  ended_at: Date | string | null;
+  queue_wait_ms: number | null;
+  talk_ms: number | null;
+}
+
+interface StoredLeg {
+  call_id: string;
+  user_id: string;
+  attempt: number;
+  outcome: string;
+  rung_at: Date | string;
+  ended_at: Date | string | null;
+}
+
+export class CallRepository {
+  constructor(private readonly database: Database) {}
+
+  async insertCall(call: CallRow, db: Queryable = this.database): Promise<void> {
+    await db.query(
+      `INSERT INTO calls (id, tenant_id, from_name, from_address, from_user_id, to_address, ring_group_id, origin, params,
+                          status, end_reason, answered_by_user_id, created_at, answered_at, ended_at, queue_wait_ms, talk_ms)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+       ON CONFLICT (id) DO NOTHING`,
+      [
+        call.id, call.tenantId, call.fromName, call.fromAddress, call.fromUserId, call.toAddress, call.ringGroupId,
+        call.origin, JSON.stringify(call.params), call.status, call.endReason, call.answeredByUserId,
+        iso(call.createdAt), iso(call.answeredAt), iso(call.endedAt), call.queueWaitMs, call.talkMs,
+      ],
+    );
+  }
+
+  /** Writes the call's current state over its row. */
+  async updateCall(call: CallRow, db: Queryable = this.database): Promise<void> {
+    await db.query(
+      `UPDATE calls SET status = $2, end_reason = $3, answered_by_user_id = $4, answered_at = $5, ended_at = $6,
+                        queue_wait_ms = $7, talk_ms = $8
+       WHERE id = $1`,
+      [call.id, call.status, call.endReason, call.answeredByUserId, iso(call.answeredAt), iso(call.endedAt), call.queueWaitMs, call.talkMs],
+    );
+  }
+
+  async insertLegs(legs: LegRow[], db: Queryable = this.database): Promise<void> {
+    if (legs.length === 0) return;
+    const values: unknown[] = [];
+    const tuples = legs.map((leg, index) => {
+      const base = index * 8;
+      values.push(leg.id, leg.callId, leg.tenantId, leg.userId, leg.attempt, leg.outcome, iso(leg.rungAt), iso(leg.endedAt));
+      return `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}, $${base + 6}, $${base + 7}, $${base + 8})`;
+    });
+    await db.query(
+      `INSERT INTO call_legs (id, call_id, tenant_id, user_id, attempt, outcome, rung_at, ended_at)
+       VALUES ${tuples.join(', ')} ON CONFLICT (id) DO NOTHING`,
+      values,
+    );
+  }
+
+  /** Calls a crashed process left unfinished end as failed; returns how many. */
+  async failUnfinished(): Promise<number> {
+    const rows = await this.database.query<{ id: string }>(
+      `UPDATE calls SET status = 'ended', end_reason = 'failed', ended_at = now() WHERE status <> 'ended' RETURNING id`,
+    );
+    return rows.length;
+  }
+
+  async byId(tenantId: string, callId: string): Promise<CallDetail | null> {
+    const rows = await this.database.query<StoredCall>(`${selectCalls} WHERE c.tenant_id = $1 AND c.id = $2`, [tenantId, callId]);
+    return (await this.withLegs(rows))[0] ?? null;
+  }
+
+  async recent(tenantId: string, limit: number): Promise<CallDetail[]> {
+    const rows = await this.database.query<StoredCall>(
+      `${selectCalls} WHERE c.tenant_id = $1 ORDER BY c.created_at DESC, c.id LIMIT $2`,
+      [tenantId, limit],
+    );
+    return this.withLegs(rows);
+  }
+
+  private async withLegs(rows: StoredCall[]): Promise<CallDetail[]> {
+    if (rows.length === 0) return [];
+    const legs = await this.database.query<StoredLeg>(
+      `SELECT call_id, user_id, attempt, outcome, rung_at, ended_at FROM call_legs
+       WHERE call_id = ANY($1::text[]) ORDER BY rung_at, id`,
+      [rows.map((row) => row.id)],
+    );
+    const legsByCall = new Map<string, LegDetail[]>();
+    for (const leg of legs) {
+      const list = legsByCall.get(leg.call_id) ?? [];
+      list.push({ userId: leg.user_id, attempt: Number(leg.attempt), outcome: leg.outcome, rungAt: epoch(leg.rung_at)!, endedAt: epoch(leg.ended_at) });
+      legsByCall.set(leg.call_id, list);
+    }
+    return rows.map((row) => toDetail(row, legsByCall.get(row.id) ?? []));
+  }
+}
+
+const selectCalls = `
+  SELECT c.id, c.from_name, c.from_address, c.to_address, c.ring_group_id, c.origin, c.params, c.status, c.end_reason,
+         c.answered_by_user_id, u.display_name AS answered_by_name, c.created_at, c.answered_at, c.ended_at,
+         c.queue_wait_ms, c.talk_ms, callee.display_name AS to_user_name
+  FROM calls c
+  LEFT JOIN users u ON u.id = c.answered_by_user_id AND u.tenant_id = c.tenant_id
+  LEFT JOIN users callee ON callee.tenant_id = c.tenant_id AND c.to_address = '/private/' || callee.username`;
+
+function toDetail(row: StoredCall, legs: LegDetail[]): CallDetail {
+  const params = typeof row.params === 'string' ? (JSON.parse(row.params) as Record<string, string>) : row.params;
+  const groupName = row.to_address.replace(/^\/group\//, '');
+  return {
+    id: row.id,
+    origin: row.origin,
+    from: { name: row.from_name, address: row.from_address },
+    to: { name: row.ring_group_id ? groupName : (row.to_user_name ?? row.to_address), address: row.to_address },
+    ringGroup: row.ring_group_id ? { id: row.ring_group_id, name: groupName } : null,
+    status: row.status,
+    endReason: row.end_reason,
+    answeredBy: row.answered_by_user_id ? { id: row.answered_by_user_id, name: row.answered_by_name ?? '' } : null,
+    params,
+    createdAt: epoch(row.created_at)!,
+    answeredAt: epoch(row.answered_at),
+    endedAt: epoch(row.ended_at),
+    queueWaitMs: row.queue_wait_ms === null ? null : Number(row.queue_wait_ms),
+    talkMs: row.talk_ms === null ? null : Number(row.talk_ms),
+    legs,
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * The HTTP shapes of calls: the body that places one and the detail every call route returns.
+ * The body refuses unknown properties so fields added later (the media `script` of a test call)
+ * cannot collide with something a client already sends.
+ */
+import { Type, type Static } from 'typebox';
+import { AgentRef, EndReason, Party, RingGroupRef } from '../../protocol/session-protocol.ts';
+
+export const CallParams = Type.Record(Type.String({ maxLength: 64 }), Type.String({ maxLength: 512 }), {
+  maxProperties: 32,
+  description: 'Custom parameters shown to the agent with the call',
+});
+
+export const PlaceCallBody = Type.Object(
+  {
+    from: Type.Union(
+      [
+        Type.String({ minLength: 1, maxLength: 200, description: 'Display name; also used as the address' }),
+        Type.Object(
+          {
+            name: Type.String({ minLength: 1, maxLength: 200 }),
+            address: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Defaults to the name' })),
+          },
+          { additionalProperties: false },
+        ),
+      ],
+      { description: 'Who the agent sees calling' },
+    ),
+    to: Type.String({ minLength: 1, maxLength: 200, description: '/private/<username> or /group/<name>' }),
+    params: Type.Optional(CallParams),
+  },
+  { additionalProperties: false },
+);
+export type PlaceCallBody = Static<typeof PlaceCallBody>;
+
+export const CallRecordStatus = Type.Union([
+  Type.Literal('queued'),
+  Type.Literal('ringing'),
+  Type.Literal('connected'),
+  Type.Literal('ended'),
+]);
+export type CallRecordStatus = Static<typeof CallRecordStatus>;
+
+export const LegDetail = Type.Object({
+  userId: Type.String(),
+  attempt: Type.Integer({ description: 'Ring attempt that rang this leg, from 1' }),
+  outcome: Type.String({
+    description: 'ringing, answered, rejected, missed, answered_elsewhere, caller_cancelled, withdrawn, hangup or failed',
+  }),
+  rungAt: Type.Number({ description: 'Epoch milliseconds' }),
+  endedAt: Type.Union([Type.Number(), Type.Null()]),
+});
+export type LegDetail = Static<typeof LegDetail>;
+
+export const CallDetail = Type.Object({
+  id: Type.String(),
+  origin: Type.Union([Type.Literal('session'), Type.Literal('api')]),
+  from: Party,
+  to: Party,
+  ringGroup: Type.Union([RingGroupRef, Type.Null()]),
+  status: CallRecordStatus,
+  endReason: Type.Union([EndReason, Type.Null()]),
+  answeredBy: Type.Union([AgentRef, Type.Null()]),
+  params: Type.Record(Type.String(), Type.String()),
+  createdAt: Type.Number({ description: 'Epoch milliseconds' }),
+  answeredAt: Type.Union([Type.Number(), Type.Null()]),
+  endedAt: Type.Union([Type.Number(), Type.Null()]),
+  queueWaitMs: Type.Union([Type.Integer(), Type.Null()], { description: 'Created until answered (or ended unanswered)' }),
+  talkMs: Type.Union([Type.Integer(), Type.Null()], { description: 'Answered until ended' }),
+  legs: Type.Array(LegDetail, { description: 'Every agent session rung, across attempts' }),
+});
+export type CallDetail = Static<typeof CallDetail>;
+
+/** Waiting time and talk time as the records keep them. */
+export function durations(call: { createdAt: number; answeredAt: number | null; endedAt: number | null }) {
+  const waitEnd = call.answeredAt ?? call.endedAt;
+  return {
+    queueWaitMs: waitEnd === null ? null : Math.max(0, Math.round(waitEnd - call.createdAt)),
+    talkMs: call.answeredAt !== null && call.endedAt !== null ? Math.max(0, Math.round(call.endedAt - call.answeredAt)) : null,
+  };
+}

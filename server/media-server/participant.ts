@@ -1,0 +1,393 @@
+import {
+  AddTrackRequest,
+  DataPacket,
+  DisconnectReason,
+  JoinResponse,
+  LeaveRequest,
+  LeaveRequest_Action,
+  ParticipantInfo,
+  ParticipantInfo_Kind,
+  ParticipantInfo_State,
+  ParticipantPermission,
+  RequestResponse,
+  RequestResponse_Reason,
+  SignalTarget,
+  TrackInfo,
+  TrackPublishedResponse,
+  TrackUnpublishedResponse,
+  TrackType,
+  type SessionDescription,
+} from '@livekit/protocol';
+import type { RTCPeerConnectionConfig } from 'werift';
+import { canPublishSource, permissionFromGrant, type AccessClaims } from './auth.ts';
+import { newSid } from './ids.ts';
+import { errorMessage, type MediaLogger } from './logger.ts';
+import { PublisherTransport } from './publisher-transport.ts';
+import { RtpForwarder } from './rtp-forwarder.ts';
+import { isSending, type MediaSection } from './sdp.ts';
+import type { SignalConnection, SignalMessage, SignalRequestMessage } from './signal-connection.ts';
+import { SubscriberTransport } from './subscriber-transport.ts';
+
+export interface PublishedTrack {
+  info: TrackInfo;
+  publisherSid: string;
+  forwarder: RtpForwarder;
+}
+
+/** What a participant reports to its room. */
+export interface ParticipantHost {
+  participantActive(participant: Participant): void;
+  participantChanged(participant: Participant): void;
+  trackPublished(participant: Participant, track: PublishedTrack): void;
+  trackUnpublished(participant: Participant, track: PublishedTrack): void;
+  subscriptionsChanged(participant: Participant): void;
+  dataReceived(participant: Participant, packet: DataPacket, reliable: boolean): void;
+  participantLeft(participant: Participant, reason: DisconnectReason): void;
+}
+
+export interface ParticipantOptions {
+  claims: AccessClaims;
+  signal: SignalConnection;
+  peerConfig: RTCPeerConnectionConfig;
+  autoSubscribe: boolean;
+  clientProtocol: number;
+  logger: MediaLogger;
+}
+
+/**
+ * One connected client: its signalling, its two PeerConnections and its published tracks.
+ * Signal requests are handled strictly in arrival order (offers and candidates depend on it).
+ */
+export class Participant {
+  readonly sid = newSid('PA_');
+  readonly identity: string;
+  readonly joinedAtMs = BigInt(Date.now());
+  name: string;
+  metadata: string;
+  attributes: Record<string, string>;
+  permission: ParticipantPermission;
+  state = ParticipantInfo_State.JOINING;
+  disconnectReason = DisconnectReason.UNKNOWN_REASON;
+  readonly subscriber: SubscriberTransport;
+  private version = 0;
+  private publisherTransport?: PublisherTransport;
+  private readonly published = new Map<string, PublishedTrack>();
+  private readonly pendingByCid = new Map<string, TrackInfo>();
+  private readonly trackSidByMid = new Map<string, string>();
+  private readonly subscriptionOverrides = new Map<string, boolean>();
+  private queue: Promise<void> = Promise.resolve();
+  private host?: ParticipantHost;
+  private readonly logger: MediaLogger;
+
+  constructor(private readonly options: ParticipantOptions) {
+    const { claims } = options;
+    this.identity = claims.identity;
+    this.name = claims.name;
+    this.metadata = claims.metadata;
+    this.attributes = { ...claims.attributes };
+    this.permission = permissionFromGrant(claims.video);
+    this.logger = options.logger;
+    this.subscriber = new SubscriberTransport(options.peerConfig, (m) => this.send(m), this.logger);
+    this.subscriber.onConnected = () => {
+      if (this.state !== ParticipantInfo_State.JOINED) return;
+      this.state = ParticipantInfo_State.ACTIVE;
+      this.bumpVersion();
+      this.host?.participantActive(this);
+    };
+    options.signal.onRequest = (message) => this.enqueue(message);
+    options.signal.onClose = () => this.host?.participantLeft(this, DisconnectReason.CLIENT_INITIATED);
+  }
+
+  get hidden(): boolean {
+    return this.permission.hidden;
+  }
+
+  get publishedTracks(): PublishedTrack[] {
+    return [...this.published.values()];
+  }
+
+  get isDisconnected(): boolean {
+    return this.state === ParticipantInfo_State.DISCONNECTED;
+  }
+
+  /** Sends the JoinResponse (always the first message), then the first subscriber offer. */
+  join(host: ParticipantHost, response: JoinResponse): void {
+    this.host = host;
+    this.state = ParticipantInfo_State.JOINED;
+    this.bumpVersion();
+    response.participant = this.toInfo();
+    this.send({ case: 'join', value: response });
+    this.subscriber.start();
+  }
+
+  /** Whether this participant should receive a track now (auto-subscribe unless overridden). */
+  wantsTrack(trackSid: string): boolean {
+    if (!this.permission.canSubscribe || this.isDisconnected) return false;
+    return this.subscriptionOverrides.get(trackSid) ?? this.options.autoSubscribe;
+  }
+
+  send(message: SignalMessage): void {
+    this.options.signal.send(message);
+  }
+
+  findTrack(trackSid: string): PublishedTrack | undefined {
+    return this.published.get(trackSid);
+  }
+
+  setTrackMuted(trackSid: string, muted: boolean): TrackInfo | undefined {
+    const track = this.published.get(trackSid)?.info ?? this.pendingTrack(trackSid);
+    if (!track) return undefined;
+    if (track.muted !== muted) {
+      track.muted = muted;
+      this.bumpVersion();
+      this.host?.participantChanged(this);
+    }
+    return track;
+  }
+
+  /** Server-initiated unpublish of everything (publish permission revoked by RoomService). */
+  revokePublishing(): void {
+    for (const trackSid of [...this.published.keys()]) {
+      this.send({ case: 'trackUnpublished', value: new TrackUnpublishedResponse({ trackSid }) });
+      this.unpublish(trackSid);
+    }
+    this.pendingByCid.clear();
+  }
+
+  bumpVersion(): void {
+    this.version++;
+  }
+
+  toInfo(): ParticipantInfo {
+    const joinedAtMs = this.joinedAtMs;
+    return new ParticipantInfo({
+      sid: this.sid,
+      identity: this.identity,
+      name: this.name,
+      state: this.state,
+      tracks: this.publishedTracks.map((track) => track.info),
+      metadata: this.metadata,
+      attributes: this.attributes,
+      joinedAt: joinedAtMs / 1000n,
+      joinedAtMs,
+      version: this.version,
+      permission: this.permission,
+      isPublisher: this.published.size > 0,
+      kind: ParticipantInfo_Kind.STANDARD,
+      disconnectReason: this.disconnectReason,
+      clientProtocol: this.options.clientProtocol,
+    });
+  }
+
+  /** Removes every published track (reporting each to the room) and closes the transports. */
+  close(reason: DisconnectReason, notifyClient: boolean): void {
+    if (this.isDisconnected) return;
+    this.state = ParticipantInfo_State.DISCONNECTED;
+    this.disconnectReason = reason;
+    this.bumpVersion();
+    if (notifyClient) {
+      this.send({
+        case: 'leave',
+        value: new LeaveRequest({ canReconnect: false, reason, action: LeaveRequest_Action.DISCONNECT }),
+      });
+    }
+    this.options.signal.close();
+    for (const trackSid of [...this.published.keys()]) this.unpublish(trackSid);
+    this.publisherTransport?.close();
+    this.subscriber.close();
+  }
+
+  private get publisher(): PublisherTransport {
+    if (!this.publisherTransport) {
+      this.publisherTransport = new PublisherTransport(this.options.peerConfig, (m) => this.send(m), this.logger);
+      this.publisherTransport.onData = (payload, reliable) => this.receiveData(payload, reliable);
+    }
+    return this.publisherTransport;
+  }
+
+  private enqueue(message: SignalRequestMessage): void {
+    this.queue = this.queue
+      .then(() => this.handle(message))
+      .catch((error: unknown) => {
+        this.logger.error({ err: errorMessage(error), request: message.case }, 'signal request failed');
+      });
+  }
+
+  private async handle(message: SignalRequestMessage): Promise<void> {
+    if (this.isDisconnected) return;
+    switch (message.case) {
+      case 'offer':
+        return this.handlePublisherOffer(message.value);
+      case 'answer':
+        return this.subscriber.handleAnswer(message.value);
+      case 'trickle': {
+        const { candidateInit, target } = message.value;
+        const transport = target === SignalTarget.SUBSCRIBER ? this.subscriber : this.publisher;
+        return transport.addIceCandidate(candidateInit);
+      }
+      case 'addTrack':
+        return this.handleAddTrack(message.value);
+      case 'mute':
+        this.setTrackMuted(message.value.sid, message.value.muted);
+        return;
+      case 'subscription': {
+        const { trackSids, subscribe, participantTracks } = message.value;
+        const sids = [...trackSids, ...participantTracks.flatMap((entry) => entry.trackSids)];
+        for (const sid of sids) this.subscriptionOverrides.set(sid, subscribe);
+        this.host?.subscriptionsChanged(this);
+        return;
+      }
+      case 'updateMetadata': {
+        const { metadata, name, attributes, requestId } = message.value;
+        if (!this.permission.canUpdateMetadata) {
+          this.send({
+            case: 'requestResponse',
+            value: new RequestResponse({ requestId, reason: RequestResponse_Reason.NOT_ALLOWED, message: 'does not have permission to update own metadata' }),
+          });
+          return;
+        }
+        this.applyMetadata({ metadata, name, attributes });
+        this.send({ case: 'requestResponse', value: new RequestResponse({ requestId, reason: RequestResponse_Reason.OK }) });
+        return;
+      }
+      case 'leave':
+        this.host?.participantLeft(this, DisconnectReason.CLIENT_INITIATED);
+        return;
+      default:
+        // track_setting, update_layers, … only tune quality, which this server does not do.
+        this.logger.debug({ request: message.case }, 'ignored signal request');
+    }
+  }
+
+  /** Applies non-empty fields; an attribute set to "" is deleted (RoomService semantics too). */
+  applyMetadata(update: { metadata?: string; name?: string; attributes?: Record<string, string> }): void {
+    if (update.metadata) this.metadata = update.metadata;
+    if (update.name) this.name = update.name;
+    for (const [key, value] of Object.entries(update.attributes ?? {})) {
+      if (value === '') delete this.attributes[key];
+      else this.attributes[key] = value;
+    }
+    this.bumpVersion();
+    this.host?.participantChanged(this);
+  }
+
+  private handleAddTrack(request: AddTrackRequest): void {
+    if (!canPublishSource(this.permission, request.source)) {
+      this.logger.warn({ identity: this.identity, source: request.source }, 'publish not allowed');
+      this.send({
+        case: 'requestResponse',
+        value: new RequestResponse({
+          reason: RequestResponse_Reason.NOT_ALLOWED,
+          message: 'does not have permission to publish',
+          request: { case: 'addTrack', value: request },
+        }),
+      });
+      return;
+    }
+    if (this.pendingByCid.has(request.cid)) return;
+    const info = new TrackInfo({
+      sid: newSid('TR_'),
+      type: request.type,
+      name: request.name,
+      muted: request.muted,
+      width: request.width,
+      height: request.height,
+      simulcast: request.layers.length > 1,
+      disableDtx: request.disableDtx,
+      source: request.source,
+      layers: request.layers,
+      stereo: request.stereo,
+      disableRed: request.disableRed,
+      encryption: request.encryption,
+      stream: request.stream,
+      audioFeatures: request.audioFeatures,
+      backupCodecPolicy: request.backupCodecPolicy,
+    });
+    this.pendingByCid.set(request.cid, info);
+    this.send({ case: 'trackPublished', value: new TrackPublishedResponse({ cid: request.cid, track: info }) });
+  }
+
+  private async handlePublisherOffer(description: SessionDescription): Promise<void> {
+    const sections = await this.publisher.handleOffer(description);
+    this.reconcilePublishedTracks(sections);
+  }
+
+  /**
+   * There is no unpublish message: a track is published when its m-section starts sending
+   * with the AddTrack's cid as msid, and unpublished when its section stops sending.
+   */
+  private reconcilePublishedTracks(sections: MediaSection[]): void {
+    for (const section of sections) {
+      if (section.kind !== 'audio' && section.kind !== 'video') continue;
+      const boundSid = this.trackSidByMid.get(section.mid);
+      if (!isSending(section)) {
+        if (boundSid) this.unpublish(boundSid);
+        continue;
+      }
+      const pendingForMsid = this.pendingByCid.get(section.msidTrackId!);
+      if (boundSid && !pendingForMsid) continue; // already bound (replaceTrack keeps the old msid)
+      if (boundSid) this.unpublish(boundSid); // the section now carries a new publication
+      const kind = section.kind === 'audio' ? TrackType.AUDIO : TrackType.VIDEO;
+      const cid = pendingForMsid
+        ? section.msidTrackId!
+        : [...this.pendingByCid].find(([, info]) => info.type === kind)?.[0];
+      if (cid === undefined) {
+        this.logger.warn({ mid: section.mid }, 'media section without a matching AddTrack');
+        continue;
+      }
+      this.bind(section.mid, cid);
+    }
+  }
+
+  private bind(mid: string, cid: string): void {
+    const info = this.pendingByCid.get(cid)!;
+    const transceiver = this.publisher.transceiverByMid(mid);
+    if (!transceiver) return;
+    const receiver = transceiver.receiver;
+    if (receiver.tracks.length === 0) {
+      this.logger.warn({ mid }, 'published section has no SSRC; media cannot be routed');
+    }
+    this.pendingByCid.delete(cid);
+    info.mid = mid;
+    info.mimeType = (transceiver.codecs[0]?.mimeType ?? '').toLowerCase();
+    const track: PublishedTrack = {
+      info,
+      publisherSid: this.sid,
+      forwarder: new RtpForwarder(receiver, receiver.track, this.logger),
+    };
+    this.published.set(info.sid, track);
+    this.trackSidByMid.set(mid, info.sid);
+    this.bumpVersion();
+    this.host?.trackPublished(this, track);
+  }
+
+  private unpublish(trackSid: string): void {
+    const track = this.published.get(trackSid);
+    if (!track) return;
+    this.published.delete(trackSid);
+    this.trackSidByMid.delete(track.info.mid);
+    track.forwarder.close();
+    this.bumpVersion();
+    this.host?.trackUnpublished(this, track);
+  }
+
+  private pendingTrack(trackSid: string): TrackInfo | undefined {
+    return [...this.pendingByCid.values()].find((info) => info.sid === trackSid);
+  }
+
+  private receiveData(payload: Buffer, reliable: boolean): void {
+    if (!this.permission.canPublishData || this.isDisconnected) return;
+    let packet: DataPacket;
+    try {
+      packet = DataPacket.fromBinary(new Uint8Array(payload));
+    } catch (error) {
+      this.logger.debug({ err: errorMessage(error) }, 'undecodable data packet');
+      return;
+    }
+    // RPC and data streams find the sender by these fields: always stamp them.
+    packet.participantIdentity = this.identity;
+    packet.participantSid = this.sid;
+    if (packet.value.case === 'user') packet.value.value.participantIdentity = this.identity;
+    this.host?.dataReceived(this, packet, reliable);
+  }
+}

@@ -1,0 +1,75 @@
+import { SessionDescription, SignalTarget, TrickleRequest } from '@livekit/protocol';
+import { RTCPeerConnection, type RTCPeerConnectionConfig, type RTCRtpTransceiver } from 'werift';
+import { errorMessage, type MediaLogger } from './logger.ts';
+import { parseMediaSections, type MediaSection } from './sdp.ts';
+import type { SignalMessage } from './signal-connection.ts';
+
+/**
+ * The PeerConnection that receives one client's media (the client's "publisher" PC): the
+ * client offers, the server answers with the same offer id. The client's data channels
+ * (`_reliable`, `_lossy`, `_data_track`) arrive in-band and are accepted here.
+ */
+export class PublisherTransport {
+  onData: (payload: Buffer, reliable: boolean) => void = () => {};
+  private readonly pc: RTCPeerConnection;
+  private closed = false;
+
+  constructor(
+    config: RTCPeerConnectionConfig,
+    private readonly sendSignal: (message: SignalMessage) => void,
+    private readonly logger: MediaLogger,
+  ) {
+    this.pc = new RTCPeerConnection(config);
+    this.pc.onIceCandidate.subscribe((candidate) => {
+      if (!candidate) return;
+      this.sendSignal({
+        case: 'trickle',
+        value: new TrickleRequest({
+          candidateInit: JSON.stringify(candidate.toJSON()),
+          target: SignalTarget.PUBLISHER,
+        }),
+      });
+    });
+    this.pc.onDataChannel.subscribe((channel) => {
+      const reliable = channel.label === '_reliable';
+      if (!reliable && channel.label !== '_lossy') return;
+      channel.onMessage.subscribe((data) => {
+        if (typeof data !== 'string') this.onData(data, reliable);
+      });
+    });
+  }
+
+  /** Applies a client offer, answers it, and returns the offer's m-sections. */
+  async handleOffer(description: SessionDescription): Promise<MediaSection[]> {
+    if (this.closed) return [];
+    await this.pc.setRemoteDescription({ type: 'offer', sdp: description.sdp });
+    const answer = await this.pc.createAnswer();
+    await this.pc.setLocalDescription(answer);
+    this.sendSignal({
+      case: 'answer',
+      value: new SessionDescription({
+        type: 'answer',
+        sdp: this.pc.localDescription?.sdp ?? answer.sdp,
+        id: description.id,
+      }),
+    });
+    return parseMediaSections(description.sdp);
+  }
+
+  transceiverByMid(mid: string): RTCRtpTransceiver | undefined {
+    return this.pc.getTransceivers().find((transceiver) => transceiver.mid === mid);
+  }
+
+  async addIceCandidate(candidateInit: string): Promise<void> {
+    if (this.closed) return;
+    await this.pc.addIceCandidate(JSON.parse(candidateInit));
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.pc.close().catch((error: unknown) => {
+      this.logger.debug({ err: errorMessage(error) }, 'publisher close failed');
+    });
+  }
+}

@@ -1,0 +1,39 @@
+export type MediaDirection = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
+
+export interface MediaSection {
+  kind: string;
+  mid: string;
+  port: number;
+  direction: MediaDirection;
+  /** From `a=msid:<stream id> <track id>`; absent once the sender has no track. */
+  msidTrackId?: string;
+}
+
+/** Just enough SDP parsing to follow the m-sections of a client's publisher offer. */
+export function parseMediaSections(sdp: string): MediaSection[] {
+  const sections: MediaSection[] = [];
+  let current: MediaSection | undefined;
+  for (const line of sdp.split(/\r?\n/)) {
+    if (line.startsWith('m=')) {
+      const [kind, port] = line.slice(2).split(' ');
+      current = { kind, mid: '', port: Number(port), direction: 'sendrecv' };
+      sections.push(current);
+    } else if (current) {
+      if (line.startsWith('a=mid:')) current.mid = line.slice('a=mid:'.length).trim();
+      else if (line.startsWith('a=msid:')) current.msidTrackId = line.split(' ')[1]?.trim();
+      else if (/^a=(sendrecv|sendonly|recvonly|inactive)$/.test(line.trim())) {
+        current.direction = line.trim().slice(2) as MediaDirection;
+      }
+    }
+  }
+  return sections;
+}
+
+/** Whether the remote side is sending media on this section. */
+export function isSending(section: MediaSection): boolean {
+  return (
+    section.port !== 0 &&
+    (section.direction === 'sendonly' || section.direction === 'sendrecv') &&
+    section.msidTrackId !== undefined
+  );
+}

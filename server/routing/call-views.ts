@@ -1,0 +1,118 @@
+/**
+ * Projections of a live call for the wire: one leg as an agent's tab sees it, the call as its
+ * caller sees it, and the full detail the HTTP API returns.
+ */
+import type { CallView } from '../../protocol/session-protocol.ts';
+import type { CallDetail, CallRecordStatus } from '../calls/call-schemas.ts';
+import { durations } from '../calls/call-schemas.ts';
+import type { CallRow, LegRow } from '../calls/call-repository.ts';
+import type { LiveCall, LiveLeg } from './live-state.ts';
+
+export function inboundView(call: LiveCall, leg: LiveLeg): CallView {
+  return {
+    id: call.id,
+    direction: 'inbound',
+    from: call.from,
+    to: call.to,
+    ringGroup: call.ringGroup,
+    status: leg.status,
+    endReason: leg.endReason,
+    answeredBy: leg.answeredBy,
+    params: call.params,
+    createdAt: call.createdAt,
+    ringingAt: leg.ringingAt,
+    answeredAt: leg.answeredAt,
+    endedAt: leg.endedAt,
+    attempt: leg.attempt,
+  };
+}
+
+export function outboundView(call: LiveCall): CallView {
+  return {
+    id: call.id,
+    direction: 'outbound',
+    from: call.from,
+    to: call.to,
+    ringGroup: call.ringGroup,
+    // The caller hears ringback while the call waits in a queue too.
+    status: call.phase === 'ended' ? 'disconnected' : call.phase === 'connected' ? 'connected' : 'ringing',
+    endReason: call.endReason,
+    answeredBy: call.answeredBy && { id: call.answeredBy.id, name: call.answeredBy.name },
+    params: call.params,
+    createdAt: call.createdAt,
+    ringingAt: call.ringingAt,
+    answeredAt: call.answeredAt,
+    endedAt: call.endedAt,
+    attempt: call.attempt,
+  };
+}
+
+const recordStatus: Record<LiveCall['phase'], CallRecordStatus> = {
+  waiting: 'queued',
+  'retry-wait': 'queued',
+  ringing: 'ringing',
+  connected: 'connected',
+  ended: 'ended',
+};
+
+export const callRecordStatus = (call: LiveCall): CallRecordStatus => recordStatus[call.phase];
+
+export function callDetail(call: LiveCall): CallDetail {
+  return {
+    id: call.id,
+    origin: call.origin,
+    from: call.from,
+    to: call.to,
+    ringGroup: call.ringGroup,
+    status: callRecordStatus(call),
+    endReason: call.endReason,
+    answeredBy: call.answeredBy && { id: call.answeredBy.id, name: call.answeredBy.name },
+    params: call.params,
+    createdAt: call.createdAt,
+    answeredAt: call.answeredAt,
+    endedAt: call.endedAt,
+    ...durations(call),
+    legs: call.legHistory.map((leg) => ({
+      userId: leg.userId,
+      attempt: leg.attempt,
+      outcome: leg.outcome,
+      rungAt: leg.ringingAt,
+      endedAt: leg.endedAt,
+    })),
+  };
+}
+
+/** The call as its record row: what the write-behind queue persists. */
+export function callRow(call: LiveCall): CallRow {
+  return {
+    id: call.id,
+    tenantId: call.tenantId,
+    fromName: call.from.name,
+    fromAddress: call.from.address,
+    fromUserId: call.fromUserId,
+    toAddress: call.to.address,
+    ringGroupId: call.ringGroup?.id ?? null,
+    origin: call.origin,
+    params: { ...call.params },
+    status: callRecordStatus(call),
+    endReason: call.endReason,
+    answeredByUserId: call.answeredBy?.id ?? null,
+    createdAt: call.createdAt,
+    answeredAt: call.answeredAt,
+    endedAt: call.endedAt,
+    ...durations(call),
+  };
+}
+
+export function legRows(call: LiveCall): LegRow[] {
+  return call.legHistory.map((leg) => ({
+    id: leg.id,
+    callId: call.id,
+    tenantId: call.tenantId,
+    userId: leg.userId,
+    attempt: leg.attempt,
+    outcome: leg.outcome,
+    rungAt: leg.ringingAt,
+    endedAt: leg.endedAt,
+  }));
+}

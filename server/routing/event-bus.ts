@@ -1,0 +1,45 @@
+/**
+ * Fan-out of server → client frames to sessions. The router publishes to a session id; the
+ * gateway holding that session's socket subscribed to it. In one process this is a map of
+ * listeners; across nodes a Redis pub/sub channel per node carries the same messages, which
+ * is why they are plain serializable protocol frames.
+ */
+import type { ServerMessage } from '../../protocol/session-protocol.ts';
+
+export type SessionListener = (message: ServerMessage) => void;
+
+export interface EventBus {
+  publish(sessionId: string, message: ServerMessage): void;
+  /** Returns the function that unsubscribes. */
+  subscribe(sessionId: string, listener: SessionListener): () => void;
+}
+
+export class InProcessEventBus implements EventBus {
+  private readonly listeners = new Map<string, Set<SessionListener>>();
+
+  constructor(private readonly onListenerError: (error: unknown) => void = (error) => console.error(error)) {}
+
+  publish(sessionId: string, message: ServerMessage): void {
+    const listeners = this.listeners.get(sessionId);
+    if (!listeners) return;
+    for (const listener of listeners) {
+      // One broken socket must not stop the frame reaching the others, nor undo the routing
+      // decision that produced it; the failure is reported, not swallowed.
+      try {
+        listener(message);
+      } catch (error) {
+        this.onListenerError(error);
+      }
+    }
+  }
+
+  subscribe(sessionId: string, listener: SessionListener): () => void {
+    let listeners = this.listeners.get(sessionId);
+    if (!listeners) this.listeners.set(sessionId, (listeners = new Set()));
+    listeners.add(listener);
+    return () => {
+      listeners.delete(listener);
+      if (listeners.size === 0) this.listeners.delete(sessionId);
+    };
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * What every routing manager shares: its dependencies and its siblings. The managers are small
+ * classes that call each other through this context (offers end legs, ending a call frees an
+ * agent, a free agent takes queued calls), so each can live in its own file.
+ */
+import type { Config } from '../config.ts';
+import type { Directory } from '../directory/directory.ts';
+import type { CallRecordSink } from '../calls/call-records.ts';
+import type { EventBus } from './event-bus.ts';
+import type { LiveStore } from './live-store.ts';
+import type { Scheduler, TimerRegistry } from './scheduler.ts';
+import type { PushBatch } from './push-batch.ts';
+import type { PresenceTracker } from './presence.ts';
+import type { Offers } from './offers.ts';
+import type { CallLifecycle } from './call-lifecycle.ts';
+import type { CallQueue } from './call-queue.ts';
+
+export interface RoutingLog {
+  error(details: object, message: string): void;
+}
+
+export interface RoutingContext {
+  config: Config;
+  directory: Directory;
+  records: CallRecordSink;
+  store: LiveStore;
+  bus: EventBus;
+  scheduler: Scheduler;
+  timers: TimerRegistry;
+  pushes: PushBatch;
+  log: RoutingLog;
+  presence: PresenceTracker;
+  offers: Offers;
+  lifecycle: CallLifecycle;
+  queue: CallQueue;
+}
+
+/**
+ * Starts a named timer whose task is one routing step. A failing step is logged rather than
+ * thrown: an exception escaping a timer would take the whole process down with it.
+ */
+export function setRoutingTimer(context: RoutingContext, name: string, delayMs: number, task: () => void): void {
+  context.timers.set(name, delayMs, () => {
+    try {
+      context.pushes.run(task);
+    } catch (error) {
+      context.log.error({ err: error, timer: name }, 'routing timer failed');
+    }
+  });
+}
+
+export const timerNames = {
+  attempt: (callId: string) => `call:${callId}:attempt`,
+  retry: (callId: string) => `call:${callId}:retry`,
+  deadline: (callId: string) => `call:${callId}:deadline`,
+  drop: (callId: string) => `call:${callId}:drop`,
+  linger: (legId: string) => `leg:${legId}:linger`,
+};

@@ -1,0 +1,23 @@
+/**
+ * Puts every route of a plugin behind one authentication step that runs on request, before
+ * the body is parsed or validated: an unauthenticated caller learns nothing, not even whether
+ * its body would have been accepted. Handlers then read `request.tenantId`, never a body field.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The authenticated caller's tenant; set by `scopeToTenant`. */
+    tenantId: string;
+  }
+}
+
+export function scopeToTenant(
+  app: FastifyInstance<any, any, any, any, any>,
+  authenticate: (request: FastifyRequest) => Promise<{ tenantId: string }>,
+): void {
+  app.decorateRequest('tenantId', '');
+  app.addHook('onRequest', async (request) => {
+    request.tenantId = (await authenticate(request)).tenantId;
+  });
+}

@@ -1,0 +1,58 @@
+import type { CallLifecycleStatus } from '../telephony';
+import type { CallSnapshot } from './call-snapshot';
+
+/**
+ * Why a call ended, in the words an agent reads on its card: "Answered by Grace Hopper",
+ * "Caller hung up", "Declined", "Missed"… null while the call has not ended.
+ */
+export function outcomeText(
+  call: Pick<CallSnapshot, 'direction' | 'status' | 'endReason' | 'answeredBy'>,
+  selfUserId: string | null,
+): string | null {
+  const outbound = call.direction === 'outbound';
+  switch (call.endReason) {
+    case 'answered_elsewhere':
+      if (!call.answeredBy) return 'Answered elsewhere';
+      return call.answeredBy.id === selfUserId ? 'Answered in another tab' : `Answered by ${call.answeredBy.name}`;
+    case 'caller_cancelled':
+      return outbound ? 'Cancelled' : 'Caller hung up';
+    case 'rejected':
+      return 'Declined';
+    case 'no_answer':
+      return outbound ? 'No answer' : 'Missed';
+    case 'hangup':
+      return 'Hung up';
+    case 'transferred':
+      return 'Transferred';
+    case 'failed':
+      return 'Failed';
+    case null:
+      return hasEnded(call.status) ? 'Ended' : null;
+  }
+}
+
+export function hasEnded(status: CallLifecycleStatus): boolean {
+  return status === 'disconnected' || status === 'destroyed';
+}
+
+const statusTexts: Record<CallLifecycleStatus, string> = {
+  ringing: 'Ringing',
+  connecting: 'Connecting…',
+  connected: 'Connected',
+  disconnecting: 'Hanging up…',
+  disconnected: 'Ended',
+  destroyed: 'Ended',
+};
+
+export function statusText(status: CallLifecycleStatus): string {
+  return statusTexts[status];
+}
+
+/** "0:07", "12:34", "1:02:03". */
+export function formatDuration(totalSeconds: number): string {
+  const seconds = Math.max(0, Math.floor(totalSeconds));
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = String(seconds % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}

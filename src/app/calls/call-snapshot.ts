@@ -1,0 +1,41 @@
+import type { Call, CallLifecycleStatus } from '../telephony';
+import type { AgentRef, CallView, EndReason, Party, RingGroupRef } from '../telephony';
+
+/**
+ * A call as the store keeps it: plain, serializable data copied out of an SDK Call. The Call
+ * object itself stays in TelephonyService.
+ */
+export interface CallSnapshot {
+  id: string;
+  direction: CallView['direction'];
+  from: Party;
+  to: Party;
+  ringGroup: RingGroupRef | null;
+  status: CallLifecycleStatus;
+  endReason: EndReason | null;
+  answeredBy: AgentRef | null;
+  createdAt: number;
+  ringingAt: number | null;
+  answeredAt: number | null;
+  endedAt: number | null;
+  /** Ring attempt (a group call offered again keeps its id, with a higher attempt). */
+  attempt: number;
+}
+
+export function toCallSnapshot(call: Call): CallSnapshot {
+  return {
+    id: call.id,
+    direction: call.direction,
+    from: { name: call.from.name, address: call.from.address },
+    to: { name: call.to.name, address: call.to.address },
+    ringGroup: call.ringGroup ? { id: call.ringGroup.id, name: call.ringGroup.name } : null,
+    status: call.status,
+    endReason: call.endReason,
+    answeredBy: call.answeredBy ? { id: call.answeredBy.id, name: call.answeredBy.name } : null,
+    createdAt: call.createdAt,
+    ringingAt: call.ringingAt,
+    answeredAt: call.answeredAt,
+    endedAt: call.endedAt,
+    attempt: call.attempt,
+  };
+}

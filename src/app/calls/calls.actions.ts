@@ -1,0 +1,70 @@
+import { createActionGroup, emptyProps, props } from '@ngrx/store';
+import type { TelephonyErrorReason } from '../telephony';
+import type { CallSnapshot } from './call-snapshot';
+
+type FailureReason = TelephonyErrorReason | 'unknown';
+type CallFailure = { callId: string; reason: FailureReason; message: string };
+
+export const CallsSocketActions = createActionGroup({
+  source: 'Calls Socket',
+  events: {
+    /** One `incomingCalls$` emission: the whole list, projected. */
+    'List Received': props<{ calls: CallSnapshot[]; receivedAt: number }>(),
+  },
+});
+
+export const RingingCardActions = createActionGroup({
+  source: 'Ringing Card',
+  events: {
+    'Accept Clicked': props<{ callId: string }>(),
+    'Decline Clicked': props<{ callId: string }>(),
+    /** An ended card has been shown long enough. */
+    'Ended Card Expired': props<{ callId: string; attempt: number }>(),
+  },
+});
+
+export const KeyboardShortcutActions = createActionGroup({
+  source: 'Keyboard Shortcut',
+  events: {
+    'Accept Pressed': props<{ callId: string }>(),
+    'Decline Pressed': props<{ callId: string }>(),
+  },
+});
+
+export const ActiveCallActions = createActionGroup({
+  source: 'Active Call Panel',
+  events: {
+    'Hang Up Clicked': props<{ callId: string }>(),
+  },
+});
+
+export const DialBoxActions = createActionGroup({
+  source: 'Dial Box',
+  events: {
+    'Call Clicked': props<{ address: string }>(),
+    'Hang Up Clicked': props<{ callId: string }>(),
+    'Outcome Dismissed': emptyProps(),
+  },
+});
+
+export const CallsApiActions = createActionGroup({
+  source: 'Calls API',
+  events: {
+    'Accept Succeeded': props<{ callId: string }>(),
+    'Accept Failed': props<CallFailure>(),
+    'Decline Succeeded': props<{ callId: string }>(),
+    'Decline Failed': props<CallFailure>(),
+    'Hang Up Succeeded': props<{ callId: string }>(),
+    'Hang Up Failed': props<CallFailure>(),
+    /** Every status change of the call this console placed. */
+    'Outgoing Call Updated': props<{ call: CallSnapshot }>(),
+    'Dial Failed': props<{ address: string; reason: FailureReason; message: string }>(),
+  },
+});
+
+export const ClockActions = createActionGroup({
+  source: 'Clock',
+  events: {
+    Ticked: props<{ now: number }>(),
+  },
+});

@@ -1,0 +1,164 @@
+import { inject, Injectable, InjectionToken } from '@angular/core';
+import { Actions, createEffect, ofType } from '@ngrx/effects';
+import { Store } from '@ngrx/store';
+import {
+  catchError,
+  combineLatest,
+  concatMap,
+  defer,
+  distinct,
+  distinctUntilChanged,
+  EMPTY,
+  exhaustMap,
+  filter,
+  interval,
+  map,
+  mergeMap,
+  of,
+  switchMap,
+  timer,
+} from 'rxjs';
+import { AuthApiActions, AuthSessionActions } from '../auth/auth.actions';
+import { sessionFeature } from '../session/session.feature';
+import { EFFECTS_SCHEDULER } from '../shared/scheduler';
+import { TelephonyService } from '../shared/telephony.service';
+import { errorReason, TelephonyError, type Call } from '../telephony';
+import { hasEnded } from './call-outcome';
+import { toCallSnapshot } from './call-snapshot';
+import {
+  ActiveCallActions,
+  CallsApiActions,
+  CallsSocketActions,
+  ClockActions,
+  DialBoxActions,
+  KeyboardShortcutActions,
+  RingingCardActions,
+} from './calls.actions';
+import { selectHasLiveInboundCall } from './calls.selectors';
+
+/** How long a card that stopped ringing stays in the queue to show why. */
+export const ENDED_CARD_LINGER_MS = new InjectionToken<number>('ENDED_CARD_LINGER_MS', {
+  providedIn: 'root',
+  factory: () => 5_000,
+});
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+@Injectable()
+export class CallsEffects {
+  private readonly actions$ = inject(Actions);
+  private readonly store = inject(Store);
+  private readonly telephony = inject(TelephonyService);
+  private readonly scheduler = inject(EFFECTS_SCHEDULER);
+  private readonly endedCardLingerMs = inject(ENDED_CARD_LINGER_MS);
+
+  /**
+   * While the agent is online, every incomingCalls$ emission becomes one store update. Keeps
+   * listening after going offline until the calls already here have ended, so a call in
+   * progress never freezes on screen.
+   */
+  listenToIncomingCalls$ = createEffect(() =>
+    combineLatest([
+      this.store.select(sessionFeature.selectRegistered),
+      this.store.select(selectHasLiveInboundCall),
+    ]).pipe(
+      map(([registered, hasLiveCall]) => registered || hasLiveCall),
+      distinctUntilChanged(),
+      switchMap((listening) => (listening ? this.telephony.incomingCalls$ : EMPTY)),
+      map((calls) =>
+        CallsSocketActions.listReceived({ calls: calls.map(toCallSnapshot), receivedAt: this.scheduler.now() }),
+      ),
+    ),
+  );
+
+  /** exhaustMap: a double click (or click plus shortcut) answers once. */
+  accept$ = createEffect(() =>
+    this.actions$.pipe(
+      ofType(RingingCardActions.acceptClicked, KeyboardShortcutActions.acceptPressed),
+      exhaustMap(({ callId }) =>
+        this.command(callId, (call) => call.answer({ audio: true, video: false })).pipe(
+          map(() => CallsApiActions.acceptSucceeded({ callId })),
+          catchError((error: unknown) =>
+            of(CallsApiActions.acceptFailed({ callId, reason: errorReason(error), message: messageOf(error) })),
+          ),
+        ),
+      ),
+    ),
+  );
+
+  /** concatMap: declines reach the server in the order the agent gave them. */
+  decline$ = createEffect(() =>
+    this.actions$.pipe(
+      ofType(RingingCardActions.declineClicked, KeyboardShortcutActions.declinePressed),
+      concatMap(({ callId }) =>
+        this.command(callId, (call) => call.reject()).pipe(
+          map(() => CallsApiActions.declineSucceeded({ callId })),
+          catchError((error: unknown) =>
+            of(CallsApiActions.declineFailed({ callId, reason: errorReason(error), message: messageOf(error) })),
+          ),
+        ),
+      ),
+    ),
+  );
+
+  hangUp$ = createEffect(() =>
+    this.actions$.pipe(
+      ofType(ActiveCallActions.hangUpClicked, DialBoxActions.hangUpClicked),
+      concatMap(({ callId }) =>
+        this.command(callId, (call) => call.hangup()).pipe(
+          map(() => CallsApiActions.hangUpSucceeded({ callId })),
+          catchError((error: unknown) =>
+            of(CallsApiActions.hangUpFailed({ callId, reason: errorReason(error), message: messageOf(error) })),
+          ),
+        ),
+      ),
+    ),
+  );
+
+  /** Dials, then follows the placed call's status until it is destroyed. */
+  dial$ = createEffect(() =>
+    this.actions$.pipe(
+      ofType(DialBoxActions.callClicked),
+      exhaustMap(({ address }) =>
+        defer(() => this.telephony.session.dial(address)).pipe(
+          switchMap((call) => call.status$.pipe(map(() => CallsApiActions.outgoingCallUpdated({ call: toCallSnapshot(call) })))),
+          catchError((error: unknown) =>
+            of(CallsApiActions.dialFailed({ address, reason: errorReason(error), message: messageOf(error) })),
+          ),
+        ),
+      ),
+    ),
+  );
+
+  /** Each ended card leaves the queue once, a few seconds after it stopped ringing. */
+  expireEndedCards$ = createEffect(() =>
+    this.actions$.pipe(
+      ofType(CallsSocketActions.listReceived),
+      mergeMap(({ calls }) => calls.filter((call) => call.direction === 'inbound' && call.status !== 'ringing')),
+      filter((call) => hasEnded(call.status) || call.endReason !== null),
+      distinct((call) => `${call.id}#${call.attempt}`),
+      mergeMap((call) =>
+        timer(this.endedCardLingerMs, this.scheduler).pipe(
+          map(() => RingingCardActions.endedCardExpired({ callId: call.id, attempt: call.attempt })),
+        ),
+      ),
+    ),
+  );
+
+  /** Drives the wait and talk timers while someone is signed in. */
+  tick$ = createEffect(() =>
+    this.actions$.pipe(
+      ofType(AuthApiActions.signInSucceeded, AuthSessionActions.restored),
+      switchMap(() => interval(1000, this.scheduler)),
+      map(() => ClockActions.ticked({ now: this.scheduler.now() })),
+    ),
+  );
+
+  private command(callId: string, run: (call: Call) => Promise<void>) {
+    return defer(() => {
+      const call = this.telephony.call(callId);
+      if (!call) throw new TelephonyError('not-found', `call ${callId} is no longer here`);
+      return run(call);
+    });
+  }
+}

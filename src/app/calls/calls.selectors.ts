@@ -1,0 +1,157 @@
+import { createSelector } from '@ngrx/store';
+import { authFeature } from '../auth/auth.feature';
+import { hasEnded, outcomeText, statusText } from './call-outcome';
+import { callsFeature, type CallRecord } from './calls.feature';
+
+/** One card in the ringing queue: still ringing, or ended and about to leave. */
+export interface RingingCardView {
+  callId: string;
+  callerName: string;
+  callerAddress: string;
+  ringGroupName: string | null;
+  /** Seconds the caller has waited; frozen once the call ended. */
+  waitSeconds: number;
+  ringing: boolean;
+  /** Why it stopped ringing ("Answered by Grace Hopper"); null while ringing. */
+  outcome: string | null;
+  /** An accept or decline is on its way to the server. */
+  busy: boolean;
+  error: string | null;
+}
+
+export interface ActiveCallView {
+  callId: string;
+  callerName: string;
+  callerAddress: string;
+  ringGroupName: string | null;
+  statusText: string;
+  talkSeconds: number;
+  ended: boolean;
+  outcome: string | null;
+  busy: boolean;
+  error: string | null;
+}
+
+export interface OutgoingCallView {
+  callId: string;
+  calleeName: string;
+  calleeAddress: string;
+  statusText: string;
+  /** Seconds since dialing, or talk time once answered. */
+  seconds: number;
+  live: boolean;
+  outcome: string | null;
+  busy: boolean;
+}
+
+export interface EndedCallView {
+  callId: string;
+  direction: 'inbound' | 'outbound';
+  partyName: string;
+  partyAddress: string;
+  outcome: string;
+  endedAt: number | null;
+}
+
+const { selectAll, selectNow, selectOutgoingCallId, selectEntities } = callsFeature;
+const { selectUserId } = authFeature;
+
+const seconds = (from: number, to: number) => Math.max(0, Math.floor((to - from) / 1000));
+const inbound = (call: CallRecord) => call.direction === 'inbound';
+
+/** Inbound calls still ringing, oldest first (the adapter keeps them sorted by createdAt). */
+export const selectRingingCalls = createSelector(selectAll, (calls) =>
+  calls.filter((call) => inbound(call) && call.status === 'ringing'),
+);
+
+export const selectOldestRingingCallId = createSelector(selectRingingCalls, (calls) => calls[0]?.id ?? null);
+
+/** The queue: ringing calls and recently ended ones that never connected here, oldest first. */
+export const selectRingingQueue = createSelector(selectAll, selectNow, selectUserId, (calls, now, userId) =>
+  calls
+    .filter(
+      (call) =>
+        inbound(call) && !call.answeredHere && (call.status === 'ringing' || (hasLeftRinging(call) && !call.cardDismissed)),
+    )
+    .map(
+      (call): RingingCardView => ({
+        callId: call.id,
+        callerName: call.from.name,
+        callerAddress: call.from.address,
+        ringGroupName: call.ringGroup?.name ?? null,
+        waitSeconds: seconds(call.createdAt, call.status === 'ringing' ? now : (call.endedAt ?? now)),
+        ringing: call.status === 'ringing',
+        outcome: outcomeText(call, userId),
+        busy: call.pending !== null,
+        error: call.error,
+      }),
+    ),
+);
+
+/** The call this agent is on (answered in this tab), until the server drops it. */
+export const selectActiveCall = createSelector(selectAll, selectNow, selectUserId, (calls, now, userId) => {
+  const call = calls.filter((c) => inbound(c) && c.answeredHere && c.status !== 'destroyed').at(-1);
+  if (!call) return null;
+  const ended = hasEnded(call.status);
+  return {
+    callId: call.id,
+    callerName: call.from.name,
+    callerAddress: call.from.address,
+    ringGroupName: call.ringGroup?.name ?? null,
+    statusText: statusText(call.status),
+    talkSeconds: call.answeredAt ? seconds(call.answeredAt, ended ? (call.endedAt ?? now) : now) : 0,
+    ended,
+    outcome: outcomeText(call, userId),
+    busy: call.pending !== null,
+    error: call.error,
+  } satisfies ActiveCallView;
+});
+
+/** The call this console placed from the Call box, with its caller-side status. */
+export const selectOutgoingCall = createSelector(
+  selectEntities,
+  selectOutgoingCallId,
+  selectNow,
+  (entities, id, now): OutgoingCallView | null => {
+    const call = id ? entities[id] : undefined;
+    if (!call) return null;
+    const live = !hasEnded(call.status);
+    const end = live ? now : (call.endedAt ?? now);
+    return {
+      callId: call.id,
+      calleeName: call.to.name,
+      calleeAddress: call.to.address,
+      statusText: statusText(call.status),
+      seconds: call.answeredAt ? seconds(call.answeredAt, end) : seconds(call.createdAt, end),
+      live,
+      outcome: outcomeText(call, null),
+      busy: call.pending !== null,
+    };
+  },
+);
+
+/** Ended calls, most recent first, with their outcome. */
+export const selectRecentCalls = createSelector(selectAll, selectUserId, (calls, userId) =>
+  calls
+    .filter((call) => hasEnded(call.status))
+    .sort((a, b) => (b.endedAt ?? b.createdAt) - (a.endedAt ?? a.createdAt))
+    .map(
+      (call): EndedCallView => ({
+        callId: call.id,
+        direction: call.direction,
+        partyName: call.direction === 'inbound' ? call.from.name : call.to.name,
+        partyAddress: call.direction === 'inbound' ? call.from.address : call.to.address,
+        outcome: outcomeText(call, userId) ?? 'Ended',
+        endedAt: call.endedAt,
+      }),
+    ),
+);
+
+/** Calls still alive in the SDK: the effects keep listening while there are any. */
+export const selectHasLiveInboundCall = createSelector(selectAll, (calls) =>
+  calls.some((call) => inbound(call) && call.status !== 'destroyed'),
+);
+
+function hasLeftRinging(call: CallRecord): boolean {
+  return call.status !== 'ringing';
+}

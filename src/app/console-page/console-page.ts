@@ -1,0 +1,18 @@
+import { ChangeDetectionStrategy, Component } from '@angular/core';
+import { MatCardModule } from '@angular/material/card';
+import { ActiveCallPanel } from '../calls/active-call-panel/active-call-panel';
+import { DialBox } from '../calls/dial-box/dial-box';
+import { RecentCalls } from '../calls/recent-calls/recent-calls';
+import { RingingQueue } from '../calls/ringing-queue/ringing-queue';
+import { OnlineToggle } from '../session/online-toggle/online-toggle';
+import { PresenceSelect } from '../session/presence-select/presence-select';
+
+/** The agent's console: status, the ringing queue, the call in progress, and the Call box. */
+@Component({
+  selector: 'app-console-page',
+  imports: [MatCardModule, ActiveCallPanel, DialBox, OnlineToggle, PresenceSelect, RecentCalls, RingingQueue],
+  templateUrl: './console-page.html',
+  styleUrl: './console-page.scss',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class ConsolePage {}

@@ -1,0 +1,42 @@
+import { createActionGroup, emptyProps, props } from '@ngrx/store';
+import type { ConnectionState, Presence, SelectablePresence, SessionUser, TelephonyErrorReason } from '../telephony';
+
+type Failure = { reason: TelephonyErrorReason | 'unknown'; message: string };
+
+/** What the SDK reports about this tab's session. */
+export const TelephonyEvents = createActionGroup({
+  source: 'Telephony',
+  events: {
+    'Connection Changed': props<{ state: ConnectionState }>(),
+    'Hello Received': props<{ user: SessionUser }>(),
+    'Registration Changed': props<{ registered: boolean }>(),
+    'Presence Changed': props<{ presence: Presence }>(),
+    'Addresses Changed': props<{ addresses: string[] }>(),
+  },
+});
+
+export const OnlineToggleActions = createActionGroup({
+  source: 'Online Toggle',
+  events: {
+    'Come Online Toggled': emptyProps(),
+    'Go Offline Toggled': emptyProps(),
+  },
+});
+
+export const PresenceSelectActions = createActionGroup({
+  source: 'Presence Select',
+  events: {
+    'Presence Chosen': props<{ presence: SelectablePresence }>(),
+  },
+});
+
+export const SessionApiActions = createActionGroup({
+  source: 'Session API',
+  events: {
+    'Come Online Succeeded': emptyProps(),
+    'Come Online Failed': props<Failure>(),
+    'Go Offline Succeeded': emptyProps(),
+    'Go Offline Failed': props<Failure>(),
+    'Presence Change Failed': props<Failure>(),
+  },
+});

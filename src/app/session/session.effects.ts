@@ -1,0 +1,93 @@
+import { inject, Injectable } from '@angular/core';
+import { Actions, createEffect, ofType } from '@ngrx/effects';
+import { catchError, defer, exhaustMap, filter, ignoreElements, map, merge, of, switchMap, takeUntil, tap } from 'rxjs';
+import { AuthApiActions, AuthSessionActions, ToolbarActions } from '../auth/auth.actions';
+import { TokenStorage } from '../auth/token-storage';
+import { TelephonyService } from '../shared/telephony.service';
+import { errorReason } from '../telephony';
+import { OnlineToggleActions, PresenceSelectActions, SessionApiActions, TelephonyEvents } from './session.actions';
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+@Injectable()
+export class SessionEffects {
+  private readonly actions$ = inject(Actions);
+  private readonly telephony = inject(TelephonyService);
+  private readonly storage = inject(TokenStorage);
+  private readonly signedOut$ = this.actions$.pipe(ofType(ToolbarActions.signOutClicked, AuthSessionActions.expired));
+
+  /** Signing in opens the telephony session; its reports become actions until sign-out. */
+  connect$ = createEffect(() =>
+    this.actions$.pipe(
+      ofType(AuthApiActions.signInSucceeded, AuthSessionActions.restored),
+      switchMap(() => {
+        const stored = this.storage.read();
+        if (!stored) return of(AuthSessionActions.expired({ message: 'Your sign-in has expired.' }));
+        const client = this.telephony.connect(stored.token, stored.expiresAt);
+        const { session } = client;
+        return merge(
+          client.connectionState$.pipe(map((state) => TelephonyEvents.connectionChanged({ state }))),
+          session.user$.pipe(
+            filter((user) => user !== null),
+            map((user) => TelephonyEvents.helloReceived({ user })),
+          ),
+          session.registered$.pipe(map((registered) => TelephonyEvents.registrationChanged({ registered }))),
+          session.presence$.pipe(map((presence) => TelephonyEvents.presenceChanged({ presence }))),
+          session.addresses$.pipe(map((addresses) => TelephonyEvents.addressesChanged({ addresses: [...addresses] }))),
+          client.tokenRefreshed$.pipe(
+            tap(({ token, expiresAt }) => this.storage.updateToken(token, expiresAt)),
+            map(({ expiresAt }) => AuthApiActions.tokenRefreshed({ expiresAt })),
+          ),
+          client.unauthorized$.pipe(
+            map(() => AuthSessionActions.expired({ message: 'Your sign-in has expired. Sign in again.' })),
+          ),
+        ).pipe(takeUntil(this.signedOut$));
+      }),
+    ),
+  );
+
+  disconnect$ = createEffect(() => this.signedOut$.pipe(tap(() => this.telephony.disconnect())), { dispatch: false });
+
+  comeOnline$ = createEffect(() =>
+    this.actions$.pipe(
+      ofType(OnlineToggleActions.comeOnlineToggled),
+      exhaustMap(() =>
+        defer(() => this.telephony.session.online()).pipe(
+          map(() => SessionApiActions.comeOnlineSucceeded()),
+          catchError((error: unknown) =>
+            of(SessionApiActions.comeOnlineFailed({ reason: errorReason(error), message: messageOf(error) })),
+          ),
+        ),
+      ),
+    ),
+  );
+
+  goOffline$ = createEffect(() =>
+    this.actions$.pipe(
+      ofType(OnlineToggleActions.goOfflineToggled),
+      exhaustMap(() =>
+        defer(() => this.telephony.session.offline()).pipe(
+          map(() => SessionApiActions.goOfflineSucceeded()),
+          catchError((error: unknown) =>
+            of(SessionApiActions.goOfflineFailed({ reason: errorReason(error), message: messageOf(error) })),
+          ),
+        ),
+      ),
+    ),
+  );
+
+  /** switchMap: only the agent's latest choice matters. */
+  setPresence$ = createEffect(() =>
+    this.actions$.pipe(
+      ofType(PresenceSelectActions.presenceChosen),
+      switchMap(({ presence }) =>
+        defer(() => this.telephony.session.setPresence(presence)).pipe(
+          ignoreElements(),
+          catchError((error: unknown) =>
+            of(SessionApiActions.presenceChangeFailed({ reason: errorReason(error), message: messageOf(error) })),
+          ),
+        ),
+      ),
+    ),
+  );
+}

@@ -1,0 +1,67 @@
+import { createFeature, createReducer, createSelector, on } from '@ngrx/store';
+import { AuthSessionActions, ToolbarActions } from '../auth/auth.actions';
+import type { ConnectionState, Presence } from '../telephony';
+import { OnlineToggleActions, PresenceSelectActions, SessionApiActions, TelephonyEvents } from './session.actions';
+
+export interface SessionState {
+  connectionState: ConnectionState;
+  /** What the agent asked for with the toggle; survives reconnects. */
+  wantsOnline: boolean;
+  /** What the server confirmed: this tab will be rung. */
+  registered: boolean;
+  presence: Presence;
+  addresses: string[];
+  tenantName: string | null;
+  error: string | null;
+}
+
+export const initialSessionState: SessionState = {
+  connectionState: 'offline',
+  wantsOnline: false,
+  registered: false,
+  presence: 'offline',
+  addresses: [],
+  tenantName: null,
+  error: null,
+};
+
+export const sessionFeature = createFeature({
+  name: 'session',
+  reducer: createReducer(
+    initialSessionState,
+    on(TelephonyEvents.connectionChanged, (state, { state: connectionState }): SessionState => ({
+      ...state,
+      connectionState,
+    })),
+    on(TelephonyEvents.helloReceived, (state, { user }): SessionState => ({ ...state, tenantName: user.tenant.name })),
+    on(TelephonyEvents.registrationChanged, (state, { registered }): SessionState => ({ ...state, registered })),
+    on(TelephonyEvents.presenceChanged, (state, { presence }): SessionState => ({ ...state, presence })),
+    on(TelephonyEvents.addressesChanged, (state, { addresses }): SessionState => ({ ...state, addresses })),
+    on(OnlineToggleActions.comeOnlineToggled, (state): SessionState => ({ ...state, wantsOnline: true, error: null })),
+    on(OnlineToggleActions.goOfflineToggled, (state): SessionState => ({ ...state, wantsOnline: false, error: null })),
+    on(PresenceSelectActions.presenceChosen, (state): SessionState => ({ ...state, error: null })),
+    on(SessionApiActions.comeOnlineFailed, (state, { message }): SessionState => ({
+      ...state,
+      wantsOnline: false,
+      error: `Could not come online: ${message}`,
+    })),
+    on(SessionApiActions.goOfflineFailed, (state, { message }): SessionState => ({
+      ...state,
+      error: `Could not go offline: ${message}`,
+    })),
+    on(SessionApiActions.presenceChangeFailed, (state, { message }): SessionState => ({
+      ...state,
+      error: `Could not change presence: ${message}`,
+    })),
+    on(ToolbarActions.signOutClicked, AuthSessionActions.expired, (): SessionState => initialSessionState),
+  ),
+  extraSelectors: ({ selectConnectionState, selectRegistered, selectWantsOnline }) => ({
+    /** Online as the agent sees it: asked for, and confirmed or being restored after a drop. */
+    selectIsOnline: createSelector(
+      selectRegistered,
+      selectWantsOnline,
+      selectConnectionState,
+      (registered, wantsOnline, connection) => registered || (wantsOnline && connection === 'reconnecting'),
+    ),
+  }),
+});

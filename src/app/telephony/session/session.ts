@@ -1,0 +1,199 @@
+import { BehaviorSubject, filter, firstValueFrom, type Observable } from 'rxjs';
+import type {
+  CallView,
+  MediaOptions,
+  Presence,
+  ServerMessage,
+} from '../../../../protocol/session-protocol';
+import { Call, type CallCommands } from '../call/call';
+import { TelephonyError } from '../shared/errors';
+import type { HelloMessage, SocketConnection } from '../transport/socket-connection';
+
+/** Presence an agent may choose; `busy` and `offline` follow from facts on the server. */
+export type SelectablePresence = Extract<Presence, 'available' | 'away' | 'wrap-up'>;
+export type SessionUser = HelloMessage['user'];
+
+export interface DialOptions {
+  media?: MediaOptions;
+  /** Custom parameters the callee's console receives with the call. */
+  params?: Record<string, string>;
+}
+
+/**
+ * The agent's registration and calls over one SocketConnection. Keeps one Call object per id
+ * (stable across emissions), re-registers after every reconnect if the agent wanted to be
+ * online, and lets the server's next snapshot decide which calls still exist.
+ */
+export class Session implements CallCommands {
+  private readonly incoming = new Map<string, Call>();
+  private readonly outgoing = new Map<string, Call>();
+  private readonly incomingCalls$$ = new BehaviorSubject<readonly Call[]>([]);
+  private readonly presence$$ = new BehaviorSubject<Presence>('offline');
+  private readonly addresses$$ = new BehaviorSubject<readonly string[]>([]);
+  private readonly registered$$ = new BehaviorSubject<boolean>(false);
+  private readonly user$$ = new BehaviorSubject<SessionUser | null>(null);
+  private wantsOnline = false;
+
+  /** The whole current list of inbound calls on every change; replays the latest list. */
+  readonly incomingCalls$: Observable<readonly Call[]> = this.incomingCalls$$.asObservable();
+  readonly presence$: Observable<Presence> = this.presence$$.asObservable();
+  readonly addresses$: Observable<readonly string[]> = this.addresses$$.asObservable();
+  /** True while the server will ring this session (between `registered` and a drop or `offline()`). */
+  readonly registered$: Observable<boolean> = this.registered$$.asObservable();
+  readonly user$: Observable<SessionUser | null> = this.user$$.asObservable();
+
+  constructor(private readonly connection: SocketConnection) {
+    connection.on('hello', (hello) => this.handleHello(hello));
+    connection.on('message', (message) => this.handleMessage(message));
+    connection.on('stateChanged', (state) => {
+      if (state !== 'online') this.registered$$.next(false);
+    });
+  }
+
+  get presence(): Presence {
+    return this.presence$$.value;
+  }
+  /** The dialable addresses this agent is registered at, e.g. `/private/ada`, `/group/support`. */
+  get addresses(): readonly string[] {
+    return this.addresses$$.value;
+  }
+  get registered(): boolean {
+    return this.registered$$.value;
+  }
+  get user(): SessionUser | null {
+    return this.user$$.value;
+  }
+
+  /** The live Call with this id, inbound or outbound, if the session still has it. */
+  getCall(callId: string): Call | undefined {
+    return this.incoming.get(callId) ?? this.outgoing.get(callId);
+  }
+
+  /**
+   * Registers this session so calls ring here. While disconnected it waits: the session
+   * registers by itself as soon as the connection is back.
+   */
+  async online(): Promise<void> {
+    this.wantsOnline = true;
+    if (this.connection.state === 'online') {
+      await this.connection.request({ type: 'online' });
+      return;
+    }
+    await firstValueFrom(this.registered$$.pipe(filter(Boolean)));
+  }
+
+  async offline(): Promise<void> {
+    this.wantsOnline = false;
+    if (this.connection.state === 'online') await this.connection.request({ type: 'offline' });
+  }
+
+  async setPresence(presence: SelectablePresence): Promise<void> {
+    await this.connection.request({ type: 'presence.set', presence });
+  }
+
+  /** Places a call; resolves with the Call once the server has accepted the dial. */
+  async dial(address: string, options: DialOptions = {}): Promise<Call> {
+    for (const [id, call] of this.outgoing) if (call.status === 'destroyed') this.outgoing.delete(id);
+    const reply = await this.connection.request({
+      type: 'call.dial',
+      to: address,
+      media: { audio: options.media?.audio ?? true, video: options.media?.video ?? false },
+      ...(options.params ? { params: options.params } : {}),
+    });
+    if (reply.type !== 'outgoing_call') {
+      throw new TelephonyError('internal', `dial answered with ${reply.type}, expected outgoing_call`);
+    }
+    return this.outgoing.get(reply.call.id) ?? this.applyOutgoing(reply.call);
+  }
+
+  async accept(callId: string, media: Required<MediaOptions>): Promise<void> {
+    await this.connection.request({ type: 'call.accept', callId, media });
+  }
+
+  async reject(callId: string): Promise<void> {
+    await this.connection.request({ type: 'call.reject', callId });
+  }
+
+  async hangup(callId: string): Promise<void> {
+    await this.connection.request({ type: 'call.hangup', callId });
+  }
+
+  /** @internal The client is going away: every call ends for this session. */
+  dispose(): void {
+    for (const call of [...this.incoming.values(), ...this.outgoing.values()]) call.destroy();
+    this.incoming.clear();
+    this.outgoing.clear();
+    this.incomingCalls$$.next([]);
+    this.registered$$.next(false);
+    for (const subject of [this.incomingCalls$$, this.presence$$, this.addresses$$, this.registered$$, this.user$$]) {
+      subject.complete();
+    }
+  }
+
+  private handleHello(hello: HelloMessage): void {
+    this.user$$.next(hello.user);
+    this.addresses$$.next(hello.addresses);
+    this.presence$$.next(hello.presence);
+    this.registered$$.next(hello.online);
+    // A fresh socket is a fresh server session: register again if the agent was online.
+    if (this.wantsOnline && !hello.online) {
+      this.connection.request({ type: 'online' }).catch((error: unknown) => {
+        console.warn('[telephony] re-registering after reconnect failed', error);
+      });
+    }
+  }
+
+  private handleMessage(message: ServerMessage): void {
+    switch (message.type) {
+      case 'registered':
+        this.addresses$$.next(message.addresses);
+        this.presence$$.next(message.presence);
+        this.registered$$.next(true);
+        break;
+      case 'unregistered':
+        this.presence$$.next(message.presence);
+        this.registered$$.next(false);
+        break;
+      case 'presence':
+        this.presence$$.next(message.presence);
+        break;
+      case 'incoming_calls':
+        this.applyIncoming(message.calls);
+        break;
+      case 'outgoing_call':
+        this.applyOutgoing(message.call);
+        break;
+    }
+  }
+
+  private applyIncoming(views: readonly CallView[]): void {
+    const present = new Set<string>();
+    const list = views.map((view) => {
+      present.add(view.id);
+      let call = this.incoming.get(view.id);
+      if (call && (view.attempt ?? 0) > call.attempt) {
+        // Offered again: the earlier attempt's Call is over, a new one rings.
+        call.destroy();
+        call = undefined;
+      }
+      if (call) call.update(view);
+      else this.incoming.set(view.id, (call = new Call(view, this)));
+      return call;
+    });
+    for (const [id, call] of this.incoming) {
+      if (present.has(id)) continue;
+      this.incoming.delete(id);
+      call.destroy();
+    }
+    this.incomingCalls$$.next(list);
+  }
+
+  private applyOutgoing(view: CallView): Call {
+    let call = this.outgoing.get(view.id);
+    if (call) call.update(view);
+    else this.outgoing.set(view.id, (call = new Call(view, this)));
+    // The caller's side has no list to drop out of: disconnected is its last server state.
+    if (view.status === 'disconnected') call.destroy();
+    return call;
+  }
+}
