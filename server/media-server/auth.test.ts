@@ -2,11 +2,21 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { TrackSource } from '@livekit/protocol';
 import { AccessToken } from 'livekit-server-sdk';
-import { AuthError, canPublishSource, permissionFromGrant, requireRoomJoin, verifyAccessToken } from './auth.ts';
+import {
+  AuthError,
+  canPublishSource,
+  permissionFromGrant,
+  refreshAccessToken,
+  requireRoomJoin,
+  verifyAccessToken,
+} from './auth.ts';
 
 const keys = new Map([['key', 'secret-secret-secret-secret-secret']]);
 
-async function token(grant: object, options: { secret?: string; key?: string; ttl?: number } = {}): Promise<string> {
+async function token(
+  grant: object,
+  options: { secret?: string; key?: string; ttl?: number } = {},
+): Promise<string> {
   const at = new AccessToken(options.key ?? 'key', options.secret ?? keys.get('key'), {
     identity: 'alice',
     name: 'Alice',
@@ -29,14 +39,29 @@ test('a livekit-server-sdk token is verified and its claims read', async () => {
 
 test('wrong secret, unknown key, expiry and missing grants are refused', async () => {
   const refusals: Array<[() => Promise<unknown>, RegExp]> = [
-    [async () => verifyAccessToken(await token({ roomJoin: true, room: 'r' }, { secret: 'nope' }), keys), /signature/],
-    [async () => verifyAccessToken(await token({ roomJoin: true, room: 'r' }, { key: 'other' }), keys), /unknown API key/],
-    [async () => verifyAccessToken(await token({ roomJoin: true, room: 'r' }, { ttl: -60 }), keys), /expired/],
+    [
+      async () =>
+        verifyAccessToken(await token({ roomJoin: true, room: 'r' }, { secret: 'nope' }), keys),
+      /signature/,
+    ],
+    [
+      async () =>
+        verifyAccessToken(await token({ roomJoin: true, room: 'r' }, { key: 'other' }), keys),
+      /unknown API key/,
+    ],
+    [
+      async () => verifyAccessToken(await token({ roomJoin: true, room: 'r' }, { ttl: -60 }), keys),
+      /expired/,
+    ],
     [() => verifyAccessToken('not-a-jwt', keys), /malformed/],
     [() => verifyAccessToken(undefined, keys), /no access token/],
   ];
   for (const [attempt, message] of refusals) {
-    await assert.rejects(attempt, (error: unknown) => error instanceof AuthError && error.status === 401 && message.test(error.message));
+    await assert.rejects(
+      attempt,
+      (error: unknown) =>
+        error instanceof AuthError && error.status === 401 && message.test(error.message),
+    );
   }
   const noRoom = await verifyAccessToken(await token({ roomJoin: true }), keys);
   assert.throws(() => requireRoomJoin(noRoom), AuthError);
@@ -55,7 +80,25 @@ test('grant defaults follow LiveKit: publish and subscribe unless denied', () =>
   assert.equal(monitor.canPublishData, false, 'publishData follows canPublish');
   assert.equal(canPublishSource(monitor, TrackSource.MICROPHONE), false);
 
-  const micOnly = permissionFromGrant({ roomJoin: true, room: 'r', canPublishSources: ['microphone'] });
+  const micOnly = permissionFromGrant({
+    roomJoin: true,
+    room: 'r',
+    canPublishSources: ['microphone'],
+  });
   assert.equal(canPublishSource(micOnly, TrackSource.MICROPHONE), true);
   assert.equal(canPublishSource(micOnly, TrackSource.CAMERA), false);
+});
+
+test('a refreshed token keeps the claims with a new validity window', async () => {
+  const claims = await verifyAccessToken(
+    await token({ roomJoin: true, room: 'r1' }, { ttl: 30 }),
+    keys,
+  );
+  const refreshed = await verifyAccessToken(
+    await refreshAccessToken(claims, keys.get('key')!, 600),
+    keys,
+  );
+  assert.equal(refreshed.identity, 'alice');
+  assert.deepEqual(refreshed.video, claims.video);
+  assert.ok(Number(refreshed.payload.exp) - Number(claims.payload.exp) >= 500);
 });

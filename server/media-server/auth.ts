@@ -1,4 +1,4 @@
-import { decodeJwt, errors as joseErrors, jwtVerify } from 'jose';
+import { decodeJwt, errors as joseErrors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { ParticipantPermission, TrackSource } from '@livekit/protocol';
 
 /** The `video` grant of a LiveKit access token (livekit-server-sdk `VideoGrant`). */
@@ -26,6 +26,8 @@ export interface AccessClaims {
   metadata: string;
   attributes: Record<string, string>;
   video: VideoGrant;
+  /** The verified payload as signed, for token refresh. */
+  payload: JWTPayload;
 }
 
 export class AuthError extends Error {
@@ -72,6 +74,7 @@ export async function verifyAccessToken(
       metadata: typeof payload.metadata === 'string' ? payload.metadata : '',
       attributes: stringRecord(payload.attributes),
       video: typeof video === 'object' && video !== null ? video : {},
+      payload,
     };
   } catch (error) {
     if (error instanceof joseErrors.JWTExpired) {
@@ -82,6 +85,21 @@ export async function verifyAccessToken(
     }
     throw new AuthError('unauthorized: invalid access token (signature verification failed)');
   }
+}
+
+/**
+ * The same claims with a fresh validity window, signed with the same key: what the real server
+ * sends as `refresh_token`, so that a full reconnect late in a call still has a valid token.
+ */
+export function refreshAccessToken(
+  claims: AccessClaims,
+  apiSecret: string,
+  ttlSeconds: number,
+): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ ...claims.payload, nbf: now, exp: now + ttlSeconds })
+    .setProtectedHeader({ alg: 'HS256' })
+    .sign(new TextEncoder().encode(apiSecret));
 }
 
 /** Claims that allow joining a room over `/rtc`; the real server answers 401 otherwise. */

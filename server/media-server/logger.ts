@@ -11,7 +11,12 @@ export interface MediaLogger {
 
 const ignore = (): void => {};
 
-export const silentLogger: MediaLogger = { debug: ignore, info: ignore, warn: ignore, error: ignore };
+export const silentLogger: MediaLogger = {
+  debug: ignore,
+  info: ignore,
+  warn: ignore,
+  error: ignore,
+};
 
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

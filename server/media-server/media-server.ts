@@ -2,7 +2,14 @@ import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse }
 import type { Duplex } from 'node:stream';
 import { DisconnectReason, LeaveRequest, LeaveRequest_Action } from '@livekit/protocol';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { AuthError, bearerToken, requireRoomJoin, verifyAccessToken, type AccessClaims } from './auth.ts';
+import {
+  AuthError,
+  bearerToken,
+  refreshAccessToken,
+  requireRoomJoin,
+  verifyAccessToken,
+  type AccessClaims,
+} from './auth.ts';
 import { errorMessage, silentLogger, type MediaLogger } from './logger.ts';
 import { Participant } from './participant.ts';
 import { hostIsLoopbackOnly, peerConnectionConfig } from './peer-config.ts';
@@ -42,6 +49,8 @@ export interface MediaServer {
   close(): Promise<void>;
 }
 
+/** Lifetime of tokens sent as `refresh_token` (the real server's default: 10 minutes). */
+const REFRESHED_TOKEN_TTL_SECONDS = 600;
 const MAX_TWIRP_BODY_BYTES = 1 << 20;
 const CORS_HEADERS = { 'Access-Control-Allow-Origin': '*' };
 
@@ -53,13 +62,19 @@ export async function startMediaServer(options: MediaServerOptions): Promise<Med
   const host = options.host ?? '127.0.0.1';
   const logger = options.logger ?? silentLogger;
   const keys = new Map([[options.apiKey, options.apiSecret]]);
-  const webhooks = new WebhookNotifier(options.webhookUrl, options.apiKey, options.apiSecret, logger);
+  const webhooks = new WebhookNotifier(
+    options.webhookUrl,
+    options.apiKey,
+    options.apiSecret,
+    logger,
+  );
   const rooms = new RoomManager(webhooks, logger, 'ND_embedded');
   const peerConfig = peerConnectionConfig(options.iceLoopbackOnly ?? hostIsLoopbackOnly());
   const wss = new WebSocketServer({ noServer: true });
 
   async function authorizeJoin(request: IncomingMessage, url: URL): Promise<AccessClaims> {
-    const token = url.searchParams.get('access_token') ?? bearerToken(request.headers.authorization);
+    const token =
+      url.searchParams.get('access_token') ?? bearerToken(request.headers.authorization);
     const claims = await verifyAccessToken(token ?? undefined, keys);
     const { room } = requireRoomJoin(claims);
     if (rooms.get(room)?.isFull) throw new AuthError('room is full', 403);
@@ -88,12 +103,18 @@ export async function startMediaServer(options: MediaServerOptions): Promise<Med
       peerConfig,
       autoSubscribe: url.searchParams.get('auto_subscribe') !== '0',
       clientProtocol: Number(url.searchParams.get('client_protocol')) || 0,
+      refreshToken: () =>
+        refreshAccessToken(claims, options.apiSecret, REFRESHED_TOKEN_TTL_SECONDS),
       logger,
     });
     rooms.getOrCreate(roomName).join(participant);
   }
 
-  async function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+  async function handleUpgrade(
+    request: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+  ): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (url.pathname !== '/rtc') {
       // `/rtc/v1` must fail at the HTTP level so livekit-client falls back to `/rtc`.
@@ -165,7 +186,10 @@ export async function startMediaServer(options: MediaServerOptions): Promise<Med
 
   const server = createServer((request, response) => {
     handleRequest(request, response).catch((error: unknown) => {
-      logger.error({ err: errorMessage(error), path: request.url?.split('?')[0] }, 'request failed');
+      logger.error(
+        { err: errorMessage(error), path: request.url?.split('?')[0] },
+        'request failed',
+      );
       if (!response.headersSent) sendText(response, 500, 'internal error');
       else response.destroy();
     });
@@ -205,6 +229,8 @@ export async function startMediaServer(options: MediaServerOptions): Promise<Med
       closing ??= (async () => {
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         rooms.closeAll(DisconnectReason.SERVER_SHUTDOWN);
+        // Give the `leave` frames and close handshakes a moment before cutting sockets.
+        await waitForSocketsClosed(wss, 500);
         for (const client of wss.clients) client.terminate();
         wss.close();
         await webhooks.drain(1_000);
@@ -214,6 +240,13 @@ export async function startMediaServer(options: MediaServerOptions): Promise<Med
       return closing;
     },
   };
+}
+
+async function waitForSocketsClosed(wss: WebSocketServer, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (wss.clients.size > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 function sendText(response: ServerResponse, status: number, text: string): void {

@@ -12,10 +12,9 @@ import {
   RequestResponse,
   RequestResponse_Reason,
   SignalTarget,
-  TrackInfo,
   TrackPublishedResponse,
+  type TrackInfo,
   TrackUnpublishedResponse,
-  TrackType,
   type SessionDescription,
 } from '@livekit/protocol';
 import type { RTCPeerConnectionConfig } from 'werift';
@@ -23,16 +22,11 @@ import { canPublishSource, permissionFromGrant, type AccessClaims } from './auth
 import { newSid } from './ids.ts';
 import { errorMessage, type MediaLogger } from './logger.ts';
 import { PublisherTransport } from './publisher-transport.ts';
-import { RtpForwarder } from './rtp-forwarder.ts';
-import { isSending, type MediaSection } from './sdp.ts';
 import type { SignalConnection, SignalMessage, SignalRequestMessage } from './signal-connection.ts';
 import { SubscriberTransport } from './subscriber-transport.ts';
+import { TrackPublications, type PublishedTrack } from './track-publications.ts';
 
-export interface PublishedTrack {
-  info: TrackInfo;
-  publisherSid: string;
-  forwarder: RtpForwarder;
-}
+export type { PublishedTrack } from './track-publications.ts';
 
 /** What a participant reports to its room. */
 export interface ParticipantHost {
@@ -51,8 +45,13 @@ export interface ParticipantOptions {
   peerConfig: RTCPeerConnectionConfig;
   autoSubscribe: boolean;
   clientProtocol: number;
+  /** Mints a fresh token for `refresh_token` (sent every TOKEN_REFRESH_INTERVAL_MS). */
+  refreshToken: () => Promise<string>;
   logger: MediaLogger;
 }
+
+/** The real server's token refresh interval. */
+export const TOKEN_REFRESH_INTERVAL_MS = 5 * 60_000;
 
 /**
  * One connected client: its signalling, its two PeerConnections and its published tracks.
@@ -71,12 +70,11 @@ export class Participant {
   readonly subscriber: SubscriberTransport;
   private version = 0;
   private publisherTransport?: PublisherTransport;
-  private readonly published = new Map<string, PublishedTrack>();
-  private readonly pendingByCid = new Map<string, TrackInfo>();
-  private readonly trackSidByMid = new Map<string, string>();
+  private readonly tracks: TrackPublications;
   private readonly subscriptionOverrides = new Map<string, boolean>();
   private queue: Promise<void> = Promise.resolve();
   private host?: ParticipantHost;
+  private tokenRefreshTimer?: NodeJS.Timeout;
   private readonly logger: MediaLogger;
 
   constructor(private readonly options: ParticipantOptions) {
@@ -87,6 +85,20 @@ export class Participant {
     this.attributes = { ...claims.attributes };
     this.permission = permissionFromGrant(claims.video);
     this.logger = options.logger;
+    this.tracks = new TrackPublications(
+      this.sid,
+      {
+        published: (track) => {
+          this.bumpVersion();
+          this.host?.trackPublished(this, track);
+        },
+        unpublished: (track) => {
+          this.bumpVersion();
+          this.host?.trackUnpublished(this, track);
+        },
+      },
+      options.logger,
+    );
     this.subscriber = new SubscriberTransport(options.peerConfig, (m) => this.send(m), this.logger);
     this.subscriber.onConnected = () => {
       if (this.state !== ParticipantInfo_State.JOINED) return;
@@ -95,7 +107,8 @@ export class Participant {
       this.host?.participantActive(this);
     };
     options.signal.onRequest = (message) => this.enqueue(message);
-    options.signal.onClose = () => this.host?.participantLeft(this, DisconnectReason.CLIENT_INITIATED);
+    // A client that leaves properly sends `leave` first; a bare close is a lost signal connection.
+    options.signal.onClose = () => this.host?.participantLeft(this, DisconnectReason.SIGNAL_CLOSE);
   }
 
   get hidden(): boolean {
@@ -103,7 +116,7 @@ export class Participant {
   }
 
   get publishedTracks(): PublishedTrack[] {
-    return [...this.published.values()];
+    return this.tracks.list;
   }
 
   get isDisconnected(): boolean {
@@ -118,6 +131,11 @@ export class Participant {
     response.participant = this.toInfo();
     this.send({ case: 'join', value: response });
     this.subscriber.start();
+    this.tokenRefreshTimer = setInterval(
+      () => this.sendRefreshedToken(),
+      TOKEN_REFRESH_INTERVAL_MS,
+    );
+    this.tokenRefreshTimer.unref();
   }
 
   /** Whether this participant should receive a track now (auto-subscribe unless overridden). */
@@ -131,11 +149,11 @@ export class Participant {
   }
 
   findTrack(trackSid: string): PublishedTrack | undefined {
-    return this.published.get(trackSid);
+    return this.tracks.find(trackSid);
   }
 
   setTrackMuted(trackSid: string, muted: boolean): TrackInfo | undefined {
-    const track = this.published.get(trackSid)?.info ?? this.pendingTrack(trackSid);
+    const track = this.tracks.info(trackSid);
     if (!track) return undefined;
     if (track.muted !== muted) {
       track.muted = muted;
@@ -147,11 +165,13 @@ export class Participant {
 
   /** Server-initiated unpublish of everything (publish permission revoked by RoomService). */
   revokePublishing(): void {
-    for (const trackSid of [...this.published.keys()]) {
-      this.send({ case: 'trackUnpublished', value: new TrackUnpublishedResponse({ trackSid }) });
-      this.unpublish(trackSid);
+    for (const { info } of this.tracks.list) {
+      this.send({
+        case: 'trackUnpublished',
+        value: new TrackUnpublishedResponse({ trackSid: info.sid }),
+      });
     }
-    this.pendingByCid.clear();
+    this.tracks.unpublishAll();
   }
 
   bumpVersion(): void {
@@ -172,7 +192,7 @@ export class Participant {
       joinedAtMs,
       version: this.version,
       permission: this.permission,
-      isPublisher: this.published.size > 0,
+      isPublisher: this.tracks.list.length > 0,
       kind: ParticipantInfo_Kind.STANDARD,
       disconnectReason: this.disconnectReason,
       clientProtocol: this.options.clientProtocol,
@@ -184,22 +204,31 @@ export class Participant {
     if (this.isDisconnected) return;
     this.state = ParticipantInfo_State.DISCONNECTED;
     this.disconnectReason = reason;
+    clearInterval(this.tokenRefreshTimer);
     this.bumpVersion();
     if (notifyClient) {
       this.send({
         case: 'leave',
-        value: new LeaveRequest({ canReconnect: false, reason, action: LeaveRequest_Action.DISCONNECT }),
+        value: new LeaveRequest({
+          canReconnect: false,
+          reason,
+          action: LeaveRequest_Action.DISCONNECT,
+        }),
       });
     }
     this.options.signal.close();
-    for (const trackSid of [...this.published.keys()]) this.unpublish(trackSid);
+    this.tracks.unpublishAll();
     this.publisherTransport?.close();
     this.subscriber.close();
   }
 
   private get publisher(): PublisherTransport {
     if (!this.publisherTransport) {
-      this.publisherTransport = new PublisherTransport(this.options.peerConfig, (m) => this.send(m), this.logger);
+      this.publisherTransport = new PublisherTransport(
+        this.options.peerConfig,
+        (m) => this.send(m),
+        this.logger,
+      );
       this.publisherTransport.onData = (payload, reliable) => this.receiveData(payload, reliable);
     }
     return this.publisherTransport;
@@ -209,7 +238,12 @@ export class Participant {
     this.queue = this.queue
       .then(() => this.handle(message))
       .catch((error: unknown) => {
-        this.logger.error({ err: errorMessage(error), request: message.case }, 'signal request failed');
+        // Requests still queued when the participant leaves fail on closed transports: expected.
+        const level = this.isDisconnected ? 'debug' : 'error';
+        this.logger[level](
+          { err: errorMessage(error), request: message.case },
+          'signal request failed',
+        );
       });
   }
 
@@ -242,12 +276,19 @@ export class Participant {
         if (!this.permission.canUpdateMetadata) {
           this.send({
             case: 'requestResponse',
-            value: new RequestResponse({ requestId, reason: RequestResponse_Reason.NOT_ALLOWED, message: 'does not have permission to update own metadata' }),
+            value: new RequestResponse({
+              requestId,
+              reason: RequestResponse_Reason.NOT_ALLOWED,
+              message: 'does not have permission to update own metadata',
+            }),
           });
           return;
         }
         this.applyMetadata({ metadata, name, attributes });
-        this.send({ case: 'requestResponse', value: new RequestResponse({ requestId, reason: RequestResponse_Reason.OK }) });
+        this.send({
+          case: 'requestResponse',
+          value: new RequestResponse({ requestId, reason: RequestResponse_Reason.OK }),
+        });
         return;
       }
       case 'leave':
@@ -260,7 +301,11 @@ export class Participant {
   }
 
   /** Applies non-empty fields; an attribute set to "" is deleted (RoomService semantics too). */
-  applyMetadata(update: { metadata?: string; name?: string; attributes?: Record<string, string> }): void {
+  applyMetadata(update: {
+    metadata?: string;
+    name?: string;
+    attributes?: Record<string, string>;
+  }): void {
     if (update.metadata) this.metadata = update.metadata;
     if (update.name) this.name = update.name;
     for (const [key, value] of Object.entries(update.attributes ?? {})) {
@@ -284,95 +329,27 @@ export class Participant {
       });
       return;
     }
-    if (this.pendingByCid.has(request.cid)) return;
-    const info = new TrackInfo({
-      sid: newSid('TR_'),
-      type: request.type,
-      name: request.name,
-      muted: request.muted,
-      width: request.width,
-      height: request.height,
-      simulcast: request.layers.length > 1,
-      disableDtx: request.disableDtx,
-      source: request.source,
-      layers: request.layers,
-      stereo: request.stereo,
-      disableRed: request.disableRed,
-      encryption: request.encryption,
-      stream: request.stream,
-      audioFeatures: request.audioFeatures,
-      backupCodecPolicy: request.backupCodecPolicy,
+    const info = this.tracks.addPending(request);
+    if (!info) return; // a repeated AddTrack for a pending cid
+    this.send({
+      case: 'trackPublished',
+      value: new TrackPublishedResponse({ cid: request.cid, track: info }),
     });
-    this.pendingByCid.set(request.cid, info);
-    this.send({ case: 'trackPublished', value: new TrackPublishedResponse({ cid: request.cid, track: info }) });
   }
 
   private async handlePublisherOffer(description: SessionDescription): Promise<void> {
-    const sections = await this.publisher.handleOffer(description);
-    this.reconcilePublishedTracks(sections);
+    const publisher = this.publisher;
+    const sections = await publisher.handleOffer(description);
+    this.tracks.reconcile(sections, (mid) => publisher.transceiverByMid(mid));
   }
 
-  /**
-   * There is no unpublish message: a track is published when its m-section starts sending
-   * with the AddTrack's cid as msid, and unpublished when its section stops sending.
-   */
-  private reconcilePublishedTracks(sections: MediaSection[]): void {
-    for (const section of sections) {
-      if (section.kind !== 'audio' && section.kind !== 'video') continue;
-      const boundSid = this.trackSidByMid.get(section.mid);
-      if (!isSending(section)) {
-        if (boundSid) this.unpublish(boundSid);
-        continue;
-      }
-      const pendingForMsid = this.pendingByCid.get(section.msidTrackId!);
-      if (boundSid && !pendingForMsid) continue; // already bound (replaceTrack keeps the old msid)
-      if (boundSid) this.unpublish(boundSid); // the section now carries a new publication
-      const kind = section.kind === 'audio' ? TrackType.AUDIO : TrackType.VIDEO;
-      const cid = pendingForMsid
-        ? section.msidTrackId!
-        : [...this.pendingByCid].find(([, info]) => info.type === kind)?.[0];
-      if (cid === undefined) {
-        this.logger.warn({ mid: section.mid }, 'media section without a matching AddTrack');
-        continue;
-      }
-      this.bind(section.mid, cid);
-    }
-  }
-
-  private bind(mid: string, cid: string): void {
-    const info = this.pendingByCid.get(cid)!;
-    const transceiver = this.publisher.transceiverByMid(mid);
-    if (!transceiver) return;
-    const receiver = transceiver.receiver;
-    if (receiver.tracks.length === 0) {
-      this.logger.warn({ mid }, 'published section has no SSRC; media cannot be routed');
-    }
-    this.pendingByCid.delete(cid);
-    info.mid = mid;
-    info.mimeType = (transceiver.codecs[0]?.mimeType ?? '').toLowerCase();
-    const track: PublishedTrack = {
-      info,
-      publisherSid: this.sid,
-      forwarder: new RtpForwarder(receiver, receiver.track, this.logger),
-    };
-    this.published.set(info.sid, track);
-    this.trackSidByMid.set(mid, info.sid);
-    this.bumpVersion();
-    this.host?.trackPublished(this, track);
-  }
-
-  private unpublish(trackSid: string): void {
-    const track = this.published.get(trackSid);
-    if (!track) return;
-    this.published.delete(trackSid);
-    this.trackSidByMid.delete(track.info.mid);
-    track.forwarder.close();
-    this.bumpVersion();
-    this.host?.trackUnpublished(this, track);
-  }
-
-  private pendingTrack(trackSid: string): TrackInfo | undefined {
-    return [...this.pendingByCid.values()].find((info) => info.sid === trackSid);
+  private sendRefreshedToken(): void {
+    this.options
+      .refreshToken()
+      .then((token) => this.send({ case: 'refreshToken', value: token }))
+      .catch((error: unknown) =>
+        this.logger.warn({ err: errorMessage(error) }, 'token refresh failed'),
+      );
   }
 
   private receiveData(payload: Buffer, reliable: boolean): void {

@@ -25,12 +25,16 @@ export class RoomManager {
   getOrCreate(name: string, settings: Partial<RoomSettings> = {}): Room {
     const existing = this.rooms.get(name);
     if (existing) return existing;
-    const room = new Room(name, { ...DEFAULT_ROOM_SETTINGS, ...definedOnly(settings) }, {
-      webhooks: this.webhooks,
-      logger: this.logger,
-      nodeId: this.nodeId,
-      onIdle: (idle) => this.close(idle.name, DisconnectReason.ROOM_CLOSED),
-    });
+    const room = new Room(
+      name,
+      { ...DEFAULT_ROOM_SETTINGS, ...definedOnly(settings) },
+      {
+        webhooks: this.webhooks,
+        logger: this.logger,
+        nodeId: this.nodeId,
+        onIdle: (idle) => this.close(idle.name, DisconnectReason.ROOM_CLOSED),
+      },
+    );
     this.rooms.set(name, room);
     this.webhooks.notify('room_started', { room: room.toInfo() });
     this.logger.info({ room: name }, 'room started');
@@ -54,5 +58,7 @@ export class RoomManager {
 }
 
 function definedOnly<T extends object>(value: Partial<T>): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
+  return Object.fromEntries(
+    Object.entries(value).filter(([, entry]) => entry !== undefined),
+  ) as Partial<T>;
 }

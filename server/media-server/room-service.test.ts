@@ -3,7 +3,13 @@ import { after, before, describe, test } from 'node:test';
 import { DisconnectReason } from '@livekit/protocol';
 import { AccessToken, RoomServiceClient, ServerError } from 'livekit-server-sdk';
 import type { MediaServer } from './index.ts';
-import { API_KEY, API_SECRET, joinToken, startTestServer, WebhookSink } from './test-support/fixtures.ts';
+import {
+  API_KEY,
+  API_SECRET,
+  joinToken,
+  startTestServer,
+  WebhookSink,
+} from './test-support/fixtures.ts';
 import { RawSignalClient } from './test-support/raw-signal-client.ts';
 import { waitFor } from './test-support/wait.ts';
 
@@ -43,7 +49,11 @@ describe('RoomService (Twirp) with livekit-server-sdk', () => {
   });
 
   test('CreateRoom creates once and is idempotent; ListRooms lists', async () => {
-    const created = await rooms.createRoom({ name: 'rs-create', emptyTimeout: 60, departureTimeout: 5 });
+    const created = await rooms.createRoom({
+      name: 'rs-create',
+      emptyTimeout: 60,
+      departureTimeout: 5,
+    });
     assert.equal(created.name, 'rs-create');
     assert.match(created.sid, /^RM_/);
     assert.equal(created.emptyTimeout, 60);
@@ -51,11 +61,20 @@ describe('RoomService (Twirp) with livekit-server-sdk', () => {
     const again = await rooms.createRoom({ name: 'rs-create' });
     assert.equal(again.sid, created.sid);
 
-    assert.deepEqual((await rooms.listRooms(['rs-create'])).map((r) => r.sid), [created.sid]);
+    assert.deepEqual(
+      (await rooms.listRooms(['rs-create'])).map((r) => r.sid),
+      [created.sid],
+    );
     assert.ok((await rooms.listRooms()).some((r) => r.name === 'rs-create'));
     assert.deepEqual(await rooms.listRooms(['no-such-room']), []);
-    await waitFor('room_started', () => webhooks.find('room_started', (e) => e.room?.name === 'rs-create'));
-    assert.equal(webhooks.events.filter((e) => e.event === 'room_started' && e.room?.name === 'rs-create').length, 1);
+    await waitFor('room_started', () =>
+      webhooks.find('room_started', (e) => e.room?.name === 'rs-create'),
+    );
+    assert.equal(
+      webhooks.events.filter((e) => e.event === 'room_started' && e.room?.name === 'rs-create')
+        .length,
+      1,
+    );
   });
 
   test('ListParticipants and GetParticipant', async () => {
@@ -83,7 +102,9 @@ describe('RoomService (Twirp) with livekit-server-sdk', () => {
     assert.equal(updated.metadata, '{"role":"agent"}');
     assert.equal(updated.name, 'Alice A.');
     assert.deepEqual(updated.attributes, { queue: 'sales' });
-    const update = await alice.next('update', (u) => u.participants.some((p) => p.metadata === '{"role":"agent"}'));
+    const update = await alice.next('update', (u) =>
+      u.participants.some((p) => p.metadata === '{"role":"agent"}'),
+    );
     assert.equal(update.participants[0].name, 'Alice A.');
 
     const revoked = await rooms.updateParticipant('rs-update', 'alice', {
@@ -100,7 +121,10 @@ describe('RoomService (Twirp) with livekit-server-sdk', () => {
     await alice.waitClosed();
     assert.deepEqual(await rooms.listParticipants('rs-remove'), []);
     await waitFor('participant_left', () =>
-      webhooks.find('participant_left', (e) => e.room?.name === 'rs-remove' && e.participant?.identity === 'alice'),
+      webhooks.find(
+        'participant_left',
+        (e) => e.room?.name === 'rs-remove' && e.participant?.identity === 'alice',
+      ),
     );
     const missing = await serverError(rooms.removeParticipant('rs-remove', 'alice'));
     assert.equal(missing.code, 'not_found');
@@ -108,7 +132,9 @@ describe('RoomService (Twirp) with livekit-server-sdk', () => {
 
   test('MutePublishedTrack of an unknown track is not_found', async () => {
     await join('rs-mute', 'alice');
-    const missing = await serverError(rooms.mutePublishedTrack('rs-mute', 'alice', 'TR_nope', true));
+    const missing = await serverError(
+      rooms.mutePublishedTrack('rs-mute', 'alice', 'TR_nope', true),
+    );
     assert.equal(missing.code, 'not_found');
   });
 
@@ -118,7 +144,9 @@ describe('RoomService (Twirp) with livekit-server-sdk', () => {
     const leave = await alice.next('leave');
     assert.equal(leave.reason, DisconnectReason.ROOM_DELETED);
     assert.deepEqual(await rooms.listRooms(['rs-delete']), []);
-    await waitFor('room_finished', () => webhooks.find('room_finished', (e) => e.room?.name === 'rs-delete'));
+    await waitFor('room_finished', () =>
+      webhooks.find('room_finished', (e) => e.room?.name === 'rs-delete'),
+    );
     const again = await serverError(rooms.deleteRoom('rs-delete'));
     assert.equal(again.status, 404);
     assert.equal(again.code, 'not_found');
@@ -132,11 +160,17 @@ describe('RoomService (Twirp) with livekit-server-sdk', () => {
 
     const token = new AccessToken(API_KEY, API_SECRET);
     token.addGrant({ roomList: true });
-    const response = await fetch(`${server.url.replace('ws', 'http')}/twirp/livekit.RoomService/DeleteRoom`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${await token.toJwt()}`, 'Content-Type': 'application/json' },
-      body: '{"room":"x"}',
-    });
+    const response = await fetch(
+      `${server.url.replace('ws', 'http')}/twirp/livekit.RoomService/DeleteRoom`,
+      {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${await token.toJwt()}`,
+          'Content-Type': 'application/json',
+        },
+        body: '{"room":"x"}',
+      },
+    );
     assert.equal(response.status, 403);
     assert.equal(response.headers.get('content-type'), 'application/json');
     assert.equal((await response.json()).code, 'permission_denied');

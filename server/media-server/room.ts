@@ -68,7 +68,9 @@ export class Room implements ParticipantHost {
   }
 
   get isFull(): boolean {
-    return this.settings.maxParticipants > 0 && this.participants.size >= this.settings.maxParticipants;
+    return (
+      this.settings.maxParticipants > 0 && this.participants.size >= this.settings.maxParticipants
+    );
   }
 
   get isClosed(): boolean {
@@ -104,7 +106,8 @@ export class Room implements ParticipantHost {
     // Queued into the first subscriber offer, which join() sends right after the JoinResponse.
     for (const other of others) {
       for (const track of other.publishedTracks) {
-        if (participant.wantsTrack(track.info.sid)) participant.subscriber.addTrack(downTrack(track));
+        if (participant.wantsTrack(track.info.sid))
+          participant.subscriber.addTrack(downTrack(track));
       }
     }
     participant.join(
@@ -124,23 +127,39 @@ export class Room implements ParticipantHost {
         pingInterval: PING_INTERVAL_SECONDS,
         pingTimeout: PING_TIMEOUT_SECONDS,
         // No resume support: clients always rejoin in full (duplicate identity replaces).
-        clientConfiguration: new ClientConfiguration({ resumeConnection: ClientConfigSetting.DISABLED }),
+        clientConfiguration: new ClientConfiguration({
+          resumeConnection: ClientConfigSetting.DISABLED,
+        }),
       }),
     );
     this.broadcast(participant, { includeSelf: false });
-    this.deps.logger.info({ room: this.name, identity: participant.identity }, 'participant joined');
+    this.deps.logger.info(
+      { room: this.name, identity: participant.identity },
+      'participant joined',
+    );
   }
 
   /** Removes a participant; `notifyClient` sends it a `leave` first (server-initiated). */
-  removeParticipant(participant: Participant, reason: DisconnectReason, notifyClient: boolean): void {
+  removeParticipant(
+    participant: Participant,
+    reason: DisconnectReason,
+    notifyClient: boolean,
+  ): void {
     if (participant.isDisconnected) return;
     participant.close(reason, notifyClient);
     if (this.participants.get(participant.identity) !== participant) return;
     this.participants.delete(participant.identity);
     this.broadcast(participant, { includeSelf: false });
-    this.deps.webhooks.notify('participant_left', { room: this.toInfo(), participant: participant.toInfo() });
-    this.deps.logger.info({ room: this.name, identity: participant.identity, reason }, 'participant left');
-    if (this.participants.size === 0 && !this.closed) this.startIdleTimer(this.settings.departureTimeout);
+    this.deps.webhooks.notify('participant_left', {
+      room: this.toInfo(),
+      participant: participant.toInfo(),
+    });
+    this.deps.logger.info(
+      { room: this.name, identity: participant.identity, reason },
+      'participant left',
+    );
+    if (this.participants.size === 0 && !this.closed)
+      this.startIdleTimer(this.settings.departureTimeout);
   }
 
   /** Disconnects everyone and stops the timers; the caller emits room_finished. */
@@ -148,14 +167,18 @@ export class Room implements ParticipantHost {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.idleTimer);
-    for (const participant of this.participantList) this.removeParticipant(participant, reason, true);
+    for (const participant of this.participantList)
+      this.removeParticipant(participant, reason, true);
   }
 
   // ParticipantHost: reports from participants.
 
   participantActive(participant: Participant): void {
     this.broadcast(participant, { includeSelf: true });
-    this.deps.webhooks.notify('participant_joined', { room: this.toInfo(), participant: participant.toInfo() });
+    this.deps.webhooks.notify('participant_joined', {
+      room: this.toInfo(),
+      participant: participant.toInfo(),
+    });
   }
 
   participantChanged(participant: Participant): void {
@@ -170,7 +193,8 @@ export class Room implements ParticipantHost {
     this.broadcast(participant, { includeSelf: true });
     if (!participant.hidden) {
       for (const other of this.participantList) {
-        if (other !== participant && other.wantsTrack(track.info.sid)) other.subscriber.addTrack(downTrack(track));
+        if (other !== participant && other.wantsTrack(track.info.sid))
+          other.subscriber.addTrack(downTrack(track));
       }
     }
     this.deps.webhooks.notify('track_published', {
@@ -216,7 +240,10 @@ export class Room implements ParticipantHost {
   }
 
   private broadcast(participant: Participant, { includeSelf }: { includeSelf: boolean }): void {
-    const update = { case: 'update' as const, value: new ParticipantUpdate({ participants: [participant.toInfo()] }) };
+    const update = {
+      case: 'update' as const,
+      value: new ParticipantUpdate({ participants: [participant.toInfo()] }),
+    };
     for (const recipient of this.participantList) {
       if (recipient === participant ? !includeSelf : participant.hidden) continue;
       recipient.send(update);

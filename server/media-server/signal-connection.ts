@@ -27,7 +27,9 @@ export class SignalConnection {
     socket.binaryType = 'nodebuffer';
     socket.on('message', (data, isBinary) => this.receive(data as Buffer, isBinary));
     socket.on('close', () => this.handleClose());
-    socket.on('error', (error) => this.logger.debug({ err: errorMessage(error) }, 'signal socket error'));
+    socket.on('error', (error) =>
+      this.logger.debug({ err: errorMessage(error) }, 'signal socket error'),
+    );
     this.resetIdleTimer();
   }
 
@@ -66,7 +68,10 @@ export class SignalConnection {
       case 'pingReq':
         this.send({
           case: 'pongResp',
-          value: new Pong({ lastPingTimestamp: message.value.timestamp, timestamp: BigInt(Date.now()) }),
+          value: new Pong({
+            lastPingTimestamp: message.value.timestamp,
+            timestamp: BigInt(Date.now()),
+          }),
         });
         return;
       case undefined:
@@ -79,11 +84,14 @@ export class SignalConnection {
   private resetIdleTimer(): void {
     clearTimeout(this.idleTimer);
     if (this.closed) return;
-    this.idleTimer = setTimeout(() => {
-      this.logger.info({}, 'signal connection timed out');
-      this.socket.terminate();
-      this.handleClose();
-    }, (PING_TIMEOUT_SECONDS + PING_INTERVAL_SECONDS) * 1000);
+    this.idleTimer = setTimeout(
+      () => {
+        this.logger.info({}, 'signal connection timed out');
+        this.socket.terminate();
+        this.handleClose();
+      },
+      (PING_TIMEOUT_SECONDS + PING_INTERVAL_SECONDS) * 1000,
+    );
     this.idleTimer.unref();
   }
 

@@ -23,8 +23,17 @@ describe('/rtc signalling (protocol level, no WebRTC)', () => {
   let httpUrl: string;
   const clients: RawSignalClient[] = [];
 
-  async function join(room: string, identity: string, grant = {}, query = ''): Promise<RawSignalClient> {
-    const client = await RawSignalClient.connect(server.url, await joinToken(room, identity, grant), query);
+  async function join(
+    room: string,
+    identity: string,
+    grant = {},
+    query = '',
+  ): Promise<RawSignalClient> {
+    const client = await RawSignalClient.connect(
+      server.url,
+      await joinToken(room, identity, grant),
+      query,
+    );
     clients.push(client);
     return client;
   }
@@ -80,13 +89,23 @@ describe('/rtc signalling (protocol level, no WebRTC)', () => {
     await alice.next('join');
     const bob = await join('sig-updates', 'bob');
     const bobJoin = await bob.next('join');
-    assert.deepEqual(bobJoin.otherParticipants.map((p) => p.identity), ['alice']);
-    const joined = await alice.next('update', (u) => u.participants.some((p) => p.identity === 'bob'));
+    assert.deepEqual(
+      bobJoin.otherParticipants.map((p) => p.identity),
+      ['alice'],
+    );
+    const joined = await alice.next('update', (u) =>
+      u.participants.some((p) => p.identity === 'bob'),
+    );
     assert.equal(joined.participants[0].state, ParticipantInfo_State.JOINED);
 
-    bob.send({ case: 'leave', value: new LeaveRequest({ reason: DisconnectReason.CLIENT_INITIATED }) });
+    bob.send({
+      case: 'leave',
+      value: new LeaveRequest({ reason: DisconnectReason.CLIENT_INITIATED }),
+    });
     const left = await alice.next('update', (u) =>
-      u.participants.some((p) => p.identity === 'bob' && p.state === ParticipantInfo_State.DISCONNECTED),
+      u.participants.some(
+        (p) => p.identity === 'bob' && p.state === ParticipantInfo_State.DISCONNECTED,
+      ),
     );
     assert.equal(left.participants[0].disconnectReason, DisconnectReason.CLIENT_INITIATED);
     await bob.waitClosed();
@@ -113,13 +132,20 @@ describe('/rtc signalling (protocol level, no WebRTC)', () => {
   });
 
   test('a subscribe-only participant cannot publish', async () => {
-    const monitor = await join('sig-monitor', 'supervisor', { canPublish: false, canSubscribe: true });
+    const monitor = await join('sig-monitor', 'supervisor', {
+      canPublish: false,
+      canSubscribe: true,
+    });
     const response = await monitor.next('join');
     assert.equal(response.participant?.permission?.canPublish, false);
     assert.equal(response.participant?.permission?.canPublishData, false);
     monitor.send({
       case: 'addTrack',
-      value: new AddTrackRequest({ cid: 'mic-1', type: TrackType.AUDIO, source: TrackSource.MICROPHONE }),
+      value: new AddTrackRequest({
+        cid: 'mic-1',
+        type: TrackType.AUDIO,
+        source: TrackSource.MICROPHONE,
+      }),
     });
     const refusal = await monitor.next('requestResponse');
     assert.equal(refusal.reason, RequestResponse_Reason.NOT_ALLOWED);
@@ -159,7 +185,9 @@ describe('/rtc signalling (protocol level, no WebRTC)', () => {
     });
 
     test('/rtc/validate answers 200 "success" for a valid token', async () => {
-      const response = await fetch(`${httpUrl}/rtc/validate?access_token=${await joinToken('v', 'alice')}`);
+      const response = await fetch(
+        `${httpUrl}/rtc/validate?access_token=${await joinToken('v', 'alice')}`,
+      );
       assert.equal(response.status, 200);
       assert.equal(response.headers.get('access-control-allow-origin'), '*');
       assert.equal(await response.text(), 'success');

@@ -30,7 +30,6 @@ interface DownTrack extends DownTrackSource {
  */
 export class SubscriberTransport {
   onConnected: () => void = () => {};
-  onFailed: () => void = () => {};
   private readonly pc: RTCPeerConnection;
   private readonly channels = new Map<string, RTCDataChannel>();
   private readonly downTracks = new Map<string, DownTrack>();
@@ -50,7 +49,10 @@ export class SubscriberTransport {
     this.pc = new RTCPeerConnection(config);
     // The client adopts these by label; the offer needs an m-section for ICE/DTLS to start.
     this.channels.set('_reliable', this.pc.createDataChannel('_reliable', { ordered: true }));
-    this.channels.set('_lossy', this.pc.createDataChannel('_lossy', { ordered: false, maxRetransmits: 0 }));
+    this.channels.set(
+      '_lossy',
+      this.pc.createDataChannel('_lossy', { ordered: false, maxRetransmits: 0 }),
+    );
     this.pc.onIceCandidate.subscribe((candidate) => {
       if (!candidate) return;
       this.sendSignal({
@@ -68,8 +70,6 @@ export class SubscriberTransport {
           this.wasConnected = true;
           this.onConnected();
         }
-      } else if (state === 'failed') {
-        this.onFailed();
       }
     });
   }
@@ -123,7 +123,10 @@ export class SubscriberTransport {
   async handleAnswer(description: SessionDescription): Promise<void> {
     if (this.closed) return;
     if (description.id !== this.inFlightOfferId) {
-      this.logger.warn({ id: description.id, expected: this.inFlightOfferId }, 'ignoring stale answer');
+      this.logger.warn(
+        { id: description.id, expected: this.inFlightOfferId },
+        'ignoring stale answer',
+      );
       return;
     }
     try {

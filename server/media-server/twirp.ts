@@ -106,7 +106,11 @@ const METHODS: Record<string, Method> = {
   ListParticipants: {
     grant: 'roomAdmin',
     handle(rooms, body, claims) {
-      const room = findRoom(rooms, ListParticipantsRequest.fromJsonString(body, parse).room, claims);
+      const room = findRoom(
+        rooms,
+        ListParticipantsRequest.fromJsonString(body, parse).room,
+        claims,
+      );
       const participants = room.participantList.filter((p) => !p.hidden).map((p) => p.toInfo());
       return new ListParticipantsResponse({ participants }).toJsonString();
     },
@@ -122,7 +126,11 @@ const METHODS: Record<string, Method> = {
   RemoveParticipant: {
     grant: 'roomAdmin',
     handle(rooms, body, claims) {
-      const { room, participant } = findParticipant(rooms, RoomParticipantIdentity.fromJsonString(body, parse), claims);
+      const { room, participant } = findParticipant(
+        rooms,
+        RoomParticipantIdentity.fromJsonString(body, parse),
+        claims,
+      );
       room.removeParticipant(participant, DisconnectReason.PARTICIPANT_REMOVED, true);
       return new RemoveParticipantResponse().toJsonString();
     },
@@ -132,10 +140,14 @@ const METHODS: Record<string, Method> = {
     handle(rooms, body, claims) {
       const request = MuteRoomTrackRequest.fromJsonString(body, parse);
       const { participant } = findParticipant(rooms, request, claims);
-      if (!participant.findTrack(request.trackSid)) throw new TwirpError('not_found', 'track is not found');
+      if (!participant.findTrack(request.trackSid))
+        throw new TwirpError('not_found', 'track is not found');
       if (!request.muted) throw new TwirpError('failed_precondition', 'remote unmute not enabled');
       // The publisher's SDK mutes the track locally and confirms with its own MuteTrackRequest.
-      participant.send({ case: 'mute', value: new MuteTrackRequest({ sid: request.trackSid, muted: true }) });
+      participant.send({
+        case: 'mute',
+        value: new MuteTrackRequest({ sid: request.trackSid, muted: true }),
+      });
       const track = participant.setTrackMuted(request.trackSid, true);
       return new MuteRoomTrackResponse({ track }).toJsonString();
     },
@@ -150,7 +162,11 @@ const METHODS: Record<string, Method> = {
         if (!request.permission.canPublish) participant.revokePublishing();
         room.subscriptionsChanged(participant);
       }
-      participant.applyMetadata({ metadata: request.metadata, name: request.name, attributes: request.attributes });
+      participant.applyMetadata({
+        metadata: request.metadata,
+        name: request.name,
+        attributes: request.attributes,
+      });
       return participant.toInfo().toJsonString();
     },
   },
@@ -171,7 +187,10 @@ export async function handleTwirp(
     try {
       claims = await verifyAccessToken(bearerToken(authorization), keys);
     } catch (error) {
-      throw new TwirpError('unauthenticated', error instanceof AuthError ? error.message : 'invalid token');
+      throw new TwirpError(
+        'unauthenticated',
+        error instanceof AuthError ? error.message : 'invalid token',
+      );
     }
     if (!claims.video[method.grant]) {
       throw new TwirpError('permission_denied', `token lacks the ${method.grant} grant`);
@@ -181,21 +200,27 @@ export async function handleTwirp(
       output = method.handle(rooms, body || '{}', claims);
     } catch (error) {
       if (error instanceof TwirpError) throw error;
-      if (error instanceof SyntaxError || (error instanceof Error && /cannot decode|JSON/i.test(error.message))) {
+      if (
+        error instanceof SyntaxError ||
+        (error instanceof Error && /cannot decode|JSON/i.test(error.message))
+      ) {
         throw new TwirpError('invalid_argument', `malformed request: ${error.message}`);
       }
       throw error;
     }
     return { status: 200, body: output };
   } catch (error) {
-    if (!(error instanceof TwirpError)) logger.error({ err: errorMessage(error), method: methodName }, 'RoomService failed');
-    const twirp = error instanceof TwirpError ? error : new TwirpError('internal', 'internal error');
+    if (!(error instanceof TwirpError))
+      logger.error({ err: errorMessage(error), method: methodName }, 'RoomService failed');
+    const twirp =
+      error instanceof TwirpError ? error : new TwirpError('internal', 'internal error');
     return { status: twirp.status, body: JSON.stringify({ code: twirp.code, msg: twirp.message }) };
   }
 }
 
 function findRoom(rooms: RoomManager, name: string, claims: AccessClaims): Room {
-  if (claims.video.room !== name) throw new TwirpError('permission_denied', 'token is not valid for this room');
+  if (claims.video.room !== name)
+    throw new TwirpError('permission_denied', 'token is not valid for this room');
   const room = rooms.get(name);
   if (!room) throw new TwirpError('not_found', 'requested room does not exist');
   return room;

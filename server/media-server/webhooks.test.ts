@@ -5,7 +5,13 @@ import { ParticipantInfo, Room } from '@livekit/protocol';
 import { RoomServiceClient, WebhookReceiver } from 'livekit-server-sdk';
 import type { MediaServer } from './index.ts';
 import { silentLogger } from './logger.ts';
-import { API_KEY, API_SECRET, joinToken, startTestServer, WebhookSink } from './test-support/fixtures.ts';
+import {
+  API_KEY,
+  API_SECRET,
+  joinToken,
+  startTestServer,
+  WebhookSink,
+} from './test-support/fixtures.ts';
 import { RawSignalClient } from './test-support/raw-signal-client.ts';
 import { waitFor } from './test-support/wait.ts';
 import { WebhookNotifier } from './webhooks.ts';
@@ -25,7 +31,12 @@ describe('webhooks', () => {
     const address = endpoint.address();
     const port = typeof address === 'object' && address ? address.port : 0;
     try {
-      const notifier = new WebhookNotifier(`http://127.0.0.1:${port}/hook`, API_KEY, API_SECRET, silentLogger);
+      const notifier = new WebhookNotifier(
+        `http://127.0.0.1:${port}/hook`,
+        API_KEY,
+        API_SECRET,
+        silentLogger,
+      );
       notifier.notify('participant_joined', {
         room: new Room({ sid: 'RM_x', name: 'room-ü' }),
         participant: new ParticipantInfo({ sid: 'PA_x', identity: 'alice' }),
@@ -41,15 +52,24 @@ describe('webhooks', () => {
       assert.equal(event.room?.name, 'room-ü');
       assert.equal(event.participant?.identity, 'alice');
       assert.match(event.id, /^EV_/);
-      await assert.rejects(receiver.receive(body.replace('alice', 'mallory'), headers.authorization));
-      await assert.rejects(new WebhookReceiver(API_KEY, 'other-secret').receive(body, headers.authorization));
+      await assert.rejects(
+        receiver.receive(body.replace('alice', 'mallory'), headers.authorization),
+      );
+      await assert.rejects(
+        new WebhookReceiver(API_KEY, 'other-secret').receive(body, headers.authorization),
+      );
     } finally {
       endpoint.close();
     }
   });
 
   test('an unreachable endpoint is retried, then dropped without throwing', async () => {
-    const notifier = new WebhookNotifier('http://127.0.0.1:9/unreachable', API_KEY, API_SECRET, silentLogger);
+    const notifier = new WebhookNotifier(
+      'http://127.0.0.1:9/unreachable',
+      API_KEY,
+      API_SECRET,
+      silentLogger,
+    );
     notifier.notify('room_started', { room: new Room({ name: 'r' }) });
     await notifier.drain(5_000);
   });
@@ -74,8 +94,14 @@ describe('webhooks', () => {
       const alice = await RawSignalClient.connect(server.url, await joinToken('wh-life', 'alice'));
       await alice.next('join');
       alice.close();
-      await waitFor('participant_left', () => sink.find('participant_left', (e) => e.participant?.identity === 'alice'));
-      const finished = await waitFor('room_finished', () => sink.find('room_finished', (e) => e.room?.name === 'wh-life'), 5_000);
+      await waitFor('participant_left', () =>
+        sink.find('participant_left', (e) => e.participant?.identity === 'alice'),
+      );
+      const finished = await waitFor(
+        'room_finished',
+        () => sink.find('room_finished', (e) => e.room?.name === 'wh-life'),
+        5_000,
+      );
       assert.equal(sink.names().filter((name) => name === 'room_started').length, 1);
       assert.ok(sink.names().indexOf('room_started') < sink.names().indexOf('participant_left'));
       assert.match(finished.room?.sid ?? '', /^RM_/);

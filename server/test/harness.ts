@@ -1,6 +1,6 @@
 /**
  * Test harness for call control: a real server on a random port, an in-memory PGlite database
- * (or PostgreSQL), two tenants, and helpers to make users, tokens and ring groups. Tests talk
+ * (or PostgreSQL with `{ databaseUrl }`), two tenants, and helpers to make users, tokens and ring groups. Tests talk
  * to it over real HTTP (fetch) and real WebSockets, never through private members.
  *
  *   import { startTestServer, requestJson } from '../test/harness.ts';
@@ -30,6 +30,7 @@ import type { Role } from '../auth/tokens.ts';
 import { privateAddress, type RingGroupRecord, type TenantRecord, type UserRecord } from '../directory/directory.ts';
 import { RingGroupRepository, type RingGroupSettings } from '../ring-groups/ring-group-repository.ts';
 import { TenantRepository } from '../tenants/tenant-repository.ts';
+import { openTestDatabase } from './test-database.ts';
 
 export interface TestUser {
   user: UserRecord;
@@ -96,11 +97,17 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 
 export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
   const config = testConfig(overrides);
-  const app = await buildApp(config);
+  // With a databaseUrl the app opens (and closes) PostgreSQL itself.
+  const ownDatabase = config.databaseUrl ? undefined : await openTestDatabase();
+  const app = await buildApp(config, ownDatabase);
+  const close = async () => {
+    await app.close();
+    await ownDatabase?.close();
+  };
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
-    await app.close();
+    await close();
     throw error;
   }
   const { port } = app.server.address() as { port: number };
@@ -123,7 +130,7 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
     createUser: tenant.createUser,
     createAgent: tenant.createAgent,
     createTenant,
-    close: () => app.close(),
+    close,
   };
 }
 

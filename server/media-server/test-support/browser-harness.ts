@@ -83,7 +83,10 @@ type Api = PageApi;
 export class LivekitPage {
   constructor(readonly page: Page) {}
 
-  call<K extends keyof Api>(name: K, ...args: Parameters<Api[K]>): Promise<Awaited<ReturnType<Api[K]>>> {
+  call<K extends keyof Api>(
+    name: K,
+    ...args: Parameters<Api[K]>
+  ): Promise<Awaited<ReturnType<Api[K]>>> {
     return this.page.evaluate(
       ([fn, fnArgs]) => {
         const lk = (window as unknown as { lk: Record<string, (...a: unknown[]) => unknown> }).lk;

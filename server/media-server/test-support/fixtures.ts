@@ -1,5 +1,10 @@
 import { createServer, type Server } from 'node:http';
-import { AccessToken, WebhookReceiver, type VideoGrant, type WebhookEvent } from 'livekit-server-sdk';
+import {
+  AccessToken,
+  WebhookReceiver,
+  type VideoGrant,
+  type WebhookEvent,
+} from 'livekit-server-sdk';
 import { pino } from 'pino';
 import { startMediaServer, type MediaServer } from '../index.ts';
 
@@ -13,7 +18,12 @@ export function startTestServer(webhookUrl?: string): Promise<MediaServer> {
   return startMediaServer({ apiKey: API_KEY, apiSecret: API_SECRET, webhookUrl, logger });
 }
 
-export function joinToken(room: string, identity: string, grant: Partial<VideoGrant> = {}, secret = API_SECRET): Promise<string> {
+export function joinToken(
+  room: string,
+  identity: string,
+  grant: Partial<VideoGrant> = {},
+  secret = API_SECRET,
+): Promise<string> {
   const token = new AccessToken(API_KEY, secret, { identity, name: identity, ttl: '10m' });
   token.addGrant({ roomJoin: true, room, ...grant });
   return token.toJwt();
@@ -43,7 +53,8 @@ export class WebhookSink {
         receiver
           .receive(body, request.headers.authorization)
           .then((event) => {
-            if (request.headers['content-type'] !== 'application/webhook+json') throw new Error('content type');
+            if (request.headers['content-type'] !== 'application/webhook+json')
+              throw new Error('content type');
             sink!.events.push(event);
             response.writeHead(200).end();
           })
@@ -64,7 +75,10 @@ export class WebhookSink {
     return this.events.map((event) => event.event);
   }
 
-  find(name: string, predicate: (event: WebhookEvent) => boolean = () => true): WebhookEvent | undefined {
+  find(
+    name: string,
+    predicate: (event: WebhookEvent) => boolean = () => true,
+  ): WebhookEvent | undefined {
     return this.events.find((event) => event.event === name && predicate(event));
   }
 

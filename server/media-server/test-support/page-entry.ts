@@ -50,22 +50,34 @@ function subscribeToEvents(target: Room): void {
     .on(RoomEvent.TrackUnpublished, (pub, p) => log(`trackUnpublished:${p.identity}:${pub.source}`))
     .on(RoomEvent.TrackMuted, (pub, p) => log(`trackMuted:${p.identity}:${pub.source}`))
     .on(RoomEvent.TrackUnmuted, (pub, p) => log(`trackUnmuted:${p.identity}:${pub.source}`))
-    .on(RoomEvent.TrackSubscriptionFailed, (sid, p) => log(`trackSubscriptionFailed:${p.identity}:${sid}`))
+    .on(RoomEvent.TrackSubscriptionFailed, (sid, p) =>
+      log(`trackSubscriptionFailed:${p.identity}:${sid}`),
+    )
     .on(RoomEvent.Disconnected, (reason) => log(`disconnected:${reason}`))
-    .on(RoomEvent.TrackSubscribed, (track: RemoteTrack, pub: RemoteTrackPublication, p: RemoteParticipant) => {
-      log(`trackSubscribed:${p.identity}:${pub.source}`);
-      const element = track.attach();
-      element.id = `${p.identity}:${track.kind}`;
-      document.body.appendChild(element);
-      mediaElements.set(element.id, element);
-    })
+    .on(RoomEvent.DataReceived, (payload, p) =>
+      log(`data:${p?.identity}:${new TextDecoder().decode(payload)}`),
+    )
+    .on(
+      RoomEvent.TrackSubscribed,
+      (track: RemoteTrack, pub: RemoteTrackPublication, p: RemoteParticipant) => {
+        log(`trackSubscribed:${p.identity}:${pub.source}`);
+        const element = track.attach();
+        element.id = `${p.identity}:${track.kind}`;
+        document.body.appendChild(element);
+        mediaElements.set(element.id, element);
+      },
+    )
     .on(RoomEvent.TrackUnsubscribed, (track: RemoteTrack, pub, p) => {
       log(`trackUnsubscribed:${p.identity}:${pub.source}`);
       for (const element of track.detach()) element.remove();
     });
 }
 
-async function connect(url: string, token: string, publish: boolean): Promise<{ error?: string; reason?: string; status?: number }> {
+async function connect(
+  url: string,
+  token: string,
+  publish: boolean,
+): Promise<{ error?: string; reason?: string; status?: number }> {
   room = new Room({
     singlePeerConnection: false,
     adaptiveStream: false,
@@ -110,7 +122,9 @@ function state(): PageState {
 /** Inbound stats of the subscribed track of `kind` from `identity` (zeros when absent). */
 async function inbound(identity: string, kind: 'audio' | 'video'): Promise<InboundStats> {
   const participant = room?.getParticipantByIdentity(identity) as RemoteParticipant | undefined;
-  const pub = [...(participant?.trackPublications.values() ?? [])].find((p) => p.kind === kind && p.track);
+  const pub = [...(participant?.trackPublications.values() ?? [])].find(
+    (p) => p.kind === kind && p.track,
+  );
   const element = mediaElements.get(`${identity}:${kind}`);
   const result: InboundStats = {
     videoWidth: element instanceof HTMLVideoElement ? element.videoWidth : 0,
@@ -130,6 +144,23 @@ async function setMicrophoneEnabled(enabled: boolean): Promise<void> {
   await room?.localParticipant.setMicrophoneEnabled(enabled);
 }
 
+async function publishData(text: string, destinationIdentities?: string[]): Promise<void> {
+  await room?.localParticipant.publishData(new TextEncoder().encode(text), {
+    reliable: true,
+    destinationIdentities,
+  });
+}
+
+/** Error message of a refused microphone publish, or '' when it was published. */
+async function tryPublishMicrophone(): Promise<string> {
+  try {
+    await room?.localParticipant.setMicrophoneEnabled(true);
+    return '';
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
 async function unpublishCamera(): Promise<void> {
   const pub = room?.localParticipant.getTrackPublication(Track.Source.Camera);
   if (pub?.track) await room?.localParticipant.unpublishTrack(pub.track);
@@ -146,6 +177,16 @@ async function disconnect(): Promise<void> {
   await room?.disconnect();
 }
 
-const api = { connect, state, inbound, setMicrophoneEnabled, unpublishCamera, localMuted, disconnect };
+const api = {
+  connect,
+  state,
+  inbound,
+  setMicrophoneEnabled,
+  publishData,
+  tryPublishMicrophone,
+  unpublishCamera,
+  localMuted,
+  disconnect,
+};
 export type PageApi = typeof api;
 (window as unknown as { lk: PageApi }).lk = api;

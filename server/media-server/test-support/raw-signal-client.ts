@@ -26,12 +26,16 @@ export class RawSignalClient {
   }
 
   static connect(serverUrl: string, token: string, query = ''): Promise<RawSignalClient> {
-    const socket = new WebSocket(`${serverUrl}/rtc?access_token=${token}&auto_subscribe=1&protocol=17&client_protocol=2${query}`);
+    const socket = new WebSocket(
+      `${serverUrl}/rtc?access_token=${token}&auto_subscribe=1&protocol=17&client_protocol=2${query}`,
+    );
     return new Promise((resolve, reject) => {
       const client = new RawSignalClient(socket);
       socket.once('open', () => resolve(client));
       socket.once('error', reject);
-      socket.once('unexpected-response', (_request, response) => reject(new Error(`HTTP ${response.statusCode}`)));
+      socket.once('unexpected-response', (_request, response) =>
+        reject(new Error(`HTTP ${response.statusCode}`)),
+      );
     });
   }
 
@@ -40,12 +44,18 @@ export class RawSignalClient {
   }
 
   /** The first received message of that kind matching `predicate` (waits up to 5 s). */
-  async next<C extends Case>(kind: C, predicate: (value: ValueOf<C>) => boolean = () => true): Promise<ValueOf<C>> {
+  async next<C extends Case>(
+    kind: C,
+    predicate: (value: ValueOf<C>) => boolean = () => true,
+  ): Promise<ValueOf<C>> {
     const deadline = Date.now() + 5_000;
     for (;;) {
       const found = this.received.find((m) => m.case === kind && predicate(m.value as ValueOf<C>));
       if (found) return found.value as ValueOf<C>;
-      if (Date.now() > deadline) throw new Error(`no ${kind} message received (got ${this.received.map((m) => m.case).join(', ')})`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `no ${kind} message received (got ${this.received.map((m) => m.case).join(', ')})`,
+        );
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, 100);
         this.waiters.push(() => {

@@ -86,10 +86,21 @@ export class AgentClient {
     });
   }
 
-  /** Waits until this tab's list holds the call in the given status (and end reason). */
+  /**
+   * Waits until this tab's list has held the call in the given status (and end reason). Every
+   * list ever pushed counts, so an ended leg that already lingered out is still found.
+   */
   waitForCall(callId: string, status: CallView['status'], endReason?: CallView['endReason'], timeoutMs?: number): Promise<CallView> {
+    const matches = (call: CallView) => call.id === callId && call.status === status && (endReason === undefined || call.endReason === endReason);
     return this.waitUntil(
-      () => this.calls.find((call) => call.id === callId && call.status === status && (endReason === undefined || call.endReason === endReason)),
+      () => {
+        for (const frame of this.frames) {
+          if (frame.type !== 'incoming_calls') continue;
+          const found = frame.calls.find(matches);
+          if (found) return found;
+        }
+        return undefined;
+      },
       `call ${callId} ${status}${endReason ? ` (${endReason})` : ''}`,
       timeoutMs,
     );
@@ -108,10 +119,13 @@ export class AgentClient {
     return this.waitUntil(() => (this.presence === presence ? presence : undefined), `presence ${presence}`, timeoutMs);
   }
 
+  /** Waits until an `outgoing_call` frame for the call satisfied `predicate` (any frame so far counts). */
   waitForOutgoing(callId: string, predicate: (call: CallView) => boolean, description: string, timeoutMs?: number): Promise<CallView> {
     return this.waitUntil(() => {
-      const call = this.outgoing.get(callId);
-      return call && predicate(call) ? call : undefined;
+      for (const frame of this.frames) {
+        if (frame.type === 'outgoing_call' && frame.call.id === callId && predicate(frame.call)) return frame.call;
+      }
+      return undefined;
     }, `outgoing ${callId} ${description}`, timeoutMs);
   }
 

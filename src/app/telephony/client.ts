@@ -46,6 +46,7 @@ export class TelephonyClient extends TypedEmitter<TelephonyClientEvents> {
   private readonly refresher: TokenRefresher;
   private readonly connectionState$$ = new BehaviorSubject<ConnectionState>('connecting');
   private unauthorizedRetries = 0;
+  private failed = false;
 
   constructor(token: string, options: ConnectOptions = {}) {
     super();
@@ -111,6 +112,8 @@ export class TelephonyClient extends TypedEmitter<TelephonyClientEvents> {
   }
 
   private fail(message: string): void {
+    if (this.failed) return;
+    this.failed = true;
     this.refresher.stop();
     this.connection.close();
     this.emit('unauthorized', message);

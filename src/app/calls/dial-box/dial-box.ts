@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
-import { FormControl, ReactiveFormsModule, Validators } from '@angular/forms';
+import { FormControl, FormGroup, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
 import { MatFormFieldModule } from '@angular/material/form-field';
@@ -21,7 +21,9 @@ import { selectOutgoingCall } from '../calls.selectors';
 export class DialBox {
   private readonly store = inject(Store);
 
-  protected readonly address = new FormControl('', { nonNullable: true, validators: [Validators.required] });
+  protected readonly form = new FormGroup({
+    address: new FormControl('', { nonNullable: true, validators: [Validators.required] }),
+  });
   protected readonly outgoing = this.store.selectSignal(selectOutgoingCall);
   protected readonly dialing = this.store.selectSignal(callsFeature.selectDialing);
   protected readonly dialError = this.store.selectSignal(callsFeature.selectDialError);
@@ -29,9 +31,9 @@ export class DialBox {
   protected readonly callDisabled = computed(() => this.dialing() || (this.outgoing()?.live ?? false));
 
   protected placeCall(): void {
-    const address = this.address.value.trim();
+    const address = this.form.controls.address.value.trim();
     if (!address || this.callDisabled()) {
-      this.address.markAsTouched();
+      this.form.markAllAsTouched();
       return;
     }
     this.store.dispatch(DialBoxActions.callClicked({ address }));
