@@ -20,8 +20,11 @@ async function announce(app: App, config: Config): Promise<void> {
   // `npm start` serves the console from `ng serve` and says where through CONSOLE_URL.
   const consoleUrl = process.env.CONSOLE_URL || `${apiUrl}/`;
   if (production) {
-    const [row] = await app.services.database.query<{ count: number }>(`SELECT count(*)::int AS count FROM tenants`);
-    if (Number(row?.count) === 0) console.log('No tenants yet: create one with `npm run tenant -- create <name>`.');
+    const [row] = await app.services.database.query<{ count: number }>(
+      `SELECT count(*)::int AS count FROM tenants`,
+    );
+    if (Number(row?.count) === 0)
+      console.log('No tenants yet: create one with `npm run tenant -- create <name>`.');
     return;
   }
   const { seeded, demoAvailable } = await seedDemo(app.services.database);

@@ -56,7 +56,9 @@ export interface SeedResult {
 export async function seedDemo(database: Database): Promise<SeedResult> {
   const tenants = new TenantRepository(database);
   const ringGroups = new RingGroupRepository(database);
-  const [{ count }] = await database.query<{ count: number }>(`SELECT count(*)::int AS count FROM tenants`);
+  const [{ count }] = await database.query<{ count: number }>(
+    `SELECT count(*)::int AS count FROM tenants`,
+  );
   if (Number(count) > 0) {
     return { seeded: false, demoAvailable: (await tenants.tenantByApiKey(DEMO_API_KEY)) !== null };
   }
@@ -85,7 +87,9 @@ export async function seedDemo(database: Database): Promise<SeedResult> {
 
 /** The block printed at every start while the demo tenant exists. */
 export function demoBanner(consoleUrl: string, apiUrl: string): string {
-  const width = Math.max(...DEMO_TENANTS.flatMap((tenant) => tenant.users.map((user) => user.email.length)));
+  const width = Math.max(
+    ...DEMO_TENANTS.flatMap((tenant) => tenant.users.map((user) => user.email.length)),
+  );
   const lines = [
     '',
     '──────────────── Switchboard demo ────────────────',
@@ -94,7 +98,10 @@ export function demoBanner(consoleUrl: string, apiUrl: string): string {
     '',
     'Sign in with (password for everyone: switchboard)',
     ...DEMO_TENANTS.flatMap((tenant) =>
-      tenant.users.map((user) => `  tenant ${tenant.name.padEnd(5)}  email ${user.email.padEnd(width)}  ${user.role}`),
+      tenant.users.map(
+        (user) =>
+          `  tenant ${tenant.name.padEnd(5)}  email ${user.email.padEnd(width)}  ${user.role}`,
+      ),
     ),
     '',
     `Ring groups: /group/support (demo agents), /group/sales (acme)`,

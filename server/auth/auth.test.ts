@@ -18,7 +18,11 @@ describe('auth routes', () => {
   after(() => server.close());
 
   test('login with tenant, email and password returns a token and the user', async () => {
-    const response = await login({ tenant: server.tenant.name, email: 'ada@t.test', password: PASSWORD });
+    const response = await login({
+      tenant: server.tenant.name,
+      email: 'ada@t.test',
+      password: PASSWORD,
+    });
     assert.equal(response.status, 200);
     assert.equal(typeof response.body.token, 'string');
     assert.ok(response.body.expiresAt > Date.now());
@@ -46,13 +50,19 @@ describe('auth routes', () => {
     for (const body of cases) {
       const response = await login(body);
       assert.equal(response.status, 401, JSON.stringify(body));
-      assert.deepEqual(response.body, { error: 'unauthorized', message: 'invalid credentials', statusCode: 401 });
+      assert.deepEqual(response.body, {
+        error: 'unauthorized',
+        message: 'invalid credentials',
+        statusCode: 401,
+      });
     }
   });
 
   test('refresh exchanges a valid token for a fresh one with current user data', async () => {
     await new Promise((resolve) => setTimeout(resolve, 1100)); // a new iat makes a different token
-    const response = await requestJson(server.url, 'POST', '/api/auth/refresh', { token: ada.token });
+    const response = await requestJson(server.url, 'POST', '/api/auth/refresh', {
+      token: ada.token,
+    });
     assert.equal(response.status, 200);
     assert.notEqual(response.body.token, ada.token);
     assert.ok(response.body.expiresAt > ada.expiresAt);
@@ -101,7 +111,9 @@ describe('auth routes', () => {
         assert.equal(response.body.error, 'unauthorized');
       }
     }
-    const expiredResponse = await requestJson(server.url, 'GET', '/api/auth/me', { token: expired });
+    const expiredResponse = await requestJson(server.url, 'GET', '/api/auth/me', {
+      token: expired,
+    });
     assert.equal(expiredResponse.body.message, 'token expired');
   });
 
@@ -109,9 +121,14 @@ describe('auth routes', () => {
     const shortLived = await startTestServer({ tokenTtlSeconds: 1 });
     try {
       const agent = await shortLived.createAgent('brief@t.test');
-      assert.equal((await requestJson(shortLived.url, 'GET', '/api/auth/me', { token: agent.token })).status, 200);
+      assert.equal(
+        (await requestJson(shortLived.url, 'GET', '/api/auth/me', { token: agent.token })).status,
+        200,
+      );
       await new Promise((resolve) => setTimeout(resolve, 2100));
-      const refresh = await requestJson(shortLived.url, 'POST', '/api/auth/refresh', { token: agent.token });
+      const refresh = await requestJson(shortLived.url, 'POST', '/api/auth/refresh', {
+        token: agent.token,
+      });
       assert.equal(refresh.status, 401);
       assert.equal(refresh.body.message, 'token expired');
     } finally {

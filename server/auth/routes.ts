@@ -60,7 +60,11 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       const user = tenant ? await tenants.userByReference(tenant.id, email) : null;
       const passwordMatches = await verifyPassword(password, user?.passwordHash ?? (await decoy()));
       if (!user || !user.passwordHash || !passwordMatches) throw invalidCredentials();
-      const issued = await tokens.issue({ tenantId: user.tenantId, userId: user.id, role: user.role });
+      const issued = await tokens.issue({
+        tenantId: user.tenantId,
+        userId: user.id,
+        role: user.role,
+      });
       return { ...issued, user: toUserView(user) };
     },
   );
@@ -79,7 +83,11 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       const claims = await authenticateUser(request);
       const user = await directory.user(claims.tenantId, claims.userId);
       if (!user) throw new AppError('unauthorized', 'user no longer exists');
-      const issued = await tokens.issue({ tenantId: user.tenantId, userId: user.id, role: user.role });
+      const issued = await tokens.issue({
+        tenantId: user.tenantId,
+        userId: user.id,
+        role: user.role,
+      });
       return { ...issued, user: toUserView(user) };
     },
   );

@@ -4,9 +4,18 @@
  */
 import { loadConfig } from '../config.ts';
 import { openDatabase } from '../db/database.ts';
-import { runTenantCommand } from './tenant-commands.ts';
+import { checkUsage, runTenantCommand, type CommandResult } from './tenant-commands.ts';
+
+function report(result: CommandResult): void {
+  (result.code === 0 ? console.log : console.error)(result.output);
+}
 
 let exitCode = 1;
+const usage = checkUsage(process.argv.slice(2));
+if (usage) {
+  report(usage);
+  process.exit(usage.code);
+}
 try {
   const config = loadConfig();
   const database = await openDatabase({
@@ -15,7 +24,7 @@ try {
   });
   try {
     const result = await runTenantCommand(process.argv.slice(2), database);
-    (result.code === 0 ? console.log : console.error)(result.output);
+    report(result);
     exitCode = result.code;
   } finally {
     await database.close();

@@ -17,7 +17,10 @@ export class DatabaseDirectory implements Directory {
   }
 
   async tenant(tenantId: string): Promise<TenantRecord | null> {
-    const [row] = await this.database.query<TenantRecord>(`SELECT id, name FROM tenants WHERE id = $1`, [tenantId]);
+    const [row] = await this.database.query<TenantRecord>(
+      `SELECT id, name FROM tenants WHERE id = $1`,
+      [tenantId],
+    );
     return row ?? null;
   }
 

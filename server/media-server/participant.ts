@@ -55,7 +55,8 @@ export const TOKEN_REFRESH_INTERVAL_MS = 5 * 60_000;
 
 /**
  * One connected client: its signalling, its two PeerConnections and its published tracks.
- * Signal requests are handled strictly in arrival order (offers and candidates depend on it).
+ * Signal requests are handled in arrival order; publisher offers in their own chain, after the
+ * requests received before them (an AddTrack precedes the offer that carries its track).
  */
 export class Participant {
   readonly sid = newSid('PA_');
@@ -73,6 +74,7 @@ export class Participant {
   private readonly tracks: TrackPublications;
   private readonly subscriptionOverrides = new Map<string, boolean>();
   private queue: Promise<void> = Promise.resolve();
+  private publisherNegotiation: Promise<void> = Promise.resolve();
   private host?: ParticipantHost;
   private tokenRefreshTimer?: NodeJS.Timeout;
   private readonly logger: MediaLogger;
@@ -237,21 +239,27 @@ export class Participant {
   private enqueue(message: SignalRequestMessage): void {
     this.queue = this.queue
       .then(() => this.handle(message))
-      .catch((error: unknown) => {
-        // Requests still queued when the participant leaves fail on closed transports: expected.
-        const level = this.isDisconnected ? 'debug' : 'error';
-        this.logger[level](
-          { err: errorMessage(error), request: message.case },
-          'signal request failed',
-        );
-      });
+      .catch((error: unknown) => this.logRequestError(error, message.case));
+  }
+
+  private logRequestError(error: unknown, request: string | undefined): void {
+    // Requests still queued when the participant leaves fail on closed transports: expected.
+    const level = this.isDisconnected ? 'debug' : 'error';
+    this.logger[level]({ err: errorMessage(error), request }, 'signal request failed');
   }
 
   private async handle(message: SignalRequestMessage): Promise<void> {
     if (this.isDisconnected) return;
     switch (message.case) {
-      case 'offer':
-        return this.handlePublisherOffer(message.value);
+      case 'offer': {
+        // Offers are chained on their own: one may wait for the connection to settle, and the
+        // candidates it needs must not queue behind it.
+        const description = message.value;
+        this.publisherNegotiation = this.publisherNegotiation
+          .then(() => this.handlePublisherOffer(description))
+          .catch((error: unknown) => this.logRequestError(error, 'offer'));
+        return;
+      }
       case 'answer':
         return this.subscriber.handleAnswer(message.value);
       case 'trickle': {

@@ -1,5 +1,5 @@
 import { networkInterfaces } from 'node:os';
-import { useOPUS, useVP8, type RTCPeerConnectionConfig } from 'werift';
+import { useOPUS, useVP8, type RTCPeerConnection, type RTCPeerConnectionConfig } from 'werift';
 
 /**
  * werift settings shared by both PeerConnections of a participant.
@@ -28,4 +28,31 @@ export function hostIsLoopbackOnly(): boolean {
   return !Object.values(networkInterfaces()).some((addresses) =>
     (addresses ?? []).some((address) => address.family === 'IPv4' && !address.internal),
   );
+}
+
+const UNSETTLED = new Set(['new', 'connecting']);
+
+/**
+ * Resolves once a PeerConnection that has started connecting is connected, failed or closed
+ * (or after `timeoutMs`). werift starts ICE/DTLS/SCTP again for every description that
+ * completes a negotiation; applying one while the previous start is still running makes DTLS
+ * throw and can leave the SCTP association (the data channels) never established. So
+ * renegotiations wait for the first connection attempt to settle.
+ */
+export async function whenConnectionSettled(
+  pc: RTCPeerConnection,
+  timeoutMs: number,
+): Promise<void> {
+  if (!pc.remoteDescription || !UNSETTLED.has(pc.connectionState)) return;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(done, timeoutMs);
+    const { unSubscribe } = pc.connectionStateChange.subscribe((state) => {
+      if (!UNSETTLED.has(state)) done();
+    });
+    function done(): void {
+      clearTimeout(timer);
+      unSubscribe();
+      resolve();
+    }
+  });
 }

@@ -1,8 +1,12 @@
 import { SessionDescription, SignalTarget, TrickleRequest } from '@livekit/protocol';
 import { RTCPeerConnection, type RTCPeerConnectionConfig, type RTCRtpTransceiver } from 'werift';
 import { errorMessage, type MediaLogger } from './logger.ts';
+import { whenConnectionSettled } from './peer-config.ts';
 import { parseMediaSections, type MediaSection } from './sdp.ts';
 import type { SignalMessage } from './signal-connection.ts';
+
+/** Below the client's 15 s wait for an answer. */
+const SETTLE_TIMEOUT_MS = 10_000;
 
 /**
  * The PeerConnection that receives one client's media (the client's "publisher" PC): the
@@ -42,6 +46,7 @@ export class PublisherTransport {
   /** Applies a client offer, answers it, and returns the offer's m-sections. */
   async handleOffer(description: SessionDescription): Promise<MediaSection[]> {
     if (this.closed) return [];
+    await whenConnectionSettled(this.pc, SETTLE_TIMEOUT_MS);
     await this.pc.setRemoteDescription({ type: 'offer', sdp: description.sdp });
     const answer = await this.pc.createAnswer();
     await this.pc.setLocalDescription(answer);

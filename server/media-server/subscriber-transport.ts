@@ -8,6 +8,7 @@ import {
 } from 'werift';
 import { errorMessage, type MediaLogger } from './logger.ts';
 import type { RtpForwarder } from './rtp-forwarder.ts';
+import { whenConnectionSettled } from './peer-config.ts';
 import type { SignalMessage } from './signal-connection.ts';
 
 export interface DownTrackSource {
@@ -22,6 +23,8 @@ interface DownTrack extends DownTrackSource {
   /** A keyframe has been requested since this track became sendable. */
   primed: boolean;
 }
+
+const SETTLE_TIMEOUT_MS = 10_000;
 
 /**
  * The server-offered PeerConnection that sends media to one client (the client's "subscriber"
@@ -170,8 +173,10 @@ export class SubscriberTransport {
     if (this.closed) return;
     const id = ++this.offerId;
     this.inFlightOfferId = id;
-    this.negotiationRequested = false;
     try {
+      await whenConnectionSettled(this.pc, SETTLE_TIMEOUT_MS);
+      if (this.closed) return;
+      this.negotiationRequested = false;
       const changes = this.pendingChanges;
       this.pendingChanges = [];
       for (const change of changes) change();

@@ -46,17 +46,25 @@ const toRecord = (row: RingGroupRow): RingGroupRecord => ({
   retryIntervalSeconds: Number(row.retry_interval_seconds),
 });
 
-const isUniqueViolation = (error: unknown) => (error as { code?: unknown } | null)?.code === '23505';
+const isUniqueViolation = (error: unknown) =>
+  (error as { code?: unknown } | null)?.code === '23505';
 
 export class RingGroupRepository {
   constructor(private readonly database: Database) {}
 
   async list(tenantId: string): Promise<RingGroupRecord[]> {
-    const rows = await this.database.query<RingGroupRow>(`${selectGroups} WHERE g.tenant_id = $1 ${groupBy}`, [tenantId]);
+    const rows = await this.database.query<RingGroupRow>(
+      `${selectGroups} WHERE g.tenant_id = $1 ${groupBy}`,
+      [tenantId],
+    );
     return rows.map(toRecord);
   }
 
-  byId(tenantId: string, id: string, db: Queryable = this.database): Promise<RingGroupRecord | null> {
+  byId(
+    tenantId: string,
+    id: string,
+    db: Queryable = this.database,
+  ): Promise<RingGroupRecord | null> {
     return this.one(db, `g.tenant_id = $1 AND g.id = $2`, [tenantId, id]);
   }
 
@@ -81,7 +89,14 @@ export class RingGroupRepository {
       await tx.query(
         `INSERT INTO ring_groups (id, tenant_id, name, ring_timeout_seconds, max_wait_seconds, retry_interval_seconds)
          VALUES ($1, $2, $3, $4, $5, $6)`,
-        [id, tenantId, settings.name, settings.ringTimeoutSeconds, settings.maxWaitSeconds, settings.retryIntervalSeconds],
+        [
+          id,
+          tenantId,
+          settings.name,
+          settings.ringTimeoutSeconds,
+          settings.maxWaitSeconds,
+          settings.retryIntervalSeconds,
+        ],
       );
       await insertMembers(tx, id, settings.memberIds);
       return (await this.byId(tenantId, id, tx))!;
@@ -89,7 +104,11 @@ export class RingGroupRepository {
   }
 
   /** Applies the given changes; `memberIds`, when present, replaces the whole member list. */
-  async update(tenantId: string, id: string, changes: Partial<RingGroupSettings>): Promise<RingGroupRecord | null> {
+  async update(
+    tenantId: string,
+    id: string,
+    changes: Partial<RingGroupSettings>,
+  ): Promise<RingGroupRecord | null> {
     return this.write(changes.name, async (tx) => {
       const current = await this.byId(tenantId, id, tx);
       if (!current) return null;
@@ -98,7 +117,14 @@ export class RingGroupRepository {
       await tx.query(
         `UPDATE ring_groups SET name = $3, ring_timeout_seconds = $4, max_wait_seconds = $5, retry_interval_seconds = $6
          WHERE tenant_id = $1 AND id = $2`,
-        [tenantId, id, next.name, next.ringTimeoutSeconds, next.maxWaitSeconds, next.retryIntervalSeconds],
+        [
+          tenantId,
+          id,
+          next.name,
+          next.ringTimeoutSeconds,
+          next.maxWaitSeconds,
+          next.retryIntervalSeconds,
+        ],
       );
       if (changes.memberIds) {
         await tx.query(`DELETE FROM ring_group_members WHERE ring_group_id = $1`, [id]);
@@ -109,21 +135,32 @@ export class RingGroupRepository {
   }
 
   async delete(tenantId: string, id: string): Promise<boolean> {
-    const rows = await this.database.query(`DELETE FROM ring_groups WHERE tenant_id = $1 AND id = $2 RETURNING id`, [tenantId, id]);
+    const rows = await this.database.query(
+      `DELETE FROM ring_groups WHERE tenant_id = $1 AND id = $2 RETURNING id`,
+      [tenantId, id],
+    );
     return rows.length > 0;
   }
 
-  private async one(db: Queryable, where: string, params: unknown[]): Promise<RingGroupRecord | null> {
+  private async one(
+    db: Queryable,
+    where: string,
+    params: unknown[],
+  ): Promise<RingGroupRecord | null> {
     const [row] = await db.query<RingGroupRow>(`${selectGroups} WHERE ${where} ${groupBy}`, params);
     return row ? toRecord(row) : null;
   }
 
   /** Runs a write in one transaction, turning a duplicate name into a 409 instead of a 500. */
-  private async write<T>(name: string | undefined, work: (tx: Queryable) => Promise<T>): Promise<T> {
+  private async write<T>(
+    name: string | undefined,
+    work: (tx: Queryable) => Promise<T>,
+  ): Promise<T> {
     try {
       return await this.database.transaction(work);
     } catch (error) {
-      if (isUniqueViolation(error)) throw new AppError('conflict', `a ring group named "${name}" already exists`);
+      if (isUniqueViolation(error))
+        throw new AppError('conflict', `a ring group named "${name}" already exists`);
       throw error;
     }
   }
@@ -132,16 +169,21 @@ export class RingGroupRepository {
 /** Every member must be a user of this tenant; the first one that is not is named. */
 async function requireMembers(tx: Queryable, tenantId: string, memberIds: string[]): Promise<void> {
   if (memberIds.length === 0) return;
-  const rows = await tx.query<{ id: string }>(`SELECT id FROM users WHERE tenant_id = $1 AND id = ANY($2::text[])`, [
-    tenantId,
-    memberIds,
-  ]);
+  const rows = await tx.query<{ id: string }>(
+    `SELECT id FROM users WHERE tenant_id = $1 AND id = ANY($2::text[])`,
+    [tenantId, memberIds],
+  );
   const known = new Set(rows.map((row) => row.id));
   const unknown = memberIds.find((memberId) => !known.has(memberId));
-  if (unknown !== undefined) throw new AppError('bad-request', `member "${unknown}" is not a user of this tenant`);
+  if (unknown !== undefined)
+    throw new AppError('bad-request', `member "${unknown}" is not a user of this tenant`);
 }
 
-async function insertMembers(tx: Queryable, ringGroupId: string, memberIds: string[]): Promise<void> {
+async function insertMembers(
+  tx: Queryable,
+  ringGroupId: string,
+  memberIds: string[],
+): Promise<void> {
   if (memberIds.length === 0) return;
   await tx.query(
     `INSERT INTO ring_group_members (ring_group_id, user_id) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`,
@@ -150,5 +192,7 @@ async function insertMembers(tx: Queryable, ringGroupId: string, memberIds: stri
 }
 
 function definedOnly<T extends object>(changes: T): Partial<T> {
-  return Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as Partial<T>;
+  return Object.fromEntries(
+    Object.entries(changes).filter(([, value]) => value !== undefined),
+  ) as Partial<T>;
 }

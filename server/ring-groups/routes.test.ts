@@ -11,7 +11,11 @@ describe('ring group routes', () => {
     requestJson(server.url, method, `/api/ring-groups${path}`, { token, body });
 
   before(async () => {
-    server = await startTestServer({ ringTimeoutSeconds: 7, maxQueueWaitSeconds: 70, retryIntervalSeconds: 3 });
+    server = await startTestServer({
+      ringTimeoutSeconds: 7,
+      maxQueueWaitSeconds: 70,
+      retryIntervalSeconds: 3,
+    });
     ada = await server.createAgent('ada@t.test', 'Ada Lovelace');
     grace = await server.createAgent('grace@t.test', 'Grace Hopper');
     admin = await server.createUser('admin@t.test', { role: 'admin' });
@@ -19,25 +23,36 @@ describe('ring group routes', () => {
   after(() => server.close());
 
   test('create applies the configured defaults and returns the dialable address', async () => {
-    const created = await call('POST', '', { name: 'support', members: [ada.user.id, grace.user.id] });
+    const created = await call('POST', '', {
+      name: 'support',
+      members: [ada.user.id, grace.user.id],
+    });
     assert.equal(created.status, 201);
     assert.equal(typeof created.body.id, 'string');
-    assert.deepEqual({ ...created.body, id: undefined, members: [...created.body.members].sort() }, {
-      id: undefined,
-      name: 'support',
-      address: '/group/support',
-      members: [ada.user.id, grace.user.id].sort(),
-      ringTimeoutSeconds: 7,
-      maxWaitSeconds: 70,
-      retryIntervalSeconds: 3,
-    });
+    assert.deepEqual(
+      { ...created.body, id: undefined, members: [...created.body.members].sort() },
+      {
+        id: undefined,
+        name: 'support',
+        address: '/group/support',
+        members: [ada.user.id, grace.user.id].sort(),
+        ringTimeoutSeconds: 7,
+        maxWaitSeconds: 70,
+        retryIntervalSeconds: 3,
+      },
+    );
     const read = await call('GET', `/${created.body.id}`);
     assert.equal(read.status, 200);
     assert.deepEqual(read.body, created.body);
   });
 
   test('explicit settings win over defaults; an empty group is allowed', async () => {
-    const created = await call('POST', '', { name: 'night.shift_2', ringTimeoutSeconds: 30, maxWaitSeconds: 900, retryIntervalSeconds: 0 });
+    const created = await call('POST', '', {
+      name: 'night.shift_2',
+      ringTimeoutSeconds: 30,
+      maxWaitSeconds: 900,
+      retryIntervalSeconds: 0,
+    });
     assert.equal(created.status, 201);
     assert.deepEqual(created.body.members, []);
     assert.equal(created.body.ringTimeoutSeconds, 30);
@@ -64,15 +79,25 @@ describe('ring group routes', () => {
   });
 
   test('unknown members are refused by name and nothing is created', async () => {
-    const response = await call('POST', '', { name: 'ghosts', members: [ada.user.id, 'no-such-user'] });
+    const response = await call('POST', '', {
+      name: 'ghosts',
+      members: [ada.user.id, 'no-such-user'],
+    });
     assert.equal(response.status, 400);
     assert.match(response.body.message, /no-such-user/);
-    assert.ok(!(await call('GET', '')).body.ringGroups.some((group: { name: string }) => group.name === 'ghosts'));
+    assert.ok(
+      !(await call('GET', '')).body.ringGroups.some(
+        (group: { name: string }) => group.name === 'ghosts',
+      ),
+    );
   });
 
   test('patch changes only what is sent; members replace the list', async () => {
     const created = (await call('POST', '', { name: 'billing', members: [ada.user.id] })).body;
-    const renamed = await call('PATCH', `/${created.id}`, { name: 'accounts', ringTimeoutSeconds: 15 });
+    const renamed = await call('PATCH', `/${created.id}`, {
+      name: 'accounts',
+      ringTimeoutSeconds: 15,
+    });
     assert.equal(renamed.status, 200);
     assert.equal(renamed.body.name, 'accounts');
     assert.equal(renamed.body.address, '/group/accounts');
@@ -88,9 +113,15 @@ describe('ring group routes', () => {
 
   test('a failed patch changes nothing', async () => {
     const created = (await call('POST', '', { name: 'sales', members: [ada.user.id] })).body;
-    const clash = await call('PATCH', `/${created.id}`, { name: 'support', members: [grace.user.id] });
+    const clash = await call('PATCH', `/${created.id}`, {
+      name: 'support',
+      members: [grace.user.id],
+    });
     assert.equal(clash.status, 409);
-    const unknownMember = await call('PATCH', `/${created.id}`, { ringTimeoutSeconds: 99, members: ['nobody'] });
+    const unknownMember = await call('PATCH', `/${created.id}`, {
+      ringTimeoutSeconds: 99,
+      members: ['nobody'],
+    });
     assert.equal(unknownMember.status, 400);
     assert.deepEqual((await call('GET', `/${created.id}`)).body, created);
   });
@@ -102,13 +133,19 @@ describe('ring group routes', () => {
     for (const [method, body] of [['GET'], ['PATCH', { name: 'again' }], ['DELETE']] as const) {
       const response = await call(method, `/${created.id}`, body);
       assert.equal(response.status, 404, method);
-      assert.deepEqual(response.body, { error: 'not-found', message: 'ring group not found', statusCode: 404 });
+      assert.deepEqual(response.body, {
+        error: 'not-found',
+        message: 'ring group not found',
+        statusCode: 404,
+      });
     }
   });
 
   test('a deleted user drops out of the groups they were in', async () => {
     const temp = await server.createAgent('temp@t.test');
-    const group = (await call('POST', '', { name: 'with-temp', members: [temp.user.id, ada.user.id] })).body;
+    const group = (
+      await call('POST', '', { name: 'with-temp', members: [temp.user.id, ada.user.id] })
+    ).body;
     await server.database.query(`DELETE FROM users WHERE id = $1`, [temp.user.id]);
     assert.deepEqual((await call('GET', `/${group.id}`)).body.members, [ada.user.id]);
   });
@@ -124,6 +161,10 @@ describe('ring group routes', () => {
       assert.equal((await call('GET', '', undefined, token)).status, 403);
     }
     assert.equal((await requestJson(server.url, 'GET', '/api/ring-groups')).status, 401);
-    assert.ok(!(await call('GET', '')).body.ringGroups.some((group: { name: string }) => group.name === 'not-allowed'));
+    assert.ok(
+      !(await call('GET', '')).body.ringGroups.some(
+        (group: { name: string }) => group.name === 'not-allowed',
+      ),
+    );
   });
 });

@@ -10,7 +10,13 @@ import { IdParams, bearerSecurity, errorResponses } from '../shared/schemas.ts';
 import { scopeToTenant } from '../shared/tenant-scope.ts';
 import { validatorCompiler } from '../shared/validation.ts';
 import { RingGroupRepository } from './ring-group-repository.ts';
-import { CreateRingGroupBody, RingGroupList, RingGroupView, UpdateRingGroupBody, toRingGroupView } from './schemas.ts';
+import {
+  CreateRingGroupBody,
+  RingGroupList,
+  RingGroupView,
+  UpdateRingGroupBody,
+  toRingGroupView,
+} from './schemas.ts';
 
 const tags = ['ring-groups'];
 const security = bearerSecurity;
@@ -34,7 +40,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { tenantId } = request;
-      const { name, members, ringTimeoutSeconds, maxWaitSeconds, retryIntervalSeconds } = request.body;
+      const { name, members, ringTimeoutSeconds, maxWaitSeconds, retryIntervalSeconds } =
+        request.body;
       const group = await ringGroups.create(tenantId, {
         name,
         memberIds: members ?? [],
@@ -96,7 +103,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { tenantId } = request;
       const { members, ...settings } = request.body;
-      const group = await ringGroups.update(tenantId, request.params.id, { ...settings, memberIds: members });
+      const group = await ringGroups.update(tenantId, request.params.id, {
+        ...settings,
+        memberIds: members,
+      });
       if (!group) throw notFound('ring group');
       return toRingGroupView(group);
     },
@@ -110,7 +120,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         security,
         summary: 'Delete a ring group',
         params: IdParams,
-        response: { 204: Type.Null({ description: 'Deleted' }), ...errorResponses(400, 401, 403, 404) },
+        response: {
+          204: Type.Null({ description: 'Deleted' }),
+          ...errorResponses(400, 401, 403, 404),
+        },
       },
     },
     async (request, reply) => {

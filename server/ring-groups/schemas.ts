@@ -10,15 +10,30 @@ import { groupAddress } from '../directory/directory.ts';
 export const RING_GROUP_NAME_PATTERN = '^[a-z0-9][a-z0-9._-]{0,62}$';
 
 const fields = {
-  name: Type.String({ pattern: RING_GROUP_NAME_PATTERN, description: 'Unique in the tenant; dialable as /group/<name>' }),
+  name: Type.String({
+    pattern: RING_GROUP_NAME_PATTERN,
+    description: 'Unique in the tenant; dialable as /group/<name>',
+  }),
   members: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
     uniqueItems: true,
     maxItems: 1000,
     description: 'User ids of this tenant; replaces the whole list on update',
   }),
-  ringTimeoutSeconds: Type.Integer({ minimum: 1, maximum: 600, description: 'How long one ring attempt lasts' }),
-  maxWaitSeconds: Type.Integer({ minimum: 1, maximum: 86_400, description: 'How long a call may wait in the queue' }),
-  retryIntervalSeconds: Type.Integer({ minimum: 0, maximum: 3_600, description: 'Pause between ring attempts' }),
+  ringTimeoutSeconds: Type.Integer({
+    minimum: 1,
+    maximum: 600,
+    description: 'How long one ring attempt lasts',
+  }),
+  maxWaitSeconds: Type.Integer({
+    minimum: 1,
+    maximum: 86_400,
+    description: 'How long a call may wait in the queue',
+  }),
+  retryIntervalSeconds: Type.Integer({
+    minimum: 0,
+    maximum: 3_600,
+    description: 'Pause between ring attempts',
+  }),
 };
 
 export const CreateRingGroupBody = Type.Object(

@@ -13,7 +13,7 @@ import { closeAll, getCall, onlineAgent, openTab, placeCall, waitForCallState } 
 let server: TestServer;
 before(async () => {
   // Ended legs linger long enough for the bad-frame table to find them still in the list.
-  server = await startTestServer({ heartbeatSeconds: 1, endedCallLingerMs: 10_000 });
+  server = await startTestServer({ heartbeatSeconds: 1, endedCallLingerMs: 10_000, ringTimeoutSeconds: 30 });
 });
 after(() => server.close());
 

@@ -22,12 +22,19 @@ export async function registerApiDocs(app: FastifyInstance): Promise<void> {
       },
       components: {
         securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer', description: 'Session token (JWT) or tenant API key (sbk_…)' },
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'Session token (JWT) or tenant API key (sbk_…)',
+          },
         },
       },
     },
     // The console's catch-all route is not part of the API.
-    transform: ({ schema, url }) => ({ schema: url.startsWith('/api/') ? schema : { ...schema, hide: true }, url }),
+    transform: ({ schema, url }) => ({
+      schema: url.startsWith('/api/') ? schema : { ...schema, hide: true },
+      url,
+    }),
   });
   await app.register(swaggerUi, { routePrefix: API_DOCS_PREFIX });
 }

@@ -43,10 +43,15 @@ export async function registerConsole(app: FastifyInstance, consoleDir: string):
     if (relative && candidate.startsWith(root + path.sep) && (await isFile(candidate))) {
       // Angular's build names assets by content hash, so they never change under a name.
       const immutable = /-[A-Z0-9]{8}\.(js|css)$/.test(relative);
-      return reply.sendFile(relative, immutable ? { maxAge: '365d', immutable: true } : { maxAge: 0 });
+      return reply.sendFile(
+        relative,
+        immutable ? { maxAge: '365d', immutable: true } : { maxAge: 0 },
+      );
     }
     // A missing script or image must fail loudly, not come back as HTML with status 200.
     if (path.posix.extname(relative)) return reply.callNotFound();
-    return reply.header('cache-control', 'no-cache').sendFile('index.html', { cacheControl: false });
+    return reply
+      .header('cache-control', 'no-cache')
+      .sendFile('index.html', { cacheControl: false });
   });
 }

@@ -46,21 +46,39 @@ export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError | Error, request, reply) => {
     if (error instanceof AppError) {
       const statusCode = statusForReason[error.reason];
-      return reply.status(statusCode).send({ error: error.reason, message: error.message, statusCode });
+      return reply
+        .status(statusCode)
+        .send({ error: error.reason, message: error.message, statusCode });
     }
     const fastifyError = error as FastifyError;
     if (fastifyError.validation) {
-      return reply.status(400).send({ error: 'bad-request', message: fastifyError.message, statusCode: 400 });
+      return reply
+        .status(400)
+        .send({ error: 'bad-request', message: fastifyError.message, statusCode: 400 });
     }
     const statusCode = fastifyError.statusCode;
     if (statusCode && statusCode >= 400 && statusCode < 500) {
       const reason = reasonForStatus[statusCode] ?? 'bad-request';
-      return reply.status(statusCode).send({ error: reason, message: clientMessage(fastifyError, request.headers['content-type']), statusCode });
+      return reply
+        .status(statusCode)
+        .send({
+          error: reason,
+          message: clientMessage(fastifyError, request.headers['content-type']),
+          statusCode,
+        });
     }
     request.log.error({ err: error }, 'unhandled error');
-    return reply.status(500).send({ error: 'internal', message: 'internal server error', statusCode: 500 });
+    return reply
+      .status(500)
+      .send({ error: 'internal', message: 'internal server error', statusCode: 500 });
   });
   app.setNotFoundHandler((request, reply) => {
-    reply.status(404).send({ error: 'not-found', message: `no route ${request.method} ${request.url.split('?')[0]}`, statusCode: 404 });
+    reply
+      .status(404)
+      .send({
+        error: 'not-found',
+        message: `no route ${request.method} ${request.url.split('?')[0]}`,
+        statusCode: 404,
+      });
   });
 }

@@ -20,11 +20,13 @@ export function errorResponses(...statuses: number[]): Record<number, TSchema> {
   return Object.fromEntries(statuses.map((status) => [status, ErrorBody]));
 }
 
-export const Role = Type.Union([Type.Literal('agent'), Type.Literal('supervisor'), Type.Literal('admin')]);
+export const Role = Type.Enum(['agent', 'supervisor', 'admin']);
 
 export const UserView = Type.Object({
   id: Type.String(),
-  reference: Type.String({ description: 'The identity the tenant knows the user by, usually an email' }),
+  reference: Type.String({
+    description: 'The identity the tenant knows the user by, usually an email',
+  }),
   name: Type.String({ description: 'Display name' }),
   role: Role,
   address: Type.String({ description: 'Dialable address, /private/<username>' }),

@@ -18,26 +18,48 @@ interface ValidationIssue {
   params: Record<string, unknown>;
 }
 
+const quoted = (values: unknown[]) => values.map((value) => JSON.stringify(value)).join(', ');
+
+function messageFor(issue: ValidationIssue, literalsAt: Map<string, unknown[]>): string {
+  const { keyword, params } = issue;
+  switch (keyword) {
+    case 'additionalProperties':
+      return `has unknown property ${quoted((params.additionalProperties as unknown[]) ?? [])}`;
+    case 'required':
+      return `is missing required property ${quoted((params.requiredProperties as unknown[]) ?? [])}`;
+    case 'enum':
+      return `must be one of ${quoted((params.allowedValues as unknown[]) ?? [])}`;
+    case 'anyOf':
+      return literalsAt.has(issue.instancePath)
+        ? `must be one of ${quoted(literalsAt.get(issue.instancePath)!)}`
+        : issue.message;
+    case 'minProperties':
+      return `must set at least ${params.limit ?? 1} property`;
+    default:
+      return issue.message;
+  }
+}
+
 /** Rewrites TypeBox's issues into ones a client developer can act on. */
 export function readableIssues(issues: ValidationIssue[]): ValidationIssue[] {
-  const readable: ValidationIssue[] = [];
+  // A union of literals reports "must be equal to constant" once per literal, then "anyOf":
+  // fold them into one "must be one of …".
+  const unionPaths = new Set(
+    issues.filter((issue) => issue.keyword === 'anyOf').map((issue) => issue.instancePath),
+  );
+  const literalsAt = new Map<string, unknown[]>();
   for (const issue of issues) {
-    // `additionalProperties: false` reports each extra property twice; keep the named one.
-    if (issue.keyword === 'boolean') continue;
-    if (issue.keyword === 'additionalProperties') {
-      const names = (issue.params.additionalProperties as string[] | undefined) ?? [];
-      readable.push({ ...issue, message: `has unknown property ${names.map((name) => `"${name}"`).join(', ')}` });
-      continue;
-    }
-    if (issue.keyword === 'required') {
-      const names = (issue.params.requiredProperties as string[] | undefined) ?? [];
-      if (names.length) {
-        readable.push({ ...issue, message: `is missing required property ${names.map((name) => `"${name}"`).join(', ')}` });
-        continue;
-      }
-    }
-    readable.push(issue);
+    if (issue.keyword !== 'const' || !unionPaths.has(issue.instancePath)) continue;
+    literalsAt.set(issue.instancePath, [
+      ...(literalsAt.get(issue.instancePath) ?? []),
+      issue.params.allowedValue,
+    ]);
   }
+  const readable = issues
+    // `additionalProperties: false` reports each extra property twice; keep the named report.
+    .filter((issue) => issue.keyword !== 'boolean')
+    .filter((issue) => !(issue.keyword === 'const' && literalsAt.has(issue.instancePath)))
+    .map((issue) => ({ ...issue, message: messageFor(issue, literalsAt) }));
   return readable.length ? readable : issues;
 }
 

@@ -15,10 +15,16 @@ import userRoutes from './user-routes.ts';
 
 const SubscriberTokenBody = Type.Object(
   {
-    reference: Type.String({ minLength: 1, maxLength: 254, description: 'Usually an email; identifies the user' }),
+    reference: Type.String({
+      minLength: 1,
+      maxLength: 254,
+      description: 'Usually an email; identifies the user',
+    }),
     first_name: Type.Optional(Type.String({ maxLength: 100 })),
     last_name: Type.Optional(Type.String({ maxLength: 100 })),
-    password: Type.Optional(Type.String({ minLength: 8, maxLength: 200, description: 'Lets the user sign in too' })),
+    password: Type.Optional(
+      Type.String({ minLength: 8, maxLength: 200, description: 'Lets the user sign in too' }),
+    ),
     role: Type.Optional(Role),
   },
   { additionalProperties: false },
@@ -34,7 +40,8 @@ const SubscriberToken = Type.Object({
   }),
 });
 
-const displayName = (first?: string, last?: string) => [first?.trim(), last?.trim()].filter(Boolean).join(' ');
+const displayName = (first?: string, last?: string) =>
+  [first?.trim(), last?.trim()].filter(Boolean).join(' ');
 
 const subscriberTokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.setValidatorCompiler(validatorCompiler);
@@ -47,7 +54,8 @@ const subscriberTokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['subscribers'],
-        summary: 'Create the user if the reference is new (an existing user is left unchanged) and mint a token',
+        summary:
+          'Create the user if the reference is new (an existing user is left unchanged) and mint a token',
         security: bearerSecurity,
         body: SubscriberTokenBody,
         response: { 200: SubscriberToken, ...errorResponses(400, 401, 409, 413, 415) },
@@ -63,7 +71,14 @@ const subscriberTokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
         role,
       });
       const issued = await tokens.issue({ tenantId, userId: user.id, role: user.role });
-      return { ...issued, subscriber: { id: user.id, reference: user.reference, address: privateAddress(user.username) } };
+      return {
+        ...issued,
+        subscriber: {
+          id: user.id,
+          reference: user.reference,
+          address: privateAddress(user.username),
+        },
+      };
     },
   );
 };

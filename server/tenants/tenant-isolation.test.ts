@@ -27,7 +27,12 @@ describe('tenant isolation', () => {
     adminA = await server.createUser('admin@a.test', { role: 'admin' });
     adminB = await server.otherTenant.createUser('admin@b.test', { role: 'admin' });
     agentB = await server.otherTenant.createAgent('bob@b.test', 'Bob of B');
-    groupA = (await api('POST', '/api/ring-groups', server.apiKey, { name: 'support', members: [adaA.user.id] })).body;
+    groupA = (
+      await api('POST', '/api/ring-groups', server.apiKey, {
+        name: 'support',
+        members: [adaA.user.id],
+      })
+    ).body;
   });
   after(() => server.close());
 
@@ -38,7 +43,10 @@ describe('tenant isolation', () => {
     assert.equal(refreshed.body.user.id, agentB.user.id);
     for (const token of [server.otherTenant.apiKey, adminB.token]) {
       const listed = await api('GET', '/api/users', token);
-      assert.deepEqual(listed.body.users.map((user: { id: string }) => user.id).sort(), [adminB.user.id, agentB.user.id].sort());
+      assert.deepEqual(
+        listed.body.users.map((user: { id: string }) => user.id).sort(),
+        [adminB.user.id, agentB.user.id].sort(),
+      );
     }
   });
 
@@ -52,7 +60,9 @@ describe('tenant isolation', () => {
 
   test("B's API key minting A's reference creates B's own user and leaves A's alone", async () => {
     const before = await snapshotA();
-    const minted = await api('POST', '/api/subscribers/tokens', server.otherTenant.apiKey, { reference: 'ada@shared.test' });
+    const minted = await api('POST', '/api/subscribers/tokens', server.otherTenant.apiKey, {
+      reference: 'ada@shared.test',
+    });
     assert.equal(minted.status, 200);
     assert.notEqual(minted.body.subscriber.id, adaA.user.id);
     const me = await api('GET', '/api/auth/me', minted.body.token);
@@ -66,10 +76,18 @@ describe('tenant isolation', () => {
     for (const token of [server.otherTenant.apiKey, adminB.token]) {
       const listed = await api('GET', '/api/ring-groups', token);
       assert.ok(!listed.body.ringGroups.some((group: { id: string }) => group.id === groupA.id));
-      for (const [method, body] of [['GET'], ['PATCH', { name: 'stolen', members: [] }], ['DELETE']] as const) {
+      for (const [method, body] of [
+        ['GET'],
+        ['PATCH', { name: 'stolen', members: [] }],
+        ['DELETE'],
+      ] as const) {
         const foreign = await api(method, `/api/ring-groups/${groupA.id}`, token, body);
         const unknown = await api(method, `/api/ring-groups/${randomUUID()}`, token, body);
-        assert.equal(foreign.status, 404, `${method} with ${token === adminB.token ? 'token' : 'key'}`);
+        assert.equal(
+          foreign.status,
+          404,
+          `${method} with ${token === adminB.token ? 'token' : 'key'}`,
+        );
         assert.deepEqual(foreign.body, unknown.body);
       }
     }
@@ -77,16 +95,32 @@ describe('tenant isolation', () => {
   });
 
   test("A's user ids cannot be made members of B's groups", async () => {
-    const foreign = await api('POST', '/api/ring-groups', server.otherTenant.apiKey, { name: 'poach', members: [adaA.user.id] });
+    const foreign = await api('POST', '/api/ring-groups', server.otherTenant.apiKey, {
+      name: 'poach',
+      members: [adaA.user.id],
+    });
     const unknownId = randomUUID();
-    const unknown = await api('POST', '/api/ring-groups', server.otherTenant.apiKey, { name: 'poach', members: [unknownId] });
+    const unknown = await api('POST', '/api/ring-groups', server.otherTenant.apiKey, {
+      name: 'poach',
+      members: [unknownId],
+    });
     assert.equal(foreign.status, 400);
     assert.equal(foreign.body.message, unknown.body.message.replace(unknownId, adaA.user.id));
-    const groupB = (await api('POST', '/api/ring-groups', adminB.token, { name: 'support', members: [agentB.user.id] })).body;
+    const groupB = (
+      await api('POST', '/api/ring-groups', adminB.token, {
+        name: 'support',
+        members: [agentB.user.id],
+      })
+    ).body;
     assert.equal(groupB.name, 'support', 'the same group name is free in another tenant');
-    const patched = await api('PATCH', `/api/ring-groups/${groupB.id}`, adminB.token, { members: [adminA.user.id] });
+    const patched = await api('PATCH', `/api/ring-groups/${groupB.id}`, adminB.token, {
+      members: [adminA.user.id],
+    });
     assert.equal(patched.status, 400);
-    assert.deepEqual((await api('GET', `/api/ring-groups/${groupB.id}`, adminB.token)).body.members, [agentB.user.id]);
+    assert.deepEqual(
+      (await api('GET', `/api/ring-groups/${groupB.id}`, adminB.token)).body.members,
+      [agentB.user.id],
+    );
   });
 
   test("A's ring groups and users never appear through B's admin, and vice versa", async () => {
@@ -95,6 +129,10 @@ describe('tenant isolation', () => {
     const idsA = new Set(groupsA.map((group: { id: string }) => group.id));
     assert.ok(groupsB.every((group: { id: string }) => !idsA.has(group.id)));
     const usersA = (await api('GET', '/api/users', adminA.token)).body.users;
-    assert.ok(usersA.every((user: { id: string }) => user.id !== agentB.user.id && user.id !== adminB.user.id));
+    assert.ok(
+      usersA.every(
+        (user: { id: string }) => user.id !== agentB.user.id && user.id !== adminB.user.id,
+      ),
+    );
   });
 });

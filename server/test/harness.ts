@@ -27,8 +27,16 @@ import { buildApp, type App } from '../app.ts';
 import { loadConfig, type Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import type { Role } from '../auth/tokens.ts';
-import { privateAddress, type RingGroupRecord, type TenantRecord, type UserRecord } from '../directory/directory.ts';
-import { RingGroupRepository, type RingGroupSettings } from '../ring-groups/ring-group-repository.ts';
+import {
+  privateAddress,
+  type RingGroupRecord,
+  type TenantRecord,
+  type UserRecord,
+} from '../directory/directory.ts';
+import {
+  RingGroupRepository,
+  type RingGroupSettings,
+} from '../ring-groups/ring-group-repository.ts';
 import { TenantRepository } from '../tenants/tenant-repository.ts';
 import { openTestDatabase } from './test-database.ts';
 
@@ -53,7 +61,11 @@ export interface TestTenant extends TenantRecord {
   createUser(reference: string, options?: CreateUserOptions): Promise<TestUser>;
   createAgent(reference: string, name?: string): Promise<TestUser>;
   /** Creates the group directly in the database; unspecified timings come from the config. */
-  createRingGroup(name: string, memberIds: string[], settings?: Partial<RingGroupSettings>): Promise<RingGroupRecord>;
+  createRingGroup(
+    name: string,
+    memberIds: string[],
+    settings?: Partial<RingGroupSettings>,
+  ): Promise<RingGroupRecord>;
 }
 
 export interface TestServer {
@@ -139,7 +151,10 @@ async function makeTestTenant(app: App, name: string): Promise<TestTenant> {
   const tenants = new TenantRepository(database);
   const ringGroups = new RingGroupRepository(database);
   const { tenant, apiKey } = await tenants.createTenant(name);
-  const createUser = async (reference: string, options: CreateUserOptions = {}): Promise<TestUser> => {
+  const createUser = async (
+    reference: string,
+    options: CreateUserOptions = {},
+  ): Promise<TestUser> => {
     const { user } = await tenants.findOrCreateUser(tenant.id, {
       reference,
       displayName: options.name,
@@ -198,10 +213,15 @@ export async function requestJson<Body = any>(
   }
   const response = await fetch(`${baseUrl}${path}`, { method, headers, body: payload });
   const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
+  return {
+    status: response.status,
+    body: text ? JSON.parse(text) : undefined,
+    headers: response.headers,
+  };
 }
 
-export const postgresTestUrl = process.env.DATABASE_TEST_URL || 'postgres://root@127.0.0.1:5432/test';
+export const postgresTestUrl =
+  process.env.DATABASE_TEST_URL || 'postgres://root@127.0.0.1:5432/test';
 
 export interface PostgresTestSchema {
   /** A connection string whose search_path is the fresh schema: pass it as databaseUrl. */
@@ -214,7 +234,10 @@ export interface PostgresTestSchema {
 export async function createPostgresTestSchema(): Promise<PostgresTestSchema | null> {
   const schema = `switchboard_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   const run = async (sql: string) => {
-    const client = new pg.Client({ connectionString: postgresTestUrl, connectionTimeoutMillis: 3000 });
+    const client = new pg.Client({
+      connectionString: postgresTestUrl,
+      connectionTimeoutMillis: 3000,
+    });
     await client.connect();
     try {
       await client.query(sql);

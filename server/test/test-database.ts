@@ -23,7 +23,10 @@ class TestPgliteDatabase implements Database {
   }
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
     return this.db.transaction((tx) =>
-      work({ query: async <Row>(sql: string, params: unknown[] = []) => (await tx.query<Row>(sql, params as any[])).rows }),
+      work({
+        query: async <Row>(sql: string, params: unknown[] = []) =>
+          (await tx.query<Row>(sql, params as any[])).rows,
+      }),
     );
   }
   close() {
@@ -33,7 +36,9 @@ class TestPgliteDatabase implements Database {
 
 async function templateKey(): Promise<string> {
   const migrations = await readFile(new URL('../db/migrations.ts', import.meta.url));
-  const pglite = await readFile(new URL('../../node_modules/@electric-sql/pglite/package.json', import.meta.url));
+  const pglite = await readFile(
+    new URL('../../node_modules/@electric-sql/pglite/package.json', import.meta.url),
+  );
   return createHash('sha256').update(migrations).update(pglite).digest('hex').slice(0, 16);
 }
 
@@ -48,7 +53,11 @@ async function buildTemplate(): Promise<Blob> {
 }
 
 async function loadTemplate(): Promise<Blob> {
-  const file = path.join(tmpdir(), 'switchboard-test', `pglite-template-${await templateKey()}.tar`);
+  const file = path.join(
+    tmpdir(),
+    'switchboard-test',
+    `pglite-template-${await templateKey()}.tar`,
+  );
   try {
     return new Blob([await readFile(file)]);
   } catch {

@@ -64,7 +64,10 @@ export const selectRingingCalls = createSelector(selectAll, (calls) =>
   calls.filter((call) => inbound(call) && call.status === 'ringing'),
 );
 
-export const selectOldestRingingCallId = createSelector(selectRingingCalls, (calls) => calls[0]?.id ?? null);
+export const selectOldestRingingCallId = createSelector(
+  selectRingingCalls,
+  (calls): string | null => calls.at(0)?.id ?? null,
+);
 
 /** The queue: ringing calls and recently ended ones that never connected here, oldest first. */
 export const selectRingingQueue = createSelector(selectAll, selectNow, selectUserId, (calls, now, userId) =>

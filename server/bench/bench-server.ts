@@ -1,0 +1,77 @@
+/**
+ * The server side of `npm run bench:server`, run as its own process so the load generator's
+ * 1,000 clients do not share an event loop with the server they measure. It seeds one tenant
+ * with agents in ring groups, serves on a random port, and answers memory questions over IPC
+ * (after a full GC, so idle sessions are measured, not garbage).
+ */
+import { randomUUID } from 'node:crypto';
+import { buildApp } from '../app.ts';
+import { loadConfig } from '../config.ts';
+import { TenantRepository } from '../tenants/tenant-repository.ts';
+import { RingGroupRepository } from '../ring-groups/ring-group-repository.ts';
+
+export interface BenchSetup {
+  url: string;
+  apiKey: string;
+  groups: { name: string; agentTokens: string[] }[];
+}
+
+export type BenchRequest = { type: 'memory' } | { type: 'stop' };
+export type BenchReply = { type: 'ready'; setup: BenchSetup } | { type: 'memory'; heapUsed: number; rss: number };
+
+const agentCount = Number(process.env.BENCH_AGENTS ?? 1000);
+const groupSize = Number(process.env.BENCH_GROUP_SIZE ?? 20);
+
+const config = {
+  ...loadConfig({}),
+  port: 0,
+  dataDir: 'memory',
+  logLevel: 'warn',
+  consoleDir: '/nonexistent',
+  jwtSecret: 'bench-secret',
+  tokenTtlSeconds: 3600,
+  ringTimeoutSeconds: 20,
+  endedCallLingerMs: 1000,
+};
+const app = await buildApp(config);
+await app.listen({ host: '127.0.0.1', port: 0 });
+const { port } = app.server.address() as { port: number };
+
+const { database, tokens } = app.services;
+const { tenant, apiKey } = await new TenantRepository(database).createTenant('bench');
+const userIds = Array.from({ length: agentCount }, () => randomUUID());
+// One statement for all agents: seeding 1,000 users one by one would dominate the run.
+await database.query(
+  `INSERT INTO users (id, tenant_id, reference, username, display_name, role)
+   SELECT id, $1, 'agent' || n || '@bench.test', 'agent' || n, 'Agent ' || n, 'agent'
+   FROM unnest($2::text[]) WITH ORDINALITY AS t(id, n)`,
+  [tenant.id, userIds],
+);
+const ringGroups = new RingGroupRepository(database);
+const groups: BenchSetup['groups'] = [];
+for (let start = 0; start < agentCount; start += groupSize) {
+  const memberIds = userIds.slice(start, start + groupSize);
+  const name = `bench-${start / groupSize}`;
+  await ringGroups.create(tenant.id, { name, memberIds, ringTimeoutSeconds: 20, maxWaitSeconds: 600, retryIntervalSeconds: 1 });
+  const agentTokens = await Promise.all(memberIds.map(async (userId) => (await tokens.issue({ tenantId: tenant.id, userId, role: 'agent' })).token));
+  groups.push({ name, agentTokens });
+}
+
+const send = (reply: BenchReply) => process.send!(reply);
+const collectGarbage = (globalThis as { gc?: () => void }).gc;
+
+process.on('message', async (request: BenchRequest) => {
+  if (request.type === 'memory') {
+    for (let round = 0; round < 3; round++) {
+      collectGarbage?.();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const usage = process.memoryUsage();
+    send({ type: 'memory', heapUsed: usage.heapUsed, rss: usage.rss });
+  } else if (request.type === 'stop') {
+    await app.close();
+    process.exit(0);
+  }
+});
+
+send({ type: 'ready', setup: { url: `http://127.0.0.1:${port}`, apiKey, groups } });

@@ -1,0 +1,75 @@
+import { TestbedHarnessEnvironment } from '@angular/cdk/testing/testbed';
+import { TestBed, type ComponentFixture } from '@angular/core/testing';
+import { MatButtonHarness } from '@angular/material/button/testing';
+import { MatInputHarness } from '@angular/material/input/testing';
+import { MockStore, provideMockStore } from '@ngrx/store/testing';
+import { initialRootState } from '../../testing/initial-state';
+import { DialBoxActions } from '../calls.actions';
+import { callsFeature } from '../calls.feature';
+import { selectOutgoingCall, type OutgoingCallView } from '../calls.selectors';
+import { DialBox } from './dial-box';
+
+const ringing: OutgoingCallView = {
+  callId: 'out-1',
+  calleeName: 'support',
+  calleeAddress: '/group/support',
+  statusText: 'Ringing',
+  seconds: 4,
+  live: true,
+  outcome: null,
+  busy: false,
+};
+
+describe('DialBox', () => {
+  // Overridden selectors are module-level singletons: undo the overrides for the next spec.
+  afterEach(() => TestBed.inject(MockStore, null)?.resetSelectors());
+
+  let fixture: ComponentFixture<DialBox>;
+  let store: MockStore;
+  let dispatch: jasmine.Spy;
+
+  beforeEach(() => {
+    TestBed.configureTestingModule({ providers: [provideMockStore({ initialState: initialRootState })] });
+    store = TestBed.inject(MockStore);
+    store.overrideSelector(selectOutgoingCall, null);
+    dispatch = spyOn(store, 'dispatch');
+    fixture = TestBed.createComponent(DialBox);
+  });
+
+  it('calls the address typed into "Address"', async () => {
+    const loader = TestbedHarnessEnvironment.loader(fixture);
+    await (await loader.getHarness(MatInputHarness)).setValue('  /group/support ');
+    await (await loader.getHarness(MatButtonHarness.with({ text: 'Call' }))).click();
+
+    expect(dispatch).toHaveBeenCalledOnceWith(DialBoxActions.callClicked({ address: '/group/support' }));
+  });
+
+  it('does not call an empty address', async () => {
+    const loader = TestbedHarnessEnvironment.loader(fixture);
+    await (await loader.getHarness(MatButtonHarness.with({ text: 'Call' }))).click();
+    expect(dispatch).not.toHaveBeenCalled();
+  });
+
+  it('shows the placed call and hangs it up', async () => {
+    store.overrideSelector(selectOutgoingCall, ringing);
+    store.refreshState();
+    await fixture.whenStable();
+    const loader = TestbedHarnessEnvironment.loader(fixture);
+
+    expect((fixture.nativeElement as HTMLElement).querySelector('.outgoing-status')?.textContent).toBe('Ringing');
+    expect(await (await loader.getHarness(MatButtonHarness.with({ text: 'Call' }))).isDisabled()).toBeTrue();
+    await (await loader.getHarness(MatButtonHarness.with({ text: 'Hang up' }))).click();
+    expect(dispatch).toHaveBeenCalledOnceWith(DialBoxActions.hangUpClicked({ callId: 'out-1' }));
+  });
+
+  it('shows how the call ended, and why a dial failed', async () => {
+    store.overrideSelector(selectOutgoingCall, { ...ringing, live: false, statusText: 'Ended', outcome: 'No answer' });
+    store.overrideSelector(callsFeature.selectDialError, 'no such address');
+    store.refreshState();
+    await fixture.whenStable();
+    const element = fixture.nativeElement as HTMLElement;
+
+    expect(element.querySelector('.outgoing-status')?.textContent).toBe('No answer');
+    expect(element.querySelector('[role="alert"]')?.textContent).toContain('Call failed: no such address');
+  });
+});
