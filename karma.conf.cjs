@@ -33,11 +33,18 @@ module.exports = function (config) {
       // Root (CI, dev containers) needs --no-sandbox; /dev/shm is tiny in containers.
       ChromeHeadlessRoot: {
         base: 'ChromeHeadless',
-        flags: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--no-first-run'],
+        flags: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-dev-shm-usage',
+          '--disable-background-networking',
+          '--no-first-run',
+        ],
       },
     },
     browserNoActivityTimeout: 60_000,
     captureTimeout: 120_000,
+    colors: !ci,
     singleRun: ci,
     autoWatch: !ci,
     restartOnFileChange: !ci,

@@ -18,7 +18,9 @@ test.describe('a ring group call', () => {
     consoles = [];
   });
 
-  test('rings every agent; the first accept wins and the others see who answered', async ({ browser }) => {
+  test('rings every agent; the first accept wins and the others see who answered', async ({
+    browser,
+  }) => {
     const [ada, grace, alan] = await threeAgentsOnline(browser);
     const caller = await AgentConsole.signIn(browser, 'katherine@demo.test');
     consoles = [ada, grace, alan, caller];
@@ -82,7 +84,9 @@ test.describe('a ring group call', () => {
     for (const agent of agents) await expect(agent.ringingCards()).toHaveCount(0);
   });
 
-  test('the caller hanging up while it rings dismisses every card with "Caller hung up"', async ({ browser }) => {
+  test('the caller hanging up while it rings dismisses every card with "Caller hung up"', async ({
+    browser,
+  }) => {
     const agents = await threeAgentsOnline(browser);
     const caller = await AgentConsole.signIn(browser, 'katherine@demo.test');
     consoles = [...agents, caller];
@@ -97,7 +101,8 @@ test.describe('a ring group call', () => {
       await expect(card.getByRole('button', { name: 'Accept' })).toBeDisabled();
     }
     await expect(caller.outgoingStatus()).toHaveText('Cancelled');
-    for (const agent of agents) await expect(agent.card(CALLER)).toHaveCount(0, { timeout: 10_000 });
+    for (const agent of agents)
+      await expect(agent.card(CALLER)).toHaveCount(0, { timeout: 10_000 });
   });
 });
 
@@ -119,7 +124,9 @@ test.describe('one agent in two tabs', () => {
       await first.page.bringToFront();
       await first.page.keyboard.press('Alt+KeyA');
       await expect(first.activeCall()).toContainText('Connected');
-      await expect(second.card('Grace Hopper')).toContainText('Answered in another tab', { timeout: 1_000 });
+      await expect(second.card('Grace Hopper')).toContainText('Answered in another tab', {
+        timeout: 1_000,
+      });
       await expect(second.ringingCards()).toHaveCount(0);
       await expect(second.page.locator('app-active-call-panel')).toContainText('Not on a call');
       await expect(caller.outgoingStatus()).toHaveText('Connected');
@@ -138,7 +145,9 @@ test.describe('one agent in two tabs', () => {
 });
 
 test.describe('tenancy', () => {
-  test("an agent of another tenant never sees the call, nor can be dialed across tenants", async ({ browser }) => {
+  test('an agent of another tenant never sees the call, nor can be dialed across tenants', async ({
+    browser,
+  }) => {
     const wile = await AgentConsole.signIn(browser, 'wile@acme.test', 'acme');
     const ada = await AgentConsole.signIn(browser, 'ada@demo.test');
     const caller = await AgentConsole.signIn(browser, 'katherine@demo.test');

@@ -75,7 +75,14 @@ async function startServer(): Promise<ChildProcess> {
     cwd: root,
     detached: true,
     stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: 'memory', CONSOLE_DIR: browserDir, LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: 'memory',
+      CONSOLE_DIR: browserDir,
+      LOG_LEVEL: 'warn',
+    },
   });
   for (let i = 0; i < 120; i++) {
     try {
@@ -121,7 +128,11 @@ function instrumentPage(): void {
         channel.port1.onmessage = () => {
           bench.painted.set(id, performance.now());
           performance.mark(`ringing-card-painted:${id}`);
-          performance.measure(`list-to-card:${id}`, `incoming_calls:${id}`, `ringing-card-painted:${id}`);
+          performance.measure(
+            `list-to-card:${id}`,
+            `incoming_calls:${id}`,
+            `ringing-card-painted:${id}`,
+          );
         };
         channel.port2.postMessage(null);
       });
@@ -132,10 +143,14 @@ function instrumentPage(): void {
 async function api(method: string, url: string, body?: unknown): Promise<{ id: string }> {
   const response = await fetch(`${baseURL}${url}`, {
     method,
-    headers: { authorization: `Bearer ${apiKey}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      authorization: `Bearer ${apiKey}`,
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
     body: body ? JSON.stringify(body) : undefined,
   });
-  if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${await response.text()}`);
+  if (!response.ok)
+    throw new Error(`${method} ${url}: ${response.status} ${await response.text()}`);
   return (await response.json()) as { id: string };
 }
 
@@ -150,10 +165,17 @@ async function measureRingLatency(page: Page): Promise<number[]> {
 
   const latencies: number[] = [];
   for (let i = 0; i < calls; i++) {
-    const call = await api('POST', '/api/calls', { from: { name: `Bench caller ${i + 1}`, address: `+1555000${i}` }, to: '/private/ada' });
+    const call = await api('POST', '/api/calls', {
+      from: { name: `Bench caller ${i + 1}`, address: `+1555000${i}` },
+      to: '/private/ada',
+    });
     const handle = await page.waitForFunction(
       (id) => {
-        const bench = (window as unknown as { __bench: { frames: Map<string, number>; painted: Map<string, number> } }).__bench;
+        const bench = (
+          window as unknown as {
+            __bench: { frames: Map<string, number>; painted: Map<string, number> };
+          }
+        ).__bench;
         const painted = bench.painted.get(id);
         return painted !== undefined && painted > 0 ? painted - bench.frames.get(id)! : null;
       },
@@ -167,7 +189,8 @@ async function measureRingLatency(page: Page): Promise<number[]> {
   return latencies;
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 const kB = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`;
 
 async function main(): Promise<void> {
@@ -175,20 +198,37 @@ async function main(): Promise<void> {
   const files = initialFiles();
   const raw = files.reduce((sum, f) => sum + f.raw, 0);
   const gzip = files.reduce((sum, f) => sum + f.gzip, 0);
-  const livekitInInitial = initialInputs(files).some((input) => input.includes('node_modules/livekit-client'));
+  const livekitInInitial = initialInputs(files).some((input) =>
+    input.includes('node_modules/livekit-client'),
+  );
   const lazyChunks = statSync(browserDir).isDirectory()
-    ? spawnSync('ls', [browserDir], { encoding: 'utf8' }).stdout.split('\n').filter((f) => f.endsWith('.js') && !files.some((i) => i.file === f)).length
+    ? spawnSync('ls', [browserDir], { encoding: 'utf8' })
+        .stdout.split('\n')
+        .filter((f) => f.endsWith('.js') && !files.some((i) => i.file === f)).length
     : 0;
 
   console.log('\nInitial bundle (production build):');
-  for (const file of files) console.log(`  ${file.file.padEnd(28)} ${kB(file.raw).padStart(10)} raw  ${kB(file.gzip).padStart(9)} gzip`);
-  console.log(`  ${'total'.padEnd(28)} ${kB(raw).padStart(10)} raw  ${kB(gzip).padStart(9)} gzip  (target ≤ ${kB(budgetGzipBytes)} gzip: ${gzip <= budgetGzipBytes ? 'met' : 'MISSED'})`);
-  console.log(`  livekit-client in the initial bundle: ${livekitInInitial ? 'YES (should be lazy)' : 'no'}; lazy chunks: ${lazyChunks}`);
+  for (const file of files)
+    console.log(
+      `  ${file.file.padEnd(28)} ${kB(file.raw).padStart(10)} raw  ${kB(file.gzip).padStart(9)} gzip`,
+    );
+  console.log(
+    `  ${'total'.padEnd(28)} ${kB(raw).padStart(10)} raw  ${kB(gzip).padStart(9)} gzip  (target ≤ ${kB(budgetGzipBytes)} gzip: ${gzip <= budgetGzipBytes ? 'met' : 'MISSED'})`,
+  );
+  console.log(
+    `  livekit-client in the initial bundle: ${livekitInInitial ? 'YES (should be lazy)' : 'no'}; lazy chunks: ${lazyChunks}`,
+  );
 
   const server = await startServer();
   const browser = await chromium.launch({
     executablePath: process.env.CHROME_BIN || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--no-first-run',
+      '--disable-background-networking',
+    ],
   });
   try {
     const page = await (await browser.newContext()).newPage();
@@ -198,13 +238,21 @@ async function main(): Promise<void> {
     const median = percentile(sorted, 50);
     const p95 = percentile(sorted, 95);
     console.log(`\nincoming_calls frame → ringing card painted, ${latencies.length} calls:`);
-    console.log(`  median ${median.toFixed(1)} ms · p95 ${p95.toFixed(1)} ms · min ${sorted[0].toFixed(1)} ms · max ${sorted.at(-1)!.toFixed(1)} ms`);
+    console.log(
+      `  median ${median.toFixed(1)} ms · p95 ${p95.toFixed(1)} ms · min ${sorted[0].toFixed(1)} ms · max ${sorted.at(-1)!.toFixed(1)} ms`,
+    );
     console.log(
       JSON.stringify({
         initialRawBytes: raw,
         initialGzipBytes: gzip,
         livekitInInitial,
-        ringToPaintMs: { median, p95, min: sorted[0], max: sorted.at(-1), samples: latencies.length },
+        ringToPaintMs: {
+          median,
+          p95,
+          min: sorted[0],
+          max: sorted.at(-1),
+          samples: latencies.length,
+        },
       }),
     );
   } finally {

@@ -11,8 +11,11 @@ interface UserView {
 
 /** Server-side setup the console cannot do itself, through the tenant's HTTP API. */
 export async function userIds(request: APIRequestContext, emails: string[]): Promise<string[]> {
-  const response = await request.get('/api/users', { headers: { authorization: `Bearer ${DEMO_API_KEY}` } });
-  if (!response.ok()) throw new Error(`GET /api/users: ${response.status()} ${await response.text()}`);
+  const response = await request.get('/api/users', {
+    headers: { authorization: `Bearer ${DEMO_API_KEY}` },
+  });
+  if (!response.ok())
+    throw new Error(`GET /api/users: ${response.status()} ${await response.text()}`);
   const { users } = (await response.json()) as { users: UserView[] };
   return emails.map((email) => {
     const user = users.find((u) => u.reference === email);
@@ -40,6 +43,7 @@ export async function createRingGroup(
     headers: { authorization: `Bearer ${DEMO_API_KEY}` },
     data: { name, members, ...timing },
   });
-  if (response.status() !== 201) throw new Error(`POST /api/ring-groups: ${response.status()} ${await response.text()}`);
+  if (response.status() !== 201)
+    throw new Error(`POST /api/ring-groups: ${response.status()} ${await response.text()}`);
   return ((await response.json()) as { address: string }).address;
 }

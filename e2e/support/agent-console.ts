@@ -1,4 +1,10 @@
-import { expect, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
+import {
+  expect,
+  type Browser,
+  type BrowserContext,
+  type Locator,
+  type Page,
+} from '@playwright/test';
 
 export const DEMO_TENANT = 'demo';
 export const DEMO_PASSWORD = 'switchboard';
@@ -11,13 +17,21 @@ export class AgentConsole {
   constructor(readonly page: Page) {}
 
   /** A fresh browser context (its own storage, like another person's machine), signed in. */
-  static async signIn(browser: Browser, email: string, tenant = DEMO_TENANT): Promise<AgentConsole> {
+  static async signIn(
+    browser: Browser,
+    email: string,
+    tenant = DEMO_TENANT,
+  ): Promise<AgentConsole> {
     const context = await browser.newContext();
     return AgentConsole.signInTab(context, email, tenant);
   }
 
   /** Another tab in an existing context: each tab signs in and registers on its own. */
-  static async signInTab(context: BrowserContext, email: string, tenant = DEMO_TENANT): Promise<AgentConsole> {
+  static async signInTab(
+    context: BrowserContext,
+    email: string,
+    tenant = DEMO_TENANT,
+  ): Promise<AgentConsole> {
     const page = await context.newPage();
     const agent = new AgentConsole(page);
     await page.goto('/sign-in');

@@ -5,6 +5,8 @@
  * (after a full GC, so idle sessions are measured, not garbage).
  */
 import { randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import { buildApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { TenantRepository } from '../tenants/tenant-repository.ts';
@@ -16,8 +18,11 @@ export interface BenchSetup {
   groups: { name: string; agentTokens: string[] }[];
 }
 
-export type BenchRequest = { type: 'memory' } | { type: 'stop' };
-export type BenchReply = { type: 'ready'; setup: BenchSetup } | { type: 'memory'; heapUsed: number; rss: number };
+export type BenchRequest = { type: 'memory' } | { type: 'profile-start' } | { type: 'profile-stop'; path: string } | { type: 'stop' };
+export type BenchReply =
+  | { type: 'ready'; setup: BenchSetup }
+  | { type: 'memory'; heapUsed: number; rss: number }
+  | { type: 'profiled'; path: string };
 
 const agentCount = Number(process.env.BENCH_AGENTS ?? 1000);
 const groupSize = Number(process.env.BENCH_GROUP_SIZE ?? 20);
@@ -57,6 +62,7 @@ for (let start = 0; start < agentCount; start += groupSize) {
   groups.push({ name, agentTokens });
 }
 
+const profiler = new Session();
 const send = (reply: BenchReply) => process.send!(reply);
 const collectGarbage = (globalThis as { gc?: () => void }).gc;
 
@@ -68,6 +74,15 @@ process.on('message', async (request: BenchRequest) => {
     }
     const usage = process.memoryUsage();
     send({ type: 'memory', heapUsed: usage.heapUsed, rss: usage.rss });
+  } else if (request.type === 'profile-start') {
+    // Profiles only the load phase: seeding and connecting would drown it.
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  } else if (request.type === 'profile-stop') {
+    const { profile } = await profiler.post('Profiler.stop');
+    await writeFile(request.path, JSON.stringify(profile));
+    send({ type: 'profiled', path: request.path });
   } else if (request.type === 'stop') {
     await app.close();
     process.exit(0);

@@ -11,7 +11,7 @@
  * Targets on a 2-core machine: p99 < 50 ms for both at 50 calls/s; < 64 kB per idle session.
  *
  * Knobs: BENCH_AGENTS (1000), BENCH_GROUP_SIZE (20), BENCH_RATE (50 calls/s),
- * BENCH_SECONDS (20), BENCH_WARMUP_SECONDS (2), BENCH_HOLD_MS (200), BENCH_PROFILE (a directory).
+ * BENCH_SECONDS (20), BENCH_WARMUP_SECONDS (2), BENCH_HOLD_MS (200), BENCH_PROFILE (a file: CPU profile of the server during the load).
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -36,8 +36,7 @@ interface TrackedCall {
 }
 
 const child = fork(fileURLToPath(new URL('./bench-server.ts', import.meta.url)), [], {
-  // BENCH_PROFILE=<dir> writes a CPU profile of the server process there.
-  execArgv: ['--import', 'tsx', '--expose-gc', ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [])],
+  execArgv: ['--import', 'tsx', '--expose-gc'],
   env: process.env,
 });
 const replies: BenchReply[] = [];
@@ -118,6 +117,8 @@ const intervalMs = 1000 / rate;
 const warmupCalls = Math.round(warmupSeconds * rate);
 const totalCalls = warmupCalls + Math.round(seconds * rate);
 let dialFailures = 0;
+const profilePath = process.env.BENCH_PROFILE;
+if (profilePath) ask({ type: 'profile-start' });
 const startedAt = performance.now();
 for (let sequence = 0; sequence < totalCalls; sequence++) {
   const dueAt = startedAt + sequence * intervalMs;
@@ -136,6 +137,10 @@ for (let sequence = 0; sequence < totalCalls; sequence++) {
   });
 }
 const achievedRate = (totalCalls / (performance.now() - startedAt)) * 1000;
+if (profilePath) {
+  ask({ type: 'profile-stop', path: profilePath });
+  console.log(`server CPU profile of the load phase: ${(await nextReply('profiled')).path}`);
+}
 const drainDeadline = performance.now() + 10_000;
 while (completedCalls < totalCalls && performance.now() < drainDeadline) await new Promise((resolve) => setTimeout(resolve, 50));
 

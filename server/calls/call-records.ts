@@ -1,17 +1,13 @@
 /**
  * Call records, written behind the routing engine. The router hands over snapshots and never
  * waits: a ringing call must not pay for a database round trip. One worker drains the queue in
- * order (a call's row before its update), and `flush()` waits for it, at shutdown and before
- * reads that must see the latest state.
+ * order, a batch at a time (the latest state of each call and the legs of the calls that
+ * ended, in one transaction), and `flush()` waits for it, at shutdown and before reads that
+ * must see the latest state.
  */
 import type { Database } from '../db/database.ts';
 import type { CallDetail } from './call-schemas.ts';
 import { CallRepository, type CallRow, type LegRow } from './call-repository.ts';
-
-type RecordOperation =
-  | { kind: 'created'; call: CallRow }
-  | { kind: 'updated'; call: CallRow }
-  | { kind: 'ended'; call: CallRow; legs: LegRow[] };
 
 /** What the router hands call records to; CallRecords writes them behind it. */
 export interface CallRecordSink {
@@ -28,12 +24,22 @@ export interface RecordsLog {
 
 const consoleLog: RecordsLog = { error: (details, message) => console.error(message, details) };
 
-/** How long operations gather before one drain writes them: fewer, larger writes under load. */
-const DRAIN_DELAY_MS = 10;
+/**
+ * How long changes gather before one drain writes them. Under load this turns hundreds of
+ * small writes a second into a few larger ones (an embedded database shares the event loop
+ * with routing); reads that need the latest state call flush() instead of waiting for it.
+ */
+const DRAIN_DELAY_MS = 200;
+
+interface Batch {
+  /** Latest snapshot of each call, in the order the calls first appeared. */
+  calls: Map<string, CallRow>;
+  legs: LegRow[];
+}
 
 export class CallRecords implements CallRecordSink {
   private readonly repository: CallRepository;
-  private pending: RecordOperation[] = [];
+  private pending: Batch = emptyBatch();
   private draining: Promise<void> | null = null;
 
   constructor(
@@ -44,20 +50,20 @@ export class CallRecords implements CallRecordSink {
   }
 
   callCreated(call: CallRow): void {
-    this.enqueue({ kind: 'created', call });
+    this.enqueue(call, []);
   }
 
   callAnswered(call: CallRow): void {
-    this.enqueue({ kind: 'updated', call });
+    this.enqueue(call, []);
   }
 
   callEnded(call: CallRow, legs: LegRow[]): void {
-    this.enqueue({ kind: 'ended', call, legs });
+    this.enqueue(call, legs);
   }
 
   /** Resolves once everything handed over so far is in the database. */
   async flush(): Promise<void> {
-    while (this.draining || this.pending.length) {
+    while (this.draining || this.pending.calls.size) {
       if (!this.draining) this.startDrain(0);
       await this.draining;
     }
@@ -78,8 +84,11 @@ export class CallRecords implements CallRecordSink {
     return this.repository.recent(tenantId, limit);
   }
 
-  private enqueue(operation: RecordOperation): void {
-    this.pending.push(operation);
+  private enqueue(call: CallRow, legs: LegRow[]): void {
+    // Snapshots are complete, so a later one for the same call simply replaces the earlier.
+    this.pending.calls.delete(call.id);
+    this.pending.calls.set(call.id, call);
+    this.pending.legs.push(...legs);
     if (!this.draining) this.startDrain(DRAIN_DELAY_MS);
   }
 
@@ -88,36 +97,34 @@ export class CallRecords implements CallRecordSink {
       .then(() => this.drain())
       .finally(() => {
         this.draining = null;
-        if (this.pending.length) this.startDrain(DRAIN_DELAY_MS);
+        if (this.pending.calls.size) this.startDrain(DRAIN_DELAY_MS);
       });
   }
 
   private async drain(): Promise<void> {
     const batch = this.pending;
-    this.pending = [];
-    for (const operation of batch) {
-      try {
-        await this.write(operation);
-      } catch (error) {
-        // A record that cannot be written must not stop the ones behind it; it is logged with
-        // enough to find the call.
-        this.log.error({ err: error, callId: operation.call.id, operation: operation.kind }, 'could not write call record');
+    this.pending = emptyBatch();
+    try {
+      await this.write([...batch.calls.values()], batch.legs);
+    } catch (error) {
+      // One bad record must not lose the others: write them one call at a time, and log the
+      // ones that still fail with enough to find them.
+      for (const call of batch.calls.values()) {
+        const legs = batch.legs.filter((leg) => leg.callId === call.id);
+        await this.write([call], legs).catch((callError: unknown) =>
+          this.log.error({ err: callError, callId: call.id, batchError: String(error) }, 'could not write call record'),
+        );
       }
     }
   }
 
-  private async write(operation: RecordOperation): Promise<void> {
-    switch (operation.kind) {
-      case 'created':
-        return this.repository.insertCall(operation.call);
-      case 'updated':
-        return this.repository.updateCall(operation.call);
-      case 'ended':
-        // One transaction, so a record never shows an ended call without its legs.
-        return this.database.transaction(async (tx) => {
-          await this.repository.updateCall(operation.call, tx);
-          await this.repository.insertLegs(operation.legs, tx);
-        });
-    }
+  private write(calls: CallRow[], legs: LegRow[]): Promise<void> {
+    // One transaction, so a record never shows an ended call without its legs.
+    return this.database.transaction(async (tx) => {
+      await this.repository.upsertCalls(calls, tx);
+      await this.repository.insertLegs(legs, tx);
+    });
   }
 }
+
+const emptyBatch = (): Batch => ({ calls: new Map(), legs: [] });

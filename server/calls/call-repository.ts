@@ -40,6 +40,23 @@ export interface LegRow {
   endedAt: number | null;
 }
 
+/** Keeps every statement well under PostgreSQL's 65,535 bind parameters. */
+const ROWS_PER_STATEMENT = 1000;
+
+/** "($1, $2), ($3, $4)" and the flat values for a multi-row VALUES list. */
+function placeholders<Row>(rows: Row[], columns: (row: Row) => unknown[]): { tuples: string; values: unknown[] } {
+  const values: unknown[] = [];
+  const tuples = rows
+    .map((row) => {
+      const rowValues = columns(row);
+      const first = values.length;
+      values.push(...rowValues);
+      return `(${rowValues.map((_, index) => `$${first + index + 1}`).join(', ')})`;
+    })
+    .join(', ');
+  return { tuples, values };
+}
+
 const iso = (epochMs: number | null) => (epochMs === null ? null : new Date(epochMs).toISOString());
 const epoch = (value: unknown) => (value === null || value === undefined ? null : new Date(value as string | Date).getTime());
 
@@ -75,43 +92,41 @@ interface StoredLeg {
 export class CallRepository {
   constructor(private readonly database: Database) {}
 
-  async insertCall(call: CallRow, db: Queryable = this.database): Promise<void> {
-    await db.query(
-      `INSERT INTO calls (id, tenant_id, from_name, from_address, from_user_id, to_address, ring_group_id, origin, params,
-                          status, end_reason, answered_by_user_id, created_at, answered_at, ended_at, queue_wait_ms, talk_ms)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
-       ON CONFLICT (id) DO NOTHING`,
-      [
+  /**
+   * Writes calls as they are now: new ones are inserted, known ones take the new state. One
+   * statement for the whole batch, because the write-behind queue hands over many at once.
+   */
+  async upsertCalls(calls: CallRow[], db: Queryable = this.database): Promise<void> {
+    for (let start = 0; start < calls.length; start += ROWS_PER_STATEMENT) {
+      const chunk = calls.slice(start, start + ROWS_PER_STATEMENT);
+      const { tuples, values } = placeholders(chunk, (call) => [
         call.id, call.tenantId, call.fromName, call.fromAddress, call.fromUserId, call.toAddress, call.ringGroupId,
         call.origin, JSON.stringify(call.params), call.status, call.endReason, call.answeredByUserId,
         iso(call.createdAt), iso(call.answeredAt), iso(call.endedAt), call.queueWaitMs, call.talkMs,
-      ],
-    );
-  }
-
-  /** Writes the call's current state over its row. */
-  async updateCall(call: CallRow, db: Queryable = this.database): Promise<void> {
-    await db.query(
-      `UPDATE calls SET status = $2, end_reason = $3, answered_by_user_id = $4, answered_at = $5, ended_at = $6,
-                        queue_wait_ms = $7, talk_ms = $8
-       WHERE id = $1`,
-      [call.id, call.status, call.endReason, call.answeredByUserId, iso(call.answeredAt), iso(call.endedAt), call.queueWaitMs, call.talkMs],
-    );
+      ]);
+      await db.query(
+        `INSERT INTO calls (id, tenant_id, from_name, from_address, from_user_id, to_address, ring_group_id, origin, params,
+                            status, end_reason, answered_by_user_id, created_at, answered_at, ended_at, queue_wait_ms, talk_ms)
+         VALUES ${tuples}
+         ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, end_reason = EXCLUDED.end_reason,
+           answered_by_user_id = EXCLUDED.answered_by_user_id, answered_at = EXCLUDED.answered_at,
+           ended_at = EXCLUDED.ended_at, queue_wait_ms = EXCLUDED.queue_wait_ms, talk_ms = EXCLUDED.talk_ms`,
+        values,
+      );
+    }
   }
 
   async insertLegs(legs: LegRow[], db: Queryable = this.database): Promise<void> {
-    if (legs.length === 0) return;
-    const values: unknown[] = [];
-    const tuples = legs.map((leg, index) => {
-      const base = index * 8;
-      values.push(leg.id, leg.callId, leg.tenantId, leg.userId, leg.attempt, leg.outcome, iso(leg.rungAt), iso(leg.endedAt));
-      return `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}, $${base + 6}, $${base + 7}, $${base + 8})`;
-    });
-    await db.query(
-      `INSERT INTO call_legs (id, call_id, tenant_id, user_id, attempt, outcome, rung_at, ended_at)
-       VALUES ${tuples.join(', ')} ON CONFLICT (id) DO NOTHING`,
-      values,
-    );
+    for (let start = 0; start < legs.length; start += ROWS_PER_STATEMENT) {
+      const { tuples, values } = placeholders(legs.slice(start, start + ROWS_PER_STATEMENT), (leg) => [
+        leg.id, leg.callId, leg.tenantId, leg.userId, leg.attempt, leg.outcome, iso(leg.rungAt), iso(leg.endedAt),
+      ]);
+      await db.query(
+        `INSERT INTO call_legs (id, call_id, tenant_id, user_id, attempt, outcome, rung_at, ended_at)
+         VALUES ${tuples} ON CONFLICT (id) DO NOTHING`,
+        values,
+      );
+    }
   }
 
   /** Calls a crashed process left unfinished end as failed; returns how many. */

@@ -35,7 +35,7 @@ export class DatabaseDirectory implements Directory {
   /** Everyone in the tenant, by display name: what a console's people picker shows. */
   async users(tenantId: string): Promise<UserRecord[]> {
     const rows = await this.database.query<Parameters<typeof toUserRecord>[0]>(
-      `SELECT ${userColumns} FROM users WHERE tenant_id = $1 ORDER BY display_name, id`,
+      `SELECT ${userColumns} FROM users WHERE tenant_id = $1 ORDER BY lower(display_name), id`,
       [tenantId],
     );
     return rows.map(toUserRecord);

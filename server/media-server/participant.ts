@@ -346,6 +346,7 @@ export class Participant {
   }
 
   private async handlePublisherOffer(description: SessionDescription): Promise<void> {
+    if (this.isDisconnected) return;
     const publisher = this.publisher;
     const sections = await publisher.handleOffer(description);
     this.tracks.reconcile(sections, (mid) => publisher.transceiverByMid(mid));

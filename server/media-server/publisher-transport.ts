@@ -34,7 +34,11 @@ export class PublisherTransport {
         }),
       });
     });
+    this.pc.connectionStateChange.subscribe((state) => {
+      this.logger.debug({ state }, 'publisher connection state');
+    });
     this.pc.onDataChannel.subscribe((channel) => {
+      this.logger.debug({ label: channel.label }, 'publisher data channel opened');
       const reliable = channel.label === '_reliable';
       if (!reliable && channel.label !== '_lossy') return;
       channel.onMessage.subscribe((data) => {
@@ -46,6 +50,7 @@ export class PublisherTransport {
   /** Applies a client offer, answers it, and returns the offer's m-sections. */
   async handleOffer(description: SessionDescription): Promise<MediaSection[]> {
     if (this.closed) return [];
+    const startedAt = Date.now();
     await whenConnectionSettled(this.pc, SETTLE_TIMEOUT_MS);
     await this.pc.setRemoteDescription({ type: 'offer', sdp: description.sdp });
     const answer = await this.pc.createAnswer();
@@ -58,6 +63,7 @@ export class PublisherTransport {
         id: description.id,
       }),
     });
+    this.logger.debug({ id: description.id, ms: Date.now() - startedAt }, 'publisher offer answered');
     return parseMediaSections(description.sdp);
   }
 

@@ -67,6 +67,7 @@ export class SubscriberTransport {
       });
     });
     this.pc.connectionStateChange.subscribe((state) => {
+      this.logger.debug({ state }, 'subscriber connection state');
       if (state === 'connected') {
         this.primeSendableTracks();
         if (!this.wasConnected) {

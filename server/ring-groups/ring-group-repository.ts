@@ -34,7 +34,8 @@ const selectGroups = `
   FROM ring_groups g
   LEFT JOIN ring_group_members m ON m.ring_group_id = g.id
   LEFT JOIN users u ON u.id = m.user_id AND u.tenant_id = g.tenant_id`;
-const groupBy = `GROUP BY g.id ORDER BY g.name`;
+// Byte order ("C"): names are ASCII slugs, and both engines then sort them the same way.
+const groupBy = `GROUP BY g.id ORDER BY g.name COLLATE "C"`;
 
 const toRecord = (row: RingGroupRow): RingGroupRecord => ({
   id: row.id,

@@ -21,6 +21,7 @@ import { CallLifecycle } from './call-lifecycle.ts';
 import { CallQueue } from './call-queue.ts';
 import { SessionRegistry, type SessionEndCause } from './sessions.ts';
 import { Dialing } from './dialing.ts';
+import { RingGroupCache } from './ring-group-cache.ts';
 import { callDetail, outboundView } from './call-views.ts';
 import type { RoutingContext, RoutingLog } from './routing-context.ts';
 
@@ -47,6 +48,7 @@ export class CallRouter {
   private readonly context: RoutingContext;
   private readonly sessions: SessionRegistry;
   private readonly dialing: Dialing;
+  private readonly ringGroups: RingGroupCache;
 
   constructor(dependencies: CallRouterDependencies) {
     const store = dependencies.store ?? new InProcessLiveStore();
@@ -70,8 +72,9 @@ export class CallRouter {
     context.queue = new CallQueue(context);
     this.context = context;
     this.bus = bus;
-    this.sessions = new SessionRegistry(context);
-    this.dialing = new Dialing(context);
+    this.ringGroups = new RingGroupCache(dependencies.directory, scheduler);
+    this.sessions = new SessionRegistry(context, this.ringGroups);
+    this.dialing = new Dialing(context, this.ringGroups);
   }
 
   /** Calls a previous process left unfinished (it crashed mid-call) are recorded as failed. */
@@ -185,6 +188,14 @@ export class CallRouter {
     if (!call || call.tenantId !== tenantId) throw new AppError('not-found', `call ${callId} not found`);
     this.batch(() => this.context.lifecycle.hangupAsCaller(call));
     return callDetail(call);
+  }
+
+  /**
+   * Call after creating, changing or deleting a ring group: routing otherwise keeps using
+   * what it read for a few seconds (RING_GROUP_CACHE_TTL_MS).
+   */
+  ringGroupsChanged(tenantId: string): void {
+    this.ringGroups.forget(tenantId);
   }
 
   /** The agent's presence as its tabs see it; offline when it has no session here. */

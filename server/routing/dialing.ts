@@ -10,6 +10,7 @@ import { AppError } from '../shared/errors.ts';
 import type { CallOrigin, CallTarget, LiveCall } from './live-state.ts';
 import { callRow } from './call-views.ts';
 import { setRoutingTimer, timerNames, type RoutingContext } from './routing-context.ts';
+import type { RingGroupCache } from './ring-group-cache.ts';
 
 export interface ResolvedTarget {
   to: Party;
@@ -35,7 +36,10 @@ const addressPattern = /^\/(private|group)\/(.+)$/;
 export class Dialing {
   private sequence = 0;
 
-  constructor(private readonly context: RoutingContext) {}
+  constructor(
+    private readonly context: RoutingContext,
+    private readonly ringGroups: RingGroupCache,
+  ) {}
 
   async resolve(tenantId: string, address: string): Promise<ResolvedTarget> {
     const match = addressPattern.exec(address);
@@ -53,7 +57,7 @@ export class Dialing {
         maxWaitMs: config.ringTimeoutSeconds * 1000,
       };
     }
-    const group = await directory.ringGroupByName(tenantId, name);
+    const group = await this.ringGroups.byName(tenantId, name);
     if (!group) throw new AppError('not-found', `no ring group at ${address}`);
     return {
       to: { name: group.name, address: groupAddress(group.name) },

@@ -8,12 +8,16 @@ import { privateAddress, type UserRecord } from '../directory/directory.ts';
 import { AppError } from '../shared/errors.ts';
 import type { AgentState, LiveSession } from './live-state.ts';
 import type { RoutingContext } from './routing-context.ts';
+import type { RingGroupCache } from './ring-group-cache.ts';
 
 /** Why a session went away: a clean close hangs its call up; a lost connection fails it. */
 export type SessionEndCause = 'closed' | 'lost';
 
 export class SessionRegistry {
-  constructor(private readonly context: RoutingContext) {}
+  constructor(
+    private readonly context: RoutingContext,
+    private readonly ringGroups: RingGroupCache,
+  ) {}
 
   open(sessionId: string, tenantId: string, user: UserRecord): { session: LiveSession; agent: AgentState } {
     const { store } = this.context;
@@ -125,7 +129,10 @@ export class SessionRegistry {
     try {
       const groups = await directory.ringGroupsOfUser(agent.tenantId, agent.userId);
       pushes.run(() => {
-        for (const group of groups) queue.adoptMembers(group);
+        for (const group of groups) {
+          this.ringGroups.remember(group);
+          queue.adoptMembers(group);
+        }
         if (store.agent(agent.tenantId, agent.userId) === agent && presence.isAvailable(agent)) queue.offerWaitingCallsTo(agent);
       });
     } catch (error) {

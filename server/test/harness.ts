@@ -1,7 +1,8 @@
 /**
  * Test harness for call control: a real server on a random port, an in-memory PGlite database
- * (or PostgreSQL with `{ databaseUrl }`), two tenants, and helpers to make users, tokens and ring groups. Tests talk
- * to it over real HTTP (fetch) and real WebSockets, never through private members.
+ * (or PostgreSQL with `{ databaseUrl }`), two tenants, and helpers to make users, tokens and
+ * ring groups. Tests talk to it over real HTTP (fetch) and real WebSockets, never through
+ * private members.
  *
  *   import { startTestServer, requestJson } from '../test/harness.ts';
  *
@@ -20,6 +21,8 @@
  * 5 minutes, 1 s heartbeat, 2 s ring timeout, 10 s max queue wait, 1 s retry, 200 ms linger,
  * no console. `createPostgresTestSchema()` gives a throw-away PostgreSQL schema (or null when
  * PostgreSQL is unreachable: skip visibly with `t.skip('PostgreSQL not reachable')`).
+ * Siblings: `openTestDatabase()` (test-database.ts) for repository tests without a server;
+ * `expectRefused()` / `malformedBodies()` (bad-requests.ts) for bad-input tables.
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';

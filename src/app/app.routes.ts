@@ -4,7 +4,12 @@ import { SignInPage } from './auth/sign-in-page/sign-in-page';
 import { ConsolePage } from './console-page/console-page';
 
 export const routes: Routes = [
-  { path: 'sign-in', component: SignInPage, canActivate: [signedOutGuard], title: 'Sign in · Switchboard' },
+  {
+    path: 'sign-in',
+    component: SignInPage,
+    canActivate: [signedOutGuard],
+    title: 'Sign in · Switchboard',
+  },
   { path: '', component: ConsolePage, canActivate: [signedInGuard], title: 'Switchboard' },
   { path: '**', redirectTo: '' },
 ];

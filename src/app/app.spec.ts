@@ -11,14 +11,23 @@ import { initialRootState } from './testing/initial-state';
 
 describe('App shell', () => {
   it('shows who is signed in, the connection, and signs out', async () => {
-    TestBed.configureTestingModule({ providers: [provideRouter([]), provideMockStore({ initialState: initialRootState })] });
+    TestBed.configureTestingModule({
+      providers: [provideRouter([]), provideMockStore({ initialState: initialRootState })],
+    });
     const store = TestBed.inject(MockStore);
     store.setState({
       ...initialRootState,
       auth: {
         ...initialAuthState,
         status: 'signed-in',
-        user: { id: 'u', reference: 'ada@demo.test', name: 'Ada Lovelace', role: 'agent', address: '/private/ada', tenant: 'demo' },
+        user: {
+          id: 'u',
+          reference: 'ada@demo.test',
+          name: 'Ada Lovelace',
+          role: 'agent',
+          address: '/private/ada',
+          tenant: 'demo',
+        },
       },
       session: { ...initialSessionState, connectionState: 'reconnecting' },
     });
@@ -29,12 +38,18 @@ describe('App shell', () => {
     const text = (fixture.nativeElement as HTMLElement).textContent;
     expect(text).toContain('Ada Lovelace');
     expect(text).toContain('Reconnecting');
-    await (await TestbedHarnessEnvironment.loader(fixture).getHarness(MatButtonHarness.with({ text: 'Sign out' }))).click();
+    await (
+      await TestbedHarnessEnvironment.loader(fixture).getHarness(
+        MatButtonHarness.with({ text: 'Sign out' }),
+      )
+    ).click();
     expect(dispatch).toHaveBeenCalledOnceWith(ToolbarActions.signOutClicked());
   });
 
   it('shows no account controls before sign-in', async () => {
-    TestBed.configureTestingModule({ providers: [provideRouter([]), provideMockStore({ initialState: initialRootState })] });
+    TestBed.configureTestingModule({
+      providers: [provideRouter([]), provideMockStore({ initialState: initialRootState })],
+    });
     const fixture = TestBed.createComponent(App);
     await fixture.whenStable();
     expect((fixture.nativeElement as HTMLElement).textContent).not.toContain('Sign out');

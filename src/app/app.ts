@@ -19,12 +19,17 @@ export class App {
   private readonly store = inject(Store);
 
   protected readonly user = this.store.selectSignal(authFeature.selectUser);
-  protected readonly connectionState = this.store.selectSignal(sessionFeature.selectConnectionState);
+  protected readonly connectionState = this.store.selectSignal(
+    sessionFeature.selectConnectionState,
+  );
   protected readonly connectionLabel = computed(
     () =>
-      ({ connecting: 'Connecting', online: 'Connected', reconnecting: 'Reconnecting', offline: 'Disconnected' })[
-        this.connectionState()
-      ],
+      ({
+        connecting: 'Connecting',
+        online: 'Connected',
+        reconnecting: 'Reconnecting',
+        offline: 'Disconnected',
+      })[this.connectionState()],
   );
 
   protected signOut(): void {

@@ -27,7 +27,11 @@ describe('AlertingEffects', () => {
   beforeEach(() => {
     actions = new Subject<Action>();
     ringtone = jasmine.createSpyObj<Ringtone>('Ringtone', ['unlock', 'start', 'stop']);
-    notifier = jasmine.createSpyObj<RingNotifier>('RingNotifier', ['requestPermission', 'notify', 'close'], { openCallIds: [] });
+    notifier = jasmine.createSpyObj<RingNotifier>(
+      'RingNotifier',
+      ['requestPermission', 'notify', 'close'],
+      { openCallIds: [] },
+    );
     flasher = jasmine.createSpyObj<TitleFlasher>('TitleFlasher', ['start', 'stop']);
     announcer = jasmine.createSpyObj<LiveAnnouncer>('LiveAnnouncer', ['announce']);
     TestBed.configureTestingModule({
@@ -60,7 +64,10 @@ describe('AlertingEffects', () => {
 
     store.overrideSelector(selectRingingCalls, [callRecord({ id: 'a' })]);
     store.refreshState();
-    store.overrideSelector(selectRingingCalls, [callRecord({ id: 'a' }), callRecord({ id: 'b', from: { name: 'Alan Turing', address: '/private/alan' } })]);
+    store.overrideSelector(selectRingingCalls, [
+      callRecord({ id: 'a' }),
+      callRecord({ id: 'b', from: { name: 'Alan Turing', address: '/private/alan' } }),
+    ]);
     store.refreshState();
     store.overrideSelector(selectRingingCalls, []);
     store.refreshState();

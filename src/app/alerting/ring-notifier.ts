@@ -23,7 +23,9 @@ export class RingNotifier {
   /** Asks once, from a user gesture; the answer is the browser's to keep. */
   requestPermission(): void {
     if (this.supported && Notification.permission === 'default') {
-      Notification.requestPermission().catch((error: unknown) => console.warn('[notifications]', error));
+      Notification.requestPermission().catch((error: unknown) =>
+        console.warn('[notifications]', error),
+      );
     }
   }
 

@@ -23,7 +23,9 @@ export class Ringtone implements OnDestroy {
     if (typeof AudioContext === 'undefined') return;
     this.context ??= new AudioContext();
     if (this.context.state === 'suspended') {
-      this.context.resume().catch((error: unknown) => console.warn('[ringtone] audio stays locked', error));
+      this.context
+        .resume()
+        .catch((error: unknown) => console.warn('[ringtone] audio stays locked', error));
     }
   }
 

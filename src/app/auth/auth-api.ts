@@ -32,7 +32,11 @@ export class AuthApi {
 
   signIn(credentials: Credentials): Observable<SignInResult> {
     return this.http.post<LoginResponse>('/api/auth/login', credentials).pipe(
-      map(({ token, expiresAt, user }) => ({ token, expiresAt, user: { ...user, tenant: credentials.tenant } })),
+      map(({ token, expiresAt, user }) => ({
+        token,
+        expiresAt,
+        user: { ...user, tenant: credentials.tenant },
+      })),
       catchError((error: unknown) => throwError(() => new SignInError(signInMessage(error)))),
     );
   }

@@ -21,9 +21,9 @@ export const AuthSessionActions = createActionGroup({
   source: 'Auth Session',
   events: {
     /** A token kept from earlier in this tab is still valid. */
-    'Restored': props<{ user: SignedInUser; expiresAt: number }>(),
+    Restored: props<{ user: SignedInUser; expiresAt: number }>(),
     /** The server stopped accepting this sign-in. */
-    'Expired': props<{ message: string }>(),
+    Expired: props<{ message: string }>(),
   },
 });
 

@@ -5,7 +5,12 @@ import { ROOT_EFFECTS_INIT } from '@ngrx/effects';
 import type { Action } from '@ngrx/store';
 import { firstValueFrom, of, ReplaySubject, throwError } from 'rxjs';
 import { AuthApi, SignInError } from './auth-api';
-import { AuthApiActions, AuthSessionActions, SignInPageActions, ToolbarActions } from './auth.actions';
+import {
+  AuthApiActions,
+  AuthSessionActions,
+  SignInPageActions,
+  ToolbarActions,
+} from './auth.actions';
 import { AuthEffects } from './auth.effects';
 import type { SignedInUser } from './signed-in-user';
 import { TokenStorage } from './token-storage';
@@ -45,9 +50,17 @@ describe('AuthEffects', () => {
 
   it('signs in, keeps the token out of the store, and opens the console', async () => {
     api.signIn.and.returnValue(of({ token: 'jwt', expiresAt: 900_000, user: ada }));
-    actions.next(SignInPageActions.signInSubmitted({ tenant: 'demo', email: 'ada@demo.test', password: 'switchboard' }));
+    actions.next(
+      SignInPageActions.signInSubmitted({
+        tenant: 'demo',
+        email: 'ada@demo.test',
+        password: 'switchboard',
+      }),
+    );
 
-    expect(await firstValueFrom(effects.signIn$)).toEqual(AuthApiActions.signInSucceeded({ user: ada, expiresAt: 900_000 }));
+    expect(await firstValueFrom(effects.signIn$)).toEqual(
+      AuthApiActions.signInSucceeded({ user: ada, expiresAt: 900_000 }),
+    );
     expect(storage.save).toHaveBeenCalledOnceWith({ token: 'jwt', expiresAt: 900_000, user: ada });
 
     effects.openConsole$.subscribe();
@@ -56,8 +69,16 @@ describe('AuthEffects', () => {
   });
 
   it('turns a refused sign-in into Sign In Failed', async () => {
-    api.signIn.and.returnValue(throwError(() => new SignInError('Wrong tenant, email or password.')));
-    actions.next(SignInPageActions.signInSubmitted({ tenant: 'demo', email: 'ada@demo.test', password: 'nope' }));
+    api.signIn.and.returnValue(
+      throwError(() => new SignInError('Wrong tenant, email or password.')),
+    );
+    actions.next(
+      SignInPageActions.signInSubmitted({
+        tenant: 'demo',
+        email: 'ada@demo.test',
+        password: 'nope',
+      }),
+    );
 
     expect(await firstValueFrom(effects.signIn$)).toEqual(
       AuthApiActions.signInFailed({ message: 'Wrong tenant, email or password.' }),
@@ -67,7 +88,9 @@ describe('AuthEffects', () => {
   it('restores a sign-in kept in this tab', async () => {
     storage.read.and.returnValue({ token: 'jwt', expiresAt: 900_000, user: ada });
     actions.next({ type: ROOT_EFFECTS_INIT });
-    expect(await firstValueFrom(effects.restore$)).toEqual(AuthSessionActions.restored({ user: ada, expiresAt: 900_000 }));
+    expect(await firstValueFrom(effects.restore$)).toEqual(
+      AuthSessionActions.restored({ user: ada, expiresAt: 900_000 }),
+    );
   });
 
   it('forgets the token and returns to sign-in on sign-out', () => {

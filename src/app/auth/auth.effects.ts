@@ -3,7 +3,12 @@ import { Router } from '@angular/router';
 import { Actions, createEffect, ofType, ROOT_EFFECTS_INIT } from '@ngrx/effects';
 import { catchError, exhaustMap, filter, map, of, tap } from 'rxjs';
 import { AuthApi } from './auth-api';
-import { AuthApiActions, AuthSessionActions, SignInPageActions, ToolbarActions } from './auth.actions';
+import {
+  AuthApiActions,
+  AuthSessionActions,
+  SignInPageActions,
+  ToolbarActions,
+} from './auth.actions';
 import { TokenStorage } from './token-storage';
 
 @Injectable()
@@ -22,7 +27,11 @@ export class AuthEffects {
           tap(({ token, expiresAt, user }) => this.storage.save({ token, expiresAt, user })),
           map(({ user, expiresAt }) => AuthApiActions.signInSucceeded({ user, expiresAt })),
           catchError((error: unknown) =>
-            of(AuthApiActions.signInFailed({ message: error instanceof Error ? error.message : 'Sign-in failed.' })),
+            of(
+              AuthApiActions.signInFailed({
+                message: error instanceof Error ? error.message : 'Sign-in failed.',
+              }),
+            ),
           ),
         ),
       ),

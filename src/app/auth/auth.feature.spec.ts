@@ -1,4 +1,9 @@
-import { AuthApiActions, AuthSessionActions, SignInPageActions, ToolbarActions } from './auth.actions';
+import {
+  AuthApiActions,
+  AuthSessionActions,
+  SignInPageActions,
+  ToolbarActions,
+} from './auth.actions';
 import { authFeature, initialAuthState } from './auth.feature';
 import type { SignedInUser } from './signed-in-user';
 
@@ -14,7 +19,10 @@ const { reducer, selectIsSignedIn, selectUserId } = authFeature;
 
 describe('auth reducer', () => {
   it('walks signing-in → signed-in and forgets the user on sign-out', () => {
-    let state = reducer(initialAuthState, SignInPageActions.signInSubmitted({ tenant: 'demo', email: 'ada@demo.test', password: 'x' }));
+    let state = reducer(
+      initialAuthState,
+      SignInPageActions.signInSubmitted({ tenant: 'demo', email: 'ada@demo.test', password: 'x' }),
+    );
     expect(state).toEqual({ user: null, status: 'signing-in', expiresAt: null, error: null });
 
     state = reducer(state, AuthApiActions.signInSucceeded({ user: ada, expiresAt: 900_000 }));
@@ -28,11 +36,19 @@ describe('auth reducer', () => {
   });
 
   it('keeps the reason a sign-in failed or expired', () => {
-    expect(reducer(initialAuthState, AuthApiActions.signInFailed({ message: 'Wrong tenant, email or password.' }))).toEqual({
+    expect(
+      reducer(
+        initialAuthState,
+        AuthApiActions.signInFailed({ message: 'Wrong tenant, email or password.' }),
+      ),
+    ).toEqual({
       ...initialAuthState,
       error: 'Wrong tenant, email or password.',
     });
-    const signedIn = reducer(initialAuthState, AuthSessionActions.restored({ user: ada, expiresAt: 1 }));
+    const signedIn = reducer(
+      initialAuthState,
+      AuthSessionActions.restored({ user: ada, expiresAt: 1 }),
+    );
     expect(reducer(signedIn, AuthSessionActions.expired({ message: 'Sign in again.' }))).toEqual({
       ...initialAuthState,
       error: 'Sign in again.',

@@ -1,12 +1,23 @@
 import { formatDuration, outcomeText } from './call-outcome';
 
 describe('outcomeText', () => {
-  const inbound = { direction: 'inbound' as const, status: 'disconnected' as const, answeredBy: null };
+  const inbound = {
+    direction: 'inbound' as const,
+    status: 'disconnected' as const,
+    answeredBy: null,
+  };
 
   it('words every end reason the way an agent reads it', () => {
-    expect(outcomeText({ ...inbound, endReason: 'answered_elsewhere', answeredBy: { id: 'g', name: 'Grace Hopper' } }, 'a')).toBe(
-      'Answered by Grace Hopper',
-    );
+    expect(
+      outcomeText(
+        {
+          ...inbound,
+          endReason: 'answered_elsewhere',
+          answeredBy: { id: 'g', name: 'Grace Hopper' },
+        },
+        'a',
+      ),
+    ).toBe('Answered by Grace Hopper');
     expect(outcomeText({ ...inbound, endReason: 'caller_cancelled' }, 'a')).toBe('Caller hung up');
     expect(outcomeText({ ...inbound, endReason: 'rejected' }, 'a')).toBe('Declined');
     expect(outcomeText({ ...inbound, endReason: 'no_answer' }, 'a')).toBe('Missed');
@@ -28,6 +39,13 @@ describe('outcomeText', () => {
 
 describe('formatDuration', () => {
   it('formats minutes and hours', () => {
-    expect([0, 7, 65, 754, 3_723, -3].map(formatDuration)).toEqual(['0:00', '0:07', '1:05', '12:34', '1:02:03', '0:00']);
+    expect([0, 7, 65, 754, 3_723, -3].map(formatDuration)).toEqual([
+      '0:00',
+      '0:07',
+      '1:05',
+      '12:34',
+      '1:02:03',
+      '0:00',
+    ]);
   });
 });

@@ -13,7 +13,9 @@ export function outcomeText(
   switch (call.endReason) {
     case 'answered_elsewhere':
       if (!call.answeredBy) return 'Answered elsewhere';
-      return call.answeredBy.id === selfUserId ? 'Answered in another tab' : `Answered by ${call.answeredBy.name}`;
+      return call.answeredBy.id === selfUserId
+        ? 'Answered in another tab'
+        : `Answered by ${call.answeredBy.name}`;
     case 'caller_cancelled':
       return outbound ? 'Cancelled' : 'Caller hung up';
     case 'rejected':

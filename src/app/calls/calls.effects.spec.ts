@@ -2,7 +2,15 @@ import { TestBed } from '@angular/core/testing';
 import { provideMockActions } from '@ngrx/effects/testing';
 import type { Action } from '@ngrx/store';
 import { MockStore, provideMockStore } from '@ngrx/store/testing';
-import { BehaviorSubject, firstValueFrom, Observable, ReplaySubject, Subject, take, toArray } from 'rxjs';
+import {
+  BehaviorSubject,
+  firstValueFrom,
+  Observable,
+  ReplaySubject,
+  Subject,
+  take,
+  toArray,
+} from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { AuthApiActions } from '../auth/auth.actions';
 import { sessionFeature } from '../session/session.feature';
@@ -30,7 +38,11 @@ function deferred<T = void>() {
   return { promise, resolve, reject };
 }
 
-const noCommands = { accept: async () => undefined, reject: async () => undefined, hangup: async () => undefined };
+const noCommands = {
+  accept: async () => undefined,
+  reject: async () => undefined,
+  hangup: async () => undefined,
+};
 
 describe('CallsEffects', () => {
   // Overridden selectors are module-level singletons: undo the overrides for the next spec.
@@ -94,7 +106,11 @@ describe('CallsEffects', () => {
 
       expect(await results).toEqual([
         CallsApiActions.acceptSucceeded({ callId: 'a' }),
-        CallsApiActions.acceptFailed({ callId: 'gone', reason: 'not-found', message: 'call gone is no longer here' }),
+        CallsApiActions.acceptFailed({
+          callId: 'gone',
+          reason: 'not-found',
+          message: 'call gone is no longer here',
+        }),
       ]);
       expect(answer).toHaveBeenCalledOnceWith({ audio: true, video: false });
     });
@@ -107,7 +123,11 @@ describe('CallsEffects', () => {
       subject.next(RingingCardActions.declineClicked({ callId: 'a' }));
 
       expect(await firstValueFrom(effects.decline$)).toEqual(
-        CallsApiActions.declineFailed({ callId: 'a', reason: 'wrong-state', message: 'already answered' }),
+        CallsApiActions.declineFailed({
+          callId: 'a',
+          reason: 'wrong-state',
+          message: 'already answered',
+        }),
       );
     });
 
@@ -137,7 +157,11 @@ describe('CallsEffects', () => {
     });
 
     it('dial$ follows the placed call through every status', async () => {
-      const view = callView({ id: 'out', direction: 'outbound', to: { name: 'support', address: '/group/support' } });
+      const view = callView({
+        id: 'out',
+        direction: 'outbound',
+        to: { name: 'support', address: '/group/support' },
+      });
       const call = new Call(view, noCommands);
       telephony.session.dial.and.resolveTo(call);
       const results = firstValueFrom(effects.dial$.pipe(take(3), toArray()));
@@ -159,7 +183,11 @@ describe('CallsEffects', () => {
       subject.next(DialBoxActions.callClicked({ address: '/private/nobody' }));
 
       expect(await firstValueFrom(effects.dial$)).toEqual(
-        CallsApiActions.dialFailed({ address: '/private/nobody', reason: 'not-found', message: 'no such address' }),
+        CallsApiActions.dialFailed({
+          address: '/private/nobody',
+          reason: 'not-found',
+          message: 'no such address',
+        }),
       );
     });
   });
@@ -173,7 +201,10 @@ describe('CallsEffects', () => {
 
     it('listenToIncomingCalls$ turns each list into one List Received while registered', () => {
       testScheduler.run(({ cold, expectObservable }) => {
-        const call = new Call(callView({ id: 'call-1', createdAt: 100_000, ringingAt: 100_000 }), noCommands);
+        const call = new Call(
+          callView({ id: 'call-1', createdAt: 100_000, ringingAt: 100_000 }),
+          noCommands,
+        );
         telephony.incomingCalls$ = cold('a-b', { a: [call], b: [] });
         actions$ = cold('');
         const effects = createEffects();
@@ -201,7 +232,10 @@ describe('CallsEffects', () => {
         actions$ = hot('-a-b-c', {
           a: CallsSocketActions.listReceived({ calls: [snapshot(), ended], receivedAt: 0 }),
           b: CallsSocketActions.listReceived({ calls: [ended], receivedAt: 0 }),
-          c: CallsSocketActions.listReceived({ calls: [{ ...ended, status: 'destroyed' }], receivedAt: 0 }),
+          c: CallsSocketActions.listReceived({
+            calls: [{ ...ended, status: 'destroyed' }],
+            receivedAt: 0,
+          }),
         });
         expectObservable(createEffects().expireEndedCards$).toBe('- 5000ms x', {
           x: RingingCardActions.endedCardExpired({ callId: 'call-1', attempt: 1 }),

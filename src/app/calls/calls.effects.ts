@@ -66,7 +66,10 @@ export class CallsEffects {
       distinctUntilChanged(),
       switchMap((listening) => (listening ? this.telephony.incomingCalls$ : EMPTY)),
       map((calls) =>
-        CallsSocketActions.listReceived({ calls: calls.map(toCallSnapshot), receivedAt: this.scheduler.now() }),
+        CallsSocketActions.listReceived({
+          calls: calls.map(toCallSnapshot),
+          receivedAt: this.scheduler.now(),
+        }),
       ),
     ),
   );
@@ -79,7 +82,13 @@ export class CallsEffects {
         this.command(callId, (call) => call.answer({ audio: true, video: false })).pipe(
           map(() => CallsApiActions.acceptSucceeded({ callId })),
           catchError((error: unknown) =>
-            of(CallsApiActions.acceptFailed({ callId, reason: errorReason(error), message: messageOf(error) })),
+            of(
+              CallsApiActions.acceptFailed({
+                callId,
+                reason: errorReason(error),
+                message: messageOf(error),
+              }),
+            ),
           ),
         ),
       ),
@@ -94,7 +103,13 @@ export class CallsEffects {
         this.command(callId, (call) => call.reject()).pipe(
           map(() => CallsApiActions.declineSucceeded({ callId })),
           catchError((error: unknown) =>
-            of(CallsApiActions.declineFailed({ callId, reason: errorReason(error), message: messageOf(error) })),
+            of(
+              CallsApiActions.declineFailed({
+                callId,
+                reason: errorReason(error),
+                message: messageOf(error),
+              }),
+            ),
           ),
         ),
       ),
@@ -108,7 +123,13 @@ export class CallsEffects {
         this.command(callId, (call) => call.hangup()).pipe(
           map(() => CallsApiActions.hangUpSucceeded({ callId })),
           catchError((error: unknown) =>
-            of(CallsApiActions.hangUpFailed({ callId, reason: errorReason(error), message: messageOf(error) })),
+            of(
+              CallsApiActions.hangUpFailed({
+                callId,
+                reason: errorReason(error),
+                message: messageOf(error),
+              }),
+            ),
           ),
         ),
       ),
@@ -121,9 +142,19 @@ export class CallsEffects {
       ofType(DialBoxActions.callClicked),
       exhaustMap(({ address }) =>
         defer(() => this.telephony.session.dial(address)).pipe(
-          switchMap((call) => call.status$.pipe(map(() => CallsApiActions.outgoingCallUpdated({ call: toCallSnapshot(call) })))),
+          switchMap((call) =>
+            call.status$.pipe(
+              map(() => CallsApiActions.outgoingCallUpdated({ call: toCallSnapshot(call) })),
+            ),
+          ),
           catchError((error: unknown) =>
-            of(CallsApiActions.dialFailed({ address, reason: errorReason(error), message: messageOf(error) })),
+            of(
+              CallsApiActions.dialFailed({
+                address,
+                reason: errorReason(error),
+                message: messageOf(error),
+              }),
+            ),
           ),
         ),
       ),
@@ -134,12 +165,16 @@ export class CallsEffects {
   expireEndedCards$ = createEffect(() =>
     this.actions$.pipe(
       ofType(CallsSocketActions.listReceived),
-      mergeMap(({ calls }) => calls.filter((call) => call.direction === 'inbound' && call.status !== 'ringing')),
+      mergeMap(({ calls }) =>
+        calls.filter((call) => call.direction === 'inbound' && call.status !== 'ringing'),
+      ),
       filter((call) => hasEnded(call.status) || call.endReason !== null),
       distinct((call) => `${call.id}#${call.attempt}`),
       mergeMap((call) =>
         timer(this.endedCardLingerMs, this.scheduler).pipe(
-          map(() => RingingCardActions.endedCardExpired({ callId: call.id, attempt: call.attempt })),
+          map(() =>
+            RingingCardActions.endedCardExpired({ callId: call.id, attempt: call.attempt }),
+          ),
         ),
       ),
     ),

@@ -8,7 +8,13 @@ import {
   KeyboardShortcutActions,
   RingingCardActions,
 } from './calls.actions';
-import { callsAdapter, callsFeature, ENDED_CALLS_KEPT, initialCallsState, type CallsState } from './calls.feature';
+import {
+  callsAdapter,
+  callsFeature,
+  ENDED_CALLS_KEPT,
+  initialCallsState,
+  type CallsState,
+} from './calls.feature';
 import { callRecord, snapshot } from './testing/call-snapshots';
 
 const reducer = callsFeature.reducer;
@@ -37,30 +43,66 @@ describe('calls reducer', () => {
       const before = stateWith(callRecord({ id: 'a', pending: 'accept' }));
       const state = reducer(
         before,
-        CallsSocketActions.listReceived({ calls: [snapshot({ id: 'a', status: 'connected', answeredAt: 103_000 })], receivedAt: 103_000 }),
+        CallsSocketActions.listReceived({
+          calls: [snapshot({ id: 'a', status: 'connected', answeredAt: 103_000 })],
+          receivedAt: 103_000,
+        }),
       );
 
       expect(state.entities['a']).toEqual(
-        callRecord({ id: 'a', status: 'connected', answeredAt: 103_000, answeredHere: true, pending: 'accept' }),
+        callRecord({
+          id: 'a',
+          status: 'connected',
+          answeredAt: 103_000,
+          answeredHere: true,
+          pending: 'accept',
+        }),
       );
     });
 
     it('marks inbound calls missing from the list destroyed, and leaves outgoing calls alone', () => {
       const before = stateWith(
-        callRecord({ id: 'gone', status: 'disconnected', endReason: 'caller_cancelled', pending: 'decline' }),
+        callRecord({
+          id: 'gone',
+          status: 'disconnected',
+          endReason: 'caller_cancelled',
+          pending: 'decline',
+        }),
         callRecord({ id: 'out', direction: 'outbound' }),
       );
-      const state = reducer(before, CallsSocketActions.listReceived({ calls: [], receivedAt: 110_000 }));
+      const state = reducer(
+        before,
+        CallsSocketActions.listReceived({ calls: [], receivedAt: 110_000 }),
+      );
 
       expect(state.entities['gone']).toEqual(
-        callRecord({ id: 'gone', status: 'destroyed', endReason: 'caller_cancelled', pending: null }),
+        callRecord({
+          id: 'gone',
+          status: 'destroyed',
+          endReason: 'caller_cancelled',
+          pending: null,
+        }),
       );
       expect(state.entities['out']?.status).toBe('ringing');
     });
 
     it('starts afresh when the same call rings again in a new attempt', () => {
-      const before = stateWith(callRecord({ id: 'a', status: 'disconnected', endReason: 'rejected', cardDismissed: true, error: 'x' }));
-      const state = reducer(before, CallsSocketActions.listReceived({ calls: [snapshot({ id: 'a', attempt: 2 })], receivedAt: 120_000 }));
+      const before = stateWith(
+        callRecord({
+          id: 'a',
+          status: 'disconnected',
+          endReason: 'rejected',
+          cardDismissed: true,
+          error: 'x',
+        }),
+      );
+      const state = reducer(
+        before,
+        CallsSocketActions.listReceived({
+          calls: [snapshot({ id: 'a', attempt: 2 })],
+          receivedAt: 120_000,
+        }),
+      );
 
       expect(state.entities['a']).toEqual(callRecord({ id: 'a', attempt: 2 }));
     });
@@ -69,7 +111,10 @@ describe('calls reducer', () => {
       const ended = Array.from({ length: ENDED_CALLS_KEPT + 2 }, (_, i) =>
         callRecord({ id: `old-${i}`, status: 'destroyed', endedAt: 1_000 + i }),
       );
-      const state = reducer(stateWith(...ended), CallsSocketActions.listReceived({ calls: [], receivedAt: 2_000 }));
+      const state = reducer(
+        stateWith(...ended),
+        CallsSocketActions.listReceived({ calls: [], receivedAt: 2_000 }),
+      );
 
       expect(state.ids.length).toBe(ENDED_CALLS_KEPT);
       expect(state.entities['old-0']).toBeUndefined();
@@ -79,13 +124,22 @@ describe('calls reducer', () => {
   });
 
   it('tracks the command in flight for a call, and its failure', () => {
-    let state = reducer(stateWith(callRecord({ id: 'a' })), RingingCardActions.acceptClicked({ callId: 'a' }));
+    let state = reducer(
+      stateWith(callRecord({ id: 'a' })),
+      RingingCardActions.acceptClicked({ callId: 'a' }),
+    );
     expect(state.entities['a']?.pending).toBe('accept');
     state = reducer(
       state,
-      CallsApiActions.acceptFailed({ callId: 'a', reason: 'wrong-state', message: 'Someone else answered first' }),
+      CallsApiActions.acceptFailed({
+        callId: 'a',
+        reason: 'wrong-state',
+        message: 'Someone else answered first',
+      }),
     );
-    expect(state.entities['a']).toEqual(callRecord({ id: 'a', error: 'Someone else answered first' }));
+    expect(state.entities['a']).toEqual(
+      callRecord({ id: 'a', error: 'Someone else answered first' }),
+    );
 
     state = reducer(state, KeyboardShortcutActions.declinePressed({ callId: 'a' }));
     expect(state.entities['a']).toEqual(callRecord({ id: 'a', pending: 'decline' }));
@@ -98,12 +152,21 @@ describe('calls reducer', () => {
 
   it('dismisses an ended card only for the attempt its timer was started for', () => {
     const before = stateWith(callRecord({ id: 'a', attempt: 2 }));
-    expect(reducer(before, RingingCardActions.endedCardExpired({ callId: 'a', attempt: 1 }))).toBe(before);
-    expect(reducer(before, RingingCardActions.endedCardExpired({ callId: 'a', attempt: 2 })).entities['a']?.cardDismissed).toBeTrue();
+    expect(reducer(before, RingingCardActions.endedCardExpired({ callId: 'a', attempt: 1 }))).toBe(
+      before,
+    );
+    expect(
+      reducer(before, RingingCardActions.endedCardExpired({ callId: 'a', attempt: 2 })).entities[
+        'a'
+      ]?.cardDismissed,
+    ).toBeTrue();
   });
 
   it('follows the call placed from the Call box', () => {
-    let state = reducer(initialCallsState, DialBoxActions.callClicked({ address: '/group/support' }));
+    let state = reducer(
+      initialCallsState,
+      DialBoxActions.callClicked({ address: '/group/support' }),
+    );
     expect(state.dialing).toBeTrue();
 
     const outgoing = snapshot({ id: 'out', direction: 'outbound' });
@@ -112,7 +175,14 @@ describe('calls reducer', () => {
     expect(state.outgoingCallId).toBe('out');
     expect(state.entities['out']).toEqual(callRecord({ id: 'out', direction: 'outbound' }));
 
-    state = reducer(state, CallsApiActions.dialFailed({ address: '/x', reason: 'not-found', message: 'no such address' }));
+    state = reducer(
+      state,
+      CallsApiActions.dialFailed({
+        address: '/x',
+        reason: 'not-found',
+        message: 'no such address',
+      }),
+    );
     expect(state.dialError).toBe('no such address');
     state = reducer(state, DialBoxActions.outcomeDismissed());
     expect(state.outgoingCallId).toBeNull();

@@ -64,22 +64,31 @@ function applyList(state: CallsState, calls: CallSnapshot[], receivedAt: number)
   const upserts = calls.map((call) => record(call, state.entities[call.id]));
   // Inbound calls the server no longer lists are gone for good.
   const destroyed = Object.values(state.entities)
-    .filter((call): call is CallRecord => !!call && call.direction === 'inbound' && !listed.has(call.id))
+    .filter(
+      (call): call is CallRecord => !!call && call.direction === 'inbound' && !listed.has(call.id),
+    )
     .filter((call) => call.status !== 'destroyed')
     .map((call): CallRecord => ({ ...call, status: 'destroyed', pending: null }));
-  const next = callsAdapter.upsertMany([...upserts, ...destroyed], { ...state, now: Math.max(state.now, receivedAt) });
+  const next = callsAdapter.upsertMany([...upserts, ...destroyed], {
+    ...state,
+    now: Math.max(state.now, receivedAt),
+  });
   return pruneEnded(next);
 }
 
 function pruneEnded(state: CallsState): CallsState {
   const ended = Object.values(state.entities)
-    .filter((call): call is CallRecord => !!call && call.status === 'destroyed' && call.id !== state.outgoingCallId)
+    .filter(
+      (call): call is CallRecord =>
+        !!call && call.status === 'destroyed' && call.id !== state.outgoingCallId,
+    )
     .sort((a, b) => (b.endedAt ?? b.createdAt) - (a.endedAt ?? a.createdAt));
   const stale = ended.slice(ENDED_CALLS_KEPT).map((call) => call.id);
   return stale.length ? callsAdapter.removeMany(stale, state) : state;
 }
 
-const setPending = (pending: PendingCommand | null, error: string | null = null) =>
+const setPending =
+  (pending: PendingCommand | null, error: string | null = null) =>
   (state: CallsState, { callId }: { callId: string }): CallsState =>
     callsAdapter.updateOne({ id: callId, changes: { pending, error } }, state);
 
@@ -87,13 +96,31 @@ export const callsFeature = createFeature({
   name: 'calls',
   reducer: createReducer(
     initialCallsState,
-    on(CallsSocketActions.listReceived, (state, { calls, receivedAt }) => applyList(state, calls, receivedAt)),
-    on(RingingCardActions.acceptClicked, KeyboardShortcutActions.acceptPressed, setPending('accept')),
-    on(RingingCardActions.declineClicked, KeyboardShortcutActions.declinePressed, setPending('decline')),
+    on(CallsSocketActions.listReceived, (state, { calls, receivedAt }) =>
+      applyList(state, calls, receivedAt),
+    ),
+    on(
+      RingingCardActions.acceptClicked,
+      KeyboardShortcutActions.acceptPressed,
+      setPending('accept'),
+    ),
+    on(
+      RingingCardActions.declineClicked,
+      KeyboardShortcutActions.declinePressed,
+      setPending('decline'),
+    ),
     on(ActiveCallActions.hangUpClicked, DialBoxActions.hangUpClicked, setPending('hang-up')),
-    on(CallsApiActions.acceptSucceeded, CallsApiActions.declineSucceeded, CallsApiActions.hangUpSucceeded, setPending(null)),
-    on(CallsApiActions.acceptFailed, CallsApiActions.declineFailed, CallsApiActions.hangUpFailed, (state, { callId, message }) =>
-      setPending(null, message)(state, { callId }),
+    on(
+      CallsApiActions.acceptSucceeded,
+      CallsApiActions.declineSucceeded,
+      CallsApiActions.hangUpSucceeded,
+      setPending(null),
+    ),
+    on(
+      CallsApiActions.acceptFailed,
+      CallsApiActions.declineFailed,
+      CallsApiActions.hangUpFailed,
+      (state, { callId, message }) => setPending(null, message)(state, { callId }),
     ),
     on(RingingCardActions.endedCardExpired, (state, { callId, attempt }) =>
       // A timer from an earlier attempt must not hide the card of the one ringing now.
@@ -114,13 +141,24 @@ export const callsFeature = createFeature({
         outgoingCallId: call.id,
       }),
     ),
-    on(CallsApiActions.dialFailed, (state, { message }): CallsState => ({ ...state, dialing: false, dialError: message })),
-    on(DialBoxActions.outcomeDismissed, (state): CallsState => ({ ...state, outgoingCallId: null, dialError: null })),
+    on(CallsApiActions.dialFailed, (state, { message }): CallsState => ({
+      ...state,
+      dialing: false,
+      dialError: message,
+    })),
+    on(DialBoxActions.outcomeDismissed, (state): CallsState => ({
+      ...state,
+      outgoingCallId: null,
+      dialError: null,
+    })),
     on(ClockActions.ticked, (state, { now }): CallsState => ({ ...state, now })),
-    on(ToolbarActions.signOutClicked, AuthSessionActions.expired, (): CallsState => initialCallsState),
+    on(
+      ToolbarActions.signOutClicked,
+      AuthSessionActions.expired,
+      (): CallsState => initialCallsState,
+    ),
   ),
   extraSelectors: ({ selectCallsState }) => ({
     ...callsAdapter.getSelectors(selectCallsState),
   }),
 });
-

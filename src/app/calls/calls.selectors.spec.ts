@@ -13,9 +13,19 @@ const GRACE = { id: 'user-grace', name: 'Grace Hopper' };
 
 function rootState(records: CallRecord[], extra: { now: number; outgoingCallId?: string | null }) {
   return {
-    calls: { ...callsAdapter.setAll(records, initialCallsState), now: extra.now, outgoingCallId: extra.outgoingCallId ?? null },
+    calls: {
+      ...callsAdapter.setAll(records, initialCallsState),
+      now: extra.now,
+      outgoingCallId: extra.outgoingCallId ?? null,
+    },
     auth: {
-      user: { ...ADA, reference: 'ada@demo.test', role: 'agent', address: '/private/ada', tenant: 'demo' },
+      user: {
+        ...ADA,
+        reference: 'ada@demo.test',
+        role: 'agent',
+        address: '/private/ada',
+        tenant: 'demo',
+      },
       status: 'signed-in' as const,
       expiresAt: null,
       error: null,
@@ -28,7 +38,12 @@ describe('calls selectors', () => {
     it('lists ringing calls oldest first with their wait, and ended ones with their outcome', () => {
       const state = rootState(
         [
-          callRecord({ id: 'newer', createdAt: 130_000, from: { name: 'Alan Turing', address: '/private/alan' }, ringGroup: null }),
+          callRecord({
+            id: 'newer',
+            createdAt: 130_000,
+            from: { name: 'Alan Turing', address: '/private/alan' },
+            ringGroup: null,
+          }),
           callRecord({ id: 'older', createdAt: 100_000 }),
           callRecord({
             id: 'taken',
@@ -38,7 +53,13 @@ describe('calls selectors', () => {
             answeredBy: GRACE,
             endedAt: 125_000,
           }),
-          callRecord({ id: 'gone', createdAt: 90_000, status: 'destroyed', endReason: 'caller_cancelled', cardDismissed: true }),
+          callRecord({
+            id: 'gone',
+            createdAt: 90_000,
+            status: 'destroyed',
+            endReason: 'caller_cancelled',
+            cardDismissed: true,
+          }),
           callRecord({ id: 'mine', createdAt: 95_000, status: 'connected', answeredHere: true }),
         ],
         { now: 142_500 },
@@ -84,17 +105,33 @@ describe('calls selectors', () => {
 
     it('says "Answered in another tab" when the winner is this very agent', () => {
       const state = rootState(
-        [callRecord({ status: 'disconnected', endReason: 'answered_elsewhere', answeredBy: ADA, endedAt: 101_000 })],
+        [
+          callRecord({
+            status: 'disconnected',
+            endReason: 'answered_elsewhere',
+            answeredBy: ADA,
+            endedAt: 101_000,
+          }),
+        ],
         { now: 102_000 },
       );
-      expect(selectRingingQueue(state).map((card) => card.outcome)).toEqual(['Answered in another tab']);
+      expect(selectRingingQueue(state).map((card) => card.outcome)).toEqual([
+        'Answered in another tab',
+      ]);
     });
   });
 
   describe('selectActiveCall', () => {
     it('shows the call answered here with its talk time', () => {
       const state = rootState(
-        [callRecord({ status: 'connected', answeredHere: true, answeredAt: 120_000, pending: 'hang-up' })],
+        [
+          callRecord({
+            status: 'connected',
+            answeredHere: true,
+            answeredAt: 120_000,
+            pending: 'hang-up',
+          }),
+        ],
         { now: 185_000 },
       );
       expect(selectActiveCall(state)).toEqual({
@@ -120,9 +157,16 @@ describe('calls selectors', () => {
         endedAt: 150_000,
       });
       expect(selectActiveCall(rootState([ended], { now: 153_000 }))).toEqual(
-        jasmine.objectContaining({ statusText: 'Ended', talkSeconds: 30, ended: true, outcome: 'Hung up' }),
+        jasmine.objectContaining({
+          statusText: 'Ended',
+          talkSeconds: 30,
+          ended: true,
+          outcome: 'Hung up',
+        }),
       );
-      expect(selectActiveCall(rootState([{ ...ended, status: 'destroyed' }], { now: 160_000 }))).toBeNull();
+      expect(
+        selectActiveCall(rootState([{ ...ended, status: 'destroyed' }], { now: 160_000 })),
+      ).toBeNull();
     });
   });
 
@@ -133,7 +177,9 @@ describe('calls selectors', () => {
       from: { name: 'Ada Lovelace', address: '/private/ada' },
       createdAt: 100_000,
     });
-    expect(selectOutgoingCall(rootState([ringing], { now: 107_000, outgoingCallId: 'out' }))).toEqual({
+    expect(
+      selectOutgoingCall(rootState([ringing], { now: 107_000, outgoingCallId: 'out' })),
+    ).toEqual({
       callId: 'out',
       calleeName: 'support',
       calleeAddress: '/group/support',
@@ -144,8 +190,15 @@ describe('calls selectors', () => {
       busy: false,
     });
 
-    const unanswered = { ...ringing, status: 'destroyed' as const, endReason: 'no_answer' as const, endedAt: 160_000 };
-    expect(selectOutgoingCall(rootState([unanswered], { now: 170_000, outgoingCallId: 'out' }))).toEqual({
+    const unanswered = {
+      ...ringing,
+      status: 'destroyed' as const,
+      endReason: 'no_answer' as const,
+      endedAt: 160_000,
+    };
+    expect(
+      selectOutgoingCall(rootState([unanswered], { now: 170_000, outgoingCallId: 'out' })),
+    ).toEqual({
       callId: 'out',
       calleeName: 'support',
       calleeAddress: '/group/support',
@@ -161,7 +214,12 @@ describe('calls selectors', () => {
     const state = rootState(
       [
         callRecord({ id: 'missed', status: 'destroyed', endReason: 'no_answer', endedAt: 120_000 }),
-        callRecord({ id: 'declined', status: 'disconnected', endReason: 'rejected', endedAt: 130_000 }),
+        callRecord({
+          id: 'declined',
+          status: 'disconnected',
+          endReason: 'rejected',
+          endedAt: 130_000,
+        }),
         callRecord({ id: 'ringing' }),
         callRecord({
           id: 'placed',

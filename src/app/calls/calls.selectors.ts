@@ -70,45 +70,61 @@ export const selectOldestRingingCallId = createSelector(
 );
 
 /** The queue: ringing calls and recently ended ones that never connected here, oldest first. */
-export const selectRingingQueue = createSelector(selectAll, selectNow, selectUserId, (calls, now, userId) =>
-  calls
-    .filter(
-      (call) =>
-        inbound(call) && !call.answeredHere && (call.status === 'ringing' || (hasLeftRinging(call) && !call.cardDismissed)),
-    )
-    .map(
-      (call): RingingCardView => ({
+export const selectRingingQueue = createSelector(
+  selectAll,
+  selectNow,
+  selectUserId,
+  (calls, now, userId) =>
+    calls
+      .filter(
+        (call) =>
+          inbound(call) &&
+          !call.answeredHere &&
+          (call.status === 'ringing' || (hasLeftRinging(call) && !call.cardDismissed)),
+      )
+      .map((call): RingingCardView => ({
         callId: call.id,
         callerName: call.from.name,
         callerAddress: call.from.address,
         ringGroupName: call.ringGroup?.name ?? null,
-        waitSeconds: seconds(call.createdAt, call.status === 'ringing' ? now : (call.endedAt ?? now)),
+        waitSeconds: seconds(
+          call.createdAt,
+          call.status === 'ringing' ? now : (call.endedAt ?? now),
+        ),
         ringing: call.status === 'ringing',
         outcome: outcomeText(call, userId),
         busy: call.pending !== null,
         error: call.error,
-      }),
-    ),
+      })),
 );
 
 /** The call this agent is on (answered in this tab), until the server drops it. */
-export const selectActiveCall = createSelector(selectAll, selectNow, selectUserId, (calls, now, userId) => {
-  const call = calls.filter((c) => inbound(c) && c.answeredHere && c.status !== 'destroyed').at(-1);
-  if (!call) return null;
-  const ended = hasEnded(call.status);
-  return {
-    callId: call.id,
-    callerName: call.from.name,
-    callerAddress: call.from.address,
-    ringGroupName: call.ringGroup?.name ?? null,
-    statusText: statusText(call.status),
-    talkSeconds: call.answeredAt ? seconds(call.answeredAt, ended ? (call.endedAt ?? now) : now) : 0,
-    ended,
-    outcome: outcomeText(call, userId),
-    busy: call.pending !== null,
-    error: call.error,
-  } satisfies ActiveCallView;
-});
+export const selectActiveCall = createSelector(
+  selectAll,
+  selectNow,
+  selectUserId,
+  (calls, now, userId) => {
+    const call = calls
+      .filter((c) => inbound(c) && c.answeredHere && c.status !== 'destroyed')
+      .at(-1);
+    if (!call) return null;
+    const ended = hasEnded(call.status);
+    return {
+      callId: call.id,
+      callerName: call.from.name,
+      callerAddress: call.from.address,
+      ringGroupName: call.ringGroup?.name ?? null,
+      statusText: statusText(call.status),
+      talkSeconds: call.answeredAt
+        ? seconds(call.answeredAt, ended ? (call.endedAt ?? now) : now)
+        : 0,
+      ended,
+      outcome: outcomeText(call, userId),
+      busy: call.pending !== null,
+      error: call.error,
+    } satisfies ActiveCallView;
+  },
+);
 
 /** The call this console placed from the Call box, with its caller-side status. */
 export const selectOutgoingCall = createSelector(
@@ -138,16 +154,14 @@ export const selectRecentCalls = createSelector(selectAll, selectUserId, (calls,
   calls
     .filter((call) => hasEnded(call.status))
     .sort((a, b) => (b.endedAt ?? b.createdAt) - (a.endedAt ?? a.createdAt))
-    .map(
-      (call): EndedCallView => ({
-        callId: call.id,
-        direction: call.direction,
-        partyName: call.direction === 'inbound' ? call.from.name : call.to.name,
-        partyAddress: call.direction === 'inbound' ? call.from.address : call.to.address,
-        outcome: outcomeText(call, userId) ?? 'Ended',
-        endedAt: call.endedAt,
-      }),
-    ),
+    .map((call): EndedCallView => ({
+      callId: call.id,
+      direction: call.direction,
+      partyName: call.direction === 'inbound' ? call.from.name : call.to.name,
+      partyAddress: call.direction === 'inbound' ? call.from.address : call.to.address,
+      outcome: outcomeText(call, userId) ?? 'Ended',
+      endedAt: call.endedAt,
+    })),
 );
 
 /** Calls still alive in the SDK: the effects keep listening while there are any. */

@@ -10,7 +10,15 @@ import { PresenceSelect } from '../session/presence-select/presence-select';
 /** The agent's console: status, the ringing queue, the call in progress, and the Call box. */
 @Component({
   selector: 'app-console-page',
-  imports: [MatCardModule, ActiveCallPanel, DialBox, OnlineToggle, PresenceSelect, RecentCalls, RingingQueue],
+  imports: [
+    MatCardModule,
+    ActiveCallPanel,
+    DialBox,
+    OnlineToggle,
+    PresenceSelect,
+    RecentCalls,
+    RingingQueue,
+  ],
   templateUrl: './console-page.html',
   styleUrl: './console-page.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,

@@ -1,5 +1,11 @@
 import { createActionGroup, emptyProps, props } from '@ngrx/store';
-import type { ConnectionState, Presence, SelectablePresence, SessionUser, TelephonyErrorReason } from '../telephony';
+import type {
+  ConnectionState,
+  Presence,
+  SelectablePresence,
+  SessionUser,
+  TelephonyErrorReason,
+} from '../telephony';
 
 type Failure = { reason: TelephonyErrorReason | 'unknown'; message: string };
 

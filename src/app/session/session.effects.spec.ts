@@ -6,11 +6,28 @@ import { AuthApiActions, ToolbarActions } from '../auth/auth.actions';
 import type { SignedInUser } from '../auth/signed-in-user';
 import { TokenStorage } from '../auth/token-storage';
 import { TelephonyService } from '../shared/telephony.service';
-import { TelephonyError, type ConnectionState, type Presence, type TelephonyClient } from '../telephony';
-import { OnlineToggleActions, PresenceSelectActions, SessionApiActions, TelephonyEvents } from './session.actions';
+import {
+  TelephonyError,
+  type ConnectionState,
+  type Presence,
+  type TelephonyClient,
+} from '../telephony';
+import {
+  OnlineToggleActions,
+  PresenceSelectActions,
+  SessionApiActions,
+  TelephonyEvents,
+} from './session.actions';
 import { SessionEffects } from './session.effects';
 
-const ada = { id: 'u', reference: 'ada@demo.test', name: 'Ada Lovelace', role: 'agent', address: '/private/ada', tenant: 'demo' } as SignedInUser;
+const ada = {
+  id: 'u',
+  reference: 'ada@demo.test',
+  name: 'Ada Lovelace',
+  role: 'agent',
+  address: '/private/ada',
+  tenant: 'demo',
+} as SignedInUser;
 
 describe('SessionEffects', () => {
   let actions: ReplaySubject<Action>;
@@ -26,7 +43,12 @@ describe('SessionEffects', () => {
     presence$: BehaviorSubject<Presence>;
     addresses$: BehaviorSubject<string[]>;
   };
-  let client: { session: typeof session; connectionState$: BehaviorSubject<ConnectionState>; tokenRefreshed$: Subject<{ token: string; expiresAt: number }>; unauthorized$: Subject<string> };
+  let client: {
+    session: typeof session;
+    connectionState$: BehaviorSubject<ConnectionState>;
+    tokenRefreshed$: Subject<{ token: string; expiresAt: number }>;
+    unauthorized$: Subject<string>;
+  };
 
   beforeEach(() => {
     actions = new ReplaySubject<Action>();
@@ -45,9 +67,13 @@ describe('SessionEffects', () => {
       tokenRefreshed$: new Subject(),
       unauthorized$: new Subject(),
     };
-    telephony = jasmine.createSpyObj<TelephonyService>('TelephonyService', ['connect', 'disconnect'], {
-      session: session as never,
-    });
+    telephony = jasmine.createSpyObj<TelephonyService>(
+      'TelephonyService',
+      ['connect', 'disconnect'],
+      {
+        session: session as never,
+      },
+    );
     telephony.connect.and.returnValue(client as unknown as TelephonyClient);
     storage = jasmine.createSpyObj<TokenStorage>('TokenStorage', ['read', 'updateToken']);
     storage.read.and.returnValue({ token: 'jwt', expiresAt: 900_000, user: ada });
@@ -90,7 +116,10 @@ describe('SessionEffects', () => {
     session.setPresence.and.rejectWith(new TelephonyError('wrong-state', 'come online first'));
     actions.next(PresenceSelectActions.presenceChosen({ presence: 'away' }));
     expect(await firstValueFrom(effects.setPresence$)).toEqual(
-      SessionApiActions.presenceChangeFailed({ reason: 'wrong-state', message: 'come online first' }),
+      SessionApiActions.presenceChangeFailed({
+        reason: 'wrong-state',
+        message: 'come online first',
+      }),
     );
     expect(session.setPresence).toHaveBeenCalledOnceWith('away');
   });

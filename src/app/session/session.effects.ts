@@ -1,11 +1,28 @@
 import { inject, Injectable } from '@angular/core';
 import { Actions, createEffect, ofType } from '@ngrx/effects';
-import { catchError, defer, exhaustMap, filter, ignoreElements, map, merge, of, switchMap, takeUntil, tap } from 'rxjs';
+import {
+  catchError,
+  defer,
+  exhaustMap,
+  filter,
+  ignoreElements,
+  map,
+  merge,
+  of,
+  switchMap,
+  takeUntil,
+  tap,
+} from 'rxjs';
 import { AuthApiActions, AuthSessionActions, ToolbarActions } from '../auth/auth.actions';
 import { TokenStorage } from '../auth/token-storage';
 import { TelephonyService } from '../shared/telephony.service';
 import { errorReason } from '../telephony';
-import { OnlineToggleActions, PresenceSelectActions, SessionApiActions, TelephonyEvents } from './session.actions';
+import {
+  OnlineToggleActions,
+  PresenceSelectActions,
+  SessionApiActions,
+  TelephonyEvents,
+} from './session.actions';
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -14,7 +31,9 @@ export class SessionEffects {
   private readonly actions$ = inject(Actions);
   private readonly telephony = inject(TelephonyService);
   private readonly storage = inject(TokenStorage);
-  private readonly signedOut$ = this.actions$.pipe(ofType(ToolbarActions.signOutClicked, AuthSessionActions.expired));
+  private readonly signedOut$ = this.actions$.pipe(
+    ofType(ToolbarActions.signOutClicked, AuthSessionActions.expired),
+  );
 
   /** Signing in opens the telephony session; its reports become actions until sign-out. */
   connect$ = createEffect(() =>
@@ -22,31 +41,42 @@ export class SessionEffects {
       ofType(AuthApiActions.signInSucceeded, AuthSessionActions.restored),
       switchMap(() => {
         const stored = this.storage.read();
-        if (!stored) return of(AuthSessionActions.expired({ message: 'Your sign-in has expired.' }));
+        if (!stored)
+          return of(AuthSessionActions.expired({ message: 'Your sign-in has expired.' }));
         const client = this.telephony.connect(stored.token, stored.expiresAt);
         const { session } = client;
         return merge(
-          client.connectionState$.pipe(map((state) => TelephonyEvents.connectionChanged({ state }))),
+          client.connectionState$.pipe(
+            map((state) => TelephonyEvents.connectionChanged({ state })),
+          ),
           session.user$.pipe(
             filter((user) => user !== null),
             map((user) => TelephonyEvents.helloReceived({ user })),
           ),
-          session.registered$.pipe(map((registered) => TelephonyEvents.registrationChanged({ registered }))),
+          session.registered$.pipe(
+            map((registered) => TelephonyEvents.registrationChanged({ registered })),
+          ),
           session.presence$.pipe(map((presence) => TelephonyEvents.presenceChanged({ presence }))),
-          session.addresses$.pipe(map((addresses) => TelephonyEvents.addressesChanged({ addresses: [...addresses] }))),
+          session.addresses$.pipe(
+            map((addresses) => TelephonyEvents.addressesChanged({ addresses: [...addresses] })),
+          ),
           client.tokenRefreshed$.pipe(
             tap(({ token, expiresAt }) => this.storage.updateToken(token, expiresAt)),
             map(({ expiresAt }) => AuthApiActions.tokenRefreshed({ expiresAt })),
           ),
           client.unauthorized$.pipe(
-            map(() => AuthSessionActions.expired({ message: 'Your sign-in has expired. Sign in again.' })),
+            map(() =>
+              AuthSessionActions.expired({ message: 'Your sign-in has expired. Sign in again.' }),
+            ),
           ),
         ).pipe(takeUntil(this.signedOut$));
       }),
     ),
   );
 
-  disconnect$ = createEffect(() => this.signedOut$.pipe(tap(() => this.telephony.disconnect())), { dispatch: false });
+  disconnect$ = createEffect(() => this.signedOut$.pipe(tap(() => this.telephony.disconnect())), {
+    dispatch: false,
+  });
 
   comeOnline$ = createEffect(() =>
     this.actions$.pipe(
@@ -55,7 +85,12 @@ export class SessionEffects {
         defer(() => this.telephony.session.online()).pipe(
           map(() => SessionApiActions.comeOnlineSucceeded()),
           catchError((error: unknown) =>
-            of(SessionApiActions.comeOnlineFailed({ reason: errorReason(error), message: messageOf(error) })),
+            of(
+              SessionApiActions.comeOnlineFailed({
+                reason: errorReason(error),
+                message: messageOf(error),
+              }),
+            ),
           ),
         ),
       ),
@@ -69,7 +104,12 @@ export class SessionEffects {
         defer(() => this.telephony.session.offline()).pipe(
           map(() => SessionApiActions.goOfflineSucceeded()),
           catchError((error: unknown) =>
-            of(SessionApiActions.goOfflineFailed({ reason: errorReason(error), message: messageOf(error) })),
+            of(
+              SessionApiActions.goOfflineFailed({
+                reason: errorReason(error),
+                message: messageOf(error),
+              }),
+            ),
           ),
         ),
       ),
@@ -84,7 +124,12 @@ export class SessionEffects {
         defer(() => this.telephony.session.setPresence(presence)).pipe(
           ignoreElements(),
           catchError((error: unknown) =>
-            of(SessionApiActions.presenceChangeFailed({ reason: errorReason(error), message: messageOf(error) })),
+            of(
+              SessionApiActions.presenceChangeFailed({
+                reason: errorReason(error),
+                message: messageOf(error),
+              }),
+            ),
           ),
         ),
       ),

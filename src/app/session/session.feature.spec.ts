@@ -6,11 +6,20 @@ const { reducer, selectIsOnline } = sessionFeature;
 
 describe('session reducer', () => {
   it('follows what the SDK reports', () => {
-    let state = reducer(initialSessionState, TelephonyEvents.connectionChanged({ state: 'online' }));
+    let state = reducer(
+      initialSessionState,
+      TelephonyEvents.connectionChanged({ state: 'online' }),
+    );
     state = reducer(
       state,
       TelephonyEvents.helloReceived({
-        user: { id: 'u', name: 'Ada Lovelace', reference: 'ada@demo.test', role: 'agent', tenant: { id: 't', name: 'demo' } },
+        user: {
+          id: 'u',
+          name: 'Ada Lovelace',
+          reference: 'ada@demo.test',
+          role: 'agent',
+          tenant: { id: 't', name: 'demo' },
+        },
       }),
     );
     state = reducer(state, OnlineToggleActions.comeOnlineToggled());
@@ -32,7 +41,12 @@ describe('session reducer', () => {
 
   it('turns the toggle back off when coming online failed', () => {
     const wanting = reducer(initialSessionState, OnlineToggleActions.comeOnlineToggled());
-    expect(reducer(wanting, SessionApiActions.comeOnlineFailed({ reason: 'timeout', message: 'no reply' }))).toEqual({
+    expect(
+      reducer(
+        wanting,
+        SessionApiActions.comeOnlineFailed({ reason: 'timeout', message: 'no reply' }),
+      ),
+    ).toEqual({
       ...initialSessionState,
       wantsOnline: false,
       error: 'Could not come online: no reply',

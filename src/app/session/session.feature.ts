@@ -1,7 +1,12 @@
 import { createFeature, createReducer, createSelector, on } from '@ngrx/store';
 import { AuthSessionActions, ToolbarActions } from '../auth/auth.actions';
 import type { ConnectionState, Presence } from '../telephony';
-import { OnlineToggleActions, PresenceSelectActions, SessionApiActions, TelephonyEvents } from './session.actions';
+import {
+  OnlineToggleActions,
+  PresenceSelectActions,
+  SessionApiActions,
+  TelephonyEvents,
+} from './session.actions';
 
 export interface SessionState {
   connectionState: ConnectionState;
@@ -33,12 +38,32 @@ export const sessionFeature = createFeature({
       ...state,
       connectionState,
     })),
-    on(TelephonyEvents.helloReceived, (state, { user }): SessionState => ({ ...state, tenantName: user.tenant.name })),
-    on(TelephonyEvents.registrationChanged, (state, { registered }): SessionState => ({ ...state, registered })),
-    on(TelephonyEvents.presenceChanged, (state, { presence }): SessionState => ({ ...state, presence })),
-    on(TelephonyEvents.addressesChanged, (state, { addresses }): SessionState => ({ ...state, addresses })),
-    on(OnlineToggleActions.comeOnlineToggled, (state): SessionState => ({ ...state, wantsOnline: true, error: null })),
-    on(OnlineToggleActions.goOfflineToggled, (state): SessionState => ({ ...state, wantsOnline: false, error: null })),
+    on(TelephonyEvents.helloReceived, (state, { user }): SessionState => ({
+      ...state,
+      tenantName: user.tenant.name,
+    })),
+    on(TelephonyEvents.registrationChanged, (state, { registered }): SessionState => ({
+      ...state,
+      registered,
+    })),
+    on(TelephonyEvents.presenceChanged, (state, { presence }): SessionState => ({
+      ...state,
+      presence,
+    })),
+    on(TelephonyEvents.addressesChanged, (state, { addresses }): SessionState => ({
+      ...state,
+      addresses,
+    })),
+    on(OnlineToggleActions.comeOnlineToggled, (state): SessionState => ({
+      ...state,
+      wantsOnline: true,
+      error: null,
+    })),
+    on(OnlineToggleActions.goOfflineToggled, (state): SessionState => ({
+      ...state,
+      wantsOnline: false,
+      error: null,
+    })),
     on(PresenceSelectActions.presenceChosen, (state): SessionState => ({ ...state, error: null })),
     on(SessionApiActions.comeOnlineFailed, (state, { message }): SessionState => ({
       ...state,
@@ -53,7 +78,11 @@ export const sessionFeature = createFeature({
       ...state,
       error: `Could not change presence: ${message}`,
     })),
-    on(ToolbarActions.signOutClicked, AuthSessionActions.expired, (): SessionState => initialSessionState),
+    on(
+      ToolbarActions.signOutClicked,
+      AuthSessionActions.expired,
+      (): SessionState => initialSessionState,
+    ),
   ),
   extraSelectors: ({ selectConnectionState, selectRegistered, selectWantsOnline }) => ({
     /** Online as the agent sees it: asked for, and confirmed or being restored after a drop. */
@@ -61,7 +90,8 @@ export const sessionFeature = createFeature({
       selectRegistered,
       selectWantsOnline,
       selectConnectionState,
-      (registered, wantsOnline, connection) => registered || (wantsOnline && connection === 'reconnecting'),
+      (registered, wantsOnline, connection) =>
+        registered || (wantsOnline && connection === 'reconnecting'),
     ),
   }),
 });

@@ -1,6 +1,12 @@
 import { Injectable, InjectionToken, inject } from '@angular/core';
 import { BehaviorSubject, of, switchMap, type Observable } from 'rxjs';
-import { connect, TelephonyError, type Call, type Session, type TelephonyClient } from '../telephony';
+import {
+  connect,
+  TelephonyError,
+  type Call,
+  type Session,
+  type TelephonyClient,
+} from '../telephony';
 
 /** How the service opens a client; tests provide a fake. */
 export const TELEPHONY_CONNECT = new InjectionToken<typeof connect>('TELEPHONY_CONNECT', {

@@ -158,14 +158,29 @@ describe('telephony SDK: connect()', () => {
 
       sockets.latest.receive({
         type: 'incoming_calls',
-        calls: [callView({ id: 'a' }), callView({ id: 'b', from: { name: 'Grace Hopper', address: '/private/grace' } })],
+        calls: [
+          callView({ id: 'a' }),
+          callView({ id: 'b', from: { name: 'Grace Hopper', address: '/private/grace' } }),
+        ],
       });
       sockets.latest.receive({
         type: 'incoming_calls',
-        calls: [callView({ id: 'a', status: 'disconnected', endReason: 'answered_elsewhere', answeredBy: { id: 'u2', name: 'Alan Turing' } }), callView({ id: 'b' })],
+        calls: [
+          callView({
+            id: 'a',
+            status: 'disconnected',
+            endReason: 'answered_elsewhere',
+            answeredBy: { id: 'u2', name: 'Alan Turing' },
+          }),
+          callView({ id: 'b' }),
+        ],
       });
 
-      expect(emissions.map((list) => list.map((call) => call.id))).toEqual([[], ['a', 'b'], ['a', 'b']]);
+      expect(emissions.map((list) => list.map((call) => call.id))).toEqual([
+        [],
+        ['a', 'b'],
+        ['a', 'b'],
+      ]);
       expect(emissions[2][0]).toBe(emissions[1][0]);
       expect(emissions[2][1]).toBe(emissions[1][1]);
       const first = emissions[2][0];
@@ -180,7 +195,10 @@ describe('telephony SDK: connect()', () => {
       const call = client.session.getCall('a')!;
       const statuses: CallLifecycleStatus[] = [];
       let completed = false;
-      call.status$.subscribe({ next: (status) => statuses.push(status), complete: () => (completed = true) });
+      call.status$.subscribe({
+        next: (status) => statuses.push(status),
+        complete: () => (completed = true),
+      });
 
       for (const status of ['connecting', 'connected', 'disconnecting', 'disconnected'] as const) {
         sockets.latest.receive({ type: 'incoming_calls', calls: [callView({ id: 'a', status })] });
@@ -188,16 +206,29 @@ describe('telephony SDK: connect()', () => {
       expect(completed).toBeFalse();
       sockets.latest.receive({ type: 'incoming_calls', calls: [] });
 
-      expect(statuses).toEqual(['ringing', 'connecting', 'connected', 'disconnecting', 'disconnected', 'destroyed']);
+      expect(statuses).toEqual([
+        'ringing',
+        'connecting',
+        'connected',
+        'disconnecting',
+        'disconnected',
+        'destroyed',
+      ]);
       expect(completed).toBeTrue();
       expect(client.session.getCall('a')).toBeUndefined();
     });
 
     it('treats a new ring attempt of the same call as a new Call', () => {
       startOnline();
-      sockets.latest.receive({ type: 'incoming_calls', calls: [callView({ id: 'a', status: 'disconnected', endReason: 'rejected' })] });
+      sockets.latest.receive({
+        type: 'incoming_calls',
+        calls: [callView({ id: 'a', status: 'disconnected', endReason: 'rejected' })],
+      });
       const declined = client.session.getCall('a')!;
-      sockets.latest.receive({ type: 'incoming_calls', calls: [callView({ id: 'a', attempt: 2 })] });
+      sockets.latest.receive({
+        type: 'incoming_calls',
+        calls: [callView({ id: 'a', attempt: 2 })],
+      });
 
       const again = client.session.getCall('a')!;
       expect(again).not.toBe(declined);
@@ -209,9 +240,16 @@ describe('telephony SDK: connect()', () => {
     it('resumes from the server snapshot after a reconnect and registers again by itself', async () => {
       startOnline();
       const online = client.session.online();
-      sockets.latest.reply('online', { type: 'registered', addresses: ['/private/ada'], presence: 'available' });
+      sockets.latest.reply('online', {
+        type: 'registered',
+        addresses: ['/private/ada'],
+        presence: 'available',
+      });
       await online;
-      sockets.latest.receive({ type: 'incoming_calls', calls: [callView({ id: 'kept' }), callView({ id: 'gone' })] });
+      sockets.latest.receive({
+        type: 'incoming_calls',
+        calls: [callView({ id: 'kept' }), callView({ id: 'gone' })],
+      });
       const kept = client.session.getCall('kept')!;
       const gone = client.session.getCall('gone')!;
 
@@ -224,7 +262,11 @@ describe('telephony SDK: connect()', () => {
       sockets.latest.receive({ type: 'incoming_calls', calls: [callView({ id: 'kept' })] });
 
       expect(sockets.latest.sent.map((m) => m.type)).toEqual(['online']);
-      sockets.latest.reply('online', { type: 'registered', addresses: ['/private/ada'], presence: 'available' });
+      sockets.latest.reply('online', {
+        type: 'registered',
+        addresses: ['/private/ada'],
+        presence: 'available',
+      });
       expect(client.session.registered).toBeTrue();
       expect(client.session.getCall('kept')).toBe(kept);
       expect(gone.status).toBe('destroyed');
@@ -256,10 +298,19 @@ describe('telephony SDK: connect()', () => {
 
     it('reject() and hangup() fail with the server reason', async () => {
       const rejected = client.session.getCall('a')!.reject();
-      sockets.latest.reply('call.reject', { type: 'error', code: 'wrong-state', message: 'already answered' });
-      await expectAsync(rejected).toBeRejectedWith(new TelephonyError('wrong-state', 'already answered'));
+      sockets.latest.reply('call.reject', {
+        type: 'error',
+        code: 'wrong-state',
+        message: 'already answered',
+      });
+      await expectAsync(rejected).toBeRejectedWith(
+        new TelephonyError('wrong-state', 'already answered'),
+      );
 
-      const hungUp = client.session.getCall('a')!.hangup().catch((e: unknown) => e);
+      const hungUp = client.session
+        .getCall('a')!
+        .hangup()
+        .catch((e: unknown) => e);
       expect(sockets.latest.lastSent('call.hangup').callId).toBe('a');
       sockets.latest.drop();
       expect(((await hungUp) as TelephonyError).reason).toBe('connection-closed');
@@ -280,7 +331,11 @@ describe('telephony SDK: connect()', () => {
       expect(sockets.latest.lastSent('call.dial')).toEqual(
         jasmine.objectContaining({ to: '/group/support', media: { audio: true, video: false } }),
       );
-      const outbound = callView({ id: 'out-1', direction: 'outbound', from: { name: 'Ada Lovelace', address: '/private/ada' } });
+      const outbound = callView({
+        id: 'out-1',
+        direction: 'outbound',
+        from: { name: 'Ada Lovelace', address: '/private/ada' },
+      });
       sockets.latest.reply('call.dial', { type: 'outgoing_call', call: outbound });
       const call = await dialing;
 
@@ -289,7 +344,10 @@ describe('telephony SDK: connect()', () => {
       const statuses: CallLifecycleStatus[] = [];
       call.status$.subscribe((status) => statuses.push(status));
       sockets.latest.receive({ type: 'outgoing_call', call: { ...outbound, status: 'connected' } });
-      sockets.latest.receive({ type: 'outgoing_call', call: { ...outbound, status: 'disconnected', endReason: 'hangup' } });
+      sockets.latest.receive({
+        type: 'outgoing_call',
+        call: { ...outbound, status: 'disconnected', endReason: 'hangup' },
+      });
 
       expect(statuses).toEqual(['ringing', 'connected', 'disconnected', 'destroyed']);
       expect(call.endReason).toBe('hangup');
@@ -298,8 +356,14 @@ describe('telephony SDK: connect()', () => {
     it('rejects with the server error for an unknown address', async () => {
       startOnline();
       const dialing = client.session.dial('/private/nobody');
-      sockets.latest.reply('call.dial', { type: 'error', code: 'not-found', message: 'no such address' });
-      await expectAsync(dialing).toBeRejectedWith(new TelephonyError('not-found', 'no such address'));
+      sockets.latest.reply('call.dial', {
+        type: 'error',
+        code: 'not-found',
+        message: 'no such address',
+      });
+      await expectAsync(dialing).toBeRejectedWith(
+        new TelephonyError('not-found', 'no such address'),
+      );
     });
   });
 
@@ -309,7 +373,11 @@ describe('telephony SDK: connect()', () => {
       const presences: string[] = [];
       client.session.presence$.subscribe((p) => presences.push(p));
       const online = client.session.online();
-      sockets.latest.reply('online', { type: 'registered', addresses: ['/private/ada'], presence: 'available' });
+      sockets.latest.reply('online', {
+        type: 'registered',
+        addresses: ['/private/ada'],
+        presence: 'available',
+      });
       await online;
       const away = client.session.setPresence('away');
       expect(sockets.latest.lastSent('presence.set').presence).toBe('away');

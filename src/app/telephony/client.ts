@@ -39,8 +39,14 @@ export type TelephonyClientEvents = {
 export class TelephonyClient extends TypedEmitter<TelephonyClientEvents> {
   readonly session: Session;
   readonly connectionState$: Observable<ConnectionState>;
-  readonly tokenRefreshed$: Observable<TokenGrant> = fromEmitterEvent<TelephonyClientEvents, 'tokenRefreshed'>(this, 'tokenRefreshed');
-  readonly unauthorized$: Observable<string> = fromEmitterEvent<TelephonyClientEvents, 'unauthorized'>(this, 'unauthorized');
+  readonly tokenRefreshed$: Observable<TokenGrant> = fromEmitterEvent<
+    TelephonyClientEvents,
+    'tokenRefreshed'
+  >(this, 'tokenRefreshed');
+  readonly unauthorized$: Observable<string> = fromEmitterEvent<
+    TelephonyClientEvents,
+    'unauthorized'
+  >(this, 'unauthorized');
 
   private readonly connection: SocketConnection;
   private readonly refresher: TokenRefresher;
@@ -63,7 +69,10 @@ export class TelephonyClient extends TypedEmitter<TelephonyClientEvents> {
       random: options.random,
       requestTimeoutMs: options.requestTimeoutMs,
       beforeReconnect: () => this.refresher.ensureFresh().then(() => undefined),
-      networkEvents: options.networkEvents === undefined ? globalThis.window : (options.networkEvents ?? undefined),
+      networkEvents:
+        options.networkEvents === undefined
+          ? globalThis.window
+          : (options.networkEvents ?? undefined),
     });
     this.session = new Session(this.connection);
     this.connectionState$ = this.connectionState$$.asObservable();

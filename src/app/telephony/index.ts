@@ -1,8 +1,22 @@
 // The browser telephony SDK: the only entry point the rest of the console imports.
-export { connect, TelephonyClient, type ConnectOptions, type TelephonyClientEvents } from './client';
+export {
+  connect,
+  TelephonyClient,
+  type ConnectOptions,
+  type TelephonyClientEvents,
+} from './client';
 export { Call, type CallDirection, type CallLifecycleStatus } from './call/call';
-export { Session, type DialOptions, type SelectablePresence, type SessionUser } from './session/session';
-export type { ConnectionState, WebSocketFactory, WebSocketLike } from './transport/socket-connection';
+export {
+  Session,
+  type DialOptions,
+  type SelectablePresence,
+  type SessionUser,
+} from './session/session';
+export type {
+  ConnectionState,
+  WebSocketFactory,
+  WebSocketLike,
+} from './transport/socket-connection';
 export type { TokenGrant } from './auth/token-refresher';
 export { TelephonyError, errorReason, type TelephonyErrorReason } from './shared/errors';
 export type {

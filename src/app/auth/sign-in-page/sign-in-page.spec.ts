@@ -21,7 +21,9 @@ describe('SignInPage', () => {
   }
 
   beforeEach(() => {
-    TestBed.configureTestingModule({ providers: [provideMockStore({ initialState: initialRootState })] });
+    TestBed.configureTestingModule({
+      providers: [provideMockStore({ initialState: initialRootState })],
+    });
     store = TestBed.inject(MockStore);
     fixture = TestBed.createComponent(SignInPage);
   });
@@ -31,17 +33,29 @@ describe('SignInPage', () => {
     await (await field('Tenant')).setValue('demo ');
     await (await field('Email')).setValue('ada@demo.test');
     await (await field('Password')).setValue('switchboard');
-    await (await TestbedHarnessEnvironment.loader(fixture).getHarness(MatButtonHarness.with({ text: 'Sign in' }))).click();
+    await (
+      await TestbedHarnessEnvironment.loader(fixture).getHarness(
+        MatButtonHarness.with({ text: 'Sign in' }),
+      )
+    ).click();
 
     expect(dispatch).toHaveBeenCalledOnceWith(
-      SignInPageActions.signInSubmitted({ tenant: 'demo', email: 'ada@demo.test', password: 'switchboard' }),
+      SignInPageActions.signInSubmitted({
+        tenant: 'demo',
+        email: 'ada@demo.test',
+        password: 'switchboard',
+      }),
     );
   });
 
   it('does not send an incomplete form, and says what is missing', async () => {
     const dispatch = spyOn(store, 'dispatch');
     await (await field('Email')).setValue('not-an-email');
-    await (await TestbedHarnessEnvironment.loader(fixture).getHarness(MatButtonHarness.with({ text: 'Sign in' }))).click();
+    await (
+      await TestbedHarnessEnvironment.loader(fixture).getHarness(
+        MatButtonHarness.with({ text: 'Sign in' }),
+      )
+    ).click();
 
     expect(dispatch).not.toHaveBeenCalled();
     const text = (fixture.nativeElement as HTMLElement).textContent;
@@ -50,10 +64,13 @@ describe('SignInPage', () => {
   });
 
   it('shows why the server refused', async () => {
-    store.setState({ ...initialRootState, auth: { ...initialAuthState, error: 'Wrong tenant, email or password.' } });
+    store.setState({
+      ...initialRootState,
+      auth: { ...initialAuthState, error: 'Wrong tenant, email or password.' },
+    });
     await fixture.whenStable();
-    expect((fixture.nativeElement as HTMLElement).querySelector('[role="alert"]')?.textContent).toContain(
-      'Wrong tenant, email or password.',
-    );
+    expect(
+      (fixture.nativeElement as HTMLElement).querySelector('[role="alert"]')?.textContent,
+    ).toContain('Wrong tenant, email or password.');
   });
 });

@@ -11,7 +11,14 @@ import { authFeature } from '../auth.feature';
 
 @Component({
   selector: 'app-sign-in-page',
-  imports: [ReactiveFormsModule, MatButtonModule, MatCardModule, MatFormFieldModule, MatInputModule, MatProgressBarModule],
+  imports: [
+    ReactiveFormsModule,
+    MatButtonModule,
+    MatCardModule,
+    MatFormFieldModule,
+    MatInputModule,
+    MatProgressBarModule,
+  ],
   templateUrl: './sign-in-page.html',
   styleUrl: './sign-in-page.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -33,6 +40,8 @@ export class SignInPage {
       return;
     }
     const { tenant, email, password } = this.form.getRawValue();
-    this.store.dispatch(SignInPageActions.signInSubmitted({ tenant: tenant.trim(), email: email.trim(), password }));
+    this.store.dispatch(
+      SignInPageActions.signInSubmitted({ tenant: tenant.trim(), email: email.trim(), password }),
+    );
   }
 }

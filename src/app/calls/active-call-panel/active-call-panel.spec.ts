@@ -29,7 +29,9 @@ describe('ActiveCallPanel', () => {
   let store: MockStore;
 
   beforeEach(() => {
-    TestBed.configureTestingModule({ providers: [provideMockStore({ initialState: initialRootState })] });
+    TestBed.configureTestingModule({
+      providers: [provideMockStore({ initialState: initialRootState })],
+    });
     store = TestBed.inject(MockStore);
     fixture = TestBed.createComponent(ActiveCallPanel);
   });
@@ -47,16 +49,25 @@ describe('ActiveCallPanel', () => {
     expect(await card.getText()).toContain('2:05');
 
     await (await loader.getHarness(MatButtonHarness.with({ text: 'Hang up' }))).click();
-    expect(dispatch).toHaveBeenCalledOnceWith(ActiveCallActions.hangUpClicked({ callId: 'call-1' }));
+    expect(dispatch).toHaveBeenCalledOnceWith(
+      ActiveCallActions.hangUpClicked({ callId: 'call-1' }),
+    );
   });
 
   it('shows the outcome and no way to hang up again once the call ended', async () => {
-    store.overrideSelector(selectActiveCall, { ...connected, ended: true, statusText: 'Ended', outcome: 'Hung up' });
+    store.overrideSelector(selectActiveCall, {
+      ...connected,
+      ended: true,
+      statusText: 'Ended',
+      outcome: 'Hung up',
+    });
     await fixture.whenStable();
     const loader = TestbedHarnessEnvironment.loader(fixture);
 
     expect(await (await loader.getHarness(MatCardHarness)).getText()).toContain('Hung up');
-    expect(await (await loader.getHarness(MatButtonHarness.with({ text: 'Hang up' }))).isDisabled()).toBeTrue();
+    expect(
+      await (await loader.getHarness(MatButtonHarness.with({ text: 'Hang up' }))).isDisabled(),
+    ).toBeTrue();
   });
 
   it('says when there is no call', async () => {

@@ -29,7 +29,9 @@ describe('DialBox', () => {
   let dispatch: jasmine.Spy;
 
   beforeEach(() => {
-    TestBed.configureTestingModule({ providers: [provideMockStore({ initialState: initialRootState })] });
+    TestBed.configureTestingModule({
+      providers: [provideMockStore({ initialState: initialRootState })],
+    });
     store = TestBed.inject(MockStore);
     store.overrideSelector(selectOutgoingCall, null);
     dispatch = spyOn(store, 'dispatch');
@@ -41,7 +43,9 @@ describe('DialBox', () => {
     await (await loader.getHarness(MatInputHarness)).setValue('  /group/support ');
     await (await loader.getHarness(MatButtonHarness.with({ text: 'Call' }))).click();
 
-    expect(dispatch).toHaveBeenCalledOnceWith(DialBoxActions.callClicked({ address: '/group/support' }));
+    expect(dispatch).toHaveBeenCalledOnceWith(
+      DialBoxActions.callClicked({ address: '/group/support' }),
+    );
   });
 
   it('does not call an empty address', async () => {
@@ -56,20 +60,31 @@ describe('DialBox', () => {
     await fixture.whenStable();
     const loader = TestbedHarnessEnvironment.loader(fixture);
 
-    expect((fixture.nativeElement as HTMLElement).querySelector('.outgoing-status')?.textContent).toBe('Ringing');
-    expect(await (await loader.getHarness(MatButtonHarness.with({ text: 'Call' }))).isDisabled()).toBeTrue();
+    expect(
+      (fixture.nativeElement as HTMLElement).querySelector('.outgoing-status')?.textContent,
+    ).toBe('Ringing');
+    expect(
+      await (await loader.getHarness(MatButtonHarness.with({ text: 'Call' }))).isDisabled(),
+    ).toBeTrue();
     await (await loader.getHarness(MatButtonHarness.with({ text: 'Hang up' }))).click();
     expect(dispatch).toHaveBeenCalledOnceWith(DialBoxActions.hangUpClicked({ callId: 'out-1' }));
   });
 
   it('shows how the call ended, and why a dial failed', async () => {
-    store.overrideSelector(selectOutgoingCall, { ...ringing, live: false, statusText: 'Ended', outcome: 'No answer' });
+    store.overrideSelector(selectOutgoingCall, {
+      ...ringing,
+      live: false,
+      statusText: 'Ended',
+      outcome: 'No answer',
+    });
     store.overrideSelector(callsFeature.selectDialError, 'no such address');
     store.refreshState();
     await fixture.whenStable();
     const element = fixture.nativeElement as HTMLElement;
 
     expect(element.querySelector('.outgoing-status')?.textContent).toBe('No answer');
-    expect(element.querySelector('[role="alert"]')?.textContent).toContain('Call failed: no such address');
+    expect(element.querySelector('[role="alert"]')?.textContent).toContain(
+      'Call failed: no such address',
+    );
   });
 });

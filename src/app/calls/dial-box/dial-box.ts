@@ -13,7 +13,13 @@ import { selectOutgoingCall } from '../calls.selectors';
 /** Places a call to an agent or a group (e.g. `/group/support`) and follows it from the caller's side. */
 @Component({
   selector: 'app-dial-box',
-  imports: [ReactiveFormsModule, MatButtonModule, MatCardModule, MatFormFieldModule, MatInputModule],
+  imports: [
+    ReactiveFormsModule,
+    MatButtonModule,
+    MatCardModule,
+    MatFormFieldModule,
+    MatInputModule,
+  ],
   templateUrl: './dial-box.html',
   styleUrl: './dial-box.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -28,7 +34,9 @@ export class DialBox {
   protected readonly dialing = this.store.selectSignal(callsFeature.selectDialing);
   protected readonly dialError = this.store.selectSignal(callsFeature.selectDialError);
   protected readonly timer = computed(() => formatDuration(this.outgoing()?.seconds ?? 0));
-  protected readonly callDisabled = computed(() => this.dialing() || (this.outgoing()?.live ?? false));
+  protected readonly callDisabled = computed(
+    () => this.dialing() || (this.outgoing()?.live ?? false),
+  );
 
   protected placeCall(): void {
     const address = this.form.controls.address.value.trim();

@@ -63,7 +63,11 @@ describe('RingingCard', () => {
   });
 
   it('disables both buttons and says why once the call stopped ringing', async () => {
-    const { accept, decline, text } = await render({ ...ringing, ringing: false, outcome: 'Answered by Grace Hopper' });
+    const { accept, decline, text } = await render({
+      ...ringing,
+      ringing: false,
+      outcome: 'Answered by Grace Hopper',
+    });
     expect(await accept.isDisabled()).toBeTrue();
     expect(await decline.isDisabled()).toBeTrue();
     expect(text).toContain('Answered by Grace Hopper');

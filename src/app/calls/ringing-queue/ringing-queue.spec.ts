@@ -4,10 +4,18 @@ import { MatButtonHarness } from '@angular/material/button/testing';
 import { MockStore, provideMockStore } from '@ngrx/store/testing';
 import { initialRootState } from '../../testing/initial-state';
 import { KeyboardShortcutActions, RingingCardActions } from '../calls.actions';
-import { selectOldestRingingCallId, selectRingingQueue, type RingingCardView } from '../calls.selectors';
+import {
+  selectOldestRingingCallId,
+  selectRingingQueue,
+  type RingingCardView,
+} from '../calls.selectors';
 import { RingingQueue } from './ringing-queue';
 
-const card = (callId: string, callerName: string, extra: Partial<RingingCardView> = {}): RingingCardView => ({
+const card = (
+  callId: string,
+  callerName: string,
+  extra: Partial<RingingCardView> = {},
+): RingingCardView => ({
   callId,
   callerName,
   callerAddress: `/private/${callerName.split(' ')[0].toLowerCase()}`,
@@ -29,7 +37,9 @@ describe('RingingQueue', () => {
   let dispatch: jasmine.Spy;
 
   beforeEach(async () => {
-    TestBed.configureTestingModule({ providers: [provideMockStore({ initialState: initialRootState })] });
+    TestBed.configureTestingModule({
+      providers: [provideMockStore({ initialState: initialRootState })],
+    });
     store = TestBed.inject(MockStore);
     store.overrideSelector(selectRingingQueue, [
       card('a', 'Katherine Johnson'),

@@ -20,7 +20,9 @@ export class RingingQueue {
 
   protected readonly cards = this.store.selectSignal(selectRingingQueue);
   protected readonly oldestRingingCallId = this.store.selectSignal(selectOldestRingingCallId);
-  protected readonly ringingCount = computed(() => this.cards().filter((card) => card.ringing).length);
+  protected readonly ringingCount = computed(
+    () => this.cards().filter((card) => card.ringing).length,
+  );
 
   protected acceptCall(callId: string): void {
     this.store.dispatch(RingingCardActions.acceptClicked({ callId }));

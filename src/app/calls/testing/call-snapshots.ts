@@ -22,5 +22,12 @@ export function snapshot(overrides: Partial<CallSnapshot> = {}): CallSnapshot {
 }
 
 export function callRecord(overrides: Partial<CallRecord> = {}): CallRecord {
-  return { ...snapshot(), answeredHere: false, pending: null, error: null, cardDismissed: false, ...overrides };
+  return {
+    ...snapshot(),
+    answeredHere: false,
+    pending: null,
+    error: null,
+    cardDismissed: false,
+    ...overrides,
+  };
 }

@@ -13,11 +13,16 @@ describe('OnlineToggle', () => {
   let dispatch: jasmine.Spy;
 
   function setSession(session: Partial<typeof initialSessionState>) {
-    store.setState({ ...initialRootState, session: { ...initialSessionState, connectionState: 'online', ...session } });
+    store.setState({
+      ...initialRootState,
+      session: { ...initialSessionState, connectionState: 'online', ...session },
+    });
   }
 
   beforeEach(() => {
-    TestBed.configureTestingModule({ providers: [provideMockStore({ initialState: initialRootState })] });
+    TestBed.configureTestingModule({
+      providers: [provideMockStore({ initialState: initialRootState })],
+    });
     store = TestBed.inject(MockStore);
     dispatch = spyOn(store, 'dispatch');
     fixture = TestBed.createComponent(OnlineToggle);
@@ -25,7 +30,9 @@ describe('OnlineToggle', () => {
 
   it('comes online and goes offline through the "Come online" toggle', async () => {
     setSession({});
-    const toggle = await TestbedHarnessEnvironment.loader(fixture).getHarness(MatSlideToggleHarness.with({ label: 'Come online' }));
+    const toggle = await TestbedHarnessEnvironment.loader(fixture).getHarness(
+      MatSlideToggleHarness.with({ label: 'Come online' }),
+    );
     expect(await toggle.isChecked()).toBeFalse();
 
     await toggle.toggle();
@@ -37,14 +44,17 @@ describe('OnlineToggle', () => {
   });
 
   it('lists the dialable addresses once registered', async () => {
-    setSession({ wantsOnline: true, registered: true, addresses: ['/private/ada', '/group/support'] });
+    setSession({
+      wantsOnline: true,
+      registered: true,
+      addresses: ['/private/ada', '/group/support'],
+    });
     await fixture.whenStable();
     const element = fixture.nativeElement as HTMLElement;
 
-    expect(Array.from(element.querySelectorAll('li code')).map((code) => code.textContent)).toEqual([
-      '/private/ada',
-      '/group/support',
-    ]);
+    expect(Array.from(element.querySelectorAll('li code')).map((code) => code.textContent)).toEqual(
+      ['/private/ada', '/group/support'],
+    );
     expect(element.textContent).toContain('Online: calls ring here');
   });
 

@@ -24,7 +24,9 @@ export class OnlineToggle {
   protected readonly wantsOnline = this.store.selectSignal(sessionFeature.selectWantsOnline);
   protected readonly registered = this.store.selectSignal(sessionFeature.selectRegistered);
   protected readonly addresses = this.store.selectSignal(sessionFeature.selectAddresses);
-  protected readonly connectionState = this.store.selectSignal(sessionFeature.selectConnectionState);
+  protected readonly connectionState = this.store.selectSignal(
+    sessionFeature.selectConnectionState,
+  );
   protected readonly error = this.store.selectSignal(sessionFeature.selectError);
   protected readonly connectionText = computed(() => connectionTexts[this.connectionState()]);
   protected readonly statusText = computed(() => {
@@ -34,6 +36,10 @@ export class OnlineToggle {
   });
 
   protected toggleOnline(change: MatSlideToggleChange): void {
-    this.store.dispatch(change.checked ? OnlineToggleActions.comeOnlineToggled() : OnlineToggleActions.goOfflineToggled());
+    this.store.dispatch(
+      change.checked
+        ? OnlineToggleActions.comeOnlineToggled()
+        : OnlineToggleActions.goOfflineToggled(),
+    );
   }
 }

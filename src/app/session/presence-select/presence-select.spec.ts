@@ -12,30 +12,46 @@ describe('PresenceSelect', () => {
   let store: MockStore;
 
   beforeEach(() => {
-    TestBed.configureTestingModule({ providers: [provideMockStore({ initialState: initialRootState })] });
+    TestBed.configureTestingModule({
+      providers: [provideMockStore({ initialState: initialRootState })],
+    });
     store = TestBed.inject(MockStore);
     fixture = TestBed.createComponent(PresenceSelect);
   });
 
   it('lets an online agent choose a presence', async () => {
-    store.setState({ ...initialRootState, session: { ...initialSessionState, registered: true, presence: 'available' } });
+    store.setState({
+      ...initialRootState,
+      session: { ...initialSessionState, registered: true, presence: 'available' },
+    });
     const dispatch = spyOn(store, 'dispatch');
     const select = await TestbedHarnessEnvironment.loader(fixture).getHarness(MatSelectHarness);
     expect(await select.getValueText()).toContain('Available');
 
     await select.open();
     const options = await select.getOptions();
-    expect(await Promise.all(options.map((option) => option.isDisabled()))).toEqual([false, false, false, true, true]);
+    expect(await Promise.all(options.map((option) => option.isDisabled()))).toEqual([
+      false,
+      false,
+      false,
+      true,
+      true,
+    ]);
     await select.clickOptions({ text: /Away/ });
 
-    expect(dispatch).toHaveBeenCalledOnceWith(PresenceSelectActions.presenceChosen({ presence: 'away' }));
+    expect(dispatch).toHaveBeenCalledOnceWith(
+      PresenceSelectActions.presenceChosen({ presence: 'away' }),
+    );
   });
 
   it('is locked while offline or on a call', async () => {
     const select = await TestbedHarnessEnvironment.loader(fixture).getHarness(MatSelectHarness);
     expect(await select.isDisabled()).toBeTrue();
 
-    store.setState({ ...initialRootState, session: { ...initialSessionState, registered: true, presence: 'busy' } });
+    store.setState({
+      ...initialRootState,
+      session: { ...initialSessionState, registered: true, presence: 'busy' },
+    });
     expect(await select.isDisabled()).toBeTrue();
     expect(await select.getValueText()).toContain('Busy');
   });

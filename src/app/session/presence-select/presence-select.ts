@@ -39,7 +39,9 @@ export class PresenceSelect {
   protected choosePresence(change: MatSelectChange<Presence>): void {
     const option = presenceOptions.find((o) => o.value === change.value);
     if (option?.selectable) {
-      this.store.dispatch(PresenceSelectActions.presenceChosen({ presence: change.value as SelectablePresence }));
+      this.store.dispatch(
+        PresenceSelectActions.presenceChosen({ presence: change.value as SelectablePresence }),
+      );
     }
   }
 }

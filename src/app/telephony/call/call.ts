@@ -87,7 +87,10 @@ export class Call {
 
   /** Accepts a ringing inbound call. Audio is on and video off unless the options say otherwise. */
   answer(options: MediaOptions = {}): Promise<void> {
-    return this.commands.accept(this.id, { audio: options.audio ?? true, video: options.video ?? false });
+    return this.commands.accept(this.id, {
+      audio: options.audio ?? true,
+      video: options.video ?? false,
+    });
   }
 
   /** Declines a ringing call before any media flows; the caller sees a normal decline. */

@@ -93,7 +93,8 @@ export class Session implements CallCommands {
 
   /** Places a call; resolves with the Call once the server has accepted the dial. */
   async dial(address: string, options: DialOptions = {}): Promise<Call> {
-    for (const [id, call] of this.outgoing) if (call.status === 'destroyed') this.outgoing.delete(id);
+    for (const [id, call] of this.outgoing)
+      if (call.status === 'destroyed') this.outgoing.delete(id);
     const reply = await this.connection.request({
       type: 'call.dial',
       to: address,
@@ -101,7 +102,10 @@ export class Session implements CallCommands {
       ...(options.params ? { params: options.params } : {}),
     });
     if (reply.type !== 'outgoing_call') {
-      throw new TelephonyError('internal', `dial answered with ${reply.type}, expected outgoing_call`);
+      throw new TelephonyError(
+        'internal',
+        `dial answered with ${reply.type}, expected outgoing_call`,
+      );
     }
     return this.outgoing.get(reply.call.id) ?? this.applyOutgoing(reply.call);
   }
@@ -125,7 +129,13 @@ export class Session implements CallCommands {
     this.outgoing.clear();
     this.incomingCalls$$.next([]);
     this.registered$$.next(false);
-    for (const subject of [this.incomingCalls$$, this.presence$$, this.addresses$$, this.registered$$, this.user$$]) {
+    for (const subject of [
+      this.incomingCalls$$,
+      this.presence$$,
+      this.addresses$$,
+      this.registered$$,
+      this.user$$,
+    ]) {
       subject.complete();
     }
   }

@@ -38,5 +38,7 @@ export function fromEmitterEvent<Events extends EventMap, K extends keyof Events
   emitter: TypedEmitter<Events>,
   event: K,
 ): Observable<Events[K]> {
-  return new Observable<Events[K]>((subscriber) => emitter.on(event, (payload) => subscriber.next(payload)));
+  return new Observable<Events[K]>((subscriber) =>
+    emitter.on(event, (payload) => subscriber.next(payload)),
+  );
 }

@@ -46,12 +46,18 @@ export class FakeWebSocket implements WebSocketLike {
   /** The last command of a type the SDK sent, to reply to its requestId. */
   lastSent<T extends ClientMessage['type']>(type: T): Extract<ClientMessage, { type: T }> {
     const message = [...this.sent].reverse().find((m) => m.type === type);
-    if (!message) throw new Error(`nothing of type ${type} was sent; sent: ${this.sent.map((m) => m.type).join(', ')}`);
+    if (!message)
+      throw new Error(
+        `nothing of type ${type} was sent; sent: ${this.sent.map((m) => m.type).join(', ')}`,
+      );
     return message as Extract<ClientMessage, { type: T }>;
   }
 
   /** Replies to the last command of `type` with a frame carrying its requestId. */
-  reply<T extends ClientMessage['type']>(type: T, frame: Record<string, unknown> & { type: ServerMessage['type'] }): void {
+  reply<T extends ClientMessage['type']>(
+    type: T,
+    frame: Record<string, unknown> & { type: ServerMessage['type'] },
+  ): void {
     this.receive({ ...frame, requestId: this.lastSent(type).requestId } as ServerMessage);
   }
 }

@@ -7,10 +7,18 @@ export interface BackoffOptions {
   jitter: number;
 }
 
-export const defaultBackoff: BackoffOptions = { initialDelayMs: 500, maxDelayMs: 15_000, jitter: 0.3 };
+export const defaultBackoff: BackoffOptions = {
+  initialDelayMs: 500,
+  maxDelayMs: 15_000,
+  jitter: 0.3,
+};
 
 /** Exponential backoff: attempt 0 waits about initialDelayMs, each next attempt twice as long. */
-export function backoffDelay(attempt: number, options: BackoffOptions, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  options: BackoffOptions,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(options.maxDelayMs, options.initialDelayMs * 2 ** attempt);
   const spread = ceiling * options.jitter;
   return Math.round(ceiling - spread + random() * spread);

@@ -109,13 +109,20 @@ export class SocketConnection extends TypedEmitter<SocketConnectionEvents> {
   /** Sends a command and resolves with the server's reply carrying the same requestId. */
   request(command: Command): Promise<ServerMessage> {
     if (!this.socket || this.socket.readyState !== OPEN || this.currentState !== 'online') {
-      return Promise.reject(new TelephonyError('not-connected', `cannot send ${command.type}: not connected`));
+      return Promise.reject(
+        new TelephonyError('not-connected', `cannot send ${command.type}: not connected`),
+      );
     }
     const requestId = `r${++this.nextRequestId}`;
     return new Promise<ServerMessage>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(requestId);
-        reject(new TelephonyError('timeout', `no reply to ${command.type} within ${this.requestTimeoutMs} ms`));
+        reject(
+          new TelephonyError(
+            'timeout',
+            `no reply to ${command.type} within ${this.requestTimeoutMs} ms`,
+          ),
+        );
       }, this.requestTimeoutMs);
       this.pending.set(requestId, { resolve, reject, timer });
       this.socket!.send(JSON.stringify({ ...command, requestId }));
@@ -129,7 +136,8 @@ export class SocketConnection extends TypedEmitter<SocketConnectionEvents> {
     this.socket = socket;
     socket.onmessage = (event) => this.receive(event.data);
     socket.onclose = (event) => {
-      if (event.code === CLOSE_UNAUTHORIZED) this.handleUnauthorized(event.reason || 'unauthorized');
+      if (event.code === CLOSE_UNAUTHORIZED)
+        this.handleUnauthorized(event.reason || 'unauthorized');
       else this.handleDrop();
     };
     // A failed socket always closes too; the close handler does the work.
@@ -203,7 +211,9 @@ export class SocketConnection extends TypedEmitter<SocketConnectionEvents> {
     }
     for (const [requestId, request] of this.pending) {
       clearTimeout(request.timer);
-      request.reject(new TelephonyError('connection-closed', `connection closed before a reply (${reason})`));
+      request.reject(
+        new TelephonyError('connection-closed', `connection closed before a reply (${reason})`),
+      );
       this.pending.delete(requestId);
     }
   }

@@ -1,0 +1,66 @@
+import { expect, test, type APIRequestContext } from '@playwright/test';
+import { DEMO_API_KEY } from './support/admin-api';
+import { AgentConsole } from './support/agent-console';
+
+/**
+ * Refreshes docs/screenshots/ from the running product. Not part of `npm test`:
+ *   SCREENSHOTS=1 npx playwright test console-screenshots
+ */
+test.skip(!process.env['SCREENSHOTS'], 'set SCREENSHOTS=1 to refresh docs/screenshots');
+
+const shots = 'docs/screenshots';
+
+async function placeCall(
+  request: APIRequestContext,
+  name: string,
+  address: string,
+): Promise<string> {
+  const response = await request.post('/api/calls', {
+    headers: { authorization: `Bearer ${DEMO_API_KEY}` },
+    data: { from: { name, address }, to: '/group/support' },
+  });
+  expect(response.status()).toBe(201);
+  return ((await response.json()) as { id: string }).id;
+}
+
+for (const colorScheme of ['light', 'dark'] as const) {
+  test(`console screenshots (${colorScheme})`, async ({ browser, request }) => {
+    const suffix = colorScheme === 'dark' ? '-dark' : '';
+    const ada = new AgentConsole(await (await browser.newContext({ colorScheme })).newPage());
+    const grace = await AgentConsole.signIn(browser, 'grace@demo.test');
+    await AgentConsole.signInTab(ada.page.context(), 'ada@demo.test').then((signedIn) =>
+      ada.page.close().then(() => Object.assign(ada, { page: signedIn.page })),
+    );
+    await ada.comeOnline();
+    await grace.comeOnline();
+
+    const first = await placeCall(request, 'Katherine Johnson', '+1 555 0100');
+    await ada.page.waitForTimeout(3_000);
+    const second = await placeCall(request, 'Dorothy Vaughan', '+1 555 0142');
+    await expect(ada.ringingCards()).toHaveCount(2);
+    await ada.page.waitForTimeout(1_200);
+    await ada.page.screenshot({ path: `${shots}/ringing-card${suffix}.png` });
+
+    await grace.card('Katherine Johnson').getByRole('button', { name: 'Accept' }).click();
+    await expect(ada.card('Katherine Johnson')).toContainText('Answered by Grace Hopper');
+    await ada.page.screenshot({ path: `${shots}/answered-elsewhere-card${suffix}.png` });
+
+    await expect(grace.activeCall()).toContainText('Connected');
+    await grace.page.waitForTimeout(2_200);
+    await grace.page.screenshot({ path: `${shots}/active-call${suffix}.png` });
+
+    if (colorScheme === 'light') {
+      await ada.page.setViewportSize({ width: 360, height: 800 });
+      await ada.page.locator('app-ringing-queue').scrollIntoViewIfNeeded();
+      await ada.page.screenshot({ path: `${shots}/ringing-card-360px.png` });
+    }
+
+    for (const id of [first, second]) {
+      await request.post(`/api/calls/${id}/hangup`, {
+        headers: { authorization: `Bearer ${DEMO_API_KEY}` },
+      });
+    }
+    await ada.close();
+    await grace.close();
+  });
+}
