@@ -2,7 +2,7 @@
  * Builds the call-control application: plugins, the one error handler, and every feature's
  * routes. `main.ts` runs it as a process; tests build it on a random port.
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import websocket from '@fastify/websocket';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config.ts';
@@ -16,6 +16,7 @@ import { CallRecords } from './calls/call-records.ts';
 import { registerErrorHandler } from './shared/error-handler.ts';
 import { registerApiDocs } from './shared/api-docs.ts';
 import { registerConsole } from './shared/console.ts';
+import { validatorCompiler } from './shared/validation.ts';
 import authRoutes from './auth/routes.ts';
 import subscriberRoutes from './tenants/subscriber-routes.ts';
 import ringGroupRoutes from './ring-groups/routes.ts';
@@ -59,8 +60,14 @@ export async function buildApp(config: Config, existingDatabase?: Database): Pro
     logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.query.token'] },
     bodyLimit: BODY_LIMIT_BYTES,
     // Tokens ride in the WebSocket URL; never log full URLs with them.
-    disableRequestLogging: config.logLevel !== 'debug',
+    disableRequestLogging: (request) => config.logLevel !== 'debug' || request.url.startsWith('/api/session'),
+    // Malformed URLs never reach the error handler; give them the same error shape anyway.
+    frameworkErrors: (error, _request, reply: FastifyReply) => {
+      reply.status(400).send({ error: 'bad-request', message: error.message, statusCode: 400 });
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // Refuse (rather than strip or coerce) unknown properties and wrong types everywhere.
+  app.setValidatorCompiler(validatorCompiler);
 
   app.decorate('services', { config, database, tokens, directory, records, router });
   registerErrorHandler(app);

@@ -63,6 +63,23 @@ for (let start = 0; start < agentCount; start += groupSize) {
 }
 
 const profiler = new Session();
+const stats = new Map<string, { count: number; ms: number }>();
+const record = (sql: string, started: number) => {
+  const key = sql.replace(/\s+/g, ' ').trim().slice(0, 50);
+  const entry = stats.get(key) ?? { count: 0, ms: 0 };
+  entry.count++; entry.ms += performance.now() - started; stats.set(key, entry);
+};
+const originalQuery = database.query.bind(database);
+(database as any).query = async (sql: string, params?: unknown[]) => {
+  const started = performance.now();
+  try { return await originalQuery(sql, params); } finally { record(sql, started); }
+};
+const originalTx = database.transaction.bind(database);
+(database as any).transaction = async (work: any) => {
+  const started = performance.now();
+  try { return await originalTx(work); } finally { record('TRANSACTION', started); }
+};
+setInterval(() => { console.log([...stats].sort((a, b) => b[1].ms - a[1].ms).slice(0, 8).map(([k, v]) => `${v.count} ${v.ms.toFixed(0)}ms ${k}`).join('\n')); stats.clear(); console.log('---'); }, 5000).unref();
 const send = (reply: BenchReply) => process.send!(reply);
 const collectGarbage = (globalThis as { gc?: () => void }).gc;
 

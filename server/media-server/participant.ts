@@ -108,6 +108,7 @@ export class Participant {
       this.bumpVersion();
       this.host?.participantActive(this);
     };
+    this.subscriber.onFailed = () => this.requestRejoin('subscriber');
     options.signal.onRequest = (message) => this.enqueue(message);
     // A client that leaves properly sends `leave` first; a bare close is a lost signal connection.
     options.signal.onClose = () => this.host?.participantLeft(this, DisconnectReason.SIGNAL_CLOSE);
@@ -232,6 +233,7 @@ export class Participant {
         this.logger,
       );
       this.publisherTransport.onData = (payload, reliable) => this.receiveData(payload, reliable);
+      this.publisherTransport.onFailed = () => this.requestRejoin('publisher');
     }
     return this.publisherTransport;
   }
@@ -350,6 +352,28 @@ export class Participant {
     const publisher = this.publisher;
     const sections = await publisher.handleOffer(description);
     this.tracks.reconcile(sections, (mid) => publisher.transceiverByMid(mid));
+  }
+
+  /**
+   * A failed PeerConnection never recovers on its own (werift stops sending once ICE consent
+   * expires, while the browser may still consider it connected), so the client is told to
+   * rejoin in full, which it does with the same identity.
+   */
+  private requestRejoin(transport: 'publisher' | 'subscriber'): void {
+    if (this.isDisconnected) return;
+    this.logger.warn(
+      { identity: this.identity, transport },
+      'connection failed; asking the client to rejoin',
+    );
+    this.send({
+      case: 'leave',
+      value: new LeaveRequest({
+        canReconnect: true,
+        reason: DisconnectReason.STATE_MISMATCH,
+        action: LeaveRequest_Action.RECONNECT,
+      }),
+    });
+    this.host?.participantLeft(this, DisconnectReason.STATE_MISMATCH);
   }
 
   private sendRefreshedToken(): void {

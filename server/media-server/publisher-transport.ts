@@ -15,6 +15,8 @@ const SETTLE_TIMEOUT_MS = 10_000;
  */
 export class PublisherTransport {
   onData: (payload: Buffer, reliable: boolean) => void = () => {};
+  /** ICE/DTLS failed (e.g. consent expired): werift sends nothing more on this connection. */
+  onFailed: () => void = () => {};
   private readonly pc: RTCPeerConnection;
   private closed = false;
 
@@ -36,6 +38,7 @@ export class PublisherTransport {
     });
     this.pc.connectionStateChange.subscribe((state) => {
       this.logger.debug({ state }, 'publisher connection state');
+      if (state === 'failed') this.onFailed();
     });
     this.pc.onDataChannel.subscribe((channel) => {
       this.logger.debug({ label: channel.label }, 'publisher data channel opened');
@@ -63,7 +66,10 @@ export class PublisherTransport {
         id: description.id,
       }),
     });
-    this.logger.debug({ id: description.id, ms: Date.now() - startedAt }, 'publisher offer answered');
+    this.logger.debug(
+      { id: description.id, ms: Date.now() - startedAt },
+      'publisher offer answered',
+    );
     return parseMediaSections(description.sdp);
   }
 

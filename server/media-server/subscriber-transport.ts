@@ -33,6 +33,8 @@ const SETTLE_TIMEOUT_MS = 10_000;
  */
 export class SubscriberTransport {
   onConnected: () => void = () => {};
+  /** ICE/DTLS failed (e.g. consent expired): werift sends nothing more on this connection. */
+  onFailed: () => void = () => {};
   private readonly pc: RTCPeerConnection;
   private readonly channels = new Map<string, RTCDataChannel>();
   private readonly downTracks = new Map<string, DownTrack>();
@@ -74,6 +76,8 @@ export class SubscriberTransport {
           this.wasConnected = true;
           this.onConnected();
         }
+      } else if (state === 'failed') {
+        this.onFailed();
       }
     });
   }
