@@ -26,11 +26,8 @@ async function placeCall(
 for (const colorScheme of ['light', 'dark'] as const) {
   test(`console screenshots (${colorScheme})`, async ({ browser, request }) => {
     const suffix = colorScheme === 'dark' ? '-dark' : '';
-    const ada = new AgentConsole(await (await browser.newContext({ colorScheme })).newPage());
-    const grace = await AgentConsole.signIn(browser, 'grace@demo.test');
-    await AgentConsole.signInTab(ada.page.context(), 'ada@demo.test').then((signedIn) =>
-      ada.page.close().then(() => Object.assign(ada, { page: signedIn.page })),
-    );
+    const ada = await AgentConsole.signIn(browser, 'ada@demo.test', 'demo', { colorScheme });
+    const grace = await AgentConsole.signIn(browser, 'grace@demo.test', 'demo', { colorScheme });
     await ada.comeOnline();
     await grace.comeOnline();
 

@@ -2,6 +2,7 @@ import {
   expect,
   type Browser,
   type BrowserContext,
+  type BrowserContextOptions,
   type Locator,
   type Page,
 } from '@playwright/test';
@@ -14,15 +15,26 @@ export const DEMO_PASSWORD = 'switchboard';
  * text only, never the store or component internals.
  */
 export class AgentConsole {
-  constructor(readonly page: Page) {}
+  /** Uncaught errors and console errors (NgRx runtime checks report there); none are expected. */
+  readonly errors: string[] = [];
+
+  constructor(readonly page: Page) {
+    page.on('pageerror', (error) => this.errors.push(`pageerror: ${error.message}`));
+    page.on('console', (message) => {
+      // A socket cut by a closing context is not an application error.
+      if (message.type() === 'error' && !/WebSocket|net::ERR_/.test(message.text()))
+        this.errors.push(message.text());
+    });
+  }
 
   /** A fresh browser context (its own storage, like another person's machine), signed in. */
   static async signIn(
     browser: Browser,
     email: string,
     tenant = DEMO_TENANT,
+    contextOptions: BrowserContextOptions = {},
   ): Promise<AgentConsole> {
-    const context = await browser.newContext();
+    const context = await browser.newContext(contextOptions);
     return AgentConsole.signInTab(context, email, tenant);
   }
 
@@ -76,7 +88,9 @@ export class AgentConsole {
     return this.page.locator('app-dial-box').getByRole('button', { name: 'Hang up' });
   }
 
+  /** Closes this tab's browser context, failing the test if the page logged any error. */
   async close(): Promise<void> {
     await this.page.context().close();
+    expect(this.errors, `errors in ${this.page.url()}`).toEqual([]);
   }
 }

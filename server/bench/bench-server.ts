@@ -18,10 +18,11 @@ export interface BenchSetup {
   groups: { name: string; agentTokens: string[] }[];
 }
 
-export type BenchRequest = { type: 'memory' } | { type: 'profile-start' } | { type: 'profile-stop'; path: string } | { type: 'stop' };
+export type BenchRequest = { type: 'memory' } | { type: 'cpu' } | { type: 'profile-start' } | { type: 'profile-stop'; path: string } | { type: 'stop' };
 export type BenchReply =
   | { type: 'ready'; setup: BenchSetup }
   | { type: 'memory'; heapUsed: number; rss: number }
+  | { type: 'cpu'; micros: number }
   | { type: 'profiled'; path: string };
 
 const agentCount = Number(process.env.BENCH_AGENTS ?? 1000);
@@ -63,23 +64,6 @@ for (let start = 0; start < agentCount; start += groupSize) {
 }
 
 const profiler = new Session();
-const stats = new Map<string, { count: number; ms: number }>();
-const record = (sql: string, started: number) => {
-  const key = sql.replace(/\s+/g, ' ').trim().slice(0, 50);
-  const entry = stats.get(key) ?? { count: 0, ms: 0 };
-  entry.count++; entry.ms += performance.now() - started; stats.set(key, entry);
-};
-const originalQuery = database.query.bind(database);
-(database as any).query = async (sql: string, params?: unknown[]) => {
-  const started = performance.now();
-  try { return await originalQuery(sql, params); } finally { record(sql, started); }
-};
-const originalTx = database.transaction.bind(database);
-(database as any).transaction = async (work: any) => {
-  const started = performance.now();
-  try { return await originalTx(work); } finally { record('TRANSACTION', started); }
-};
-setInterval(() => { console.log([...stats].sort((a, b) => b[1].ms - a[1].ms).slice(0, 8).map(([k, v]) => `${v.count} ${v.ms.toFixed(0)}ms ${k}`).join('\n')); stats.clear(); console.log('---'); }, 5000).unref();
 const send = (reply: BenchReply) => process.send!(reply);
 const collectGarbage = (globalThis as { gc?: () => void }).gc;
 
@@ -91,6 +75,9 @@ process.on('message', async (request: BenchRequest) => {
     }
     const usage = process.memoryUsage();
     send({ type: 'memory', heapUsed: usage.heapUsed, rss: usage.rss });
+  } else if (request.type === 'cpu') {
+    const usage = process.cpuUsage();
+    send({ type: 'cpu', micros: usage.user + usage.system });
   } else if (request.type === 'profile-start') {
     // Profiles only the load phase: seeding and connecting would drown it.
     profiler.connect();

@@ -117,6 +117,8 @@ const intervalMs = 1000 / rate;
 const warmupCalls = Math.round(warmupSeconds * rate);
 const totalCalls = warmupCalls + Math.round(seconds * rate);
 let dialFailures = 0;
+ask({ type: 'cpu' });
+const cpuBefore = (await nextReply('cpu')).micros;
 const profilePath = process.env.BENCH_PROFILE;
 if (profilePath) ask({ type: 'profile-start' });
 const startedAt = performance.now();
@@ -137,6 +139,8 @@ for (let sequence = 0; sequence < totalCalls; sequence++) {
   });
 }
 const achievedRate = (totalCalls / (performance.now() - startedAt)) * 1000;
+ask({ type: 'cpu' });
+const serverCpuMsPerCall = ((await nextReply('cpu')).micros - cpuBefore) / 1000 / totalCalls;
 if (profilePath) {
   ask({ type: 'profile-stop', path: profilePath });
   console.log(`server CPU profile of the load phase: ${(await nextReply('profiled')).path}`);
@@ -158,6 +162,7 @@ Switchboard call-control bench
   load                ${totalCalls} calls at ${achievedRate.toFixed(1)} calls/s (${warmupCalls} warm-up), ${completedCalls} completed, ${dialFailures} dial failures, ${errorFrames} error frames
   time-to-ring        ${format(ring)}   [target p99 < 50 ms: ${verdict(ring.p99 < 50)}]
   cancel propagation  ${format(cancel)}   [target p99 < 50 ms: ${verdict(cancel.p99 < 50)}]
+  server CPU          ${serverCpuMsPerCall.toFixed(2)} ms per call (${((serverCpuMsPerCall * achievedRate) / 10).toFixed(0)} % of one core at this rate)
   memory per idle session  heap ${heapPerSession.toFixed(1)} kB · rss ${rssPerSession.toFixed(1)} kB   [target < 64 kB: ${verdict(Math.max(heapPerSession, rssPerSession) < 64)}]
     (server heap ${(before.heapUsed / 1048576).toFixed(1)} → ${(after.heapUsed / 1048576).toFixed(1)} MB, rss ${(before.rss / 1048576).toFixed(1)} → ${(after.rss / 1048576).toFixed(1)} MB)
 `);

@@ -2,7 +2,7 @@
  * Call records, written behind the routing engine. The router hands over snapshots and never
  * waits: a ringing call must not pay for a database round trip. One worker drains the queue in
  * order, a batch at a time (the latest state of each call and the legs of the calls that
- * ended, in one transaction), and `flush()` waits for it, at shutdown and before reads that
+ * ended), and `flush()` waits for it, at shutdown and before reads that
  * must see the latest state.
  */
 import type { Database } from '../db/database.ts';
@@ -118,13 +118,27 @@ export class CallRecords implements CallRecordSink {
     }
   }
 
-  private write(calls: CallRow[], legs: LegRow[]): Promise<void> {
-    // One transaction, so a record never shows an ended call without its legs.
-    return this.database.transaction(async (tx) => {
-      await this.repository.upsertCalls(calls, tx);
-      await this.repository.insertLegs(legs, tx);
-    });
+  /**
+   * Small statements with a turn of the event loop between them: the embedded engine runs each
+   * statement on the routing thread, so one large write would hold every push and every dial
+   * behind it. Calls go first because legs reference them. No transaction: a crash between the
+   * two leaves an ended call without some legs, never a leg without its call.
+   */
+  private async write(calls: CallRow[], legs: LegRow[]): Promise<void> {
+    for (let start = 0; start < calls.length; start += ROWS_PER_WRITE) {
+      await this.repository.upsertCalls(calls.slice(start, start + ROWS_PER_WRITE));
+      await yieldToEventLoop();
+    }
+    for (let start = 0; start < legs.length; start += ROWS_PER_WRITE) {
+      await this.repository.insertLegs(legs.slice(start, start + ROWS_PER_WRITE));
+      await yieldToEventLoop();
+    }
   }
 }
+
+/** Rows per statement: large enough to amortize a round trip, small enough not to stall routing. */
+const ROWS_PER_WRITE = 50;
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const emptyBatch = (): Batch => ({ calls: new Map(), legs: [] });

@@ -177,7 +177,7 @@ export class Participant {
     this.tracks.unpublishAll();
   }
 
-  bumpVersion(): void {
+  private bumpVersion(): void {
     this.version++;
   }
 
