@@ -15,6 +15,7 @@ export interface AgentEvents {
 
 export class BenchAgent {
   private socket!: WebSocket;
+  private closed = false;
   /** Last status seen per call id, so each transition is reported once. */
   private readonly statuses = new Map<string, string>();
 
@@ -28,7 +29,8 @@ export class BenchAgent {
   connect(wsUrl: string, token: string): Promise<void> {
     return new Promise((resolve, reject) => {
       this.socket = new WebSocket(`${wsUrl}?token=${encodeURIComponent(token)}`);
-      this.socket.on('error', reject);
+      this.socket.on('error', (error) => (this.closed ? undefined : reject(error)));
+      this.socket.on('close', () => (this.closed = true));
       this.socket.on('message', (data) => {
         const message = JSON.parse(data.toString()) as ServerMessage;
         if (message.type === 'hello') this.send({ type: 'online' });
@@ -43,8 +45,13 @@ export class BenchAgent {
     this.socket.send(JSON.stringify(message));
   }
 
-  close(): void {
-    this.socket.close(1000);
+  /** Resolves once the server acknowledged the close. */
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.socket.once('close', () => resolve());
+      this.socket.close(1000);
+    });
   }
 
   private receiveList(calls: CallView[]): void {

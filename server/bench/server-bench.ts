@@ -167,7 +167,7 @@ Switchboard call-control bench
     (server heap ${(before.heapUsed / 1048576).toFixed(1)} → ${(after.heapUsed / 1048576).toFixed(1)} MB, rss ${(before.rss / 1048576).toFixed(1)} → ${(after.rss / 1048576).toFixed(1)} MB)
 `);
 
-for (const agent of flat) agent.close();
+await Promise.all(flat.map((agent) => agent.close()));
 ask({ type: 'stop' });
 await new Promise((resolve) => child.once('exit', resolve));
 process.exit(0);

@@ -16,9 +16,10 @@ import {
   mergeMap,
   of,
   switchMap,
+  takeUntil,
   timer,
 } from 'rxjs';
-import { AuthApiActions, AuthSessionActions } from '../auth/auth.actions';
+import { AuthApiActions, AuthSessionActions, ToolbarActions } from '../auth/auth.actions';
 import { sessionFeature } from '../session/session.feature';
 import { EFFECTS_SCHEDULER } from '../shared/scheduler';
 import { TelephonyService } from '../shared/telephony.service';
@@ -184,7 +185,13 @@ export class CallsEffects {
   tick$ = createEffect(() =>
     this.actions$.pipe(
       ofType(AuthApiActions.signInSucceeded, AuthSessionActions.restored),
-      switchMap(() => interval(1000, this.scheduler)),
+      switchMap(() =>
+        interval(1000, this.scheduler).pipe(
+          takeUntil(
+            this.actions$.pipe(ofType(ToolbarActions.signOutClicked, AuthSessionActions.expired)),
+          ),
+        ),
+      ),
       map(() => ClockActions.ticked({ now: this.scheduler.now() })),
     ),
   );
