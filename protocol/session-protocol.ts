@@ -185,5 +185,18 @@ export const ServerMessage = Type.Union([
     message: Type.String(),
   }),
   Type.Object({ type: Type.Literal('pong'), requestId: RequestId }),
+  /**
+   * Media credentials for a call this session takes part in (the answering tab, and the
+   * dialing tab), sent once when the call is answered. The SDK joins `room` at `url` with
+   * `token` using livekit-client; the token grants only that room and expires soon.
+   */
+  Type.Object({
+    type: Type.Literal('call_media'),
+    callId: CallId,
+    url: Type.String(),
+    room: Type.String(),
+    token: Type.String(),
+    identity: Type.String(),
+  }),
 ]);
 export type ServerMessage = Static<typeof ServerMessage>;
