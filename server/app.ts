@@ -22,6 +22,9 @@ import subscriberRoutes from './tenants/subscriber-routes.ts';
 import ringGroupRoutes from './ring-groups/routes.ts';
 import callRoutes from './calls/routes.ts';
 import sessionGateway from './session/gateway.ts';
+import { startMediaBackend } from './media/media-backend.ts';
+import { CallMedia } from './media/call-media.ts';
+import livekitWebhookRoutes, { ownWebhookUrl } from './media/webhook-routes.ts';
 
 export interface Services {
   config: Config;
@@ -30,6 +33,8 @@ export interface Services {
   directory: Directory;
   records: CallRecords;
   router: CallRouter;
+  /** LiveKit rooms and credentials for answered calls; `media.embedded` is the embedded media server, if any. */
+  media: CallMedia;
 }
 
 declare module 'fastify' {
@@ -54,7 +59,6 @@ export async function buildApp(config: Config, existingDatabase?: Database): Pro
   const tokens = new TokenService(secret, config.tokenTtlSeconds);
   const directory = new DatabaseDirectory(database);
   const records = new CallRecords(database);
-  const router = new CallRouter({ config, directory, records });
 
   const app = Fastify({
     logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.query.token'] },
@@ -69,7 +73,16 @@ export async function buildApp(config: Config, existingDatabase?: Database): Pro
   // Refuse (rather than strip or coerce) unknown properties and wrong types everywhere.
   app.setValidatorCompiler(validatorCompiler);
 
-  app.decorate('services', { config, database, tokens, directory, records, router });
+  // Without LIVEKIT_URL this starts the embedded media server, which posts its webhooks back here.
+  const backend = await startMediaBackend(config, {
+    webhookUrl: () => ownWebhookUrl(app.server),
+    logger: app.log.child({ module: 'media-server' }),
+  });
+  const media = new CallMedia(backend, app.log.child({ module: 'media' }));
+  const router = new CallRouter({ config, directory, records, callEvents: media });
+  media.attach(router);
+
+  app.decorate('services', { config, database, tokens, directory, records, router, media });
   registerErrorHandler(app);
   await registerApiDocs(app);
   await app.register(websocket, { options: { maxPayload: 16 * 1024 } });
@@ -79,10 +92,12 @@ export async function buildApp(config: Config, existingDatabase?: Database): Pro
   await app.register(ringGroupRoutes, { prefix: '/api' });
   await app.register(callRoutes, { prefix: '/api' });
   await app.register(sessionGateway, { prefix: '/api' });
+  await app.register(livekitWebhookRoutes, { prefix: '/api' });
   await registerConsole(app, config.consoleDir);
 
   app.addHook('onClose', async () => {
     router.stop();
+    await media.close();
     await records.flush();
     if (!existingDatabase) await database.close();
   });

@@ -21,9 +21,14 @@ export interface Config {
   retryIntervalSeconds: number;
   /** How long an ended leg stays in an agent's list so the UI can show why it ended. */
   endedCallLingerMs: number;
+  /** A real LiveKit (ws(s)://…); unset starts the embedded media server instead. */
   livekitUrl?: string;
   livekitApiKey?: string;
   livekitApiSecret?: string;
+  /** The LiveKit URL browsers are given, when it differs from the one call control uses. */
+  livekitPublicUrl?: string;
+  /** Port of the embedded media server (used when `livekitUrl` is unset); 0 picks a free one. */
+  mediaPort: number;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
@@ -36,11 +41,31 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0
   return value;
 }
 
+const LIVEKIT_URL_PATTERN = /^(wss?|https?):\/\/[^/\s]+/;
+
+/** A real LiveKit needs its key pair; a key pair without a LiveKit is a misconfiguration, not a default. */
+function checkLivekit(env: NodeJS.ProcessEnv): void {
+  const url = env.LIVEKIT_URL;
+  const keys = Boolean(env.LIVEKIT_API_KEY || env.LIVEKIT_API_SECRET);
+  if (url && !LIVEKIT_URL_PATTERN.test(url)) throw new Error(`LIVEKIT_URL must be a ws://, wss://, http:// or https:// URL, got "${url}"`);
+  if (url && !(env.LIVEKIT_API_KEY && env.LIVEKIT_API_SECRET)) {
+    throw new Error('LIVEKIT_URL is set: LIVEKIT_API_KEY and LIVEKIT_API_SECRET are required too');
+  }
+  if (!url && keys) {
+    throw new Error('LIVEKIT_API_KEY/LIVEKIT_API_SECRET are set without LIVEKIT_URL (unset them to use the embedded media server)');
+  }
+  const publicUrl = env.LIVEKIT_PUBLIC_URL;
+  if (publicUrl && !LIVEKIT_URL_PATTERN.test(publicUrl)) {
+    throw new Error(`LIVEKIT_PUBLIC_URL must be a ws://, wss://, http:// or https:// URL, got "${publicUrl}"`);
+  }
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const databaseUrl = env.DATABASE_URL || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new Error('DATABASE_URL must start with postgres:// or postgresql://');
   }
+  checkLivekit(env);
   return {
     host: env.HOST || '127.0.0.1',
     port: integer(env, 'PORT', 3000),
@@ -58,5 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     livekitUrl: env.LIVEKIT_URL || undefined,
     livekitApiKey: env.LIVEKIT_API_KEY || undefined,
     livekitApiSecret: env.LIVEKIT_API_SECRET || undefined,
+    livekitPublicUrl: env.LIVEKIT_PUBLIC_URL || undefined,
+    mediaPort: integer(env, 'MEDIA_PORT', 7880),
   };
 }

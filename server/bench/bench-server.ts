@@ -5,8 +5,11 @@
  * (after a full GC, so idle sessions are measured, not garbage).
  */
 import { randomUUID } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Session } from 'node:inspector/promises';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { buildApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { TenantRepository } from '../tenants/tenant-repository.ts';
@@ -22,22 +25,26 @@ export type BenchRequest = { type: 'memory' } | { type: 'cpu' } | { type: 'profi
 export type BenchReply =
   | { type: 'ready'; setup: BenchSetup }
   | { type: 'memory'; heapUsed: number; rss: number }
-  | { type: 'cpu'; micros: number }
+  | { type: 'cpu'; micros: number; loopDelayP99Ms: number; loopDelayMaxMs: number }
   | { type: 'profiled'; path: string };
 
 const agentCount = Number(process.env.BENCH_AGENTS ?? 1000);
 const groupSize = Number(process.env.BENCH_GROUP_SIZE ?? 20);
 
+// In memory by default, like the test suites; BENCH_DATA_DIR=disk puts the embedded database
+// in a temporary directory, as a deployment without PostgreSQL runs it.
+const dataDir = process.env.BENCH_DATA_DIR === 'disk' ? await mkdtemp(join(tmpdir(), 'switchboard-bench-')) : 'memory';
 const config = {
   ...loadConfig({}),
   port: 0,
-  dataDir: 'memory',
+  dataDir,
   logLevel: 'warn',
   consoleDir: '/nonexistent',
   jwtSecret: 'bench-secret',
   tokenTtlSeconds: 3600,
   ringTimeoutSeconds: 20,
   endedCallLingerMs: 1000,
+  mediaPort: 0,
 };
 const app = await buildApp(config);
 await app.listen({ host: '127.0.0.1', port: 0 });
@@ -64,6 +71,8 @@ for (let start = 0; start < agentCount; start += groupSize) {
 }
 
 const profiler = new Session();
+const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+loopDelay.enable();
 const send = (reply: BenchReply) => process.send!(reply);
 const collectGarbage = (globalThis as { gc?: () => void }).gc;
 
@@ -76,8 +85,10 @@ process.on('message', async (request: BenchRequest) => {
     const usage = process.memoryUsage();
     send({ type: 'memory', heapUsed: usage.heapUsed, rss: usage.rss });
   } else if (request.type === 'cpu') {
+    // Also how late the event loop ran since the last question: the server's share of any tail.
     const usage = process.cpuUsage();
-    send({ type: 'cpu', micros: usage.user + usage.system });
+    send({ type: 'cpu', micros: usage.user + usage.system, loopDelayP99Ms: loopDelay.percentile(99) / 1e6, loopDelayMaxMs: loopDelay.max / 1e6 });
+    loopDelay.reset();
   } else if (request.type === 'profile-start') {
     // Profiles only the load phase: seeding and connecting would drown it.
     profiler.connect();
@@ -89,6 +100,7 @@ process.on('message', async (request: BenchRequest) => {
     send({ type: 'profiled', path: request.path });
   } else if (request.type === 'stop') {
     await app.close();
+    if (dataDir !== 'memory') await rm(dataDir, { recursive: true, force: true });
     process.exit(0);
   }
 });

@@ -11,11 +11,13 @@
  * Targets on a 2-core machine: p99 < 50 ms for both at 50 calls/s; < 64 kB per idle session.
  *
  * Knobs: BENCH_AGENTS (1000), BENCH_GROUP_SIZE (20), BENCH_RATE (50 calls/s),
- * BENCH_SECONDS (20), BENCH_WARMUP_SECONDS (2), BENCH_HOLD_MS (200), BENCH_PROFILE (a file: CPU profile of the server during the load).
+ * BENCH_SECONDS (20), BENCH_WARMUP_SECONDS (2), BENCH_HOLD_MS (200), BENCH_PROFILE (a file: CPU profile
+ * of the server during the load), BENCH_DATA_DIR=disk (embedded database on disk, not in memory),
+ * BENCH_SERVER_FLAGS (extra Node flags for the server process).
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { BenchReply, BenchRequest, BenchSetup } from './bench-server.ts';
 import { BenchAgent, type AgentEvents } from './bench-agent.ts';
 import { summarize, type Summary } from './bench-stats.ts';
@@ -36,7 +38,7 @@ interface TrackedCall {
 }
 
 const child = fork(fileURLToPath(new URL('./bench-server.ts', import.meta.url)), [], {
-  execArgv: ['--import', 'tsx', '--expose-gc'],
+  execArgv: ['--import', 'tsx', '--expose-gc', ...(process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? [])],
   env: process.env,
 });
 const replies: BenchReply[] = [];
@@ -119,6 +121,8 @@ const totalCalls = warmupCalls + Math.round(seconds * rate);
 let dialFailures = 0;
 ask({ type: 'cpu' });
 const cpuBefore = (await nextReply('cpu')).micros;
+const clientLoopDelay = monitorEventLoopDelay({ resolution: 5 });
+clientLoopDelay.enable();
 const profilePath = process.env.BENCH_PROFILE;
 if (profilePath) ask({ type: 'profile-start' });
 const startedAt = performance.now();
@@ -140,7 +144,9 @@ for (let sequence = 0; sequence < totalCalls; sequence++) {
 }
 const achievedRate = (totalCalls / (performance.now() - startedAt)) * 1000;
 ask({ type: 'cpu' });
-const serverCpuMsPerCall = ((await nextReply('cpu')).micros - cpuBefore) / 1000 / totalCalls;
+const serverCpu = await nextReply('cpu');
+const serverCpuMsPerCall = (serverCpu.micros - cpuBefore) / 1000 / totalCalls;
+clientLoopDelay.disable();
 if (profilePath) {
   ask({ type: 'profile-stop', path: profilePath });
   console.log(`server CPU profile of the load phase: ${(await nextReply('profiled')).path}`);
@@ -163,6 +169,7 @@ Switchboard call-control bench
   time-to-ring        ${format(ring)}   [target p99 < 50 ms: ${verdict(ring.p99 < 50)}]
   cancel propagation  ${format(cancel)}   [target p99 < 50 ms: ${verdict(cancel.p99 < 50)}]
   server CPU          ${serverCpuMsPerCall.toFixed(2)} ms per call (${((serverCpuMsPerCall * achievedRate) / 10).toFixed(0)} % of one core at this rate)
+  event-loop delay    server p99 ${serverCpu.loopDelayP99Ms.toFixed(1)} ms (max ${serverCpu.loopDelayMaxMs.toFixed(1)}) · load generator p99 ${(clientLoopDelay.percentile(99) / 1e6).toFixed(1)} ms (max ${(clientLoopDelay.max / 1e6).toFixed(1)})
   memory per idle session  heap ${heapPerSession.toFixed(1)} kB · rss ${rssPerSession.toFixed(1)} kB   [target < 64 kB: ${verdict(Math.max(heapPerSession, rssPerSession) < 64)}]
     (server heap ${(before.heapUsed / 1048576).toFixed(1)} → ${(after.heapUsed / 1048576).toFixed(1)} MB, rss ${(before.rss / 1048576).toFixed(1)} → ${(after.rss / 1048576).toFixed(1)} MB)
 `);

@@ -125,19 +125,23 @@ export class CallRecords implements CallRecordSink {
    * two leaves an ended call without some legs, never a leg without its call.
    */
   private async write(calls: CallRow[], legs: LegRow[]): Promise<void> {
-    for (let start = 0; start < calls.length; start += ROWS_PER_WRITE) {
-      await this.repository.upsertCalls(calls.slice(start, start + ROWS_PER_WRITE));
+    for (let start = 0; start < calls.length; start += CALLS_PER_WRITE) {
+      await this.repository.upsertCalls(calls.slice(start, start + CALLS_PER_WRITE));
       await yieldToEventLoop();
     }
-    for (let start = 0; start < legs.length; start += ROWS_PER_WRITE) {
-      await this.repository.insertLegs(legs.slice(start, start + ROWS_PER_WRITE));
+    for (let start = 0; start < legs.length; start += LEGS_PER_WRITE) {
+      await this.repository.insertLegs(legs.slice(start, start + LEGS_PER_WRITE));
       await yieldToEventLoop();
     }
   }
 }
 
-/** Rows per statement: large enough to amortize a round trip, small enough not to stall routing. */
-const ROWS_PER_WRITE = 50;
+/**
+ * Rows per statement: large enough to amortize the engine's per-statement cost, small enough
+ * that one statement stays a few milliseconds (measured on PGlite: ~5 ms + ~0.07 ms a leg).
+ */
+const CALLS_PER_WRITE = 50;
+const LEGS_PER_WRITE = 100;
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 

@@ -116,17 +116,24 @@ export class CallRepository {
     }
   }
 
+  /** Column arrays through unnest(): one short statement text however many legs it carries. */
   async insertLegs(legs: LegRow[], db: Queryable = this.database): Promise<void> {
-    for (let start = 0; start < legs.length; start += ROWS_PER_STATEMENT) {
-      const { tuples, values } = placeholders(legs.slice(start, start + ROWS_PER_STATEMENT), (leg) => [
-        leg.id, leg.callId, leg.tenantId, leg.userId, leg.attempt, leg.outcome, iso(leg.rungAt), iso(leg.endedAt),
-      ]);
-      await db.query(
-        `INSERT INTO call_legs (id, call_id, tenant_id, user_id, attempt, outcome, rung_at, ended_at)
-         VALUES ${tuples} ON CONFLICT (id) DO NOTHING`,
-        values,
-      );
-    }
+    if (legs.length === 0) return;
+    await db.query(
+      `INSERT INTO call_legs (id, call_id, tenant_id, user_id, attempt, outcome, rung_at, ended_at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::timestamptz[], $8::timestamptz[])
+       ON CONFLICT (id) DO NOTHING`,
+      [
+        legs.map((leg) => leg.id),
+        legs.map((leg) => leg.callId),
+        legs.map((leg) => leg.tenantId),
+        legs.map((leg) => leg.userId),
+        legs.map((leg) => leg.attempt),
+        legs.map((leg) => leg.outcome),
+        legs.map((leg) => iso(leg.rungAt)),
+        legs.map((leg) => iso(leg.endedAt)),
+      ],
+    );
   }
 
   /** Calls a crashed process left unfinished end as failed; returns how many. */

@@ -16,7 +16,7 @@ import { hostIsLoopbackOnly, peerConnectionConfig } from './peer-config.ts';
 import { RoomManager } from './room-manager.ts';
 import { SignalConnection } from './signal-connection.ts';
 import { handleTwirp, TWIRP_PREFIX } from './twirp.ts';
-import { WebhookNotifier } from './webhooks.ts';
+import { WebhookNotifier, type WebhookUrl } from './webhooks.ts';
 
 export interface MediaServerOptions {
   /** 0 (the default) picks a free port. */
@@ -24,8 +24,11 @@ export interface MediaServerOptions {
   host?: string;
   apiKey: string;
   apiSecret: string;
-  /** Where LiveKit webhooks are POSTed; none are sent when unset. */
-  webhookUrl?: string;
+  /**
+   * Where LiveKit webhooks are POSTed; none are sent when unset. A function is called at each
+   * event (for a receiver that learns its address later) and may return undefined to skip it.
+   */
+  webhookUrl?: WebhookUrl;
   logger?: MediaLogger;
   /**
    * Bind ICE to 127.0.0.1 only. Default: only when the host has no non-loopback IPv4

@@ -18,6 +18,13 @@ export interface WebhookPayload {
   track?: TrackInfo;
 }
 
+/**
+ * Where webhooks go. A function is asked at each event, for a receiver whose address is only
+ * known later (call control learns its own port when it starts listening); `undefined` means
+ * "send nothing for this event".
+ */
+export type WebhookUrl = string | (() => string | undefined) | undefined;
+
 const DELIVERY_TIMEOUT_MS = 5_000;
 const RETRY_DELAYS_MS = [250, 1_000];
 
@@ -30,14 +37,15 @@ export class WebhookNotifier {
   private queue: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly url: string | undefined,
+    private readonly url: WebhookUrl,
     private readonly apiKey: string,
     private readonly apiSecret: string,
     private readonly logger: MediaLogger,
   ) {}
 
   notify(event: WebhookEventName, payload: WebhookPayload): void {
-    if (!this.url) return;
+    const url = typeof this.url === 'function' ? this.url() : this.url;
+    if (!url) return;
     const body = new WebhookEvent({
       event,
       room: payload.room,
@@ -46,7 +54,6 @@ export class WebhookNotifier {
       id: newSid('EV_'),
       createdAt: nowSeconds(),
     }).toJsonString();
-    const url = this.url;
     this.queue = this.queue.then(() => this.deliver(url, event, body));
   }
 

@@ -7,7 +7,7 @@ import type { EndReason } from '../../protocol/session-protocol.ts';
 import { AppError } from '../shared/errors.ts';
 import type { AgentState, LegOutcome, LiveCall, LiveLeg, LiveSession } from './live-state.ts';
 import { callRow, legRows } from './call-views.ts';
-import { setRoutingTimer, timerNames, type RoutingContext } from './routing-context.ts';
+import { setRoutingTimer, timerNames, type CallEvents, type RoutingContext } from './routing-context.ts';
 
 /** What a leg still ringing when the call ends is recorded as. */
 const ringingOutcome: Partial<Record<EndReason, LegOutcome>> = {
@@ -48,6 +48,7 @@ export class CallLifecycle {
       participant.activeCallIds.add(call.id);
       this.context.presence.refresh(participant);
     }
+    this.tellObserver('callAnswered', call);
   }
 
   reject(session: LiveSession, callId: string): void {
@@ -93,6 +94,7 @@ export class CallLifecycle {
         this.context.presence.refresh(participant);
       }
     }
+    this.tellObserver('callEnded', call);
     // Kept a little longer so its caller and the HTTP API can still read how it ended.
     setRoutingTimer(this.context, timerNames.drop(call.id), this.context.config.endedCallLingerMs, () => {
       this.context.store.deleteCall(call.id);
@@ -128,6 +130,15 @@ export class CallLifecycle {
       if (agent) agents.push(agent);
     }
     return agents;
+  }
+
+  /** Media and other observers must never break or undo a routing decision. */
+  private tellObserver(event: keyof CallEvents, call: LiveCall): void {
+    try {
+      this.context.callEvents?.[event](call);
+    } catch (error) {
+      this.context.log.error({ err: error, callId: call.id }, `${event} observer failed`);
+    }
   }
 
   private stopWaiting(call: LiveCall): void {

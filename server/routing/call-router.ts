@@ -5,7 +5,7 @@
  * SessionRegistry (tabs), Dialing (new calls), Offers (ringing), CallQueue (waiting),
  * CallLifecycle (accept, reject, hang-up, end) and PresenceTracker.
  */
-import type { CallView, Presence } from '../../protocol/session-protocol.ts';
+import type { CallView, EndReason, Presence } from '../../protocol/session-protocol.ts';
 import type { Config } from '../config.ts';
 import type { Directory, UserRecord } from '../directory/directory.ts';
 import type { CallRecordSink } from '../calls/call-records.ts';
@@ -23,7 +23,7 @@ import { SessionRegistry, type SessionEndCause } from './sessions.ts';
 import { Dialing } from './dialing.ts';
 import { RingGroupCache } from './ring-group-cache.ts';
 import { callDetail, outboundView } from './call-views.ts';
-import type { RoutingContext, RoutingLog } from './routing-context.ts';
+import type { CallEvents, RoutingContext, RoutingLog } from './routing-context.ts';
 
 export interface CallRouterDependencies {
   config: Config;
@@ -33,6 +33,8 @@ export interface CallRouterDependencies {
   bus?: EventBus;
   scheduler?: Scheduler;
   log?: RoutingLog;
+  /** Told when calls are answered and end (media opens and closes the call's room). */
+  callEvents?: CallEvents;
 }
 
 export interface PlaceCallRequest {
@@ -65,6 +67,7 @@ export class CallRouter {
       log,
       timers: new TimerRegistry(scheduler),
       pushes: new PushBatch(store, bus),
+      callEvents: dependencies.callEvents,
     } as RoutingContext;
     context.presence = new PresenceTracker(context);
     context.offers = new Offers(context);
@@ -188,6 +191,16 @@ export class CallRouter {
     if (!call || call.tenantId !== tenantId) throw new AppError('not-found', `call ${callId} not found`);
     this.batch(() => this.context.lifecycle.hangupAsCaller(call));
     return callDetail(call);
+  }
+
+  /**
+   * Ends a live call for a reason found outside routing (its media went away or could not be
+   * set up). Unknown, other tenants' and already ended calls are left alone.
+   */
+  endCall(tenantId: string, callId: string, reason: EndReason): void {
+    const call = this.context.store.call(callId);
+    if (!call || call.tenantId !== tenantId || call.phase === 'ended') return;
+    this.batch(() => this.context.lifecycle.endCall(call, reason));
   }
 
   /**

@@ -14,9 +14,21 @@ import type { PresenceTracker } from './presence.ts';
 import type { Offers } from './offers.ts';
 import type { CallLifecycle } from './call-lifecycle.ts';
 import type { CallQueue } from './call-queue.ts';
+import type { LiveCall } from './live-state.ts';
 
 export interface RoutingLog {
   error(details: object, message: string): void;
+}
+
+/**
+ * Observes call milestones for a part outside routing (media). Called inside the routing step
+ * with the live call, which it must only read; slow work goes async. A throw is logged, never
+ * undoes the step.
+ */
+export interface CallEvents {
+  callAnswered(call: LiveCall): void;
+  /** Every call that ends, answered or not. */
+  callEnded(call: LiveCall): void;
 }
 
 export interface RoutingContext {
@@ -33,6 +45,7 @@ export interface RoutingContext {
   offers: Offers;
   lifecycle: CallLifecycle;
   queue: CallQueue;
+  callEvents?: CallEvents;
 }
 
 /**

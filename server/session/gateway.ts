@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../shared/errors.ts';
 import { SessionConnection, type SessionIdentity } from './session-connection.ts';
+import { Heartbeat } from './heartbeat.ts';
 
 /** Close code for "your credentials are not good": the client should sign in again. */
 export const CLOSE_UNAUTHORIZED = 4401;
@@ -23,7 +24,8 @@ function tokenOf(request: FastifyRequest): string {
 export default async function sessionGateway(app: FastifyInstance): Promise<void> {
   const { tokens, directory, router, config } = app.services;
   const identities = new WeakMap<FastifyRequest, SessionIdentity | AppError>();
-  const connections = new Set<SessionConnection>();
+  const heartbeat = new Heartbeat<SessionConnection>(config.heartbeatSeconds * 1000);
+  const connections = heartbeat.targets;
 
   async function identify(request: FastifyRequest): Promise<SessionIdentity | AppError> {
     try {
@@ -67,10 +69,5 @@ export default async function sessionGateway(app: FastifyInstance): Promise<void
     },
   );
 
-  // One timer for every socket rather than one per socket: cheaper with thousands of tabs.
-  const heartbeat = setInterval(() => {
-    for (const connection of connections) connection.heartbeat();
-  }, config.heartbeatSeconds * 1000);
-  heartbeat.unref();
-  app.addHook('onClose', async () => clearInterval(heartbeat));
+  app.addHook('onClose', async () => heartbeat.stop());
 }

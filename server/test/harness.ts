@@ -19,7 +19,7 @@
  *
  * Defaults: logs silent (TEST_LOG_LEVEL=debug to see them), fixed JWT secret, tokens valid
  * 5 minutes, 1 s heartbeat, 2 s ring timeout, 10 s max queue wait, 1 s retry, 200 ms linger,
- * no console. `createPostgresTestSchema()` gives a throw-away PostgreSQL schema (or null when
+ * no console, the embedded media server on a free port (`app.services.media`). `createPostgresTestSchema()` gives a throw-away PostgreSQL schema (or null when
  * PostgreSQL is unreachable: skip visibly with `t.skip('PostgreSQL not reachable')`).
  * Siblings: `openTestDatabase()` (test-database.ts) for repository tests without a server;
  * `expectRefused()` / `malformedBodies()` (bad-requests.ts) for bad-input tables.
@@ -106,6 +106,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     maxQueueWaitSeconds: 10,
     retryIntervalSeconds: 1,
     endedCallLingerMs: 200,
+    // Each test server starts its own embedded media server on a free port.
+    mediaPort: 0,
     ...overrides,
   };
 }

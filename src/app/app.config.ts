@@ -13,8 +13,12 @@ import { AuthEffects } from './auth/auth.effects';
 import { authFeature } from './auth/auth.feature';
 import { CallsEffects } from './calls/calls.effects';
 import { callsFeature } from './calls/calls.feature';
+import { CallMediaService } from './media/call-media.service';
+import { MediaEffects } from './media/media.effects';
+import { mediaFeature } from './media/media.feature';
 import { SessionEffects } from './session/session.effects';
 import { sessionFeature } from './session/session.feature';
+import { MEDIA_ENGINE } from './shared/telephony.service';
 
 export const appConfig: ApplicationConfig = {
   providers: [
@@ -37,6 +41,9 @@ export const appConfig: ApplicationConfig = {
     provideState(authFeature),
     provideState(sessionFeature),
     provideState(callsFeature),
-    provideEffects(AuthEffects, SessionEffects, CallsEffects, AlertingEffects),
+    provideState(mediaFeature),
+    provideEffects(AuthEffects, SessionEffects, CallsEffects, MediaEffects, AlertingEffects),
+    // Calls this tab answers or dials join their LiveKit room through the media module.
+    { provide: MEDIA_ENGINE, useExisting: CallMediaService },
   ],
 };

@@ -13,6 +13,7 @@ import {
 } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { AuthApiActions } from '../auth/auth.actions';
+import { mediaFeature } from '../media/media.feature';
 import { sessionFeature } from '../session/session.feature';
 import { TelephonyService } from '../shared/telephony.service';
 import { Call, TelephonyError } from '../telephony';
@@ -42,6 +43,7 @@ const noCommands = {
   accept: async () => undefined,
   reject: async () => undefined,
   hangup: async () => undefined,
+  statusChanged: () => undefined,
 };
 
 describe('CallsEffects', () => {
@@ -68,6 +70,7 @@ describe('CallsEffects', () => {
     store = TestBed.inject(MockStore);
     store.overrideSelector(sessionFeature.selectRegistered, false);
     store.overrideSelector(selectHasLiveInboundCall, false);
+    store.overrideSelector(mediaFeature.selectVideoCalls, false);
     return TestBed.inject(CallsEffects);
   }
 
@@ -175,7 +178,9 @@ describe('CallsEffects', () => {
         action.type === CallsApiActions.outgoingCallUpdated.type ? action.call.status : action.type,
       );
       expect(statuses).toEqual(['ringing', 'connected', 'destroyed']);
-      expect(telephony.session.dial).toHaveBeenCalledOnceWith('/group/support');
+      expect(telephony.session.dial).toHaveBeenCalledOnceWith('/group/support', {
+        media: { audio: true, video: false },
+      });
     });
 
     it('dial$ reports an address the server does not know', async () => {

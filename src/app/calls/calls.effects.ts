@@ -18,8 +18,10 @@ import {
   switchMap,
   takeUntil,
   timer,
+  withLatestFrom,
 } from 'rxjs';
 import { AuthApiActions, AuthSessionActions, ToolbarActions } from '../auth/auth.actions';
+import { mediaFeature } from '../media/media.feature';
 import { sessionFeature } from '../session/session.feature';
 import { EFFECTS_SCHEDULER } from '../shared/scheduler';
 import { TelephonyService } from '../shared/telephony.service';
@@ -75,12 +77,16 @@ export class CallsEffects {
     ),
   );
 
-  /** exhaustMap: a double click (or click plus shortcut) answers once. */
+  /**
+   * exhaustMap: a double click (or click plus shortcut) answers once. The microphone is always
+   * on; the camera follows the agent's "Video calls" choice.
+   */
   accept$ = createEffect(() =>
     this.actions$.pipe(
       ofType(RingingCardActions.acceptClicked, KeyboardShortcutActions.acceptPressed),
-      exhaustMap(({ callId }) =>
-        this.command(callId, (call) => call.answer({ audio: true, video: false })).pipe(
+      withLatestFrom(this.store.select(mediaFeature.selectVideoCalls)),
+      exhaustMap(([{ callId }, video]) =>
+        this.command(callId, (call) => call.answer({ audio: true, video })).pipe(
           map(() => CallsApiActions.acceptSucceeded({ callId })),
           catchError((error: unknown) =>
             of(
@@ -141,8 +147,9 @@ export class CallsEffects {
   dial$ = createEffect(() =>
     this.actions$.pipe(
       ofType(DialBoxActions.callClicked),
-      exhaustMap(({ address }) =>
-        defer(() => this.telephony.session.dial(address)).pipe(
+      withLatestFrom(this.store.select(mediaFeature.selectVideoCalls)),
+      exhaustMap(([{ address }, video]) =>
+        defer(() => this.telephony.session.dial(address, { media: { audio: true, video } })).pipe(
           switchMap((call) =>
             call.status$.pipe(
               map(() => CallsApiActions.outgoingCallUpdated({ call: toCallSnapshot(call) })),

@@ -186,6 +186,7 @@ describe('calls selectors', () => {
       statusText: 'Ringing',
       seconds: 7,
       live: true,
+      answered: false,
       outcome: null,
       busy: false,
     });
@@ -205,6 +206,7 @@ describe('calls selectors', () => {
       statusText: 'Ended',
       seconds: 60,
       live: false,
+      answered: false,
       outcome: 'No answer',
       busy: false,
     });

@@ -40,6 +40,8 @@ export interface OutgoingCallView {
   /** Seconds since dialing, or talk time once answered. */
   seconds: number;
   live: boolean;
+  /** Someone answered: the call has (or is getting) media. */
+  answered: boolean;
   outcome: string | null;
   busy: boolean;
 }
@@ -143,6 +145,7 @@ export const selectOutgoingCall = createSelector(
       statusText: statusText(call.status),
       seconds: call.answeredAt ? seconds(call.answeredAt, end) : seconds(call.createdAt, end),
       live,
+      answered: call.status === 'connecting' || call.status === 'connected',
       outcome: outcomeText(call, null),
       busy: call.pending !== null,
     };

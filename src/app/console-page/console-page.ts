@@ -4,6 +4,7 @@ import { ActiveCallPanel } from '../calls/active-call-panel/active-call-panel';
 import { DialBox } from '../calls/dial-box/dial-box';
 import { RecentCalls } from '../calls/recent-calls/recent-calls';
 import { RingingQueue } from '../calls/ringing-queue/ringing-queue';
+import { VideoCallsToggle } from '../media/video-calls-toggle/video-calls-toggle';
 import { OnlineToggle } from '../session/online-toggle/online-toggle';
 import { PresenceSelect } from '../session/presence-select/presence-select';
 
@@ -18,6 +19,7 @@ import { PresenceSelect } from '../session/presence-select/presence-select';
     PresenceSelect,
     RecentCalls,
     RingingQueue,
+    VideoCallsToggle,
   ],
   templateUrl: './console-page.html',
   styleUrl: './console-page.scss',

@@ -4,6 +4,7 @@ import {
   connect,
   TelephonyError,
   type Call,
+  type MediaEngine,
   type Session,
   type TelephonyClient,
 } from '../telephony';
@@ -14,14 +15,21 @@ export const TELEPHONY_CONNECT = new InjectionToken<typeof connect>('TELEPHONY_C
   factory: () => connect,
 });
 
+/** Where calls get their media; none by default (the app provides the LiveKit engine). */
+export const MEDIA_ENGINE = new InjectionToken<MediaEngine | null>('MEDIA_ENGINE', {
+  providedIn: 'root',
+  factory: () => null,
+});
+
 /**
- * Holds the one live TelephonyClient of this tab and the SDK objects that hang off it (Calls,
- * MediaStreams later). Effects reach the SDK only through here; the store only ever sees
+ * Holds the one live TelephonyClient of this tab and the SDK objects that hang off it (Calls and,
+ * through them, their MediaStreams). Effects reach the SDK only through here; the store only ever sees
  * projections.
  */
 @Injectable({ providedIn: 'root' })
 export class TelephonyService {
   private readonly connectClient = inject(TELEPHONY_CONNECT);
+  private readonly media = inject(MEDIA_ENGINE);
   private readonly client$$ = new BehaviorSubject<TelephonyClient | null>(null);
 
   /** The current client's `incomingCalls$`, following sign-in and sign-out. */
@@ -35,7 +43,10 @@ export class TelephonyService {
 
   connect(token: string, expiresAt: number): TelephonyClient {
     this.disconnect();
-    const client = this.connectClient(token, { expiresAt });
+    const client = this.connectClient(token, {
+      expiresAt,
+      ...(this.media ? { media: this.media } : {}),
+    });
     this.client$$.next(client);
     return client;
   }

@@ -1,5 +1,6 @@
 import { BehaviorSubject, type Observable } from 'rxjs';
 import { TokenRefresher, tokenExpiry, type TokenGrant } from './auth/token-refresher';
+import type { MediaEngine } from './media/media-engine';
 import { Session } from './session/session';
 import { fromEmitterEvent, TypedEmitter } from './shared/typed-emitter';
 import { defaultBackoff, type BackoffOptions } from './transport/backoff';
@@ -23,6 +24,11 @@ export interface ConnectOptions {
   requestTimeoutMs?: number;
   /** Source of the browser's `online` event; `null` turns that shortcut off. */
   networkEvents?: Pick<EventTarget, 'addEventListener' | 'removeEventListener'> | null;
+  /**
+   * Joins the media room of each call this tab answers or dials (the console passes its
+   * LiveKit engine). Without one, calls carry no media and `localStream$`/`remoteStream$` stay null.
+   */
+  media?: MediaEngine;
 }
 
 export type TelephonyClientEvents = {
@@ -74,7 +80,7 @@ export class TelephonyClient extends TypedEmitter<TelephonyClientEvents> {
           ? globalThis.window
           : (options.networkEvents ?? undefined),
     });
-    this.session = new Session(this.connection);
+    this.session = new Session(this.connection, options.media ?? null);
     this.connectionState$ = this.connectionState$$.asObservable();
 
     this.connection.on('stateChanged', (state) => {

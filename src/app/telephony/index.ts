@@ -18,7 +18,15 @@ export type {
   WebSocketLike,
 } from './transport/socket-connection';
 export type { TokenGrant } from './auth/token-refresher';
+export type {
+  CallMedia,
+  CallMediaEvents,
+  MediaCredentials,
+  MediaEngine,
+  MediaJoinRequest,
+} from './media/media-engine';
 export { TelephonyError, errorReason, type TelephonyErrorReason } from './shared/errors';
+export { TypedEmitter, fromEmitterEvent, type EventMap } from './shared/typed-emitter';
 export type {
   AgentRef,
   CallStatus,

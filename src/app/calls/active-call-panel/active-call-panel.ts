@@ -2,14 +2,15 @@ import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/c
 import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
 import { Store } from '@ngrx/store';
+import { CallMedia } from '../../media/call-media/call-media';
 import { formatDuration } from '../call-outcome';
 import { ActiveCallActions } from '../calls.actions';
 import { selectActiveCall } from '../calls.selectors';
 
-/** The call this agent is on: caller, status, talk time, and the way out. */
+/** The call this agent is on: caller, status, talk time, its audio and video, and the way out. */
 @Component({
   selector: 'app-active-call-panel',
-  imports: [MatButtonModule, MatCardModule],
+  imports: [MatButtonModule, MatCardModule, CallMedia],
   templateUrl: './active-call-panel.html',
   styleUrl: './active-call-panel.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,

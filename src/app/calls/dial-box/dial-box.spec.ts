@@ -16,6 +16,7 @@ const ringing: OutgoingCallView = {
   statusText: 'Ringing',
   seconds: 4,
   live: true,
+  answered: false,
   outcome: null,
   busy: false,
 };

@@ -5,6 +5,7 @@ import { MatCardModule } from '@angular/material/card';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { Store } from '@ngrx/store';
+import { CallMedia } from '../../media/call-media/call-media';
 import { formatDuration } from '../call-outcome';
 import { DialBoxActions } from '../calls.actions';
 import { callsFeature } from '../calls.feature';
@@ -19,6 +20,7 @@ import { selectOutgoingCall } from '../calls.selectors';
     MatCardModule,
     MatFormFieldModule,
     MatInputModule,
+    CallMedia,
   ],
   templateUrl: './dial-box.html',
   styleUrl: './dial-box.scss',

@@ -8,6 +8,7 @@ import type {
   Party,
   RingGroupRef,
 } from '../../../../protocol/session-protocol';
+import type { CallMedia, MediaCredentials, MediaEngine } from '../media/media-engine';
 
 /** The server's statuses plus the SDK's last word: the call has left the session for good. */
 export type CallLifecycleStatus = CallStatus | 'destroyed';
@@ -18,12 +19,19 @@ export interface CallCommands {
   accept(callId: string, media: Required<MediaOptions>): Promise<void>;
   reject(callId: string): Promise<void>;
   hangup(callId: string): Promise<void>;
+  /** The call's status changed on this side (remote media arrived), not through a server view. */
+  statusChanged(call: Call): void;
 }
 
 /**
  * One call as this session sees it, stable for its whole life: every `incomingCalls$` emission
  * hands out the same object for the same id, updated in place. `status$` replays the current
  * status and completes once the call is destroyed.
+ *
+ * With a media engine, a call this tab answered or dialed joins the call's room when the server
+ * sends its `call_media` credentials, and stays `connecting` (although the server already says
+ * connected) until the first remote track arrives. If the other side publishes nothing (a call
+ * placed through the HTTP API without media, say) it stays `connecting` for its whole life.
  */
 export class Call {
   readonly id: string;
@@ -41,7 +49,10 @@ export class Call {
 
   private view: CallView;
   private readonly status$$: BehaviorSubject<CallLifecycleStatus>;
-  // Media arrives with the LiveKit issue; until then both streams say "none".
+  /** What this tab asked to publish when it answered or dialed; null: no media from this tab. */
+  private mediaOptions: Required<MediaOptions> | null = null;
+  private media: CallMedia | null = null;
+  private remoteMediaArrived = false;
   private readonly localStream$$ = new BehaviorSubject<MediaStream | null>(null);
   private readonly remoteStream$$ = new BehaviorSubject<MediaStream | null>(null);
 
@@ -52,6 +63,7 @@ export class Call {
   constructor(
     view: CallView,
     private readonly commands: CallCommands,
+    private readonly mediaEngine: MediaEngine | null = null,
   ) {
     this.view = view;
     this.id = view.id;
@@ -85,12 +97,19 @@ export class Call {
     return this.view.endedAt;
   }
 
-  /** Accepts a ringing inbound call. Audio is on and video off unless the options say otherwise. */
-  answer(options: MediaOptions = {}): Promise<void> {
-    return this.commands.accept(this.id, {
-      audio: options.audio ?? true,
-      video: options.video ?? false,
-    });
+  /**
+   * Accepts a ringing inbound call. Audio is on and video off unless the options say otherwise;
+   * the media engine publishes exactly that once the server hands out the room.
+   */
+  async answer(options: MediaOptions = {}): Promise<void> {
+    const media = { audio: options.audio ?? true, video: options.video ?? false };
+    this.mediaOptions = media;
+    try {
+      await this.commands.accept(this.id, media);
+    } catch (error) {
+      this.mediaOptions = null;
+      throw error;
+    }
   }
 
   /** Declines a ringing call before any media flows; the caller sees a normal decline. */
@@ -98,9 +117,45 @@ export class Call {
     return this.commands.reject(this.id);
   }
 
-  /** Ends the call from this side; the status walks on to `disconnected` and `destroyed`. */
+  /**
+   * Ends the call from this side; the status walks on to `disconnected` and `destroyed`. The
+   * hangup goes to the server first (so it learns why the call ended from us, not from the media
+   * room), then this tab leaves the room at once without waiting for the reply.
+   */
   hangup(): Promise<void> {
-    return this.commands.hangup(this.id);
+    const sent = this.commands.hangup(this.id);
+    this.leaveMedia();
+    return sent;
+  }
+
+  /** @internal The session records what a dialed call publishes. */
+  useMedia(options: Required<MediaOptions>): void {
+    this.mediaOptions = options;
+    this.refreshStatus();
+  }
+
+  /**
+   * @internal The server sent this call's room credentials. Joins when this tab answered or
+   * dialed the call and a media engine is configured; a second frame replaces the first join.
+   */
+  attachMedia(credentials: MediaCredentials): void {
+    if (!this.mediaEngine || !this.mediaOptions) return;
+    if (this.status === 'destroyed' || this.view.status === 'disconnected') return;
+    this.leaveMedia();
+    const media = this.mediaEngine.join({ ...credentials, ...this.mediaOptions });
+    this.media = media;
+    // A media object that was left may still be finishing; only the current one speaks.
+    media.on('localStreamChanged', (stream) => {
+      if (this.media === media) this.localStream$$.next(stream);
+    });
+    media.on('remoteStreamChanged', (stream) => {
+      if (this.media !== media) return;
+      this.remoteStream$$.next(stream);
+      if (stream && stream.getTracks().length > 0 && !this.remoteMediaArrived) {
+        this.remoteMediaArrived = true;
+        this.refreshStatus();
+      }
+    });
   }
 
   /** @internal The session applies each server view of this call. */
@@ -108,20 +163,47 @@ export class Call {
     if (this.status === 'destroyed') return;
     const previous = this.view;
     this.view = view;
+    if (view.status === 'disconnected') this.leaveMedia();
+    const status = this.effectiveStatus();
     // A new end reason or winner without a new status still wakes status$ readers up.
     const changed =
-      view.status !== this.status ||
+      status !== this.status ||
       view.endReason !== previous.endReason ||
       view.answeredBy?.id !== previous.answeredBy?.id;
-    if (changed) this.status$$.next(view.status);
+    if (changed) this.status$$.next(status);
   }
 
   /** @internal The call left the session: last status, then every stream completes. */
   destroy(): void {
     if (this.status === 'destroyed') return;
+    this.leaveMedia();
     this.status$$.next('destroyed');
     this.status$$.complete();
     this.localStream$$.complete();
     this.remoteStream$$.complete();
+  }
+
+  /** The server's status, except that a call waiting for the other side's media is `connecting`. */
+  private effectiveStatus(): CallLifecycleStatus {
+    const awaitingMedia =
+      this.mediaEngine !== null && this.mediaOptions !== null && !this.remoteMediaArrived;
+    return this.view.status === 'connected' && awaitingMedia ? 'connecting' : this.view.status;
+  }
+
+  private refreshStatus(): void {
+    if (this.status === 'destroyed') return;
+    const status = this.effectiveStatus();
+    if (status === this.status) return;
+    this.status$$.next(status);
+    this.commands.statusChanged(this);
+  }
+
+  private leaveMedia(): void {
+    const media = this.media;
+    if (!media) return;
+    this.media = null;
+    media.leave();
+    if (this.localStream$$.value) this.localStream$$.next(null);
+    if (this.remoteStream$$.value) this.remoteStream$$.next(null);
   }
 }

@@ -6,6 +6,7 @@ import type {
   ServerMessage,
 } from '../../../../protocol/session-protocol';
 import { Call, type CallCommands } from '../call/call';
+import type { MediaEngine } from '../media/media-engine';
 import { TelephonyError } from '../shared/errors';
 import type { HelloMessage, SocketConnection } from '../transport/socket-connection';
 
@@ -42,7 +43,10 @@ export class Session implements CallCommands {
   readonly registered$: Observable<boolean> = this.registered$$.asObservable();
   readonly user$: Observable<SessionUser | null> = this.user$$.asObservable();
 
-  constructor(private readonly connection: SocketConnection) {
+  constructor(
+    private readonly connection: SocketConnection,
+    private readonly media: MediaEngine | null = null,
+  ) {
     connection.on('hello', (hello) => this.handleHello(hello));
     connection.on('message', (message) => this.handleMessage(message));
     connection.on('stateChanged', (state) => {
@@ -107,7 +111,9 @@ export class Session implements CallCommands {
         `dial answered with ${reply.type}, expected outgoing_call`,
       );
     }
-    return this.outgoing.get(reply.call.id) ?? this.applyOutgoing(reply.call);
+    const call = this.outgoing.get(reply.call.id) ?? this.applyOutgoing(reply.call);
+    call.useMedia({ audio: options.media?.audio ?? true, video: options.media?.video ?? false });
+    return call;
   }
 
   async accept(callId: string, media: Required<MediaOptions>): Promise<void> {
@@ -120,6 +126,11 @@ export class Session implements CallCommands {
 
   async hangup(callId: string): Promise<void> {
     await this.connection.request({ type: 'call.hangup', callId });
+  }
+
+  /** @internal A call's status changed without a server frame (its remote media arrived). */
+  statusChanged(call: Call): void {
+    if (this.incoming.get(call.id) === call) this.incomingCalls$$.next([...this.incomingCalls$$.value]);
   }
 
   /** @internal The client is going away: every call ends for this session. */
@@ -173,6 +184,13 @@ export class Session implements CallCommands {
       case 'outgoing_call':
         this.applyOutgoing(message.call);
         break;
+      case 'call_media': {
+        const { callId, url, room, token, identity } = message;
+        const call = this.getCall(callId);
+        if (call) call.attachMedia({ callId, url, room, token, identity });
+        else console.warn(`[telephony] media credentials for unknown call ${callId}`);
+        break;
+      }
     }
   }
 
@@ -187,7 +205,7 @@ export class Session implements CallCommands {
         call = undefined;
       }
       if (call) call.update(view);
-      else this.incoming.set(view.id, (call = new Call(view, this)));
+      else this.incoming.set(view.id, (call = new Call(view, this, this.media)));
       return call;
     });
     for (const [id, call] of this.incoming) {
@@ -201,7 +219,7 @@ export class Session implements CallCommands {
   private applyOutgoing(view: CallView): Call {
     let call = this.outgoing.get(view.id);
     if (call) call.update(view);
-    else this.outgoing.set(view.id, (call = new Call(view, this)));
+    else this.outgoing.set(view.id, (call = new Call(view, this, this.media)));
     // The caller's side has no list to drop out of: disconnected is its last server state.
     if (view.status === 'disconnected') call.destroy();
     return call;

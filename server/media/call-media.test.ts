@@ -1,0 +1,241 @@
+/**
+ * Call control ↔ LiveKit against the real embedded media server and the real
+ * livekit-server-sdk: who gets `call_media`, what the tokens allow, the room's life, and the
+ * webhooks (signed by the media server itself, or by hand as LiveKit signs them).
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { RoomServiceClient, TokenVerifier } from 'livekit-server-sdk';
+import type { ServerMessage } from '../../protocol/session-protocol.ts';
+import { startTestServer, type TestServer } from '../test/harness.ts';
+import { AgentClient } from '../session/testing/agent-client.ts';
+import { closeAll, onlineAgent, openTab, placeCall, type Agent } from '../session/testing/scenario.ts';
+import { RawSignalClient } from '../media-server/test-support/raw-signal-client.ts';
+import { DEFAULT_LEAVE_GRACE_MS } from './call-media.ts';
+import { JOIN_TOKEN_TTL_SECONDS } from './livekit-tokens.ts';
+import { postWebhook, signWebhook, webhookBody, type WebhookEventName } from './testing/livekit-webhooks.ts';
+
+type CallMediaFrame = Extract<ServerMessage, { type: 'call_media' }>;
+
+let server: TestServer;
+let rooms: RoomServiceClient;
+let apiKey: string;
+let apiSecret: string;
+
+before(async () => {
+  server = await startTestServer({ ringTimeoutSeconds: 30, endedCallLingerMs: 5_000 });
+  ({ apiKey, apiSecret } = server.app.services.media.backend);
+  rooms = new RoomServiceClient(server.app.services.media.backend.serverUrl, apiKey, apiSecret);
+});
+after(() => server.close());
+
+const mediaFrames = (tab: AgentClient) => tab.frames.filter((frame): frame is CallMediaFrame => frame.type === 'call_media');
+
+function waitForMedia(tab: AgentClient, callId: string): Promise<CallMediaFrame> {
+  return tab.waitUntil(() => mediaFrames(tab).find((frame) => frame.callId === callId), `call_media for ${callId}`);
+}
+
+async function roomNames(): Promise<string[]> {
+  return (await rooms.listRooms()).map((room) => room.name);
+}
+
+async function waitForRoomGone(name: string): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while ((await roomNames()).includes(name)) {
+    if (Date.now() > deadline) throw new Error(`room ${name} still exists`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+async function sendWebhook(event: WebhookEventName, room: string, participant?: { identity: string; sid: string }): Promise<number> {
+  const body = webhookBody(event, room, participant);
+  return postWebhook(server.url, body, await signWebhook(body, apiKey, apiSecret));
+}
+
+/** A tab of `caller` dials `agent`, who accepts; resolves once both have their media frames. */
+async function connectedCall(caller: Agent, agent: Agent) {
+  const dialed = await caller.tab.request({ type: 'call.dial', to: agent.address });
+  assert.equal(dialed.type, 'outgoing_call');
+  const callId = (dialed as Extract<ServerMessage, { type: 'outgoing_call' }>).call.id;
+  await agent.tab.waitForCall(callId, 'ringing');
+  await agent.tab.request({ type: 'call.accept', callId });
+  const [agentMedia, callerMedia] = await Promise.all([waitForMedia(agent.tab, callId), waitForMedia(caller.tab, callId)]);
+  return { callId, agentMedia, callerMedia };
+}
+
+describe('call media', { concurrency: true }, () => {
+  test('answering sends call_media to the answering tab and the caller tab only, for a room that exists until hang-up', async () => {
+    const ada = await onlineAgent(server, 'ada@media.test', 'Ada Lovelace');
+    const adaSecondTab = await openTab(server, ada);
+    const bob = await onlineAgent(server, 'bob@media.test', 'Bob');
+    const carol = await onlineAgent(server, 'carol@media.test', 'Carol Caller', { online: false });
+    const stranger = await onlineAgent(server, 'ada@media.test', 'Other Tenant Ada', { tenant: server.otherTenant });
+    await server.tenant.createRingGroup('media-support', [ada.user.id, bob.user.id]);
+
+    const dialed = await carol.tab.request({ type: 'call.dial', to: '/group/media-support' });
+    const callId = (dialed as Extract<ServerMessage, { type: 'outgoing_call' }>).call.id;
+    await Promise.all([ada.tab, adaSecondTab, bob.tab].map((tab) => tab.waitForCall(callId, 'ringing')));
+    await ada.tab.request({ type: 'call.accept', callId });
+    const [agentMedia, callerMedia] = await Promise.all([waitForMedia(ada.tab, callId), waitForMedia(carol.tab, callId)]);
+
+    const room = `t_${server.tenant.id}_call_${callId}`;
+    const { publicUrl } = server.app.services.media.backend;
+    assert.deepEqual(agentMedia, {
+      type: 'call_media',
+      callId,
+      url: publicUrl,
+      room,
+      token: agentMedia.token,
+      identity: `agent:${ada.user.id}:${ada.tab.hello.sessionId}`,
+    });
+    assert.deepEqual(callerMedia, {
+      type: 'call_media',
+      callId,
+      url: publicUrl,
+      room,
+      token: callerMedia.token,
+      identity: `caller:${carol.user.id}:${carol.tab.hello.sessionId}`,
+    });
+    assert.match(publicUrl, /^ws:\/\/127\.0\.0\.1:\d+$/);
+    // Both frames went out together: anyone else would have had theirs by now.
+    for (const [name, tab] of [['the same agent’s other tab', adaSecondTab], ['the other rung agent', bob.tab], ['another tenant', stranger.tab]] as const) {
+      assert.deepEqual(mediaFrames(tab), [], `${name} gets no media`);
+    }
+    assert.equal(mediaFrames(ada.tab).length, 1, 'sent once');
+
+    const verifier = new TokenVerifier(apiKey, apiSecret);
+    for (const [frame, name] of [[agentMedia, 'Ada Lovelace'], [callerMedia, 'Carol Caller']] as const) {
+      const claims = await verifier.verify(frame.token);
+      assert.equal(claims.sub, frame.identity);
+      assert.equal(claims.name, name);
+      assert.deepEqual(claims.video, {
+        roomJoin: true,
+        room,
+        canPublish: true,
+        canSubscribe: true,
+        canPublishData: true,
+        canPublishSources: ['camera', 'microphone'],
+        canUpdateOwnMetadata: false,
+      });
+      const { exp, nbf } = claims as { exp: number; nbf: number };
+      assert.equal(exp - nbf, JOIN_TOKEN_TTL_SECONDS);
+      assert.ok(exp <= Date.now() / 1000 + JOIN_TOKEN_TTL_SECONDS + 1, 'expires within 10 minutes');
+    }
+    const created = (await rooms.listRooms([room]))[0];
+    assert.ok(created, 'the room exists once the call is answered');
+    assert.equal(created.emptyTimeout, 60);
+
+    await ada.tab.request({ type: 'call.hangup', callId });
+    await carol.tab.waitForOutgoing(callId, (call) => call.endReason === 'hangup', 'hung up');
+    await waitForRoomGone(room);
+    await closeAll([ada.tab, adaSecondTab, bob.tab, carol.tab, stranger.tab]);
+  });
+
+  test('a call placed through the HTTP API gives media to the agent only; its room closes when the caller hangs up', async () => {
+    const ada = await onlineAgent(server, 'api@media.test', 'Api Agent');
+    const call = await placeCall(server, ada.address, { from: 'Phone Customer' });
+    await ada.tab.waitForCall(call.id, 'ringing');
+    await ada.tab.request({ type: 'call.accept', callId: call.id });
+    const frame = await waitForMedia(ada.tab, call.id);
+    assert.equal(frame.identity, `agent:${ada.user.id}:${ada.tab.hello.sessionId}`);
+    assert.ok((await roomNames()).includes(frame.room));
+
+    const hangup = await fetch(`${server.url}/api/calls/${call.id}/hangup`, { method: 'POST', headers: { authorization: `Bearer ${server.apiKey}` } });
+    assert.equal(hangup.status, 200);
+    await ada.tab.waitForCall(call.id, 'disconnected', 'hangup');
+    await waitForRoomGone(frame.room);
+    await ada.tab.close();
+  });
+
+  test('the caller leaving the room (its media server reports it) ends the agent’s call with hangup after the grace period', async () => {
+    const agent = await onlineAgent(server, 'left-agent@media.test');
+    const caller = await onlineAgent(server, 'left-caller@media.test', 'Leaving Caller', { online: false });
+    const { callId, callerMedia } = await connectedCall(caller, agent);
+
+    // The caller's tab joins the room with its own credentials, then its connection drops.
+    const media = await RawSignalClient.connect(callerMedia.url, callerMedia.token);
+    const joined = await media.next('join');
+    assert.equal(joined.participant?.identity, callerMedia.identity);
+    assert.equal(joined.room?.name, callerMedia.room);
+    const leftAt = Date.now();
+    media.close();
+
+    const ended = await agent.tab.waitForCall(callId, 'disconnected', undefined, DEFAULT_LEAVE_GRACE_MS + 3_000);
+    const elapsed = Date.now() - leftAt;
+    assert.equal(ended.endReason, 'hangup');
+    assert.ok(elapsed >= DEFAULT_LEAVE_GRACE_MS - 50, `not before the grace period (${elapsed} ms)`);
+    await caller.tab.waitForOutgoing(callId, (call) => call.status === 'disconnected' && call.endReason === 'hangup', 'ended');
+    await waitForRoomGone(callerMedia.room);
+    await closeAll([agent.tab, caller.tab]);
+  });
+
+  test('a party that rejoins within the grace period keeps the call; a late report of its old connection is ignored', async () => {
+    const agent = await onlineAgent(server, 'rejoin-agent@media.test');
+    const caller = await onlineAgent(server, 'rejoin-caller@media.test', undefined, { online: false });
+    const { callId, callerMedia, agentMedia } = await connectedCall(caller, agent);
+    const identity = callerMedia.identity;
+
+    assert.equal(await sendWebhook('participant_joined', callerMedia.room, { identity, sid: 'PA_first' }), 200);
+    assert.equal(await sendWebhook('participant_left', callerMedia.room, { identity, sid: 'PA_first' }), 200);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(await sendWebhook('participant_joined', callerMedia.room, { identity, sid: 'PA_second' }), 200);
+    // Delivered out of order: the first connection's leave again, after the rejoin.
+    assert.equal(await sendWebhook('participant_left', callerMedia.room, { identity, sid: 'PA_first' }), 200);
+    // Someone who is not a party leaving changes nothing either.
+    assert.equal(await sendWebhook('participant_left', callerMedia.room, { identity: 'caller:intruder:x', sid: 'PA_x' }), 200);
+
+    await new Promise((resolve) => setTimeout(resolve, DEFAULT_LEAVE_GRACE_MS + 500));
+    assert.equal(agent.tab.call(callId)?.status, 'connected');
+    assert.equal(caller.tab.outgoing.get(callId)?.status, 'connected');
+
+    // The agent's own media leaving for good ends the call too.
+    assert.equal(await sendWebhook('participant_left', agentMedia.room, { identity: agentMedia.identity, sid: 'PA_agent' }), 200);
+    await caller.tab.waitForOutgoing(callId, (call) => call.endReason === 'hangup', 'ended by the agent’s media leaving', DEFAULT_LEAVE_GRACE_MS + 3_000);
+    await closeAll([agent.tab, caller.tab]);
+  });
+
+  test('unsigned, forged and tampered webhooks are refused with 401 and change nothing', async () => {
+    const agent = await onlineAgent(server, 'forged-agent@media.test');
+    const caller = await onlineAgent(server, 'forged-caller@media.test', undefined, { online: false });
+    const { callId, callerMedia } = await connectedCall(caller, agent);
+    const leave = webhookBody('participant_left', callerMedia.room, { identity: callerMedia.identity, sid: 'PA_x' });
+    const finished = webhookBody('room_finished', callerMedia.room);
+
+    const table: [string, string, string | undefined][] = [
+      ['no signature', leave, undefined],
+      ['garbage', leave, 'not-a-jwt'],
+      ['another secret', leave, await signWebhook(leave, apiKey, 'some-other-secret-of-enough-length')],
+      ['another key', leave, await signWebhook(leave, 'another-key', apiSecret)],
+      ['a Bearer prefix is not what LiveKit sends', leave, `Bearer ${await signWebhook(leave, apiKey, apiSecret)}`],
+      ['the body of another event', finished, await signWebhook(leave, apiKey, apiSecret)],
+      ['a changed body', leave.replace('PA_x', 'PA_y'), await signWebhook(leave, apiKey, apiSecret)],
+    ];
+    for (const [name, body, authorization] of table) {
+      assert.equal(await postWebhook(server.url, body, authorization), 401, name);
+    }
+    assert.equal(await postWebhook(server.url, leave, await signWebhook(leave, apiKey, apiSecret), 'application/json'), 400, 'JSON content type');
+
+    await new Promise((resolve) => setTimeout(resolve, DEFAULT_LEAVE_GRACE_MS + 500));
+    assert.equal(agent.tab.call(callId)?.status, 'connected');
+    assert.ok((await roomNames()).includes(callerMedia.room));
+    await agent.tab.request({ type: 'call.hangup', callId });
+    await closeAll([agent.tab, caller.tab]);
+  });
+
+  test('room_finished ends a live call at once; events for rooms without a live call are accepted and ignored', async () => {
+    const agent = await onlineAgent(server, 'finished-agent@media.test');
+    const caller = await onlineAgent(server, 'finished-caller@media.test', undefined, { online: false });
+    const { callId, callerMedia } = await connectedCall(caller, agent);
+
+    assert.equal(await sendWebhook('participant_left', 'some-other-room', { identity: callerMedia.identity, sid: 'PA_x' }), 200);
+    assert.equal(await sendWebhook('room_finished', `t_${server.tenant.id}_call_unknown`), 200);
+    assert.equal(await sendWebhook('room_finished', `t_${server.otherTenant.id}_call_${callId}`), 200, 'the same call id in another tenant is another room');
+    assert.equal(agent.tab.call(callId)?.status, 'connected');
+
+    // Nobody ever joined this room, so its media failed.
+    assert.equal(await sendWebhook('room_finished', callerMedia.room), 200);
+    const ended = await agent.tab.waitForCall(callId, 'disconnected');
+    assert.equal(ended.endReason, 'failed');
+    await closeAll([agent.tab, caller.tab]);
+  });
+});

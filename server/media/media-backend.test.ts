@@ -1,0 +1,113 @@
+/**
+ * Which LiveKit call control uses: the configuration rules, a LiveKit given by LIVEKIT_URL
+ * (here another media server process-wide, standing in for LiveKit Cloud or livekit-server),
+ * and what happens when that LiveKit cannot be reached.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { RoomServiceClient } from 'livekit-server-sdk';
+import type { ServerMessage } from '../../protocol/session-protocol.ts';
+import { loadConfig } from '../config.ts';
+import { startTestServer, type TestServer } from '../test/harness.ts';
+import { closeAll, onlineAgent } from '../session/testing/scenario.ts';
+import type { AgentClient } from '../session/testing/agent-client.ts';
+import { startMediaServer, type MediaServer } from '../media-server/index.ts';
+import { RawSignalClient } from '../media-server/test-support/raw-signal-client.ts';
+import { DEFAULT_LEAVE_GRACE_MS } from './call-media.ts';
+import { ownWebhookUrl } from './webhook-routes.ts';
+
+type CallMediaFrame = Extract<ServerMessage, { type: 'call_media' }>;
+
+const mediaFrames = (tab: AgentClient) => tab.frames.filter((frame): frame is CallMediaFrame => frame.type === 'call_media');
+
+describe('media configuration', () => {
+  test('LIVEKIT_URL needs its key pair, a key pair needs LIVEKIT_URL, and URLs must be ws(s) or http(s)', () => {
+    const keys = { LIVEKIT_API_KEY: 'key', LIVEKIT_API_SECRET: 'secret' };
+    assert.throws(() => loadConfig({ LIVEKIT_URL: 'wss://x.livekit.cloud' }), /LIVEKIT_API_KEY and LIVEKIT_API_SECRET are required/);
+    assert.throws(() => loadConfig({ LIVEKIT_URL: 'wss://x.livekit.cloud', LIVEKIT_API_KEY: 'key' }), /required/);
+    assert.throws(() => loadConfig(keys), /without LIVEKIT_URL/);
+    assert.throws(() => loadConfig({ LIVEKIT_URL: 'x.livekit.cloud', ...keys }), /LIVEKIT_URL must be/);
+    assert.throws(() => loadConfig({ LIVEKIT_PUBLIC_URL: 'media.example.com' }), /LIVEKIT_PUBLIC_URL must be/);
+    assert.throws(() => loadConfig({ MEDIA_PORT: 'x' }), /MEDIA_PORT must be an integer/);
+
+    const cloud = loadConfig({ LIVEKIT_URL: 'wss://x.livekit.cloud', ...keys });
+    assert.deepEqual([cloud.livekitUrl, cloud.livekitApiKey, cloud.livekitApiSecret], ['wss://x.livekit.cloud', 'key', 'secret']);
+    const embedded = loadConfig({});
+    assert.equal(embedded.livekitUrl, undefined);
+    assert.equal(embedded.mediaPort, 7880);
+    assert.equal(loadConfig({ MEDIA_PORT: '0', LIVEKIT_PUBLIC_URL: 'wss://media.example.com' }).livekitPublicUrl, 'wss://media.example.com');
+  });
+});
+
+describe('a LiveKit given by LIVEKIT_URL', { concurrency: true }, () => {
+  const apiKey = 'external-key';
+  const apiSecret = 'external-secret-long-enough-for-hs256-signing';
+  let livekit: MediaServer;
+  let server: TestServer;
+
+  before(async () => {
+    // Its webhooks are configured to reach call control, as a LiveKit project's would be.
+    livekit = await startMediaServer({ apiKey, apiSecret, webhookUrl: () => (server ? ownWebhookUrl(server.app.server) : undefined) });
+    server = await startTestServer({
+      livekitUrl: livekit.url,
+      livekitApiKey: apiKey,
+      livekitApiSecret: apiSecret,
+      livekitPublicUrl: 'wss://media.example.test',
+      ringTimeoutSeconds: 30,
+    });
+  });
+  after(async () => {
+    await server.close();
+    await livekit.close();
+  });
+
+  test('is used for rooms, tokens and webhooks, and no embedded server is started', async () => {
+    assert.equal(server.app.services.media.embedded, undefined);
+    const agent = await onlineAgent(server, 'agent@external.test');
+    const caller = await onlineAgent(server, 'caller@external.test', undefined, { online: false });
+    const dialed = await caller.tab.request({ type: 'call.dial', to: agent.address });
+    const callId = (dialed as Extract<ServerMessage, { type: 'outgoing_call' }>).call.id;
+    await agent.tab.waitForCall(callId, 'ringing');
+    await agent.tab.request({ type: 'call.accept', callId });
+    const frame = await caller.tab.waitUntil(() => mediaFrames(caller.tab)[0], 'call_media');
+    assert.equal(frame.url, 'wss://media.example.test', 'browsers get LIVEKIT_PUBLIC_URL');
+    const rooms = new RoomServiceClient(livekit.url, apiKey, apiSecret);
+    assert.deepEqual((await rooms.listRooms()).map((room) => room.name), [frame.room]);
+
+    // The caller joins that LiveKit with its token and drops; its signed webhook ends the call.
+    const media = await RawSignalClient.connect(livekit.url, frame.token);
+    await media.next('join');
+    media.close();
+    const ended = await agent.tab.waitForCall(callId, 'disconnected', undefined, DEFAULT_LEAVE_GRACE_MS + 3_000);
+    assert.equal(ended.endReason, 'hangup');
+    const deadline = Date.now() + 5_000;
+    while ((await rooms.listRooms()).length > 0) {
+      assert.ok(Date.now() < deadline, 'the room is closed');
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    await closeAll([agent.tab, caller.tab]);
+  });
+});
+
+describe('a LiveKit that cannot be reached', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer({ livekitUrl: 'ws://127.0.0.1:1', livekitApiKey: 'k', livekitApiSecret: 's', ringTimeoutSeconds: 30 });
+  });
+  after(() => server.close());
+
+  test('ends an answered call as failed, and nobody gets credentials', async () => {
+    const agent = await onlineAgent(server, 'agent@unreachable.test');
+    const caller = await onlineAgent(server, 'caller@unreachable.test', undefined, { online: false });
+    const dialed = await caller.tab.request({ type: 'call.dial', to: agent.address });
+    const callId = (dialed as Extract<ServerMessage, { type: 'outgoing_call' }>).call.id;
+    await agent.tab.waitForCall(callId, 'ringing');
+    await agent.tab.request({ type: 'call.accept', callId });
+    await agent.tab.waitForCall(callId, 'connected');
+    const ended = await agent.tab.waitForCall(callId, 'disconnected');
+    assert.equal(ended.endReason, 'failed');
+    await caller.tab.waitForOutgoing(callId, (call) => call.endReason === 'failed', 'failed');
+    assert.deepEqual([...mediaFrames(agent.tab), ...mediaFrames(caller.tab)], []);
+    await closeAll([agent.tab, caller.tab]);
+  });
+});

@@ -1,0 +1,32 @@
+import type { CallMediaEvents, MediaJoinRequest, TypedEmitter } from '../telephony';
+import type {
+  CallMediaState,
+  CallMediaStats,
+  DeviceOption,
+  MediaDeviceKindName,
+} from './media-state';
+
+export type CallMediaSessionEvents = CallMediaEvents & {
+  /** Every change of the call's serializable media state. */
+  stateChanged: CallMediaState;
+  /** The devices this browser offers (after a `devicechange`, too). */
+  devicesChanged: DeviceOption[];
+};
+
+/**
+ * One call's media as the console drives it: what the SDK needs (a `CallMedia`: its stream
+ * events and `leave()`) plus the agent's controls. The LiveKit implementation is loaded lazily; tests provide fakes.
+ */
+export interface CallMediaSession extends Pick<TypedEmitter<CallMediaSessionEvents>, 'on' | 'off'> {
+  readonly callId: string;
+  leave(): void;
+  setMicrophoneEnabled(enabled: boolean): Promise<void>;
+  setCameraEnabled(enabled: boolean): Promise<void>;
+  switchDevice(kind: MediaDeviceKindName, deviceId: string): Promise<void>;
+  stats(): Promise<CallMediaStats>;
+}
+
+/** What the lazily loaded media chunk exports. */
+export interface CallMediaModule {
+  createCallMedia(request: MediaJoinRequest): CallMediaSession;
+}

@@ -1,0 +1,193 @@
+import { DestroyRef, inject, Injectable, InjectionToken } from '@angular/core';
+import { Subject, type Observable } from 'rxjs';
+import { TypedEmitter, type MediaEngine, type MediaJoinRequest } from '../telephony';
+import type {
+  CallMediaModule,
+  CallMediaSession,
+  CallMediaSessionEvents,
+} from './call-media-session';
+import { MediaSessionEvents } from './media.actions';
+import {
+  initialCallMediaState,
+  type CallMediaState,
+  type CallMediaStats,
+  type MediaDeviceKindName,
+} from './media-state';
+
+/** Loads the LiveKit chunk; tests provide a fake module. */
+export const CALL_MEDIA_MODULE = new InjectionToken<() => Promise<CallMediaModule>>(
+  'CALL_MEDIA_MODULE',
+  { providedIn: 'root', factory: () => () => import('./livekit/livekit-call-media') },
+);
+
+/** What `window.__switchboardMedia` offers tests and benchmarks (read-only figures). */
+export interface MediaDebugHook {
+  /** The calls with media in this tab. */
+  calls(): string[];
+  /** Inbound/outbound RTP figures of every call with media in this tab. */
+  stats(): Promise<CallMediaStats[]>;
+}
+
+type MediaSessionEvent = ReturnType<
+  (typeof MediaSessionEvents)[keyof typeof MediaSessionEvents]
+>;
+
+/**
+ * The console's media engine, and the one place LiveKit objects live. The SDK asks it to join a
+ * call's room; the agent's controls reach that room through it by call id; the store only hears
+ * the serializable reports on `events$`.
+ */
+@Injectable({ providedIn: 'root' })
+export class CallMediaService implements MediaEngine {
+  private readonly loadModule = inject(CALL_MEDIA_MODULE);
+  private readonly sessions = new Map<string, LazyCallMediaSession>();
+  private readonly events$$ = new Subject<MediaSessionEvent>();
+  private module: Promise<CallMediaModule> | null = null;
+
+  /** Reports of every call's media, as actions for the store. */
+  readonly events$: Observable<MediaSessionEvent> = this.events$$.asObservable();
+
+  constructor() {
+    const leaveAll = () => this.leaveAll();
+    // Closing the tab must end the media at once for the other side (livekit-client does the
+    // same; this keeps it true whatever its options say).
+    globalThis.addEventListener?.('pagehide', leaveAll);
+    globalThis.addEventListener?.('beforeunload', leaveAll);
+    inject(DestroyRef).onDestroy(() => {
+      globalThis.removeEventListener?.('pagehide', leaveAll);
+      globalThis.removeEventListener?.('beforeunload', leaveAll);
+      this.leaveAll();
+    });
+    const hook: MediaDebugHook = {
+      calls: () => [...this.sessions.keys()],
+      stats: () => Promise.all([...this.sessions.values()].map((session) => session.stats())),
+    };
+    (globalThis as { __switchboardMedia?: MediaDebugHook }).__switchboardMedia = hook;
+  }
+
+  /** Loads livekit-client ahead of the first call (the agent came online). */
+  prefetch(): Promise<void> {
+    return this.load().then(
+      () => undefined,
+      (error: unknown) => console.warn('[media] prefetching the media module failed', error),
+    );
+  }
+
+  join(request: MediaJoinRequest): CallMediaSession {
+    this.sessions.get(request.callId)?.leave();
+    const session = new LazyCallMediaSession(request, this.load());
+    this.sessions.set(request.callId, session);
+    session.on('stateChanged', (state) => {
+      this.events$$.next(MediaSessionEvents.stateChanged({ state }));
+      if (state.connection === 'disconnected' && this.sessions.get(state.callId) === session)
+        this.forget(state.callId);
+    });
+    session.on('devicesChanged', (devices) =>
+      this.events$$.next(MediaSessionEvents.devicesChanged({ devices })),
+    );
+    return session;
+  }
+
+  setMicrophoneEnabled(callId: string, enabled: boolean): Promise<void> {
+    return this.session(callId).setMicrophoneEnabled(enabled);
+  }
+
+  setCameraEnabled(callId: string, enabled: boolean): Promise<void> {
+    return this.session(callId).setCameraEnabled(enabled);
+  }
+
+  switchDevice(callId: string, kind: MediaDeviceKindName, deviceId: string): Promise<void> {
+    return this.session(callId).switchDevice(kind, deviceId);
+  }
+
+  private session(callId: string): LazyCallMediaSession {
+    const session = this.sessions.get(callId);
+    if (!session) throw new Error(`call ${callId} has no media in this tab`);
+    return session;
+  }
+
+  private forget(callId: string): void {
+    this.sessions.delete(callId);
+    this.events$$.next(MediaSessionEvents.left({ callId }));
+  }
+
+  private leaveAll(): void {
+    for (const session of [...this.sessions.values()]) session.leave();
+  }
+
+  private load(): Promise<CallMediaModule> {
+    this.module ??= this.loadModule().catch((error: unknown) => {
+      this.module = null; // a failed chunk load may succeed next time
+      throw error;
+    });
+    return this.module;
+  }
+}
+
+/**
+ * Stands in for a call's media session while the LiveKit chunk loads (usually already
+ * prefetched): the SDK gets an object at once, controls wait for the real one.
+ */
+class LazyCallMediaSession extends TypedEmitter<CallMediaSessionEvents> implements CallMediaSession {
+  readonly callId: string;
+  private left = false;
+  private readonly inner: Promise<CallMediaSession | null>;
+
+  constructor(request: MediaJoinRequest, module: Promise<CallMediaModule>) {
+    super();
+    this.callId = request.callId;
+    this.inner = module.then(
+      (loaded) => {
+        if (this.left) return null;
+        const session = loaded.createCallMedia(request);
+        session.on('localStreamChanged', (stream) => this.emit('localStreamChanged', stream));
+        session.on('remoteStreamChanged', (stream) => this.emit('remoteStreamChanged', stream));
+        session.on('stateChanged', (state) => this.emit('stateChanged', state));
+        session.on('devicesChanged', (devices) => this.emit('devicesChanged', devices));
+        return session;
+      },
+      (error: unknown) => {
+        this.emit('stateChanged', {
+          ...failedState(request.callId),
+          error: `Could not load the media module: ${error instanceof Error ? error.message : String(error)}`,
+        });
+        return null;
+      },
+    );
+  }
+
+  async setMicrophoneEnabled(enabled: boolean): Promise<void> {
+    await (await this.ready()).setMicrophoneEnabled(enabled);
+  }
+
+  async setCameraEnabled(enabled: boolean): Promise<void> {
+    await (await this.ready()).setCameraEnabled(enabled);
+  }
+
+  async switchDevice(kind: MediaDeviceKindName, deviceId: string): Promise<void> {
+    await (await this.ready()).switchDevice(kind, deviceId);
+  }
+
+  async stats(): Promise<CallMediaStats> {
+    return (await this.ready()).stats();
+  }
+
+  leave(): void {
+    if (this.left) return;
+    this.left = true;
+    void this.inner.then((session) => {
+      if (session) session.leave();
+      else this.emit('stateChanged', { ...failedState(this.callId), connection: 'disconnected' });
+    });
+  }
+
+  private async ready(): Promise<CallMediaSession> {
+    const session = await this.inner;
+    if (!session || this.left) throw new Error('this call has no media any more');
+    return session;
+  }
+}
+
+function failedState(callId: string): CallMediaState {
+  return { ...initialCallMediaState(callId), connection: 'failed', microphoneMuted: true };
+}

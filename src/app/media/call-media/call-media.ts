@@ -1,0 +1,75 @@
+import { ChangeDetectionStrategy, Component, computed, inject, input } from '@angular/core';
+import { toObservable, toSignal } from '@angular/core/rxjs-interop';
+import { Store } from '@ngrx/store';
+import { of, switchMap, type Observable } from 'rxjs';
+import { TelephonyService } from '../../shared/telephony.service';
+import type { Call } from '../../telephony';
+import { AudioLevelMeter } from '../audio-level-meter/audio-level-meter';
+import { MediaControls } from '../media-controls/media-controls';
+import { mediaFeature } from '../media.feature';
+import { MediaStreamDirective } from '../media-stream';
+
+/**
+ * A call's media: the other side's video (or, for audio-only, an avatar and a level meter),
+ * this tab's camera preview, and the controls. The streams come from the SDK's Call
+ * (`remoteStream$`/`localStream$`); only serializable facts come from the store.
+ */
+@Component({
+  selector: 'app-call-media',
+  imports: [AudioLevelMeter, MediaControls, MediaStreamDirective],
+  templateUrl: './call-media.html',
+  styleUrl: './call-media.scss',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  host: { '[attr.data-call-id]': 'callId()' },
+})
+export class CallMedia {
+  private readonly store = inject(Store);
+  private readonly telephony = inject(TelephonyService);
+
+  readonly callId = input.required<string>();
+  /** Who is on the other side, for the avatar and the labels. */
+  readonly partyName = input.required<string>();
+
+  protected readonly remoteStream = this.streamOf((call) => call.remoteStream$);
+  protected readonly localStream = this.streamOf((call) => call.localStream$);
+  private readonly entities = this.store.selectSignal(mediaFeature.selectCallMediaEntities);
+  protected readonly media = computed(() => this.entities()[this.callId()] ?? null);
+
+  protected readonly showRemoteVideo = computed(
+    () => !!this.media()?.remoteVideo && !!this.remoteStream(),
+  );
+  protected readonly showLocalVideo = computed(
+    () => !!this.media()?.cameraOn && (this.localStream()?.getVideoTracks().length ?? 0) > 0,
+  );
+  protected readonly speaker = computed(() => this.media()?.activeDevices.audiooutput ?? null);
+  protected readonly initials = computed(() =>
+    this.partyName()
+      .split(/\s+/)
+      .filter(Boolean)
+      .slice(0, 2)
+      .map((word) => word[0].toUpperCase())
+      .join(''),
+  );
+  protected readonly remoteNote = computed(() => {
+    const media = this.media();
+    const name = this.partyName();
+    if (!media || media.connection === 'joining') return 'Connecting media…';
+    if (media.connection === 'failed') return media.error ?? 'Media failed.';
+    if (media.connection === 'reconnecting') return 'Media connection lost, reconnecting…';
+    if (!media.remoteMediaArrived) return `Waiting for ${name}'s audio and video…`;
+    if (media.remoteMicrophoneMuted) return `${name} is muted`;
+    return '';
+  });
+
+  private streamOf(pick: (call: Call) => Observable<MediaStream | null>) {
+    return toSignal(
+      toObservable(this.callId).pipe(
+        switchMap((callId) => {
+          const call = this.telephony.call(callId);
+          return call ? pick(call) : of(null);
+        }),
+      ),
+      { initialValue: null },
+    );
+  }
+}

@@ -1,0 +1,361 @@
+/**
+ * The only file that touches livekit-client. It is loaded lazily (CallMediaService imports it
+ * with `import()`), so livekit-client stays out of the initial bundle.
+ */
+import {
+  ConnectionState,
+  createLocalAudioTrack,
+  createLocalVideoTrack,
+  Room,
+  RoomEvent,
+  Track,
+  VideoPresets,
+  type LocalTrack,
+  type RoomOptions,
+  type TrackPublication,
+} from 'livekit-client';
+import { TypedEmitter, type MediaJoinRequest } from '../../telephony';
+import type {
+  CallMediaModule,
+  CallMediaSession,
+  CallMediaSessionEvents,
+} from '../call-media-session';
+import {
+  fallbackDevice,
+  initialCallMediaState,
+  type CallMediaState,
+  type CallMediaStats,
+  type DeviceOption,
+  type MediaConnection,
+  type MediaDeviceKindName,
+} from '../media-state';
+
+/**
+ * Dual PeerConnection (the path both the embedded server and every LiveKit serves), one VP8
+ * encoding at full resolution, no RED: see docs in ../README.md and livekit-protocol.md §7.
+ */
+export const ROOM_OPTIONS: RoomOptions = {
+  singlePeerConnection: false,
+  adaptiveStream: false,
+  dynacast: false,
+  publishDefaults: { simulcast: false, videoCodec: 'vp8', red: false },
+};
+
+/** A console tile is small, and a loaded agent PC encodes it: 640×360 is plenty. */
+const CAMERA_RESOLUTION = VideoPresets.h360.resolution;
+
+/** Lists the browser's devices without prompting (labels appear once capture was granted). */
+export type DeviceLister = () => Promise<MediaDeviceInfo[]>;
+
+const listDevices: DeviceLister = () => Room.getLocalDevices(undefined, false);
+
+export const createCallMedia: CallMediaModule['createCallMedia'] = (request) => {
+  const media = new LiveKitCallMedia(request, new Room(ROOM_OPTIONS));
+  void media.join();
+  return media;
+};
+
+/**
+ * One call's LiveKit room: joins, publishes what the call asked for, turns the tracks into
+ * MediaStreams, and reports a serializable state. Everything LiveKit stays inside.
+ */
+export class LiveKitCallMedia
+  extends TypedEmitter<CallMediaSessionEvents>
+  implements CallMediaSession
+{
+  readonly callId: string;
+  private state: CallMediaState;
+  private left = false;
+  private localKey = '';
+  private remoteKey = '';
+  private devices: DeviceOption[] = [];
+  private readonly pendingTracks = new Set<LocalTrack>();
+
+  constructor(
+    private readonly request: MediaJoinRequest,
+    private readonly room: Room,
+    private readonly listLocalDevices: DeviceLister = listDevices,
+  ) {
+    super();
+    this.callId = request.callId;
+    this.state = initialCallMediaState(request.callId);
+  }
+
+  /** Connects and publishes; failures end up in the state's `error`, never thrown. */
+  async join(): Promise<void> {
+    this.listen();
+    this.emit('stateChanged', this.state);
+    const { url, token, audio, video } = this.request;
+    // The camera and microphone warm up while the PeerConnections are negotiated.
+    const capture = Promise.allSettled([
+      audio ? this.capture(createLocalAudioTrack()) : Promise.resolve(null),
+      video ? this.capture(createLocalVideoTrack({ resolution: CAMERA_RESOLUTION })) : Promise.resolve(null),
+    ]);
+    try {
+      await this.room.connect(url, token, { autoSubscribe: true });
+    } catch (error) {
+      await capture;
+      this.stopPendingTracks();
+      if (!this.left) this.update({ connection: 'failed', error: `Media did not connect: ${messageOf(error)}` });
+      return;
+    }
+    const [microphone, camera] = await capture;
+    if (this.left) return this.stopPendingTracks();
+    const problems: string[] = [];
+    if (microphone.status === 'rejected') problems.push(`Microphone unavailable: ${messageOf(microphone.reason)}`);
+    if (camera.status === 'rejected') problems.push(`Camera unavailable: ${messageOf(camera.reason)}`);
+    const tracks = [microphone, camera]
+      .map((result) => (result.status === 'fulfilled' ? result.value : null))
+      .filter((track): track is LocalTrack => track !== null);
+    try {
+      await Promise.all(tracks.map((track) => this.room.localParticipant.publishTrack(track)));
+    } catch (error) {
+      problems.push(`Could not send media: ${messageOf(error)}`);
+    }
+    this.pendingTracks.clear();
+    if (problems.length > 0 && !this.left) this.update({ error: problems.join(' ') });
+    this.sync();
+    await this.refreshDevices();
+  }
+
+  async setMicrophoneEnabled(enabled: boolean): Promise<void> {
+    await this.room.localParticipant.setMicrophoneEnabled(enabled);
+    this.sync();
+  }
+
+  async setCameraEnabled(enabled: boolean): Promise<void> {
+    await this.room.localParticipant.setCameraEnabled(enabled, { resolution: CAMERA_RESOLUTION });
+    this.sync();
+  }
+
+  async switchDevice(kind: MediaDeviceKindName, deviceId: string): Promise<void> {
+    if (kind === 'audiooutput') {
+      // Playback happens in the console's own elements (setSinkId there); LiveKit only records it.
+      this.update({ activeDevices: { ...this.state.activeDevices, audiooutput: deviceId } });
+      return;
+    }
+    await this.room.switchActiveDevice(kind, deviceId);
+    this.update({ activeDevices: { ...this.state.activeDevices, [kind]: deviceId } });
+    this.sync();
+  }
+
+  /** Inbound and outbound RTP figures, summed per kind (for tests and the benchmark). */
+  async stats(): Promise<CallMediaStats> {
+    const result: CallMediaStats = {
+      callId: this.callId,
+      connection: this.state.connection,
+      inbound: {
+        video: { framesDecoded: 0, frameWidth: 0, frameHeight: 0, bytesReceived: 0 },
+        audio: { bytesReceived: 0, packetsReceived: 0 },
+      },
+      outbound: { videoBytesSent: 0, audioBytesSent: 0 },
+      remoteVideoMuted: !this.state.remoteVideo,
+      remoteMicrophoneMuted: this.state.remoteMicrophoneMuted,
+    };
+    const reports: Promise<RTCStatsReport | undefined>[] = [];
+    for (const participant of this.room.remoteParticipants.values())
+      for (const publication of participant.trackPublications.values())
+        if (publication.track) reports.push(publication.track.getRTCStatsReport());
+    for (const publication of this.room.localParticipant.trackPublications.values())
+      if (publication.track) reports.push(publication.track.getRTCStatsReport());
+    for (const report of await Promise.all(reports)) {
+      report?.forEach((stat: Record<string, number | string | undefined>) => {
+        const number = (key: string) => Number(stat[key] ?? 0);
+        if (stat['type'] === 'inbound-rtp' && stat['kind'] === 'video') {
+          const video = result.inbound.video;
+          video.framesDecoded += number('framesDecoded');
+          video.bytesReceived += number('bytesReceived');
+          video.frameWidth = Math.max(video.frameWidth, number('frameWidth'));
+          video.frameHeight = Math.max(video.frameHeight, number('frameHeight'));
+        } else if (stat['type'] === 'inbound-rtp' && stat['kind'] === 'audio') {
+          result.inbound.audio.bytesReceived += number('bytesReceived');
+          result.inbound.audio.packetsReceived += number('packetsReceived');
+        } else if (stat['type'] === 'outbound-rtp') {
+          if (stat['kind'] === 'video') result.outbound.videoBytesSent += number('bytesSent');
+          else result.outbound.audioBytesSent += number('bytesSent');
+        }
+      });
+    }
+    return result;
+  }
+
+  /** Leaves the room (the other side sees us go at once) and stops the camera and microphone. */
+  leave(): void {
+    if (this.left) return;
+    this.left = true;
+    this.stopPendingTracks();
+    this.room.disconnect().catch((error: unknown) => console.warn('[media] leaving the room failed', error));
+    this.localKey = this.remoteKey = '';
+    this.emit('localStreamChanged', null);
+    this.emit('remoteStreamChanged', null);
+    this.update({ connection: 'disconnected' });
+    this.removeAllListeners();
+  }
+
+  private listen(): void {
+    const sync = () => this.sync();
+    this.room
+      .on(RoomEvent.ConnectionStateChanged, (state) => {
+        if (this.state.connection !== 'failed') this.update({ connection: connectionOf(state) });
+      })
+      .on(RoomEvent.TrackSubscribed, sync)
+      .on(RoomEvent.TrackUnsubscribed, sync)
+      .on(RoomEvent.TrackMuted, sync)
+      .on(RoomEvent.TrackUnmuted, sync)
+      .on(RoomEvent.TrackUnpublished, sync)
+      .on(RoomEvent.ParticipantDisconnected, sync)
+      .on(RoomEvent.LocalTrackPublished, sync)
+      .on(RoomEvent.LocalTrackUnpublished, sync)
+      .on(RoomEvent.ActiveDeviceChanged, (kind, deviceId) => {
+        if (kind === 'audioinput' || kind === 'videoinput')
+          this.update({ activeDevices: { ...this.state.activeDevices, [kind]: deviceId } });
+        sync();
+      })
+      .on(RoomEvent.MediaDevicesChanged, () => void this.handleDeviceChange())
+      .on(RoomEvent.Disconnected, () => {
+        // The server closed the room (the call ended) or the connection is gone for good.
+        if (this.left) return;
+        this.localKey = this.remoteKey = '';
+        this.emit('localStreamChanged', null);
+        this.emit('remoteStreamChanged', null);
+        this.update({ connection: 'disconnected' });
+      });
+  }
+
+  /** Recomputes both streams and the state from the room; emits only what changed. */
+  private sync(): void {
+    if (this.left) return;
+    const local = this.room.localParticipant;
+    const microphone = local.getTrackPublication(Track.Source.Microphone);
+    const camera = local.getTrackPublication(Track.Source.Camera);
+    const cameraOn = !!camera?.track && !camera.isMuted;
+    const localTracks = [microphone?.track, cameraOn ? camera?.track : undefined]
+      .filter((track) => !!track)
+      .map((track) => track.mediaStreamTrack);
+
+    const remotePublications: TrackPublication[] = [];
+    for (const participant of this.room.remoteParticipants.values())
+      for (const publication of participant.trackPublications.values())
+        if (publication.track && publication.isSubscribed) remotePublications.push(publication);
+    const remoteTracks = remotePublications.map((publication) => publication.track!.mediaStreamTrack);
+    const remoteLive = (source: Track.Source) =>
+      remotePublications.some((publication) => publication.source === source && !publication.isMuted);
+
+    const localKey = streamKey(localTracks);
+    if (localKey !== this.localKey) {
+      this.localKey = localKey;
+      this.emit('localStreamChanged', localTracks.length ? new MediaStream(localTracks) : null);
+    }
+    const remoteKey = streamKey(remoteTracks);
+    if (remoteKey !== this.remoteKey) {
+      this.remoteKey = remoteKey;
+      this.emit('remoteStreamChanged', remoteTracks.length ? new MediaStream(remoteTracks) : null);
+    }
+    this.update({
+      remoteMediaArrived: this.state.remoteMediaArrived || remoteTracks.length > 0,
+      microphoneMuted: !microphone?.track || microphone.isMuted,
+      cameraOn,
+      remoteVideo: remoteLive(Track.Source.Camera),
+      remoteMicrophoneMuted: !remoteLive(Track.Source.Microphone),
+      activeDevices: {
+        audioinput: this.room.getActiveDevice('audioinput') ?? this.state.activeDevices.audioinput,
+        videoinput: this.room.getActiveDevice('videoinput') ?? this.state.activeDevices.videoinput,
+        audiooutput: this.state.activeDevices.audiooutput ?? 'default',
+      },
+    });
+  }
+
+  /**
+   * A device came or went. LiveKit restarts a track whose device ended on that same device,
+   * which fails when it was unplugged: switch the microphone or camera to the default device
+   * instead, without touching the call. A vanished speaker falls back to the default, too.
+   */
+  private async handleDeviceChange(): Promise<void> {
+    await this.refreshDevices();
+    if (this.left) return;
+    for (const kind of ['audioinput', 'videoinput'] as const) {
+      const active = this.room.getActiveDevice(kind) ?? this.state.activeDevices[kind];
+      const next = fallbackDevice(active ?? null, this.devicesOf(kind));
+      if (!next) continue;
+      try {
+        await this.switchDevice(kind, next);
+      } catch (error) {
+        this.update({ error: `Could not switch to another ${deviceNoun[kind]}: ${messageOf(error)}` });
+      }
+    }
+    const speaker = fallbackDevice(this.state.activeDevices.audiooutput, this.devicesOf('audiooutput'));
+    if (speaker) await this.switchDevice('audiooutput', speaker);
+  }
+
+  private async refreshDevices(): Promise<void> {
+    try {
+      const devices = await this.listLocalDevices();
+      const counters: Record<MediaDeviceKindName, number> = { audioinput: 0, videoinput: 0, audiooutput: 0 };
+      this.devices = devices
+        .filter((device) => device.deviceId && device.kind in counters)
+        .map((device) => {
+          const kind = device.kind as MediaDeviceKindName;
+          const label = device.label || `${deviceNoun[kind]} ${++counters[kind]}`;
+          return { kind, deviceId: device.deviceId, label };
+        });
+      if (!this.left) this.emit('devicesChanged', this.devices);
+    } catch (error) {
+      console.warn('[media] listing devices failed', error);
+    }
+  }
+
+  private devicesOf(kind: MediaDeviceKindName): DeviceOption[] {
+    return this.devices.filter((device) => device.kind === kind);
+  }
+
+  /** Tracks captured but not yet published are this object's to stop if the call goes away. */
+  private async capture(track: Promise<LocalTrack>): Promise<LocalTrack> {
+    const captured = await track;
+    this.pendingTracks.add(captured);
+    return captured;
+  }
+
+  private stopPendingTracks(): void {
+    for (const track of this.pendingTracks) track.stop();
+    this.pendingTracks.clear();
+  }
+
+  private update(changes: Partial<CallMediaState>): void {
+    const next = { ...this.state, ...changes };
+    if (sameState(next, this.state)) return;
+    this.state = next;
+    this.emit('stateChanged', next);
+  }
+}
+
+const deviceNoun: Record<MediaDeviceKindName, string> = {
+  audioinput: 'Microphone',
+  videoinput: 'Camera',
+  audiooutput: 'Speaker',
+};
+
+function connectionOf(state: ConnectionState): MediaConnection {
+  switch (state) {
+    case ConnectionState.Connected:
+      return 'connected';
+    case ConnectionState.Reconnecting:
+    case ConnectionState.SignalReconnecting:
+      return 'reconnecting';
+    case ConnectionState.Disconnected:
+      return 'disconnected';
+    default:
+      return 'joining';
+  }
+}
+
+function streamKey(tracks: MediaStreamTrack[]): string {
+  return tracks.map((track) => track.id).join(',');
+}
+
+function sameState(a: CallMediaState, b: CallMediaState): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,91 @@
+import { createEntityAdapter, type EntityState } from '@ngrx/entity';
+import { createFeature, createReducer, createSelector, on } from '@ngrx/store';
+import { AuthSessionActions, ToolbarActions } from '../auth/auth.actions';
+import {
+  MediaApiActions,
+  MediaControlsActions,
+  MediaSessionEvents,
+  VideoPreferenceActions,
+} from './media.actions';
+import type { CallMediaState, DeviceOption, MediaDeviceKindName } from './media-state';
+
+/** One call's media as the store keeps it: the engine's report plus the last control failure. */
+export interface CallMediaRecord extends CallMediaState {
+  controlError: string | null;
+}
+
+export interface MediaState extends EntityState<CallMediaRecord> {
+  /** Answer and place calls with the camera on. */
+  videoCalls: boolean;
+  /** This browser's microphones, cameras and speakers (known once a call captured media). */
+  devices: DeviceOption[];
+}
+
+export const callMediaAdapter = createEntityAdapter<CallMediaRecord>({
+  selectId: (media) => media.callId,
+});
+
+export const initialMediaState: MediaState = callMediaAdapter.getInitialState({
+  videoCalls: false,
+  devices: [],
+});
+
+const clearControlError = (state: MediaState, { callId }: { callId: string }): MediaState =>
+  callMediaAdapter.updateOne({ id: callId, changes: { controlError: null } }, state);
+
+export const mediaFeature = createFeature({
+  name: 'media',
+  reducer: createReducer(
+    initialMediaState,
+    on(MediaSessionEvents.stateChanged, (state, { state: media }) =>
+      callMediaAdapter.upsertOne(
+        { ...media, controlError: state.entities[media.callId]?.controlError ?? null },
+        state,
+      ),
+    ),
+    on(MediaSessionEvents.left, (state, { callId }) => callMediaAdapter.removeOne(callId, state)),
+    on(MediaSessionEvents.devicesChanged, (state, { devices }): MediaState => ({
+      ...state,
+      devices,
+    })),
+    on(VideoPreferenceActions.videoCallsTurnedOn, (state): MediaState => ({
+      ...state,
+      videoCalls: true,
+    })),
+    on(VideoPreferenceActions.videoCallsTurnedOff, (state): MediaState => ({
+      ...state,
+      videoCalls: false,
+    })),
+    on(
+      MediaControlsActions.muteMicrophoneClicked,
+      MediaControlsActions.unmuteMicrophoneClicked,
+      MediaControlsActions.turnCameraOffClicked,
+      MediaControlsActions.turnCameraOnClicked,
+      MediaControlsActions.deviceChosen,
+      clearControlError,
+    ),
+    on(MediaApiActions.controlFailed, (state, { callId, message }) =>
+      callMediaAdapter.updateOne({ id: callId, changes: { controlError: message } }, state),
+    ),
+    on(
+      ToolbarActions.signOutClicked,
+      AuthSessionActions.expired,
+      (): MediaState => initialMediaState,
+    ),
+  ),
+  extraSelectors: ({ selectMediaState, selectDevices }) => {
+    const { selectEntities } = callMediaAdapter.getSelectors(selectMediaState);
+    const devicesOf = (kind: MediaDeviceKindName) =>
+      createSelector(selectDevices, (devices) => devices.filter((device) => device.kind === kind));
+    return {
+      selectCallMediaEntities: selectEntities,
+      selectMicrophones: devicesOf('audioinput'),
+      selectCameras: devicesOf('videoinput'),
+      selectSpeakers: devicesOf('audiooutput'),
+    };
+  },
+});
+
+/** The media of one call in this tab, or null when it has none (yet). */
+export const selectCallMedia = (callId: string) =>
+  createSelector(mediaFeature.selectCallMediaEntities, (entities) => entities[callId] ?? null);

@@ -1,0 +1,34 @@
+import type { ServerMessage } from '../../../../protocol/session-protocol';
+import type { TypedEmitter } from '../shared/typed-emitter';
+
+/** The `call_media` frame: where and how this tab joins a call's media room. */
+export type MediaCredentials = Omit<Extract<ServerMessage, { type: 'call_media' }>, 'type'>;
+
+/** What a Call asks its media engine for: the room, and what to publish into it. */
+export interface MediaJoinRequest extends MediaCredentials {
+  audio: boolean;
+  video: boolean;
+}
+
+export type CallMediaEvents = {
+  /** This tab's microphone/camera as one stream; null before publishing and after leaving. */
+  localStreamChanged: MediaStream | null;
+  /** The other side's tracks as one stream; null until the first arrives and after leaving. */
+  remoteStreamChanged: MediaStream | null;
+};
+
+/**
+ * One call's media, as handed out by a MediaEngine: it starts joining at once, reports its
+ * streams through events, and `leave()` (safe at any time, even mid-join) tears it down.
+ */
+export interface CallMedia extends Pick<TypedEmitter<CallMediaEvents>, 'on' | 'off'> {
+  leave(): void;
+}
+
+/**
+ * The SDK's seam to a media stack. The console plugs in its LiveKit engine; without one
+ * (`ConnectOptions.media` unset) calls carry no media and keep the server's statuses as they are.
+ */
+export interface MediaEngine {
+  join(request: MediaJoinRequest): CallMedia;
+}
