@@ -39,6 +39,8 @@ module.exports = function (config) {
           '--disable-dev-shm-usage',
           '--disable-background-networking',
           '--no-first-run',
+          // Media specs (level meter, streams) run WebAudio without a click.
+          '--autoplay-policy=no-user-gesture-required',
         ],
       },
     },

@@ -19,6 +19,8 @@ export const chromiumFlags = [
   '--use-fake-ui-for-media-stream',
   '--use-fake-device-for-media-stream',
   '--autoplay-policy=no-user-gesture-required',
+  // The embedded media server may offer only 127.0.0.1 ICE candidates in a sandbox.
+  '--allow-loopback-in-peer-connection',
   // Hidden tabs must keep their timers: several agents share one browser here.
   '--disable-background-timer-throttling',
   '--disable-renderer-backgrounding',
@@ -62,6 +64,8 @@ export default defineConfig({
       HOST: '127.0.0.1',
       DATA_DIR: 'memory',
       CONSOLE_DIR: 'dist/e2e-console/browser',
+      // The embedded media server on any free port, so a running `npm start` does not clash.
+      MEDIA_PORT: '0',
       LOG_LEVEL: 'warn',
       NG_CLI_ANALYTICS: 'false',
     },

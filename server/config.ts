@@ -29,6 +29,8 @@ export interface Config {
   livekitPublicUrl?: string;
   /** Port of the embedded media server (used when `livekitUrl` is unset); 0 picks a free one. */
   mediaPort: number;
+  /** How long a party may be out of a call's media room (a reconnect) before the call ends. */
+  mediaLeaveGraceMs: number;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
@@ -85,5 +87,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     livekitApiSecret: env.LIVEKIT_API_SECRET || undefined,
     livekitPublicUrl: env.LIVEKIT_PUBLIC_URL || undefined,
     mediaPort: integer(env, 'MEDIA_PORT', 7880),
+    mediaLeaveGraceMs: integer(env, 'MEDIA_LEAVE_GRACE_MS', 2500),
   };
 }

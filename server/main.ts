@@ -39,7 +39,13 @@ try {
   fail((error as Error).message);
 }
 
-const app = await buildApp(config);
+let app: App;
+try {
+  app = await buildApp(config);
+} catch (error) {
+  // e.g. the embedded media server's port is taken: say so instead of printing a stack.
+  fail((error as Error).message);
+}
 try {
   await app.listen({ host: config.host, port: config.port });
 } catch (error) {

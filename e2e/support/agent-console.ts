@@ -7,6 +7,24 @@ import {
   type Page,
 } from '@playwright/test';
 
+/** What `window.__switchboardMedia.stats()` reports per call (src/app/media/media-state.ts). */
+export interface CallMediaStats {
+  callId: string;
+  connection: string;
+  inbound: {
+    video: {
+      framesDecoded: number;
+      frameWidth: number;
+      frameHeight: number;
+      bytesReceived: number;
+    };
+    audio: { bytesReceived: number; packetsReceived: number };
+  };
+  outbound: { videoBytesSent: number; audioBytesSent: number };
+  remoteVideoMuted: boolean;
+  remoteMicrophoneMuted: boolean;
+}
+
 export const DEMO_TENANT = 'demo';
 export const DEMO_PASSWORD = 'switchboard';
 
@@ -86,6 +104,47 @@ export class AgentConsole {
 
   outgoingHangUp(): Locator {
     return this.page.locator('app-dial-box').getByRole('button', { name: 'Hang up' });
+  }
+
+  /** Answer and place calls with the camera on. */
+  async turnOnVideoCalls(): Promise<void> {
+    const toggle = this.page.getByRole('switch', { name: 'Video calls' });
+    await toggle.click();
+    await expect(toggle).toBeChecked();
+  }
+
+  /** The media of this tab's call (agent: the active call panel; caller: the Call box). */
+  callMedia(): Locator {
+    return this.page.locator('app-call-media');
+  }
+
+  remoteVideo(): Locator {
+    return this.callMedia().locator('video.remote-video');
+  }
+
+  localVideo(): Locator {
+    return this.callMedia().locator('video.local-video');
+  }
+
+  /** RTP figures of this tab's calls, from the console's debug hook (empty: no media). */
+  mediaStats(): Promise<CallMediaStats[]> {
+    return this.page.evaluate(async () => {
+      const hook = (window as { __switchboardMedia?: { stats(): Promise<unknown[]> } })
+        .__switchboardMedia;
+      return ((await hook?.stats()) ?? []) as CallMediaStats[];
+    });
+  }
+
+  /** The remote `<video>`'s decoded size and playback quality, read from the element. */
+  remoteVideoFrames(): Promise<{ videoWidth: number; totalVideoFrames: number; muted: boolean }> {
+    return this.remoteVideo().evaluate((element) => {
+      const video = element as HTMLVideoElement;
+      return {
+        videoWidth: video.videoWidth,
+        totalVideoFrames: video.getVideoPlaybackQuality().totalVideoFrames,
+        muted: video.muted,
+      };
+    });
   }
 
   /** Closes this tab's browser context, failing the test if the page logged any error. */

@@ -65,6 +65,7 @@ export class BenchAgent {
       else if (call.status === 'connected') this.events.connected(this, call);
       else if (call.endReason === 'answered_elsewhere') this.events.answeredElsewhere(this, call);
     }
-    for (const callId of this.statuses.keys()) if (!present.has(callId)) this.statuses.delete(callId);
+    for (const callId of this.statuses.keys())
+      if (!present.has(callId)) this.statuses.delete(callId);
   }
 }

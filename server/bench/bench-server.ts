@@ -21,7 +21,12 @@ export interface BenchSetup {
   groups: { name: string; agentTokens: string[] }[];
 }
 
-export type BenchRequest = { type: 'memory' } | { type: 'cpu' } | { type: 'profile-start' } | { type: 'profile-stop'; path: string } | { type: 'stop' };
+export type BenchRequest =
+  | { type: 'memory' }
+  | { type: 'cpu' }
+  | { type: 'profile-start' }
+  | { type: 'profile-stop'; path: string }
+  | { type: 'stop' };
 export type BenchReply =
   | { type: 'ready'; setup: BenchSetup }
   | { type: 'memory'; heapUsed: number; rss: number }
@@ -33,7 +38,10 @@ const groupSize = Number(process.env.BENCH_GROUP_SIZE ?? 20);
 
 // In memory by default, like the test suites; BENCH_DATA_DIR=disk puts the embedded database
 // in a temporary directory, as a deployment without PostgreSQL runs it.
-const dataDir = process.env.BENCH_DATA_DIR === 'disk' ? await mkdtemp(join(tmpdir(), 'switchboard-bench-')) : 'memory';
+const dataDir =
+  process.env.BENCH_DATA_DIR === 'disk'
+    ? await mkdtemp(join(tmpdir(), 'switchboard-bench-'))
+    : 'memory';
 const config = {
   ...loadConfig({}),
   port: 0,
@@ -65,8 +73,18 @@ const groups: BenchSetup['groups'] = [];
 for (let start = 0; start < agentCount; start += groupSize) {
   const memberIds = userIds.slice(start, start + groupSize);
   const name = `bench-${start / groupSize}`;
-  await ringGroups.create(tenant.id, { name, memberIds, ringTimeoutSeconds: 20, maxWaitSeconds: 600, retryIntervalSeconds: 1 });
-  const agentTokens = await Promise.all(memberIds.map(async (userId) => (await tokens.issue({ tenantId: tenant.id, userId, role: 'agent' })).token));
+  await ringGroups.create(tenant.id, {
+    name,
+    memberIds,
+    ringTimeoutSeconds: 20,
+    maxWaitSeconds: 600,
+    retryIntervalSeconds: 1,
+  });
+  const agentTokens = await Promise.all(
+    memberIds.map(
+      async (userId) => (await tokens.issue({ tenantId: tenant.id, userId, role: 'agent' })).token,
+    ),
+  );
   groups.push({ name, agentTokens });
 }
 
@@ -87,7 +105,12 @@ process.on('message', async (request: BenchRequest) => {
   } else if (request.type === 'cpu') {
     // Also how late the event loop ran since the last question: the server's share of any tail.
     const usage = process.cpuUsage();
-    send({ type: 'cpu', micros: usage.user + usage.system, loopDelayP99Ms: loopDelay.percentile(99) / 1e6, loopDelayMaxMs: loopDelay.max / 1e6 });
+    send({
+      type: 'cpu',
+      micros: usage.user + usage.system,
+      loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+      loopDelayMaxMs: loopDelay.max / 1e6,
+    });
     loopDelay.reset();
   } else if (request.type === 'profile-start') {
     // Profiles only the load phase: seeding and connecting would drown it.

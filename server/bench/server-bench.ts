@@ -38,7 +38,12 @@ interface TrackedCall {
 }
 
 const child = fork(fileURLToPath(new URL('./bench-server.ts', import.meta.url)), [], {
-  execArgv: ['--import', 'tsx', '--expose-gc', ...(process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? [])],
+  execArgv: [
+    '--import',
+    'tsx',
+    '--expose-gc',
+    ...(process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? []),
+  ],
   env: process.env,
 });
 const replies: BenchReply[] = [];
@@ -47,7 +52,9 @@ child.on('message', (reply: BenchReply) => {
   replies.push(reply);
   replyWaiters.splice(0).forEach((wake) => wake());
 });
-async function nextReply<T extends BenchReply['type']>(type: T): Promise<Extract<BenchReply, { type: T }>> {
+async function nextReply<T extends BenchReply['type']>(
+  type: T,
+): Promise<Extract<BenchReply, { type: T }>> {
   for (;;) {
     const index = replies.findIndex((reply) => reply.type === type);
     if (index >= 0) return replies.splice(index, 1)[0] as Extract<BenchReply, { type: T }>;
@@ -103,12 +110,19 @@ const events: AgentEvents = {
 const before = await serverMemory();
 console.log(`connecting ${sessionCount} sessions …`);
 const agents: BenchAgent[][] = setup.groups.map((_, groupIndex) =>
-  Array.from({ length: groupSize }, (_, memberIndex) => new BenchAgent(groupIndex, memberIndex, events)),
+  Array.from(
+    { length: groupSize },
+    (_, memberIndex) => new BenchAgent(groupIndex, memberIndex, events),
+  ),
 );
 const flat = agents.flat();
 for (let start = 0; start < flat.length; start += 50) {
   await Promise.all(
-    flat.slice(start, start + 50).map((agent) => agent.connect(wsUrl, setup.groups[agent.groupIndex]!.agentTokens[agent.memberIndex]!)),
+    flat
+      .slice(start, start + 50)
+      .map((agent) =>
+        agent.connect(wsUrl, setup.groups[agent.groupIndex]!.agentTokens[agent.memberIndex]!),
+      ),
   );
 }
 await new Promise((resolve) => setTimeout(resolve, 1000)); // let the post-online group refreshes finish
@@ -131,12 +145,23 @@ for (let sequence = 0; sequence < totalCalls; sequence++) {
   const wait = dueAt - performance.now();
   if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   const groupIndex = sequence % setup.groups.length;
-  const tracked: TrackedCall = { sequence, groupIndex, measured: sequence >= warmupCalls, dialedAt: performance.now(), ringing: 0, elsewhere: 0 };
+  const tracked: TrackedCall = {
+    sequence,
+    groupIndex,
+    measured: sequence >= warmupCalls,
+    dialedAt: performance.now(),
+    ringing: 0,
+    elsewhere: 0,
+  };
   calls.set(String(sequence), tracked);
   void fetch(`${setup.url}/api/calls`, {
     method: 'POST',
     headers: { authorization: `Bearer ${setup.apiKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ from: 'Bench caller', to: `/group/${setup.groups[groupIndex]!.name}`, params: { sequence: String(sequence) } }),
+    body: JSON.stringify({
+      from: 'Bench caller',
+      to: `/group/${setup.groups[groupIndex]!.name}`,
+      params: { sequence: String(sequence) },
+    }),
   }).then(async (response) => {
     await response.arrayBuffer();
     if (response.status !== 201) dialFailures++;
@@ -152,7 +177,8 @@ if (profilePath) {
   console.log(`server CPU profile of the load phase: ${(await nextReply('profiled')).path}`);
 }
 const drainDeadline = performance.now() + 10_000;
-while (completedCalls < totalCalls && performance.now() < drainDeadline) await new Promise((resolve) => setTimeout(resolve, 50));
+while (completedCalls < totalCalls && performance.now() < drainDeadline)
+  await new Promise((resolve) => setTimeout(resolve, 50));
 
 const format = (summary: Summary) =>
   `p50 ${summary.p50.toFixed(1)} ms · p95 ${summary.p95.toFixed(1)} ms · p99 ${summary.p99.toFixed(1)} ms · max ${summary.max.toFixed(1)} ms (n=${summary.count})`;

@@ -6,7 +6,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildApp } from '../app.ts';
-import { createPostgresTestSchema, startTestServer, testConfig, type TestServer } from '../test/harness.ts';
+import {
+  createPostgresTestSchema,
+  startTestServer,
+  testConfig,
+  type TestServer,
+} from '../test/harness.ts';
 import { closeAll, onlineAgent, placeCall } from '../session/testing/scenario.ts';
 
 interface CallRowRead {
@@ -24,32 +29,59 @@ interface CallRowRead {
 }
 
 async function recordsScenario(server: TestServer): Promise<void> {
-  const [ada, bob] = await Promise.all([onlineAgent(server, 'rec-ada@r.test', 'Ada'), onlineAgent(server, 'rec-bob@r.test', 'Bob')]);
+  const [ada, bob] = await Promise.all([
+    onlineAgent(server, 'rec-ada@r.test', 'Ada'),
+    onlineAgent(server, 'rec-bob@r.test', 'Bob'),
+  ]);
   const offline = await server.createAgent('rec-offline@r.test');
-  const group = await server.tenant.createRingGroup('records', [ada.user.id, bob.user.id, offline.user.id], {
-    // Long enough that the reject and the accept below land inside their attempt on a busy machine.
-    ringTimeoutSeconds: 2,
-    retryIntervalSeconds: 0,
-  });
+  const group = await server.tenant.createRingGroup(
+    'records',
+    [ada.user.id, bob.user.id, offline.user.id],
+    {
+      // Long enough that the reject and the accept below land inside their attempt on a busy machine.
+      ringTimeoutSeconds: 2,
+      retryIntervalSeconds: 0,
+    },
+  );
 
   // Attempt 1: Ada declines, Bob lets it ring out. Attempt 2: Bob answers, then hangs up.
-  const answered = await placeCall(server, '/group/records', { from: 'Recorded Caller', params: { case: '1' } });
-  await Promise.all([ada.tab.waitForCall(answered.id, 'ringing'), bob.tab.waitForCall(answered.id, 'ringing')]);
+  const answered = await placeCall(server, '/group/records', {
+    from: 'Recorded Caller',
+    params: { case: '1' },
+  });
+  await Promise.all([
+    ada.tab.waitForCall(answered.id, 'ringing'),
+    bob.tab.waitForCall(answered.id, 'ringing'),
+  ]);
   await ada.tab.request({ type: 'call.reject', callId: answered.id });
-  await bob.tab.waitUntil(() => bob.tab.call(answered.id)?.attempt === 2 && bob.tab.call(answered.id)?.status === 'ringing', 'attempt 2');
+  await bob.tab.waitUntil(
+    () =>
+      bob.tab.call(answered.id)?.attempt === 2 && bob.tab.call(answered.id)?.status === 'ringing',
+    'attempt 2',
+  );
   await bob.tab.request({ type: 'call.accept', callId: answered.id });
   await bob.tab.request({ type: 'call.hangup', callId: answered.id });
 
   // Cancelled by the caller while ringing.
   const cancelled = await placeCall(server, '/group/records', { from: 'Impatient Caller' });
   await ada.tab.waitForCall(cancelled.id, 'ringing');
-  await fetch(`${server.url}/api/calls/${cancelled.id}/hangup`, { method: 'POST', headers: { authorization: `Bearer ${server.apiKey}` } });
+  await fetch(`${server.url}/api/calls/${cancelled.id}/hangup`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${server.apiKey}` },
+  });
   await ada.tab.waitForCall(cancelled.id, 'disconnected', 'caller_cancelled');
 
   await server.app.services.records.flush();
-  const read = (callId: string) => server.database.query<CallRowRead>(`SELECT * FROM calls WHERE id = $1`, [callId]);
+  const read = (callId: string) =>
+    server.database.query<CallRowRead>(`SELECT * FROM calls WHERE id = $1`, [callId]);
   const legs = (callId: string) =>
-    server.database.query<{ user_id: string; attempt: number; outcome: string; rung_at: unknown; ended_at: unknown }>(
+    server.database.query<{
+      user_id: string;
+      attempt: number;
+      outcome: string;
+      rung_at: unknown;
+      ended_at: unknown;
+    }>(
       `SELECT user_id, attempt, outcome, rung_at, ended_at FROM call_legs WHERE call_id = $1 ORDER BY attempt, user_id`,
       [callId],
     );
@@ -65,18 +97,32 @@ async function recordsScenario(server: TestServer): Promise<void> {
   assert.ok(Number(answeredRow!.queue_wait_ms) >= 2000, 'waited at least one ring timeout');
   assert.ok(Number(answeredRow!.talk_ms) >= 0);
   assert.ok(answeredRow!.answered_at instanceof Date && answeredRow!.ended_at instanceof Date);
-  const byUser = (userId: string) => (userId === ada.user.id ? 'ada' : userId === bob.user.id ? 'bob' : 'other');
-  const answeredLegs = (await legs(answered.id)).map((leg) => `${leg.attempt}:${byUser(leg.user_id)}:${leg.outcome}`).sort();
-  assert.deepEqual(answeredLegs, ['1:ada:rejected', '1:bob:missed', '2:ada:answered_elsewhere', '2:bob:answered']);
+  const byUser = (userId: string) =>
+    userId === ada.user.id ? 'ada' : userId === bob.user.id ? 'bob' : 'other';
+  const answeredLegs = (await legs(answered.id))
+    .map((leg) => `${leg.attempt}:${byUser(leg.user_id)}:${leg.outcome}`)
+    .sort();
+  assert.deepEqual(answeredLegs, [
+    '1:ada:rejected',
+    '1:bob:missed',
+    '2:ada:answered_elsewhere',
+    '2:bob:answered',
+  ]);
 
   const [cancelledRow] = await read(cancelled.id);
-  assert.deepEqual([cancelledRow!.status, cancelledRow!.end_reason, cancelledRow!.answered_by_user_id, cancelledRow!.talk_ms], [
-    'ended',
-    'caller_cancelled',
-    null,
-    null,
-  ]);
-  assert.deepEqual((await legs(cancelled.id)).map((leg) => leg.outcome), ['caller_cancelled', 'caller_cancelled']);
+  assert.deepEqual(
+    [
+      cancelledRow!.status,
+      cancelledRow!.end_reason,
+      cancelledRow!.answered_by_user_id,
+      cancelledRow!.talk_ms,
+    ],
+    ['ended', 'caller_cancelled', null, null],
+  );
+  assert.deepEqual(
+    (await legs(cancelled.id)).map((leg) => leg.outcome),
+    ['caller_cancelled', 'caller_cancelled'],
+  );
   await closeAll([ada.tab, bob.tab]);
 }
 
@@ -92,9 +138,11 @@ test('records every call and leg in the embedded database, and fails calls a cra
     // A second boot over the same database, as after a crash.
     const restarted = await buildApp(testConfig(), server.database);
     await restarted.close();
-    const [row] = await server.database.query<{ status: string; end_reason: string; ended_at: unknown }>(
-      `SELECT status, end_reason, ended_at FROM calls WHERE id = 'left-connected'`,
-    );
+    const [row] = await server.database.query<{
+      status: string;
+      end_reason: string;
+      ended_at: unknown;
+    }>(`SELECT status, end_reason, ended_at FROM calls WHERE id = 'left-connected'`);
     assert.deepEqual([row!.status, row!.end_reason], ['ended', 'failed']);
     assert.ok(row!.ended_at instanceof Date);
   } finally {

@@ -112,7 +112,10 @@ export class CallRecords implements CallRecordSink {
       for (const call of batch.calls.values()) {
         const legs = batch.legs.filter((leg) => leg.callId === call.id);
         await this.write([call], legs).catch((callError: unknown) =>
-          this.log.error({ err: callError, callId: call.id, batchError: String(error) }, 'could not write call record'),
+          this.log.error(
+            { err: callError, callId: call.id, batchError: String(error) },
+            'could not write call record',
+          ),
         );
       }
     }

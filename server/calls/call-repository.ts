@@ -44,7 +44,10 @@ export interface LegRow {
 const ROWS_PER_STATEMENT = 1000;
 
 /** "($1, $2), ($3, $4)" and the flat values for a multi-row VALUES list. */
-function placeholders<Row>(rows: Row[], columns: (row: Row) => unknown[]): { tuples: string; values: unknown[] } {
+function placeholders<Row>(
+  rows: Row[],
+  columns: (row: Row) => unknown[],
+): { tuples: string; values: unknown[] } {
   const values: unknown[] = [];
   const tuples = rows
     .map((row) => {
@@ -58,7 +61,8 @@ function placeholders<Row>(rows: Row[], columns: (row: Row) => unknown[]): { tup
 }
 
 const iso = (epochMs: number | null) => (epochMs === null ? null : new Date(epochMs).toISOString());
-const epoch = (value: unknown) => (value === null || value === undefined ? null : new Date(value as string | Date).getTime());
+const epoch = (value: unknown) =>
+  value === null || value === undefined ? null : new Date(value as string | Date).getTime();
 
 interface StoredCall {
   id: string;
@@ -100,9 +104,23 @@ export class CallRepository {
     for (let start = 0; start < calls.length; start += ROWS_PER_STATEMENT) {
       const chunk = calls.slice(start, start + ROWS_PER_STATEMENT);
       const { tuples, values } = placeholders(chunk, (call) => [
-        call.id, call.tenantId, call.fromName, call.fromAddress, call.fromUserId, call.toAddress, call.ringGroupId,
-        call.origin, JSON.stringify(call.params), call.status, call.endReason, call.answeredByUserId,
-        iso(call.createdAt), iso(call.answeredAt), iso(call.endedAt), call.queueWaitMs, call.talkMs,
+        call.id,
+        call.tenantId,
+        call.fromName,
+        call.fromAddress,
+        call.fromUserId,
+        call.toAddress,
+        call.ringGroupId,
+        call.origin,
+        JSON.stringify(call.params),
+        call.status,
+        call.endReason,
+        call.answeredByUserId,
+        iso(call.createdAt),
+        iso(call.answeredAt),
+        iso(call.endedAt),
+        call.queueWaitMs,
+        call.talkMs,
       ]);
       await db.query(
         `INSERT INTO calls (id, tenant_id, from_name, from_address, from_user_id, to_address, ring_group_id, origin, params,
@@ -145,7 +163,10 @@ export class CallRepository {
   }
 
   async byId(tenantId: string, callId: string): Promise<CallDetail | null> {
-    const rows = await this.database.query<StoredCall>(`${selectCalls} WHERE c.tenant_id = $1 AND c.id = $2`, [tenantId, callId]);
+    const rows = await this.database.query<StoredCall>(
+      `${selectCalls} WHERE c.tenant_id = $1 AND c.id = $2`,
+      [tenantId, callId],
+    );
     return (await this.withLegs(rows))[0] ?? null;
   }
 
@@ -167,7 +188,13 @@ export class CallRepository {
     const legsByCall = new Map<string, LegDetail[]>();
     for (const leg of legs) {
       const list = legsByCall.get(leg.call_id) ?? [];
-      list.push({ userId: leg.user_id, attempt: Number(leg.attempt), outcome: leg.outcome, rungAt: epoch(leg.rung_at)!, endedAt: epoch(leg.ended_at) });
+      list.push({
+        userId: leg.user_id,
+        attempt: Number(leg.attempt),
+        outcome: leg.outcome,
+        rungAt: epoch(leg.rung_at)!,
+        endedAt: epoch(leg.ended_at),
+      });
       legsByCall.set(leg.call_id, list);
     }
     return rows.map((row) => toDetail(row, legsByCall.get(row.id) ?? []));
@@ -183,17 +210,25 @@ const selectCalls = `
   LEFT JOIN users callee ON callee.tenant_id = c.tenant_id AND c.to_address = '/private/' || callee.username`;
 
 function toDetail(row: StoredCall, legs: LegDetail[]): CallDetail {
-  const params = typeof row.params === 'string' ? (JSON.parse(row.params) as Record<string, string>) : row.params;
+  const params =
+    typeof row.params === 'string'
+      ? (JSON.parse(row.params) as Record<string, string>)
+      : row.params;
   const groupName = row.to_address.replace(/^\/group\//, '');
   return {
     id: row.id,
     origin: row.origin,
     from: { name: row.from_name, address: row.from_address },
-    to: { name: row.ring_group_id ? groupName : (row.to_user_name ?? row.to_address), address: row.to_address },
+    to: {
+      name: row.ring_group_id ? groupName : (row.to_user_name ?? row.to_address),
+      address: row.to_address,
+    },
     ringGroup: row.ring_group_id ? { id: row.ring_group_id, name: groupName } : null,
     status: row.status,
     endReason: row.end_reason,
-    answeredBy: row.answered_by_user_id ? { id: row.answered_by_user_id, name: row.answered_by_name ?? '' } : null,
+    answeredBy: row.answered_by_user_id
+      ? { id: row.answered_by_user_id, name: row.answered_by_name ?? '' }
+      : null,
     params,
     createdAt: epoch(row.created_at)!,
     answeredAt: epoch(row.answered_at),

@@ -6,27 +6,41 @@
 import { Type, type Static } from 'typebox';
 import { AgentRef, EndReason, Party, RingGroupRef } from '../../protocol/session-protocol.ts';
 
-export const CallParams = Type.Record(Type.String({ maxLength: 64 }), Type.String({ maxLength: 512 }), {
-  maxProperties: 32,
-  description: 'Custom parameters shown to the agent with the call',
-});
+export const CallParams = Type.Record(
+  Type.String({ maxLength: 64 }),
+  Type.String({ maxLength: 512 }),
+  {
+    maxProperties: 32,
+    description: 'Custom parameters shown to the agent with the call',
+  },
+);
 
 export const PlaceCallBody = Type.Object(
   {
     from: Type.Union(
       [
-        Type.String({ minLength: 1, maxLength: 200, description: 'Display name; also used as the address' }),
+        Type.String({
+          minLength: 1,
+          maxLength: 200,
+          description: 'Display name; also used as the address',
+        }),
         Type.Object(
           {
             name: Type.String({ minLength: 1, maxLength: 200 }),
-            address: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Defaults to the name' })),
+            address: Type.Optional(
+              Type.String({ minLength: 1, maxLength: 200, description: 'Defaults to the name' }),
+            ),
           },
           { additionalProperties: false },
         ),
       ],
       { description: 'Who the agent sees calling' },
     ),
-    to: Type.String({ minLength: 1, maxLength: 200, description: '/private/<username> or /group/<name>' }),
+    to: Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description: '/private/<username> or /group/<name>',
+    }),
     params: Type.Optional(CallParams),
   },
   { additionalProperties: false },
@@ -45,7 +59,8 @@ export const LegDetail = Type.Object({
   userId: Type.String(),
   attempt: Type.Integer({ description: 'Ring attempt that rang this leg, from 1' }),
   outcome: Type.String({
-    description: 'ringing, answered, rejected, missed, answered_elsewhere, caller_cancelled, withdrawn, hangup or failed',
+    description:
+      'ringing, answered, rejected, missed, answered_elsewhere, caller_cancelled, withdrawn, hangup or failed',
   }),
   rungAt: Type.Number({ description: 'Epoch milliseconds' }),
   endedAt: Type.Union([Type.Number(), Type.Null()]),
@@ -65,17 +80,26 @@ export const CallDetail = Type.Object({
   createdAt: Type.Number({ description: 'Epoch milliseconds' }),
   answeredAt: Type.Union([Type.Number(), Type.Null()]),
   endedAt: Type.Union([Type.Number(), Type.Null()]),
-  queueWaitMs: Type.Union([Type.Integer(), Type.Null()], { description: 'Created until answered (or ended unanswered)' }),
+  queueWaitMs: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'Created until answered (or ended unanswered)',
+  }),
   talkMs: Type.Union([Type.Integer(), Type.Null()], { description: 'Answered until ended' }),
   legs: Type.Array(LegDetail, { description: 'Every agent session rung, across attempts' }),
 });
 export type CallDetail = Static<typeof CallDetail>;
 
 /** Waiting time and talk time as the records keep them. */
-export function durations(call: { createdAt: number; answeredAt: number | null; endedAt: number | null }) {
+export function durations(call: {
+  createdAt: number;
+  answeredAt: number | null;
+  endedAt: number | null;
+}) {
   const waitEnd = call.answeredAt ?? call.endedAt;
   return {
     queueWaitMs: waitEnd === null ? null : Math.max(0, Math.round(waitEnd - call.createdAt)),
-    talkMs: call.answeredAt !== null && call.endedAt !== null ? Math.max(0, Math.round(call.endedAt - call.answeredAt)) : null,
+    talkMs:
+      call.answeredAt !== null && call.endedAt !== null
+        ? Math.max(0, Math.round(call.endedAt - call.answeredAt))
+        : null,
   };
 }

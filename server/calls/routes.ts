@@ -38,7 +38,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { from, to, params } = request.body;
-      const caller = typeof from === 'string' ? { name: from, address: from } : { name: from.name, address: from.address ?? from.name };
+      const caller =
+        typeof from === 'string'
+          ? { name: from, address: from }
+          : { name: from.name, address: from.address ?? from.name };
       const call = await router.placeCall(request.tenantId, { from: caller, to, params });
       return reply.status(201).send(call);
     },
@@ -52,10 +55,15 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         security,
         summary: 'Recent calls, newest first',
         querystring: ListQuery,
-        response: { 200: Type.Object({ calls: Type.Array(CallDetail) }), ...errorResponses(400, 401, 403) },
+        response: {
+          200: Type.Object({ calls: Type.Array(CallDetail) }),
+          ...errorResponses(400, 401, 403),
+        },
       },
     },
-    async (request) => ({ calls: await records.recent(request.tenantId, request.query.limit ?? 50) }),
+    async (request) => ({
+      calls: await records.recent(request.tenantId, request.query.limit ?? 50),
+    }),
   );
 
   app.get(
@@ -71,7 +79,9 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { tenantId } = request;
-      const call = router.liveCall(tenantId, request.params.id) ?? (await records.find(tenantId, request.params.id));
+      const call =
+        router.liveCall(tenantId, request.params.id) ??
+        (await records.find(tenantId, request.params.id));
       if (!call) throw notFound(`call ${request.params.id}`);
       return call;
     },

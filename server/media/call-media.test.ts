@@ -11,11 +11,13 @@ import { startTestServer, type TestServer } from '../test/harness.ts';
 import { AgentClient } from '../session/testing/agent-client.ts';
 import { closeAll, onlineAgent, openTab, placeCall, type Agent } from '../session/testing/scenario.ts';
 import { RawSignalClient } from '../media-server/test-support/raw-signal-client.ts';
-import { DEFAULT_LEAVE_GRACE_MS } from './call-media.ts';
 import { JOIN_TOKEN_TTL_SECONDS } from './livekit-tokens.ts';
 import { postWebhook, signWebhook, webhookBody, type WebhookEventName } from './testing/livekit-webhooks.ts';
 
 type CallMediaFrame = Extract<ServerMessage, { type: 'call_media' }>;
+
+/** Shorter than the default (2.5 s) to keep the suite quick; the rules are the same. */
+const LEAVE_GRACE_MS = 1_000;
 
 let server: TestServer;
 let rooms: RoomServiceClient;
@@ -23,7 +25,7 @@ let apiKey: string;
 let apiSecret: string;
 
 before(async () => {
-  server = await startTestServer({ ringTimeoutSeconds: 30, endedCallLingerMs: 5_000 });
+  server = await startTestServer({ ringTimeoutSeconds: 30, endedCallLingerMs: 5_000, mediaLeaveGraceMs: LEAVE_GRACE_MS });
   ({ apiKey, apiSecret } = server.app.services.media.backend);
   rooms = new RoomServiceClient(server.app.services.media.backend.serverUrl, apiKey, apiSecret);
 });
@@ -64,7 +66,7 @@ async function connectedCall(caller: Agent, agent: Agent) {
 }
 
 describe('call media', { concurrency: true }, () => {
-  test('answering sends call_media to the answering tab and the caller tab only, for a room that exists until hang-up', async () => {
+  test('answering sends call_media to the answering tab and the caller tab only, for a room that exists until hang-up and stays closed', async () => {
     const ada = await onlineAgent(server, 'ada@media.test', 'Ada Lovelace');
     const adaSecondTab = await openTab(server, ada);
     const bob = await onlineAgent(server, 'bob@media.test', 'Bob');
@@ -128,6 +130,15 @@ describe('call media', { concurrency: true }, () => {
     await ada.tab.request({ type: 'call.hangup', callId });
     await carol.tab.waitForOutgoing(callId, (call) => call.endReason === 'hangup', 'hung up');
     await waitForRoomGone(room);
+
+    // Coming back with the still-valid token recreates the room (LiveKit does that on join);
+    // call control closes it again as soon as LiveKit reports the join.
+    const rejoined = await RawSignalClient.connect(callerMedia.url, callerMedia.token);
+    await rejoined.next('join');
+    assert.ok((await roomNames()).includes(room));
+    assert.equal(await sendWebhook('participant_joined', room, { identity: callerMedia.identity, sid: 'PA_again' }), 200);
+    await waitForRoomGone(room);
+    await rejoined.waitClosed();
     await closeAll([ada.tab, adaSecondTab, bob.tab, carol.tab, stranger.tab]);
   });
 
@@ -160,10 +171,10 @@ describe('call media', { concurrency: true }, () => {
     const leftAt = Date.now();
     media.close();
 
-    const ended = await agent.tab.waitForCall(callId, 'disconnected', undefined, DEFAULT_LEAVE_GRACE_MS + 3_000);
+    const ended = await agent.tab.waitForCall(callId, 'disconnected', undefined, LEAVE_GRACE_MS + 3_000);
     const elapsed = Date.now() - leftAt;
     assert.equal(ended.endReason, 'hangup');
-    assert.ok(elapsed >= DEFAULT_LEAVE_GRACE_MS - 50, `not before the grace period (${elapsed} ms)`);
+    assert.ok(elapsed >= LEAVE_GRACE_MS - 50, `not before the grace period (${elapsed} ms)`);
     await caller.tab.waitForOutgoing(callId, (call) => call.status === 'disconnected' && call.endReason === 'hangup', 'ended');
     await waitForRoomGone(callerMedia.room);
     await closeAll([agent.tab, caller.tab]);
@@ -184,13 +195,13 @@ describe('call media', { concurrency: true }, () => {
     // Someone who is not a party leaving changes nothing either.
     assert.equal(await sendWebhook('participant_left', callerMedia.room, { identity: 'caller:intruder:x', sid: 'PA_x' }), 200);
 
-    await new Promise((resolve) => setTimeout(resolve, DEFAULT_LEAVE_GRACE_MS + 500));
+    await new Promise((resolve) => setTimeout(resolve, LEAVE_GRACE_MS + 500));
     assert.equal(agent.tab.call(callId)?.status, 'connected');
     assert.equal(caller.tab.outgoing.get(callId)?.status, 'connected');
 
     // The agent's own media leaving for good ends the call too.
     assert.equal(await sendWebhook('participant_left', agentMedia.room, { identity: agentMedia.identity, sid: 'PA_agent' }), 200);
-    await caller.tab.waitForOutgoing(callId, (call) => call.endReason === 'hangup', 'ended by the agent’s media leaving', DEFAULT_LEAVE_GRACE_MS + 3_000);
+    await caller.tab.waitForOutgoing(callId, (call) => call.endReason === 'hangup', 'ended by the agent’s media leaving', LEAVE_GRACE_MS + 3_000);
     await closeAll([agent.tab, caller.tab]);
   });
 
@@ -215,7 +226,7 @@ describe('call media', { concurrency: true }, () => {
     }
     assert.equal(await postWebhook(server.url, leave, await signWebhook(leave, apiKey, apiSecret), 'application/json'), 400, 'JSON content type');
 
-    await new Promise((resolve) => setTimeout(resolve, DEFAULT_LEAVE_GRACE_MS + 500));
+    await new Promise((resolve) => setTimeout(resolve, LEAVE_GRACE_MS + 500));
     assert.equal(agent.tab.call(callId)?.status, 'connected');
     assert.ok((await roomNames()).includes(callerMedia.room));
     await agent.tab.request({ type: 'call.hangup', callId });

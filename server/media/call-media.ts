@@ -19,7 +19,7 @@ import type { LiveCall } from '../routing/live-state.ts';
 import type { CallEvents } from '../routing/routing-context.ts';
 import { AppError } from '../shared/errors.ts';
 import type { MediaBackend } from './media-backend.ts';
-import { callRoomName, mintJoinToken, partyIdentity, type PartyRole } from './livekit-tokens.ts';
+import { callRoomName, JOIN_TOKEN_TTL_SECONDS, mintJoinToken, partyIdentity, type PartyRole } from './livekit-tokens.ts';
 
 /** What media needs from routing: to push frames to sessions and to end a call. */
 export interface CallControl {
@@ -29,19 +29,15 @@ export interface CallControl {
 
 export interface CallMediaOptions {
   /**
-   * How long a party may be out of the room before the call ends. A full reconnect of
-   * livekit-client leaves and rejoins with the same identity within about a second.
+   * How long a party may be out of the room before the call ends (MEDIA_LEAVE_GRACE_MS). A full
+   * reconnect of livekit-client leaves and rejoins with the same identity within about a second.
    */
-  leaveGraceMs?: number;
+  leaveGraceMs: number;
 }
-
-export const DEFAULT_LEAVE_GRACE_MS = 2_500;
 /** A room nobody joins closes after this (LiveKit's default is 5 minutes). */
 const ROOM_EMPTY_TIMEOUT_SECONDS = 60;
 /** A room everyone left closes after this; a party that left ends the call sooner anyway. */
 const ROOM_DEPARTURE_TIMEOUT_SECONDS = 10;
-/** Rooms this class names; a room of this shape without a live call belongs to an ended one. */
-const CALL_ROOM_PATTERN = /^t_.+_call_.+$/;
 
 interface MediaParty {
   role: PartyRole;
@@ -71,6 +67,11 @@ export class CallMedia implements CallEvents {
   private control?: CallControl;
   private readonly rooms = new Map<string, CallRoom>();
   private readonly roomsByCall = new Map<string, CallRoom>();
+  /**
+   * Rooms of calls that ended here while their tokens may still be valid, oldest first, with
+   * when that stops. LiveKit recreates a deleted room when someone joins it again.
+   */
+  private readonly endedRooms = new Map<string, number>();
   /** RoomService requests in flight, so closing can wait for them. */
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly receiver: WebhookReceiver;
@@ -80,10 +81,10 @@ export class CallMedia implements CallEvents {
   constructor(
     readonly backend: MediaBackend,
     private readonly log: FastifyBaseLogger,
-    options: CallMediaOptions = {},
+    options: CallMediaOptions,
   ) {
     this.receiver = new WebhookReceiver(backend.apiKey, backend.apiSecret);
-    this.leaveGraceMs = options.leaveGraceMs ?? DEFAULT_LEAVE_GRACE_MS;
+    this.leaveGraceMs = options.leaveGraceMs;
   }
 
   /** The embedded media server when there is one (its `stats()` count forwarded streams). */
@@ -145,7 +146,7 @@ export class CallMedia implements CallEvents {
     const identity = event.participant?.identity ?? '';
     const details = { event: event.event, room: roomName, identity: identity || undefined };
     if (!room) {
-      if (event.event === 'participant_joined' && CALL_ROOM_PATTERN.test(roomName)) return this.closeStaleRoom(roomName, identity);
+      if (event.event === 'participant_joined' && this.endedRooms.has(roomName)) return this.closeEndedRoom(roomName, identity);
       this.log.debug(details, 'LiveKit webhook for a room without a live call; ignored');
       return;
     }
@@ -233,7 +234,7 @@ export class CallMedia implements CallEvents {
    * Someone joined the room of a call that is over (a token is valid for a few minutes and
    * LiveKit recreates a deleted room on join): close it again, so an ended call stays ended.
    */
-  private closeStaleRoom(name: string, identity: string): void {
+  private closeEndedRoom(name: string, identity: string): void {
     this.log.info({ room: name, identity }, 'a participant joined the room of an ended call; closing it');
     this.track(this.deleteRoom(name, {}));
   }
@@ -269,6 +270,12 @@ export class CallMedia implements CallEvents {
   }
 
   private forget(room: CallRoom): void {
+    const now = Date.now();
+    for (const [name, until] of this.endedRooms) {
+      if (until > now) break;
+      this.endedRooms.delete(name);
+    }
+    this.endedRooms.set(room.name, now + JOIN_TOKEN_TTL_SECONDS * 1000);
     room.ended = true;
     for (const timer of room.pendingEnds.values()) clearTimeout(timer);
     room.pendingEnds.clear();

@@ -1,6 +1,6 @@
 /**
  * Which LiveKit call control uses: the configuration rules, a LiveKit given by LIVEKIT_URL
- * (here another media server process-wide, standing in for LiveKit Cloud or livekit-server),
+ * (here a second media server, standing in for LiveKit Cloud or livekit-server),
  * and what happens when that LiveKit cannot be reached.
  */
 import { after, before, describe, test } from 'node:test';
@@ -13,7 +13,6 @@ import { closeAll, onlineAgent } from '../session/testing/scenario.ts';
 import type { AgentClient } from '../session/testing/agent-client.ts';
 import { startMediaServer, type MediaServer } from '../media-server/index.ts';
 import { RawSignalClient } from '../media-server/test-support/raw-signal-client.ts';
-import { DEFAULT_LEAVE_GRACE_MS } from './call-media.ts';
 import { ownWebhookUrl } from './webhook-routes.ts';
 
 type CallMediaFrame = Extract<ServerMessage, { type: 'call_media' }>;
@@ -39,36 +38,50 @@ describe('media configuration', () => {
   });
 });
 
-describe('a LiveKit given by LIVEKIT_URL', { concurrency: true }, () => {
-  const apiKey = 'external-key';
-  const apiSecret = 'external-secret-long-enough-for-hs256-signing';
-  let livekit: MediaServer;
-  let server: TestServer;
+const LEAVE_GRACE_MS = 1_000;
+const apiKey = 'external-key';
+const apiSecret = 'external-secret-long-enough-for-hs256-signing';
+/** Stands in for LiveKit Cloud or a self-hosted livekit-server. */
+let livekit: MediaServer;
+/** Configured with LIVEKIT_URL = livekit. */
+let server: TestServer;
+/** Configured with a LIVEKIT_URL where nothing listens. */
+let unreachable: TestServer;
 
-  before(async () => {
-    // Its webhooks are configured to reach call control, as a LiveKit project's would be.
-    livekit = await startMediaServer({ apiKey, apiSecret, webhookUrl: () => (server ? ownWebhookUrl(server.app.server) : undefined) });
-    server = await startTestServer({
+before(async () => {
+  // Its webhooks are configured to reach call control, as a LiveKit project's would be.
+  livekit = await startMediaServer({ apiKey, apiSecret, webhookUrl: () => (server ? ownWebhookUrl(server.app.server) : undefined) });
+  [server, unreachable] = await Promise.all([
+    startTestServer({
       livekitUrl: livekit.url,
       livekitApiKey: apiKey,
       livekitApiSecret: apiSecret,
       livekitPublicUrl: 'wss://media.example.test',
       ringTimeoutSeconds: 30,
-    });
-  });
-  after(async () => {
-    await server.close();
-    await livekit.close();
-  });
+      mediaLeaveGraceMs: LEAVE_GRACE_MS,
+    }),
+    startTestServer({ livekitUrl: 'ws://127.0.0.1:1', livekitApiKey: 'k', livekitApiSecret: 's', ringTimeoutSeconds: 30 }),
+  ]);
+});
+after(async () => {
+  await Promise.all([server.close(), unreachable.close()]);
+  await livekit.close();
+});
 
-  test('is used for rooms, tokens and webhooks, and no embedded server is started', async () => {
+async function answeredCall(on: TestServer, name: string) {
+  const agent = await onlineAgent(on, `agent@${name}.test`);
+  const caller = await onlineAgent(on, `caller@${name}.test`, undefined, { online: false });
+  const dialed = await caller.tab.request({ type: 'call.dial', to: agent.address });
+  const callId = (dialed as Extract<ServerMessage, { type: 'outgoing_call' }>).call.id;
+  await agent.tab.waitForCall(callId, 'ringing');
+  await agent.tab.request({ type: 'call.accept', callId });
+  return { agent, caller, callId };
+}
+
+describe('call control with LIVEKIT_URL', { concurrency: true }, () => {
+  test('uses that LiveKit for rooms, tokens and webhooks, and starts no embedded server', async () => {
     assert.equal(server.app.services.media.embedded, undefined);
-    const agent = await onlineAgent(server, 'agent@external.test');
-    const caller = await onlineAgent(server, 'caller@external.test', undefined, { online: false });
-    const dialed = await caller.tab.request({ type: 'call.dial', to: agent.address });
-    const callId = (dialed as Extract<ServerMessage, { type: 'outgoing_call' }>).call.id;
-    await agent.tab.waitForCall(callId, 'ringing');
-    await agent.tab.request({ type: 'call.accept', callId });
+    const { agent, caller, callId } = await answeredCall(server, 'external');
     const frame = await caller.tab.waitUntil(() => mediaFrames(caller.tab)[0], 'call_media');
     assert.equal(frame.url, 'wss://media.example.test', 'browsers get LIVEKIT_PUBLIC_URL');
     const rooms = new RoomServiceClient(livekit.url, apiKey, apiSecret);
@@ -78,7 +91,7 @@ describe('a LiveKit given by LIVEKIT_URL', { concurrency: true }, () => {
     const media = await RawSignalClient.connect(livekit.url, frame.token);
     await media.next('join');
     media.close();
-    const ended = await agent.tab.waitForCall(callId, 'disconnected', undefined, DEFAULT_LEAVE_GRACE_MS + 3_000);
+    const ended = await agent.tab.waitForCall(callId, 'disconnected', undefined, LEAVE_GRACE_MS + 3_000);
     assert.equal(ended.endReason, 'hangup');
     const deadline = Date.now() + 5_000;
     while ((await rooms.listRooms()).length > 0) {
@@ -87,22 +100,9 @@ describe('a LiveKit given by LIVEKIT_URL', { concurrency: true }, () => {
     }
     await closeAll([agent.tab, caller.tab]);
   });
-});
 
-describe('a LiveKit that cannot be reached', () => {
-  let server: TestServer;
-  before(async () => {
-    server = await startTestServer({ livekitUrl: 'ws://127.0.0.1:1', livekitApiKey: 'k', livekitApiSecret: 's', ringTimeoutSeconds: 30 });
-  });
-  after(() => server.close());
-
-  test('ends an answered call as failed, and nobody gets credentials', async () => {
-    const agent = await onlineAgent(server, 'agent@unreachable.test');
-    const caller = await onlineAgent(server, 'caller@unreachable.test', undefined, { online: false });
-    const dialed = await caller.tab.request({ type: 'call.dial', to: agent.address });
-    const callId = (dialed as Extract<ServerMessage, { type: 'outgoing_call' }>).call.id;
-    await agent.tab.waitForCall(callId, 'ringing');
-    await agent.tab.request({ type: 'call.accept', callId });
+  test('ends an answered call as failed when LiveKit cannot be reached, and nobody gets credentials', async () => {
+    const { agent, caller, callId } = await answeredCall(unreachable, 'unreachable');
     await agent.tab.waitForCall(callId, 'connected');
     const ended = await agent.tab.waitForCall(callId, 'disconnected');
     assert.equal(ended.endReason, 'failed');

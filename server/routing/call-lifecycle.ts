@@ -7,7 +7,12 @@ import type { EndReason } from '../../protocol/session-protocol.ts';
 import { AppError } from '../shared/errors.ts';
 import type { AgentState, LegOutcome, LiveCall, LiveLeg, LiveSession } from './live-state.ts';
 import { callRow, legRows } from './call-views.ts';
-import { setRoutingTimer, timerNames, type CallEvents, type RoutingContext } from './routing-context.ts';
+import {
+  setRoutingTimer,
+  timerNames,
+  type CallEvents,
+  type RoutingContext,
+} from './routing-context.ts';
 
 /** What a leg still ringing when the call ends is recorded as. */
 const ringingOutcome: Partial<Record<EndReason, LegOutcome>> = {
@@ -25,7 +30,8 @@ export class CallLifecycle {
     const { call, leg } = this.inboundLeg(session, callId);
     if (leg.status !== 'ringing') throw new AppError('wrong-state', notRingingMessage(call, leg));
     const agent = this.agentOf(session);
-    if (!store.claimAnswer(call.id, session.id)) throw new AppError('wrong-state', `call ${call.id} was already answered`);
+    if (!store.claimAnswer(call.id, session.id))
+      throw new AppError('wrong-state', `call ${call.id} was already answered`);
 
     const now = scheduler.now();
     const winner = { id: agent.userId, name: agent.name };
@@ -40,7 +46,8 @@ export class CallLifecycle {
     this.stopWaiting(call);
     // Every other tab, the winner's own included, stops ringing in this same push.
     for (const other of call.legs.values()) {
-      if (other !== leg && other.status === 'ringing') offers.endLeg(call, other, 'answered_elsewhere', 'answered_elsewhere', winner);
+      if (other !== leg && other.status === 'ringing')
+        offers.endLeg(call, other, 'answered_elsewhere', 'answered_elsewhere', winner);
     }
     pushes.outgoingChanged(call);
     this.context.records.callAnswered(callRow(call));
@@ -60,17 +67,21 @@ export class CallLifecycle {
 
   /** Hang-up from a tab: the caller ends or cancels its call; an agent ends its call or declines a ringing one. */
   hangup(session: LiveSession, callId: string): void {
-    const dialed = session.outboundCallIds.has(callId) ? this.context.store.call(callId) : undefined;
+    const dialed = session.outboundCallIds.has(callId)
+      ? this.context.store.call(callId)
+      : undefined;
     if (dialed) return this.hangupAsCaller(dialed);
     const { call, leg } = this.inboundLeg(session, callId);
     if (leg.status === 'ringing') return this.reject(session, callId);
-    if (leg.status !== 'connected') throw new AppError('wrong-state', `call ${call.id} has already ended`);
+    if (leg.status !== 'connected')
+      throw new AppError('wrong-state', `call ${call.id} has already ended`);
     this.endCall(call, 'hangup');
   }
 
   /** The caller (a dialing tab or the HTTP API) hangs up: cancel while ringing, hang up once answered. */
   hangupAsCaller(call: LiveCall): void {
-    if (call.phase === 'ended') throw new AppError('wrong-state', `call ${call.id} has already ended`);
+    if (call.phase === 'ended')
+      throw new AppError('wrong-state', `call ${call.id} has already ended`);
     this.endCall(call, call.phase === 'connected' ? 'hangup' : 'caller_cancelled');
   }
 
@@ -83,8 +94,10 @@ export class CallLifecycle {
     call.endedAt = this.context.scheduler.now();
     this.stopWaiting(call);
     for (const leg of call.legs.values()) {
-      if (leg.status === 'ringing') this.context.offers.endLeg(call, leg, reason, ringingOutcome[reason] ?? 'caller_cancelled');
-      else if (leg.status === 'connected') this.context.offers.endLeg(call, leg, reason, 'answered');
+      if (leg.status === 'ringing')
+        this.context.offers.endLeg(call, leg, reason, ringingOutcome[reason] ?? 'caller_cancelled');
+      else if (leg.status === 'connected')
+        this.context.offers.endLeg(call, leg, reason, 'answered');
     }
     this.context.pushes.outgoingChanged(call);
     this.context.records.callEnded(callRow(call), legRows(call));
@@ -96,10 +109,16 @@ export class CallLifecycle {
     }
     this.tellObserver('callEnded', call);
     // Kept a little longer so its caller and the HTTP API can still read how it ended.
-    setRoutingTimer(this.context, timerNames.drop(call.id), this.context.config.endedCallLingerMs, () => {
-      this.context.store.deleteCall(call.id);
-      if (call.callerSessionId) this.context.store.session(call.callerSessionId)?.outboundCallIds.delete(call.id);
-    });
+    setRoutingTimer(
+      this.context,
+      timerNames.drop(call.id),
+      this.context.config.endedCallLingerMs,
+      () => {
+        this.context.store.deleteCall(call.id);
+        if (call.callerSessionId)
+          this.context.store.session(call.callerSessionId)?.outboundCallIds.delete(call.id);
+      },
+    );
   }
 
   /**
@@ -109,7 +128,8 @@ export class CallLifecycle {
   private inboundLeg(session: LiveSession, callId: string): { call: LiveCall; leg: LiveLeg } {
     const call = this.context.store.call(callId);
     const leg = call && call.tenantId === session.tenantId ? call.legs.get(session.id) : undefined;
-    if (!call || !leg) throw new AppError('not-found', `call ${callId} is not in this session's list`);
+    if (!call || !leg)
+      throw new AppError('not-found', `call ${callId} is not in this session's list`);
     return { call, leg };
   }
 
@@ -150,7 +170,8 @@ export class CallLifecycle {
 }
 
 function notRingingMessage(call: LiveCall, leg: LiveLeg): string {
-  if (leg.endReason === 'answered_elsewhere' && leg.answeredBy) return `call ${call.id} was answered by ${leg.answeredBy.name}`;
+  if (leg.endReason === 'answered_elsewhere' && leg.answeredBy)
+    return `call ${call.id} was answered by ${leg.answeredBy.name}`;
   if (leg.status === 'connected') return `call ${call.id} is already connected`;
   return `call ${call.id} is not ringing (it ended: ${leg.endReason ?? leg.status})`;
 }

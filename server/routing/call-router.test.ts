@@ -13,14 +13,21 @@ describe('CallRouter on a manual clock', () => {
   test('a group attempt nobody answers is missed, offered again after the retry interval, and ends no_answer at the maximum wait', async () => {
     const { router, scheduler, records, addUser, addGroup, openTab } = routerFixture();
     const ada = addUser('ada');
-    addGroup('support', [ada], { ringTimeoutSeconds: 10, retryIntervalSeconds: 5, maxWaitSeconds: 40 });
+    addGroup('support', [ada], {
+      ringTimeoutSeconds: 10,
+      retryIntervalSeconds: 5,
+      maxWaitSeconds: 40,
+    });
     const tab = openTab(ada);
     const { id } = await router.placeCall(TENANT, { from: caller, to: '/group/support' });
     assert.equal(tab.call(id)?.status, 'ringing');
     assert.equal(tab.call(id)?.attempt, 1);
 
     scheduler.advance(10_000);
-    assert.deepEqual([tab.call(id)?.status, tab.call(id)?.endReason], ['disconnected', 'no_answer']);
+    assert.deepEqual(
+      [tab.call(id)?.status, tab.call(id)?.endReason],
+      ['disconnected', 'no_answer'],
+    );
     assert.equal(router.liveCall(TENANT, id)?.status, 'queued');
 
     scheduler.advance(4_999);
@@ -59,12 +66,19 @@ describe('CallRouter on a manual clock', () => {
     const tab = openTab(ada); // came online 5 s into the ring
     assert.equal(tab.call(first.id)?.status, 'ringing');
     scheduler.advance(10_000);
-    assert.deepEqual([tab.call(first.id)?.endReason, router.liveCall(TENANT, first.id)?.endReason], ['no_answer', 'no_answer']);
+    assert.deepEqual(
+      [tab.call(first.id)?.endReason, router.liveCall(TENANT, first.id)?.endReason],
+      ['no_answer', 'no_answer'],
+    );
 
     const secondTab = openTab(ada);
     const second = await router.placeCall(TENANT, { from: caller, to: '/private/ada' });
     router.reject(tab.sessionId, second.id);
-    assert.equal(router.liveCall(TENANT, second.id)?.status, 'ringing', 'the other tab still rings');
+    assert.equal(
+      router.liveCall(TENANT, second.id)?.status,
+      'ringing',
+      'the other tab still rings',
+    );
     router.reject(secondTab.sessionId, second.id);
     assert.equal(router.liveCall(TENANT, second.id)?.endReason, 'rejected');
   });
@@ -94,7 +108,10 @@ describe('CallRouter on a manual clock', () => {
     const newer = await router.placeCall(TENANT, { from: caller, to: '/group/sales' });
     const tab = openTab(ada);
     await settle();
-    assert.deepEqual(tab.calls.map((call) => call.id), [older.id, newer.id]);
+    assert.deepEqual(
+      tab.calls.map((call) => call.id),
+      [older.id, newer.id],
+    );
 
     router.accept(tab.sessionId, older.id);
     assert.equal(tab.presence, 'busy');
@@ -105,7 +122,10 @@ describe('CallRouter on a manual clock', () => {
     const bobTab = openTab(bob);
     router.hangup(tab.sessionId, older.id);
     assert.equal(tab.presence, 'available');
-    assert.deepEqual([tab.call(newer.id)?.status, tab.call(direct.id)?.status], ['ringing', 'ringing']);
+    assert.deepEqual(
+      [tab.call(newer.id)?.status, tab.call(direct.id)?.status],
+      ['ringing', 'ringing'],
+    );
     assert.equal(bobTab.calls.length, 0);
   });
 
@@ -122,9 +142,17 @@ describe('CallRouter on a manual clock', () => {
     router.closeSession(adaTab.sessionId, 'lost');
     router.closeSession(bobTab.sessionId, 'closed');
     assert.equal(router.presenceOf(TENANT, ada.id), 'offline');
-    assert.equal(router.liveCall(TENANT, id)?.status, 'queued', 'withdrawn everywhere: back to waiting');
+    assert.equal(
+      router.liveCall(TENANT, id)?.status,
+      'queued',
+      'withdrawn everywhere: back to waiting',
+    );
     const bobAgain = openTab(bob);
-    assert.deepEqual([bobAgain.call(id)?.status, bobAgain.call(id)?.attempt], ['ringing', 2], 'no retry pause after withdrawals');
+    assert.deepEqual(
+      [bobAgain.call(id)?.status, bobAgain.call(id)?.attempt],
+      ['ringing', 2],
+      'no retry pause after withdrawals',
+    );
     router.accept(bobAgain.sessionId, id);
     router.hangup(bobAgain.sessionId, id);
     const legs = records.ended[0]!.legs.map((leg) => leg.outcome);
@@ -133,7 +161,9 @@ describe('CallRouter on a manual clock', () => {
 
   test('twenty-five accepts in one tick: exactly one wins and every other leg names the winner', async () => {
     const { router, addUser, addGroup, openTab } = routerFixture();
-    const members = Array.from({ length: 25 }, (_, index) => addUser(`agent${index}`, `Agent ${index}`));
+    const members = Array.from({ length: 25 }, (_, index) =>
+      addUser(`agent${index}`, `Agent ${index}`),
+    );
     addGroup('everyone', members);
     const tabs = members.map((member) => openTab(member));
     const { id } = await router.placeCall(TENANT, { from: caller, to: '/group/everyone' });
@@ -163,12 +193,18 @@ describe('CallRouter on a manual clock', () => {
     const view = await router.dial(dialing.sessionId, '/group/support', { ticket: '42' }, 'dial-1');
     assert.equal(dialing.call(view.id), undefined);
     assert.equal(otherAdaTab.call(view.id)?.status, 'ringing');
-    assert.equal(dialing.frames.find((frame) => frame.type === 'outgoing_call')?.requestId, 'dial-1');
+    assert.equal(
+      dialing.frames.find((frame) => frame.type === 'outgoing_call')?.requestId,
+      'dial-1',
+    );
     router.accept(bobTab.sessionId, view.id);
     assert.deepEqual(dialing.outgoing.get(view.id)?.answeredBy, { id: bob.id, name: 'bob' });
     assert.equal(dialing.presence, 'busy', 'the caller is on a call too');
     router.closeSession(dialing.sessionId, 'closed');
-    assert.deepEqual([bobTab.call(view.id)?.status, bobTab.call(view.id)?.endReason], ['disconnected', 'hangup']);
+    assert.deepEqual(
+      [bobTab.call(view.id)?.status, bobTab.call(view.id)?.endReason],
+      ['disconnected', 'hangup'],
+    );
   });
 
   test('stop() ends live calls as failed so their records say so', async () => {

@@ -55,7 +55,9 @@ export class CallRouter {
   constructor(dependencies: CallRouterDependencies) {
     const store = dependencies.store ?? new InProcessLiveStore();
     const log = dependencies.log ?? consoleLog;
-    const bus = dependencies.bus ?? new InProcessEventBus((error) => log.error({ err: error }, 'session listener failed'));
+    const bus =
+      dependencies.bus ??
+      new InProcessEventBus((error) => log.error({ err: error }, 'session listener failed'));
     const scheduler = dependencies.scheduler ?? systemScheduler;
     const context = {
       config: dependencies.config,
@@ -88,7 +90,8 @@ export class CallRouter {
   /** Ends every live call as failed, so the records say so, and drops every timer. */
   stop(): void {
     this.context.pushes.run(() => {
-      for (const call of [...this.context.store.calls()]) this.context.lifecycle.endCall(call, 'failed');
+      for (const call of [...this.context.store.calls()])
+        this.context.lifecycle.endCall(call, 'failed');
     });
     this.context.timers.clearAll();
   }
@@ -104,7 +107,9 @@ export class CallRouter {
   // ------------------------------------------------------------------ sessions
 
   openSession(sessionId: string, tenantId: string, user: UserRecord): { presence: Presence } {
-    return this.batch(() => ({ presence: this.sessions.open(sessionId, tenantId, user).agent.presence }));
+    return this.batch(() => ({
+      presence: this.sessions.open(sessionId, tenantId, user).agent.presence,
+    }));
   }
 
   comeOnline(sessionId: string): { addresses: string[]; presence: Presence } {
@@ -145,7 +150,12 @@ export class CallRouter {
   // ------------------------------------------------------------------ placing calls
 
   /** A signed-in user dials from a tab; its first `outgoing_call` frame carries `requestId`. */
-  async dial(sessionId: string, to: string, params: Record<string, string> = {}, requestId?: string): Promise<CallView> {
+  async dial(
+    sessionId: string,
+    to: string,
+    params: Record<string, string> = {},
+    requestId?: string,
+  ): Promise<CallView> {
     const session = this.sessions.require(sessionId);
     const resolved = await this.dialing.resolve(session.tenantId, to);
     return this.batch(() => {
@@ -172,7 +182,14 @@ export class CallRouter {
     const resolved = await this.dialing.resolve(tenantId, request.to);
     return this.batch(() => {
       const call = this.dialing.create(
-        { tenantId, origin: 'api', from: request.from, fromUserId: null, callerSessionId: null, params: request.params ?? {} },
+        {
+          tenantId,
+          origin: 'api',
+          from: request.from,
+          fromUserId: null,
+          callerSessionId: null,
+          params: request.params ?? {},
+        },
         resolved,
       );
       return callDetail(call);
@@ -188,7 +205,8 @@ export class CallRouter {
   /** Hang-up from the HTTP API, on the caller's behalf. */
   hangupCall(tenantId: string, callId: string): CallDetail {
     const call = this.context.store.call(callId);
-    if (!call || call.tenantId !== tenantId) throw new AppError('not-found', `call ${callId} not found`);
+    if (!call || call.tenantId !== tenantId)
+      throw new AppError('not-found', `call ${callId} not found`);
     this.batch(() => this.context.lifecycle.hangupAsCaller(call));
     return callDetail(call);
   }

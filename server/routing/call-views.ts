@@ -35,7 +35,12 @@ export function outboundView(call: LiveCall): CallView {
     to: call.to,
     ringGroup: call.ringGroup,
     // The caller hears ringback while the call waits in a queue too.
-    status: call.phase === 'ended' ? 'disconnected' : call.phase === 'connected' ? 'connected' : 'ringing',
+    status:
+      call.phase === 'ended'
+        ? 'disconnected'
+        : call.phase === 'connected'
+          ? 'connected'
+          : 'ringing',
     endReason: call.endReason,
     answeredBy: call.answeredBy && { id: call.answeredBy.id, name: call.answeredBy.name },
     params: call.params,

@@ -43,7 +43,11 @@ export class Dialing {
 
   async resolve(tenantId: string, address: string): Promise<ResolvedTarget> {
     const match = addressPattern.exec(address);
-    if (!match) throw new AppError('bad-request', `cannot dial "${address}": use /private/<username> or /group/<name>`);
+    if (!match)
+      throw new AppError(
+        'bad-request',
+        `cannot dial "${address}": use /private/<username> or /group/<name>`,
+      );
     const [, kind, name] = match as unknown as [string, 'private' | 'group', string];
     const { directory, config } = this.context;
     if (kind === 'private') {
@@ -101,7 +105,9 @@ export class Dialing {
     store.putCall(call);
     queue.add(call);
     if (call.callerSessionId) store.session(call.callerSessionId)?.outboundCallIds.add(call.id);
-    setRoutingTimer(this.context, timerNames.deadline(call.id), resolved.maxWaitMs, () => lifecycle.endCall(call, 'no_answer'));
+    setRoutingTimer(this.context, timerNames.deadline(call.id), resolved.maxWaitMs, () =>
+      lifecycle.endCall(call, 'no_answer'),
+    );
     pushes.outgoingChanged(call, request.requestId);
     offers.offer(call);
     records.callCreated(callRow(call));

@@ -17,7 +17,9 @@ export interface EventBus {
 export class InProcessEventBus implements EventBus {
   private readonly listeners = new Map<string, Set<SessionListener>>();
 
-  constructor(private readonly onListenerError: (error: unknown) => void = (error) => console.error(error)) {}
+  constructor(
+    private readonly onListenerError: (error: unknown) => void = (error) => console.error(error),
+  ) {}
 
   publish(sessionId: string, message: ServerMessage): void {
     const listeners = this.listeners.get(sessionId);

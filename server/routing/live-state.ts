@@ -3,7 +3,14 @@
  * agents (a user with at least one session) and calls with their legs. Plain data, so a shared
  * store (Redis) can hold it later; behaviour lives in the routing managers.
  */
-import type { AgentRef, CallStatus, EndReason, Party, Presence, RingGroupRef } from '../../protocol/session-protocol.ts';
+import type {
+  AgentRef,
+  CallStatus,
+  EndReason,
+  Party,
+  Presence,
+  RingGroupRef,
+} from '../../protocol/session-protocol.ts';
 
 export interface LiveSession {
   id: string;
@@ -33,7 +40,13 @@ export interface AgentState {
 
 export type CallTarget =
   | { kind: 'user'; userId: string }
-  | { kind: 'group'; groupId: string; memberIds: string[]; ringTimeoutMs: number; retryIntervalMs: number };
+  | {
+      kind: 'group';
+      groupId: string;
+      memberIds: string[];
+      ringTimeoutMs: number;
+      retryIntervalMs: number;
+    };
 
 /**
  * waiting: in its queue, nobody ringing (nobody available yet, or every leg was withdrawn).
@@ -102,12 +115,17 @@ export interface LiveCall {
 }
 
 /** Oldest first. */
-export const byArrival = (a: LiveCall, b: LiveCall) => a.createdAt - b.createdAt || a.sequence - b.sequence;
+export const byArrival = (a: LiveCall, b: LiveCall) =>
+  a.createdAt - b.createdAt || a.sequence - b.sequence;
 
-export const isGroupCall = (call: LiveCall): call is LiveCall & { target: Extract<CallTarget, { kind: 'group' }> } =>
+export const isGroupCall = (
+  call: LiveCall,
+): call is LiveCall & { target: Extract<CallTarget, { kind: 'group' }> } =>
   call.target.kind === 'group';
 
 /** Whether this user is someone the call may ring. */
 export function callTargetsUser(call: LiveCall, userId: string): boolean {
-  return call.target.kind === 'user' ? call.target.userId === userId : call.target.memberIds.includes(userId);
+  return call.target.kind === 'user'
+    ? call.target.userId === userId
+    : call.target.memberIds.includes(userId);
 }

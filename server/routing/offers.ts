@@ -25,14 +25,25 @@ export class Offers {
   }
 
   /** Ends one leg and keeps it in the tab's list for a moment so the UI can show why. */
-  endLeg(call: LiveCall, leg: LiveLeg, endReason: EndReason, outcome: LegOutcome, answeredBy: AgentRef | null = leg.answeredBy): void {
+  endLeg(
+    call: LiveCall,
+    leg: LiveLeg,
+    endReason: EndReason,
+    outcome: LegOutcome,
+    answeredBy: AgentRef | null = leg.answeredBy,
+  ): void {
     leg.status = 'disconnected';
     leg.endReason = endReason;
     leg.outcome = outcome;
     leg.answeredBy = answeredBy;
     leg.endedAt = this.context.scheduler.now();
     this.context.pushes.incomingChanged(leg.sessionId);
-    setRoutingTimer(this.context, timerNames.linger(leg.id), this.context.config.endedCallLingerMs, () => this.dropLeg(call, leg));
+    setRoutingTimer(
+      this.context,
+      timerNames.linger(leg.id),
+      this.context.config.endedCallLingerMs,
+      () => this.dropLeg(call, leg),
+    );
   }
 
   /**
@@ -111,7 +122,9 @@ export class Offers {
     call.ringingAt ??= this.context.scheduler.now();
     this.context.pushes.outgoingChanged(call);
     if (isGroupCall(call)) {
-      setRoutingTimer(this.context, timerNames.attempt(call.id), call.target.ringTimeoutMs, () => this.attemptTimedOut(call));
+      setRoutingTimer(this.context, timerNames.attempt(call.id), call.target.ringTimeoutMs, () =>
+        this.attemptTimedOut(call),
+      );
     }
   }
 

@@ -56,7 +56,10 @@ export class PushBatch {
       if (call?.legs.has(sessionId)) calls.push(call);
     }
     calls.sort(byArrival);
-    return { type: 'incoming_calls', calls: calls.map((call) => inboundView(call, call.legs.get(sessionId)!)) };
+    return {
+      type: 'incoming_calls',
+      calls: calls.map((call) => inboundView(call, call.legs.get(sessionId)!)),
+    };
   }
 
   private flush(): void {
@@ -78,7 +81,8 @@ export class PushBatch {
       this.bus.publish(call.callerSessionId!, message);
     }
     for (const agent of presence) {
-      for (const sessionId of agent.sessionIds) this.bus.publish(sessionId, { type: 'presence', presence: agent.presence });
+      for (const sessionId of agent.sessionIds)
+        this.bus.publish(sessionId, { type: 'presence', presence: agent.presence });
     }
   }
 }

@@ -36,6 +36,7 @@ export class RingGroupCache {
 
   /** Forgets every cached group of the tenant, after any ring group write. */
   forget(tenantId: string): void {
-    for (const key of this.entries.keys()) if (key.startsWith(`${tenantId}/`)) this.entries.delete(key);
+    for (const key of this.entries.keys())
+      if (key.startsWith(`${tenantId}/`)) this.entries.delete(key);
   }
 }

@@ -52,7 +52,12 @@ export interface RoutingContext {
  * Starts a named timer whose task is one routing step. A failing step is logged rather than
  * thrown: an exception escaping a timer would take the whole process down with it.
  */
-export function setRoutingTimer(context: RoutingContext, name: string, delayMs: number, task: () => void): void {
+export function setRoutingTimer(
+  context: RoutingContext,
+  name: string,
+  delayMs: number,
+  task: () => void,
+): void {
   context.timers.set(name, delayMs, () => {
     try {
       context.pushes.run(task);

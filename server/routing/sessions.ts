@@ -19,7 +19,11 @@ export class SessionRegistry {
     private readonly ringGroups: RingGroupCache,
   ) {}
 
-  open(sessionId: string, tenantId: string, user: UserRecord): { session: LiveSession; agent: AgentState } {
+  open(
+    sessionId: string,
+    tenantId: string,
+    user: UserRecord,
+  ): { session: LiveSession; agent: AgentState } {
     const { store } = this.context;
     let agent = store.agent(tenantId, user.id);
     if (!agent) {
@@ -133,7 +137,8 @@ export class SessionRegistry {
           this.ringGroups.remember(group);
           queue.adoptMembers(group);
         }
-        if (store.agent(agent.tenantId, agent.userId) === agent && presence.isAvailable(agent)) queue.offerWaitingCallsTo(agent);
+        if (store.agent(agent.tenantId, agent.userId) === agent && presence.isAvailable(agent))
+          queue.offerWaitingCallsTo(agent);
       });
     } catch (error) {
       log.error({ err: error, userId: agent.userId }, 'could not refresh ring group membership');

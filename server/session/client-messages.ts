@@ -31,7 +31,9 @@ const commandSchemas: Record<string, TSchema> = {
   'call.dial': DialCall,
   ping: Ping,
 };
-const commandValidators = new Map(Object.entries(commandSchemas).map(([type, schema]) => [type, Compile(schema)]));
+const commandValidators = new Map(
+  Object.entries(commandSchemas).map(([type, schema]) => [type, Compile(schema)]),
+);
 const clientMessageValidator = Compile(ClientMessage);
 
 /** A frame the server refuses: it carries the error frame to send back. */
@@ -42,24 +44,37 @@ export class RejectedFrame extends Error {
 }
 
 const badMessage = (message: string, requestId?: string) =>
-  new RejectedFrame({ type: 'error', code: 'bad-message', message, ...(requestId ? { requestId } : {}) });
+  new RejectedFrame({
+    type: 'error',
+    code: 'bad-message',
+    message,
+    ...(requestId ? { requestId } : {}),
+  });
 
 /** The requestId of a frame, when it has a usable one, so even its error can be correlated. */
 function requestIdOf(value: unknown): string | undefined {
   const requestId = (value as { requestId?: unknown } | null)?.requestId;
-  return typeof requestId === 'string' && requestId.length > 0 && requestId.length <= 64 ? requestId : undefined;
+  return typeof requestId === 'string' && requestId.length > 0 && requestId.length <= 64
+    ? requestId
+    : undefined;
 }
 
-export function parseClientMessage(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): ClientMessage {
+export function parseClientMessage(
+  data: Buffer | ArrayBuffer | Buffer[],
+  isBinary: boolean,
+): ClientMessage {
   if (isBinary) throw badMessage('binary frames are not accepted; send JSON text');
-  const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
+  const text = Array.isArray(data)
+    ? Buffer.concat(data).toString('utf8')
+    : Buffer.from(data as ArrayBuffer).toString('utf8');
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
     throw badMessage('frame is not valid JSON');
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badMessage('a message must be a JSON object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw badMessage('a message must be a JSON object');
   const requestId = requestIdOf(value);
   const type = (value as { type?: unknown }).type;
   if (typeof type !== 'string') throw badMessage('message has no "type"', requestId);
@@ -67,7 +82,9 @@ export function parseClientMessage(data: Buffer | ArrayBuffer | Buffer[], isBina
   if (!validator) throw badMessage(`unknown message type "${type}"`, requestId);
   if (!validator.Check(value) || !clientMessageValidator.Check(value)) {
     const issues = readableIssues([...validator.Errors(value)] as never);
-    const details = issues.map((issue) => `${issue.instancePath || 'message'} ${issue.message}`).join('; ');
+    const details = issues
+      .map((issue) => `${issue.instancePath || 'message'} ${issue.message}`)
+      .join('; ');
     throw badMessage(`invalid ${type} message: ${details}`, requestId);
   }
   return value as ClientMessage;
@@ -87,11 +104,20 @@ const codeForReason: Record<ErrorReason, ErrorCode> = {
  * The error frame for anything a command threw. AppErrors say what went wrong; anything else
  * is a bug, reported as `internal` with its details kept in the log.
  */
-export function errorFrame(error: unknown, requestId: string | undefined): { frame: ServerMessage; unexpected: boolean } {
+export function errorFrame(
+  error: unknown,
+  requestId: string | undefined,
+): { frame: ServerMessage; unexpected: boolean } {
   if (error instanceof RejectedFrame) return { frame: error.reply, unexpected: false };
   const base = requestId ? { requestId } : {};
   if (error instanceof AppError) {
-    return { frame: { type: 'error', ...base, code: codeForReason[error.reason], message: error.message }, unexpected: false };
+    return {
+      frame: { type: 'error', ...base, code: codeForReason[error.reason], message: error.message },
+      unexpected: false,
+    };
   }
-  return { frame: { type: 'error', ...base, code: 'internal', message: 'internal error' }, unexpected: true };
+  return {
+    frame: { type: 'error', ...base, code: 'internal', message: 'internal error' },
+    unexpected: true,
+  };
 }

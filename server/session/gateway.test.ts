@@ -8,20 +8,39 @@ import WebSocket from 'ws';
 import { startTestServer, type TestServer } from '../test/harness.ts';
 import { TokenService } from '../auth/tokens.ts';
 import { AgentClient } from './testing/agent-client.ts';
-import { closeAll, getCall, onlineAgent, openTab, placeCall, waitForCallState } from './testing/scenario.ts';
+import {
+  closeAll,
+  getCall,
+  onlineAgent,
+  openTab,
+  placeCall,
+  waitForCallState,
+} from './testing/scenario.ts';
 
 let server: TestServer;
 before(async () => {
   // Ended legs linger long enough for the bad-frame table to find them still in the list.
-  server = await startTestServer({ heartbeatSeconds: 1, endedCallLingerMs: 10_000, ringTimeoutSeconds: 30 });
+  server = await startTestServer({
+    heartbeatSeconds: 1,
+    endedCallLingerMs: 10_000,
+    ringTimeoutSeconds: 30,
+  });
 });
 after(() => server.close());
 
 describe('session gateway', { concurrency: true }, () => {
   test('refuses missing, invalid and expired tokens with close code 4401 and the reason', async () => {
     const ada = await server.createAgent('auth@g.test');
-    const expired = await new TokenService(server.config.jwtSecret!, -60).issue({ tenantId: ada.user.tenantId, userId: ada.user.id, role: 'agent' });
-    const forged = await new TokenService('some-other-secret', 60).issue({ tenantId: ada.user.tenantId, userId: ada.user.id, role: 'agent' });
+    const expired = await new TokenService(server.config.jwtSecret!, -60).issue({
+      tenantId: ada.user.tenantId,
+      userId: ada.user.id,
+      role: 'agent',
+    });
+    const forged = await new TokenService('some-other-secret', 60).issue({
+      tenantId: ada.user.tenantId,
+      userId: ada.user.id,
+      role: 'agent',
+    });
     const cases: [string, string, RegExp][] = [
       ['no token', server.wsUrl, /missing token/],
       ['garbage', server.sessionUrl('not-a-jwt'), /invalid token/],
@@ -36,7 +55,9 @@ describe('session gateway', { concurrency: true }, () => {
       assert.match(closed.reason, reason, name);
       assert.equal(client.hello, undefined, `${name}: no hello`);
     }
-    const viaHeader = await AgentClient.connect(server.wsUrl, { headers: { authorization: `Bearer ${ada.token}` } });
+    const viaHeader = await AgentClient.connect(server.wsUrl, {
+      headers: { authorization: `Bearer ${ada.token}` },
+    });
     assert.equal(viaHeader.hello.user.id, ada.user.id);
     await viaHeader.close();
   });
@@ -49,18 +70,35 @@ describe('session gateway', { concurrency: true }, () => {
       {
         type: 'hello',
         sessionId: 'string',
-        user: { id: ada.user.id, name: 'Hello Ada', reference: 'hello@g.test', role: 'supervisor', tenant: { id: server.tenant.id, name: server.tenant.name } },
+        user: {
+          id: ada.user.id,
+          name: 'Hello Ada',
+          reference: 'hello@g.test',
+          role: 'supervisor',
+          tenant: { id: server.tenant.id, name: server.tenant.name },
+        },
         addresses: ['/private/hello'],
         presence: 'offline',
         online: false,
         heartbeatSeconds: 1,
       },
     );
-    await tab.waitUntil(() => tab.frames.find((frame) => frame.type === 'incoming_calls'), 'the first list');
+    await tab.waitUntil(
+      () => tab.frames.find((frame) => frame.type === 'incoming_calls'),
+      'the first list',
+    );
     const pong = await tab.request({ type: 'ping' });
     assert.equal(pong.type, 'pong');
     const registered = await tab.online();
-    assert.deepEqual({ ...registered, requestId: undefined }, { type: 'registered', requestId: undefined, addresses: ['/private/hello'], presence: 'available' });
+    assert.deepEqual(
+      { ...registered, requestId: undefined },
+      {
+        type: 'registered',
+        requestId: undefined,
+        addresses: ['/private/hello'],
+        presence: 'available',
+      },
+    );
     await tab.close();
   });
 
@@ -78,34 +116,104 @@ describe('session gateway', { concurrency: true }, () => {
       ['not JSON', '{"type":', 'bad-message', /not valid JSON/],
       ['an array', '[]', 'bad-message', /JSON object/],
       ['no type', '{}', 'bad-message', /no "type"/],
-      ['unknown type', { type: 'call.transfer-to-mars' }, 'bad-message', /unknown message type "call.transfer-to-mars"/],
-      ['missing callId', { type: 'call.accept' }, 'bad-message', /missing required property "callId"/],
-      ['callId not a string', { type: 'call.accept', callId: 5 }, 'bad-message', /\/callId must be string/],
-      ['unknown property', { type: 'call.reject', callId: call.id, force: true }, 'bad-message', /unknown property "force"/],
-      ['presence busy is not selectable', { type: 'presence.set', presence: 'busy' }, 'bad-message', /\/presence/],
+      [
+        'unknown type',
+        { type: 'call.transfer-to-mars' },
+        'bad-message',
+        /unknown message type "call.transfer-to-mars"/,
+      ],
+      [
+        'missing callId',
+        { type: 'call.accept' },
+        'bad-message',
+        /missing required property "callId"/,
+      ],
+      [
+        'callId not a string',
+        { type: 'call.accept', callId: 5 },
+        'bad-message',
+        /\/callId must be string/,
+      ],
+      [
+        'unknown property',
+        { type: 'call.reject', callId: call.id, force: true },
+        'bad-message',
+        /unknown property "force"/,
+      ],
+      [
+        'presence busy is not selectable',
+        { type: 'presence.set', presence: 'busy' },
+        'bad-message',
+        /\/presence/,
+      ],
       ['empty dial address', { type: 'call.dial', to: '' }, 'bad-message', /\/to/],
-      ['non-string dial params', { type: 'call.dial', to: ada.address, params: { n: 1 } }, 'bad-message', /\/params\/n/],
-      ['requestId too long', { type: 'ping', requestId: 'x'.repeat(65) }, 'bad-message', /\/requestId/],
-      ['unknown call id', { type: 'call.accept', callId: 'no-such-call' }, 'not-found', /no-such-call is not in this session's list/],
-      ['unknown call id to reject', { type: 'call.reject', callId: 'no-such-call' }, 'not-found', /not in this session's list/],
-      ['unknown call id to hang up', { type: 'call.hangup', callId: 'no-such-call' }, 'not-found', /not in this session's list/],
-      ['accepting a declined call', { type: 'call.accept', callId: ended.id }, 'wrong-state', /not ringing/],
-      ['rejecting a declined call', { type: 'call.reject', callId: ended.id }, 'wrong-state', /not ringing/],
+      [
+        'non-string dial params',
+        { type: 'call.dial', to: ada.address, params: { n: 1 } },
+        'bad-message',
+        /\/params\/n/,
+      ],
+      [
+        'requestId too long',
+        { type: 'ping', requestId: 'x'.repeat(65) },
+        'bad-message',
+        /\/requestId/,
+      ],
+      [
+        'unknown call id',
+        { type: 'call.accept', callId: 'no-such-call' },
+        'not-found',
+        /no-such-call is not in this session's list/,
+      ],
+      [
+        'unknown call id to reject',
+        { type: 'call.reject', callId: 'no-such-call' },
+        'not-found',
+        /not in this session's list/,
+      ],
+      [
+        'unknown call id to hang up',
+        { type: 'call.hangup', callId: 'no-such-call' },
+        'not-found',
+        /not in this session's list/,
+      ],
+      [
+        'accepting a declined call',
+        { type: 'call.accept', callId: ended.id },
+        'wrong-state',
+        /not ringing/,
+      ],
+      [
+        'rejecting a declined call',
+        { type: 'call.reject', callId: ended.id },
+        'wrong-state',
+        /not ringing/,
+      ],
     ];
     for (const [name, frame, code, message] of table) {
       const start = ada.tab.frames.length;
       ada.tab.sendRaw(typeof frame === 'string' ? frame : JSON.stringify(frame));
-      const error = await ada.tab.waitUntil(() => ada.tab.frames.slice(start).find((reply) => reply.type === 'error'), name);
+      const error = await ada.tab.waitUntil(
+        () => ada.tab.frames.slice(start).find((reply) => reply.type === 'error'),
+        name,
+      );
       assert.equal((error as { code: string }).code, code, name);
       assert.match((error as { message: string }).message, message, name);
     }
     const start = ada.tab.frames.length;
     ada.tab.sendRaw(Buffer.from([1, 2, 3]));
-    const binaryError = await ada.tab.waitUntil(() => ada.tab.frames.slice(start).find((reply) => reply.type === 'error'), 'binary');
+    const binaryError = await ada.tab.waitUntil(
+      () => ada.tab.frames.slice(start).find((reply) => reply.type === 'error'),
+      'binary',
+    );
     assert.match((binaryError as { message: string }).message, /binary frames/);
 
     const notRingingHere = await notOnline.request({ type: 'call.accept', callId: call.id });
-    assert.equal((notRingingHere as { code: string }).code, 'not-found', 'a call never offered to this tab is unknown to it');
+    assert.equal(
+      (notRingingHere as { code: string }).code,
+      'not-found',
+      'a call never offered to this tab is unknown to it',
+    );
     const presenceOffline = await notOnline.request({ type: 'presence.set', presence: 'away' });
     assert.equal((presenceOffline as { code: string }).code, 'wrong-state');
     const withId = await ada.tab.request({ type: 'call.accept', callId: 'nope' });
@@ -115,7 +223,12 @@ describe('session gateway', { concurrency: true }, () => {
     assert.equal((await ada.tab.request({ type: 'ping' })).type, 'pong');
     assert.equal(ada.tab.call(call.id)?.status, 'ringing');
     assert.equal((await getCall(server, call.id)).status, 'ringing');
-    assert.equal(notOnline.frames.filter((frame, index) => index >= framesBefore && frame.type === 'incoming_calls').length, 0);
+    assert.equal(
+      notOnline.frames.filter(
+        (frame, index) => index >= framesBefore && frame.type === 'incoming_calls',
+      ).length,
+      0,
+    );
     await closeAll([ada.tab, notOnline]);
   });
 
@@ -128,12 +241,23 @@ describe('session gateway', { concurrency: true }, () => {
   test('a killed socket takes the agent offline within 10 s and withdraws its ringing leg', async () => {
     const ada = await onlineAgent(server, 'killed@g.test');
     const bob = await onlineAgent(server, 'killed-bob@g.test');
-    await server.tenant.createRingGroup('killed', [ada.user.id, bob.user.id], { ringTimeoutSeconds: 20 });
+    await server.tenant.createRingGroup('killed', [ada.user.id, bob.user.id], {
+      ringTimeoutSeconds: 20,
+    });
     const call = await placeCall(server, '/group/killed');
-    await Promise.all([ada.tab.waitForCall(call.id, 'ringing'), bob.tab.waitForCall(call.id, 'ringing')]);
+    await Promise.all([
+      ada.tab.waitForCall(call.id, 'ringing'),
+      bob.tab.waitForCall(call.id, 'ringing'),
+    ]);
     const killedAt = Date.now();
     ada.tab.kill();
-    const detail = await waitForCallState(server, call.id, (state) => state.legs.some((leg) => leg.outcome === 'withdrawn'), 'withdrawn', 10_000);
+    const detail = await waitForCallState(
+      server,
+      call.id,
+      (state) => state.legs.some((leg) => leg.outcome === 'withdrawn'),
+      'withdrawn',
+      10_000,
+    );
     assert.ok(Date.now() - killedAt < 10_000);
     assert.equal(detail.legs.find((leg) => leg.userId === ada.user.id)?.outcome, 'withdrawn');
     assert.equal(server.app.services.router.presenceOf(server.tenant.id, ada.user.id), 'offline');
@@ -148,7 +272,10 @@ describe('session gateway', { concurrency: true }, () => {
     // Frames from the client also count as signs of life, so this one stays quiet.
     const closed = await silent.waitForClose(10_000);
     assert.equal(closed.code, 1006);
-    await until(() => server.app.services.router.presenceOf(server.tenant.id, ada.user.id) === 'offline', 'offline');
+    await until(
+      () => server.app.services.router.presenceOf(server.tenant.id, ada.user.id) === 'offline',
+      'offline',
+    );
   });
 
   test('a reconnect gets the current list at once', async () => {
@@ -170,7 +297,10 @@ describe('session gateway', { concurrency: true }, () => {
     const call = await placeCall(server, '/group/offline');
     await ada.tab.waitForCall(call.id, 'ringing');
     const reply = await ada.tab.request({ type: 'offline' });
-    assert.deepEqual({ ...reply, requestId: undefined }, { type: 'unregistered', requestId: undefined, presence: 'offline' });
+    assert.deepEqual(
+      { ...reply, requestId: undefined },
+      { type: 'unregistered', requestId: undefined, presence: 'offline' },
+    );
     await ada.tab.waitForCall(call.id, 'disconnected', 'no_answer');
     await ada.tab.online();
     await ada.tab.waitUntil(() => ada.tab.call(call.id)?.status === 'ringing', 'ringing again');
@@ -179,7 +309,11 @@ describe('session gateway', { concurrency: true }, () => {
 });
 
 /** Polls a server-side fact that no client is told about. */
-async function until(condition: () => boolean, description: string, timeoutMs = 5000): Promise<void> {
+async function until(
+  condition: () => boolean,
+  description: string,
+  timeoutMs = 5000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${description}`);
@@ -190,7 +324,9 @@ async function until(condition: () => boolean, description: string, timeoutMs = 
 test('a client can also be a plain ws WebSocket using the Authorization header', async () => {
   const ada = await server.createAgent('plain@g.test');
   const socket = new WebSocket(server.wsUrl, { headers: { authorization: `Bearer ${ada.token}` } });
-  const first = await new Promise<{ type: string }>((resolve) => socket.once('message', (data) => resolve(JSON.parse(data.toString()))));
+  const first = await new Promise<{ type: string }>((resolve) =>
+    socket.once('message', (data) => resolve(JSON.parse(data.toString()))),
+  );
   assert.equal(first.type, 'hello');
   socket.close();
 });

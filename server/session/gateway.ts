@@ -30,8 +30,12 @@ export default async function sessionGateway(app: FastifyInstance): Promise<void
   async function identify(request: FastifyRequest): Promise<SessionIdentity | AppError> {
     try {
       const claims = await tokens.verify(tokenOf(request));
-      const [user, tenant] = await Promise.all([directory.user(claims.tenantId, claims.userId), directory.tenant(claims.tenantId)]);
-      if (!user || !tenant) return new AppError('unauthorized', 'the user of this token no longer exists');
+      const [user, tenant] = await Promise.all([
+        directory.user(claims.tenantId, claims.userId),
+        directory.tenant(claims.tenantId),
+      ]);
+      if (!user || !tenant)
+        return new AppError('unauthorized', 'the user of this token no longer exists');
       return { user, tenant };
     } catch (error) {
       if (error instanceof AppError) return error;

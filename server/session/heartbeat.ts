@@ -30,7 +30,9 @@ export class Heartbeat<Target extends HeartbeatTarget> {
       this.round = [...this.targets];
       this.cursor = 0;
     }
-    const perTick = Math.ceil((this.round.length * Math.min(TICK_MS, this.intervalMs)) / this.intervalMs);
+    const perTick = Math.ceil(
+      (this.round.length * Math.min(TICK_MS, this.intervalMs)) / this.intervalMs,
+    );
     const end = Math.min(this.round.length, this.cursor + perTick);
     for (; this.cursor < end; this.cursor++) {
       const target = this.round[this.cursor]!;

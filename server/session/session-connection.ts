@@ -105,7 +105,12 @@ export class SessionConnection {
       case 'online':
         return router.batch(() => {
           const { addresses, presence } = router.comeOnline(sessionId);
-          this.send({ type: 'registered', ...(requestId ? { requestId } : {}), addresses, presence });
+          this.send({
+            type: 'registered',
+            ...(requestId ? { requestId } : {}),
+            addresses,
+            presence,
+          });
         });
       case 'offline':
         return router.batch(() => {
@@ -140,7 +145,8 @@ export class SessionConnection {
 
   private fail(error: unknown, requestId: string | undefined): void {
     const { frame, unexpected } = errorFrame(error, requestId);
-    if (unexpected) this.log.error({ err: error, sessionId: this.sessionId }, 'session command failed');
+    if (unexpected)
+      this.log.error({ err: error, sessionId: this.sessionId }, 'session command failed');
     this.send(frame);
   }
 }

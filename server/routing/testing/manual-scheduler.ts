@@ -24,7 +24,11 @@ export class ManualScheduler implements Scheduler {
   }
 
   schedule(delayMs: number, task: () => void): CancelTimer {
-    const entry: PendingTask = { dueAt: this.current + Math.max(0, delayMs), order: this.order++, task };
+    const entry: PendingTask = {
+      dueAt: this.current + Math.max(0, delayMs),
+      order: this.order++,
+      task,
+    };
     this.pending.push(entry);
     return () => {
       this.pending = this.pending.filter((candidate) => candidate !== entry);
@@ -51,7 +55,12 @@ export class ManualScheduler implements Scheduler {
   private nextDue(): PendingTask | undefined {
     let next: PendingTask | undefined;
     for (const entry of this.pending) {
-      if (!next || entry.dueAt < next.dueAt || (entry.dueAt === next.dueAt && entry.order < next.order)) next = entry;
+      if (
+        !next ||
+        entry.dueAt < next.dueAt ||
+        (entry.dueAt === next.dueAt && entry.order < next.order)
+      )
+        next = entry;
     }
     return next;
   }

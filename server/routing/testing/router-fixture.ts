@@ -22,7 +22,9 @@ class MemoryDirectory implements Directory {
     return this.users.find((user) => user.tenantId === tenantId && user.id === userId) ?? null;
   }
   async userByUsername(tenantId: string, username: string) {
-    return this.users.find((user) => user.tenantId === tenantId && user.username === username) ?? null;
+    return (
+      this.users.find((user) => user.tenantId === tenantId && user.username === username) ?? null
+    );
   }
   async ringGroup(tenantId: string, id: string) {
     return this.groups.find((group) => group.tenantId === tenantId && group.id === id) ?? null;
@@ -31,7 +33,9 @@ class MemoryDirectory implements Directory {
     return this.groups.find((group) => group.tenantId === tenantId && group.name === name) ?? null;
   }
   async ringGroupsOfUser(tenantId: string, userId: string) {
-    return this.groups.filter((group) => group.tenantId === tenantId && group.memberIds.includes(userId));
+    return this.groups.filter(
+      (group) => group.tenantId === tenantId && group.memberIds.includes(userId),
+    );
   }
 }
 
@@ -85,7 +89,13 @@ export function routerFixture(configOverrides: Partial<Config> = {}) {
     heartbeatSeconds: 3,
     ...configOverrides,
   } as Config;
-  const router = new CallRouter({ config, directory, records, scheduler, log: { error: (details, message) => assertNever(message, details) } });
+  const router = new CallRouter({
+    config,
+    directory,
+    records,
+    scheduler,
+    log: { error: (details, message) => assertNever(message, details) },
+  });
   let sessions = 0;
 
   return {
@@ -93,11 +103,22 @@ export function routerFixture(configOverrides: Partial<Config> = {}) {
     scheduler,
     records,
     addUser(username: string, displayName = username): UserRecord {
-      const user: UserRecord = { id: `user-${username}`, tenantId: TENANT, reference: `${username}@test`, username, displayName, role: 'agent' };
+      const user: UserRecord = {
+        id: `user-${username}`,
+        tenantId: TENANT,
+        reference: `${username}@test`,
+        username,
+        displayName,
+        role: 'agent',
+      };
       directory.users.push(user);
       return user;
     },
-    addGroup(name: string, members: UserRecord[], timings: Partial<RingGroupRecord> = {}): RingGroupRecord {
+    addGroup(
+      name: string,
+      members: UserRecord[],
+      timings: Partial<RingGroupRecord> = {},
+    ): RingGroupRecord {
       const group: RingGroupRecord = {
         id: `group-${name}`,
         tenantId: TENANT,

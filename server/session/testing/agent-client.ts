@@ -4,7 +4,12 @@
  * calls) and letting a test wait until that state satisfies a condition — no fixed sleeps.
  */
 import WebSocket from 'ws';
-import type { CallView, ClientMessage, Presence, ServerMessage } from '../../../protocol/session-protocol.ts';
+import type {
+  CallView,
+  ClientMessage,
+  Presence,
+  ServerMessage,
+} from '../../../protocol/session-protocol.ts';
 
 type Hello = Extract<ServerMessage, { type: 'hello' }>;
 type Reply = Exclude<ServerMessage, { type: 'incoming_calls' | 'presence' | 'hello' }>;
@@ -47,12 +52,19 @@ export class AgentClient {
   }
 
   /** Sends a command with a fresh requestId and resolves with the reply that carries it. */
-  async request(message: ClientMessage | Record<string, unknown>, timeoutMs?: number): Promise<Reply> {
+  async request(
+    message: ClientMessage | Record<string, unknown>,
+    timeoutMs?: number,
+  ): Promise<Reply> {
     const requestId = `r${++requestCounter}`;
     const start = this.frames.length;
     this.send({ ...message, requestId });
     return this.waitUntil(
-      () => this.frames.slice(start).find((frame) => (frame as { requestId?: string }).requestId === requestId) as Reply | undefined,
+      () =>
+        this.frames
+          .slice(start)
+          .find((frame) => (frame as { requestId?: string }).requestId === requestId) as
+          Reply | undefined,
       `reply to ${JSON.stringify(message)}`,
       timeoutMs,
     );
@@ -67,7 +79,11 @@ export class AgentClient {
   }
 
   /** Resolves with the first truthy value of `condition`, re-checked on every frame. */
-  waitUntil<T>(condition: () => T | undefined | null | false, description: string, timeoutMs = 5000): Promise<T> {
+  waitUntil<T>(
+    condition: () => T | undefined | null | false,
+    description: string,
+    timeoutMs = 5000,
+  ): Promise<T> {
     const first = condition();
     if (first) return Promise.resolve(first);
     return new Promise<T>((resolve, reject) => {
@@ -80,7 +96,11 @@ export class AgentClient {
       };
       const timer = setTimeout(() => {
         this.waiters.delete(check);
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${description}; last list ${JSON.stringify(this.calls)}`));
+        reject(
+          new Error(
+            `timed out after ${timeoutMs} ms waiting for ${description}; last list ${JSON.stringify(this.calls)}`,
+          ),
+        );
       }, timeoutMs);
       this.waiters.add(check);
     });
@@ -90,8 +110,16 @@ export class AgentClient {
    * Waits until this tab's list has held the call in the given status (and end reason). Every
    * list ever pushed counts, so an ended leg that already lingered out is still found.
    */
-  waitForCall(callId: string, status: CallView['status'], endReason?: CallView['endReason'], timeoutMs?: number): Promise<CallView> {
-    const matches = (call: CallView) => call.id === callId && call.status === status && (endReason === undefined || call.endReason === endReason);
+  waitForCall(
+    callId: string,
+    status: CallView['status'],
+    endReason?: CallView['endReason'],
+    timeoutMs?: number,
+  ): Promise<CallView> {
+    const matches = (call: CallView) =>
+      call.id === callId &&
+      call.status === status &&
+      (endReason === undefined || call.endReason === endReason);
     return this.waitUntil(
       () => {
         for (const frame of this.frames) {
@@ -108,25 +136,47 @@ export class AgentClient {
 
   /** Waits for any ringing call, optionally one that was not seen before. */
   waitForRinging(except: string[] = [], timeoutMs?: number): Promise<CallView> {
-    return this.waitUntil(() => this.calls.find((call) => call.status === 'ringing' && !except.includes(call.id)), 'a ringing call', timeoutMs);
+    return this.waitUntil(
+      () => this.calls.find((call) => call.status === 'ringing' && !except.includes(call.id)),
+      'a ringing call',
+      timeoutMs,
+    );
   }
 
   waitForGone(callId: string, timeoutMs?: number): Promise<true> {
-    return this.waitUntil(() => !this.call(callId) || undefined, `call ${callId} to leave the list`, timeoutMs) as Promise<true>;
+    return this.waitUntil(
+      () => !this.call(callId) || undefined,
+      `call ${callId} to leave the list`,
+      timeoutMs,
+    ) as Promise<true>;
   }
 
   waitForPresence(presence: Presence, timeoutMs?: number): Promise<Presence> {
-    return this.waitUntil(() => (this.presence === presence ? presence : undefined), `presence ${presence}`, timeoutMs);
+    return this.waitUntil(
+      () => (this.presence === presence ? presence : undefined),
+      `presence ${presence}`,
+      timeoutMs,
+    );
   }
 
   /** Waits until an `outgoing_call` frame for the call satisfied `predicate` (any frame so far counts). */
-  waitForOutgoing(callId: string, predicate: (call: CallView) => boolean, description: string, timeoutMs?: number): Promise<CallView> {
-    return this.waitUntil(() => {
-      for (const frame of this.frames) {
-        if (frame.type === 'outgoing_call' && frame.call.id === callId && predicate(frame.call)) return frame.call;
-      }
-      return undefined;
-    }, `outgoing ${callId} ${description}`, timeoutMs);
+  waitForOutgoing(
+    callId: string,
+    predicate: (call: CallView) => boolean,
+    description: string,
+    timeoutMs?: number,
+  ): Promise<CallView> {
+    return this.waitUntil(
+      () => {
+        for (const frame of this.frames) {
+          if (frame.type === 'outgoing_call' && frame.call.id === callId && predicate(frame.call))
+            return frame.call;
+        }
+        return undefined;
+      },
+      `outgoing ${callId} ${description}`,
+      timeoutMs,
+    );
   }
 
   waitForClose(timeoutMs?: number): Promise<{ code: number; reason: string }> {
@@ -150,7 +200,8 @@ export class AgentClient {
       this.presence = message.presence;
     } else if (message.type === 'incoming_calls') this.calls = message.calls;
     else if (message.type === 'presence') this.presence = message.presence;
-    else if (message.type === 'registered' || message.type === 'unregistered') this.presence = message.presence;
+    else if (message.type === 'registered' || message.type === 'unregistered')
+      this.presence = message.presence;
     else if (message.type === 'outgoing_call') this.outgoing.set(message.call.id, message.call);
     this.notify();
   }

@@ -26,6 +26,15 @@ describe('outcomeText', () => {
     expect(outcomeText({ ...inbound, endReason: 'failed' }, 'a')).toBe('Failed');
   });
 
+  it('says the caller hung up a call answered here that this tab did not hang up', () => {
+    const answered = { ...inbound, endReason: 'hangup' as const };
+    expect(outcomeText({ ...answered, hungUpHere: false }, 'a')).toBe('Caller hung up');
+    expect(outcomeText({ ...answered, hungUpHere: true }, 'a')).toBe('Hung up');
+    expect(
+      outcomeText({ ...answered, direction: 'outbound', hungUpHere: false }, null),
+    ).toBe('Hung up');
+  });
+
   it('speaks from the caller side for calls placed here', () => {
     const outbound = { ...inbound, direction: 'outbound' as const };
     expect(outcomeText({ ...outbound, endReason: 'no_answer' }, null)).toBe('No answer');

@@ -6,7 +6,10 @@ import type { CallSnapshot } from './call-snapshot';
  * "Caller hung up", "Declined", "Missed"… null while the call has not ended.
  */
 export function outcomeText(
-  call: Pick<CallSnapshot, 'direction' | 'status' | 'endReason' | 'answeredBy'>,
+  call: Pick<CallSnapshot, 'direction' | 'status' | 'endReason' | 'answeredBy'> & {
+    /** This tab hung up (known for calls in the store; unknown reads as "someone did"). */
+    hungUpHere?: boolean;
+  },
   selfUserId: string | null,
 ): string | null {
   const outbound = call.direction === 'outbound';
@@ -23,7 +26,9 @@ export function outcomeText(
     case 'no_answer':
       return outbound ? 'No answer' : 'Missed';
     case 'hangup':
-      return 'Hung up';
+      // The server says only "hung up": on a call answered here, if this tab did not, the
+      // caller did (or their tab closed, or their network went).
+      return !outbound && call.hungUpHere === false ? 'Caller hung up' : 'Hung up';
     case 'transferred':
       return 'Transferred';
     case 'failed':

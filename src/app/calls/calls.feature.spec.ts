@@ -148,6 +148,15 @@ describe('calls reducer', () => {
 
     state = reducer(state, ActiveCallActions.hangUpClicked({ callId: 'a' }));
     expect(state.entities['a']?.pending).toBe('hang-up');
+    expect(state.entities['a']?.hungUpHere).toBeTrue();
+    // A hang-up the server refused was not this tab's: whoever ends the call later was.
+    state = reducer(
+      state,
+      CallsApiActions.hangUpFailed({ callId: 'a', reason: 'timeout', message: 'no reply' }),
+    );
+    expect(state.entities['a']).toEqual(
+      jasmine.objectContaining({ pending: null, error: 'no reply', hungUpHere: false }),
+    );
   });
 
   it('dismisses an ended card only for the attempt its timer was started for', () => {

@@ -22,6 +22,8 @@ export interface CallRecord extends CallSnapshot {
   error: string | null;
   /** Its ended ringing card has been on screen long enough. */
   cardDismissed: boolean;
+  /** This tab asked to hang up (so a `hangup` end was not the other side's doing). */
+  hungUpHere: boolean;
 }
 
 export interface CallsState extends EntityState<CallRecord> {
@@ -56,6 +58,7 @@ function record(snapshot: CallSnapshot, existing: CallRecord | undefined): CallR
     pending: previous?.pending ?? null,
     error: previous?.error ?? null,
     cardDismissed: previous?.cardDismissed ?? false,
+    hungUpHere: previous?.hungUpHere ?? false,
   };
 }
 
@@ -109,18 +112,26 @@ export const callsFeature = createFeature({
       KeyboardShortcutActions.declinePressed,
       setPending('decline'),
     ),
-    on(ActiveCallActions.hangUpClicked, DialBoxActions.hangUpClicked, setPending('hang-up')),
+    on(ActiveCallActions.hangUpClicked, DialBoxActions.hangUpClicked, (state, { callId }) =>
+      callsAdapter.updateOne(
+        { id: callId, changes: { pending: 'hang-up', error: null, hungUpHere: true } },
+        state,
+      ),
+    ),
     on(
       CallsApiActions.acceptSucceeded,
       CallsApiActions.declineSucceeded,
       CallsApiActions.hangUpSucceeded,
       setPending(null),
     ),
-    on(
-      CallsApiActions.acceptFailed,
-      CallsApiActions.declineFailed,
-      CallsApiActions.hangUpFailed,
-      (state, { callId, message }) => setPending(null, message)(state, { callId }),
+    on(CallsApiActions.acceptFailed, CallsApiActions.declineFailed, (state, { callId, message }) =>
+      setPending(null, message)(state, { callId }),
+    ),
+    on(CallsApiActions.hangUpFailed, (state, { callId, message }) =>
+      callsAdapter.updateOne(
+        { id: callId, changes: { pending: null, error: message, hungUpHere: false } },
+        state,
+      ),
     ),
     on(RingingCardActions.endedCardExpired, (state, { callId, attempt }) =>
       // A timer from an earlier attempt must not hide the card of the one ringing now.

@@ -148,11 +148,25 @@ describe('calls selectors', () => {
       });
     });
 
+    it('says the caller hung up when the call ended without this tab hanging up', () => {
+      const ended = callRecord({
+        status: 'disconnected',
+        endReason: 'hangup',
+        answeredHere: true,
+        answeredAt: 120_000,
+        endedAt: 150_000,
+      });
+      expect(selectActiveCall(rootState([ended], { now: 153_000 }))?.outcome).toBe(
+        'Caller hung up',
+      );
+    });
+
     it('keeps an ended call with its outcome until the server drops it', () => {
       const ended = callRecord({
         status: 'disconnected',
         endReason: 'hangup',
         answeredHere: true,
+        hungUpHere: true,
         answeredAt: 120_000,
         endedAt: 150_000,
       });

@@ -28,6 +28,7 @@ export function callRecord(overrides: Partial<CallRecord> = {}): CallRecord {
     pending: null,
     error: null,
     cardDismissed: false,
+    hungUpHere: false,
     ...overrides,
   };
 }

@@ -56,7 +56,7 @@ export class CallMedia {
     if (!media || media.connection === 'joining') return 'Connecting media…';
     if (media.connection === 'failed') return media.error ?? 'Media failed.';
     if (media.connection === 'reconnecting') return 'Media connection lost, reconnecting…';
-    if (!media.remoteMediaArrived) return `Waiting for ${name}'s audio and video…`;
+    if (!media.remoteMediaArrived) return `Waiting for ${name}’s audio and video…`;
     if (media.remoteMicrophoneMuted) return `${name} is muted`;
     return '';
   });

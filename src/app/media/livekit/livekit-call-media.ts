@@ -83,6 +83,7 @@ export class LiveKitCallMedia
 
   /** Connects and publishes; failures end up in the state's `error`, never thrown. */
   async join(): Promise<void> {
+    this.mark('join');
     this.listen();
     this.emit('stateChanged', this.state);
     const { url, token, audio, video } = this.request;
@@ -99,6 +100,7 @@ export class LiveKitCallMedia
       if (!this.left) this.update({ connection: 'failed', error: `Media did not connect: ${messageOf(error)}` });
       return;
     }
+    this.mark('connected');
     const [microphone, camera] = await capture;
     if (this.left) return this.stopPendingTracks();
     const problems: string[] = [];
@@ -113,6 +115,7 @@ export class LiveKitCallMedia
       problems.push(`Could not send media: ${messageOf(error)}`);
     }
     this.pendingTracks.clear();
+    this.mark('published');
     if (problems.length > 0 && !this.left) this.update({ error: problems.join(' ') });
     this.sync();
     await this.refreshDevices();
@@ -247,6 +250,7 @@ export class LiveKitCallMedia
       this.emit('localStreamChanged', localTracks.length ? new MediaStream(localTracks) : null);
     }
     const remoteKey = streamKey(remoteTracks);
+    if (remoteTracks.length > 0 && !this.state.remoteMediaArrived) this.mark('remote-media');
     if (remoteKey !== this.remoteKey) {
       this.remoteKey = remoteKey;
       this.emit('remoteStreamChanged', remoteTracks.length ? new MediaStream(remoteTracks) : null);
@@ -318,6 +322,11 @@ export class LiveKitCallMedia
   private stopPendingTracks(): void {
     for (const track of this.pendingTracks) track.stop();
     this.pendingTracks.clear();
+  }
+
+  /** User Timing marks (`switchboard:media:join`…): visible in DevTools, read by the benchmark. */
+  private mark(step: 'join' | 'connected' | 'published' | 'remote-media'): void {
+    performance.mark(`switchboard:media:${step}`, { detail: { callId: this.callId } });
   }
 
   private update(changes: Partial<CallMediaState>): void {

@@ -1,0 +1,48 @@
+import type { CallMedia, CallMediaEvents, MediaEngine, MediaJoinRequest } from '../media/media-engine';
+import { TypedEmitter } from '../shared/typed-emitter';
+
+/** One join the SDK asked for; the test plays the media stack through `emit…()`. */
+export class FakeCallMedia extends TypedEmitter<CallMediaEvents> implements CallMedia {
+  left = false;
+
+  constructor(readonly request: MediaJoinRequest) {
+    super();
+  }
+
+  leave(): void {
+    this.left = true;
+  }
+
+  emitLocalStream(stream: MediaStream | null): void {
+    this.emit('localStreamChanged', stream);
+  }
+
+  emitRemoteStream(stream: MediaStream | null): void {
+    this.emit('remoteStreamChanged', stream);
+  }
+}
+
+/** A media engine for unit tests: records every join (never imported by app code). */
+export class FakeMediaEngine implements MediaEngine {
+  readonly joins: FakeCallMedia[] = [];
+
+  join(request: MediaJoinRequest): FakeCallMedia {
+    const media = new FakeCallMedia(request);
+    this.joins.push(media);
+    return media;
+  }
+
+  get latest(): FakeCallMedia {
+    const media = this.joins.at(-1);
+    if (!media) throw new Error('nothing joined yet');
+    return media;
+  }
+}
+
+let context: AudioContext | null = null;
+
+/** A MediaStream with one real (silent) audio track, standing in for a party's media. */
+export function audioStream(): MediaStream {
+  context ??= new AudioContext();
+  return context.createMediaStreamDestination().stream;
+}
