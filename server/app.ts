@@ -78,7 +78,9 @@ export async function buildApp(config: Config, existingDatabase?: Database): Pro
     webhookUrl: () => ownWebhookUrl(app.server),
     logger: app.log.child({ module: 'media-server' }),
   });
-  const media = new CallMedia(backend, app.log.child({ module: 'media' }), { leaveGraceMs: config.mediaLeaveGraceMs });
+  const media = new CallMedia(backend, app.log.child({ module: 'media' }), {
+    leaveGraceMs: config.mediaLeaveGraceMs,
+  });
   const router = new CallRouter({ config, directory, records, callEvents: media });
   media.attach(router);
 

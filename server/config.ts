@@ -49,16 +49,21 @@ const LIVEKIT_URL_PATTERN = /^(wss?|https?):\/\/[^/\s]+/;
 function checkLivekit(env: NodeJS.ProcessEnv): void {
   const url = env.LIVEKIT_URL;
   const keys = Boolean(env.LIVEKIT_API_KEY || env.LIVEKIT_API_SECRET);
-  if (url && !LIVEKIT_URL_PATTERN.test(url)) throw new Error(`LIVEKIT_URL must be a ws://, wss://, http:// or https:// URL, got "${url}"`);
+  if (url && !LIVEKIT_URL_PATTERN.test(url))
+    throw new Error(`LIVEKIT_URL must be a ws://, wss://, http:// or https:// URL, got "${url}"`);
   if (url && !(env.LIVEKIT_API_KEY && env.LIVEKIT_API_SECRET)) {
     throw new Error('LIVEKIT_URL is set: LIVEKIT_API_KEY and LIVEKIT_API_SECRET are required too');
   }
   if (!url && keys) {
-    throw new Error('LIVEKIT_API_KEY/LIVEKIT_API_SECRET are set without LIVEKIT_URL (unset them to use the embedded media server)');
+    throw new Error(
+      'LIVEKIT_API_KEY/LIVEKIT_API_SECRET are set without LIVEKIT_URL (unset them to use the embedded media server)',
+    );
   }
   const publicUrl = env.LIVEKIT_PUBLIC_URL;
   if (publicUrl && !LIVEKIT_URL_PATTERN.test(publicUrl)) {
-    throw new Error(`LIVEKIT_PUBLIC_URL must be a ws://, wss://, http:// or https:// URL, got "${publicUrl}"`);
+    throw new Error(
+      `LIVEKIT_PUBLIC_URL must be a ws://, wss://, http:// or https:// URL, got "${publicUrl}"`,
+    );
   }
 }
 

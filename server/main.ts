@@ -20,6 +20,10 @@ async function announce(app: App, config: Config): Promise<void> {
   // `npm start` serves the console from `ng serve` and says where through CONSOLE_URL.
   const consoleUrl = process.env.CONSOLE_URL || `${apiUrl}/`;
   if (production) {
+    if (!config.livekitUrl)
+      console.log(
+        'Media: using the embedded media server (no TURN, one process); set LIVEKIT_URL for a real LiveKit.',
+      );
     const [row] = await app.services.database.query<{ count: number }>(
       `SELECT count(*)::int AS count FROM tenants`,
     );

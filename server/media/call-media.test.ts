@@ -9,10 +9,22 @@ import { RoomServiceClient, TokenVerifier } from 'livekit-server-sdk';
 import type { ServerMessage } from '../../protocol/session-protocol.ts';
 import { startTestServer, type TestServer } from '../test/harness.ts';
 import { AgentClient } from '../session/testing/agent-client.ts';
-import { closeAll, onlineAgent, openTab, placeCall, type Agent } from '../session/testing/scenario.ts';
+import {
+  closeAll,
+  onlineAgent,
+  openTab,
+  placeCall,
+  type Agent,
+} from '../session/testing/scenario.ts';
 import { RawSignalClient } from '../media-server/test-support/raw-signal-client.ts';
+import { measureForwardingCpu } from '../media-server/cpu-meter.ts';
 import { JOIN_TOKEN_TTL_SECONDS } from './livekit-tokens.ts';
-import { postWebhook, signWebhook, webhookBody, type WebhookEventName } from './testing/livekit-webhooks.ts';
+import {
+  postWebhook,
+  signWebhook,
+  webhookBody,
+  type WebhookEventName,
+} from './testing/livekit-webhooks.ts';
 
 type CallMediaFrame = Extract<ServerMessage, { type: 'call_media' }>;
 
@@ -25,16 +37,24 @@ let apiKey: string;
 let apiSecret: string;
 
 before(async () => {
-  server = await startTestServer({ ringTimeoutSeconds: 30, endedCallLingerMs: 5_000, mediaLeaveGraceMs: LEAVE_GRACE_MS });
+  server = await startTestServer({
+    ringTimeoutSeconds: 30,
+    endedCallLingerMs: 5_000,
+    mediaLeaveGraceMs: LEAVE_GRACE_MS,
+  });
   ({ apiKey, apiSecret } = server.app.services.media.backend);
   rooms = new RoomServiceClient(server.app.services.media.backend.serverUrl, apiKey, apiSecret);
 });
 after(() => server.close());
 
-const mediaFrames = (tab: AgentClient) => tab.frames.filter((frame): frame is CallMediaFrame => frame.type === 'call_media');
+const mediaFrames = (tab: AgentClient) =>
+  tab.frames.filter((frame): frame is CallMediaFrame => frame.type === 'call_media');
 
 function waitForMedia(tab: AgentClient, callId: string): Promise<CallMediaFrame> {
-  return tab.waitUntil(() => mediaFrames(tab).find((frame) => frame.callId === callId), `call_media for ${callId}`);
+  return tab.waitUntil(
+    () => mediaFrames(tab).find((frame) => frame.callId === callId),
+    `call_media for ${callId}`,
+  );
 }
 
 async function roomNames(): Promise<string[]> {
@@ -49,7 +69,11 @@ async function waitForRoomGone(name: string): Promise<void> {
   }
 }
 
-async function sendWebhook(event: WebhookEventName, room: string, participant?: { identity: string; sid: string }): Promise<number> {
+async function sendWebhook(
+  event: WebhookEventName,
+  room: string,
+  participant?: { identity: string; sid: string },
+): Promise<number> {
   const body = webhookBody(event, room, participant);
   return postWebhook(server.url, body, await signWebhook(body, apiKey, apiSecret));
 }
@@ -61,24 +85,43 @@ async function connectedCall(caller: Agent, agent: Agent) {
   const callId = (dialed as Extract<ServerMessage, { type: 'outgoing_call' }>).call.id;
   await agent.tab.waitForCall(callId, 'ringing');
   await agent.tab.request({ type: 'call.accept', callId });
-  const [agentMedia, callerMedia] = await Promise.all([waitForMedia(agent.tab, callId), waitForMedia(caller.tab, callId)]);
+  const [agentMedia, callerMedia] = await Promise.all([
+    waitForMedia(agent.tab, callId),
+    waitForMedia(caller.tab, callId),
+  ]);
   return { callId, agentMedia, callerMedia };
 }
 
 describe('call media', { concurrency: true }, () => {
+  test('the embedded media server runs in every test server, its stats and CPU meter reachable', async () => {
+    const { embedded, backend } = server.app.services.media;
+    assert.ok(embedded, 'started because LIVEKIT_URL is unset');
+    assert.equal(backend.serverUrl, embedded.url);
+    const sample = await measureForwardingCpu(embedded, 20);
+    assert.equal(typeof sample.forwardedStreams, 'number');
+    assert.equal(typeof embedded.stats().rooms, 'number');
+  });
+
   test('answering sends call_media to the answering tab and the caller tab only, for a room that exists until hang-up and stays closed', async () => {
     const ada = await onlineAgent(server, 'ada@media.test', 'Ada Lovelace');
     const adaSecondTab = await openTab(server, ada);
     const bob = await onlineAgent(server, 'bob@media.test', 'Bob');
     const carol = await onlineAgent(server, 'carol@media.test', 'Carol Caller', { online: false });
-    const stranger = await onlineAgent(server, 'ada@media.test', 'Other Tenant Ada', { tenant: server.otherTenant });
+    const stranger = await onlineAgent(server, 'ada@media.test', 'Other Tenant Ada', {
+      tenant: server.otherTenant,
+    });
     await server.tenant.createRingGroup('media-support', [ada.user.id, bob.user.id]);
 
     const dialed = await carol.tab.request({ type: 'call.dial', to: '/group/media-support' });
     const callId = (dialed as Extract<ServerMessage, { type: 'outgoing_call' }>).call.id;
-    await Promise.all([ada.tab, adaSecondTab, bob.tab].map((tab) => tab.waitForCall(callId, 'ringing')));
+    await Promise.all(
+      [ada.tab, adaSecondTab, bob.tab].map((tab) => tab.waitForCall(callId, 'ringing')),
+    );
     await ada.tab.request({ type: 'call.accept', callId });
-    const [agentMedia, callerMedia] = await Promise.all([waitForMedia(ada.tab, callId), waitForMedia(carol.tab, callId)]);
+    const [agentMedia, callerMedia] = await Promise.all([
+      waitForMedia(ada.tab, callId),
+      waitForMedia(carol.tab, callId),
+    ]);
 
     const room = `t_${server.tenant.id}_call_${callId}`;
     const { publicUrl } = server.app.services.media.backend;
@@ -100,13 +143,20 @@ describe('call media', { concurrency: true }, () => {
     });
     assert.match(publicUrl, /^ws:\/\/127\.0\.0\.1:\d+$/);
     // Both frames went out together: anyone else would have had theirs by now.
-    for (const [name, tab] of [['the same agent’s other tab', adaSecondTab], ['the other rung agent', bob.tab], ['another tenant', stranger.tab]] as const) {
+    for (const [name, tab] of [
+      ['the same agent’s other tab', adaSecondTab],
+      ['the other rung agent', bob.tab],
+      ['another tenant', stranger.tab],
+    ] as const) {
       assert.deepEqual(mediaFrames(tab), [], `${name} gets no media`);
     }
     assert.equal(mediaFrames(ada.tab).length, 1, 'sent once');
 
     const verifier = new TokenVerifier(apiKey, apiSecret);
-    for (const [frame, name] of [[agentMedia, 'Ada Lovelace'], [callerMedia, 'Carol Caller']] as const) {
+    for (const [frame, name] of [
+      [agentMedia, 'Ada Lovelace'],
+      [callerMedia, 'Carol Caller'],
+    ] as const) {
       const claims = await verifier.verify(frame.token);
       assert.equal(claims.sub, frame.identity);
       assert.equal(claims.name, name);
@@ -136,7 +186,13 @@ describe('call media', { concurrency: true }, () => {
     const rejoined = await RawSignalClient.connect(callerMedia.url, callerMedia.token);
     await rejoined.next('join');
     assert.ok((await roomNames()).includes(room));
-    assert.equal(await sendWebhook('participant_joined', room, { identity: callerMedia.identity, sid: 'PA_again' }), 200);
+    assert.equal(
+      await sendWebhook('participant_joined', room, {
+        identity: callerMedia.identity,
+        sid: 'PA_again',
+      }),
+      200,
+    );
     await waitForRoomGone(room);
     await rejoined.waitClosed();
     await closeAll([ada.tab, adaSecondTab, bob.tab, carol.tab, stranger.tab]);
@@ -151,7 +207,10 @@ describe('call media', { concurrency: true }, () => {
     assert.equal(frame.identity, `agent:${ada.user.id}:${ada.tab.hello.sessionId}`);
     assert.ok((await roomNames()).includes(frame.room));
 
-    const hangup = await fetch(`${server.url}/api/calls/${call.id}/hangup`, { method: 'POST', headers: { authorization: `Bearer ${server.apiKey}` } });
+    const hangup = await fetch(`${server.url}/api/calls/${call.id}/hangup`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.apiKey}` },
+    });
     assert.equal(hangup.status, 200);
     await ada.tab.waitForCall(call.id, 'disconnected', 'hangup');
     await waitForRoomGone(frame.room);
@@ -160,7 +219,9 @@ describe('call media', { concurrency: true }, () => {
 
   test('the caller leaving the room (its media server reports it) ends the agent’s call with hangup after the grace period', async () => {
     const agent = await onlineAgent(server, 'left-agent@media.test');
-    const caller = await onlineAgent(server, 'left-caller@media.test', 'Leaving Caller', { online: false });
+    const caller = await onlineAgent(server, 'left-caller@media.test', 'Leaving Caller', {
+      online: false,
+    });
     const { callId, callerMedia } = await connectedCall(caller, agent);
 
     // The caller's tab joins the room with its own credentials, then its connection drops.
@@ -171,60 +232,126 @@ describe('call media', { concurrency: true }, () => {
     const leftAt = Date.now();
     media.close();
 
-    const ended = await agent.tab.waitForCall(callId, 'disconnected', undefined, LEAVE_GRACE_MS + 3_000);
+    const ended = await agent.tab.waitForCall(
+      callId,
+      'disconnected',
+      undefined,
+      LEAVE_GRACE_MS + 3_000,
+    );
     const elapsed = Date.now() - leftAt;
     assert.equal(ended.endReason, 'hangup');
     assert.ok(elapsed >= LEAVE_GRACE_MS - 50, `not before the grace period (${elapsed} ms)`);
-    await caller.tab.waitForOutgoing(callId, (call) => call.status === 'disconnected' && call.endReason === 'hangup', 'ended');
+    await caller.tab.waitForOutgoing(
+      callId,
+      (call) => call.status === 'disconnected' && call.endReason === 'hangup',
+      'ended',
+    );
     await waitForRoomGone(callerMedia.room);
     await closeAll([agent.tab, caller.tab]);
   });
 
   test('a party that rejoins within the grace period keeps the call; a late report of its old connection is ignored', async () => {
     const agent = await onlineAgent(server, 'rejoin-agent@media.test');
-    const caller = await onlineAgent(server, 'rejoin-caller@media.test', undefined, { online: false });
+    const caller = await onlineAgent(server, 'rejoin-caller@media.test', undefined, {
+      online: false,
+    });
     const { callId, callerMedia, agentMedia } = await connectedCall(caller, agent);
     const identity = callerMedia.identity;
 
-    assert.equal(await sendWebhook('participant_joined', callerMedia.room, { identity, sid: 'PA_first' }), 200);
-    assert.equal(await sendWebhook('participant_left', callerMedia.room, { identity, sid: 'PA_first' }), 200);
+    assert.equal(
+      await sendWebhook('participant_joined', callerMedia.room, { identity, sid: 'PA_first' }),
+      200,
+    );
+    assert.equal(
+      await sendWebhook('participant_left', callerMedia.room, { identity, sid: 'PA_first' }),
+      200,
+    );
     await new Promise((resolve) => setTimeout(resolve, 300));
-    assert.equal(await sendWebhook('participant_joined', callerMedia.room, { identity, sid: 'PA_second' }), 200);
+    assert.equal(
+      await sendWebhook('participant_joined', callerMedia.room, { identity, sid: 'PA_second' }),
+      200,
+    );
     // Delivered out of order: the first connection's leave again, after the rejoin.
-    assert.equal(await sendWebhook('participant_left', callerMedia.room, { identity, sid: 'PA_first' }), 200);
+    assert.equal(
+      await sendWebhook('participant_left', callerMedia.room, { identity, sid: 'PA_first' }),
+      200,
+    );
     // Someone who is not a party leaving changes nothing either.
-    assert.equal(await sendWebhook('participant_left', callerMedia.room, { identity: 'caller:intruder:x', sid: 'PA_x' }), 200);
+    assert.equal(
+      await sendWebhook('participant_left', callerMedia.room, {
+        identity: 'caller:intruder:x',
+        sid: 'PA_x',
+      }),
+      200,
+    );
 
     await new Promise((resolve) => setTimeout(resolve, LEAVE_GRACE_MS + 500));
     assert.equal(agent.tab.call(callId)?.status, 'connected');
     assert.equal(caller.tab.outgoing.get(callId)?.status, 'connected');
 
     // The agent's own media leaving for good ends the call too.
-    assert.equal(await sendWebhook('participant_left', agentMedia.room, { identity: agentMedia.identity, sid: 'PA_agent' }), 200);
-    await caller.tab.waitForOutgoing(callId, (call) => call.endReason === 'hangup', 'ended by the agent’s media leaving', LEAVE_GRACE_MS + 3_000);
+    assert.equal(
+      await sendWebhook('participant_left', agentMedia.room, {
+        identity: agentMedia.identity,
+        sid: 'PA_agent',
+      }),
+      200,
+    );
+    await caller.tab.waitForOutgoing(
+      callId,
+      (call) => call.endReason === 'hangup',
+      'ended by the agent’s media leaving',
+      LEAVE_GRACE_MS + 3_000,
+    );
     await closeAll([agent.tab, caller.tab]);
   });
 
   test('unsigned, forged and tampered webhooks are refused with 401 and change nothing', async () => {
     const agent = await onlineAgent(server, 'forged-agent@media.test');
-    const caller = await onlineAgent(server, 'forged-caller@media.test', undefined, { online: false });
+    const caller = await onlineAgent(server, 'forged-caller@media.test', undefined, {
+      online: false,
+    });
     const { callId, callerMedia } = await connectedCall(caller, agent);
-    const leave = webhookBody('participant_left', callerMedia.room, { identity: callerMedia.identity, sid: 'PA_x' });
+    const leave = webhookBody('participant_left', callerMedia.room, {
+      identity: callerMedia.identity,
+      sid: 'PA_x',
+    });
     const finished = webhookBody('room_finished', callerMedia.room);
 
     const table: [string, string, string | undefined][] = [
       ['no signature', leave, undefined],
       ['garbage', leave, 'not-a-jwt'],
-      ['another secret', leave, await signWebhook(leave, apiKey, 'some-other-secret-of-enough-length')],
+      [
+        'another secret',
+        leave,
+        await signWebhook(leave, apiKey, 'some-other-secret-of-enough-length'),
+      ],
       ['another key', leave, await signWebhook(leave, 'another-key', apiSecret)],
-      ['a Bearer prefix is not what LiveKit sends', leave, `Bearer ${await signWebhook(leave, apiKey, apiSecret)}`],
+      [
+        'a Bearer prefix is not what LiveKit sends',
+        leave,
+        `Bearer ${await signWebhook(leave, apiKey, apiSecret)}`,
+      ],
       ['the body of another event', finished, await signWebhook(leave, apiKey, apiSecret)],
-      ['a changed body', leave.replace('PA_x', 'PA_y'), await signWebhook(leave, apiKey, apiSecret)],
+      [
+        'a changed body',
+        leave.replace('PA_x', 'PA_y'),
+        await signWebhook(leave, apiKey, apiSecret),
+      ],
     ];
     for (const [name, body, authorization] of table) {
       assert.equal(await postWebhook(server.url, body, authorization), 401, name);
     }
-    assert.equal(await postWebhook(server.url, leave, await signWebhook(leave, apiKey, apiSecret), 'application/json'), 400, 'JSON content type');
+    assert.equal(
+      await postWebhook(
+        server.url,
+        leave,
+        await signWebhook(leave, apiKey, apiSecret),
+        'application/json',
+      ),
+      400,
+      'JSON content type',
+    );
 
     await new Promise((resolve) => setTimeout(resolve, LEAVE_GRACE_MS + 500));
     assert.equal(agent.tab.call(callId)?.status, 'connected');
@@ -235,12 +362,24 @@ describe('call media', { concurrency: true }, () => {
 
   test('room_finished ends a live call at once; events for rooms without a live call are accepted and ignored', async () => {
     const agent = await onlineAgent(server, 'finished-agent@media.test');
-    const caller = await onlineAgent(server, 'finished-caller@media.test', undefined, { online: false });
+    const caller = await onlineAgent(server, 'finished-caller@media.test', undefined, {
+      online: false,
+    });
     const { callId, callerMedia } = await connectedCall(caller, agent);
 
-    assert.equal(await sendWebhook('participant_left', 'some-other-room', { identity: callerMedia.identity, sid: 'PA_x' }), 200);
+    assert.equal(
+      await sendWebhook('participant_left', 'some-other-room', {
+        identity: callerMedia.identity,
+        sid: 'PA_x',
+      }),
+      200,
+    );
     assert.equal(await sendWebhook('room_finished', `t_${server.tenant.id}_call_unknown`), 200);
-    assert.equal(await sendWebhook('room_finished', `t_${server.otherTenant.id}_call_${callId}`), 200, 'the same call id in another tenant is another room');
+    assert.equal(
+      await sendWebhook('room_finished', `t_${server.otherTenant.id}_call_${callId}`),
+      200,
+      'the same call id in another tenant is another room',
+    );
     assert.equal(agent.tab.call(callId)?.status, 'connected');
 
     // Nobody ever joined this room, so its media failed.

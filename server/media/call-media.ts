@@ -19,7 +19,13 @@ import type { LiveCall } from '../routing/live-state.ts';
 import type { CallEvents } from '../routing/routing-context.ts';
 import { AppError } from '../shared/errors.ts';
 import type { MediaBackend } from './media-backend.ts';
-import { callRoomName, JOIN_TOKEN_TTL_SECONDS, mintJoinToken, partyIdentity, type PartyRole } from './livekit-tokens.ts';
+import {
+  callRoomName,
+  JOIN_TOKEN_TTL_SECONDS,
+  mintJoinToken,
+  partyIdentity,
+  type PartyRole,
+} from './livekit-tokens.ts';
 
 /** What media needs from routing: to push frames to sessions and to end a call. */
 export interface CallControl {
@@ -40,7 +46,6 @@ const ROOM_EMPTY_TIMEOUT_SECONDS = 60;
 const ROOM_DEPARTURE_TIMEOUT_SECONDS = 10;
 
 interface MediaParty {
-  role: PartyRole;
   sessionId: string;
   identity: string;
   name: string;
@@ -102,9 +107,12 @@ export class CallMedia implements CallEvents {
   callAnswered(call: LiveCall): void {
     if (!call.answeredBy || this.closing) return;
     const name = callRoomName(call.tenantId, call.id);
-    const parties = [this.party('agent', call.answeredBy.id, call.answeredBy.sessionId, call.answeredBy.name)];
+    const parties = [
+      this.party('agent', call.answeredBy.id, call.answeredBy.sessionId, call.answeredBy.name),
+    ];
     // A call placed through the HTTP API has no caller tab: only the agent gets media.
-    if (call.callerSessionId && call.fromUserId) parties.push(this.party('caller', call.fromUserId, call.callerSessionId, call.from.name));
+    if (call.callerSessionId && call.fromUserId)
+      parties.push(this.party('caller', call.fromUserId, call.callerSessionId, call.from.name));
     const room: CallRoom = {
       callId: call.id,
       tenantId: call.tenantId,
@@ -135,7 +143,10 @@ export class CallMedia implements CallEvents {
     try {
       return await this.receiver.receive(body, authorization);
     } catch (error) {
-      this.log.warn({ reason: (error as Error).message }, 'refused a LiveKit webhook that is not signed with our key');
+      this.log.warn(
+        { reason: (error as Error).message },
+        'refused a LiveKit webhook that is not signed with our key',
+      );
       throw new AppError('unauthorized', 'webhook signature is missing or invalid');
     }
   }
@@ -146,7 +157,8 @@ export class CallMedia implements CallEvents {
     const identity = event.participant?.identity ?? '';
     const details = { event: event.event, room: roomName, identity: identity || undefined };
     if (!room) {
-      if (event.event === 'participant_joined' && this.endedRooms.has(roomName)) return this.closeEndedRoom(roomName, identity);
+      if (event.event === 'participant_joined' && this.endedRooms.has(roomName))
+        return this.closeEndedRoom(roomName, identity);
       this.log.debug(details, 'LiveKit webhook for a room without a live call; ignored');
       return;
     }
@@ -178,7 +190,7 @@ export class CallMedia implements CallEvents {
   // ------------------------------------------------------------------ internals
 
   private party(role: PartyRole, userId: string, sessionId: string, name: string): MediaParty {
-    return { role, sessionId, identity: partyIdentity(role, userId, sessionId), name };
+    return { sessionId, identity: partyIdentity(role, userId, sessionId), name };
   }
 
   /** Creates the room, then sends each party its credentials, unless the call ended meanwhile. */
@@ -191,7 +203,10 @@ export class CallMedia implements CallEvents {
         departureTimeout: ROOM_DEPARTURE_TIMEOUT_SECONDS,
       });
     } catch (error) {
-      this.log.error({ err: error, callId: room.callId, room: room.name }, 'could not create the media room; ending the call as failed');
+      this.log.error(
+        { err: error, callId: room.callId, room: room.name },
+        'could not create the media room; ending the call as failed',
+      );
       if (!room.ended) this.control?.endCall(room.tenantId, room.callId, 'failed');
       return false;
     }
@@ -200,16 +215,30 @@ export class CallMedia implements CallEvents {
       const credentials = await Promise.all(
         [...room.parties.values()].map(async (party) => ({
           party,
-          token: await mintJoinToken(backend.apiKey, backend.apiSecret, { room: room.name, identity: party.identity, name: party.name }),
+          token: await mintJoinToken(backend.apiKey, backend.apiSecret, {
+            room: room.name,
+            identity: party.identity,
+            name: party.name,
+          }),
         })),
       );
       if (room.ended) return true;
       for (const { party, token } of credentials) {
-        const frame: ServerMessage = { type: 'call_media', callId: room.callId, url: backend.publicUrl, room: room.name, token, identity: party.identity };
+        const frame: ServerMessage = {
+          type: 'call_media',
+          callId: room.callId,
+          url: backend.publicUrl,
+          room: room.name,
+          token,
+          identity: party.identity,
+        };
         this.control?.bus.publish(party.sessionId, frame);
       }
     } catch (error) {
-      this.log.error({ err: error, callId: room.callId }, 'could not mint the media tokens of a call');
+      this.log.error(
+        { err: error, callId: room.callId },
+        'could not mint the media tokens of a call',
+      );
     }
     return true;
   }
@@ -225,7 +254,8 @@ export class CallMedia implements CallEvents {
       await this.backend.rooms.deleteRoom(name);
     } catch (error) {
       // Already gone (its empty or departure timeout closed it first): nothing to do.
-      if (error instanceof ServerError && (error.code === 'not_found' || error.status === 404)) return;
+      if (error instanceof ServerError && (error.code === 'not_found' || error.status === 404))
+        return;
       this.log.warn({ err: error, room: name, ...details }, 'could not close a media room');
     }
   }
@@ -235,7 +265,10 @@ export class CallMedia implements CallEvents {
    * LiveKit recreates a deleted room on join): close it again, so an ended call stays ended.
    */
   private closeEndedRoom(name: string, identity: string): void {
-    this.log.info({ room: name, identity }, 'a participant joined the room of an ended call; closing it');
+    this.log.info(
+      { room: name, identity },
+      'a participant joined the room of an ended call; closing it',
+    );
     this.track(this.deleteRoom(name, {}));
   }
 
@@ -247,13 +280,19 @@ export class CallMedia implements CallEvents {
     if (pending) {
       clearTimeout(pending);
       room.pendingEnds.delete(identity);
-      this.log.info({ callId: room.callId, identity }, 'a party rejoined the media room in time; the call goes on');
+      this.log.info(
+        { callId: room.callId, identity },
+        'a party rejoined the media room in time; the call goes on',
+      );
     }
   }
 
   private partyLeft(room: CallRoom, identity: string, sid: string): void {
     if (!room.parties.has(identity)) {
-      this.log.info({ callId: room.callId, identity }, 'a participant who is not a party of the call left its room; ignored');
+      this.log.info(
+        { callId: room.callId, identity },
+        'a participant who is not a party of the call left its room; ignored',
+      );
       return;
     }
     // Webhooks may arrive out of order: the old connection of a party that already rejoined.
@@ -261,7 +300,10 @@ export class CallMedia implements CallEvents {
     if (current && sid && current !== sid) return;
     room.connections.delete(identity);
     if (room.pendingEnds.has(identity)) return;
-    this.log.info({ callId: room.callId, identity, graceMs: this.leaveGraceMs }, 'a party left the media room; ending the call unless it rejoins');
+    this.log.info(
+      { callId: room.callId, identity, graceMs: this.leaveGraceMs },
+      'a party left the media room; ending the call unless it rejoins',
+    );
     const timer = setTimeout(() => {
       room.pendingEnds.delete(identity);
       if (!room.ended) this.control?.endCall(room.tenantId, room.callId, 'hangup');

@@ -13,7 +13,8 @@ export const JOIN_TOKEN_TTL_SECONDS = 10 * 60;
 
 export const callRoomName = (tenantId: string, callId: string) => `t_${tenantId}_call_${callId}`;
 
-export const partyIdentity = (role: PartyRole, userId: string, sessionId: string) => `${role}:${userId}:${sessionId}`;
+export const partyIdentity = (role: PartyRole, userId: string, sessionId: string) =>
+  `${role}:${userId}:${sessionId}`;
 
 export interface JoinTokenRequest {
   room: string;
@@ -26,7 +27,11 @@ export interface JoinTokenRequest {
  * A token that lets one party into one room and nothing else: join, publish the camera and
  * the microphone, subscribe, send data. No room creation, listing or administration.
  */
-export function mintJoinToken(apiKey: string, apiSecret: string, request: JoinTokenRequest): Promise<string> {
+export function mintJoinToken(
+  apiKey: string,
+  apiSecret: string,
+  request: JoinTokenRequest,
+): Promise<string> {
   const token = new AccessToken(apiKey, apiSecret, {
     identity: request.identity,
     name: request.name,

@@ -17,24 +17,44 @@ import { ownWebhookUrl } from './webhook-routes.ts';
 
 type CallMediaFrame = Extract<ServerMessage, { type: 'call_media' }>;
 
-const mediaFrames = (tab: AgentClient) => tab.frames.filter((frame): frame is CallMediaFrame => frame.type === 'call_media');
+const mediaFrames = (tab: AgentClient) =>
+  tab.frames.filter((frame): frame is CallMediaFrame => frame.type === 'call_media');
 
 describe('media configuration', () => {
   test('LIVEKIT_URL needs its key pair, a key pair needs LIVEKIT_URL, and URLs must be ws(s) or http(s)', () => {
     const keys = { LIVEKIT_API_KEY: 'key', LIVEKIT_API_SECRET: 'secret' };
-    assert.throws(() => loadConfig({ LIVEKIT_URL: 'wss://x.livekit.cloud' }), /LIVEKIT_API_KEY and LIVEKIT_API_SECRET are required/);
-    assert.throws(() => loadConfig({ LIVEKIT_URL: 'wss://x.livekit.cloud', LIVEKIT_API_KEY: 'key' }), /required/);
+    assert.throws(
+      () => loadConfig({ LIVEKIT_URL: 'wss://x.livekit.cloud' }),
+      /LIVEKIT_API_KEY and LIVEKIT_API_SECRET are required/,
+    );
+    assert.throws(
+      () => loadConfig({ LIVEKIT_URL: 'wss://x.livekit.cloud', LIVEKIT_API_KEY: 'key' }),
+      /required/,
+    );
     assert.throws(() => loadConfig(keys), /without LIVEKIT_URL/);
-    assert.throws(() => loadConfig({ LIVEKIT_URL: 'x.livekit.cloud', ...keys }), /LIVEKIT_URL must be/);
-    assert.throws(() => loadConfig({ LIVEKIT_PUBLIC_URL: 'media.example.com' }), /LIVEKIT_PUBLIC_URL must be/);
+    assert.throws(
+      () => loadConfig({ LIVEKIT_URL: 'x.livekit.cloud', ...keys }),
+      /LIVEKIT_URL must be/,
+    );
+    assert.throws(
+      () => loadConfig({ LIVEKIT_PUBLIC_URL: 'media.example.com' }),
+      /LIVEKIT_PUBLIC_URL must be/,
+    );
     assert.throws(() => loadConfig({ MEDIA_PORT: 'x' }), /MEDIA_PORT must be an integer/);
 
     const cloud = loadConfig({ LIVEKIT_URL: 'wss://x.livekit.cloud', ...keys });
-    assert.deepEqual([cloud.livekitUrl, cloud.livekitApiKey, cloud.livekitApiSecret], ['wss://x.livekit.cloud', 'key', 'secret']);
+    assert.deepEqual(
+      [cloud.livekitUrl, cloud.livekitApiKey, cloud.livekitApiSecret],
+      ['wss://x.livekit.cloud', 'key', 'secret'],
+    );
     const embedded = loadConfig({});
     assert.equal(embedded.livekitUrl, undefined);
     assert.equal(embedded.mediaPort, 7880);
-    assert.equal(loadConfig({ MEDIA_PORT: '0', LIVEKIT_PUBLIC_URL: 'wss://media.example.com' }).livekitPublicUrl, 'wss://media.example.com');
+    assert.equal(
+      loadConfig({ MEDIA_PORT: '0', LIVEKIT_PUBLIC_URL: 'wss://media.example.com' })
+        .livekitPublicUrl,
+      'wss://media.example.com',
+    );
   });
 });
 
@@ -50,7 +70,11 @@ let unreachable: TestServer;
 
 before(async () => {
   // Its webhooks are configured to reach call control, as a LiveKit project's would be.
-  livekit = await startMediaServer({ apiKey, apiSecret, webhookUrl: () => (server ? ownWebhookUrl(server.app.server) : undefined) });
+  livekit = await startMediaServer({
+    apiKey,
+    apiSecret,
+    webhookUrl: () => (server ? ownWebhookUrl(server.app.server) : undefined),
+  });
   [server, unreachable] = await Promise.all([
     startTestServer({
       livekitUrl: livekit.url,
@@ -60,7 +84,12 @@ before(async () => {
       ringTimeoutSeconds: 30,
       mediaLeaveGraceMs: LEAVE_GRACE_MS,
     }),
-    startTestServer({ livekitUrl: 'ws://127.0.0.1:1', livekitApiKey: 'k', livekitApiSecret: 's', ringTimeoutSeconds: 30 }),
+    startTestServer({
+      livekitUrl: 'ws://127.0.0.1:1',
+      livekitApiKey: 'k',
+      livekitApiSecret: 's',
+      ringTimeoutSeconds: 30,
+    }),
   ]);
 });
 after(async () => {
@@ -85,13 +114,21 @@ describe('call control with LIVEKIT_URL', { concurrency: true }, () => {
     const frame = await caller.tab.waitUntil(() => mediaFrames(caller.tab)[0], 'call_media');
     assert.equal(frame.url, 'wss://media.example.test', 'browsers get LIVEKIT_PUBLIC_URL');
     const rooms = new RoomServiceClient(livekit.url, apiKey, apiSecret);
-    assert.deepEqual((await rooms.listRooms()).map((room) => room.name), [frame.room]);
+    assert.deepEqual(
+      (await rooms.listRooms()).map((room) => room.name),
+      [frame.room],
+    );
 
     // The caller joins that LiveKit with its token and drops; its signed webhook ends the call.
     const media = await RawSignalClient.connect(livekit.url, frame.token);
     await media.next('join');
     media.close();
-    const ended = await agent.tab.waitForCall(callId, 'disconnected', undefined, LEAVE_GRACE_MS + 3_000);
+    const ended = await agent.tab.waitForCall(
+      callId,
+      'disconnected',
+      undefined,
+      LEAVE_GRACE_MS + 3_000,
+    );
     assert.equal(ended.endReason, 'hangup');
     const deadline = Date.now() + 5_000;
     while ((await rooms.listRooms()).length > 0) {

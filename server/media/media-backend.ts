@@ -32,7 +32,10 @@ export interface MediaBackendOptions {
 /** RoomService calls give up after this long, so a stuck LiveKit cannot hold a call open. */
 const ROOM_SERVICE_TIMEOUT_SECONDS = 10;
 
-export async function startMediaBackend(config: Config, options: MediaBackendOptions): Promise<MediaBackend> {
+export async function startMediaBackend(
+  config: Config,
+  options: MediaBackendOptions,
+): Promise<MediaBackend> {
   if (config.livekitUrl) {
     // config.ts refuses a LIVEKIT_URL without its key pair.
     const apiKey = config.livekitApiKey!;
@@ -68,7 +71,9 @@ export async function startMediaBackend(config: Config, options: MediaBackendOpt
   }
   return {
     serverUrl: `ws://${reachableHost(config.host)}:${embedded.port}`,
-    publicUrl: config.livekitPublicUrl ?? `ws://${reachableHost(config.host, 'localhost', 'localhost')}:${embedded.port}`,
+    publicUrl:
+      config.livekitPublicUrl ??
+      `ws://${reachableHost(config.host, 'localhost', 'localhost')}:${embedded.port}`,
     apiKey,
     apiSecret,
     rooms: roomService(embedded.url, apiKey, apiSecret),
@@ -78,7 +83,9 @@ export async function startMediaBackend(config: Config, options: MediaBackendOpt
 }
 
 function roomService(url: string, apiKey: string, apiSecret: string): RoomServiceClient {
-  return new RoomServiceClient(url, apiKey, apiSecret, { requestTimeout: ROOM_SERVICE_TIMEOUT_SECONDS });
+  return new RoomServiceClient(url, apiKey, apiSecret, {
+    requestTimeout: ROOM_SERVICE_TIMEOUT_SECONDS,
+  });
 }
 
 /** How to reach a server bound to `host`; one bound to every interface is reached through `any4`/`any6`. */

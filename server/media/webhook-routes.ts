@@ -26,14 +26,17 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.setValidatorCompiler(validatorCompiler);
   const { media } = app.services;
   // Scoped to this plugin: nowhere else accepts this content type.
-  app.addContentTypeParser(WEBHOOK_CONTENT_TYPE, { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser(WEBHOOK_CONTENT_TYPE, { parseAs: 'string' }, (_request, body, done) =>
+    done(null, body),
+  );
 
   app.post(
     '/livekit/webhook',
     {
       schema: {
         tags: ['media'],
-        summary: 'LiveKit webhook receiver (participant and room events), signed with the LiveKit API key',
+        summary:
+          'LiveKit webhook receiver (participant and room events), signed with the LiveKit API key',
         description:
           `Configure your LiveKit to send webhooks here, signed with the key call control uses. Content type ${WEBHOOK_CONTENT_TYPE}; ` +
           'the raw JWT (no "Bearer") in Authorization.',
@@ -43,7 +46,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      if (typeof request.body !== 'string') throw new AppError('bad-request', `send the webhook as ${WEBHOOK_CONTENT_TYPE}`);
+      if (typeof request.body !== 'string')
+        throw new AppError('bad-request', `send the webhook as ${WEBHOOK_CONTENT_TYPE}`);
       const event = await media.verifyWebhook(request.body, request.headers.authorization);
       media.handleWebhook(event);
       return {};

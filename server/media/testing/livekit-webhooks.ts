@@ -7,14 +7,31 @@ import { createHash, randomBytes } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { WEBHOOK_PATH } from '../webhook-routes.ts';
 
-export type WebhookEventName = 'participant_joined' | 'participant_left' | 'participant_connection_aborted' | 'room_finished' | 'room_started';
+export type WebhookEventName =
+  | 'participant_joined'
+  | 'participant_left'
+  | 'participant_connection_aborted'
+  | 'room_finished'
+  | 'room_started';
 
 /** A WebhookEvent body as LiveKit serialises it (proto3 JSON). */
-export function webhookBody(event: WebhookEventName, room: string, participant?: { identity: string; sid: string }): string {
+export function webhookBody(
+  event: WebhookEventName,
+  room: string,
+  participant?: { identity: string; sid: string },
+): string {
   return JSON.stringify({
     event,
     room: { sid: 'RM_test', name: room },
-    ...(participant ? { participant: { sid: participant.sid, identity: participant.identity, state: event === 'participant_joined' ? 'ACTIVE' : 'DISCONNECTED' } } : {}),
+    ...(participant
+      ? {
+          participant: {
+            sid: participant.sid,
+            identity: participant.identity,
+            state: event === 'participant_joined' ? 'ACTIVE' : 'DISCONNECTED',
+          },
+        }
+      : {}),
     id: `EV_${randomBytes(6).toString('hex')}`,
     createdAt: String(Math.floor(Date.now() / 1000)),
   });
