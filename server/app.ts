@@ -25,6 +25,9 @@ import sessionGateway from './session/gateway.ts';
 import { startMediaBackend } from './media/media-backend.ts';
 import { CallMedia } from './media/call-media.ts';
 import livekitWebhookRoutes, { ownWebhookUrl } from './media/webhook-routes.ts';
+import supervisorRoutes from './supervisor/routes.ts';
+import { SupervisorFeed } from './supervisor/supervisor-feed.ts';
+import { SupervisorRepository } from './supervisor/supervisor-repository.ts';
 
 export interface Services {
   config: Config;
@@ -64,7 +67,8 @@ export async function buildApp(config: Config, existingDatabase?: Database): Pro
     logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.query.token'] },
     bodyLimit: BODY_LIMIT_BYTES,
     // Tokens ride in the WebSocket URL; never log full URLs with them.
-    disableRequestLogging: (request) => config.logLevel !== 'debug' || request.url.startsWith('/api/session'),
+    disableRequestLogging: (request) => config.logLevel !== 'debug' || request.url.startsWith('/api/session') ||
+      request.url.startsWith('/api/supervisor/feed'),
     // Malformed URLs never reach the error handler; give them the same error shape anyway.
     frameworkErrors: (error, _request, reply: FastifyReply) => {
       reply.status(400).send({ error: 'bad-request', message: error.message, statusCode: 400 });
@@ -81,8 +85,24 @@ export async function buildApp(config: Config, existingDatabase?: Database): Pro
   const media = new CallMedia(backend, app.log.child({ module: 'media' }), {
     leaveGraceMs: config.mediaLeaveGraceMs,
   });
-  const router = new CallRouter({ config, directory, records, callEvents: media });
+  const supervisorFeed = new SupervisorFeed(new SupervisorRepository(database), {
+    flushRecords: () => records.flush(),
+    log: app.log.child({ module: 'supervisor-feed' }),
+  });
+  const router = new CallRouter({
+    config,
+    directory,
+    records,
+    callEvents: {
+      callAnswered: (call) => media.callAnswered(call),
+      callEnded: (call) => {
+        media.callEnded(call);
+        supervisorFeed.callEnded(call);
+      },
+    },
+  });
   media.attach(router);
+  supervisorFeed.attach(router);
 
   app.decorate('services', { config, database, tokens, directory, records, router, media });
   registerErrorHandler(app);
@@ -95,9 +115,11 @@ export async function buildApp(config: Config, existingDatabase?: Database): Pro
   await app.register(callRoutes, { prefix: '/api' });
   await app.register(sessionGateway, { prefix: '/api' });
   await app.register(livekitWebhookRoutes, { prefix: '/api' });
+  await app.register(supervisorRoutes, { prefix: '/api', feed: supervisorFeed, backend });
   await registerConsole(app, config.consoleDir);
 
   app.addHook('onClose', async () => {
+    supervisorFeed.close();
     router.stop();
     await media.close();
     await records.flush();

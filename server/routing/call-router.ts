@@ -14,7 +14,7 @@ import { AppError } from '../shared/errors.ts';
 import { InProcessEventBus, type EventBus } from './event-bus.ts';
 import { InProcessLiveStore, type LiveStore } from './live-store.ts';
 import { TimerRegistry, systemScheduler, type Scheduler } from './scheduler.ts';
-import { PushBatch } from './push-batch.ts';
+import { PushBatch, type RoutingChangeListener } from './push-batch.ts';
 import { PresenceTracker } from './presence.ts';
 import { Offers } from './offers.ts';
 import { CallLifecycle } from './call-lifecycle.ts';
@@ -24,6 +24,7 @@ import { Dialing } from './dialing.ts';
 import { RingGroupCache } from './ring-group-cache.ts';
 import { callDetail, outboundView } from './call-views.ts';
 import type { CallEvents, RoutingContext, RoutingLog } from './routing-context.ts';
+import type { AgentState, LiveCall } from './live-state.ts';
 
 export interface CallRouterDependencies {
   config: Config;
@@ -232,5 +233,46 @@ export class CallRouter {
   /** The agent's presence as its tabs see it; offline when it has no session here. */
   presenceOf(tenantId: string, userId: string): Presence {
     return this.context.store.agent(tenantId, userId)?.presence ?? 'offline';
+  }
+
+  // ------------------------------------------------------------------ supervision
+
+  /** Tells `listener` which tenants each routing step touched, after its frames went out. */
+  observeChanges(listener: RoutingChangeListener): () => void {
+    return this.context.pushes.observe(listener);
+  }
+
+  /** The tenant's live calls (ended ones may still linger), oldest first; read them, never change them. */
+  liveCallsOf(tenantId: string): readonly LiveCall[] {
+    const calls: LiveCall[] = [];
+    for (const call of this.context.store.calls()) if (call.tenantId === tenantId) calls.push(call);
+    return calls;
+  }
+
+  /** The agent's live state while it has a session here; read it, never change it. */
+  agentStateOf(tenantId: string, userId: string): Readonly<AgentState> | undefined {
+    return this.context.store.agent(tenantId, userId);
+  }
+
+  /**
+   * A supervisor sets an agent away (as if the agent chose it; a call in progress continues) or
+   * offline (every tab stops taking calls until it comes online again). Ringing legs are
+   * withdrawn either way. Null when the agent has no session here.
+   */
+  forcePresence(tenantId: string, userId: string, presence: 'away' | 'offline'): Presence | null {
+    const agent = this.context.store.agent(tenantId, userId);
+    if (!agent) return null;
+    return this.batch(() => {
+      if (presence === 'away') {
+        agent.chosenPresence = 'away';
+        this.context.presence.refresh(agent);
+      } else {
+        for (const sessionId of [...agent.sessionIds]) {
+          const session = this.context.store.session(sessionId);
+          if (session) this.sessions.goOffline(session);
+        }
+      }
+      return agent.presence;
+    });
   }
 }

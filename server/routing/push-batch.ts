@@ -10,8 +10,18 @@ import type { LiveStore } from './live-store.ts';
 import { byArrival, type AgentState, type LiveCall } from './live-state.ts';
 import { inboundView, outboundView } from './call-views.ts';
 
+/** What one routing step touched, for observers outside routing (the supervisor feed). */
+export interface RoutingChange {
+  tenantIds: ReadonlySet<string>;
+  /** Agents whose presence changed in the step. */
+  presenceChanged: readonly AgentState[];
+}
+export type RoutingChangeListener = (change: RoutingChange) => void;
+
 export class PushBatch {
   private depth = 0;
+  private readonly touchedTenantIds = new Set<string>();
+  private readonly changeListeners = new Set<RoutingChangeListener>();
   private readonly incomingSessionIds = new Set<string>();
   private readonly outgoingCalls = new Map<string, { call: LiveCall; requestId?: string }>();
   private readonly presenceAgents = new Set<AgentState>();
@@ -32,18 +42,28 @@ export class PushBatch {
     }
   }
 
+  /** Observers are told after the step's frames went out; returns the unsubscribe function. */
+  observe(listener: RoutingChangeListener): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
   incomingChanged(sessionId: string): void {
+    const tenantId = this.store.session(sessionId)?.tenantId;
+    if (tenantId) this.touchedTenantIds.add(tenantId);
     this.incomingSessionIds.add(sessionId);
   }
 
   /** `requestId` ties the first frame of a dialed call to the `call.dial` that made it. */
   outgoingChanged(call: LiveCall, requestId?: string): void {
+    this.touchedTenantIds.add(call.tenantId);
     if (!call.callerSessionId) return;
     const pending = this.outgoingCalls.get(call.id);
     this.outgoingCalls.set(call.id, { call, requestId: pending?.requestId ?? requestId });
   }
 
   presenceChanged(agent: AgentState): void {
+    this.touchedTenantIds.add(agent.tenantId);
     this.presenceAgents.add(agent);
   }
 
@@ -68,6 +88,8 @@ export class PushBatch {
     const incoming = [...this.incomingSessionIds];
     const outgoing = [...this.outgoingCalls.values()];
     const presence = [...this.presenceAgents];
+    const tenantIds = new Set(this.touchedTenantIds);
+    this.touchedTenantIds.clear();
     this.incomingSessionIds.clear();
     this.outgoingCalls.clear();
     this.presenceAgents.clear();
@@ -83,6 +105,18 @@ export class PushBatch {
     for (const agent of presence) {
       for (const sessionId of agent.sessionIds)
         this.bus.publish(sessionId, { type: 'presence', presence: agent.presence });
+    }
+    if (tenantIds.size > 0) this.notifyObservers({ tenantIds, presenceChanged: presence });
+  }
+
+  private notifyObservers(change: RoutingChange): void {
+    for (const listener of this.changeListeners) {
+      // An observer's failure must not undo or block the routing step that already happened.
+      try {
+        listener(change);
+      } catch (error) {
+        console.error('routing change observer failed', error);
+      }
     }
   }
 }

@@ -1,0 +1,127 @@
+/**
+ * The supervisor feed: what `/api/supervisor/feed` sends a supervisor's tab, and the bodies of
+ * the supervisor HTTP actions. Server → client only; the feed takes no commands.
+ *
+ * The first frame is `supervisor.snapshot` (everything the tenant has live, plus today's
+ * figures). After that `supervisor.changes` frames carry only what changed: calls and agents
+ * to upsert or remove by id, and the ring groups' figures whole (they are few). Frames are
+ * coalesced per tenant, so one frame may carry many routing steps. Timestamps are epoch ms;
+ * clients tick timers themselves from them.
+ */
+import { Type, type Static } from 'typebox';
+import { AgentRef, Party, Presence, RingGroupRef } from './session-protocol.ts';
+
+/** How a call looks from above. `queued`: waiting with nobody ringing (also between retries). */
+export const SupervisorCallStatus = Type.Union([
+  Type.Literal('queued'),
+  Type.Literal('ringing'),
+  Type.Literal('connected'),
+]);
+export type SupervisorCallStatus = Static<typeof SupervisorCallStatus>;
+
+export const SupervisorCall = Type.Object({
+  id: Type.String(),
+  from: Party,
+  to: Party,
+  ringGroup: Type.Union([RingGroupRef, Type.Null()]),
+  status: SupervisorCallStatus,
+  /** The agents whose legs are ringing right now (one entry per agent, not per tab). */
+  rungAgents: Type.Array(AgentRef),
+  answeredBy: Type.Union([AgentRef, Type.Null()]),
+  attempt: Type.Integer(),
+  createdAt: Type.Number(),
+  answeredAt: Type.Union([Type.Number(), Type.Null()]),
+});
+export type SupervisorCall = Static<typeof SupervisorCall>;
+
+export const SupervisorAgent = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  username: Type.String(),
+  presence: Presence,
+  /** When the feed saw the presence change (null: unchanged since the server started). */
+  presenceSince: Type.Union([Type.Number(), Type.Null()]),
+  /** A connected call the agent is on, if any. */
+  currentCallId: Type.Union([Type.String(), Type.Null()]),
+  /** Legs of today's (UTC) ended calls: answered, timed out, declined. */
+  answeredToday: Type.Integer(),
+  missedToday: Type.Integer(),
+  declinedToday: Type.Integer(),
+});
+export type SupervisorAgent = Static<typeof SupervisorAgent>;
+
+/** Figures over one window of ended calls (plus the ones answered and still talking). */
+export const GroupFigures = Type.Object({
+  answered: Type.Integer(),
+  /** Ended before anyone answered because the caller gave up (cancelled or hung up). */
+  abandoned: Type.Integer(),
+  /** Ringing legs that timed out. */
+  missed: Type.Integer(),
+  /** Mean of answeredAt - createdAt over answered calls; null when none were answered. */
+  averageWaitMs: Type.Union([Type.Number(), Type.Null()]),
+  /** Answered within the threshold / (answered + ended unanswered); null when there were none. */
+  serviceLevel: Type.Union([Type.Number(), Type.Null()]),
+});
+export type GroupFigures = Static<typeof GroupFigures>;
+
+export const WaitingSample = Type.Object({ at: Type.Number(), waiting: Type.Integer() });
+export type WaitingSample = Static<typeof WaitingSample>;
+
+export const SupervisorGroup = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  serviceLevelSeconds: Type.Integer(),
+  /** Calls queued or ringing, not yet answered. */
+  waiting: Type.Integer(),
+  /** createdAt of the oldest waiting call, so the wait ticks on the client. */
+  longestWaitingSince: Type.Union([Type.Number(), Type.Null()]),
+  today: GroupFigures,
+  last15Minutes: GroupFigures,
+  /** The most calls waiting in each minute of the last hour (oldest first, gaps omitted). */
+  waitingSamples: Type.Array(WaitingSample),
+});
+export type SupervisorGroup = Static<typeof SupervisorGroup>;
+
+export const SupervisorSnapshot = Type.Object({
+  type: Type.Literal('supervisor.snapshot'),
+  at: Type.Number(),
+  tenant: Type.Object({ id: Type.String(), name: Type.String() }),
+  calls: Type.Array(SupervisorCall),
+  agents: Type.Array(SupervisorAgent),
+  groups: Type.Array(SupervisorGroup),
+});
+export type SupervisorSnapshot = Static<typeof SupervisorSnapshot>;
+
+export const SupervisorChanges = Type.Object({
+  type: Type.Literal('supervisor.changes'),
+  at: Type.Number(),
+  calls: Type.Object({ upsert: Type.Array(SupervisorCall), remove: Type.Array(Type.String()) }),
+  agents: Type.Object({ upsert: Type.Array(SupervisorAgent), remove: Type.Array(Type.String()) }),
+  groups: Type.Array(SupervisorGroup),
+});
+export type SupervisorChanges = Static<typeof SupervisorChanges>;
+
+export const SupervisorMessage = Type.Union([SupervisorSnapshot, SupervisorChanges]);
+export type SupervisorMessage = Static<typeof SupervisorMessage>;
+
+// ------------------------------------------------------------------ HTTP actions
+
+export const ForcePresenceBody = Type.Object(
+  { presence: Type.Union([Type.Literal('away'), Type.Literal('offline')]) },
+  { additionalProperties: false },
+);
+export type ForcePresenceBody = Static<typeof ForcePresenceBody>;
+
+export const AssignCallBody = Type.Object(
+  { userId: Type.String({ minLength: 1, maxLength: 64 }) },
+  { additionalProperties: false },
+);
+export type AssignCallBody = Static<typeof AssignCallBody>;
+
+export const MonitorCredentials = Type.Object({
+  url: Type.String(),
+  room: Type.String(),
+  token: Type.String(),
+  identity: Type.String(),
+});
+export type MonitorCredentials = Static<typeof MonitorCredentials>;

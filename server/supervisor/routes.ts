@@ -1,0 +1,213 @@
+/**
+ * `/api/supervisor/*`: the live feed and the supervisor's actions, for a tenant's supervisors
+ * and admins only. The tenant always comes from the token; another tenant's ids are unknown ids.
+ *
+ * The feed authenticates like `/api/session` (token in `?token=`, because browsers cannot set
+ * WebSocket headers): a bad token gets the upgrade and close code 4401, an agent's token 4403,
+ * each with the reason, since a browser can read a close code but never a refused upgrade's status.
+ */
+import { randomUUID } from 'node:crypto';
+import { Type } from 'typebox';
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { AccessToken } from 'livekit-server-sdk';
+import { ForcePresenceBody, MonitorCredentials } from '../../protocol/supervisor-protocol.ts';
+import { Presence } from '../../protocol/session-protocol.ts';
+import { authenticateUser } from '../auth/request-auth.ts';
+import type { TokenClaims } from '../auth/tokens.ts';
+import { AppError, notFound } from '../shared/errors.ts';
+import { bearerSecurity, errorResponses } from '../shared/schemas.ts';
+import { scopeToTenant } from '../shared/tenant-scope.ts';
+import { validatorCompiler } from '../shared/validation.ts';
+import { callRoomName } from '../media/livekit-tokens.ts';
+import type { MediaBackend } from '../media/media-backend.ts';
+import type { SupervisorFeed } from './supervisor-feed.ts';
+
+export const CLOSE_UNAUTHORIZED = 4401;
+export const CLOSE_FORBIDDEN = 4403;
+const SUPERVISOR_ROLES: TokenClaims['role'][] = ['supervisor', 'admin'];
+const tags = ['supervisor'];
+const security = bearerSecurity;
+
+/** Monitor tokens are only needed to connect, like the parties' join tokens. */
+const MONITOR_TOKEN_TTL_SECONDS = 10 * 60;
+
+export interface SupervisorRouteOptions {
+  feed: SupervisorFeed;
+  backend: MediaBackend;
+}
+
+function requireSupervisor(claims: TokenClaims): void {
+  if (!SUPERVISOR_ROLES.includes(claims.role))
+    throw new AppError('forbidden', 'requires role supervisor or admin');
+}
+
+/**
+ * A token that lets a supervisor into a call's room to listen and watch only: it can subscribe
+ * but not publish (no microphone, camera or data), and is hidden, so the parties never see it.
+ */
+export function mintMonitorToken(
+  apiKey: string,
+  apiSecret: string,
+  request: { room: string; identity: string; name: string },
+): Promise<string> {
+  const token = new AccessToken(apiKey, apiSecret, {
+    identity: request.identity,
+    name: request.name,
+    ttl: MONITOR_TOKEN_TTL_SECONDS,
+  });
+  token.addGrant({
+    roomJoin: true,
+    room: request.room,
+    canSubscribe: true,
+    canPublish: false,
+    canPublishData: false,
+    hidden: true,
+    canUpdateOwnMetadata: false,
+  });
+  return token.toJwt();
+}
+
+const UserIdParams = Type.Object({ userId: Type.String({ minLength: 1, maxLength: 64 }) });
+const CallIdParams = Type.Object({ callId: Type.String({ minLength: 1, maxLength: 64 }) });
+
+const routes: FastifyPluginAsyncTypebox<SupervisorRouteOptions> = async (app, { feed, backend }) => {
+  app.setValidatorCompiler(validatorCompiler);
+  const { tokens, directory, router } = app.services;
+
+  // ------------------------------------------------------------------ the feed
+
+  const feedIdentities = new WeakMap<FastifyRequest, { id: string; name: string } | AppError>();
+
+  async function identifyWatcher(request: FastifyRequest) {
+    try {
+      const token = (request.query as { token?: unknown } | undefined)?.token;
+      if (typeof token !== 'string' || !token)
+        throw new AppError('unauthorized', 'missing token: connect with ?token=<session token>');
+      const claims = await tokens.verify(token);
+      const [user, tenant] = await Promise.all([
+        directory.user(claims.tenantId, claims.userId),
+        directory.tenant(claims.tenantId),
+      ]);
+      if (!user || !tenant) throw new AppError('unauthorized', 'the user of this token no longer exists');
+      // The role as stored now, not as when the token was issued: a demoted supervisor stops watching.
+      if (!SUPERVISOR_ROLES.includes(user.role))
+        throw new AppError('forbidden', 'requires role supervisor or admin');
+      return tenant;
+    } catch (error) {
+      if (error instanceof AppError) return error;
+      throw error;
+    }
+  }
+
+  app.get(
+    '/supervisor/feed',
+    {
+      websocket: true,
+      schema: { hide: true } as object,
+      preValidation: async (request) => {
+        feedIdentities.set(request, await identifyWatcher(request));
+      },
+    },
+    (socket, request) => {
+      const identity = feedIdentities.get(request);
+      if (!identity || identity instanceof AppError) {
+        const code = identity?.reason === 'forbidden' ? CLOSE_FORBIDDEN : CLOSE_UNAUTHORIZED;
+        socket.close(code, identity?.message ?? 'unauthorized');
+        return;
+      }
+      let unsubscribe: (() => void) | null = null;
+      let closed = false;
+      socket.on('close', () => {
+        closed = true;
+        unsubscribe?.();
+      });
+      // The feed takes no commands; anything sent is ignored.
+      feed
+        .subscribe(identity, {
+          send: (message) => {
+            if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+          },
+        })
+        .then((stop) => {
+          if (closed) stop();
+          else unsubscribe = stop;
+        })
+        .catch((error) => {
+          request.log.error({ err: error }, 'supervisor feed snapshot failed');
+          socket.close(1011, 'feed unavailable');
+        });
+    },
+  );
+
+  // ------------------------------------------------------------------ actions
+
+  const actionRoutes: FastifyPluginAsyncTypebox = async (actions) => {
+    actions.setValidatorCompiler(validatorCompiler);
+    scopeToTenant(actions, async (request) => {
+      const claims = await authenticateUser(request);
+      requireSupervisor(claims);
+      return claims;
+    });
+
+    actions.post(
+      '/supervisor/agents/:userId/presence',
+      {
+        schema: {
+          tags,
+          security,
+          summary: 'Force an agent away or offline',
+          params: UserIdParams,
+          body: ForcePresenceBody,
+          response: {
+            200: Type.Object({ userId: Type.String(), presence: Presence }),
+            ...errorResponses(400, 401, 403, 404, 409, 413, 415),
+          },
+        },
+      },
+      async (request) => {
+        const { tenantId } = request;
+        const { userId } = request.params;
+        const user = await directory.user(tenantId, userId);
+        if (!user) throw notFound(`user ${userId}`);
+        const presence = router.forcePresence(tenantId, userId, request.body.presence);
+        if (presence === null) throw new AppError('wrong-state', `user ${userId} is not online`);
+        return { userId, presence };
+      },
+    );
+
+    actions.post(
+      '/supervisor/calls/:callId/monitor',
+      {
+        schema: {
+          tags,
+          security,
+          summary: 'Listen to a connected call without being heard or seen',
+          params: CallIdParams,
+          response: { 200: MonitorCredentials, ...errorResponses(401, 403, 404, 409) },
+        },
+      },
+      async (request) => {
+        const { tenantId } = request;
+        const { callId } = request.params;
+        const call = router.liveCall(tenantId, callId);
+        if (!call) throw notFound(`call ${callId}`);
+        if (call.status !== 'connected')
+          throw new AppError('wrong-state', `call ${callId} is ${call.status}, not connected`);
+        const claims = await authenticateUser(request);
+        const user = await directory.user(tenantId, claims.userId);
+        const room = callRoomName(tenantId, callId);
+        const identity = `monitor:${claims.userId}:${randomUUID()}`;
+        const token = await mintMonitorToken(backend.apiKey, backend.apiSecret, {
+          room,
+          identity,
+          name: user?.displayName ?? 'Supervisor',
+        });
+        return { url: backend.publicUrl, room, token, identity };
+      },
+    );
+  };
+  await app.register(actionRoutes);
+};
+
+export default routes;
