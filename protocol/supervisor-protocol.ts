@@ -9,7 +9,20 @@
  * clients tick timers themselves from them.
  */
 import { Type, type Static } from 'typebox';
-import { AgentRef, Party, Presence, RingGroupRef } from './session-protocol.ts';
+
+// The same shapes as in session-protocol.ts, repeated because the console's compiler cannot
+// follow a `.ts` import between protocol files; server/supervisor/supervisor-protocol.test.ts
+// checks they stay identical.
+export const Party = Type.Object({ name: Type.String(), address: Type.String() });
+export const AgentRef = Type.Object({ id: Type.String(), name: Type.String() });
+export const RingGroupRef = Type.Object({ id: Type.String(), name: Type.String() });
+export const Presence = Type.Union([
+  Type.Literal('offline'),
+  Type.Literal('available'),
+  Type.Literal('busy'),
+  Type.Literal('away'),
+  Type.Literal('wrap-up'),
+]);
 
 /** How a call looks from above. `queued`: waiting with nobody ringing (also between retries). */
 export const SupervisorCallStatus = Type.Union([

@@ -2,7 +2,7 @@
  * Builds the call-control application: plugins, the one error handler, and every feature's
  * routes. `main.ts` runs it as a process; tests build it on a random port.
  */
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply } from 'fastify';
 import websocket from '@fastify/websocket';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config.ts';
@@ -61,14 +61,17 @@ export async function buildApp(config: Config, existingDatabase?: Database): Pro
   const secret = config.jwtSecret ?? (await loadOrCreateJwtSecret(database));
   const tokens = new TokenService(secret, config.tokenTtlSeconds);
   const directory = new DatabaseDirectory(database);
-  const records = new CallRecords(database);
 
   const app = Fastify({
     logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.query.token'] },
     bodyLimit: BODY_LIMIT_BYTES,
     // Tokens ride in the WebSocket URL; never log full URLs with them.
-    disableRequestLogging: (request) => config.logLevel !== 'debug' || request.url.startsWith('/api/session') ||
-      request.url.startsWith('/api/supervisor/feed'),
+    logController: new LogController({
+      disableRequestLogging: (request) =>
+        config.logLevel !== 'debug' ||
+        request.url.startsWith('/api/session') ||
+        request.url.startsWith('/api/supervisor/feed'),
+    }),
     // Malformed URLs never reach the error handler; give them the same error shape anyway.
     frameworkErrors: (error, _request, reply: FastifyReply) => {
       reply.status(400).send({ error: 'bad-request', message: error.message, statusCode: 400 });
@@ -76,12 +79,15 @@ export async function buildApp(config: Config, existingDatabase?: Database): Pro
   }).withTypeProvider<TypeBoxTypeProvider>();
   // Refuse (rather than strip or coerce) unknown properties and wrong types everywhere.
   app.setValidatorCompiler(validatorCompiler);
+  const records = new CallRecords(database, app.log.child({ module: 'call-records' }));
 
   // Without LIVEKIT_URL this starts the embedded media server, which posts its webhooks back here.
   const backend = await startMediaBackend(config, {
     webhookUrl: () => ownWebhookUrl(app.server),
     logger: app.log.child({ module: 'media-server' }),
   });
+  // The embedded server's webhooks come back here, to a port known only once we listen.
+  app.addHook('onListen', async () => backend.refreshWebhookUrl());
   const media = new CallMedia(backend, app.log.child({ module: 'media' }), {
     leaveGraceMs: config.mediaLeaveGraceMs,
   });
@@ -93,6 +99,7 @@ export async function buildApp(config: Config, existingDatabase?: Database): Pro
     config,
     directory,
     records,
+    log: app.log.child({ module: 'routing' }),
     callEvents: {
       callAnswered: (call) => media.callAnswered(call),
       callEnded: (call) => {

@@ -19,11 +19,26 @@ function bearer(request: FastifyRequest): string {
   return match[1]!;
 }
 
+/**
+ * Known keys are remembered briefly: a server placing many calls a second would otherwise pay
+ * a database lookup per request on the thread that also routes calls. Unknown keys are never
+ * cached, so a newly created tenant works at once.
+ */
+const API_KEY_CACHE_MS = 5_000;
+const apiKeyCache = new WeakMap<object, Map<string, { tenantId: string; until: number }>>();
+
 export async function authenticateApiKey(request: FastifyRequest): Promise<{ tenantId: string }> {
   const key = bearer(request);
   if (!key.startsWith('sbk_')) throw new AppError('unauthorized', 'an API key is required');
-  const tenant = await new TenantRepository(request.server.services.database).tenantByApiKey(key);
+  const { database } = request.server.services;
+  let cache = apiKeyCache.get(database);
+  if (!cache) apiKeyCache.set(database, (cache = new Map()));
+  const cached = cache.get(key);
+  if (cached && cached.until > Date.now()) return { tenantId: cached.tenantId };
+  const tenant = await new TenantRepository(database).tenantByApiKey(key);
   if (!tenant) throw new AppError('unauthorized', 'unknown API key');
+  if (cache.size > 1_000) cache.clear();
+  cache.set(key, { tenantId: tenant.id, until: Date.now() + API_KEY_CACHE_MS });
   return { tenantId: tenant.id };
 }
 

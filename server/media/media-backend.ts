@@ -8,7 +8,8 @@
 import { randomBytes } from 'node:crypto';
 import { RoomServiceClient } from 'livekit-server-sdk';
 import type { Config } from '../config.ts';
-import { startMediaServer, type MediaLogger, type MediaServer } from '../media-server/index.ts';
+import type { MediaLogger } from '../media-server/index.ts';
+import { startMediaServerInWorker, type WorkerMediaServer } from '../media-server/worker-host.ts';
 
 export interface MediaBackend {
   /** Where call control reaches LiveKit's API (RoomService). */
@@ -19,7 +20,9 @@ export interface MediaBackend {
   apiSecret: string;
   rooms: RoomServiceClient;
   /** The embedded media server, when LIVEKIT_URL is unset (development, tests, `npm start`). */
-  embedded?: MediaServer;
+  embedded?: WorkerMediaServer;
+  /** Re-reads the webhook URL for the embedded server; call once call control listens. */
+  refreshWebhookUrl(): void;
   close(): Promise<void>;
 }
 
@@ -46,20 +49,22 @@ export async function startMediaBackend(
       apiKey,
       apiSecret,
       rooms: roomService(config.livekitUrl, apiKey, apiSecret),
+      refreshWebhookUrl: () => {},
       close: async () => {},
     };
   }
 
   const apiKey = `sb_${randomBytes(6).toString('hex')}`;
   const apiSecret = randomBytes(32).toString('base64url');
-  let embedded: MediaServer;
+  let embedded: WorkerMediaServer;
   try {
-    embedded = await startMediaServer({
+    // On its own thread: forwarding media must never delay a routing decision, nor the reverse.
+    embedded = await startMediaServerInWorker({
       port: config.mediaPort,
       host: config.host,
       apiKey,
       apiSecret,
-      webhookUrl: options.webhookUrl,
+      webhookUrl: options.webhookUrl(),
       logger: options.logger,
     });
   } catch (error) {
@@ -78,6 +83,7 @@ export async function startMediaBackend(
     apiSecret,
     rooms: roomService(embedded.url, apiKey, apiSecret),
     embedded,
+    refreshWebhookUrl: () => embedded.setWebhookUrl(options.webhookUrl()),
     close: () => embedded.close(),
   };
 }

@@ -49,6 +49,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         maxWaitSeconds: maxWaitSeconds ?? config.maxQueueWaitSeconds,
         retryIntervalSeconds: retryIntervalSeconds ?? config.retryIntervalSeconds,
       });
+      app.services.router.ringGroupsChanged(tenantId);
       return reply.status(201).send(toRingGroupView(group));
     },
   );
@@ -108,6 +109,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         memberIds: members,
       });
       if (!group) throw notFound('ring group');
+      // Routing caches groups briefly; make the change take effect for the next call.
+      app.services.router.ringGroupsChanged(tenantId);
       return toRingGroupView(group);
     },
   );
@@ -129,6 +132,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { tenantId } = request;
       if (!(await ringGroups.delete(tenantId, request.params.id))) throw notFound('ring group');
+      app.services.router.ringGroupsChanged(tenantId);
       return reply.status(204).send(null);
     },
   );

@@ -1,0 +1,197 @@
+import { createEntityAdapter, type EntityState } from '@ngrx/entity';
+import { createFeature, createReducer, createSelector, on } from '@ngrx/store';
+import type {
+  SupervisorAgent,
+  SupervisorCall,
+  SupervisorCallStatus,
+  SupervisorGroup,
+} from '../../../protocol/supervisor-protocol';
+import {
+  SupervisorApiActions,
+  SupervisorClockActions,
+  SupervisorFeedActions,
+  SupervisorPageActions,
+} from './supervisor.actions';
+
+export type CallStatusFilter = SupervisorCallStatus | 'all';
+export type CallSort = 'longest-waiting' | 'newest' | 'caller' | 'group' | 'status';
+export type FeedState = 'idle' | 'connecting' | 'live' | 'reconnecting' | 'refused';
+
+export interface MonitorState {
+  callId: string;
+  status: 'requesting' | 'joined' | 'failed';
+  error: string | null;
+}
+
+export interface SupervisorState {
+  calls: EntityState<SupervisorCall>;
+  agents: EntityState<SupervisorAgent>;
+  groups: SupervisorGroup[];
+  feed: FeedState;
+  feedError: string | null;
+  /** The one clock every timer on the page ticks from (epoch ms). */
+  now: number;
+  groupFilter: string | null;
+  statusFilter: CallStatusFilter;
+  sort: CallSort;
+  /** Agents a force-away request is in flight for, and the last action error. */
+  pendingAgentIds: string[];
+  actionError: string | null;
+  monitor: MonitorState | null;
+}
+
+export const supervisorCallsAdapter = createEntityAdapter<SupervisorCall>();
+export const supervisorAgentsAdapter = createEntityAdapter<SupervisorAgent>({
+  sortComparer: (a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id),
+});
+
+export const initialSupervisorState: SupervisorState = {
+  calls: supervisorCallsAdapter.getInitialState(),
+  agents: supervisorAgentsAdapter.getInitialState(),
+  groups: [],
+  feed: 'idle',
+  feedError: null,
+  now: 0,
+  groupFilter: null,
+  statusFilter: 'all',
+  sort: 'longest-waiting',
+  pendingAgentIds: [],
+  actionError: null,
+  monitor: null,
+};
+
+const statusOrder: Record<SupervisorCallStatus, number> = { queued: 0, ringing: 1, connected: 2 };
+
+const comparers: Record<CallSort, (a: SupervisorCall, b: SupervisorCall) => number> = {
+  'longest-waiting': (a, b) => a.createdAt - b.createdAt,
+  newest: (a, b) => b.createdAt - a.createdAt,
+  caller: (a, b) => a.from.name.localeCompare(b.from.name),
+  group: (a, b) => (a.ringGroup?.name ?? '').localeCompare(b.ringGroup?.name ?? ''),
+  status: (a, b) => statusOrder[a.status] - statusOrder[b.status],
+};
+
+const waitingStatuses = new Set<SupervisorCallStatus>(['queued', 'ringing']);
+
+export const supervisorFeature = createFeature({
+  name: 'supervisor',
+  reducer: createReducer(
+    initialSupervisorState,
+    on(SupervisorPageActions.opened, (state): SupervisorState => ({
+      ...state,
+      feed: 'connecting',
+      feedError: null,
+    })),
+    on(SupervisorPageActions.closed, (): SupervisorState => initialSupervisorState),
+    on(SupervisorFeedActions.snapshotReceived, (state, { snapshot }): SupervisorState => ({
+      ...state,
+      calls: supervisorCallsAdapter.setAll(snapshot.calls, state.calls),
+      agents: supervisorAgentsAdapter.setAll(snapshot.agents, state.agents),
+      groups: snapshot.groups,
+      feed: 'live',
+      feedError: null,
+      now: Math.max(state.now, snapshot.at),
+    })),
+    on(SupervisorFeedActions.changesReceived, (state, { changes }): SupervisorState => {
+      let calls = supervisorCallsAdapter.removeMany(changes.calls.remove, state.calls);
+      calls = supervisorCallsAdapter.upsertMany(changes.calls.upsert, calls);
+      let agents = supervisorAgentsAdapter.removeMany(changes.agents.remove, state.agents);
+      agents = supervisorAgentsAdapter.upsertMany(changes.agents.upsert, agents);
+      return {
+        ...state,
+        calls,
+        agents,
+        // The server sends the groups only when their figures changed.
+        groups: changes.groups.length > 0 ? changes.groups : state.groups,
+        now: Math.max(state.now, changes.at),
+      };
+    }),
+    on(SupervisorFeedActions.refused, (state, { message }): SupervisorState => ({
+      ...state,
+      feed: 'refused',
+      feedError: message,
+    })),
+    on(SupervisorFeedActions.connectionLost, (state, { message }): SupervisorState => ({
+      ...state,
+      feed: 'reconnecting',
+      feedError: message,
+    })),
+    on(SupervisorClockActions.ticked, (state, { now }): SupervisorState => ({ ...state, now })),
+    on(SupervisorPageActions.groupFilterChanged, (state, { groupId }): SupervisorState => ({
+      ...state,
+      groupFilter: groupId,
+    })),
+    on(SupervisorPageActions.statusFilterChanged, (state, { status }): SupervisorState => ({
+      ...state,
+      statusFilter: status,
+    })),
+    on(SupervisorPageActions.sortChanged, (state, { sort }): SupervisorState => ({ ...state, sort })),
+    on(SupervisorPageActions.forceAwayClicked, (state, { userId }): SupervisorState => ({
+      ...state,
+      pendingAgentIds: [...state.pendingAgentIds, userId],
+      actionError: null,
+    })),
+    on(SupervisorApiActions.forceAwaySucceeded, (state, { userId }): SupervisorState => ({
+      ...state,
+      pendingAgentIds: state.pendingAgentIds.filter((id) => id !== userId),
+    })),
+    on(SupervisorApiActions.forceAwayFailed, (state, { userId, message }): SupervisorState => ({
+      ...state,
+      pendingAgentIds: state.pendingAgentIds.filter((id) => id !== userId),
+      actionError: message,
+    })),
+    on(SupervisorPageActions.monitorClicked, (state, { callId }): SupervisorState => ({
+      ...state,
+      monitor: { callId, status: 'requesting', error: null },
+    })),
+    on(SupervisorApiActions.monitorJoined, (state, { callId }): SupervisorState => ({
+      ...state,
+      monitor: { callId, status: 'joined', error: null },
+    })),
+    on(SupervisorApiActions.monitorFailed, (state, { callId, message }): SupervisorState => ({
+      ...state,
+      monitor: { callId, status: 'failed', error: message },
+    })),
+    on(
+      SupervisorPageActions.stopMonitoringClicked,
+      SupervisorApiActions.monitorEnded,
+      (state): SupervisorState => ({ ...state, monitor: null }),
+    ),
+  ),
+  extraSelectors: ({ selectCalls, selectAgents, selectGroupFilter, selectStatusFilter, selectSort }) => {
+    const { selectAll: allCalls } = supervisorCallsAdapter.getSelectors();
+    const { selectAll: allAgents } = supervisorAgentsAdapter.getSelectors();
+    const selectAllCalls = createSelector(selectCalls, allCalls);
+    const selectAllAgents = createSelector(selectAgents, allAgents);
+    return {
+      selectAllCalls,
+      selectAllAgents,
+      selectVisibleCalls: createSelector(
+        selectAllCalls,
+        selectGroupFilter,
+        selectStatusFilter,
+        selectSort,
+        (calls, groupId, status, sort) =>
+          calls
+            .filter(
+              (call) =>
+                (groupId === null || call.ringGroup?.id === groupId) &&
+                (status === 'all' || call.status === status),
+            )
+            .sort((a, b) => comparers[sort](a, b) || a.id.localeCompare(b.id)),
+      ),
+      /** The call waiting (queued or ringing) the longest, across every group: it stands out. */
+      selectLongestWaitingCallId: createSelector(selectAllCalls, (calls) => {
+        let oldest: SupervisorCall | null = null;
+        for (const call of calls)
+          if (waitingStatuses.has(call.status) && (!oldest || call.createdAt < oldest.createdAt))
+            oldest = call;
+        return oldest?.id ?? null;
+      }),
+      selectCallCounts: createSelector(selectAllCalls, (calls) => {
+        const counts = { queued: 0, ringing: 0, connected: 0 };
+        for (const call of calls) counts[call.status]++;
+        return counts;
+      }),
+    };
+  },
+});
