@@ -44,7 +44,11 @@ module.exports = function (config) {
         ],
       },
     },
-    browserNoActivityTimeout: 60_000,
+    // A loaded 2-core CI machine can stall the browser for seconds; don't mistake that for a crash.
+    browserNoActivityTimeout: 120_000,
+    browserDisconnectTimeout: 60_000,
+    browserDisconnectTolerance: 2,
+    pingTimeout: 60_000,
     captureTimeout: 120_000,
     colors: !ci,
     singleRun: ci,

@@ -20,7 +20,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const outputPath = path.join(root, 'dist/bench-media');
+const outputPath = path.resolve(root, process.env.BENCH_DIST ?? 'dist/bench-media');
 const port = Number(process.env.BENCH_PORT ?? 3292);
 const baseURL = `http://127.0.0.1:${port}`;
 const calls = Number(process.env.BENCH_CALLS ?? 20);
@@ -148,6 +148,7 @@ async function signIn(browser: Browser, email: string): Promise<Tab> {
   // tsx keeps function names with an `__name()` helper that the page does not have.
   await page.addInitScript({ content: 'globalThis.__name = (fn) => fn;' });
   await page.addInitScript(instrumentPage);
+  if (process.env.BENCH_TRACE) await page.addInitScript({ path: process.env.BENCH_TRACE });
   page.on('pageerror', (error) => console.error(`[${email}] ${error.message}`));
   await page.goto(`${baseURL}/sign-in`);
   await page.getByLabel('Tenant').fill('demo');
@@ -172,7 +173,10 @@ async function dial(caller: Tab, address: string): Promise<void> {
 interface Sample {
   firstFrameMs: number;
   firstDecodedMs: number;
+  /** The agent's User Timing marks, in ms after Accept. */
   steps: Record<string, number>;
+  /** The caller's marks, in ms after the agent's Accept. */
+  callerSteps?: Record<string, number>;
 }
 
 /** One call: dial, Accept (clicked in the page, timed there), first frame, hang up. */
@@ -192,9 +196,7 @@ async function timeOneCall(agent: Tab, caller: Tab, address: string): Promise<Sa
     type Hook = { stats(): Promise<{ inbound: { video: { framesDecoded: number } } }[]> };
     const bench = (window as unknown as { __bench: Bench }).__bench;
     const acceptButton = () =>
-      [...document.querySelectorAll<HTMLButtonElement>('app-ringing-card:not(.ended) button')].find(
-        (b) => b.textContent?.trim() === 'Accept' && !b.disabled,
-      );
+      document.querySelector<HTMLButtonElement>('app-ringing-card:not(.ended) button.accept:enabled');
     while (!acceptButton()) await new Promise((resolve) => setTimeout(resolve, 10));
     performance.clearMarks();
     bench.firstFrameAt = bench.firstDecodedAt = null;
@@ -226,12 +228,34 @@ async function timeOneCall(agent: Tab, caller: Tab, address: string): Promise<Sa
         firstFrameMs: bench.firstFrameAt - bench.acceptAt,
         firstDecodedMs: bench.firstDecodedAt - bench.acceptAt,
         steps,
+        acceptEpochMs: performance.timeOrigin + bench.acceptAt,
       };
     },
     undefined,
     { timeout: 30_000, polling: 50 },
   );
-  const sample = (await handle.jsonValue()) as Sample;
+  const { acceptEpochMs, ...sample } = (await handle.jsonValue()) as Sample & {
+    acceptEpochMs: number;
+  };
+  // The caller's side of the same call, on the same clock (both pages run on this machine).
+  sample.callerSteps = await caller.page.evaluate((acceptEpoch) => {
+    const steps: Record<string, number> = {};
+    for (const mark of performance.getEntriesByType('mark')) {
+      const name = mark.name.replace(/^(switchboard:media:|bench:)/, '');
+      steps[name] ??= performance.timeOrigin + mark.startTime - acceptEpoch;
+    }
+    performance.clearMarks();
+    return steps;
+  }, acceptEpochMs);
+  if (process.env.BENCH_TRACE) {
+    for (const [who, tab] of [['agent', agent], ['caller', caller]] as const) {
+      const trace = await tab.page.evaluate(() => {
+        const t = (window as unknown as { __pcTrace: [number, string][] }).__pcTrace;
+        return t.splice(0, t.length);
+      });
+      console.log(`    ${who}: ` + trace.map(([at, e]) => `${(at - acceptEpochMs).toFixed(0)} ${e}`).join(' | '));
+    }
+  }
   await caller.page.locator('app-dial-box').getByRole('button', { name: 'Hang up' }).click();
   // Both sides out of the room and the agent free again before the next call.
   for (const tab of [agent, caller])
@@ -299,12 +323,15 @@ async function main(): Promise<void> {
     for (let i = 0; i < calls; i++) {
       const sample = await timeOneCall(tabs[0].agent, tabs[0].caller, tabs[0].address);
       samples.push(sample);
-      const steps = Object.entries(sample.steps)
-        .sort((a, b) => a[1] - b[1])
-        .map(([name, at]) => `${name} ${at.toFixed(0)}`)
-        .join(' · ');
+      const timeline = (steps: Record<string, number> = {}) =>
+        Object.entries(steps)
+          .filter(([name]) => name !== 'mark_feature_usage')
+          .sort((a, b) => a[1] - b[1])
+          .map(([name, at]) => `${name} ${at.toFixed(0)}`)
+          .join(' · ');
       console.log(
-        `  #${String(i + 1).padStart(2)} frame ${ms(sample.firstFrameMs)} (decoded ${ms(sample.firstDecodedMs)}): ${steps}`,
+        `  #${String(i + 1).padStart(2)} frame ${ms(sample.firstFrameMs)} (decoded ${ms(sample.firstDecodedMs)})` +
+          `\n      agent:  ${timeline(sample.steps)}\n      caller: ${timeline(sample.callerSteps)}`,
       );
     }
     const frames = samples.map((s) => s.firstFrameMs).sort((a, b) => a - b);

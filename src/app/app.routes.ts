@@ -10,6 +10,11 @@ export const routes: Routes = [
     canActivate: [signedOutGuard],
     title: 'Sign in · Switchboard',
   },
+  {
+    path: 'supervisor',
+    canActivate: [signedInGuard],
+    loadChildren: () => import('./supervisor/supervisor.routes').then((m) => m.supervisorRoutes),
+  },
   { path: '', component: ConsolePage, canActivate: [signedInGuard], title: 'Switchboard' },
   { path: '**', redirectTo: '' },
 ];

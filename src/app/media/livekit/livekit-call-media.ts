@@ -81,44 +81,66 @@ export class LiveKitCallMedia
     this.state = initialCallMediaState(request.callId);
   }
 
-  /** Connects and publishes; failures end up in the state's `error`, never thrown. */
+  /**
+   * Connects and publishes; failures end up in the state's `error`, never thrown. Capture,
+   * signalling and publishing overlap: livekit-client holds a track published before the room
+   * is connected until the join response, then negotiates the publisher PeerConnection while
+   * the subscriber one is still connecting. Waiting for `connect()` first would add a whole
+   * ICE and DTLS handshake to the time before the other side sees us.
+   */
   async join(): Promise<void> {
     this.mark('join');
     this.listen();
     this.emit('stateChanged', this.state);
-    const { url, token, audio, video } = this.request;
-    // The camera and microphone warm up while the PeerConnections are negotiated.
-    const capture = Promise.allSettled([
+    const { url, token } = this.request;
+    const connecting = this.room.connect(url, token, { autoSubscribe: true }).then(
+      () => {
+        this.mark('connected');
+        return true;
+      },
+      (error: unknown) => {
+        this.stopPendingTracks();
+        if (!this.left) this.update({ connection: 'failed', error: `Media did not connect: ${messageOf(error)}` });
+        return false;
+      },
+    );
+    const [connected, problems] = await Promise.all([connecting, this.captureAndPublish()]);
+    if (!connected || this.left) return;
+    this.mark('published');
+    if (problems.length > 0) this.update({ error: problems.join(' ') });
+    this.sync();
+    await this.refreshDevices();
+  }
+
+  /** Captures what the call asked for and publishes it; returns what went wrong, in words. */
+  private async captureAndPublish(): Promise<string[]> {
+    const { audio, video } = this.request;
+    const [microphone, camera] = await Promise.allSettled([
       audio ? this.capture(createLocalAudioTrack()) : Promise.resolve(null),
       video ? this.capture(createLocalVideoTrack({ resolution: CAMERA_RESOLUTION })) : Promise.resolve(null),
     ]);
-    try {
-      await this.room.connect(url, token, { autoSubscribe: true });
-    } catch (error) {
-      await capture;
-      this.stopPendingTracks();
-      if (!this.left) this.update({ connection: 'failed', error: `Media did not connect: ${messageOf(error)}` });
-      return;
-    }
-    this.mark('connected');
-    const [microphone, camera] = await capture;
-    if (this.left) return this.stopPendingTracks();
     const problems: string[] = [];
     if (microphone.status === 'rejected') problems.push(`Microphone unavailable: ${messageOf(microphone.reason)}`);
     if (camera.status === 'rejected') problems.push(`Camera unavailable: ${messageOf(camera.reason)}`);
+    if (this.left || this.state.connection === 'failed') {
+      this.stopPendingTracks();
+      return problems;
+    }
     const tracks = [microphone, camera]
       .map((result) => (result.status === 'fulfilled' ? result.value : null))
       .filter((track): track is LocalTrack => track !== null);
-    try {
-      await Promise.all(tracks.map((track) => this.room.localParticipant.publishTrack(track)));
-    } catch (error) {
-      problems.push(`Could not send media: ${messageOf(error)}`);
-    }
-    this.pendingTracks.clear();
-    this.mark('published');
-    if (problems.length > 0 && !this.left) this.update({ error: problems.join(' ') });
-    this.sync();
-    await this.refreshDevices();
+    await Promise.all(
+      tracks.map(async (track) => {
+        try {
+          await this.room.localParticipant.publishTrack(track);
+          this.pendingTracks.delete(track);
+        } catch (error) {
+          if (!this.left && this.state.connection !== 'failed')
+            problems.push(`Could not send ${deviceNoun[track.kind === 'video' ? 'videoinput' : 'audioinput'].toLowerCase()}: ${messageOf(error)}`);
+        }
+      }),
+    );
+    return problems;
   }
 
   async setMicrophoneEnabled(enabled: boolean): Promise<void> {

@@ -20,8 +20,13 @@ export class WaitingSparkline {
   readonly width = input(160);
   readonly height = input(32);
 
+  private readonly recentSamples = computed(() => {
+    const start = this.now() - HOUR_MS;
+    return this.samples().filter((sample) => sample.at >= start);
+  });
+
   protected readonly peak = computed(() =>
-    Math.max(0, ...this.samples().map((sample) => sample.waiting)),
+    Math.max(0, ...this.recentSamples().map((sample) => sample.waiting)),
   );
 
   protected readonly points = computed(() => {
@@ -31,7 +36,7 @@ export class WaitingSparkline {
     const top = Math.max(1, this.peak());
     const x = (at: number) => (Math.max(0, at - start) / HOUR_MS) * width;
     const y = (waiting: number) => height - (waiting / top) * (height - 2) - 1;
-    const samples = this.samples().filter((sample) => sample.at >= start);
+    const samples = this.recentSamples();
     if (samples.length === 0) return `0,${y(0)} ${width},${y(0)}`;
     const points: string[] = [`0,${y(0)}`];
     let previous = 0;
