@@ -3,6 +3,11 @@ import { createRingGroup } from './support/admin-api';
 import { AgentConsole } from './support/agent-console';
 
 const CALLER = 'Katherine Johnson';
+/**
+ * Cancel propagation takes milliseconds (measured by `npm run bench:server`, not here); the
+ * generous wait only keeps a loaded CI machine from failing a test that is about correctness.
+ */
+const ANSWERED_ELSEWHERE_TIMEOUT_MS = 4_000;
 const agentEmails = ['ada@demo.test', 'grace@demo.test', 'alan@demo.test'];
 
 async function threeAgentsOnline(browser: import('@playwright/test').Browser) {
@@ -38,7 +43,9 @@ test.describe('a ring group call', () => {
     await grace.card(CALLER).getByRole('button', { name: 'Accept' }).click();
     for (const other of [ada, alan]) {
       const card = other.card(CALLER);
-      await expect(card).toContainText('Answered by Grace Hopper', { timeout: 1_000 });
+      await expect(card).toContainText('Answered by Grace Hopper', {
+        timeout: ANSWERED_ELSEWHERE_TIMEOUT_MS,
+      });
       await expect(card.getByRole('button', { name: 'Accept' })).toBeDisabled();
       await expect(card.getByRole('button', { name: 'Decline' })).toBeDisabled();
     }
@@ -123,11 +130,13 @@ test.describe('one agent in two tabs', () => {
       // Keyboard only: Alt+A accepts the oldest ringing call.
       await first.page.bringToFront();
       await first.page.keyboard.press('Alt+KeyA');
-      await expect(first.activeCall()).toContainText('Connected');
+      // The other tab's card says why before it leaves; "Connected" may come later, once media
+      // flows, by which time the card has gone.
       await expect(second.card('Grace Hopper')).toContainText('Answered in another tab', {
-        timeout: 1_000,
+        timeout: ANSWERED_ELSEWHERE_TIMEOUT_MS,
       });
       await expect(second.ringingCards()).toHaveCount(0);
+      await expect(first.activeCall()).toContainText('Connected');
       await expect(second.page.locator('app-active-call-panel')).toContainText('Not on a call');
       await expect(caller.outgoingStatus()).toHaveText('Connected');
 

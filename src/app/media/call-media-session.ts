@@ -1,4 +1,9 @@
-import type { CallMediaEvents, MediaJoinRequest, TypedEmitter } from '../telephony';
+import type {
+  CallMediaEvents,
+  MediaJoinRequest,
+  MediaPrepareRequest,
+  TypedEmitter,
+} from '../telephony';
 import type {
   CallMediaState,
   CallMediaStats,
@@ -26,7 +31,16 @@ export interface CallMediaSession extends Pick<TypedEmitter<CallMediaSessionEven
   stats(): Promise<CallMediaStats>;
 }
 
+/** Camera and microphone opened ahead of a join (opaque outside the LiveKit chunk). */
+export interface CapturedMedia {
+  /** Stops whatever was captured and not yet handed to a room. */
+  stop(): void;
+}
+
 /** What the lazily loaded media chunk exports. */
 export interface CallMediaModule {
-  createCallMedia(request: MediaJoinRequest): CallMediaSession;
+  /** Opens the devices a call will publish (the head start of `MediaEngine.prepare`). */
+  captureMedia(request: MediaPrepareRequest): CapturedMedia;
+  /** Joins a call's room, publishing `captured` when given, else capturing now. */
+  createCallMedia(request: MediaJoinRequest, captured?: CapturedMedia): CallMediaSession;
 }

@@ -11,6 +11,7 @@ async function settle(): Promise<void> {
 
 describe('CallMediaService', () => {
   let sessions: FakeCallMediaSession[];
+  let captures: { callId: string; stopped: boolean }[];
   let loads: number;
   let failNextLoad: boolean;
   let service: CallMediaService;
@@ -18,11 +19,17 @@ describe('CallMediaService', () => {
 
   beforeEach(() => {
     sessions = [];
+    captures = [];
     loads = 0;
     failNextLoad = false;
     const module: CallMediaModule = {
-      createCallMedia: (request) => {
-        const session = new FakeCallMediaSession(request);
+      captureMedia: ({ callId }) => {
+        const capture = { callId, stopped: false };
+        captures.push(capture);
+        return { stop: () => (capture.stopped = true) };
+      },
+      createCallMedia: (request, captured) => {
+        const session = new FakeCallMediaSession(request, captured);
         sessions.push(session);
         return session;
       },
@@ -102,6 +109,28 @@ describe('CallMediaService', () => {
     await settle();
     expect(sessions[0].left).toBeTrue();
     expect(events.at(-1)).toEqual(MediaSessionEvents.left({ callId: 'b' }));
+  });
+
+  it('hands devices opened ahead of the join to that call’s room', async () => {
+    service.prepare({ callId: 'a', audio: true, video: true });
+    await settle();
+    expect(captures).toEqual([{ callId: 'a', stopped: false }]);
+    service.join(joinRequest('a'));
+    service.join(joinRequest('b'));
+    await settle();
+    expect(sessions[0].captured).toBeDefined();
+    expect(sessions[1].captured).toBeUndefined();
+    expect(captures[0].stopped).toBeFalse();
+  });
+
+  it('releases devices opened for a call that never joined', async () => {
+    const preparation = service.prepare({ callId: 'a', audio: true, video: false });
+    preparation.cancel();
+    await settle();
+    expect(captures).toEqual([{ callId: 'a', stopped: true }]);
+    service.join(joinRequest('a'));
+    await settle();
+    expect(sessions[0].captured).toBeUndefined();
   });
 
   it('leaves every room when the tab goes away', async () => {

@@ -1,10 +1,17 @@
 import { DestroyRef, inject, Injectable, InjectionToken } from '@angular/core';
 import { Subject, type Observable } from 'rxjs';
-import { TypedEmitter, type MediaEngine, type MediaJoinRequest } from '../telephony';
+import {
+  TypedEmitter,
+  type MediaEngine,
+  type MediaJoinRequest,
+  type MediaPreparation,
+  type MediaPrepareRequest,
+} from '../telephony';
 import type {
   CallMediaModule,
   CallMediaSession,
   CallMediaSessionEvents,
+  CapturedMedia,
 } from './call-media-session';
 import { MediaSessionEvents } from './media.actions';
 import {
@@ -41,6 +48,8 @@ type MediaSessionEvent = ReturnType<
 export class CallMediaService implements MediaEngine {
   private readonly loadModule = inject(CALL_MEDIA_MODULE);
   private readonly sessions = new Map<string, LazyCallMediaSession>();
+  /** Devices opened for calls about to join (answered here, credentials on their way). */
+  private readonly prepared = new Map<string, Promise<CapturedMedia | null>>();
   private readonly events$$ = new Subject<MediaSessionEvent>();
   private module: Promise<CallMediaModule> | null = null;
 
@@ -73,9 +82,26 @@ export class CallMediaService implements MediaEngine {
     );
   }
 
+  prepare(request: MediaPrepareRequest): MediaPreparation {
+    const captured = this.load().then(
+      (module) => module.captureMedia(request),
+      () => null, // join() reports the module that did not load
+    );
+    this.prepared.set(request.callId, captured);
+    return {
+      cancel: () => {
+        if (this.prepared.get(request.callId) !== captured) return;
+        this.prepared.delete(request.callId);
+        void captured.then((media) => media?.stop());
+      },
+    };
+  }
+
   join(request: MediaJoinRequest): CallMediaSession {
     this.sessions.get(request.callId)?.leave();
-    const session = new LazyCallMediaSession(request, this.load());
+    const captured = this.prepared.get(request.callId);
+    this.prepared.delete(request.callId);
+    const session = new LazyCallMediaSession(request, this.load(), captured);
     this.sessions.set(request.callId, session);
     session.on('stateChanged', (state) => {
       this.events$$.next(MediaSessionEvents.stateChanged({ state }));
@@ -133,13 +159,20 @@ class LazyCallMediaSession extends TypedEmitter<CallMediaSessionEvents> implemen
   private left = false;
   private readonly inner: Promise<CallMediaSession | null>;
 
-  constructor(request: MediaJoinRequest, module: Promise<CallMediaModule>) {
+  constructor(
+    request: MediaJoinRequest,
+    module: Promise<CallMediaModule>,
+    captured?: Promise<CapturedMedia | null>,
+  ) {
     super();
     this.callId = request.callId;
-    this.inner = module.then(
-      (loaded) => {
-        if (this.left) return null;
-        const session = loaded.createCallMedia(request);
+    this.inner = Promise.all([module, captured]).then(
+      ([loaded, media]) => {
+        if (this.left) {
+          media?.stop();
+          return null;
+        }
+        const session = loaded.createCallMedia(request, media ?? undefined);
         session.on('localStreamChanged', (stream) => this.emit('localStreamChanged', stream));
         session.on('remoteStreamChanged', (stream) => this.emit('remoteStreamChanged', stream));
         session.on('stateChanged', (state) => this.emit('stateChanged', state));

@@ -2,6 +2,7 @@ import { TestBed } from '@angular/core/testing';
 import { provideMockActions } from '@ngrx/effects/testing';
 import type { Action } from '@ngrx/store';
 import { firstValueFrom, ReplaySubject, Subject, take, toArray } from 'rxjs';
+import { DialBoxActions } from '../calls/calls.actions';
 import { TelephonyEvents } from '../session/session.actions';
 import { CallMediaService } from './call-media.service';
 import { MediaApiActions, MediaControlsActions, MediaSessionEvents } from './media.actions';
@@ -33,12 +34,14 @@ describe('MediaEffects', () => {
     effects = TestBed.inject(MediaEffects);
   });
 
-  it('prefetches the media module when the agent comes online', () => {
+  it('prefetches the media module when the agent comes online or places a call', () => {
     effects.prefetch$.subscribe();
     actions.next(TelephonyEvents.registrationChanged({ registered: false }));
     expect(media.prefetch).not.toHaveBeenCalled();
     actions.next(TelephonyEvents.registrationChanged({ registered: true }));
     expect(media.prefetch).toHaveBeenCalledTimes(1);
+    actions.next(DialBoxActions.callClicked({ address: '/private/ada' }));
+    expect(media.prefetch).toHaveBeenCalledTimes(2);
   });
 
   it('passes the media engine’s reports on to the store', async () => {

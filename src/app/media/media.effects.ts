@@ -1,6 +1,7 @@
 import { inject, Injectable } from '@angular/core';
 import { Actions, createEffect, ofType } from '@ngrx/effects';
-import { catchError, concatMap, defer, filter, ignoreElements, of, tap } from 'rxjs';
+import { catchError, concatMap, defer, filter, ignoreElements, merge, of, tap } from 'rxjs';
+import { DialBoxActions } from '../calls/calls.actions';
 import { TelephonyEvents } from '../session/session.actions';
 import { CallMediaService } from './call-media.service';
 import { MediaApiActions, MediaControlsActions } from './media.actions';
@@ -13,14 +14,18 @@ export class MediaEffects {
   private readonly media = inject(CallMediaService);
 
   /**
-   * The agent came online: load livekit-client and the media components (the chunk the call
-   * panels' `@defer` blocks load) now, so that Accept waits for neither.
+   * The agent came online (or placed a call): load livekit-client and the media components (the
+   * chunk the call panels' `@defer` blocks load) now, so that answering waits for neither.
    */
   prefetch$ = createEffect(
     () =>
-      this.actions$.pipe(
-        ofType(TelephonyEvents.registrationChanged),
-        filter(({ registered }) => registered),
+      merge(
+        this.actions$.pipe(
+          ofType(TelephonyEvents.registrationChanged),
+          filter(({ registered }) => registered),
+        ),
+        this.actions$.pipe(ofType(DialBoxActions.callClicked)),
+      ).pipe(
         tap(() => {
           void this.media.prefetch();
           import('./call-media/call-media').catch((error: unknown) =>

@@ -24,6 +24,8 @@ export type {
   MediaCredentials,
   MediaEngine,
   MediaJoinRequest,
+  MediaPreparation,
+  MediaPrepareRequest,
 } from './media/media-engine';
 export { TelephonyError, errorReason, type TelephonyErrorReason } from './shared/errors';
 export { TypedEmitter, fromEmitterEvent, type EventMap } from './shared/typed-emitter';

@@ -14,11 +14,12 @@ import {
   type RoomOptions,
   type TrackPublication,
 } from 'livekit-client';
-import { TypedEmitter, type MediaJoinRequest } from '../../telephony';
+import { TypedEmitter, type MediaJoinRequest, type MediaPrepareRequest } from '../../telephony';
 import type {
   CallMediaModule,
   CallMediaSession,
   CallMediaSessionEvents,
+  CapturedMedia,
 } from '../call-media-session';
 import {
   fallbackDevice,
@@ -49,11 +50,45 @@ export type DeviceLister = () => Promise<MediaDeviceInfo[]>;
 
 const listDevices: DeviceLister = () => Room.getLocalDevices(undefined, false);
 
-export const createCallMedia: CallMediaModule['createCallMedia'] = (request) => {
-  const media = new LiveKitCallMedia(request, new Room(ROOM_OPTIONS));
+export const createCallMedia: CallMediaModule['createCallMedia'] = (request, captured) => {
+  const media = new LiveKitCallMedia(
+    request,
+    new Room(ROOM_OPTIONS),
+    listDevices,
+    captured instanceof CapturedTracks ? captured : new CapturedTracks(request),
+  );
   void media.join();
   return media;
 };
+
+export const captureMedia: CallMediaModule['captureMedia'] = (request) => new CapturedTracks(request);
+
+/** The microphone and camera a call asked for, opening (getUserMedia) from construction on. */
+export class CapturedTracks implements CapturedMedia {
+  readonly microphone: Promise<LocalTrack | null>;
+  readonly camera: Promise<LocalTrack | null>;
+  private stopped = false;
+
+  constructor({ audio, video }: Pick<MediaPrepareRequest, 'audio' | 'video'>) {
+    this.microphone = audio ? this.keep(createLocalAudioTrack()) : Promise.resolve(null);
+    this.camera = video
+      ? this.keep(createLocalVideoTrack({ resolution: CAMERA_RESOLUTION }))
+      : Promise.resolve(null);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const track of [this.microphone, this.camera])
+      track.then((captured) => captured?.stop(), () => undefined);
+  }
+
+  /** A track that arrives after `stop()` is stopped at once. */
+  private async keep(capturing: Promise<LocalTrack>): Promise<LocalTrack> {
+    const track = await capturing;
+    if (this.stopped) track.stop();
+    return track;
+  }
+}
 
 /**
  * One call's LiveKit room: joins, publishes what the call asked for, turns the tracks into
@@ -69,12 +104,12 @@ export class LiveKitCallMedia
   private localKey = '';
   private remoteKey = '';
   private devices: DeviceOption[] = [];
-  private readonly pendingTracks = new Set<LocalTrack>();
 
   constructor(
     private readonly request: MediaJoinRequest,
     private readonly room: Room,
     private readonly listLocalDevices: DeviceLister = listDevices,
+    private readonly captured: CapturedTracks = new CapturedTracks(request),
   ) {
     super();
     this.callId = request.callId;
@@ -99,7 +134,7 @@ export class LiveKitCallMedia
         return true;
       },
       (error: unknown) => {
-        this.stopPendingTracks();
+        this.captured.stop();
         if (!this.left) this.update({ connection: 'failed', error: `Media did not connect: ${messageOf(error)}` });
         return false;
       },
@@ -112,18 +147,14 @@ export class LiveKitCallMedia
     await this.refreshDevices();
   }
 
-  /** Captures what the call asked for and publishes it; returns what went wrong, in words. */
+  /** Publishes the captured microphone and camera; returns what went wrong, in words. */
   private async captureAndPublish(): Promise<string[]> {
-    const { audio, video } = this.request;
-    const [microphone, camera] = await Promise.allSettled([
-      audio ? this.capture(createLocalAudioTrack()) : Promise.resolve(null),
-      video ? this.capture(createLocalVideoTrack({ resolution: CAMERA_RESOLUTION })) : Promise.resolve(null),
-    ]);
+    const [microphone, camera] = await Promise.allSettled([this.captured.microphone, this.captured.camera]);
     const problems: string[] = [];
     if (microphone.status === 'rejected') problems.push(`Microphone unavailable: ${messageOf(microphone.reason)}`);
     if (camera.status === 'rejected') problems.push(`Camera unavailable: ${messageOf(camera.reason)}`);
     if (this.left || this.state.connection === 'failed') {
-      this.stopPendingTracks();
+      this.captured.stop();
       return problems;
     }
     const tracks = [microphone, camera]
@@ -133,10 +164,10 @@ export class LiveKitCallMedia
       tracks.map(async (track) => {
         try {
           await this.room.localParticipant.publishTrack(track);
-          this.pendingTracks.delete(track);
         } catch (error) {
+          track.stop();
           if (!this.left && this.state.connection !== 'failed')
-            problems.push(`Could not send ${deviceNoun[track.kind === 'video' ? 'videoinput' : 'audioinput'].toLowerCase()}: ${messageOf(error)}`);
+            problems.push(`Could not send ${track.kind === 'video' ? 'the camera' : 'the microphone'}: ${messageOf(error)}`);
         }
       }),
     );
@@ -208,7 +239,8 @@ export class LiveKitCallMedia
   leave(): void {
     if (this.left) return;
     this.left = true;
-    this.stopPendingTracks();
+    // Tracks already published stop with the room; any still being captured stop here.
+    this.captured.stop();
     this.room.disconnect().catch((error: unknown) => console.warn('[media] leaving the room failed', error));
     this.localKey = this.remoteKey = '';
     this.emit('localStreamChanged', null);
@@ -332,18 +364,6 @@ export class LiveKitCallMedia
 
   private devicesOf(kind: MediaDeviceKindName): DeviceOption[] {
     return this.devices.filter((device) => device.kind === kind);
-  }
-
-  /** Tracks captured but not yet published are this object's to stop if the call goes away. */
-  private async capture(track: Promise<LocalTrack>): Promise<LocalTrack> {
-    const captured = await track;
-    this.pendingTracks.add(captured);
-    return captured;
-  }
-
-  private stopPendingTracks(): void {
-    for (const track of this.pendingTracks) track.stop();
-    this.pendingTracks.clear();
   }
 
   /** User Timing marks (`switchboard:media:join`…): visible in DevTools, read by the benchmark. */

@@ -1,5 +1,9 @@
 import { TypedEmitter, type MediaJoinRequest } from '../../telephony';
-import type { CallMediaSession, CallMediaSessionEvents } from '../call-media-session';
+import type {
+  CallMediaSession,
+  CallMediaSessionEvents,
+  CapturedMedia,
+} from '../call-media-session';
 import {
   initialCallMediaState,
   type CallMediaState,
@@ -16,7 +20,11 @@ export class FakeCallMediaSession
   left = false;
   readonly controls: string[] = [];
 
-  constructor(readonly request: MediaJoinRequest) {
+  constructor(
+    readonly request: MediaJoinRequest,
+    /** What `prepare()` opened ahead of the join, if anything. */
+    readonly captured?: CapturedMedia,
+  ) {
     super();
     this.callId = request.callId;
   }

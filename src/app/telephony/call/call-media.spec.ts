@@ -166,12 +166,46 @@ describe('telephony SDK: call media', () => {
     expect(call.status).toBe('destroyed');
   });
 
-  it('forgets the answer options when the accept is refused', async () => {
+  it('opens the devices as soon as it answers; the join takes them over', async () => {
+    const call = ring();
+    const answering = call.answer({ video: true });
+    expect(media.preparations).toEqual([
+      { request: { callId: 'a', audio: true, video: true }, cancelled: false },
+    ]);
+    sockets.latest.reply('call.accept', { type: 'ok' });
+    await answering;
+    sockets.latest.receive({ type: 'incoming_calls', calls: [callView({ id: 'a', status: 'connected' })] });
+    sockets.latest.receive(mediaFrame('a'));
+    expect(media.joins.length).toBe(1);
+    call.hangup().catch(() => undefined);
+    expect(media.preparations[0].cancelled).toBeFalse();
+  });
+
+  it('forgets the answer options and releases the devices when the accept is refused', async () => {
     const call = ring();
     const answering = call.answer({ video: true });
     sockets.latest.reply('call.accept', { type: 'error', code: 'wrong-state', message: 'gone' });
     await expectAsync(answering).toBeRejected();
+    expect(media.preparations[0].cancelled).toBeTrue();
     sockets.latest.receive(mediaFrame('a'));
     expect(media.joins).toEqual([]);
+  });
+
+  it('a dialed call opens its devices once answered, and releases them if it ends before joining', async () => {
+    const dialing = client.session.dial('/private/grace');
+    const outbound = callView({ id: 'out', direction: 'outbound' });
+    sockets.latest.reply('call.dial', { type: 'outgoing_call', call: outbound });
+    await dialing;
+    expect(media.preparations).toEqual([]);
+
+    sockets.latest.receive({ type: 'outgoing_call', call: { ...outbound, status: 'connected' } });
+    expect(media.preparations.map((p) => p.request)).toEqual([
+      { callId: 'out', audio: true, video: false },
+    ]);
+    sockets.latest.receive({
+      type: 'outgoing_call',
+      call: { ...outbound, status: 'disconnected', endReason: 'failed' },
+    });
+    expect(media.preparations[0].cancelled).toBeTrue();
   });
 });

@@ -8,7 +8,12 @@ import type {
   Party,
   RingGroupRef,
 } from '../../../../protocol/session-protocol';
-import type { CallMedia, MediaCredentials, MediaEngine } from '../media/media-engine';
+import type {
+  CallMedia,
+  MediaCredentials,
+  MediaEngine,
+  MediaPreparation,
+} from '../media/media-engine';
 
 /** The server's statuses plus the SDK's last word: the call has left the session for good. */
 export type CallLifecycleStatus = CallStatus | 'destroyed';
@@ -52,6 +57,7 @@ export class Call {
   /** What this tab asked to publish when it answered or dialed; null: no media from this tab. */
   private mediaOptions: Required<MediaOptions> | null = null;
   private media: CallMedia | null = null;
+  private preparation: MediaPreparation | null = null;
   private remoteMediaArrived = false;
   private readonly localStream$$ = new BehaviorSubject<MediaStream | null>(null);
   private readonly remoteStream$$ = new BehaviorSubject<MediaStream | null>(null);
@@ -104,10 +110,13 @@ export class Call {
   async answer(options: MediaOptions = {}): Promise<void> {
     const media = { audio: options.audio ?? true, video: options.video ?? false };
     this.mediaOptions = media;
+    // The camera and microphone start while the accept travels and the room is set up.
+    this.prepareMedia();
     try {
       await this.commands.accept(this.id, media);
     } catch (error) {
       this.mediaOptions = null;
+      this.leaveMedia();
       throw error;
     }
   }
@@ -141,9 +150,10 @@ export class Call {
   attachMedia(credentials: MediaCredentials): void {
     if (!this.mediaEngine || !this.mediaOptions) return;
     if (this.status === 'destroyed' || this.view.status === 'disconnected') return;
-    this.leaveMedia();
+    this.leaveMedia({ keepPreparation: true });
     const media = this.mediaEngine.join({ ...credentials, ...this.mediaOptions });
     this.media = media;
+    this.preparation = null; // the join took it over
     // A media object that was left may still be finishing; only the current one speaks.
     media.on('localStreamChanged', (stream) => {
       if (this.media === media) this.localStream$$.next(stream);
@@ -164,6 +174,8 @@ export class Call {
     const previous = this.view;
     this.view = view;
     if (view.status === 'disconnected') this.leaveMedia();
+    // A call dialed here was answered: its credentials follow, get the devices going.
+    else if (view.status === 'connected' && previous.status !== 'connected') this.prepareMedia();
     const status = this.effectiveStatus();
     // A new end reason or winner without a new status still wakes status$ readers up.
     const changed =
@@ -198,7 +210,16 @@ export class Call {
     this.commands.statusChanged(this);
   }
 
-  private leaveMedia(): void {
+  private prepareMedia(): void {
+    if (!this.mediaEngine?.prepare || !this.mediaOptions || this.media || this.preparation) return;
+    this.preparation = this.mediaEngine.prepare({ callId: this.id, ...this.mediaOptions });
+  }
+
+  private leaveMedia({ keepPreparation = false } = {}): void {
+    if (!keepPreparation) {
+      this.preparation?.cancel();
+      this.preparation = null;
+    }
     const media = this.media;
     if (!media) return;
     this.media = null;

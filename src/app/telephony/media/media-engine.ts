@@ -25,10 +25,24 @@ export interface CallMedia extends Pick<TypedEmitter<CallMediaEvents>, 'on' | 'o
   leave(): void;
 }
 
+/** What a call will publish, known before its room is. */
+export type MediaPrepareRequest = Pick<MediaJoinRequest, 'callId' | 'audio' | 'video'>;
+
+/** Work started ahead of a join; `cancel()` releases it when the join never comes. */
+export interface MediaPreparation {
+  cancel(): void;
+}
+
 /**
  * The SDK's seam to a media stack. The console plugs in its LiveKit engine; without one
  * (`ConnectOptions.media` unset) calls carry no media and keep the server's statuses as they are.
  */
 export interface MediaEngine {
+  /**
+   * Optional head start: the call was answered here (or the call dialed here was answered), so
+   * its room credentials are on their way. An engine may open the camera and microphone now;
+   * `join()` for the same call takes over whatever was prepared.
+   */
+  prepare?(request: MediaPrepareRequest): MediaPreparation;
   join(request: MediaJoinRequest): CallMedia;
 }

@@ -1,4 +1,11 @@
-import type { CallMedia, CallMediaEvents, MediaEngine, MediaJoinRequest } from '../media/media-engine';
+import type {
+  CallMedia,
+  CallMediaEvents,
+  MediaEngine,
+  MediaJoinRequest,
+  MediaPreparation,
+  MediaPrepareRequest,
+} from '../media/media-engine';
 import { TypedEmitter } from '../shared/typed-emitter';
 
 /** One join the SDK asked for; the test plays the media stack through `emit…()`. */
@@ -22,9 +29,16 @@ export class FakeCallMedia extends TypedEmitter<CallMediaEvents> implements Call
   }
 }
 
-/** A media engine for unit tests: records every join (never imported by app code). */
+/** A media engine for unit tests: records every preparation and join (never imported by app code). */
 export class FakeMediaEngine implements MediaEngine {
   readonly joins: FakeCallMedia[] = [];
+  readonly preparations: { request: MediaPrepareRequest; cancelled: boolean }[] = [];
+
+  prepare(request: MediaPrepareRequest): MediaPreparation {
+    const preparation = { request, cancelled: false };
+    this.preparations.push(preparation);
+    return { cancel: () => (preparation.cancelled = true) };
+  }
 
   join(request: MediaJoinRequest): FakeCallMedia {
     const media = new FakeCallMedia(request);
