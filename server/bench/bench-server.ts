@@ -43,7 +43,8 @@ const dataDir =
     ? await mkdtemp(join(tmpdir(), 'switchboard-bench-'))
     : 'memory';
 const config = {
-  ...loadConfig({}),
+  // BENCH_DATABASE_URL=postgres://… measures with PostgreSQL, whose work runs off this thread.
+  ...loadConfig({ DATABASE_URL: process.env.BENCH_DATABASE_URL }),
   port: 0,
   dataDir,
   logLevel: 'warn',
