@@ -23,7 +23,9 @@ test.describe('the supervisor view', () => {
     });
     const groupName = address.replace('/group/', '');
     const supervisor = await AgentConsole.signIn(browser, 'sam@demo.test');
-    const agents = await Promise.all(agentEmails.map((email) => AgentConsole.signIn(browser, email)));
+    const agents = await Promise.all(
+      agentEmails.map((email) => AgentConsole.signIn(browser, email)),
+    );
     for (const agent of agents) await agent.comeOnline();
     const [ada, grace] = agents;
     const caller = await AgentConsole.signIn(browser, 'katherine@demo.test');
@@ -52,7 +54,9 @@ test.describe('the supervisor view', () => {
     await expect(connected.locator('.agents')).toHaveText('Grace Hopper');
     await expect(group.locator('[data-figure=waiting]')).toHaveText('0');
     await expect(today.locator('[data-figure=answered]')).toHaveText('1');
-    await expect(view.locator('app-agent-list [role=row]', { hasText: 'Grace Hopper' }).locator('.presence')).toHaveText('On call');
+    await expect(
+      view.locator('app-agent-list [role=row]', { hasText: 'Grace Hopper' }).locator('.presence'),
+    ).toHaveText('On call');
 
     await grace!.activeCall().getByRole('button', { name: 'Hang up' }).click();
     await expect(view.locator('app-live-calls [role=row]', { hasText: CALLER })).toHaveCount(0);

@@ -110,6 +110,7 @@ export const SupervisorChanges = Type.Object({
   at: Type.Number(),
   calls: Type.Object({ upsert: Type.Array(SupervisorCall), remove: Type.Array(Type.String()) }),
   agents: Type.Object({ upsert: Type.Array(SupervisorAgent), remove: Type.Array(Type.String()) }),
+  /** Every group's figures when any changed; empty when none did. */
   groups: Type.Array(SupervisorGroup),
 });
 export type SupervisorChanges = Static<typeof SupervisorChanges>;

@@ -71,7 +71,10 @@ export function mintMonitorToken(
 const UserIdParams = Type.Object({ userId: Type.String({ minLength: 1, maxLength: 64 }) });
 const CallIdParams = Type.Object({ callId: Type.String({ minLength: 1, maxLength: 64 }) });
 
-const routes: FastifyPluginAsyncTypebox<SupervisorRouteOptions> = async (app, { feed, backend }) => {
+const routes: FastifyPluginAsyncTypebox<SupervisorRouteOptions> = async (
+  app,
+  { feed, backend },
+) => {
   app.setValidatorCompiler(validatorCompiler);
   const { tokens, directory, router } = app.services;
 
@@ -89,7 +92,8 @@ const routes: FastifyPluginAsyncTypebox<SupervisorRouteOptions> = async (app, { 
         directory.user(claims.tenantId, claims.userId),
         directory.tenant(claims.tenantId),
       ]);
-      if (!user || !tenant) throw new AppError('unauthorized', 'the user of this token no longer exists');
+      if (!user || !tenant)
+        throw new AppError('unauthorized', 'the user of this token no longer exists');
       // The role as stored now, not as when the token was issued: a demoted supervisor stops watching.
       if (!SUPERVISOR_ROLES.includes(user.role))
         throw new AppError('forbidden', 'requires role supervisor or admin');

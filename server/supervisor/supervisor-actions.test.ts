@@ -53,14 +53,23 @@ describe('supervisor actions', { concurrency: true }, () => {
       token: boss.token,
       body: { presence: 'away' },
     });
-    assert.deepEqual({ status: away.status, body: away.body }, {
-      status: 200,
-      body: { userId: ada.user.id, presence: 'away' },
-    });
+    assert.deepEqual(
+      { status: away.status, body: away.body },
+      {
+        status: 200,
+        body: { userId: ada.user.id, presence: 'away' },
+      },
+    );
     await ada.tab.waitForPresence('away');
     await ada.tab.waitForCall(call.id, 'disconnected');
-    await feed.waitUntil(() => feed.calls.get(call.id)?.status === 'queued', 'the call back in the queue');
-    await feed.waitUntil(() => feed.agents.get(ada.user.id)?.presence === 'away', 'away in the feed');
+    await feed.waitUntil(
+      () => feed.calls.get(call.id)?.status === 'queued',
+      'the call back in the queue',
+    );
+    await feed.waitUntil(
+      () => feed.agents.get(ada.user.id)?.presence === 'away',
+      'away in the feed',
+    );
     assert.ok(feed.agents.get(ada.user.id)!.presenceSince! <= Date.now());
 
     const offline = await requestJson(server.url, 'POST', presencePath(ada.user.id), {
@@ -69,8 +78,13 @@ describe('supervisor actions', { concurrency: true }, () => {
     });
     assert.equal(offline.body.presence, 'offline');
     await ada.tab.waitForPresence('offline');
-    await feed.waitUntil(() => feed.agents.get(ada.user.id)?.presence === 'offline', 'offline in the feed');
-    const hangup = await requestJson(server.url, 'POST', `/api/calls/${call.id}/hangup`, { token: server.apiKey });
+    await feed.waitUntil(
+      () => feed.agents.get(ada.user.id)?.presence === 'offline',
+      'offline in the feed',
+    );
+    const hangup = await requestJson(server.url, 'POST', `/api/calls/${call.id}/hangup`, {
+      token: server.apiKey,
+    });
     assert.equal(hangup.status, 200);
     await Promise.all([feed.close(), ada.tab.close()]);
   });
@@ -78,7 +92,9 @@ describe('supervisor actions', { concurrency: true }, () => {
   test("another tenant's user and call ids are not found; a user without a session is 409", async () => {
     const eve = await onlineAgent(server, 'eve@other.test', 'Eve', { tenant: server.otherTenant });
     await server.otherTenant.createRingGroup('other-line', [eve.user.id]);
-    const theirCall = await placeCall(server, '/group/other-line', { apiKey: server.otherTenant.apiKey });
+    const theirCall = await placeCall(server, '/group/other-line', {
+      apiKey: server.otherTenant.apiKey,
+    });
     await eve.tab.waitForRinging();
     const offlineUser = await server.createAgent('nobody-online@actions.test');
     const cases: [string, string, unknown, number, RegExp][] = [
@@ -105,11 +121,46 @@ describe('supervisor actions', { concurrency: true }, () => {
       server,
       [
         ...malformedBodies('POST', path, { presence: 'away' }),
-        { label: 'available is not forced', method: 'POST', path, body: { presence: 'available' }, status: 400, message: /presence/ },
-        { label: 'busy is derived', method: 'POST', path, body: { presence: 'busy' }, status: 400, message: /presence/ },
-        { label: 'presence missing', method: 'POST', path, body: {}, status: 400, message: /presence/ },
-        { label: 'presence a number', method: 'POST', path, body: { presence: 1 }, status: 400, message: /presence/ },
-        { label: 'user id too long', method: 'POST', path: presencePath('x'.repeat(65)), body: { presence: 'away' }, status: 400, message: /userId/ },
+        {
+          label: 'available is not forced',
+          method: 'POST',
+          path,
+          body: { presence: 'available' },
+          status: 400,
+          message: /presence/,
+        },
+        {
+          label: 'busy is derived',
+          method: 'POST',
+          path,
+          body: { presence: 'busy' },
+          status: 400,
+          message: /presence/,
+        },
+        {
+          label: 'presence missing',
+          method: 'POST',
+          path,
+          body: {},
+          status: 400,
+          message: /presence/,
+        },
+        {
+          label: 'presence a number',
+          method: 'POST',
+          path,
+          body: { presence: 1 },
+          status: 400,
+          message: /presence/,
+        },
+        {
+          label: 'user id too long',
+          method: 'POST',
+          path: presencePath('x'.repeat(65)),
+          body: { presence: 'away' },
+          status: 400,
+          message: /userId/,
+        },
       ],
       { token: boss.token, snapshot: async () => ada.tab.presence },
     );
@@ -121,19 +172,27 @@ describe('supervisor actions', { concurrency: true }, () => {
     await server.tenant.createRingGroup('monitored', [ada.user.id]);
     const call = await placeCall(server, '/group/monitored');
     await ada.tab.waitForRinging();
-    const early = await requestJson(server.url, 'POST', monitorPath(call.id), { token: boss.token });
+    const early = await requestJson(server.url, 'POST', monitorPath(call.id), {
+      token: boss.token,
+    });
     assert.equal(early.status, 409);
     assert.match(early.body.message, /not connected/);
 
     await ada.tab.request({ type: 'call.accept', callId: call.id });
     await ada.tab.waitForCall(call.id, 'connected');
-    const response = await requestJson(server.url, 'POST', monitorPath(call.id), { token: boss.token });
+    const response = await requestJson(server.url, 'POST', monitorPath(call.id), {
+      token: boss.token,
+    });
     assert.equal(response.status, 200, JSON.stringify(response.body));
     const { url, room, token, identity } = response.body;
     assert.equal(room, `t_${server.tenant.id}_call_${call.id}`);
     assert.match(url, /^wss?:\/\//);
     assert.match(identity, new RegExp(`^monitor:${boss.user.id}:`));
-    const claims = decodeJwt(token) as { sub?: string; name?: string; video?: Record<string, unknown> };
+    const claims = decodeJwt(token) as {
+      sub?: string;
+      name?: string;
+      video?: Record<string, unknown>;
+    };
     assert.equal(claims.sub, identity);
     assert.equal(claims.name, 'Boss');
     assert.deepEqual(claims.video, {

@@ -27,7 +27,12 @@ describe('supervisor feed', { concurrency: true }, () => {
   test('refuses a missing or bad token with 4401 and an agent with 4403, each with the reason', async () => {
     const agent = await server.createAgent('feed-refused@s.test');
     const cases: [string, string, number, RegExp][] = [
-      ['no token', `${server.url.replace('http', 'ws')}/api/supervisor/feed`, 4401, /missing token/],
+      [
+        'no token',
+        `${server.url.replace('http', 'ws')}/api/supervisor/feed`,
+        4401,
+        /missing token/,
+      ],
       ['garbage', feedUrl(server.url, 'not-a-jwt'), 4401, /invalid token/],
       ['api key', feedUrl(server.url, server.apiKey), 4401, /invalid token/],
       ['agent', feedUrl(server.url, agent.token), 4403, /requires role supervisor or admin/],
@@ -74,7 +79,10 @@ describe('supervisor feed', { concurrency: true }, () => {
       { waiting: 0, answered: 0 },
     );
 
-    const placed = await placeCall(server, '/group/support', { apiKey: tenant.apiKey, from: 'Caller' });
+    const placed = await placeCall(server, '/group/support', {
+      apiKey: tenant.apiKey,
+      from: 'Caller',
+    });
     const ringing = await feed.waitUntil(() => {
       const call = feed.calls.get(placed.id);
       return call?.status === 'ringing' && call.rungAgents.length === 3 && call;
@@ -96,16 +104,25 @@ describe('supervisor feed', { concurrency: true }, () => {
     assert.deepEqual(connected.rungAgents, []);
     await feed.waitUntil(() => {
       const agent = feed.agents.get(ada!.user.id);
-      return agent?.presence === 'busy' && agent.currentCallId === placed.id && agent.answeredToday === 1;
+      return (
+        agent?.presence === 'busy' && agent.currentCallId === placed.id && agent.answeredToday === 1
+      );
     }, 'ada busy on the call');
     await feed.waitUntil(() => {
       const support = feed.group('support');
-      return support?.waiting === 0 && support.today.answered === 1 && support.last15Minutes.answered === 1;
+      return (
+        support?.waiting === 0 &&
+        support.today.answered === 1 &&
+        support.last15Minutes.answered === 1
+      );
     }, 'support figures: one answered, none waiting');
     const support = feed.group('support')!;
     assert.equal(support.today.serviceLevel, 1, 'answered within 20 s counts once answered');
     assert.ok(support.today.averageWaitMs! >= 0 && support.today.averageWaitMs! < 20_000);
-    assert.ok(support.waitingSamples.some((sample) => sample.waiting === 1), 'the wait was sampled');
+    assert.ok(
+      support.waitingSamples.some((sample) => sample.waiting === 1),
+      'the wait was sampled',
+    );
 
     // A late joiner sees the connected call at once.
     const late = await FeedClient.connect(feedUrl(server.url, boss.token));
@@ -127,7 +144,10 @@ describe('supervisor feed', { concurrency: true }, () => {
     const tenant = await server.createTenant('feed-abandon');
     const boss = await tenant.createUser('boss@abandon.test', { role: 'admin' });
     const ada = await onlineAgent(server, 'ada@abandon.test', 'Ada', { tenant });
-    await tenant.createRingGroup('sales', [ada.user.id], { ringTimeoutSeconds: 1, retryIntervalSeconds: 30 });
+    await tenant.createRingGroup('sales', [ada.user.id], {
+      ringTimeoutSeconds: 1,
+      retryIntervalSeconds: 30,
+    });
     await tenant.createRingGroup('empty', []);
     const feed = await FeedClient.connect(feedUrl(server.url, boss.token));
 
@@ -146,7 +166,11 @@ describe('supervisor feed', { concurrency: true }, () => {
     // Nobody answers within the 1 s ring timeout: Ada's leg is missed and the call waits to retry.
     const unanswered = await placeCall(server, '/group/sales', { apiKey: tenant.apiKey });
     await feed.waitUntil(() => feed.calls.get(unanswered.id)?.status === 'ringing', 'ringing');
-    await feed.waitUntil(() => feed.calls.get(unanswered.id)?.status === 'queued', 'back to queued', 4000);
+    await feed.waitUntil(
+      () => feed.calls.get(unanswered.id)?.status === 'queued',
+      'back to queued',
+      4000,
+    );
     await feed.waitUntil(() => feed.group('sales')?.today.missed === 1, 'one missed leg');
     await feed.waitUntil(() => feed.agents.get(ada.user.id)?.missedToday === 1, 'ada missed one');
     await hangupOverHttp(unanswered.id, tenant.apiKey);
@@ -206,7 +230,10 @@ describe('supervisor feed', { concurrency: true }, () => {
     assert.equal(feed.calls.size, 30);
     assert.ok(feed.frames.length <= 6, `30 calls arrived in ${feed.frames.length} frames`);
     await Promise.all(calls.map((call) => hangupOverHttp(call.id, tenant.apiKey)));
-    await feed.waitUntil(() => feed.calls.size === 0 && feed.group('line')?.today.abandoned === 30, 'all abandoned');
+    await feed.waitUntil(
+      () => feed.calls.size === 0 && feed.group('line')?.today.abandoned === 30,
+      'all abandoned',
+    );
     await feed.close();
   });
 });

@@ -168,7 +168,9 @@ export class SupervisorFeed implements CallEvents {
       if (watch && watch.subscribers.size > 0 && !watch.timer) {
         watch.timer = setTimeout(() => {
           watch.timer = null;
-          void this.enqueue(watch, async () => this.sendChanges(watch, await this.computeViews(watch)));
+          void this.enqueue(watch, async () =>
+            this.sendChanges(watch, await this.computeViews(watch)),
+          );
         }, this.coalesceMs);
       }
     }
@@ -177,7 +179,10 @@ export class SupervisorFeed implements CallEvents {
   private enqueue(watch: TenantWatch, work: () => Promise<void>): Promise<void> {
     const run = watch.work.then(work);
     watch.work = run.catch((error) =>
-      this.options.log.error({ err: error, tenantId: watch.tenantId }, 'supervisor feed update failed'),
+      this.options.log.error(
+        { err: error, tenantId: watch.tenantId },
+        'supervisor feed update failed',
+      ),
     );
     return run;
   }

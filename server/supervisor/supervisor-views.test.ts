@@ -36,14 +36,26 @@ describe('supervisor views', () => {
         ],
       }),
       // Five minutes ago: answered after 30 s (outside 20 s).
-      ended({ createdAt: now - minutes(5), answeredAt: now - minutes(5) + 30_000, endedAt: now - minutes(3) }),
+      ended({
+        createdAt: now - minutes(5),
+        answeredAt: now - minutes(5) + 30_000,
+        endedAt: now - minutes(3),
+      }),
       // Two minutes ago: the caller gave up.
-      ended({ createdAt: now - minutes(3), endedAt: now - minutes(2), endReason: 'caller_cancelled' }),
+      ended({
+        createdAt: now - minutes(3),
+        endedAt: now - minutes(2),
+        endReason: 'caller_cancelled',
+      }),
       // Nobody answered within the maximum wait: unanswered, not abandoned.
       ended({ createdAt: now - minutes(4), endedAt: now - minutes(1), endReason: 'no_answer' }),
       // Another group and yesterday are not counted.
       ended({ ringGroupId: 'g2', answeredAt: now - minutes(59) }),
-      ended({ createdAt: now - minutes(24 * 60), answeredAt: now - minutes(24 * 60) + 1000, endedAt: now - minutes(23 * 60) }),
+      ended({
+        createdAt: now - minutes(24 * 60),
+        answeredAt: now - minutes(24 * 60) + 1000,
+        endedAt: now - minutes(23 * 60),
+      }),
     ];
     assert.deepEqual(groupFigures('g1', startOfUtcDay(now), facts, [], 20), {
       answered: 2,

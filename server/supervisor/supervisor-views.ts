@@ -43,7 +43,10 @@ export function supervisorStatus(call: LiveCall): SupervisorCallStatus | null {
   }
 }
 
-export function callView(call: LiveCall, nameOf: (userId: string) => string): SupervisorCall | null {
+export function callView(
+  call: LiveCall,
+  nameOf: (userId: string) => string,
+): SupervisorCall | null {
   const status = supervisorStatus(call);
   if (!status) return null;
   const rung = new Map<string, AgentRef>();
@@ -96,7 +99,13 @@ export function legCountsByUser(
   const counts = new Map<string, LegCounts>();
   const count = (userId: string, outcome: string) => {
     const key =
-      outcome === 'answered' ? 'answered' : outcome === 'missed' ? 'missed' : outcome === 'rejected' ? 'declined' : null;
+      outcome === 'answered'
+        ? 'answered'
+        : outcome === 'missed'
+          ? 'missed'
+          : outcome === 'rejected'
+            ? 'declined'
+            : null;
     if (!key) return;
     let entry = counts.get(userId);
     if (!entry) counts.set(userId, (entry = { answered: 0, missed: 0, declined: 0 }));
@@ -166,7 +175,8 @@ export function groupFigures(
   for (const call of liveCalls) {
     if (call.phase === 'ended' || call.ringGroup?.id !== groupId) continue;
     countMissed(call.legHistory);
-    if (call.answeredAt !== null && call.answeredAt >= from) countAnswered(call.createdAt, call.answeredAt);
+    if (call.answeredAt !== null && call.answeredAt >= from)
+      countAnswered(call.createdAt, call.answeredAt);
   }
   const finished = answered + abandoned + otherUnanswered;
   return {
@@ -228,7 +238,13 @@ export function groupView(
     waiting: waiting.length,
     longestWaitingSince: waiting.length ? Math.min(...waiting.map((call) => call.createdAt)) : null,
     today: groupFigures(group.id, startOfUtcDay(now), factList, liveCalls, serviceLevelSeconds),
-    last15Minutes: groupFigures(group.id, now - RECENT_WINDOW_MS, factList, liveCalls, serviceLevelSeconds),
+    last15Minutes: groupFigures(
+      group.id,
+      now - RECENT_WINDOW_MS,
+      factList,
+      liveCalls,
+      serviceLevelSeconds,
+    ),
     waitingSamples: history.samples(group.id),
   };
 }

@@ -4,7 +4,11 @@ import {
   SupervisorFeedActions,
   SupervisorPageActions,
 } from './supervisor.actions';
-import { initialSupervisorState, supervisorFeature, type SupervisorState } from './supervisor.feature';
+import {
+  initialSupervisorState,
+  supervisorFeature,
+  type SupervisorState,
+} from './supervisor.feature';
 import {
   changesFrame,
   snapshotFrame,
@@ -107,9 +111,25 @@ describe('supervisor feature', () => {
 
   describe('selectors', () => {
     const calls = [
-      supervisorCall({ id: 'old-connected', status: 'connected', createdAt: 10_000, answeredAt: 12_000 }),
-      supervisorCall({ id: 'queued-sales', status: 'queued', createdAt: 30_000, ringGroup: { id: 'g-sales', name: 'sales' }, from: { name: 'Zed', address: 'z' } }),
-      supervisorCall({ id: 'ringing-support', status: 'ringing', createdAt: 20_000, from: { name: 'Amy', address: 'a' } }),
+      supervisorCall({
+        id: 'old-connected',
+        status: 'connected',
+        createdAt: 10_000,
+        answeredAt: 12_000,
+      }),
+      supervisorCall({
+        id: 'queued-sales',
+        status: 'queued',
+        createdAt: 30_000,
+        ringGroup: { id: 'g-sales', name: 'sales' },
+        from: { name: 'Zed', address: 'z' },
+      }),
+      supervisorCall({
+        id: 'ringing-support',
+        status: 'ringing',
+        createdAt: 20_000,
+        from: { name: 'Amy', address: 'a' },
+      }),
     ];
     const state = reduce(
       SupervisorFeedActions.snapshotReceived({ snapshot: snapshotFrame({ calls }) }),
@@ -123,15 +143,35 @@ describe('supervisor feature', () => {
       const ids = (next: SupervisorState) =>
         supervisorFeature.selectVisibleCalls(rootOf(next)).map((call) => call.id);
       expect(ids(state)).toEqual(['old-connected', 'ringing-support', 'queued-sales']);
-      expect(ids(reducer(state, SupervisorPageActions.groupFilterChanged({ groupId: 'g-sales' })))).toEqual(['queued-sales']);
-      expect(ids(reducer(state, SupervisorPageActions.statusFilterChanged({ status: 'ringing' })))).toEqual(['ringing-support']);
-      expect(ids(reducer(state, SupervisorPageActions.sortChanged({ sort: 'newest' })))).toEqual(['queued-sales', 'ringing-support', 'old-connected']);
-      expect(ids(reducer(state, SupervisorPageActions.sortChanged({ sort: 'caller' })))).toEqual(['ringing-support', 'old-connected', 'queued-sales']);
-      expect(ids(reducer(state, SupervisorPageActions.sortChanged({ sort: 'status' })))).toEqual(['queued-sales', 'ringing-support', 'old-connected']);
+      expect(
+        ids(reducer(state, SupervisorPageActions.groupFilterChanged({ groupId: 'g-sales' }))),
+      ).toEqual(['queued-sales']);
+      expect(
+        ids(reducer(state, SupervisorPageActions.statusFilterChanged({ status: 'ringing' }))),
+      ).toEqual(['ringing-support']);
+      expect(ids(reducer(state, SupervisorPageActions.sortChanged({ sort: 'newest' })))).toEqual([
+        'queued-sales',
+        'ringing-support',
+        'old-connected',
+      ]);
+      expect(ids(reducer(state, SupervisorPageActions.sortChanged({ sort: 'caller' })))).toEqual([
+        'ringing-support',
+        'old-connected',
+        'queued-sales',
+      ]);
+      expect(ids(reducer(state, SupervisorPageActions.sortChanged({ sort: 'status' })))).toEqual([
+        'queued-sales',
+        'ringing-support',
+        'old-connected',
+      ]);
     });
 
     it('counts calls by status', () => {
-      expect(supervisorFeature.selectCallCounts(rootOf(state))).toEqual({ queued: 1, ringing: 1, connected: 1 });
+      expect(supervisorFeature.selectCallCounts(rootOf(state))).toEqual({
+        queued: 1,
+        ringing: 1,
+        connected: 1,
+      });
     });
   });
 });

@@ -124,7 +124,10 @@ export const supervisorFeature = createFeature({
       ...state,
       statusFilter: status,
     })),
-    on(SupervisorPageActions.sortChanged, (state, { sort }): SupervisorState => ({ ...state, sort })),
+    on(SupervisorPageActions.sortChanged, (state, { sort }): SupervisorState => ({
+      ...state,
+      sort,
+    })),
     on(SupervisorPageActions.forceAwayClicked, (state, { userId }): SupervisorState => ({
       ...state,
       pendingAgentIds: [...state.pendingAgentIds, userId],
@@ -157,7 +160,13 @@ export const supervisorFeature = createFeature({
       (state): SupervisorState => ({ ...state, monitor: null }),
     ),
   ),
-  extraSelectors: ({ selectCalls, selectAgents, selectGroupFilter, selectStatusFilter, selectSort }) => {
+  extraSelectors: ({
+    selectCalls,
+    selectAgents,
+    selectGroupFilter,
+    selectStatusFilter,
+    selectSort,
+  }) => {
     const { selectAll: allCalls } = supervisorCallsAdapter.getSelectors();
     const { selectAll: allAgents } = supervisorAgentsAdapter.getSelectors();
     const selectAllCalls = createSelector(selectCalls, allCalls);

@@ -4,14 +4,25 @@ import { MatButtonHarness } from '@angular/material/button/testing';
 import { MockStore, provideMockStore } from '@ngrx/store/testing';
 import { initialRootState } from '../../testing/initial-state';
 import { SupervisorPageActions } from '../supervisor.actions';
-import { initialSupervisorState, supervisorAgentsAdapter, supervisorCallsAdapter } from '../supervisor.feature';
+import {
+  initialSupervisorState,
+  supervisorAgentsAdapter,
+  supervisorCallsAdapter,
+} from '../supervisor.feature';
 import { supervisorAgent, supervisorCall, supervisorGroup } from '../testing/supervisor-frames';
 import { SupervisorPage } from './supervisor-page';
 
 const signedInAs = (role: string) => ({
   ...initialRootState.auth,
   status: 'signed-in' as const,
-  user: { id: 'u-boss', reference: 'boss', name: 'Boss', role, address: '/private/boss', tenant: 'demo' },
+  user: {
+    id: 'u-boss',
+    reference: 'boss',
+    name: 'Boss',
+    role,
+    address: '/private/boss',
+    tenant: 'demo',
+  },
 });
 
 describe('SupervisorPage', () => {
@@ -48,7 +59,14 @@ describe('SupervisorPage', () => {
       ),
       agents: supervisorAgentsAdapter.setAll(
         [
-          supervisorAgent({ id: 'a', name: 'Ada', presence: 'busy', currentCallId: 'talking', presenceSince: now - 65_000, answeredToday: 3 }),
+          supervisorAgent({
+            id: 'a',
+            name: 'Ada',
+            presence: 'busy',
+            currentCallId: 'talking',
+            presenceSince: now - 65_000,
+            answeredToday: 3,
+          }),
           supervisorAgent({ id: 'b', name: 'Bob', presence: 'away' }),
         ],
         initialSupervisorState.agents,
@@ -56,7 +74,9 @@ describe('SupervisorPage', () => {
     };
     TestBed.configureTestingModule({
       providers: [
-        provideMockStore({ initialState: { ...initialRootState, auth: signedInAs(role), supervisor } }),
+        provideMockStore({
+          initialState: { ...initialRootState, auth: signedInAs(role), supervisor },
+        }),
       ],
     });
     const store = TestBed.inject(MockStore);
@@ -116,8 +136,12 @@ describe('SupervisorPage', () => {
 
   it('forces an agent away and monitors a connected call', async () => {
     const { loader, dispatch } = await render('supervisor');
-    const forceAda = await loader.getHarness(MatButtonHarness.with({ selector: '[aria-label="Force Ada away"]' }));
-    const forceBob = await loader.getHarness(MatButtonHarness.with({ selector: '[aria-label="Force Bob away"]' }));
+    const forceAda = await loader.getHarness(
+      MatButtonHarness.with({ selector: '[aria-label="Force Ada away"]' }),
+    );
+    const forceBob = await loader.getHarness(
+      MatButtonHarness.with({ selector: '[aria-label="Force Bob away"]' }),
+    );
     expect(await forceBob.isDisabled()).toBeTrue();
     await forceAda.click();
     expect(dispatch).toHaveBeenCalledWith(SupervisorPageActions.forceAwayClicked({ userId: 'a' }));
@@ -125,6 +149,8 @@ describe('SupervisorPage', () => {
     const monitorButtons = await loader.getAllHarnesses(MatButtonHarness.with({ text: 'Monitor' }));
     expect(monitorButtons.length).toBe(1);
     await monitorButtons[0].click();
-    expect(dispatch).toHaveBeenCalledWith(SupervisorPageActions.monitorClicked({ callId: 'talking' }));
+    expect(dispatch).toHaveBeenCalledWith(
+      SupervisorPageActions.monitorClicked({ callId: 'talking' }),
+    );
   });
 });
