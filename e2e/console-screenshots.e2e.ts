@@ -31,7 +31,11 @@ for (const colorScheme of ['light', 'dark'] as const) {
     await ada.comeOnline();
     await grace.comeOnline();
 
-    const first = await placeCall(request, 'Katherine Johnson', '+1 555 0100');
+    // Katherine calls from her console, so the answered call has media (audio) on both sides.
+    const katherine = await AgentConsole.signIn(browser, 'katherine@demo.test', 'demo', {
+      colorScheme,
+    });
+    await katherine.dial('/group/support');
     await ada.page.waitForTimeout(3_000);
     const second = await placeCall(request, 'Dorothy Vaughan', '+1 555 0142');
     await expect(ada.ringingCards()).toHaveCount(2);
@@ -42,7 +46,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
     await expect(ada.card('Katherine Johnson')).toContainText('Answered by Grace Hopper');
     await ada.page.screenshot({ path: `${shots}/answered-elsewhere-card${suffix}.png` });
 
-    await expect(grace.activeCall()).toContainText('Connected');
+    await expect(grace.activeCall()).toContainText('Connected', { timeout: 30_000 });
     await grace.page.waitForTimeout(2_200);
     await grace.page.screenshot({ path: `${shots}/active-call${suffix}.png` });
 
@@ -52,12 +56,38 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await ada.page.screenshot({ path: `${shots}/ringing-card-360px.png` });
     }
 
-    for (const id of [first, second]) {
-      await request.post(`/api/calls/${id}/hangup`, {
-        headers: { authorization: `Bearer ${DEMO_API_KEY}` },
-      });
-    }
+    await katherine.outgoingHangUp().click();
+    await request.post(`/api/calls/${second}/hangup`, {
+      headers: { authorization: `Bearer ${DEMO_API_KEY}` },
+    });
     await ada.close();
     await grace.close();
+    await katherine.close();
   });
 }
+
+test('video call screenshots', async ({ browser }) => {
+  const ada = await AgentConsole.signIn(browser, 'ada@demo.test');
+  const katherine = await AgentConsole.signIn(browser, 'katherine@demo.test');
+  await ada.comeOnline();
+  await ada.turnOnVideoCalls();
+  await katherine.turnOnVideoCalls();
+
+  await katherine.dial('/private/ada');
+  await ada.card('Katherine Johnson').getByRole('button', { name: 'Accept' }).click();
+  await expect(ada.activeCall()).toContainText('Connected', { timeout: 30_000 });
+  for (const side of [ada, katherine]) {
+    await expect(side.remoteVideo()).toBeVisible({ timeout: 30_000 });
+    await expect
+      .poll(async () => (await side.remoteVideoFrames()).videoWidth, { timeout: 30_000 })
+      .toBeGreaterThan(0);
+  }
+  // A few seconds of talk time, and past the encoder's first blurry frames.
+  await ada.page.waitForTimeout(3_000);
+  await ada.page.screenshot({ path: `${shots}/video-call.png`, fullPage: true });
+  await katherine.page.screenshot({ path: `${shots}/video-call-caller.png`, fullPage: true });
+
+  await ada.activeCall().getByRole('button', { name: 'Hang up' }).click();
+  await ada.close();
+  await katherine.close();
+});

@@ -145,7 +145,7 @@ test.describe('one agent in two tabs', () => {
       await expect(first.activeCall()).toContainText('Connected');
       await expect(caller.outgoingStatus()).toHaveText('Connected');
       await caller.outgoingHangUp().click();
-      await expect(first.activeCall()).toContainText('Hung up');
+      await expect(first.activeCall()).toContainText('Caller hung up');
     } finally {
       expect(second.errors).toEqual([]);
       await first.close();

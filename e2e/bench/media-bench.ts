@@ -196,7 +196,9 @@ async function timeOneCall(agent: Tab, caller: Tab, address: string): Promise<Sa
     type Hook = { stats(): Promise<{ inbound: { video: { framesDecoded: number } } }[]> };
     const bench = (window as unknown as { __bench: Bench }).__bench;
     const acceptButton = () =>
-      document.querySelector<HTMLButtonElement>('app-ringing-card:not(.ended) button.accept:enabled');
+      document.querySelector<HTMLButtonElement>(
+        'app-ringing-card:not(.ended) button.accept:enabled',
+      );
     while (!acceptButton()) await new Promise((resolve) => setTimeout(resolve, 10));
     performance.clearMarks();
     bench.firstFrameAt = bench.firstDecodedAt = null;
@@ -248,12 +250,18 @@ async function timeOneCall(agent: Tab, caller: Tab, address: string): Promise<Sa
     return steps;
   }, acceptEpochMs);
   if (process.env.BENCH_TRACE) {
-    for (const [who, tab] of [['agent', agent], ['caller', caller]] as const) {
+    for (const [who, tab] of [
+      ['agent', agent],
+      ['caller', caller],
+    ] as const) {
       const trace = await tab.page.evaluate(() => {
         const t = (window as unknown as { __pcTrace: [number, string][] }).__pcTrace;
         return t.splice(0, t.length);
       });
-      console.log(`    ${who}: ` + trace.map(([at, e]) => `${(at - acceptEpochMs).toFixed(0)} ${e}`).join(' | '));
+      console.log(
+        `    ${who}: ` +
+          trace.map(([at, e]) => `${(at - acceptEpochMs).toFixed(0)} ${e}`).join(' | '),
+      );
     }
   }
   await caller.page.locator('app-dial-box').getByRole('button', { name: 'Hang up' }).click();
