@@ -136,6 +136,42 @@ function instrumentPage(): void {
   }).observe(document, { subtree: true, childList: true });
 }
 
+/**
+ * `BENCH_TRACE=1`: logs every PeerConnection's negotiation steps and state changes, printed per
+ * call on the same clock as the marks (where the time between Accept and the first frame goes).
+ */
+function tracePeerConnections(): void {
+  const trace: [number, string][] = [];
+  (window as unknown as { __pcTrace: [number, string][] }).__pcTrace = trace;
+  const ids = new WeakMap<RTCPeerConnection, number>();
+  let created = 0;
+  const note = (pc: RTCPeerConnection, event: string) =>
+    trace.push([performance.timeOrigin + performance.now(), `pc${ids.get(pc)} ${event}`]);
+  const NativePeerConnection = window.RTCPeerConnection;
+  window.RTCPeerConnection = class extends NativePeerConnection {
+    constructor(configuration?: RTCConfiguration) {
+      super(configuration);
+      ids.set(this, ++created);
+      note(this, 'created');
+      this.addEventListener('connectionstatechange', () =>
+        note(this, `connection ${this.connectionState}`),
+      );
+      this.addEventListener('iceconnectionstatechange', () =>
+        note(this, `ice ${this.iceConnectionState}`),
+      );
+      this.addEventListener('track', (event) => note(this, `track ${event.track.kind}`));
+    }
+    override setLocalDescription(description?: RTCLocalSessionDescriptionInit): Promise<void> {
+      note(this, `setLocalDescription(${description?.type ?? ''})`);
+      return super.setLocalDescription(description);
+    }
+    override setRemoteDescription(description: RTCSessionDescriptionInit): Promise<void> {
+      note(this, `setRemoteDescription(${description.type})`);
+      return super.setRemoteDescription(description);
+    }
+  };
+}
+
 interface Tab {
   page: Page;
   name: string;
@@ -148,7 +184,7 @@ async function signIn(browser: Browser, email: string): Promise<Tab> {
   // tsx keeps function names with an `__name()` helper that the page does not have.
   await page.addInitScript({ content: 'globalThis.__name = (fn) => fn;' });
   await page.addInitScript(instrumentPage);
-  if (process.env.BENCH_TRACE) await page.addInitScript({ path: process.env.BENCH_TRACE });
+  if (process.env.BENCH_TRACE) await page.addInitScript(tracePeerConnections);
   page.on('pageerror', (error) => console.error(`[${email}] ${error.message}`));
   await page.goto(`${baseURL}/sign-in`);
   await page.getByLabel('Tenant').fill('demo');
