@@ -30,9 +30,9 @@ describe('outcomeText', () => {
     const answered = { ...inbound, endReason: 'hangup' as const };
     expect(outcomeText({ ...answered, hungUpHere: false }, 'a')).toBe('Caller hung up');
     expect(outcomeText({ ...answered, hungUpHere: true }, 'a')).toBe('Hung up');
-    expect(
-      outcomeText({ ...answered, direction: 'outbound', hungUpHere: false }, null),
-    ).toBe('Hung up');
+    expect(outcomeText({ ...answered, direction: 'outbound', hungUpHere: false }, null)).toBe(
+      'Hung up',
+    );
   });
 
   it('speaks from the caller side for calls placed here', () => {

@@ -35,9 +35,7 @@ export interface MediaDebugHook {
   stats(): Promise<CallMediaStats[]>;
 }
 
-type MediaSessionEvent = ReturnType<
-  (typeof MediaSessionEvents)[keyof typeof MediaSessionEvents]
->;
+type MediaSessionEvent = ReturnType<(typeof MediaSessionEvents)[keyof typeof MediaSessionEvents]>;
 
 /**
  * The console's media engine, and the one place LiveKit objects live. The SDK asks it to join a
@@ -154,7 +152,10 @@ export class CallMediaService implements MediaEngine {
  * Stands in for a call's media session while the LiveKit chunk loads (usually already
  * prefetched): the SDK gets an object at once, controls wait for the real one.
  */
-class LazyCallMediaSession extends TypedEmitter<CallMediaSessionEvents> implements CallMediaSession {
+class LazyCallMediaSession
+  extends TypedEmitter<CallMediaSessionEvents>
+  implements CallMediaSession
+{
   readonly callId: string;
   private left = false;
   private readonly inner: Promise<CallMediaSession | null>;

@@ -52,7 +52,12 @@ export interface CallMediaStats {
   callId: string;
   connection: MediaConnection;
   inbound: {
-    video: { framesDecoded: number; frameWidth: number; frameHeight: number; bytesReceived: number };
+    video: {
+      framesDecoded: number;
+      frameWidth: number;
+      frameHeight: number;
+      bytesReceived: number;
+    };
     audio: { bytesReceived: number; packetsReceived: number };
   };
   outbound: { videoBytesSent: number; audioBytesSent: number };
@@ -70,5 +75,7 @@ export function fallbackDevice(
 ): string | null {
   if (!activeDeviceId || available.length === 0) return null;
   if (available.some((device) => device.deviceId === activeDeviceId)) return null;
-  return available.find((device) => device.deviceId === 'default')?.deviceId ?? available[0].deviceId;
+  return (
+    available.find((device) => device.deviceId === 'default')?.deviceId ?? available[0].deviceId
+  );
 }

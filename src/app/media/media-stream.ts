@@ -30,9 +30,9 @@ export class MediaStreamDirective {
     effect(() => {
       const sinkId = this.sinkId();
       if (!sinkId || !element.setSinkId || element.sinkId === sinkId) return;
-      element.setSinkId(sinkId).catch((error: unknown) =>
-        console.warn('[media] choosing the speaker failed', error),
-      );
+      element
+        .setSinkId(sinkId)
+        .catch((error: unknown) => console.warn('[media] choosing the speaker failed', error));
     });
   }
 }

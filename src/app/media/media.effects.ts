@@ -42,11 +42,16 @@ export class MediaEffects {
   /** concatMap: mute and unmute reach the room in the order the agent clicked. */
   microphone$ = createEffect(() =>
     this.actions$.pipe(
-      ofType(MediaControlsActions.muteMicrophoneClicked, MediaControlsActions.unmuteMicrophoneClicked),
+      ofType(
+        MediaControlsActions.muteMicrophoneClicked,
+        MediaControlsActions.unmuteMicrophoneClicked,
+      ),
       concatMap((action) => {
         const enabled = action.type === MediaControlsActions.unmuteMicrophoneClicked.type;
-        return this.control(action.callId, enabled ? 'unmute the microphone' : 'mute the microphone', () =>
-          this.media.setMicrophoneEnabled(action.callId, enabled),
+        return this.control(
+          action.callId,
+          enabled ? 'unmute the microphone' : 'mute the microphone',
+          () => this.media.setMicrophoneEnabled(action.callId, enabled),
         );
       }),
     ),
@@ -57,8 +62,10 @@ export class MediaEffects {
       ofType(MediaControlsActions.turnCameraOnClicked, MediaControlsActions.turnCameraOffClicked),
       concatMap((action) => {
         const enabled = action.type === MediaControlsActions.turnCameraOnClicked.type;
-        return this.control(action.callId, enabled ? 'turn the camera on' : 'turn the camera off', () =>
-          this.media.setCameraEnabled(action.callId, enabled),
+        return this.control(
+          action.callId,
+          enabled ? 'turn the camera on' : 'turn the camera off',
+          () => this.media.setCameraEnabled(action.callId, enabled),
         );
       }),
     ),
@@ -80,10 +87,19 @@ export class MediaEffects {
     return defer(run).pipe(
       ignoreElements(),
       catchError((error: unknown) =>
-        of(MediaApiActions.controlFailed({ callId, message: `Could not ${what}: ${messageOf(error)}` })),
+        of(
+          MediaApiActions.controlFailed({
+            callId,
+            message: `Could not ${what}: ${messageOf(error)}`,
+          }),
+        ),
       ),
     );
   }
 }
 
-const deviceNoun = { audioinput: 'microphone', videoinput: 'camera', audiooutput: 'speaker' } as const;
+const deviceNoun = {
+  audioinput: 'microphone',
+  videoinput: 'camera',
+  audiooutput: 'speaker',
+} as const;

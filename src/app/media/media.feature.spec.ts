@@ -47,7 +47,9 @@ describe('media feature', () => {
       VideoPreferenceActions.videoCallsTurnedOn(),
     );
     const root = { media: state };
-    expect(mediaFeature.selectMicrophones(root).map((d) => d.label)).toEqual(['Default microphone']);
+    expect(mediaFeature.selectMicrophones(root).map((d) => d.label)).toEqual([
+      'Default microphone',
+    ]);
     expect(mediaFeature.selectCameras(root).map((d) => d.deviceId)).toEqual(['cam-1']);
     expect(mediaFeature.selectSpeakers(root).length).toBe(1);
     expect(state.videoCalls).toBeTrue();

@@ -11,7 +11,8 @@ import { CallMedia } from './call-media';
 /** A stream with a real video track (a canvas) and, optionally, a real audio track. */
 function stream(kinds: { video?: boolean; audio?: boolean }): MediaStream {
   const tracks: MediaStreamTrack[] = [];
-  if (kinds.video) tracks.push(...document.createElement('canvas').captureStream().getVideoTracks());
+  if (kinds.video)
+    tracks.push(...document.createElement('canvas').captureStream().getVideoTracks());
   if (kinds.audio)
     tracks.push(...new AudioContext().createMediaStreamDestination().stream.getAudioTracks());
   return new MediaStream(tracks);
@@ -46,7 +47,10 @@ describe('CallMedia', () => {
     TestBed.configureTestingModule({
       providers: [
         provideMockStore({ initialState: stateWith({}) }),
-        { provide: TelephonyService, useValue: { call: (id: string) => (id === 'call-1' ? call : undefined) } },
+        {
+          provide: TelephonyService,
+          useValue: { call: (id: string) => (id === 'call-1' ? call : undefined) },
+        },
       ],
     });
     store = TestBed.inject(MockStore);

@@ -14,7 +14,10 @@ class FakeRoom {
     getTrackPublication: (source: string) =>
       [...this.localParticipant.trackPublications.values()].find((p) => p.source === source),
   };
-  readonly remoteParticipants = new Map<string, { trackPublications: Map<string, FakePublication> }>();
+  readonly remoteParticipants = new Map<
+    string,
+    { trackPublications: Map<string, FakePublication> }
+  >();
   private readonly handlers = new Map<string, ((...args: unknown[]) => void)[]>();
 
   on(event: string, handler: (...args: unknown[]) => void): this {
@@ -59,7 +62,10 @@ class FakeRoom {
 class FakePublication {
   isMuted = false;
   isSubscribed = true;
-  readonly track: { mediaStreamTrack: MediaStreamTrack; getRTCStatsReport: () => Promise<undefined> };
+  readonly track: {
+    mediaStreamTrack: MediaStreamTrack;
+    getRTCStatsReport: () => Promise<undefined>;
+  };
 
   constructor(
     readonly source: string,
@@ -87,9 +93,17 @@ describe('LiveKitCallMedia (against a fake Room)', () => {
 
   beforeEach(async () => {
     room = new FakeRoom();
-    devices = [device('audioinput', 'default'), device('audioinput', 'usb'), device('videoinput', 'cam')];
+    devices = [
+      device('audioinput', 'default'),
+      device('audioinput', 'usb'),
+      device('videoinput', 'cam'),
+    ];
     // Nothing to capture: these tests are about what the room reports.
-    media = new LiveKitCallMedia(joinRequest('a', { audio: false, video: false }), room as unknown as Room, async () => devices);
+    media = new LiveKitCallMedia(
+      joinRequest('a', { audio: false, video: false }),
+      room as unknown as Room,
+      async () => devices,
+    );
     states = [];
     remoteStreams = [];
     media.on('stateChanged', (state) => states.push(state));
@@ -107,7 +121,11 @@ describe('LiveKitCallMedia (against a fake Room)', () => {
     room.addRemote('microphone', microphone);
     expect(remoteStreams.at(-1)?.getTracks()).toEqual([microphone]);
     expect(latest()).toEqual(
-      jasmine.objectContaining({ remoteMediaArrived: true, remoteVideo: false, remoteMicrophoneMuted: false }),
+      jasmine.objectContaining({
+        remoteMediaArrived: true,
+        remoteVideo: false,
+        remoteMicrophoneMuted: false,
+      }),
     );
 
     const camera = room.addRemote('camera', videoTrack());
@@ -141,7 +159,9 @@ describe('LiveKitCallMedia (against a fake Room)', () => {
     media.on('devicesChanged', (list) => lists.push(list));
     devices = [{ ...device('audiooutput', 'default'), label: '' }];
     await media.join();
-    expect(lists.at(-1)).toEqual([{ kind: 'audiooutput', deviceId: 'default', label: 'Speaker 1' }]);
+    expect(lists.at(-1)).toEqual([
+      { kind: 'audiooutput', deviceId: 'default', label: 'Speaker 1' },
+    ]);
   });
 
   it('leaves the room, and says so, when the call goes away', async () => {

@@ -61,7 +61,8 @@ export const createCallMedia: CallMediaModule['createCallMedia'] = (request, cap
   return media;
 };
 
-export const captureMedia: CallMediaModule['captureMedia'] = (request) => new CapturedTracks(request);
+export const captureMedia: CallMediaModule['captureMedia'] = (request) =>
+  new CapturedTracks(request);
 
 /** The microphone and camera a call asked for, opening (getUserMedia) from construction on. */
 export class CapturedTracks implements CapturedMedia {
@@ -79,7 +80,10 @@ export class CapturedTracks implements CapturedMedia {
   stop(): void {
     this.stopped = true;
     for (const track of [this.microphone, this.camera])
-      track.then((captured) => captured?.stop(), () => undefined);
+      track.then(
+        (captured) => captured?.stop(),
+        () => undefined,
+      );
   }
 
   /** A track that arrives after `stop()` is stopped at once. */
@@ -135,7 +139,11 @@ export class LiveKitCallMedia
       },
       (error: unknown) => {
         this.captured.stop();
-        if (!this.left) this.update({ connection: 'failed', error: `Media did not connect: ${messageOf(error)}` });
+        if (!this.left)
+          this.update({
+            connection: 'failed',
+            error: `Media did not connect: ${messageOf(error)}`,
+          });
         return false;
       },
     );
@@ -149,10 +157,15 @@ export class LiveKitCallMedia
 
   /** Publishes the captured microphone and camera; returns what went wrong, in words. */
   private async captureAndPublish(): Promise<string[]> {
-    const [microphone, camera] = await Promise.allSettled([this.captured.microphone, this.captured.camera]);
+    const [microphone, camera] = await Promise.allSettled([
+      this.captured.microphone,
+      this.captured.camera,
+    ]);
     const problems: string[] = [];
-    if (microphone.status === 'rejected') problems.push(`Microphone unavailable: ${messageOf(microphone.reason)}`);
-    if (camera.status === 'rejected') problems.push(`Camera unavailable: ${messageOf(camera.reason)}`);
+    if (microphone.status === 'rejected')
+      problems.push(`Microphone unavailable: ${messageOf(microphone.reason)}`);
+    if (camera.status === 'rejected')
+      problems.push(`Camera unavailable: ${messageOf(camera.reason)}`);
     if (this.left || this.state.connection === 'failed') {
       this.captured.stop();
       return problems;
@@ -167,7 +180,9 @@ export class LiveKitCallMedia
         } catch (error) {
           track.stop();
           if (!this.left && this.state.connection !== 'failed')
-            problems.push(`Could not send ${track.kind === 'video' ? 'the camera' : 'the microphone'}: ${messageOf(error)}`);
+            problems.push(
+              `Could not send ${track.kind === 'video' ? 'the camera' : 'the microphone'}: ${messageOf(error)}`,
+            );
         }
       }),
     );
@@ -241,7 +256,9 @@ export class LiveKitCallMedia
     this.left = true;
     // Tracks already published stop with the room; any still being captured stop here.
     this.captured.stop();
-    this.room.disconnect().catch((error: unknown) => console.warn('[media] leaving the room failed', error));
+    this.room
+      .disconnect()
+      .catch((error: unknown) => console.warn('[media] leaving the room failed', error));
     this.localKey = this.remoteKey = '';
     this.emit('localStreamChanged', null);
     this.emit('remoteStreamChanged', null);
@@ -294,9 +311,13 @@ export class LiveKitCallMedia
     for (const participant of this.room.remoteParticipants.values())
       for (const publication of participant.trackPublications.values())
         if (publication.track && publication.isSubscribed) remotePublications.push(publication);
-    const remoteTracks = remotePublications.map((publication) => publication.track!.mediaStreamTrack);
+    const remoteTracks = remotePublications.map(
+      (publication) => publication.track!.mediaStreamTrack,
+    );
     const remoteLive = (source: Track.Source) =>
-      remotePublications.some((publication) => publication.source === source && !publication.isMuted);
+      remotePublications.some(
+        (publication) => publication.source === source && !publication.isMuted,
+      );
 
     const localKey = streamKey(localTracks);
     if (localKey !== this.localKey) {
@@ -338,17 +359,26 @@ export class LiveKitCallMedia
       try {
         await this.switchDevice(kind, next);
       } catch (error) {
-        this.update({ error: `Could not switch to another ${deviceNoun[kind]}: ${messageOf(error)}` });
+        this.update({
+          error: `Could not switch to another ${deviceNoun[kind]}: ${messageOf(error)}`,
+        });
       }
     }
-    const speaker = fallbackDevice(this.state.activeDevices.audiooutput, this.devicesOf('audiooutput'));
+    const speaker = fallbackDevice(
+      this.state.activeDevices.audiooutput,
+      this.devicesOf('audiooutput'),
+    );
     if (speaker) await this.switchDevice('audiooutput', speaker);
   }
 
   private async refreshDevices(): Promise<void> {
     try {
       const devices = await this.listLocalDevices();
-      const counters: Record<MediaDeviceKindName, number> = { audioinput: 0, videoinput: 0, audiooutput: 0 };
+      const counters: Record<MediaDeviceKindName, number> = {
+        audioinput: 0,
+        videoinput: 0,
+        audiooutput: 0,
+      };
       this.devices = devices
         .filter((device) => device.deviceId && device.kind in counters)
         .map((device) => {

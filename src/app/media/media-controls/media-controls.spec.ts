@@ -97,13 +97,15 @@ describe('MediaControls', () => {
   });
 
   it('waits for the room before offering any control, and shows a refused one', async () => {
-    store.setState(stateWith({ connection: 'joining', controlError: 'Could not turn the camera on' }));
+    store.setState(
+      stateWith({ connection: 'joining', controlError: 'Could not turn the camera on' }),
+    );
     await fixture.whenStable();
     const loader = TestbedHarnessEnvironment.loader(fixture);
     for (const button of await loader.getAllHarnesses(MatButtonHarness))
       expect(await button.isDisabled()).toBeTrue();
-    expect((fixture.nativeElement as HTMLElement).querySelector('[role="alert"]')?.textContent).toContain(
-      'Could not turn the camera on',
-    );
+    expect(
+      (fixture.nativeElement as HTMLElement).querySelector('[role="alert"]')?.textContent,
+    ).toContain('Could not turn the camera on');
   });
 });

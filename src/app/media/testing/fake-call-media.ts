@@ -73,7 +73,10 @@ export class FakeCallMediaSession
   }
 }
 
-export function joinRequest(callId = 'call-1', overrides: Partial<MediaJoinRequest> = {}): MediaJoinRequest {
+export function joinRequest(
+  callId = 'call-1',
+  overrides: Partial<MediaJoinRequest> = {},
+): MediaJoinRequest {
   return {
     callId,
     url: 'ws://media.test',

@@ -93,7 +93,10 @@ describe('telephony SDK: call media', () => {
   it('stays connecting while the other side publishes nothing', async () => {
     const call = ring();
     await answer(call, { video: false });
-    sockets.latest.receive({ type: 'incoming_calls', calls: [callView({ id: 'a', status: 'connected' })] });
+    sockets.latest.receive({
+      type: 'incoming_calls',
+      calls: [callView({ id: 'a', status: 'connected' })],
+    });
     sockets.latest.receive(mediaFrame('a'));
     media.latest.emitRemoteStream(null);
     expect(call.status).toBe('connecting');
@@ -109,7 +112,10 @@ describe('telephony SDK: call media', () => {
   it('leaves the room right after sending the hangup, and when the server ends the call', async () => {
     const call = ring();
     await answer(call);
-    sockets.latest.receive({ type: 'incoming_calls', calls: [callView({ id: 'a', status: 'connected' })] });
+    sockets.latest.receive({
+      type: 'incoming_calls',
+      calls: [callView({ id: 'a', status: 'connected' })],
+    });
     sockets.latest.receive(mediaFrame('a'));
     const first = media.latest;
     first.emitRemoteStream(audioStream());
@@ -131,7 +137,10 @@ describe('telephony SDK: call media', () => {
   it('leaves when the call ends elsewhere, and when the call is destroyed', async () => {
     const call = ring();
     await answer(call);
-    sockets.latest.receive({ type: 'incoming_calls', calls: [callView({ id: 'a', status: 'connected' })] });
+    sockets.latest.receive({
+      type: 'incoming_calls',
+      calls: [callView({ id: 'a', status: 'connected' })],
+    });
     sockets.latest.receive(mediaFrame('a'));
     sockets.latest.receive({
       type: 'incoming_calls',
@@ -174,7 +183,10 @@ describe('telephony SDK: call media', () => {
     ]);
     sockets.latest.reply('call.accept', { type: 'ok' });
     await answering;
-    sockets.latest.receive({ type: 'incoming_calls', calls: [callView({ id: 'a', status: 'connected' })] });
+    sockets.latest.receive({
+      type: 'incoming_calls',
+      calls: [callView({ id: 'a', status: 'connected' })],
+    });
     sockets.latest.receive(mediaFrame('a'));
     expect(media.joins.length).toBe(1);
     call.hangup().catch(() => undefined);

@@ -130,7 +130,8 @@ export class Session implements CallCommands {
 
   /** @internal A call's status changed without a server frame (its remote media arrived). */
   statusChanged(call: Call): void {
-    if (this.incoming.get(call.id) === call) this.incomingCalls$$.next([...this.incomingCalls$$.value]);
+    if (this.incoming.get(call.id) === call)
+      this.incomingCalls$$.next([...this.incomingCalls$$.value]);
   }
 
   /** @internal The client is going away: every call ends for this session. */
