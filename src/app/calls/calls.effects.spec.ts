@@ -118,6 +118,18 @@ describe('CallsEffects', () => {
       expect(answer).toHaveBeenCalledOnceWith({ audio: true, video: false });
     });
 
+    it('accept$ turns the camera on when the agent chose video calls', async () => {
+      store.overrideSelector(mediaFeature.selectVideoCalls, true);
+      store.refreshState();
+      const call = new Call(callView({ id: 'a' }), noCommands);
+      const answer = spyOn(call, 'answer').and.resolveTo();
+      telephony.call.and.returnValue(call);
+      const result = firstValueFrom(effects.accept$);
+      subject.next(RingingCardActions.acceptClicked({ callId: 'a' }));
+      expect(await result).toEqual(CallsApiActions.acceptSucceeded({ callId: 'a' }));
+      expect(answer).toHaveBeenCalledOnceWith({ audio: true, video: true });
+    });
+
     it('decline$ turns a refused reject into Decline Failed with the reason', async () => {
       const call = new Call(callView({ id: 'a' }), noCommands);
       spyOn(call, 'reject').and.rejectWith(new TelephonyError('wrong-state', 'already answered'));

@@ -75,6 +75,8 @@ export class CapturedTracks implements CapturedMedia {
     this.camera = video
       ? this.keep(createLocalVideoTrack({ resolution: CAMERA_RESOLUTION }))
       : Promise.resolve(null);
+    // A device that fails is reported by the join that publishes it, not as an unhandled error.
+    for (const track of [this.microphone, this.camera]) track.catch(() => undefined);
   }
 
   stop(): void {
