@@ -62,6 +62,25 @@ export type AgentRef = Static<typeof AgentRef>;
 export const RingGroupRef = Type.Object({ id: Type.String(), name: Type.String() });
 export type RingGroupRef = Static<typeof RingGroupRef>;
 
+/** How a transfer hands the caller over (see docs/session-protocol.md, "Transfer"). */
+export const TransferMode = Type.Union([Type.Literal('blind'), Type.Literal('warm')]);
+export type TransferMode = Static<typeof TransferMode>;
+
+/**
+ * A transfer in progress, on the transferring agent's view of the call. `ringing`: the
+ * destination is being rung; `consulting`: (warm only) the destination answered the
+ * consultation and talks to the agent while the caller holds; `failed`: nobody took it (the
+ * caller is back with the agent, or back in the queue).
+ */
+export const TransferState = Type.Object({
+  mode: TransferMode,
+  to: Party,
+  status: Type.Union([Type.Literal('ringing'), Type.Literal('consulting'), Type.Literal('failed')]),
+  /** The consultation call of a warm transfer (it also arrives as an `outgoing_call`). */
+  consultationCallId: Type.Union([CallId, Type.Null()]),
+});
+export type TransferState = Static<typeof TransferState>;
+
 /**
  * One call as one session sees it. For inbound calls this is the session's leg: two agents
  * rung by the same call see the same `id` with their own `status`/`endReason`.
@@ -88,6 +107,16 @@ export const CallView = Type.Object({
    * ringing call. Optional so clients written before it keep working.
    */
   attempt: Type.Optional(Type.Integer({ minimum: 0 })),
+  /** The caller is on hold (hears hold audio; no media flows from the agent). */
+  held: Type.Optional(Type.Boolean()),
+  /** When the current hold began (for the hold timer); null when not held. */
+  heldAt: Type.Optional(Type.Union([Type.Number(), Type.Null()])),
+  /** On a leg rung by a transfer: the agent who transferred the call ("Transferred by …"). */
+  transferredBy: Type.Optional(Type.Union([AgentRef, Type.Null()])),
+  /** On the transferring agent's view while a transfer is in progress. */
+  transfer: Type.Optional(Type.Union([TransferState, Type.Null()])),
+  /** On a warm transfer's consultation call: the id of the call being transferred. */
+  consultationFor: Type.Optional(Type.Union([CallId, Type.Null()])),
 });
 export type CallView = Static<typeof CallView>;
 
@@ -118,6 +147,18 @@ export const DialCall = command('call.dial', {
     Type.Record(Type.String({ maxLength: 64 }), Type.String({ maxLength: 512 }), { maxProperties: 32 }),
   ),
 });
+/** Blind: hand the call over and leave. Warm: hold the caller and consult the destination first. */
+export const TransferCall = command('call.transfer', {
+  callId: CallId,
+  to: Type.String({ minLength: 1, maxLength: 200 }),
+  mode: TransferMode,
+});
+/** Warm transfer: the caller joins the destination, the agent leaves. */
+export const CompleteTransfer = command('call.transfer.complete', { callId: CallId });
+/** Warm transfer: end the consultation; the caller comes back to the agent. */
+export const CancelTransfer = command('call.transfer.cancel', { callId: CallId });
+export const HoldCall = command('call.hold', { callId: CallId });
+export const ResumeCall = command('call.resume', { callId: CallId });
 export const Ping = command('ping', {});
 
 export const ClientMessage = Type.Union([
@@ -128,6 +169,11 @@ export const ClientMessage = Type.Union([
   RejectCall,
   HangupCall,
   DialCall,
+  TransferCall,
+  CompleteTransfer,
+  CancelTransfer,
+  HoldCall,
+  ResumeCall,
   Ping,
 ]);
 export type ClientMessage = Static<typeof ClientMessage>;

@@ -29,6 +29,10 @@ export const SupervisorCallStatus = Type.Union([
   Type.Literal('queued'),
   Type.Literal('ringing'),
   Type.Literal('connected'),
+  /** Connected, caller on hold. */
+  Type.Literal('held'),
+  /** Connected, a transfer is ringing or consulting its destination. */
+  Type.Literal('transferring'),
 ]);
 export type SupervisorCallStatus = Static<typeof SupervisorCallStatus>;
 
