@@ -39,9 +39,10 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   forbidOnly: !!process.env.CI,
   reporter: process.env.CI
-    ? [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]]
+    ? [['list'], ['html', { open: 'never', outputFolder: `playwright-report/${port}` }]]
     : 'list',
-  outputDir: 'test-results',
+  // Per port, so two runs on one machine (E2E_PORT=…) do not wipe each other's results.
+  outputDir: `test-results/${port}`,
   use: {
     baseURL,
     trace: 'retain-on-failure',
@@ -57,13 +58,13 @@ export default defineConfig({
   webServer: {
     // A development build keeps NgRx's runtime checks (serializability, immutability) on.
     command:
-      'npx ng build --configuration development --output-path dist/e2e-console && npx tsx server/main.ts',
+      `npx ng build --configuration development --output-path dist/e2e-console-${port} && npx tsx server/main.ts`,
     url: `${baseURL}/api/docs`,
     env: {
       PORT: String(port),
       HOST: '127.0.0.1',
       DATA_DIR: 'memory',
-      CONSOLE_DIR: 'dist/e2e-console/browser',
+      CONSOLE_DIR: `dist/e2e-console-${port}/browser`,
       // The embedded media server on any free port, so a running `npm start` does not clash.
       MEDIA_PORT: '0',
       LOG_LEVEL: 'warn',
