@@ -2,6 +2,7 @@
  * One tiny interface over both storage engines. The SQL is the same for both (plain
  * PostgreSQL dialect with $1 placeholders): PGlite is PostgreSQL compiled to WASM.
  */
+import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { migrate } from './migrations.ts';
@@ -71,8 +72,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   let database: Database;
   if (options.databaseUrl) {
     database = new PostgresDatabase(new pg.Pool({ connectionString: options.databaseUrl, max: 10 }));
+  } else if (options.dataDir) {
+    // PGlite creates only the last directory of the path; a fresh clone has no `.data/` yet.
+    await mkdir(options.dataDir, { recursive: true });
+    database = new PgliteDatabase(await PGlite.create(options.dataDir));
   } else {
-    database = new PgliteDatabase(await PGlite.create(options.dataDir ?? 'memory://'));
+    database = new PgliteDatabase(await PGlite.create('memory://'));
   }
   await migrate(database);
   return database;

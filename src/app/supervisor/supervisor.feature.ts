@@ -60,7 +60,13 @@ export const initialSupervisorState: SupervisorState = {
   monitor: null,
 };
 
-const statusOrder: Record<SupervisorCallStatus, number> = { queued: 0, ringing: 1, connected: 2 };
+const statusOrder: Record<SupervisorCallStatus, number> = {
+  queued: 0,
+  ringing: 1,
+  transferring: 2,
+  held: 3,
+  connected: 4,
+};
 
 const comparers: Record<CallSort, (a: SupervisorCall, b: SupervisorCall) => number> = {
   'longest-waiting': (a, b) => a.createdAt - b.createdAt,

@@ -8,6 +8,8 @@ const statusLabels: Record<SupervisorCall['status'], string> = {
   queued: 'Queued',
   ringing: 'Ringing',
   connected: 'Connected',
+  held: 'On hold',
+  transferring: 'Transferring',
 };
 
 /**
