@@ -203,7 +203,13 @@ export const supervisorFeature = createFeature({
         return oldest?.id ?? null;
       }),
       selectCallCounts: createSelector(selectAllCalls, (calls) => {
-        const counts = { queued: 0, ringing: 0, connected: 0 };
+        const counts: Record<SupervisorCallStatus, number> = {
+          queued: 0,
+          ringing: 0,
+          connected: 0,
+          held: 0,
+          transferring: 0,
+        };
         for (const call of calls) counts[call.status]++;
         return counts;
       }),
