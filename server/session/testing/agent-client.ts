@@ -10,6 +10,7 @@ import type {
   Presence,
   ServerMessage,
 } from '../../../protocol/session-protocol.ts';
+import { ConditionWaiters } from '../../test/condition-waiters.ts';
 
 type Hello = Extract<ServerMessage, { type: 'hello' }>;
 type Reply = Exclude<ServerMessage, { type: 'incoming_calls' | 'presence' | 'hello' }>;
@@ -25,7 +26,7 @@ export class AgentClient {
   /** The last `outgoing_call` state of each dialed call. */
   readonly outgoing = new Map<string, CallView>();
   closed: { code: number; reason: string } | null = null;
-  private readonly waiters = new Set<() => void>();
+  private readonly waiters = new ConditionWaiters(() => `last list ${JSON.stringify(this.calls)}`);
 
   private constructor(readonly socket: WebSocket) {
     socket.on('message', (data) => this.receive(JSON.parse(data.toString()) as ServerMessage));
@@ -84,26 +85,7 @@ export class AgentClient {
     description: string,
     timeoutMs = 5000,
   ): Promise<T> {
-    const first = condition();
-    if (first) return Promise.resolve(first);
-    return new Promise<T>((resolve, reject) => {
-      const check = () => {
-        const value = condition();
-        if (!value) return;
-        clearTimeout(timer);
-        this.waiters.delete(check);
-        resolve(value);
-      };
-      const timer = setTimeout(() => {
-        this.waiters.delete(check);
-        reject(
-          new Error(
-            `timed out after ${timeoutMs} ms waiting for ${description}; last list ${JSON.stringify(this.calls)}`,
-          ),
-        );
-      }, timeoutMs);
-      this.waiters.add(check);
-    });
+    return this.waiters.waitUntil(condition, description, timeoutMs);
   }
 
   /**
@@ -207,6 +189,6 @@ export class AgentClient {
   }
 
   private notify(): void {
-    for (const waiter of [...this.waiters]) waiter();
+    this.waiters.notify();
   }
 }

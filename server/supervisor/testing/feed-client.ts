@@ -10,6 +10,7 @@ import type {
   SupervisorGroup,
   SupervisorMessage,
 } from '../../../protocol/supervisor-protocol.ts';
+import { ConditionWaiters } from '../../test/condition-waiters.ts';
 
 export const feedUrl = (baseUrl: string, token: string) =>
   `${baseUrl.replace(/^http/, 'ws')}/api/supervisor/feed?token=${encodeURIComponent(token)}`;
@@ -20,7 +21,9 @@ export class FeedClient {
   readonly agents = new Map<string, SupervisorAgent>();
   groups: SupervisorGroup[] = [];
   closed: { code: number; reason: string } | null = null;
-  private readonly waiters = new Set<() => void>();
+  private readonly waiters = new ConditionWaiters(
+    () => `calls ${JSON.stringify([...this.calls.values()])}`,
+  );
 
   private constructor(readonly socket: WebSocket) {
     socket.on('message', (data) => this.apply(JSON.parse(data.toString()) as SupervisorMessage));
@@ -42,31 +45,13 @@ export class FeedClient {
     return this.groups.find((group) => group.name === name);
   }
 
+  /** Resolves with the first truthy value of `condition`, re-checked on every frame. */
   waitUntil<T>(
     condition: () => T | undefined | null | false,
     description: string,
     timeoutMs = 5000,
   ): Promise<T> {
-    const first = condition();
-    if (first) return Promise.resolve(first);
-    return new Promise<T>((resolve, reject) => {
-      const check = () => {
-        const value = condition();
-        if (!value) return;
-        clearTimeout(timer);
-        this.waiters.delete(check);
-        resolve(value);
-      };
-      const timer = setTimeout(() => {
-        this.waiters.delete(check);
-        reject(
-          new Error(
-            `timed out after ${timeoutMs} ms waiting for ${description}; calls ${JSON.stringify([...this.calls.values()])}`,
-          ),
-        );
-      }, timeoutMs);
-      this.waiters.add(check);
-    });
+    return this.waiters.waitUntil(condition, description, timeoutMs);
   }
 
   async close(): Promise<void> {
@@ -94,6 +79,6 @@ export class FeedClient {
   }
 
   private notify(): void {
-    for (const waiter of [...this.waiters]) waiter();
+    this.waiters.notify();
   }
 }
