@@ -1,4 +1,5 @@
 import { defineConfig, devices } from '@playwright/test';
+import { chromiumFlags, chromiumPath } from './e2e/support/chromium-flags.ts';
 
 /**
  * End-to-end: the real call-control server (embedded database in memory) serving a fresh
@@ -6,26 +7,6 @@ import { defineConfig, devices } from '@playwright/test';
  */
 const port = Number(process.env.E2E_PORT ?? 3211);
 export const baseURL = `http://127.0.0.1:${port}`;
-
-export const chromiumFlags = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
-  '--autoplay-policy=no-user-gesture-required',
-  // The embedded media server may offer only 127.0.0.1 ICE candidates in a sandbox.
-  '--allow-loopback-in-peer-connection',
-  // Hidden tabs must keep their timers: several agents share one browser here.
-  '--disable-background-timer-throttling',
-  '--disable-renderer-backgrounding',
-  '--disable-backgrounding-occluded-windows',
-];
 
 export default defineConfig({
   testDir: './e2e',
@@ -50,15 +31,14 @@ export default defineConfig({
     permissions: ['notifications', 'microphone', 'camera'],
     ...devices['Desktop Chrome'],
     launchOptions: {
-      executablePath: process.env.CHROME_BIN || '/usr/bin/chromium',
+      executablePath: chromiumPath,
       args: chromiumFlags,
     },
   },
   projects: [{ name: 'chromium' }],
   webServer: {
     // A development build keeps NgRx's runtime checks (serializability, immutability) on.
-    command:
-      `npx ng build --configuration development --output-path dist/e2e-console-${port} && npx tsx server/main.ts`,
+    command: `npx ng build --configuration development --output-path dist/e2e-console-${port} && npx tsx server/main.ts`,
     url: `${baseURL}/api/docs`,
     env: {
       PORT: String(port),

@@ -4,22 +4,9 @@ import { chromium, type Browser, type Page } from '@playwright/test';
 import { build } from 'esbuild';
 import type { PageApi } from './page-entry.ts';
 
-export { waitFor } from './wait.ts';
+import { chromiumFlags, chromiumPath } from '../../../e2e/support/chromium-flags.ts';
 
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
-  '--autoplay-policy=no-user-gesture-required',
-  '--allow-loopback-in-peer-connection',
-];
+export { waitFor } from './wait.ts';
 
 /**
  * Headless Chromium (the system one: tests never download browsers) serving a bundled page
@@ -56,8 +43,8 @@ export class BrowserHarness {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : 0;
     const browser = await chromium.launch({
-      executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium',
-      args: CHROMIUM_ARGS,
+      executablePath: chromiumPath,
+      args: chromiumFlags,
     });
     return new BrowserHarness(browser, server, `http://127.0.0.1:${port}/`);
   }
