@@ -36,12 +36,13 @@ export type BenchReply =
 const agentCount = Number(process.env.BENCH_AGENTS ?? 1000);
 const groupSize = Number(process.env.BENCH_GROUP_SIZE ?? 20);
 
-// In memory by default, like the test suites; BENCH_DATA_DIR=disk puts the embedded database
-// in a temporary directory, as a deployment without PostgreSQL runs it.
+// On disk by default, as `npm start` and a deployment without PostgreSQL run the embedded
+// database (on its own thread); BENCH_DATA_DIR=memory measures the in-thread engine the test
+// suites use.
 const dataDir =
-  process.env.BENCH_DATA_DIR === 'disk'
-    ? await mkdtemp(join(tmpdir(), 'switchboard-bench-'))
-    : 'memory';
+  process.env.BENCH_DATA_DIR === 'memory'
+    ? 'memory'
+    : await mkdtemp(join(tmpdir(), 'switchboard-bench-'));
 const config = {
   // BENCH_DATABASE_URL=postgres://… measures with PostgreSQL, whose work runs off this thread.
   ...loadConfig({ DATABASE_URL: process.env.BENCH_DATABASE_URL }),

@@ -6,6 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { migrate } from './migrations.ts';
+import { PgliteWorkerDatabase } from './pglite-worker-database.ts';
 
 export interface Database {
   query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]>;
@@ -24,7 +25,10 @@ class PgliteDatabase implements Database {
   }
   transaction<T>(work: (tx: Pick<Database, 'query'>) => Promise<T>): Promise<T> {
     return this.db.transaction((tx) =>
-      work({ query: async <Row>(sql: string, params: unknown[] = []) => (await tx.query<Row>(sql, params as any[])).rows }),
+      work({
+        query: async <Row>(sql: string, params: unknown[] = []) =>
+          (await tx.query<Row>(sql, params as any[])).rows,
+      }),
     );
   }
   close() {
@@ -44,7 +48,8 @@ class PostgresDatabase implements Database {
     try {
       await client.query('BEGIN');
       const result = await work({
-        query: async <Row>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as Row[],
+        query: async <Row>(sql: string, params: unknown[] = []) =>
+          (await client.query(sql, params)).rows as Row[],
       });
       await client.query('COMMIT');
       return result;
@@ -71,11 +76,16 @@ export interface DatabaseOptions {
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   let database: Database;
   if (options.databaseUrl) {
-    database = new PostgresDatabase(new pg.Pool({ connectionString: options.databaseUrl, max: 10 }));
+    database = new PostgresDatabase(
+      new pg.Pool({ connectionString: options.databaseUrl, max: 10 }),
+    );
   } else if (options.dataDir) {
     // PGlite creates only the last directory of the path; a fresh clone has no `.data/` yet.
     await mkdir(options.dataDir, { recursive: true });
-    database = new PgliteDatabase(await PGlite.create(options.dataDir));
+    // A database on disk is a running product (npm start, production): it gets its own thread
+    // so record writes never delay routing. In-memory ones (tests) stay on this thread, where
+    // they start faster.
+    database = await PgliteWorkerDatabase.open({ dataDir: options.dataDir });
   } else {
     database = new PgliteDatabase(await PGlite.create('memory://'));
   }
