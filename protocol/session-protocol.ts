@@ -132,19 +132,27 @@ export type MediaOptions = Static<typeof MediaOptions>;
 // ---------------------------------------------------------------- client → server
 
 const command = <T extends string, P extends Record<string, any>>(type: T, props: P) =>
-  Type.Object({ type: Type.Literal(type), requestId: RequestId, ...props }, { additionalProperties: false });
+  Type.Object(
+    { type: Type.Literal(type), requestId: RequestId, ...props },
+    { additionalProperties: false },
+  );
 
 export const ComeOnline = command('online', {});
 export const GoOffline = command('offline', {});
 export const SetPresence = command('presence.set', { presence: SelectablePresence });
-export const AcceptCall = command('call.accept', { callId: CallId, media: Type.Optional(MediaOptions) });
+export const AcceptCall = command('call.accept', {
+  callId: CallId,
+  media: Type.Optional(MediaOptions),
+});
 export const RejectCall = command('call.reject', { callId: CallId });
 export const HangupCall = command('call.hangup', { callId: CallId });
 export const DialCall = command('call.dial', {
   to: Type.String({ minLength: 1, maxLength: 200 }),
   media: Type.Optional(MediaOptions),
   params: Type.Optional(
-    Type.Record(Type.String({ maxLength: 64 }), Type.String({ maxLength: 512 }), { maxProperties: 32 }),
+    Type.Record(Type.String({ maxLength: 64 }), Type.String({ maxLength: 512 }), {
+      maxProperties: 32,
+    }),
   ),
 });
 /** Blind: hand the call over and leave. Warm: hold the caller and consult the destination first. */

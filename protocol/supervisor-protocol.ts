@@ -6,7 +6,8 @@
  * figures). After that `supervisor.changes` frames carry only what changed: calls and agents
  * to upsert or remove by id, and the ring groups' figures whole (they are few). Frames are
  * coalesced per tenant, so one frame may carry many routing steps. Timestamps are epoch ms;
- * clients tick timers themselves from them.
+ * clients tick timers themselves from them. `supervisor.heartbeat` frames keep a quiet feed
+ * provably alive.
  */
 import { Type, type Static } from 'typebox';
 
@@ -103,6 +104,8 @@ export const SupervisorSnapshot = Type.Object({
   type: Type.Literal('supervisor.snapshot'),
   at: Type.Number(),
   tenant: Type.Object({ id: Type.String(), name: Type.String() }),
+  /** Seconds between heartbeats; a client that hears nothing for 3× this reconnects. */
+  heartbeatSeconds: Type.Number(),
   calls: Type.Array(SupervisorCall),
   agents: Type.Array(SupervisorAgent),
   groups: Type.Array(SupervisorGroup),
@@ -119,7 +122,18 @@ export const SupervisorChanges = Type.Object({
 });
 export type SupervisorChanges = Static<typeof SupervisorChanges>;
 
-export const SupervisorMessage = Type.Union([SupervisorSnapshot, SupervisorChanges]);
+/** Sent every `heartbeatSeconds` after the snapshot, so a client can tell a dead socket from a quiet tenant. */
+export const SupervisorHeartbeat = Type.Object({
+  type: Type.Literal('supervisor.heartbeat'),
+  at: Type.Number(),
+});
+export type SupervisorHeartbeat = Static<typeof SupervisorHeartbeat>;
+
+export const SupervisorMessage = Type.Union([
+  SupervisorSnapshot,
+  SupervisorChanges,
+  SupervisorHeartbeat,
+]);
 export type SupervisorMessage = Static<typeof SupervisorMessage>;
 
 // ------------------------------------------------------------------ HTTP actions
@@ -136,10 +150,32 @@ export const AssignCallBody = Type.Object(
 );
 export type AssignCallBody = Static<typeof AssignCallBody>;
 
+/**
+ * How a supervisor joins a connected call: `monitor` listens hidden and cannot publish;
+ * `whisper` publishes a microphone only the agent may subscribe to (LiveKit track subscription
+ * permissions, set by the client before it publishes); `barge` publishes to everyone.
+ */
+export const MonitorMode = Type.Union([
+  Type.Literal('monitor'),
+  Type.Literal('whisper'),
+  Type.Literal('barge'),
+]);
+export type MonitorMode = Static<typeof MonitorMode>;
+
+/** Body of `POST /api/supervisor/calls/:callId/monitor`; no body means `monitor`. */
+export const MonitorRequest = Type.Object(
+  { mode: Type.Optional(MonitorMode) },
+  { additionalProperties: false },
+);
+export type MonitorRequest = Static<typeof MonitorRequest>;
+
 export const MonitorCredentials = Type.Object({
   url: Type.String(),
   room: Type.String(),
   token: Type.String(),
   identity: Type.String(),
+  mode: MonitorMode,
+  /** The answering agent's LiveKit identity: the only subscriber a whisper allows. */
+  agentIdentity: Type.Union([Type.String(), Type.Null()]),
 });
 export type MonitorCredentials = Static<typeof MonitorCredentials>;

@@ -21,11 +21,14 @@ import authRoutes from './auth/routes.ts';
 import subscriberRoutes from './tenants/subscriber-routes.ts';
 import ringGroupRoutes from './ring-groups/routes.ts';
 import callRoutes from './calls/routes.ts';
+import directoryRoutes from './directory/directory-routes.ts';
 import sessionGateway from './session/gateway.ts';
 import { startMediaBackend } from './media/media-backend.ts';
 import { CallMedia } from './media/call-media.ts';
+import { ScriptedCalls } from './media-script/scripted-calls.ts';
 import livekitWebhookRoutes, { ownWebhookUrl } from './media/webhook-routes.ts';
 import supervisorRoutes from './supervisor/routes.ts';
+import assignRoute from './supervisor/assign-route.ts';
 import { SupervisorFeed } from './supervisor/supervisor-feed.ts';
 import { SupervisorRepository } from './supervisor/supervisor-repository.ts';
 
@@ -38,6 +41,8 @@ export interface Services {
   router: CallRouter;
   /** LiveKit rooms and credentials for answered calls; `media.embedded` is the embedded media server, if any. */
   media: CallMedia;
+  /** Media scripts of server-side calls (`POST /api/calls` with `script`). */
+  scripts: ScriptedCalls;
 }
 
 declare module 'fastify' {
@@ -91,8 +96,13 @@ export async function buildApp(config: Config, existingDatabase?: Database): Pro
   const media = new CallMedia(backend, app.log.child({ module: 'media' }), {
     leaveGraceMs: config.mediaLeaveGraceMs,
   });
+  const scripts = new ScriptedCalls(backend, app.log.child({ module: 'media-script' }), {
+    mediaDir: config.scriptMediaDir,
+    ffmpegPath: config.ffmpegPath,
+  });
   const supervisorFeed = new SupervisorFeed(new SupervisorRepository(database), {
     flushRecords: () => records.flush(),
+    heartbeatSeconds: config.heartbeatSeconds,
     log: app.log.child({ module: 'supervisor-feed' }),
   });
   const router = new CallRouter({
@@ -101,17 +111,33 @@ export async function buildApp(config: Config, existingDatabase?: Database): Pro
     records,
     log: app.log.child({ module: 'routing' }),
     callEvents: {
-      callAnswered: (call) => media.callAnswered(call),
+      callPlaced: (call) => media.callPlaced(call),
+      callAnswered: (call) => {
+        media.callAnswered(call);
+        scripts.callAnswered(call);
+      },
+      callTransferred: (call, from, to) => media.callTransferred(call, from, to),
       callEnded: (call) => {
         media.callEnded(call);
+        scripts.callEnded(call);
         supervisorFeed.callEnded(call);
       },
     },
   });
   media.attach(router);
+  scripts.attach(router);
   supervisorFeed.attach(router);
 
-  app.decorate('services', { config, database, tokens, directory, records, router, media });
+  app.decorate('services', {
+    config,
+    database,
+    tokens,
+    directory,
+    records,
+    router,
+    media,
+    scripts,
+  });
   registerErrorHandler(app);
   await registerApiDocs(app);
   await app.register(websocket, { options: { maxPayload: 16 * 1024 } });
@@ -120,14 +146,17 @@ export async function buildApp(config: Config, existingDatabase?: Database): Pro
   await app.register(subscriberRoutes, { prefix: '/api' });
   await app.register(ringGroupRoutes, { prefix: '/api' });
   await app.register(callRoutes, { prefix: '/api' });
+  await app.register(directoryRoutes, { prefix: '/api' });
   await app.register(sessionGateway, { prefix: '/api' });
   await app.register(livekitWebhookRoutes, { prefix: '/api' });
   await app.register(supervisorRoutes, { prefix: '/api', feed: supervisorFeed, backend });
+  await app.register(assignRoute, { prefix: '/api' });
   await registerConsole(app, config.consoleDir);
 
   app.addHook('onClose', async () => {
     supervisorFeed.close();
     router.stop();
+    await scripts.close();
     await media.close();
     await records.flush();
     if (!existingDatabase) await database.close();

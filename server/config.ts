@@ -31,6 +31,10 @@ export interface Config {
   mediaPort: number;
   /** How long a party may be out of a call's media room (a reconnect) before the call ends. */
   mediaLeaveGraceMs: number;
+  /** The directory of the media files that call scripts may play (server/media-script). */
+  scriptMediaDir: string;
+  /** The ffmpeg that encodes scripts' media; unset uses the one @ffmpeg-installer/ffmpeg ships. */
+  ffmpegPath?: string;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
@@ -93,5 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     livekitPublicUrl: env.LIVEKIT_PUBLIC_URL || undefined,
     mediaPort: integer(env, 'MEDIA_PORT', 7880),
     mediaLeaveGraceMs: integer(env, 'MEDIA_LEAVE_GRACE_MS', 2500),
+    scriptMediaDir: env.SCRIPT_MEDIA_DIR || 'media',
+    ffmpegPath: env.FFMPEG_PATH || undefined,
   };
 }

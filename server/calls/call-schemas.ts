@@ -5,6 +5,7 @@
  */
 import { Type, type Static } from 'typebox';
 import { AgentRef, EndReason, Party, RingGroupRef } from '../../protocol/session-protocol.ts';
+import { MediaScript } from '../media-script/script-schema.ts';
 
 export const CallParams = Type.Record(
   Type.String({ maxLength: 64 }),
@@ -42,6 +43,8 @@ export const PlaceCallBody = Type.Object(
       description: '/private/<username> or /group/<name>',
     }),
     params: Type.Optional(CallParams),
+    /** server/media-script: media played into the call once an agent answers. */
+    script: Type.Optional(MediaScript),
   },
   { additionalProperties: false },
 );
@@ -60,7 +63,7 @@ export const LegDetail = Type.Object({
   attempt: Type.Integer({ description: 'Ring attempt that rang this leg, from 1' }),
   outcome: Type.String({
     description:
-      'ringing, answered, rejected, missed, answered_elsewhere, caller_cancelled, withdrawn, hangup or failed',
+      'ringing, answered, rejected, missed, answered_elsewhere, caller_cancelled, withdrawn, hangup, failed or transferred (the agent handed the call on)',
   }),
   rungAt: Type.Number({ description: 'Epoch milliseconds' }),
   endedAt: Type.Union([Type.Number(), Type.Null()]),

@@ -71,10 +71,10 @@ describe('calls API', { concurrency: true }, () => {
       ['no body fields', {}, 400, /"from"|"to"/],
       ['missing to', { from: 'X' }, 400, /"to"/],
       [
-        'script is not accepted yet',
+        'a script step that is no test pattern or media file (more in media-script/)',
         { from: 'X', to: ada.address, script: [{ play: 'tone' }] },
         400,
-        /unknown property "script"/,
+        /script\/0 play must be "test-pattern" or a media file name/,
       ],
       ['from with extra field', { from: { name: 'X', phone: '1' }, to: ada.address }, 400, /from/],
       ['empty from', { from: '', to: ada.address }, 400, /from/],

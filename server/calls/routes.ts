@@ -3,6 +3,7 @@
  * For a tenant's API key (server-to-server) or its supervisors and admins. A live call is read
  * from the router; once it is gone, from its record. Other tenants' ids are plain 404s.
  */
+import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { authenticateApiKeyOr } from '../auth/request-auth.ts';
@@ -10,6 +11,8 @@ import { AppError, notFound } from '../shared/errors.ts';
 import { IdParams, bearerSecurity, errorResponses } from '../shared/schemas.ts';
 import { scopeToTenant } from '../shared/tenant-scope.ts';
 import { validatorCompiler } from '../shared/validation.ts';
+import { MediaScriptsUnavailable } from '../media-script/scripted-calls.ts';
+import type { PlanStep } from '../media-script/script-schema.ts';
 import { CallDetail, PlaceCallBody } from './call-schemas.ts';
 
 const tags = ['calls'];
@@ -23,7 +26,7 @@ const ListQuery = Type.Object(
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.setValidatorCompiler(validatorCompiler);
   scopeToTenant(app, (request) => authenticateApiKeyOr(request, ['supervisor', 'admin']));
-  const { router, records } = app.services;
+  const { router, records, scripts } = app.services;
 
   app.post(
     '/calls',
@@ -33,16 +36,28 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         security,
         summary: 'Place a server-side call to /private/<username> or /group/<name>',
         body: PlaceCallBody,
-        response: { 201: CallDetail, ...errorResponses(400, 401, 403, 404, 413, 415) },
+        response: { 201: CallDetail, ...errorResponses(400, 401, 403, 404, 413, 415, 503) },
       },
     },
     async (request, reply) => {
-      const { from, to, params } = request.body;
+      const { from, to, params, script } = request.body;
+      // A script is checked before the call exists: a bad one creates nothing.
+      let plan: PlanStep[] | undefined;
+      try {
+        plan = script && scripts.prepare(script);
+      } catch (error) {
+        if (!(error instanceof MediaScriptsUnavailable)) throw error;
+        // Not an AppError: 5xx are otherwise hidden; this one tells the operator what to fix.
+        return (reply as FastifyReply)
+          .status(503)
+          .send({ error: 'unavailable', message: error.message, statusCode: 503 });
+      }
       const caller =
         typeof from === 'string'
           ? { name: from, address: from }
           : { name: from.name, address: from.address ?? from.name };
       const call = await router.placeCall(request.tenantId, { from: caller, to, params });
+      if (plan) scripts.register(request.tenantId, call.id, plan);
       return reply.status(201).send(call);
     },
   );

@@ -76,17 +76,29 @@ const steps: string[] = [
   );
   CREATE INDEX call_legs_call ON call_legs (call_id);
   `,
+  // Per-group service-level threshold for the supervisor figures (issue #6).
+  `
+  ALTER TABLE ring_groups ADD COLUMN service_level_seconds integer NOT NULL DEFAULT 20
+    CHECK (service_level_seconds BETWEEN 1 AND 600);
+  `,
 ];
 
 export async function migrate(database: Database): Promise<void> {
-  await database.query(`CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY)`);
-  const applied = await database.query<{ version: number }>(`SELECT version FROM schema_migrations`);
+  await database.query(
+    `CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY)`,
+  );
+  const applied = await database.query<{ version: number }>(
+    `SELECT version FROM schema_migrations`,
+  );
   const done = new Set(applied.map((row) => Number(row.version)));
   for (const [index, sql] of steps.entries()) {
     const version = index + 1;
     if (done.has(version)) continue;
     await database.transaction(async (tx) => {
-      for (const statement of sql.split(';').map((s) => s.trim()).filter(Boolean)) {
+      for (const statement of sql
+        .split(';')
+        .map((s) => s.trim())
+        .filter(Boolean)) {
         await tx.query(statement);
       }
       await tx.query(`INSERT INTO schema_migrations (version) VALUES ($1)`, [version]);

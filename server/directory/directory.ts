@@ -22,6 +22,8 @@ export interface RingGroupRecord {
   ringTimeoutSeconds: number;
   maxWaitSeconds: number;
   retryIntervalSeconds: number;
+  /** Answered within this many seconds counts as in service (supervisor figures); default 20. */
+  serviceLevelSeconds?: number;
 }
 
 export interface TenantRecord {

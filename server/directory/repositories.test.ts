@@ -144,6 +144,8 @@ for (const engine of engines) {
             name: 'support',
             memberIds: [ada.id, grace.id].sort(),
             ...settings,
+            // The column's default when a create does not say.
+            serviceLevelSeconds: 20,
           },
         );
         assert.deepEqual(await directory.ringGroup(a.id, support.id), support);

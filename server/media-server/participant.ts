@@ -24,6 +24,7 @@ import { errorMessage, type MediaLogger } from './logger.ts';
 import { PublisherTransport } from './publisher-transport.ts';
 import type { SignalConnection, SignalMessage, SignalRequestMessage } from './signal-connection.ts';
 import { SubscriberTransport } from './subscriber-transport.ts';
+import { SubscriptionPermissions } from './subscription-permissions.ts';
 import { TrackPublications, type PublishedTrack } from './track-publications.ts';
 
 export type { PublishedTrack } from './track-publications.ts';
@@ -35,6 +36,8 @@ export interface ParticipantHost {
   trackPublished(participant: Participant, track: PublishedTrack): void;
   trackUnpublished(participant: Participant, track: PublishedTrack): void;
   subscriptionsChanged(participant: Participant): void;
+  /** The participant changed who may subscribe to its tracks. */
+  subscriptionPermissionChanged(participant: Participant): void;
   dataReceived(participant: Participant, packet: DataPacket, reliable: boolean): void;
   participantLeft(participant: Participant, reason: DisconnectReason): void;
 }
@@ -69,6 +72,8 @@ export class Participant {
   state = ParticipantInfo_State.JOINING;
   disconnectReason = DisconnectReason.UNKNOWN_REASON;
   readonly subscriber: SubscriberTransport;
+  /** Who may subscribe to this participant's tracks (everyone unless it says otherwise). */
+  readonly subscriptionPermissions = new SubscriptionPermissions();
   private version = 0;
   private publisherTransport?: PublisherTransport;
   private readonly tracks: TrackPublications;
@@ -281,6 +286,10 @@ export class Participant {
         this.host?.subscriptionsChanged(this);
         return;
       }
+      case 'subscriptionPermission':
+        this.subscriptionPermissions.update(message.value);
+        this.host?.subscriptionPermissionChanged(this);
+        return;
       case 'updateMetadata': {
         const { metadata, name, attributes, requestId } = message.value;
         if (!this.permission.canUpdateMetadata) {

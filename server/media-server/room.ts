@@ -13,6 +13,7 @@ import { newSid } from './ids.ts';
 import type { MediaLogger } from './logger.ts';
 import type { Participant, ParticipantHost, PublishedTrack } from './participant.ts';
 import { PING_INTERVAL_SECONDS, PING_TIMEOUT_SECONDS } from './signal-connection.ts';
+import { permissionUpdate } from './subscription-permissions.ts';
 import type { WebhookNotifier } from './webhooks.ts';
 
 /** Advertised version: livekit-client needs a non-empty one, and ≥ 1.8.0 for RPC. */
@@ -104,10 +105,13 @@ export class Room implements ParticipantHost {
     const others = this.participantList.filter((p) => !p.hidden);
     this.participants.set(participant.identity, participant);
     // Queued into the first subscriber offer, which join() sends right after the JoinResponse.
+    const denied: PublishedTrack[] = [];
     for (const other of others) {
       for (const track of other.publishedTracks) {
-        if (participant.wantsTrack(track.info.sid))
+        if (!participant.wantsTrack(track.info.sid)) continue;
+        if (other.subscriptionPermissions.allows(participant, track.info.sid))
           participant.subscriber.addTrack(downTrack(track));
+        else denied.push(track);
       }
     }
     participant.join(
@@ -132,6 +136,8 @@ export class Room implements ParticipantHost {
         }),
       }),
     );
+    for (const track of denied)
+      participant.send(permissionUpdate(track.publisherSid, track.info.sid, false));
     this.broadcast(participant, { includeSelf: false });
     this.deps.logger.info(
       { room: this.name, identity: participant.identity },
@@ -193,8 +199,10 @@ export class Room implements ParticipantHost {
     this.broadcast(participant, { includeSelf: true });
     if (!participant.hidden) {
       for (const other of this.participantList) {
-        if (other !== participant && other.wantsTrack(track.info.sid))
+        if (other === participant || !other.wantsTrack(track.info.sid)) continue;
+        if (participant.subscriptionPermissions.allows(other, track.info.sid))
           other.subscriber.addTrack(downTrack(track));
+        else other.send(permissionUpdate(participant.sid, track.info.sid, false));
       }
     }
     this.deps.webhooks.notify('track_published', {
@@ -220,8 +228,25 @@ export class Room implements ParticipantHost {
       if (publisher === subscriber || publisher.hidden) continue;
       for (const track of publisher.publishedTracks) {
         const sid = track.info.sid;
-        if (subscriber.wantsTrack(sid)) subscriber.subscriber.addTrack(downTrack(track));
+        if (subscriber.wantsTrack(sid) && publisher.subscriptionPermissions.allows(subscriber, sid))
+          subscriber.subscriber.addTrack(downTrack(track));
         else subscriber.subscriber.removeTrack(sid);
+      }
+    }
+  }
+
+  /** Forwards the publisher's tracks to whoever may now have them and stops them to the rest. */
+  subscriptionPermissionChanged(publisher: Participant): void {
+    if (publisher.hidden) return;
+    for (const subscriber of this.participantList) {
+      if (subscriber === publisher) continue;
+      for (const track of publisher.publishedTracks) {
+        const sid = track.info.sid;
+        const allowed = publisher.subscriptionPermissions.allows(subscriber, sid);
+        if (allowed && subscriber.wantsTrack(sid)) subscriber.subscriber.addTrack(downTrack(track));
+        else if (!allowed) subscriber.subscriber.removeTrack(sid);
+        if (subscriber.wantsTrack(sid))
+          subscriber.send(permissionUpdate(publisher.sid, sid, allowed));
       }
     }
   }

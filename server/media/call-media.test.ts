@@ -198,6 +198,118 @@ describe('call media', { concurrency: true }, () => {
     await closeAll([ada.tab, adaSecondTab, bob.tab, carol.tab, stranger.tab]);
   });
 
+  test('a call dialed from a tab gives the caller its room while it rings, ringing agents nothing; answering admits the agent only; cancelling closes the room', async () => {
+    const ada = await onlineAgent(server, 'early-ada@media.test', 'Early Ada');
+    const bob = await onlineAgent(server, 'early-bob@media.test', 'Early Bob');
+    const carol = await onlineAgent(server, 'early-carol@media.test', 'Early Carol', {
+      online: false,
+    });
+    await server.tenant.createRingGroup('early-media', [ada.user.id, bob.user.id]);
+
+    // Ringing: the caller's tab may join now, so the agent who answers finds its media there.
+    const first = await carol.tab.request({ type: 'call.dial', to: '/group/early-media' });
+    const callId = (first as Extract<ServerMessage, { type: 'outgoing_call' }>).call.id;
+    await Promise.all([ada.tab, bob.tab].map((tab) => tab.waitForCall(callId, 'ringing')));
+    const callerMedia = await waitForMedia(carol.tab, callId);
+    const room = `t_${server.tenant.id}_call_${callId}`;
+    assert.equal(callerMedia.room, room);
+    assert.equal(callerMedia.identity, `caller:${carol.user.id}:${carol.tab.hello.sessionId}`);
+    assert.ok((await roomNames()).includes(room), 'the room exists while the call rings');
+    assert.deepEqual(mediaFrames(ada.tab), [], 'a ringing agent gets no media');
+    assert.deepEqual(mediaFrames(bob.tab), [], 'a ringing agent gets no media');
+
+    await ada.tab.request({ type: 'call.accept', callId });
+    const agentMedia = await waitForMedia(ada.tab, callId);
+    assert.equal(agentMedia.room, room);
+    assert.equal(agentMedia.identity, `agent:${ada.user.id}:${ada.tab.hello.sessionId}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(mediaFrames(carol.tab).length, 1, 'the caller keeps its credentials');
+    assert.deepEqual(mediaFrames(bob.tab), [], 'the agent who did not answer never gets media');
+    await ada.tab.request({ type: 'call.hangup', callId });
+    await waitForRoomGone(room);
+
+    // Cancelled while ringing: its room closes like an answered call's.
+    const second = await carol.tab.request({ type: 'call.dial', to: '/group/early-media' });
+    const cancelledId = (second as Extract<ServerMessage, { type: 'outgoing_call' }>).call.id;
+    const cancelledMedia = await waitForMedia(carol.tab, cancelledId);
+    assert.ok((await roomNames()).includes(cancelledMedia.room));
+    await carol.tab.request({ type: 'call.hangup', callId: cancelledId });
+    await carol.tab.waitForOutgoing(
+      cancelledId,
+      (call) => call.endReason === 'caller_cancelled',
+      'cancelled',
+    );
+    await waitForRoomGone(cancelledMedia.room);
+    await closeAll([ada.tab, bob.tab, carol.tab]);
+  });
+
+  test('the caller’s media leaving for good while the call rings cancels it after the grace period', async () => {
+    const agent = await onlineAgent(server, 'ringing-left-agent@media.test');
+    const caller = await onlineAgent(server, 'ringing-left-caller@media.test', undefined, {
+      online: false,
+    });
+    const dialed = await caller.tab.request({ type: 'call.dial', to: agent.address });
+    const callId = (dialed as Extract<ServerMessage, { type: 'outgoing_call' }>).call.id;
+    const callerMedia = await waitForMedia(caller.tab, callId);
+    await agent.tab.waitForCall(callId, 'ringing');
+
+    const media = await RawSignalClient.connect(callerMedia.url, callerMedia.token);
+    await media.next('join');
+    // The media server reports the join once the PeerConnection connects; say it here.
+    assert.equal(
+      await sendWebhook('participant_joined', callerMedia.room, {
+        identity: callerMedia.identity,
+        sid: 'PA_ringing',
+      }),
+      200,
+    );
+    media.close();
+    assert.equal(
+      await sendWebhook('participant_left', callerMedia.room, {
+        identity: callerMedia.identity,
+        sid: 'PA_ringing',
+      }),
+      200,
+    );
+    const ended = await agent.tab.waitForCall(
+      callId,
+      'disconnected',
+      undefined,
+      LEAVE_GRACE_MS + 3_000,
+    );
+    assert.equal(ended.endReason, 'caller_cancelled');
+    await waitForRoomGone(callerMedia.room);
+    await closeAll([agent.tab, caller.tab]);
+  });
+
+  test('the room of a ringing call that nobody joined closes without ending the call; answering opens it again for both', async () => {
+    const agent = await onlineAgent(server, 'reopen-agent@media.test');
+    const caller = await onlineAgent(server, 'reopen-caller@media.test', undefined, {
+      online: false,
+    });
+    const dialed = await caller.tab.request({ type: 'call.dial', to: agent.address });
+    const callId = (dialed as Extract<ServerMessage, { type: 'outgoing_call' }>).call.id;
+    const early = await waitForMedia(caller.tab, callId);
+    await agent.tab.waitForCall(callId, 'ringing');
+
+    // A caller tab without media never joins: the room's empty timeout closes it.
+    await rooms.deleteRoom(early.room);
+    assert.equal(await sendWebhook('room_finished', early.room), 200);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(agent.tab.call(callId)?.status, 'ringing');
+
+    await agent.tab.request({ type: 'call.accept', callId });
+    const agentMedia = await waitForMedia(agent.tab, callId);
+    await caller.tab.waitUntil(
+      () => mediaFrames(caller.tab).filter((frame) => frame.callId === callId)[1],
+      'the caller’s new credentials',
+    );
+    assert.ok((await roomNames()).includes(agentMedia.room), 'open again once answered');
+    await agent.tab.request({ type: 'call.hangup', callId });
+    await waitForRoomGone(agentMedia.room);
+    await closeAll([agent.tab, caller.tab]);
+  });
+
   test('a call placed through the HTTP API gives media to the agent only; its room closes when the caller hangs up', async () => {
     const ada = await onlineAgent(server, 'api@media.test', 'Api Agent');
     const call = await placeCall(server, ada.address, { from: 'Phone Customer' });

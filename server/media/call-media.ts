@@ -1,7 +1,7 @@
 /**
- * Gives answered calls their media: a LiveKit room per call, join credentials (`call_media`)
- * for exactly the answering agent's tab and the caller's tab, and the room closed when the call
- * ends. Reads LiveKit's webhooks back so that a party whose media goes away for good (a closed
+ * Gives calls their media: a LiveKit room per call, join credentials (`call_media`) for exactly
+ * the caller's tab (as soon as it dialed, so it is in the room before anyone answers) and the
+ * answering agent's tab, and the room closed when the call ends. Reads LiveKit's webhooks back so that a party whose media goes away for good (a closed
  * tab, a lost network) ends the call on the other side.
  *
  * Media follows routing and never leads it: routing tells this class about calls through
@@ -16,7 +16,7 @@ import { ServerError, WebhookReceiver, type WebhookEvent } from 'livekit-server-
 import type { EndReason, ServerMessage } from '../../protocol/session-protocol.ts';
 import type { EventBus } from '../routing/event-bus.ts';
 import type { LiveCall } from '../routing/live-state.ts';
-import type { CallEvents } from '../routing/routing-context.ts';
+import type { CallEvents, MediaAgent } from '../routing/routing-context.ts';
 import { AppError } from '../shared/errors.ts';
 import type { MediaBackend } from './media-backend.ts';
 import {
@@ -63,6 +63,8 @@ interface CallRoom {
   pendingEnds: Map<string, NodeJS.Timeout>;
   /** Whether any party ever joined (a room that finishes before anyone did means media failed). */
   joined: boolean;
+  /** Whether an agent answered: until then only the caller is a party (see `callPlaced`). */
+  answered: boolean;
   ended: boolean;
   /** Settles once CreateRoom answered: whether the room exists. */
   opened: Promise<boolean>;
@@ -104,29 +106,67 @@ export class CallMedia implements CallEvents {
 
   // ------------------------------------------------------------------ routing events
 
+  /**
+   * A call dialed from a tab gets its room at once, and the caller its credentials: the caller's
+   * tab joins and publishes while the call rings, so the agent who answers receives the caller's
+   * media as soon as it has joined (Accept → first frame skips the caller's whole join). Grants
+   * stay least: the caller now, the answering agent on answer, nobody else (ringing agents get
+   * nothing).
+   */
+  callPlaced(call: LiveCall): void {
+    if (!call.callerSessionId || !call.fromUserId || this.closing) return;
+    const caller = this.party('caller', call.fromUserId, call.callerSessionId, call.from.name);
+    this.openRoom(call, [caller], false);
+  }
+
   callAnswered(call: LiveCall): void {
     if (!call.answeredBy || this.closing) return;
-    const name = callRoomName(call.tenantId, call.id);
-    const parties = [
-      this.party('agent', call.answeredBy.id, call.answeredBy.sessionId, call.answeredBy.name),
-    ];
+    const agent = this.party(
+      'agent',
+      call.answeredBy.id,
+      call.answeredBy.sessionId,
+      call.answeredBy.name,
+    );
+    const placed = this.roomsByCall.get(call.id);
+    if (placed) {
+      // The caller has its credentials since the dial: only the agent's are new.
+      placed.answered = true;
+      placed.parties.set(agent.identity, agent);
+      this.track(
+        placed.opened.then((opened) => (opened ? this.admit(placed, [agent]) : undefined)),
+      );
+      return;
+    }
+    const parties = [agent];
     // A call placed through the HTTP API has no caller tab: only the agent gets media.
     if (call.callerSessionId && call.fromUserId)
       parties.push(this.party('caller', call.fromUserId, call.callerSessionId, call.from.name));
-    const room: CallRoom = {
-      callId: call.id,
-      tenantId: call.tenantId,
-      name,
-      parties: new Map(parties.map((party) => [party.identity, party])),
-      connections: new Map(),
-      pendingEnds: new Map(),
-      joined: false,
-      ended: false,
-      opened: Promise.resolve(false),
-    };
-    this.rooms.set(name, room);
-    this.roomsByCall.set(call.id, room);
-    room.opened = this.track(this.open(room));
+    this.openRoom(call, parties, true);
+  }
+
+  /**
+   * The call changed agents and keeps its room (the caller never leaves it): the agent who
+   * handed it on stops being a party and is removed from the room, so its leaving does not end
+   * the call; the new agent gets `call_media` for the same room.
+   */
+  callTransferred(call: LiveCall, from: MediaAgent | null, to: MediaAgent | null): void {
+    const room = this.roomsByCall.get(call.id);
+    // Its room closed while nobody was in it: the new agent opens one as an answer would.
+    if (!room) return to ? this.callAnswered(call) : undefined;
+    if (this.closing) return;
+    if (from) {
+      const identity = partyIdentity('agent', from.userId, from.sessionId);
+      room.parties.delete(identity);
+      room.connections.delete(identity);
+      clearTimeout(room.pendingEnds.get(identity));
+      room.pendingEnds.delete(identity);
+      this.track(this.removeFromRoom(room, identity));
+    }
+    if (to) {
+      const agent = this.party('agent', to.userId, to.sessionId, to.name);
+      room.parties.set(agent.identity, agent);
+      this.track(room.opened.then((opened) => (opened ? this.admit(room, [agent]) : undefined)));
+    }
   }
 
   callEnded(call: LiveCall): void {
@@ -169,6 +209,21 @@ export class CallMedia implements CallEvents {
       case 'participant_connection_aborted':
         return this.partyLeft(room, identity, event.participant?.sid ?? '');
       case 'room_finished':
+        if (!room.answered) {
+          // Nobody joined the room of a call still ringing (a caller tab without media, say):
+          // nothing failed yet; answering opens it again.
+          this.log.info(details, 'the media room of a ringing call closed; reopened on answer');
+          return this.forget(room);
+        }
+        if (![...room.parties.keys()].some((identity) => identity.startsWith('agent:'))) {
+          // Between agents (a blind transfer of a call without a caller tab): nothing failed;
+          // the agent who takes the call gets a room again (see callTransferred).
+          this.log.info(
+            details,
+            'the media room of a call between agents closed; reopened on answer',
+          );
+          return this.forget(room);
+        }
         this.log.info(details, 'the media room of a live call finished; ending the call');
         this.control?.endCall(room.tenantId, room.callId, room.joined ? 'hangup' : 'failed');
         return;
@@ -193,8 +248,26 @@ export class CallMedia implements CallEvents {
     return { sessionId, identity: partyIdentity(role, userId, sessionId), name };
   }
 
-  /** Creates the room, then sends each party its credentials, unless the call ended meanwhile. */
-  private async open(room: CallRoom): Promise<boolean> {
+  private openRoom(call: LiveCall, parties: MediaParty[], answered: boolean): void {
+    const room: CallRoom = {
+      callId: call.id,
+      tenantId: call.tenantId,
+      name: callRoomName(call.tenantId, call.id),
+      parties: new Map(parties.map((party) => [party.identity, party])),
+      connections: new Map(),
+      pendingEnds: new Map(),
+      joined: false,
+      answered,
+      ended: false,
+      opened: Promise.resolve(false),
+    };
+    this.rooms.set(room.name, room);
+    this.roomsByCall.set(call.id, room);
+    room.opened = this.track(this.open(room, parties));
+  }
+
+  /** Creates the room, then sends `parties` their credentials, unless the call ended meanwhile. */
+  private async open(room: CallRoom, parties: MediaParty[]): Promise<boolean> {
     const { backend } = this;
     try {
       await backend.rooms.createRoom({
@@ -210,10 +283,16 @@ export class CallMedia implements CallEvents {
       if (!room.ended) this.control?.endCall(room.tenantId, room.callId, 'failed');
       return false;
     }
-    if (room.ended) return true;
+    if (!room.ended) await this.admit(room, parties);
+    return true;
+  }
+
+  /** Sends each party its `call_media` (a token for this room only), unless the call ended. */
+  private async admit(room: CallRoom, parties: MediaParty[]): Promise<void> {
+    const { backend } = this;
     try {
       const credentials = await Promise.all(
-        [...room.parties.values()].map(async (party) => ({
+        parties.map(async (party) => ({
           party,
           token: await mintJoinToken(backend.apiKey, backend.apiSecret, {
             room: room.name,
@@ -222,7 +301,7 @@ export class CallMedia implements CallEvents {
           }),
         })),
       );
-      if (room.ended) return true;
+      if (room.ended) return;
       for (const { party, token } of credentials) {
         const frame: ServerMessage = {
           type: 'call_media',
@@ -240,7 +319,19 @@ export class CallMedia implements CallEvents {
         'could not mint the media tokens of a call',
       );
     }
-    return true;
+  }
+
+  /** Its token stays valid for minutes, so the agent who handed the call on is taken out now. */
+  private async removeFromRoom(room: CallRoom, identity: string): Promise<void> {
+    if (!(await room.opened) || room.ended) return;
+    try {
+      await this.backend.rooms.removeParticipant(room.name, identity);
+    } catch (error) {
+      // Not in the room (it never joined, or already left): nothing to take out.
+      if (error instanceof ServerError && (error.code === 'not_found' || error.status === 404))
+        return;
+      this.log.warn({ err: error, callId: room.callId, identity }, 'could not remove a party');
+    }
   }
 
   /** DeleteRoom disconnects whoever is still in it (both parties, whatever their state). */
@@ -306,7 +397,9 @@ export class CallMedia implements CallEvents {
     );
     const timer = setTimeout(() => {
       room.pendingEnds.delete(identity);
-      if (!room.ended) this.control?.endCall(room.tenantId, room.callId, 'hangup');
+      // Before an answer only the caller is in the room: its media going away cancels the call.
+      const reason = room.answered ? 'hangup' : 'caller_cancelled';
+      if (!room.ended) this.control?.endCall(room.tenantId, room.callId, reason);
     }, this.leaveGraceMs);
     room.pendingEnds.set(identity, timer);
   }

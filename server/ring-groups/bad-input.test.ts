@@ -50,6 +50,21 @@ const createCases: BadRequest[] = [
     { name: 'sales', retryIntervalSeconds: -1 },
     /retryIntervalSeconds must be >= 0/,
   ),
+  create(
+    'service level zero',
+    { name: 'sales', serviceLevelSeconds: 0 },
+    /serviceLevelSeconds must be >= 1/,
+  ),
+  create(
+    'service level too long',
+    { name: 'sales', serviceLevelSeconds: 601 },
+    /serviceLevelSeconds must be <= 600/,
+  ),
+  create(
+    'service level as text',
+    { name: 'sales', serviceLevelSeconds: '20' },
+    /serviceLevelSeconds must be integer/,
+  ),
   create('members not array', { name: 'sales', members: 'ada' }, /members must be array/),
   create('member not string', { name: 'sales', members: [1] }, /members\/0 must be string/),
   create('duplicate members', { name: 'sales', members: ['a', 'a'] }, /duplicate/),
@@ -92,6 +107,9 @@ describe('ring groups refuse bad input', () => {
         update('members null', { members: null }, /members must be array/),
         update('name oversized', { name: OVERSIZED }, /too large/, 413),
         update('bad name', { name: 'Support Team' }, /name must match pattern/),
+        update('service level fractional', { serviceLevelSeconds: 2.5 }, /must be integer/),
+        update('service level null', { serviceLevelSeconds: null }, /serviceLevelSeconds/),
+        update('service level too long', { serviceLevelSeconds: 3600 }, /must be <= 600/),
         update('unknown member', { members: ['nobody'], ringTimeoutSeconds: 5 }, /member "nobody"/),
         {
           label: 'id too long',

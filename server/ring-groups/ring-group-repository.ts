@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from '../db/database.ts';
 import type { RingGroupRecord } from '../directory/directory.ts';
 import { AppError } from '../shared/errors.ts';
+import { DEFAULT_SERVICE_LEVEL_SECONDS } from './schemas.ts';
 
 type Queryable = Pick<Database, 'query'>;
 
@@ -15,6 +16,8 @@ export interface RingGroupSettings {
   ringTimeoutSeconds: number;
   maxWaitSeconds: number;
   retryIntervalSeconds: number;
+  /** Default 20 (the column's default). */
+  serviceLevelSeconds?: number;
 }
 
 interface RingGroupRow {
@@ -24,12 +27,14 @@ interface RingGroupRow {
   ring_timeout_seconds: number;
   max_wait_seconds: number;
   retry_interval_seconds: number;
+  service_level_seconds: number;
   member_ids: string[];
 }
 
 // Members come back in the order the users were created: stable, and the same on both engines.
 const selectGroups = `
   SELECT g.id, g.tenant_id, g.name, g.ring_timeout_seconds, g.max_wait_seconds, g.retry_interval_seconds,
+         g.service_level_seconds,
          coalesce(array_agg(u.id ORDER BY u.created_at, u.id) FILTER (WHERE u.id IS NOT NULL), '{}') AS member_ids
   FROM ring_groups g
   LEFT JOIN ring_group_members m ON m.ring_group_id = g.id
@@ -45,6 +50,7 @@ const toRecord = (row: RingGroupRow): RingGroupRecord => ({
   ringTimeoutSeconds: Number(row.ring_timeout_seconds),
   maxWaitSeconds: Number(row.max_wait_seconds),
   retryIntervalSeconds: Number(row.retry_interval_seconds),
+  serviceLevelSeconds: Number(row.service_level_seconds),
 });
 
 const isUniqueViolation = (error: unknown) =>
@@ -88,8 +94,8 @@ export class RingGroupRepository {
     return this.write(settings.name, async (tx) => {
       await requireMembers(tx, tenantId, settings.memberIds);
       await tx.query(
-        `INSERT INTO ring_groups (id, tenant_id, name, ring_timeout_seconds, max_wait_seconds, retry_interval_seconds)
-         VALUES ($1, $2, $3, $4, $5, $6)`,
+        `INSERT INTO ring_groups (id, tenant_id, name, ring_timeout_seconds, max_wait_seconds, retry_interval_seconds, service_level_seconds)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
         [
           id,
           tenantId,
@@ -97,6 +103,7 @@ export class RingGroupRepository {
           settings.ringTimeoutSeconds,
           settings.maxWaitSeconds,
           settings.retryIntervalSeconds,
+          settings.serviceLevelSeconds ?? DEFAULT_SERVICE_LEVEL_SECONDS,
         ],
       );
       await insertMembers(tx, id, settings.memberIds);
@@ -116,7 +123,8 @@ export class RingGroupRepository {
       const next = { ...current, ...definedOnly(changes) };
       if (changes.memberIds) await requireMembers(tx, tenantId, changes.memberIds);
       await tx.query(
-        `UPDATE ring_groups SET name = $3, ring_timeout_seconds = $4, max_wait_seconds = $5, retry_interval_seconds = $6
+        `UPDATE ring_groups SET name = $3, ring_timeout_seconds = $4, max_wait_seconds = $5, retry_interval_seconds = $6,
+                service_level_seconds = $7
          WHERE tenant_id = $1 AND id = $2`,
         [
           tenantId,
@@ -125,6 +133,7 @@ export class RingGroupRepository {
           next.ringTimeoutSeconds,
           next.maxWaitSeconds,
           next.retryIntervalSeconds,
+          next.serviceLevelSeconds,
         ],
       );
       if (changes.memberIds) {

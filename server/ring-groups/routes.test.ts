@@ -39,6 +39,7 @@ describe('ring group routes', () => {
         ringTimeoutSeconds: 7,
         maxWaitSeconds: 70,
         retryIntervalSeconds: 3,
+        serviceLevelSeconds: 20,
       },
     );
     const read = await call('GET', `/${created.body.id}`);
@@ -58,6 +59,20 @@ describe('ring group routes', () => {
     assert.equal(created.body.ringTimeoutSeconds, 30);
     assert.equal(created.body.maxWaitSeconds, 900);
     assert.equal(created.body.retryIntervalSeconds, 0);
+  });
+
+  test('the service-level threshold is set on create, changed on update and kept otherwise', async () => {
+    const created = await call('POST', '', { name: 'sla', serviceLevelSeconds: 45 });
+    assert.equal(created.status, 201);
+    assert.equal(created.body.serviceLevelSeconds, 45);
+    const path = `/${created.body.id}`;
+    const changed = await call('PATCH', path, { serviceLevelSeconds: 600 });
+    assert.equal(changed.status, 200);
+    assert.equal(changed.body.serviceLevelSeconds, 600);
+    const renamed = await call('PATCH', path, { name: 'sla-renamed' });
+    assert.equal(renamed.body.serviceLevelSeconds, 600);
+    assert.equal((await call('GET', path)).body.serviceLevelSeconds, 600);
+    assert.equal((await call('DELETE', path)).status, 204);
   });
 
   test('list returns the tenant groups by name', async () => {

@@ -16,6 +16,7 @@ import {
   RingGroupView,
   UpdateRingGroupBody,
   toRingGroupView,
+  DEFAULT_SERVICE_LEVEL_SECONDS,
 } from './schemas.ts';
 
 const tags = ['ring-groups'];
@@ -40,14 +41,21 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { tenantId } = request;
-      const { name, members, ringTimeoutSeconds, maxWaitSeconds, retryIntervalSeconds } =
-        request.body;
+      const {
+        name,
+        members,
+        ringTimeoutSeconds,
+        maxWaitSeconds,
+        retryIntervalSeconds,
+        serviceLevelSeconds,
+      } = request.body;
       const group = await ringGroups.create(tenantId, {
         name,
         memberIds: members ?? [],
         ringTimeoutSeconds: ringTimeoutSeconds ?? config.ringTimeoutSeconds,
         maxWaitSeconds: maxWaitSeconds ?? config.maxQueueWaitSeconds,
         retryIntervalSeconds: retryIntervalSeconds ?? config.retryIntervalSeconds,
+        serviceLevelSeconds: serviceLevelSeconds ?? DEFAULT_SERVICE_LEVEL_SECONDS,
       });
       app.services.router.ringGroupsChanged(tenantId);
       return reply.status(201).send(toRingGroupView(group));

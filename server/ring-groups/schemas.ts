@@ -34,7 +34,14 @@ const fields = {
     maximum: 3_600,
     description: 'Pause between ring attempts',
   }),
+  serviceLevelSeconds: Type.Integer({
+    minimum: 1,
+    maximum: 600,
+    description: 'Answered within this many seconds counts as in service (supervisor figures)',
+  }),
 };
+
+export const DEFAULT_SERVICE_LEVEL_SECONDS = 20;
 
 export const CreateRingGroupBody = Type.Object(
   {
@@ -43,6 +50,7 @@ export const CreateRingGroupBody = Type.Object(
     ringTimeoutSeconds: Type.Optional(fields.ringTimeoutSeconds),
     maxWaitSeconds: Type.Optional(fields.maxWaitSeconds),
     retryIntervalSeconds: Type.Optional(fields.retryIntervalSeconds),
+    serviceLevelSeconds: Type.Optional(fields.serviceLevelSeconds),
   },
   { additionalProperties: false },
 );
@@ -54,6 +62,7 @@ export const UpdateRingGroupBody = Type.Object(
     ringTimeoutSeconds: Type.Optional(fields.ringTimeoutSeconds),
     maxWaitSeconds: Type.Optional(fields.maxWaitSeconds),
     retryIntervalSeconds: Type.Optional(fields.retryIntervalSeconds),
+    serviceLevelSeconds: Type.Optional(fields.serviceLevelSeconds),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -66,6 +75,7 @@ export const RingGroupView = Type.Object({
   ringTimeoutSeconds: Type.Integer(),
   maxWaitSeconds: Type.Integer(),
   retryIntervalSeconds: Type.Integer(),
+  serviceLevelSeconds: Type.Integer(),
 });
 export type RingGroupView = Static<typeof RingGroupView>;
 
@@ -79,4 +89,5 @@ export const toRingGroupView = (group: RingGroupRecord): RingGroupView => ({
   ringTimeoutSeconds: group.ringTimeoutSeconds,
   maxWaitSeconds: group.maxWaitSeconds,
   retryIntervalSeconds: group.retryIntervalSeconds,
+  serviceLevelSeconds: group.serviceLevelSeconds ?? DEFAULT_SERVICE_LEVEL_SECONDS,
 });

@@ -35,14 +35,18 @@ export class CallLifecycle {
 
     const now = scheduler.now();
     const winner = { id: agent.userId, name: agent.name };
+    // Answered before (a transfer, a ring-back, a return to the queue): its room exists already.
+    const handedOver = call.answeredAt !== null;
     leg.status = 'connected';
     leg.answeredAt = now;
     leg.answeredBy = winner;
     leg.outcome = 'answered';
     pushes.incomingChanged(session.id);
     call.phase = 'connected';
-    call.answeredAt = now;
+    // The first answer is kept: the records' queue wait and talk time are the caller's.
+    call.answeredAt ??= now;
     call.answeredBy = { ...winner, sessionId: session.id };
+    this.context.transfers.answered(call);
     this.stopWaiting(call);
     // Every other tab, the winner's own included, stops ringing in this same push.
     for (const other of call.legs.values()) {
@@ -55,7 +59,13 @@ export class CallLifecycle {
       participant.activeCallIds.add(call.id);
       this.context.presence.refresh(participant);
     }
-    this.tellObserver('callAnswered', call);
+    if (handedOver)
+      this.tellObserver('callTransferred', call, null, {
+        userId: agent.userId,
+        sessionId: session.id,
+        name: agent.name,
+      });
+    else this.tellObserver('callAnswered', call);
   }
 
   reject(session: LiveSession, callId: string): void {
@@ -88,11 +98,13 @@ export class CallLifecycle {
   /** Ends the call for everyone: ringing legs, the answering agent and the caller. */
   endCall(call: LiveCall, reason: EndReason): void {
     if (call.phase === 'ended') return;
-    const wasConnected = call.phase === 'connected';
+    // A call between agents (on hold in a transfer, or back in the queue) still keeps its caller busy.
+    const wasConnected = call.answeredAt !== null;
     call.phase = 'ended';
     call.endReason = reason;
     call.endedAt = this.context.scheduler.now();
     this.stopWaiting(call);
+    this.context.transfers.callEnded(call);
     for (const leg of call.legs.values()) {
       if (leg.status === 'ringing')
         this.context.offers.endLeg(call, leg, reason, ringingOutcome[reason] ?? 'caller_cancelled');
@@ -153,9 +165,16 @@ export class CallLifecycle {
   }
 
   /** Media and other observers must never break or undo a routing decision. */
-  private tellObserver(event: keyof CallEvents, call: LiveCall): void {
+  tellObserver<Event extends keyof CallEvents>(
+    event: Event,
+    ...args: Parameters<NonNullable<CallEvents[Event]>>
+  ): void {
+    const [call] = args;
     try {
-      this.context.callEvents?.[event](call);
+      (this.context.callEvents?.[event] as ((...values: typeof args) => void) | undefined)?.call(
+        this.context.callEvents,
+        ...args,
+      );
     } catch (error) {
       this.context.log.error({ err: error, callId: call.id }, `${event} observer failed`);
     }

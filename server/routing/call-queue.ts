@@ -31,7 +31,8 @@ export class CallQueue {
         if (call && callTargetsUser(call, agent.userId)) calls.push(call);
       }
     }
-    calls.sort(byArrival);
+    // A call that came back from a transfer nobody took goes first: its caller already waited.
+    calls.sort((a, b) => Number(b.requeued) - Number(a.requeued) || byArrival(a, b));
     for (const call of calls) this.context.offers.offer(call);
   }
 

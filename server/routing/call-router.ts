@@ -5,7 +5,13 @@
  * SessionRegistry (tabs), Dialing (new calls), Offers (ringing), CallQueue (waiting),
  * CallLifecycle (accept, reject, hang-up, end) and PresenceTracker.
  */
-import type { CallView, EndReason, Presence } from '../../protocol/session-protocol.ts';
+import type {
+  AgentRef,
+  CallView,
+  EndReason,
+  Presence,
+  TransferMode,
+} from '../../protocol/session-protocol.ts';
 import type { Config } from '../config.ts';
 import type { Directory, UserRecord } from '../directory/directory.ts';
 import type { CallRecordSink } from '../calls/call-records.ts';
@@ -21,6 +27,9 @@ import { CallLifecycle } from './call-lifecycle.ts';
 import { CallQueue } from './call-queue.ts';
 import { SessionRegistry, type SessionEndCause } from './sessions.ts';
 import { Dialing } from './dialing.ts';
+import { Transfers } from './transfers.ts';
+import { CallHold } from './hold.ts';
+import { Assignments } from './assignments.ts';
 import { RingGroupCache } from './ring-group-cache.ts';
 import { callDetail, outboundView } from './call-views.ts';
 import type { CallEvents, RoutingContext, RoutingLog } from './routing-context.ts';
@@ -51,6 +60,8 @@ export class CallRouter {
   private readonly context: RoutingContext;
   private readonly sessions: SessionRegistry;
   private readonly dialing: Dialing;
+  private readonly holds: CallHold;
+  private readonly assignments: Assignments;
   private readonly ringGroups: RingGroupCache;
 
   constructor(dependencies: CallRouterDependencies) {
@@ -81,6 +92,9 @@ export class CallRouter {
     this.ringGroups = new RingGroupCache(dependencies.directory, scheduler);
     this.sessions = new SessionRegistry(context, this.ringGroups);
     this.dialing = new Dialing(context, this.ringGroups);
+    context.transfers = new Transfers(context, this.dialing);
+    this.holds = new CallHold(context);
+    this.assignments = new Assignments(context);
   }
 
   /** Calls a previous process left unfinished (it crashed mid-call) are recorded as failed. */
@@ -146,6 +160,45 @@ export class CallRouter {
 
   hangup(sessionId: string, callId: string): void {
     this.batch(() => this.context.lifecycle.hangup(this.sessions.require(sessionId), callId));
+  }
+
+  // ------------------------------------------------------------------ transfer and hold
+
+  /**
+   * Hands the call this tab is connected to on to `to` (docs/session-protocol.md, "Transfer").
+   * `reply` runs inside the routing step, so the `ok` goes out before the pushes it caused.
+   */
+  async transfer(
+    sessionId: string,
+    callId: string,
+    to: string,
+    mode: TransferMode,
+    reply?: () => void,
+  ): Promise<void> {
+    const session = this.sessions.require(sessionId);
+    // Refused before the lookup, so a wrong state is reported as such whatever the address.
+    this.context.transfers.checkTransfer(session, callId);
+    const resolved = await this.dialing.resolve(session.tenantId, to);
+    this.batch(() => {
+      this.context.transfers.transfer(this.sessions.require(sessionId), callId, mode, resolved);
+      reply?.();
+    });
+  }
+
+  completeTransfer(sessionId: string, callId: string): void {
+    this.batch(() => this.context.transfers.complete(this.sessions.require(sessionId), callId));
+  }
+
+  cancelTransfer(sessionId: string, callId: string): void {
+    this.batch(() => this.context.transfers.cancel(this.sessions.require(sessionId), callId));
+  }
+
+  hold(sessionId: string, callId: string): void {
+    this.batch(() => this.holds.hold(this.sessions.require(sessionId), callId));
+  }
+
+  resume(sessionId: string, callId: string): void {
+    this.batch(() => this.holds.resume(this.sessions.require(sessionId), callId));
   }
 
   // ------------------------------------------------------------------ placing calls
@@ -252,6 +305,15 @@ export class CallRouter {
   /** The agent's live state while it has a session here; read it, never change it. */
   agentStateOf(tenantId: string, userId: string): Readonly<AgentState> | undefined {
     return this.context.store.agent(tenantId, userId);
+  }
+
+  /**
+   * A supervisor pulls a waiting or ringing call to one available agent: only that agent's tabs
+   * ring, for one ring timeout; unanswered, the call rings as usual again. Returns the live call
+   * (read it, never change it).
+   */
+  assignCall(tenantId: string, callId: string, user: AgentRef): Readonly<LiveCall> {
+    return this.batch(() => this.assignments.assign(tenantId, callId, user));
   }
 
   /**

@@ -2,11 +2,11 @@
  * Projections of a live call for the wire: one leg as an agent's tab sees it, the call as its
  * caller sees it, and the full detail the HTTP API returns.
  */
-import type { CallView } from '../../protocol/session-protocol.ts';
+import type { CallView, TransferState } from '../../protocol/session-protocol.ts';
 import type { CallDetail, CallRecordStatus } from '../calls/call-schemas.ts';
 import { durations } from '../calls/call-schemas.ts';
 import type { CallRow, LegRow } from '../calls/call-repository.ts';
-import type { LiveCall, LiveLeg } from './live-state.ts';
+import { wasAnswered, type LiveCall, type LiveLeg } from './live-state.ts';
 
 export function inboundView(call: LiveCall, leg: LiveLeg): CallView {
   return {
@@ -24,6 +24,27 @@ export function inboundView(call: LiveCall, leg: LiveLeg): CallView {
     answeredAt: leg.answeredAt,
     endedAt: leg.endedAt,
     attempt: leg.attempt,
+    // Hold and transfer belong to the agent on the call; other legs only say who transferred it.
+    held: leg.status === 'connected' && call.heldAt !== null,
+    heldAt: leg.status === 'connected' ? call.heldAt : null,
+    transferredBy: leg.transferredBy,
+    transfer: transferViewFor(call, leg),
+    consultationFor: call.consultationFor,
+  };
+}
+
+/**
+ * The transfer as its agent sees it: on the leg that has the call, and on the leg that rings
+ * the agent back after nobody took a blind transfer (status `failed`).
+ */
+function transferViewFor(call: LiveCall, leg: LiveLeg): TransferState | null {
+  const transfer = call.transfer;
+  if (!transfer || leg.userId !== transfer.by.id || leg.status === 'disconnected') return null;
+  return {
+    mode: transfer.mode,
+    to: transfer.to,
+    status: transfer.status,
+    consultationCallId: transfer.consultationCallId,
   };
 }
 
@@ -34,13 +55,10 @@ export function outboundView(call: LiveCall): CallView {
     from: call.from,
     to: call.to,
     ringGroup: call.ringGroup,
-    // The caller hears ringback while the call waits in a queue too.
+    // The caller hears ringback while the call waits in a queue too; once answered it stays
+    // connected (on hold) through transfers and a return to the queue.
     status:
-      call.phase === 'ended'
-        ? 'disconnected'
-        : call.phase === 'connected'
-          ? 'connected'
-          : 'ringing',
+      call.phase === 'ended' ? 'disconnected' : wasAnswered(call) ? 'connected' : 'ringing',
     endReason: call.endReason,
     answeredBy: call.answeredBy && { id: call.answeredBy.id, name: call.answeredBy.name },
     params: call.params,
@@ -49,6 +67,9 @@ export function outboundView(call: LiveCall): CallView {
     answeredAt: call.answeredAt,
     endedAt: call.endedAt,
     attempt: call.attempt,
+    held: call.heldAt !== null,
+    heldAt: call.heldAt,
+    consultationFor: call.consultationFor,
   };
 }
 
@@ -60,7 +81,8 @@ const recordStatus: Record<LiveCall['phase'], CallRecordStatus> = {
   ended: 'ended',
 };
 
-export const callRecordStatus = (call: LiveCall): CallRecordStatus => recordStatus[call.phase];
+export const callRecordStatus = (call: LiveCall): CallRecordStatus =>
+  wasAnswered(call) ? 'connected' : recordStatus[call.phase];
 
 export function callDetail(call: LiveCall): CallDetail {
   return {

@@ -29,6 +29,8 @@ export interface NewCall {
   params: Record<string, string>;
   /** Echoed on the caller's first `outgoing_call` frame. */
   requestId?: string;
+  /** A warm transfer's consultation: the call being transferred. */
+  consultationFor?: string;
 }
 
 const addressPattern = /^\/(private|group)\/(.+)$/;
@@ -96,6 +98,12 @@ export class Dialing {
       legHistory: [],
       answeredBy: null,
       endReason: null,
+      maxWaitMs: resolved.maxWaitMs,
+      redirect: null,
+      transfer: null,
+      consultationFor: request.consultationFor ?? null,
+      heldAt: null,
+      requeued: false,
       createdAt: scheduler.now(),
       sequence: ++this.sequence,
       ringingAt: null,
@@ -109,6 +117,8 @@ export class Dialing {
       lifecycle.endCall(call, 'no_answer'),
     );
     pushes.outgoingChanged(call, request.requestId);
+    // Before offering: an offer that ends the call at once must reach observers after this.
+    lifecycle.tellObserver('callPlaced', call);
     offers.offer(call);
     records.callCreated(callRow(call));
     return call;

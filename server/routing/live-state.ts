@@ -65,7 +65,9 @@ export type LegOutcome =
   | 'caller_cancelled'
   | 'withdrawn'
   | 'hangup'
-  | 'failed';
+  | 'failed'
+  /** The agent handed the call on (blind transfer, or a completed warm transfer). */
+  | 'transferred';
 
 /** One session rung by one attempt of a call. */
 export interface LiveLeg {
@@ -78,12 +80,41 @@ export interface LiveLeg {
   endReason: EndReason | null;
   answeredBy: AgentRef | null;
   outcome: LegOutcome;
+  /** The agent whose transfer rang (or, on a completed warm transfer, connected) this leg. */
+  transferredBy: AgentRef | null;
   ringingAt: number;
   answeredAt: number | null;
   endedAt: number | null;
 }
 
 export type CallOrigin = 'session' | 'api';
+
+/**
+ * For one attempt the call rings someone other than its own target: a transfer's destination,
+ * the agent whose transfer failed, or the agent a supervisor assigned it to. The call keeps its
+ * target (and its place in its queue), so when the redirect fails it falls back to them.
+ */
+export interface CallRedirect {
+  kind: 'transfer' | 'ring-back' | 'assign';
+  target: CallTarget;
+  ringTimeoutMs: number;
+  /** Shown on the legs it rings. */
+  transferredBy: AgentRef | null;
+  /** Never rung by it: the agent transferring the call away. */
+  excludedUserId: string | null;
+}
+
+/** A transfer in progress on a connected call (see docs/session-protocol.md, "Transfer"). */
+export interface LiveTransfer {
+  mode: 'blind' | 'warm';
+  to: Party;
+  /** What `to` resolved to, kept so a warm transfer can turn blind if its agent disappears. */
+  destination: { target: CallTarget; ringTimeoutMs: number };
+  status: 'ringing' | 'consulting' | 'failed';
+  /** The transferring agent and the tab that had the call. */
+  by: AgentRef & { sessionId: string };
+  consultationCallId: string | null;
+}
 
 export interface LiveCall {
   id: string;
@@ -106,6 +137,17 @@ export interface LiveCall {
   legHistory: LiveLeg[];
   answeredBy: (AgentRef & { sessionId: string }) | null;
   endReason: EndReason | null;
+  /** How long the caller may wait in the queue before the call ends `no_answer`. */
+  maxWaitMs: number;
+  /** Set while the call rings someone other than its target (transfer, ring-back, assign). */
+  redirect: CallRedirect | null;
+  transfer: LiveTransfer | null;
+  /** A warm transfer's consultation call: the id of the call being transferred. */
+  consultationFor: string | null;
+  /** When the caller was put on hold (by the agent, or by a transfer); null when not held. */
+  heldAt: number | null;
+  /** Put back at the front of its queue after a transfer nobody took: offered before older calls. */
+  requeued: boolean;
   createdAt: number;
   /** Increases with every call placed: first-in-first-out order even within one millisecond. */
   sequence: number;
@@ -122,6 +164,13 @@ export const isGroupCall = (
   call: LiveCall,
 ): call is LiveCall & { target: Extract<CallTarget, { kind: 'group' }> } =>
   call.target.kind === 'group';
+
+/**
+ * The call was answered once, so its media room exists and the caller is in it: the caller
+ * stays connected (on hold) through transfers and a return to the queue.
+ */
+export const wasAnswered = (call: LiveCall): boolean =>
+  call.answeredAt !== null && call.phase !== 'ended';
 
 /** Whether this user is someone the call may ring. */
 export function callTargetsUser(call: LiveCall, userId: string): boolean {

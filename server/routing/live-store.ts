@@ -27,6 +27,8 @@ export interface LiveStore {
 
   /** Marks the call answered by `sessionId`; false if someone already claimed it. */
   claimAnswer(callId: string, sessionId: string): boolean;
+  /** The call's agent handed it on (a transfer): the next accept may claim it again. */
+  releaseAnswer(callId: string): void;
 
   /** Queues are first-in-first-out lists of call ids, one per ring group or private target. */
   enqueue(tenantId: string, queueKey: string, callId: string): void;
@@ -83,6 +85,9 @@ export class InProcessLiveStore implements LiveStore {
     if (this.answerClaims.has(callId)) return false;
     this.answerClaims.set(callId, sessionId);
     return true;
+  }
+  releaseAnswer(callId: string): void {
+    this.answerClaims.delete(callId);
   }
 
   enqueue(tenantId: string, queueKey: string, callId: string): void {

@@ -4,8 +4,17 @@
  * end for the caller).
  */
 import type { AgentRef, EndReason } from '../../protocol/session-protocol.ts';
-import type { AgentState, LegOutcome, LiveCall, LiveLeg, LiveSession } from './live-state.ts';
+import type {
+  AgentState,
+  CallPhase,
+  CallRedirect,
+  LegOutcome,
+  LiveCall,
+  LiveLeg,
+  LiveSession,
+} from './live-state.ts';
 import { isGroupCall } from './live-state.ts';
+import { transferredByOf } from './transfers.ts';
 import { setRoutingTimer, timerNames, type RoutingContext } from './routing-context.ts';
 
 export class Offers {
@@ -22,6 +31,21 @@ export class Offers {
     if (sessions.length === 0) return;
     if (call.phase === 'waiting') this.startAttempt(call);
     for (const session of sessions) this.ring(call, session);
+  }
+
+  /**
+   * Starts one attempt that rings the redirect's target instead of the call's own (a transfer,
+   * a ring-back, an assignment). False, and no redirect left, when nobody there could ring.
+   */
+  redirect(call: LiveCall, redirect: CallRedirect): boolean {
+    call.redirect = redirect;
+    call.phase = 'waiting';
+    this.offer(call);
+    this.context.pushes.outgoingChanged(call);
+    // `offer` moved the call on to ringing if it rang anyone.
+    if ((call.phase as CallPhase) === 'ringing') return true;
+    call.redirect = null;
+    return false;
   }
 
   /** Ends one leg and keeps it in the tab's list for a moment so the UI can show why. */
@@ -56,9 +80,13 @@ export class Offers {
     if (call.phase !== 'ringing') return;
     for (const leg of call.legs.values()) if (leg.status === 'ringing') return;
     this.context.timers.clear(timerNames.attempt(call.id));
+    if (call.redirect) return this.context.transfers.redirectFailed(call);
     const attemptLegs = call.legHistory.filter((leg) => leg.attempt === call.attempt);
     const declined = attemptLegs.some((leg) => leg.outcome === 'rejected');
     const missed = attemptLegs.some((leg) => leg.outcome === 'missed');
+    // A consultation rings once: the transferring agent is waiting with a caller on hold.
+    if (call.consultationFor)
+      return this.context.lifecycle.endCall(call, declined ? 'rejected' : 'no_answer');
 
     if (!isGroupCall(call)) {
       if (declined) return this.context.lifecycle.endCall(call, 'rejected');
@@ -101,9 +129,11 @@ export class Offers {
 
   private eligibleSessions(call: LiveCall): LiveSession[] {
     const { store, presence } = this.context;
-    const userIds = call.target.kind === 'user' ? [call.target.userId] : call.target.memberIds;
+    const target = call.redirect?.target ?? call.target;
+    const userIds = target.kind === 'user' ? [target.userId] : target.memberIds;
     const sessions: LiveSession[] = [];
     for (const userId of userIds) {
+      if (userId === call.redirect?.excludedUserId) continue;
       const agent = store.agent(call.tenantId, userId);
       if (!agent || !presence.isAvailable(agent)) continue;
       for (const session of presence.onlineSessions(agent)) {
@@ -121,7 +151,11 @@ export class Offers {
     call.phase = 'ringing';
     call.ringingAt ??= this.context.scheduler.now();
     this.context.pushes.outgoingChanged(call);
-    if (isGroupCall(call)) {
+    if (call.redirect) {
+      setRoutingTimer(this.context, timerNames.attempt(call.id), call.redirect.ringTimeoutMs, () =>
+        this.attemptTimedOut(call),
+      );
+    } else if (isGroupCall(call)) {
       setRoutingTimer(this.context, timerNames.attempt(call.id), call.target.ringTimeoutMs, () =>
         this.attemptTimedOut(call),
       );
@@ -150,6 +184,7 @@ export class Offers {
       endReason: null,
       answeredBy: null,
       outcome: 'ringing',
+      transferredBy: transferredByOf(call),
       ringingAt: this.context.scheduler.now(),
       answeredAt: null,
       endedAt: null,

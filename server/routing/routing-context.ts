@@ -15,6 +15,7 @@ import type { Offers } from './offers.ts';
 import type { CallLifecycle } from './call-lifecycle.ts';
 import type { CallQueue } from './call-queue.ts';
 import type { LiveCall } from './live-state.ts';
+import type { Transfers } from './transfers.ts';
 
 export interface RoutingLog {
   error(details: object, message: string): void;
@@ -26,9 +27,24 @@ export interface RoutingLog {
  * undoes the step.
  */
 export interface CallEvents {
+  /** A call was just created, before it rings anyone (media lets a dialing tab join early). */
+  callPlaced?(call: LiveCall): void;
   callAnswered(call: LiveCall): void;
   /** Every call that ends, answered or not. */
   callEnded(call: LiveCall): void;
+  /**
+   * A call that already has media changed agents (a transfer, or a return from the queue): `from`
+   * leaves the call's room, `to` (the new `answeredBy`) joins the same room. Either may be null
+   * (a blind transfer leaves first; its destination joins later).
+   */
+  callTransferred?(call: LiveCall, from: MediaAgent | null, to: MediaAgent | null): void;
+}
+
+/** An agent's tab as media knows it. */
+export interface MediaAgent {
+  userId: string;
+  sessionId: string;
+  name: string;
 }
 
 export interface RoutingContext {
@@ -45,6 +61,7 @@ export interface RoutingContext {
   offers: Offers;
   lifecycle: CallLifecycle;
   queue: CallQueue;
+  transfers: Transfers;
   callEvents?: CallEvents;
 }
 
@@ -72,5 +89,7 @@ export const timerNames = {
   retry: (callId: string) => `call:${callId}:retry`,
   deadline: (callId: string) => `call:${callId}:deadline`,
   drop: (callId: string) => `call:${callId}:drop`,
+  /** Clears a failed transfer from the agent's view after it was shown for a moment. */
+  transferFailed: (callId: string) => `call:${callId}:transfer-failed`,
   linger: (legId: string) => `leg:${legId}:linger`,
 };

@@ -106,6 +106,7 @@ export class SessionRegistry {
     // Offline first, so the calls it was ringing for look for someone else, not for it.
     session.online = false;
     offers.withdrawSession(session);
+    this.context.transfers.sessionGone(session);
     const endReason = cause === 'closed' ? 'hangup' : 'failed';
     for (const callId of [...session.inboundCallIds]) {
       const call = store.call(callId);

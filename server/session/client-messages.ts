@@ -7,14 +7,19 @@ import { Compile } from 'typebox/compile';
 import type { TSchema } from 'typebox';
 import {
   AcceptCall,
+  CancelTransfer,
   ClientMessage,
   ComeOnline,
+  CompleteTransfer,
   DialCall,
   GoOffline,
   HangupCall,
+  HoldCall,
   Ping,
   RejectCall,
+  ResumeCall,
   SetPresence,
+  TransferCall,
   type ErrorCode,
   type ServerMessage,
 } from '../../protocol/session-protocol.ts';
@@ -29,6 +34,11 @@ const commandSchemas: Record<string, TSchema> = {
   'call.reject': RejectCall,
   'call.hangup': HangupCall,
   'call.dial': DialCall,
+  'call.transfer': TransferCall,
+  'call.transfer.complete': CompleteTransfer,
+  'call.transfer.cancel': CancelTransfer,
+  'call.hold': HoldCall,
+  'call.resume': ResumeCall,
   ping: Ping,
 };
 const commandValidators = new Map(

@@ -94,7 +94,7 @@ export class SessionConnection {
     }
   }
 
-  /** Runs one command; returns a promise only for the one that needs the database (dial). */
+  /** Runs one command; returns a promise only for those that look an address up (dial, transfer). */
   private execute(message: ClientMessage): Promise<unknown> | void {
     const { router, sessionId } = this;
     const requestId = message.requestId;
@@ -140,6 +140,28 @@ export class SessionConnection {
       case 'call.dial':
         // The reply is the call's first `outgoing_call` frame, which carries the requestId.
         return router.dial(sessionId, message.to, message.params ?? {}, requestId);
+      case 'call.transfer':
+        return router.transfer(sessionId, message.callId, message.to, message.mode, ok);
+      case 'call.transfer.complete':
+        return router.batch(() => {
+          router.completeTransfer(sessionId, message.callId);
+          ok();
+        });
+      case 'call.transfer.cancel':
+        return router.batch(() => {
+          router.cancelTransfer(sessionId, message.callId);
+          ok();
+        });
+      case 'call.hold':
+        return router.batch(() => {
+          router.hold(sessionId, message.callId);
+          ok();
+        });
+      case 'call.resume':
+        return router.batch(() => {
+          router.resume(sessionId, message.callId);
+          ok();
+        });
     }
   }
 

@@ -10,8 +10,13 @@ import { randomUUID } from 'node:crypto';
 import { Type } from 'typebox';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { AccessToken } from 'livekit-server-sdk';
-import { ForcePresenceBody, MonitorCredentials } from '../../protocol/supervisor-protocol.ts';
+import { AccessToken, TrackSource } from 'livekit-server-sdk';
+import {
+  ForcePresenceBody,
+  MonitorCredentials,
+  MonitorRequest,
+  type MonitorMode,
+} from '../../protocol/supervisor-protocol.ts';
 import { Presence } from '../../protocol/session-protocol.ts';
 import { authenticateUser } from '../auth/request-auth.ts';
 import type { TokenClaims } from '../auth/tokens.ts';
@@ -19,8 +24,10 @@ import { AppError, notFound } from '../shared/errors.ts';
 import { bearerSecurity, errorResponses } from '../shared/schemas.ts';
 import { scopeToTenant } from '../shared/tenant-scope.ts';
 import { validatorCompiler } from '../shared/validation.ts';
-import { callRoomName } from '../media/livekit-tokens.ts';
+import { callRoomName, partyIdentity } from '../media/livekit-tokens.ts';
 import type { MediaBackend } from '../media/media-backend.ts';
+import { Heartbeat } from '../session/heartbeat.ts';
+import { FeedConnection } from './feed-connection.ts';
 import type { SupervisorFeed } from './supervisor-feed.ts';
 
 export const CLOSE_UNAUTHORIZED = 4401;
@@ -68,6 +75,34 @@ export function mintMonitorToken(
   return token.toJwt();
 }
 
+/**
+ * A token that lets a supervisor into a call's room as a visible participant who may publish
+ * a microphone and nothing else (whisper and barge). Who hears it is decided by the client's
+ * track subscription permissions: for a whisper, the agent only.
+ */
+export function mintSpeakingToken(
+  apiKey: string,
+  apiSecret: string,
+  request: { room: string; identity: string; name: string },
+): Promise<string> {
+  const token = new AccessToken(apiKey, apiSecret, {
+    identity: request.identity,
+    name: request.name,
+    ttl: MONITOR_TOKEN_TTL_SECONDS,
+  });
+  token.addGrant({
+    roomJoin: true,
+    room: request.room,
+    canSubscribe: true,
+    canPublish: true,
+    canPublishSources: [TrackSource.MICROPHONE],
+    canPublishData: false,
+    hidden: false,
+    canUpdateOwnMetadata: false,
+  });
+  return token.toJwt();
+}
+
 const UserIdParams = Type.Object({ userId: Type.String({ minLength: 1, maxLength: 64 }) });
 const CallIdParams = Type.Object({ callId: Type.String({ minLength: 1, maxLength: 64 }) });
 
@@ -76,7 +111,9 @@ const routes: FastifyPluginAsyncTypebox<SupervisorRouteOptions> = async (
   { feed, backend },
 ) => {
   app.setValidatorCompiler(validatorCompiler);
-  const { tokens, directory, router } = app.services;
+  const { tokens, directory, router, config } = app.services;
+  const heartbeat = new Heartbeat<FeedConnection>(config.heartbeatSeconds * 1000);
+  app.addHook('onClose', async () => heartbeat.stop());
 
   // ------------------------------------------------------------------ the feed
 
@@ -122,20 +159,20 @@ const routes: FastifyPluginAsyncTypebox<SupervisorRouteOptions> = async (
       }
       let unsubscribe: (() => void) | null = null;
       let closed = false;
+      const connection = new FeedConnection(socket, request.log);
       socket.on('close', () => {
         closed = true;
+        heartbeat.targets.delete(connection);
         unsubscribe?.();
       });
       // The feed takes no commands; anything sent is ignored.
       feed
-        .subscribe(identity, {
-          send: (message) => {
-            if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
-          },
-        })
+        .subscribe(identity, connection)
         .then((stop) => {
-          if (closed) stop();
-          else unsubscribe = stop;
+          if (closed) return stop();
+          unsubscribe = stop;
+          connection.live = true;
+          heartbeat.targets.add(connection);
         })
         .catch((error) => {
           request.log.error({ err: error }, 'supervisor feed snapshot failed');
@@ -186,9 +223,18 @@ const routes: FastifyPluginAsyncTypebox<SupervisorRouteOptions> = async (
         schema: {
           tags,
           security,
-          summary: 'Listen to a connected call without being heard or seen',
+          summary:
+            'Join a connected call: listen unseen (monitor), speak to the agent only (whisper) or to everyone (barge)',
           params: CallIdParams,
-          response: { 200: MonitorCredentials, ...errorResponses(401, 403, 404, 409) },
+          body: MonitorRequest,
+          response: {
+            200: MonitorCredentials,
+            ...errorResponses(400, 401, 403, 404, 409, 413, 415),
+          },
+        },
+        // No body at all is the plain monitor of the first version of this route.
+        preValidation: async (request) => {
+          request.body ??= {};
         },
       },
       async (request) => {
@@ -198,16 +244,33 @@ const routes: FastifyPluginAsyncTypebox<SupervisorRouteOptions> = async (
         if (!call) throw notFound(`call ${callId}`);
         if (call.status !== 'connected')
           throw new AppError('wrong-state', `call ${callId} is ${call.status}, not connected`);
+        const mode: MonitorMode = request.body?.mode ?? 'monitor';
+        const answeredBy = router
+          .liveCallsOf(tenantId)
+          .find((live) => live.id === callId)?.answeredBy;
         const claims = await authenticateUser(request);
         const user = await directory.user(tenantId, claims.userId);
         const room = callRoomName(tenantId, callId);
-        const identity = `monitor:${claims.userId}:${randomUUID()}`;
-        const token = await mintMonitorToken(backend.apiKey, backend.apiSecret, {
+        const grant = {
           room,
-          identity,
+          // Distinct prefixes: call media ignores both, and a monitor never shows as a party.
+          identity: `${mode === 'monitor' ? 'monitor' : 'supervisor'}:${claims.userId}:${randomUUID()}`,
           name: user?.displayName ?? 'Supervisor',
-        });
-        return { url: backend.publicUrl, room, token, identity };
+        };
+        const token =
+          mode === 'monitor'
+            ? await mintMonitorToken(backend.apiKey, backend.apiSecret, grant)
+            : await mintSpeakingToken(backend.apiKey, backend.apiSecret, grant);
+        return {
+          url: backend.publicUrl,
+          room,
+          token,
+          identity: grant.identity,
+          mode,
+          agentIdentity: answeredBy
+            ? partyIdentity('agent', answeredBy.id, answeredBy.sessionId)
+            : null,
+        };
       },
     );
   };

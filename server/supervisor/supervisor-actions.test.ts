@@ -204,6 +204,90 @@ describe('supervisor actions', { concurrency: true }, () => {
       hidden: true,
       canUpdateOwnMetadata: false,
     });
+    assert.equal(response.body.mode, 'monitor');
+    assert.match(response.body.agentIdentity, new RegExp(`^agent:${ada.user.id}:`));
+    await ada.tab.request({ type: 'call.hangup', callId: call.id });
+    await ada.tab.close();
+  });
+
+  test('whisper and barge give a visible token that may publish a microphone only', async () => {
+    const ada = await onlineAgent(server, 'ada-whisper@actions.test', 'Ada Whisper');
+    await server.tenant.createRingGroup('whispered', [ada.user.id]);
+    const call = await placeCall(server, '/group/whispered');
+    await ada.tab.waitForRinging();
+    const early = await requestJson(server.url, 'POST', monitorPath(call.id), {
+      token: boss.token,
+      body: { mode: 'whisper' },
+    });
+    assert.equal(early.status, 409);
+    assert.match(early.body.message, /not connected/);
+    await ada.tab.request({ type: 'call.accept', callId: call.id });
+    await ada.tab.waitForCall(call.id, 'connected');
+    const media = await ada.tab.waitUntil(
+      () =>
+        ada.tab.frames.find(
+          (frame): frame is Extract<typeof frame, { type: 'call_media' }> =>
+            frame.type === 'call_media' && frame.callId === call.id,
+        ),
+      'call_media for the agent',
+    );
+
+    for (const mode of ['whisper', 'barge'] as const) {
+      const response = await requestJson(server.url, 'POST', monitorPath(call.id), {
+        token: boss.token,
+        body: { mode },
+      });
+      assert.equal(response.status, 200, JSON.stringify(response.body));
+      const { room, token, identity, agentIdentity } = response.body;
+      assert.equal(response.body.mode, mode);
+      assert.match(identity, new RegExp(`^supervisor:${boss.user.id}:`));
+      // The one identity a whisper lets subscribe is the agent's own in the call's room.
+      assert.equal(agentIdentity, media.identity);
+      const claims = decodeJwt(token) as { sub?: string; video?: Record<string, unknown> };
+      assert.equal(claims.sub, identity);
+      assert.deepEqual(claims.video, {
+        roomJoin: true,
+        room,
+        canSubscribe: true,
+        canPublish: true,
+        canPublishSources: ['microphone'],
+        canPublishData: false,
+        hidden: false,
+        canUpdateOwnMetadata: false,
+      });
+    }
+
+    const path = monitorPath(call.id);
+    await expectRefused(
+      server,
+      [
+        {
+          label: 'unknown mode',
+          method: 'POST',
+          path,
+          body: { mode: 'shout' },
+          status: 400,
+          message: /mode/,
+        },
+        {
+          label: 'unknown property',
+          method: 'POST',
+          path,
+          body: { mode: 'whisper', loud: true },
+          status: 400,
+          message: /unknown property/,
+        },
+        {
+          label: 'mode a number',
+          method: 'POST',
+          path,
+          body: { mode: 1 },
+          status: 400,
+          message: /mode/,
+        },
+      ],
+      { token: boss.token, snapshot: async () => ada.tab.call(call.id)?.status },
+    );
     await ada.tab.request({ type: 'call.hangup', callId: call.id });
     await ada.tab.close();
   });

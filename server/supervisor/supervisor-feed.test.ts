@@ -5,6 +5,8 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { setTimeout as delay } from 'node:timers/promises';
+import WebSocket from 'ws';
 import { startTestServer, type TestServer } from '../test/harness.ts';
 import { closeAll, onlineAgent, placeCall } from '../session/testing/scenario.ts';
 import { FeedClient, feedUrl } from './testing/feed-client.ts';
@@ -174,6 +176,68 @@ describe('supervisor feed', { concurrency: true }, () => {
     await feed.waitUntil(() => feed.group('sales')?.today.missed === 1, 'one missed leg');
     await feed.waitUntil(() => feed.agents.get(ada.user.id)?.missedToday === 1, 'ada missed one');
     await hangupOverHttp(unanswered.id, tenant.apiKey);
+    await Promise.all([feed.close(), ada.tab.close()]);
+  });
+
+  test('heartbeats follow the snapshot; a socket that stops answering pings is terminated', async () => {
+    const tenant = await server.createTenant('feed-heartbeat');
+    const boss = await tenant.createUser('boss@heartbeat.test', { role: 'supervisor' });
+    const feed = await FeedClient.connect(feedUrl(server.url, boss.token));
+    const snapshot = feed.frames[0]!;
+    assert.equal(snapshot.type, 'supervisor.snapshot');
+    assert.equal(snapshot.type === 'supervisor.snapshot' && snapshot.heartbeatSeconds, 1);
+    await feed.waitUntil(() => feed.heartbeats >= 2, 'two heartbeats on a quiet tenant', 4000);
+    assert.equal(feed.closed, null, 'a socket that answers pings stays open');
+
+    // A client whose pongs never come back (a sleeping laptop, a dead network) is dropped.
+    const silent = new WebSocket(feedUrl(server.url, boss.token), { autoPong: false });
+    const types: string[] = [];
+    silent.on('message', (data) =>
+      types.push((JSON.parse(data.toString()) as { type: string }).type),
+    );
+    const closed = await new Promise<number>((resolve) => silent.on('close', resolve));
+    assert.equal(closed, 1006, 'terminated, not closed politely');
+    assert.equal(types[0], 'supervisor.snapshot');
+    assert.ok(types.includes('supervisor.heartbeat'));
+    await feed.close();
+  });
+
+  test("each group's service level uses its own threshold", async () => {
+    const tenant = await server.createTenant('feed-threshold');
+    const boss = await tenant.createUser('boss@threshold.test', { role: 'supervisor' });
+    const ada = await onlineAgent(server, 'ada@threshold.test', 'Ada', { tenant });
+    await tenant.createRingGroup('strict', [ada.user.id], { serviceLevelSeconds: 1 });
+    await tenant.createRingGroup('relaxed', [ada.user.id]);
+    const feed = await FeedClient.connect(feedUrl(server.url, boss.token));
+    assert.equal(feed.group('strict')?.serviceLevelSeconds, 1);
+    assert.equal(feed.group('relaxed')?.serviceLevelSeconds, 20);
+
+    // Both answered after about 1.5 s: outside strict's 1 s, inside relaxed's 20 s.
+    for (const name of ['strict', 'relaxed']) {
+      const call = await placeCall(server, `/group/${name}`, { apiKey: tenant.apiKey });
+      await ada.tab.waitForRinging();
+      await delay(1_500);
+      await ada.tab.request({ type: 'call.accept', callId: call.id });
+      await ada.tab.waitForCall(call.id, 'connected');
+      await hangupOverHttp(call.id, tenant.apiKey);
+      await feed.waitUntil(() => !feed.calls.has(call.id), `the ${name} call gone`);
+      await feed.waitUntil(
+        () => feed.agents.get(ada.user.id)?.presence === 'available',
+        'ada free again',
+      );
+    }
+    const strict = await feed.waitUntil(() => {
+      const group = feed.group('strict');
+      return group?.today.answered === 1 && group;
+    }, 'strict answered one');
+    const relaxed = await feed.waitUntil(() => {
+      const group = feed.group('relaxed');
+      return group?.today.answered === 1 && group;
+    }, 'relaxed answered one');
+    assert.equal(strict.today.serviceLevel, 0);
+    assert.equal(strict.last15Minutes.serviceLevel, 0);
+    assert.equal(relaxed.today.serviceLevel, 1);
+    assert.equal(relaxed.last15Minutes.serviceLevel, 1);
     await Promise.all([feed.close(), ada.tab.close()]);
   });
 

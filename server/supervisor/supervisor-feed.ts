@@ -40,6 +40,8 @@ export interface SupervisorFeedOptions {
   directoryMaxAgeMs?: number;
   /** Called before reading today's calls, so records still queued for writing are included. */
   flushRecords: () => Promise<void>;
+  /** Told to clients in the snapshot: seconds between the feed's heartbeats. */
+  heartbeatSeconds: number;
   now?: () => number;
   log: { error(details: object, message: string): void };
 }
@@ -124,6 +126,7 @@ export class SupervisorFeed implements CallEvents {
         type: 'supervisor.snapshot',
         at: this.now(),
         tenant: { id: watch.tenantId, name: watch.tenantName },
+        heartbeatSeconds: this.options.heartbeatSeconds,
         calls: [...views.calls.values()],
         agents: [...views.agents.values()],
         groups: views.groups,
@@ -238,7 +241,14 @@ export class SupervisorFeed implements CallEvents {
       );
     }
     const groups = watch.groups.map((group) =>
-      groupView(group, now, watch.facts.values(), liveCalls, watch.history),
+      groupView(
+        group,
+        now,
+        watch.facts.values(),
+        liveCalls,
+        watch.history,
+        group.serviceLevelSeconds,
+      ),
     );
     return { calls, agents, groups };
   }

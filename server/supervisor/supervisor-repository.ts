@@ -18,6 +18,8 @@ export interface TenantGroup {
   id: string;
   name: string;
   memberIds: string[];
+  /** The group's service-level threshold. */
+  serviceLevelSeconds: number;
 }
 
 /** One ended call as the figures need it. */
@@ -56,8 +58,13 @@ export class SupervisorRepository {
   }
 
   async groups(tenantId: string): Promise<TenantGroup[]> {
-    const rows = await this.database.query<{ id: string; name: string; user_id: string | null }>(
-      `SELECT g.id, g.name, m.user_id
+    const rows = await this.database.query<{
+      id: string;
+      name: string;
+      service_level_seconds: number;
+      user_id: string | null;
+    }>(
+      `SELECT g.id, g.name, g.service_level_seconds, m.user_id
          FROM ring_groups g LEFT JOIN ring_group_members m ON m.ring_group_id = g.id
         WHERE g.tenant_id = $1
         ORDER BY g.name, g.id`,
@@ -66,7 +73,15 @@ export class SupervisorRepository {
     const groups = new Map<string, TenantGroup>();
     for (const row of rows) {
       let group = groups.get(row.id);
-      if (!group) groups.set(row.id, (group = { id: row.id, name: row.name, memberIds: [] }));
+      if (!group) {
+        group = {
+          id: row.id,
+          name: row.name,
+          memberIds: [],
+          serviceLevelSeconds: Number(row.service_level_seconds),
+        };
+        groups.set(row.id, group);
+      }
       if (row.user_id) group.memberIds.push(row.user_id);
     }
     return [...groups.values()];

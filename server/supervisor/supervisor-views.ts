@@ -30,6 +30,13 @@ export function startOfUtcDay(now: number): number {
 }
 
 export function supervisorStatus(call: LiveCall): SupervisorCallStatus | null {
+  // A transfer ringing its destination (or ringing its agent back) is not a call in the queue.
+  const transferring =
+    (call.transfer !== null && call.transfer.status !== 'failed') ||
+    call.redirect?.kind === 'transfer' ||
+    call.redirect?.kind === 'ring-back';
+  if (call.phase !== 'ended' && transferring) return 'transferring';
+  if (call.phase === 'connected' && call.heldAt !== null) return 'held';
   switch (call.phase) {
     case 'waiting':
     case 'retry-wait':
@@ -98,8 +105,9 @@ export function legCountsByUser(
 ): Map<string, LegCounts> {
   const counts = new Map<string, LegCounts>();
   const count = (userId: string, outcome: string) => {
+    // A leg the agent transferred away was answered first.
     const key =
-      outcome === 'answered'
+      outcome === 'answered' || outcome === 'transferred'
         ? 'answered'
         : outcome === 'missed'
           ? 'missed'

@@ -50,6 +50,9 @@ function subscribeToEvents(target: Room): void {
     .on(RoomEvent.TrackUnpublished, (pub, p) => log(`trackUnpublished:${p.identity}:${pub.source}`))
     .on(RoomEvent.TrackMuted, (pub, p) => log(`trackMuted:${p.identity}:${pub.source}`))
     .on(RoomEvent.TrackUnmuted, (pub, p) => log(`trackUnmuted:${p.identity}:${pub.source}`))
+    .on(RoomEvent.TrackSubscriptionPermissionChanged, (pub, status, p) =>
+      log(`trackPermission:${p.identity}:${pub.source}:${status}`),
+    )
     .on(RoomEvent.TrackSubscriptionFailed, (sid, p) =>
       log(`trackSubscriptionFailed:${p.identity}:${sid}`),
     )
@@ -161,6 +164,14 @@ async function tryPublishMicrophone(): Promise<string> {
   }
 }
 
+/** LiveKit's track permissions: `allowAll`, or only these identities may subscribe. */
+async function setSubscriptionPermissions(allowAll: boolean, identities: string[]): Promise<void> {
+  room?.localParticipant.setTrackSubscriptionPermissions(
+    allowAll,
+    identities.map((participantIdentity) => ({ participantIdentity, allowAll: true })),
+  );
+}
+
 async function unpublishCamera(): Promise<void> {
   const pub = room?.localParticipant.getTrackPublication(Track.Source.Camera);
   if (pub?.track) await room?.localParticipant.unpublishTrack(pub.track);
@@ -184,6 +195,7 @@ const api = {
   setMicrophoneEnabled,
   publishData,
   tryPublishMicrophone,
+  setSubscriptionPermissions,
   unpublishCamera,
   localMuted,
   disconnect,

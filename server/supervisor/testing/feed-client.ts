@@ -16,7 +16,9 @@ export const feedUrl = (baseUrl: string, token: string) =>
   `${baseUrl.replace(/^http/, 'ws')}/api/supervisor/feed?token=${encodeURIComponent(token)}`;
 
 export class FeedClient {
+  /** Snapshot and change frames, in order; heartbeats are only counted. */
   readonly frames: SupervisorMessage[] = [];
+  heartbeats = 0;
   readonly calls = new Map<string, SupervisorCall>();
   readonly agents = new Map<string, SupervisorAgent>();
   groups: SupervisorGroup[] = [];
@@ -61,6 +63,11 @@ export class FeedClient {
   }
 
   private apply(frame: SupervisorMessage): void {
+    if (frame.type === 'supervisor.heartbeat') {
+      this.heartbeats++;
+      this.notify();
+      return;
+    }
     this.frames.push(frame);
     if (frame.type === 'supervisor.snapshot') {
       this.calls.clear();
@@ -68,7 +75,7 @@ export class FeedClient {
       for (const call of frame.calls) this.calls.set(call.id, call);
       for (const agent of frame.agents) this.agents.set(agent.id, agent);
       this.groups = frame.groups;
-    } else {
+    } else if (frame.type === 'supervisor.changes') {
       for (const call of frame.calls.upsert) this.calls.set(call.id, call);
       for (const id of frame.calls.remove) this.calls.delete(id);
       for (const agent of frame.agents.upsert) this.agents.set(agent.id, agent);

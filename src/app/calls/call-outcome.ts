@@ -9,6 +9,8 @@ export function outcomeText(
   call: Pick<CallSnapshot, 'direction' | 'status' | 'endReason' | 'answeredBy'> & {
     /** This tab hung up (known for calls in the store; unknown reads as "someone did"). */
     hungUpHere?: boolean;
+    /** Who this tab transferred the call to, when it did ("Transferred to support"). */
+    transferDestination?: string | null;
   },
   selfUserId: string | null,
 ): string | null {
@@ -30,7 +32,9 @@ export function outcomeText(
       // caller did (or their tab closed, or their network went).
       return !outbound && call.hungUpHere === false ? 'Caller hung up' : 'Hung up';
     case 'transferred':
-      return 'Transferred';
+      return call.transferDestination
+        ? `Transferred to ${call.transferDestination}`
+        : 'Transferred';
     case 'failed':
       return 'Failed';
     case null:

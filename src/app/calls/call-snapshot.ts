@@ -1,5 +1,12 @@
 import type { Call, CallLifecycleStatus } from '../telephony';
-import type { AgentRef, CallView, EndReason, Party, RingGroupRef } from '../telephony';
+import type {
+  AgentRef,
+  CallView,
+  EndReason,
+  Party,
+  RingGroupRef,
+  TransferState,
+} from '../telephony';
 
 /**
  * A call as the store keeps it: plain, serializable data copied out of an SDK Call. The Call
@@ -20,6 +27,15 @@ export interface CallSnapshot {
   endedAt: number | null;
   /** Ring attempt (a group call offered again keeps its id, with a higher attempt). */
   attempt: number;
+  /** The caller is on hold, since `heldAt` (epoch ms). */
+  held: boolean;
+  heldAt: number | null;
+  /** Rung by a transfer from this agent ("Transferred by …"). */
+  transferredBy: AgentRef | null;
+  /** The transfer in progress (transferring agent's side). */
+  transfer: TransferState | null;
+  /** A warm transfer's consultation call: the call being transferred. */
+  consultationFor: string | null;
 }
 
 export function toCallSnapshot(call: Call): CallSnapshot {
@@ -37,5 +53,12 @@ export function toCallSnapshot(call: Call): CallSnapshot {
     answeredAt: call.answeredAt,
     endedAt: call.endedAt,
     attempt: call.attempt,
+    held: call.held,
+    heldAt: call.heldAt,
+    transferredBy: call.transferredBy
+      ? { id: call.transferredBy.id, name: call.transferredBy.name }
+      : null,
+    transfer: call.transferState ? structuredClone(call.transferState) : null,
+    consultationFor: call.consultationFor,
   };
 }

@@ -1,9 +1,13 @@
 import { createActionGroup, emptyProps, props } from '@ngrx/store';
-import type { TelephonyErrorReason } from '../telephony';
+import type { Party, TelephonyErrorReason } from '../telephony';
 import type { CallSnapshot } from './call-snapshot';
 
 type FailureReason = TelephonyErrorReason | 'unknown';
 type CallFailure = { callId: string; reason: FailureReason; message: string };
+
+/** Commands on a call in progress that share one failure action (and one error display). */
+export type CallControlCommand =
+  'hold' | 'resume' | 'blind-transfer' | 'warm-transfer' | 'complete-transfer' | 'cancel-transfer';
 
 export const CallsSocketActions = createActionGroup({
   source: 'Calls Socket',
@@ -35,6 +39,21 @@ export const ActiveCallActions = createActionGroup({
   source: 'Active Call Panel',
   events: {
     'Hang Up Clicked': props<{ callId: string }>(),
+    'Hold Clicked': props<{ callId: string }>(),
+    'Resume Clicked': props<{ callId: string }>(),
+    'Complete Transfer Clicked': props<{ callId: string }>(),
+    'Cancel Transfer Clicked': props<{ callId: string }>(),
+  },
+});
+
+/** The transfer picker: the agent chose where the caller goes, and how. */
+export const TransferDialogActions = createActionGroup({
+  source: 'Transfer Dialog',
+  events: {
+    /** "Transfer now": hand the caller over and leave. */
+    'Blind Transfer Confirmed': props<{ callId: string; destination: Party }>(),
+    /** "Consult first": hold the caller and talk to the destination. */
+    'Warm Transfer Confirmed': props<{ callId: string; destination: Party }>(),
   },
 });
 
@@ -56,6 +75,14 @@ export const CallsApiActions = createActionGroup({
     'Decline Failed': props<CallFailure>(),
     'Hang Up Succeeded': props<{ callId: string }>(),
     'Hang Up Failed': props<CallFailure>(),
+    'Hold Succeeded': props<{ callId: string }>(),
+    'Resume Succeeded': props<{ callId: string }>(),
+    /** The server took the transfer (blind: this leg ends; warm: the consultation rings). */
+    'Transfer Started': props<{ callId: string }>(),
+    'Transfer Completed': props<{ callId: string }>(),
+    'Transfer Cancelled': props<{ callId: string }>(),
+    /** Any hold or transfer command refused or lost: one failure for all of them. */
+    'Call Control Failed': props<CallFailure & { command: CallControlCommand }>(),
     /** Every status change of the call this console placed. */
     'Outgoing Call Updated': props<{ call: CallSnapshot }>(),
     'Dial Failed': props<{ address: string; reason: FailureReason; message: string }>(),

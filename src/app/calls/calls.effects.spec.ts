@@ -43,6 +43,11 @@ const noCommands = {
   accept: async () => undefined,
   reject: async () => undefined,
   hangup: async () => undefined,
+  transfer: async () => undefined,
+  completeTransfer: async () => undefined,
+  cancelTransfer: async () => undefined,
+  hold: async () => undefined,
+  resume: async () => undefined,
   statusChanged: () => undefined,
 };
 

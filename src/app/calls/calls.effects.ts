@@ -1,6 +1,6 @@
 import { inject, Injectable, InjectionToken } from '@angular/core';
 import { Actions, createEffect, ofType } from '@ngrx/effects';
-import { Store } from '@ngrx/store';
+import { Store, type Action } from '@ngrx/store';
 import {
   catchError,
   combineLatest,
@@ -36,6 +36,8 @@ import {
   DialBoxActions,
   KeyboardShortcutActions,
   RingingCardActions,
+  TransferDialogActions,
+  type CallControlCommand,
 } from './calls.actions';
 import { selectHasLiveInboundCall } from './calls.selectors';
 
@@ -150,8 +152,9 @@ export class CallsEffects {
       withLatestFrom(this.store.select(mediaFeature.selectVideoCalls)),
       exhaustMap(([{ address }, video]) =>
         defer(() => this.telephony.session.dial(address, { media: { audio: true, video } })).pipe(
+          // The caller's side changes status, and goes on and off hold during a transfer.
           switchMap((call) =>
-            call.status$.pipe(
+            combineLatest([call.status$, call.held$]).pipe(
               map(() => CallsApiActions.outgoingCallUpdated({ call: toCallSnapshot(call) })),
             ),
           ),
@@ -164,6 +167,86 @@ export class CallsEffects {
               }),
             ),
           ),
+        ),
+      ),
+    ),
+  );
+
+  /** concatMap for every call-control command: they reach the server in the agent's order. */
+  hold$ = createEffect(() =>
+    this.actions$.pipe(
+      ofType(ActiveCallActions.holdClicked),
+      concatMap(({ callId }) =>
+        this.controlCall('hold', callId, (call) => call.hold(), CallsApiActions.holdSucceeded),
+      ),
+    ),
+  );
+
+  resume$ = createEffect(() =>
+    this.actions$.pipe(
+      ofType(ActiveCallActions.resumeClicked),
+      concatMap(({ callId }) =>
+        this.controlCall(
+          'resume',
+          callId,
+          (call) => call.resume(),
+          CallsApiActions.resumeSucceeded,
+        ),
+      ),
+    ),
+  );
+
+  blindTransfer$ = createEffect(() =>
+    this.actions$.pipe(
+      ofType(TransferDialogActions.blindTransferConfirmed),
+      concatMap(({ callId, destination }) =>
+        this.controlCall(
+          'blind-transfer',
+          callId,
+          (call) => call.transfer(destination.address, { mode: 'blind' }),
+          CallsApiActions.transferStarted,
+        ),
+      ),
+    ),
+  );
+
+  warmTransfer$ = createEffect(() =>
+    this.actions$.pipe(
+      ofType(TransferDialogActions.warmTransferConfirmed),
+      concatMap(({ callId, destination }) =>
+        this.controlCall(
+          'warm-transfer',
+          callId,
+          (call) => call.transfer(destination.address, { mode: 'warm' }),
+          CallsApiActions.transferStarted,
+        ),
+      ),
+    ),
+  );
+
+  completeTransfer$ = createEffect(() =>
+    this.actions$.pipe(
+      ofType(ActiveCallActions.completeTransferClicked),
+      concatMap(({ callId }) =>
+        this.controlCall(
+          'complete-transfer',
+          callId,
+          (call) => call.completeTransfer(),
+          CallsApiActions.transferCompleted,
+        ),
+      ),
+    ),
+  );
+
+  cancelTransfer$ = createEffect(() =>
+    this.actions$.pipe(
+      ofType(ActiveCallActions.cancelTransferClicked),
+      concatMap(({ callId }) =>
+        this.controlCall(
+          'cancel-transfer',
+          callId,
+          (call) => call.cancelTransfer(),
+          CallsApiActions.transferCancelled,
         ),
       ),
     ),
@@ -202,6 +285,28 @@ export class CallsEffects {
       map(() => ClockActions.ticked({ now: this.scheduler.now() })),
     ),
   );
+
+  /** Runs a hold or transfer command; every refusal becomes the one `Call Control Failed`. */
+  private controlCall<A extends Action>(
+    command: CallControlCommand,
+    callId: string,
+    run: (call: Call) => Promise<void>,
+    succeeded: (props: { callId: string }) => A,
+  ) {
+    return this.command(callId, run).pipe(
+      map(() => succeeded({ callId })),
+      catchError((error: unknown) =>
+        of(
+          CallsApiActions.callControlFailed({
+            callId,
+            command,
+            reason: errorReason(error),
+            message: messageOf(error),
+          }),
+        ),
+      ),
+    );
+  }
 
   private command(callId: string, run: (call: Call) => Promise<void>) {
     return defer(() => {

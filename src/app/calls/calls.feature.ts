@@ -1,6 +1,7 @@
 import { createEntityAdapter, type EntityState } from '@ngrx/entity';
 import { createFeature, createReducer, on } from '@ngrx/store';
 import { AuthSessionActions, ToolbarActions } from '../auth/auth.actions';
+import type { Party } from '../telephony';
 import type { CallSnapshot } from './call-snapshot';
 import {
   ActiveCallActions,
@@ -10,9 +11,18 @@ import {
   DialBoxActions,
   KeyboardShortcutActions,
   RingingCardActions,
+  TransferDialogActions,
 } from './calls.actions';
 
-export type PendingCommand = 'accept' | 'decline' | 'hang-up';
+export type PendingCommand =
+  | 'accept'
+  | 'decline'
+  | 'hang-up'
+  | 'hold'
+  | 'resume'
+  | 'transfer'
+  | 'complete-transfer'
+  | 'cancel-transfer';
 
 /** A call in the store: the SDK's snapshot plus what this console did with it. */
 export interface CallRecord extends CallSnapshot {
@@ -24,6 +34,8 @@ export interface CallRecord extends CallSnapshot {
   cardDismissed: boolean;
   /** This tab asked to hang up (so a `hangup` end was not the other side's doing). */
   hungUpHere: boolean;
+  /** Where this tab sent the caller (for "Transferred to …" once this leg has ended). */
+  transferredTo: Party | null;
 }
 
 export interface CallsState extends EntityState<CallRecord> {
@@ -49,8 +61,11 @@ export const initialCallsState: CallsState = callsAdapter.getInitialState({
 });
 
 function record(snapshot: CallSnapshot, existing: CallRecord | undefined): CallRecord {
-  // A new ring attempt is a new call for this console: nothing carries over.
-  const previous = existing && existing.attempt === snapshot.attempt ? existing : undefined;
+  // A new ring attempt is a new call for this console: nothing carries over. So is a call that
+  // rings again after it left ringing (a transfer nobody took, coming back to this agent).
+  const ringsAgain = !!existing && existing.status !== 'ringing' && snapshot.status === 'ringing';
+  const previous =
+    existing && existing.attempt === snapshot.attempt && !ringsAgain ? existing : undefined;
   const answeringNow = snapshot.status === 'connecting' || snapshot.status === 'connected';
   return {
     ...snapshot,
@@ -59,6 +74,7 @@ function record(snapshot: CallSnapshot, existing: CallRecord | undefined): CallR
     error: previous?.error ?? null,
     cardDismissed: previous?.cardDismissed ?? false,
     hungUpHere: previous?.hungUpHere ?? false,
+    transferredTo: previous?.transferredTo ?? null,
   };
 }
 
@@ -118,12 +134,52 @@ export const callsFeature = createFeature({
         state,
       ),
     ),
+    on(ActiveCallActions.holdClicked, setPending('hold')),
+    on(ActiveCallActions.resumeClicked, setPending('resume')),
+    on(ActiveCallActions.completeTransferClicked, setPending('complete-transfer')),
+    on(ActiveCallActions.cancelTransferClicked, setPending('cancel-transfer')),
+    on(
+      TransferDialogActions.blindTransferConfirmed,
+      TransferDialogActions.warmTransferConfirmed,
+      (state, { callId, destination }) =>
+        callsAdapter.updateOne(
+          {
+            id: callId,
+            changes: { pending: 'transfer', error: null, transferredTo: { ...destination } },
+          },
+          state,
+        ),
+    ),
     on(
       CallsApiActions.acceptSucceeded,
       CallsApiActions.declineSucceeded,
       CallsApiActions.hangUpSucceeded,
+      CallsApiActions.holdSucceeded,
+      CallsApiActions.resumeSucceeded,
+      CallsApiActions.transferStarted,
+      CallsApiActions.transferCompleted,
       setPending(null),
     ),
+    on(CallsApiActions.transferCancelled, (state, { callId }) =>
+      callsAdapter.updateOne(
+        { id: callId, changes: { pending: null, error: null, transferredTo: null } },
+        state,
+      ),
+    ),
+    on(CallsApiActions.callControlFailed, (state, { callId, command, message }) => {
+      const refusedTransfer = command === 'blind-transfer' || command === 'warm-transfer';
+      return callsAdapter.updateOne(
+        {
+          id: callId,
+          changes: {
+            pending: null,
+            error: message,
+            ...(refusedTransfer ? { transferredTo: null } : {}),
+          },
+        },
+        state,
+      );
+    }),
     on(CallsApiActions.acceptFailed, CallsApiActions.declineFailed, (state, { callId, message }) =>
       setPending(null, message)(state, { callId }),
     ),

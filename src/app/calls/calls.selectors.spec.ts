@@ -76,6 +76,8 @@ describe('calls selectors', () => {
           outcome: null,
           busy: false,
           error: null,
+          transferredBy: null,
+          transferNotTakenBy: null,
         },
         {
           callId: 'taken',
@@ -87,6 +89,8 @@ describe('calls selectors', () => {
           outcome: 'Answered by Grace Hopper',
           busy: false,
           error: null,
+          transferredBy: null,
+          transferNotTakenBy: null,
         },
         {
           callId: 'newer',
@@ -98,6 +102,8 @@ describe('calls selectors', () => {
           outcome: null,
           busy: false,
           error: null,
+          transferredBy: null,
+          transferNotTakenBy: null,
         },
       ]);
       expect(selectOldestRingingCallId(state)).toBe('older');
@@ -145,6 +151,10 @@ describe('calls selectors', () => {
         outcome: null,
         busy: true,
         error: null,
+        held: false,
+        holdSeconds: 0,
+        transfer: null,
+        controllable: true,
       });
     });
 
@@ -203,6 +213,7 @@ describe('calls selectors', () => {
       answered: false,
       outcome: null,
       busy: false,
+      held: false,
     });
 
     const unanswered = {
@@ -223,6 +234,7 @@ describe('calls selectors', () => {
       answered: false,
       outcome: 'No answer',
       busy: false,
+      held: false,
     });
   });
 

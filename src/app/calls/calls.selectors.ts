@@ -2,6 +2,7 @@ import { createSelector } from '@ngrx/store';
 import { authFeature } from '../auth/auth.feature';
 import { hasEnded, outcomeText, statusText } from './call-outcome';
 import { callsFeature, type CallRecord } from './calls.feature';
+import type { TransferState } from '../telephony';
 
 /** One card in the ringing queue: still ringing, or ended and about to leave. */
 export interface RingingCardView {
@@ -17,6 +18,21 @@ export interface RingingCardView {
   /** An accept or decline is on its way to the server. */
   busy: boolean;
   error: string | null;
+  /** "Transferred by …": the agent who sent this call here; null for a first ring. */
+  transferredBy: string | null;
+  /** Rings this agent again because nobody took its transfer: where the transfer went. */
+  transferNotTakenBy: string | null;
+}
+
+/** A transfer this agent started, as the active call panel shows it. */
+export interface ActiveTransferView {
+  mode: TransferState['mode'];
+  destinationName: string;
+  destinationAddress: string;
+  status: TransferState['status'];
+  statusText: string;
+  /** Warm transfer: the call to the destination, whose media the panel shows while consulting. */
+  consultationCallId: string | null;
 }
 
 export interface ActiveCallView {
@@ -30,6 +46,12 @@ export interface ActiveCallView {
   outcome: string | null;
   busy: boolean;
   error: string | null;
+  held: boolean;
+  /** Seconds on hold so far (0 when not held): the ticking hold timer. */
+  holdSeconds: number;
+  transfer: ActiveTransferView | null;
+  /** Hold, Resume and Transfer apply: connected, not ending, no transfer under way. */
+  controllable: boolean;
 }
 
 export interface OutgoingCallView {
@@ -44,6 +66,8 @@ export interface OutgoingCallView {
   answered: boolean;
   outcome: string | null;
   busy: boolean;
+  /** The callee put this call on hold (or is transferring it). */
+  held: boolean;
 }
 
 export interface EndedCallView {
@@ -97,6 +121,11 @@ export const selectRingingQueue = createSelector(
         outcome: outcomeText(call, userId),
         busy: call.pending !== null,
         error: call.error,
+        transferredBy: call.transferredBy?.name ?? null,
+        transferNotTakenBy:
+          call.status === 'ringing' && call.transfer?.status === 'failed'
+            ? call.transfer.to.name
+            : null,
       })),
 );
 
@@ -106,11 +135,13 @@ export const selectActiveCall = createSelector(
   selectNow,
   selectUserId,
   (calls, now, userId) => {
-    const call = calls
-      .filter((c) => inbound(c) && c.answeredHere && c.status !== 'destroyed')
-      .at(-1);
+    const answered = calls.filter((c) => inbound(c) && c.answeredHere && c.status !== 'destroyed');
+    // A live call wins over one still lingering after its end (a completed warm transfer
+    // arrives while the consultation call it came from is ending).
+    const call = answered.filter((c) => !hasEnded(c.status)).at(-1) ?? answered.at(-1);
     if (!call) return null;
     const ended = hasEnded(call.status);
+    const transfer = call.transfer && !ended ? activeTransfer(call.transfer) : null;
     return {
       callId: call.id,
       callerName: call.from.name,
@@ -121,9 +152,13 @@ export const selectActiveCall = createSelector(
         ? seconds(call.answeredAt, ended ? (call.endedAt ?? now) : now)
         : 0,
       ended,
-      outcome: outcomeText(call, userId),
+      outcome: outcomeText(withTransferDestination(call), userId),
       busy: call.pending !== null,
       error: call.error,
+      held: call.held && !ended,
+      holdSeconds: call.held && call.heldAt && !ended ? seconds(call.heldAt, now) : 0,
+      transfer,
+      controllable: call.status === 'connected' && (!transfer || transfer.status === 'failed'),
     } satisfies ActiveCallView;
   },
 );
@@ -142,12 +177,13 @@ export const selectOutgoingCall = createSelector(
       callId: call.id,
       calleeName: call.to.name,
       calleeAddress: call.to.address,
-      statusText: statusText(call.status),
+      statusText: live && call.held ? 'On hold' : statusText(call.status),
       seconds: call.answeredAt ? seconds(call.answeredAt, end) : seconds(call.createdAt, end),
       live,
       answered: call.status === 'connecting' || call.status === 'connected',
       outcome: outcomeText(call, null),
       busy: call.pending !== null,
+      held: live && call.held,
     };
   },
 );
@@ -162,7 +198,7 @@ export const selectRecentCalls = createSelector(selectAll, selectUserId, (calls,
       direction: call.direction,
       partyName: call.direction === 'inbound' ? call.from.name : call.to.name,
       partyAddress: call.direction === 'inbound' ? call.from.address : call.to.address,
-      outcome: outcomeText(call, userId) ?? 'Ended',
+      outcome: outcomeText(withTransferDestination(call), userId) ?? 'Ended',
       endedAt: call.endedAt,
     })),
 );
@@ -171,6 +207,28 @@ export const selectRecentCalls = createSelector(selectAll, selectUserId, (calls,
 export const selectHasLiveInboundCall = createSelector(selectAll, (calls) =>
   calls.some((call) => inbound(call) && call.status !== 'destroyed'),
 );
+
+const transferStatusTexts: Record<TransferState['status'], string> = {
+  ringing: 'Ringing…',
+  consulting: 'Consulting',
+  failed: 'Nobody took the transfer',
+};
+
+function activeTransfer(transfer: TransferState): ActiveTransferView {
+  return {
+    mode: transfer.mode,
+    destinationName: transfer.to.name,
+    destinationAddress: transfer.to.address,
+    status: transfer.status,
+    statusText: transferStatusTexts[transfer.status],
+    consultationCallId: transfer.consultationCallId,
+  };
+}
+
+/** The server's transfer target when it still says, else where this tab sent the caller. */
+function withTransferDestination(call: CallRecord) {
+  return { ...call, transferDestination: call.transfer?.to.name ?? call.transferredTo?.name };
+}
 
 function hasLeftRinging(call: CallRecord): boolean {
   return call.status !== 'ringing';

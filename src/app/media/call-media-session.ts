@@ -29,6 +29,13 @@ export interface CallMediaSession extends Pick<TypedEmitter<CallMediaSessionEven
   setCameraEnabled(enabled: boolean): Promise<void>;
   switchDevice(kind: MediaDeviceKindName, deviceId: string): Promise<void>;
   stats(): Promise<CallMediaStats>;
+  /** Hold, agent side: mute the microphone and camera publications (remembering their state). */
+  holdSending(): void;
+  /** Restores the microphone and camera to what they were before `holdSending()`. */
+  resumeSending(): void;
+  /** Hold, caller side: unsubscribe from the other side's tracks. */
+  holdReceiving(): void;
+  resumeReceiving(): void;
 }
 
 /** Camera and microphone opened ahead of a join (opaque outside the LiveKit chunk). */

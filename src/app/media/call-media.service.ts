@@ -206,6 +206,23 @@ class LazyCallMediaSession
     return (await this.ready()).stats();
   }
 
+  // Hold arrives from the SDK at any time, even while the chunk loads: applied once it is there.
+  holdSending(): void {
+    void this.inner.then((session) => session?.holdSending());
+  }
+
+  resumeSending(): void {
+    void this.inner.then((session) => session?.resumeSending());
+  }
+
+  holdReceiving(): void {
+    void this.inner.then((session) => session?.holdReceiving());
+  }
+
+  resumeReceiving(): void {
+    void this.inner.then((session) => session?.resumeReceiving());
+  }
+
   leave(): void {
     if (this.left) return;
     this.left = true;

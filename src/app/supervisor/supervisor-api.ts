@@ -1,7 +1,13 @@
 import { HttpClient, HttpErrorResponse } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
 import type { Observable } from 'rxjs';
-import type { MonitorCredentials } from '../../../protocol/supervisor-protocol';
+import type {
+  AssignCallBody,
+  MonitorCredentials,
+  MonitorMode,
+  MonitorRequest,
+  SupervisorCall,
+} from '../../../protocol/supervisor-protocol';
 import { TokenStorage } from '../auth/token-storage';
 
 /** The supervisor's HTTP actions, authenticated with this tab's token. */
@@ -18,10 +24,22 @@ export class SupervisorApi {
     );
   }
 
-  monitor(callId: string): Observable<MonitorCredentials> {
+  /** Credentials to join a connected call's room as a monitor, a whisperer or a barger. */
+  monitor(callId: string, mode: MonitorMode = 'monitor'): Observable<MonitorCredentials> {
+    const body: MonitorRequest = { mode };
     return this.http.post<MonitorCredentials>(
       `/api/supervisor/calls/${encodeURIComponent(callId)}/monitor`,
-      null,
+      body,
+      { headers: this.headers() },
+    );
+  }
+
+  /** Pulls a queued or ringing call to one available agent (202 with the call). */
+  assign(callId: string, userId: string): Observable<SupervisorCall> {
+    const body: AssignCallBody = { userId };
+    return this.http.post<SupervisorCall>(
+      `/api/supervisor/calls/${encodeURIComponent(callId)}/assign`,
+      body,
       { headers: this.headers() },
     );
   }

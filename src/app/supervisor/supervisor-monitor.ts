@@ -1,8 +1,11 @@
 /**
- * Silent monitoring: joins a call's LiveKit room with a subscribe-only, hidden token and plays
- * what the parties publish. The Room lives here, never in the store (which only knows the call
- * being monitored and whether the join worked). livekit-client is imported on first use, so it
- * stays out of the supervisor page's bundle until someone monitors.
+ * Joining a call as a supervisor: silent monitoring (a subscribe-only, hidden token), whisper
+ * and barge (a token that may publish a microphone). Plays what the parties publish. A whisper
+ * uses LiveKit's own mechanism, so it works the same on a real LiveKit: before publishing, the
+ * supervisor allows only the agent's identity to subscribe to its tracks.
+ * The Room lives here, never in the store (which only knows the call, the mode and whether the
+ * join worked). livekit-client is imported on first use, so it stays out of the supervisor
+ * page's bundle until someone monitors.
  */
 import { Injectable, signal } from '@angular/core';
 import type { Room } from 'livekit-client';
@@ -15,6 +18,19 @@ export interface MonitoredTrack {
   stream: MediaStream;
 }
 
+/** What `window.__switchboardSupervisor` offers tests and benchmarks (read-only figures). */
+export interface SupervisorMonitorDebugHook {
+  stats(): Promise<SupervisorMonitorStats>;
+}
+
+export interface SupervisorMonitorStats {
+  connected: boolean;
+  /** Identities of the call's parties this room shows. */
+  remoteParticipants: string[];
+  inboundAudioBytes: number;
+  outboundAudioBytes: number;
+}
+
 @Injectable({ providedIn: 'root' })
 export class SupervisorMonitor {
   private room: Room | null = null;
@@ -22,11 +38,50 @@ export class SupervisorMonitor {
   /** What the monitored parties publish right now. */
   readonly tracks = this.tracksSignal.asReadonly();
 
+  constructor() {
+    const hook: SupervisorMonitorDebugHook = { stats: () => this.stats() };
+    (
+      globalThis as { __switchboardSupervisor?: SupervisorMonitorDebugHook }
+    ).__switchboardSupervisor = hook;
+  }
+
+  /** Inbound and outbound audio bytes of the room joined, summed (for e2e tests). */
+  async stats(): Promise<SupervisorMonitorStats> {
+    const room = this.room;
+    const result: SupervisorMonitorStats = {
+      connected: room?.state === 'connected',
+      remoteParticipants: [...(room?.remoteParticipants.values() ?? [])].map((p) => p.identity),
+      inboundAudioBytes: 0,
+      outboundAudioBytes: 0,
+    };
+    if (!room) return result;
+    const tracks = [
+      ...[...room.remoteParticipants.values()].flatMap((p) => [...p.trackPublications.values()]),
+      ...room.localParticipant.trackPublications.values(),
+    ].flatMap((publication) => (publication.track ? [publication.track] : []));
+    for (const report of await Promise.all(tracks.map((track) => track.getRTCStatsReport()))) {
+      report?.forEach(
+        (stat: { type?: string; kind?: string; bytesReceived?: number; bytesSent?: number }) => {
+          if (stat.kind !== 'audio') return;
+          if (stat.type === 'inbound-rtp') result.inboundAudioBytes += stat.bytesReceived ?? 0;
+          if (stat.type === 'outbound-rtp') result.outboundAudioBytes += stat.bytesSent ?? 0;
+        },
+      );
+    }
+    return result;
+  }
+
   /** Joins the room; `ended` is called if the room goes away without `leave()`. */
   async join(credentials: MonitorCredentials, ended: () => void): Promise<void> {
     await this.leave();
     const { Room, RoomEvent } = await import('livekit-client');
-    const room = new Room({ adaptiveStream: true });
+    // The options the media server README recommends; equally valid on a real LiveKit.
+    const room = new Room({
+      singlePeerConnection: false,
+      adaptiveStream: false,
+      dynacast: false,
+      publishDefaults: { simulcast: false, red: false },
+    });
     this.room = room;
     const refresh = () => this.tracksSignal.set(this.collectTracks(room));
     room.on(RoomEvent.TrackSubscribed, refresh);
@@ -37,7 +92,21 @@ export class SupervisorMonitor {
       this.tracksSignal.set([]);
       ended();
     });
-    await room.connect(credentials.url, credentials.token, { autoSubscribe: true });
+    try {
+      await room.connect(credentials.url, credentials.token, { autoSubscribe: true });
+      if (credentials.mode === 'whisper') {
+        if (!credentials.agentIdentity) throw new Error('the call has no agent to whisper to');
+        // Before the microphone is published, so not one packet of it ever reaches the caller.
+        room.localParticipant.setTrackSubscriptionPermissions(false, [
+          { participantIdentity: credentials.agentIdentity, allowAll: true },
+        ]);
+      }
+      if (credentials.mode !== 'monitor') await room.localParticipant.setMicrophoneEnabled(true);
+    } catch (error) {
+      // A half-joined room (say, no microphone) must not keep listening or speaking.
+      if (this.room === room) await this.leave();
+      throw error;
+    }
     refresh();
   }
 

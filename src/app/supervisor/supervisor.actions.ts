@@ -1,6 +1,7 @@
 import { createActionGroup, emptyProps, props } from '@ngrx/store';
 import type {
   MonitorCredentials,
+  SupervisorCall,
   SupervisorChanges,
   SupervisorSnapshot,
 } from '../../../protocol/supervisor-protocol';
@@ -16,7 +17,12 @@ export const SupervisorPageActions = createActionGroup({
     'Sort Changed': props<{ sort: CallSort }>(),
     'Force Away Clicked': props<{ userId: string }>(),
     'Monitor Clicked': props<{ callId: string }>(),
+    /** Speak to the agent only. */
+    'Whisper Clicked': props<{ callId: string }>(),
+    /** Speak to everyone on the call. */
+    'Barge Clicked': props<{ callId: string }>(),
     'Stop Monitoring Clicked': emptyProps(),
+    'Assign Clicked': props<{ callId: string; userId: string }>(),
   },
 });
 
@@ -45,5 +51,7 @@ export const SupervisorApiActions = createActionGroup({
     'Monitor Failed': props<{ callId: string; message: string }>(),
     'Monitor Joined': props<{ callId: string }>(),
     'Monitor Ended': emptyProps(),
+    'Assign Succeeded': props<{ call: SupervisorCall }>(),
+    'Assign Failed': props<{ callId: string; message: string }>(),
   },
 });

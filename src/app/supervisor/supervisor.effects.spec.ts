@@ -1,4 +1,5 @@
 import { TestBed } from '@angular/core/testing';
+import { MatSnackBar } from '@angular/material/snack-bar';
 import { provideMockActions } from '@ngrx/effects/testing';
 import type { Action } from '@ngrx/store';
 import { provideMockStore } from '@ngrx/store/testing';
@@ -15,12 +16,13 @@ import {
   SupervisorPageActions,
 } from './supervisor.actions';
 import { SupervisorEffects } from './supervisor.effects';
-import { changesFrame, snapshotFrame } from './testing/supervisor-frames';
+import { changesFrame, snapshotFrame, supervisorCall } from './testing/supervisor-frames';
 
 describe('SupervisorEffects', () => {
   let actions$: Observable<Action>;
   let feed: { connect: jasmine.Spy<(token: string) => Observable<SupervisorMessage>> };
-  let api: { forcePresence: jasmine.Spy; monitor: jasmine.Spy };
+  let api: { forcePresence: jasmine.Spy; monitor: jasmine.Spy; assign: jasmine.Spy };
+  let snackBar: { open: jasmine.Spy };
   let monitor: { join: jasmine.Spy; leave: jasmine.Spy };
 
   function effects(): SupervisorEffects {
@@ -32,6 +34,7 @@ describe('SupervisorEffects', () => {
         { provide: SupervisorFeedService, useValue: feed },
         { provide: SupervisorApi, useValue: api },
         { provide: SupervisorMonitor, useValue: monitor },
+        { provide: MatSnackBar, useValue: snackBar },
         { provide: EFFECTS_SCHEDULER, useValue: asyncScheduler },
         {
           provide: TokenStorage,
@@ -47,7 +50,9 @@ describe('SupervisorEffects', () => {
     api = {
       forcePresence: jasmine.createSpy('forcePresence'),
       monitor: jasmine.createSpy('monitor'),
+      assign: jasmine.createSpy('assign'),
     };
+    snackBar = { open: jasmine.createSpy('open') };
     monitor = {
       join: jasmine.createSpy('join').and.resolveTo(undefined),
       leave: jasmine.createSpy('leave').and.resolveTo(undefined),
@@ -123,5 +128,76 @@ describe('SupervisorEffects', () => {
     expect(api.monitor).toHaveBeenCalledTimes(1);
     expect(monitor.join).toHaveBeenCalledOnceWith(credentials, jasmine.any(Function));
     expect(results).toEqual([SupervisorApiActions.monitorJoined({ callId: 'c1' })]);
+  });
+
+  it('whispers and barges with the mode in the request', async () => {
+    const credentials = {
+      url: 'ws://lk',
+      room: 'r',
+      token: 't',
+      identity: 'supervisor:x:y',
+      mode: 'whisper' as const,
+      agentIdentity: 'agent:a:s',
+    };
+    api.monitor.and.returnValue(of(credentials));
+    const clicks = new Subject<Action>();
+    actions$ = clicks;
+    const results: Action[] = [];
+    effects().monitor$.subscribe((action) => results.push(action));
+    clicks.next(SupervisorPageActions.whisperClicked({ callId: 'c1' }));
+    await monitor.join.calls.mostRecent().returnValue;
+    await Promise.resolve();
+    clicks.next(SupervisorPageActions.bargeClicked({ callId: 'c1' }));
+    await monitor.join.calls.mostRecent().returnValue;
+    await Promise.resolve();
+    expect(api.monitor.calls.allArgs()).toEqual([
+      ['c1', 'whisper'],
+      ['c1', 'barge'],
+    ]);
+    expect(results).toEqual([
+      SupervisorApiActions.monitorJoined({ callId: 'c1' }),
+      SupervisorApiActions.monitorJoined({ callId: 'c1' }),
+    ]);
+  });
+
+  it('assigns calls side by side and reports a refusal with its reason', () => {
+    const assigned = supervisorCall({ id: 'c1', status: 'ringing' });
+    api.assign.and.callFake((callId: string) =>
+      callId === 'c1'
+        ? of(assigned)
+        : throwError(() => new Error('user u2 is busy, not available')),
+    );
+    const results: Action[] = [];
+    actions$ = of(
+      SupervisorPageActions.assignClicked({ callId: 'c1', userId: 'u1' }),
+      SupervisorPageActions.assignClicked({ callId: 'c2', userId: 'u2' }),
+    );
+    effects().assign$.subscribe((action) => results.push(action));
+    expect(api.assign.calls.allArgs()).toEqual([
+      ['c1', 'u1'],
+      ['c2', 'u2'],
+    ]);
+    expect(results).toEqual([
+      SupervisorApiActions.assignSucceeded({ call: assigned }),
+      SupervisorApiActions.assignFailed({
+        callId: 'c2',
+        message: 'user u2 is busy, not available',
+      }),
+    ]);
+  });
+
+  it('shows every failed action in one snackbar, and nothing for successes', () => {
+    actions$ = of(
+      SupervisorApiActions.assignFailed({ callId: 'c2', message: 'call c2 is connected' }),
+      SupervisorApiActions.forceAwaySucceeded({ userId: 'u1' }),
+      SupervisorApiActions.monitorFailed({ callId: 'c3', message: 'call c3 not found' }),
+      SupervisorApiActions.forceAwayFailed({ userId: 'u4', message: 'user u4 is not online' }),
+    );
+    effects().reportActionErrors$.subscribe();
+    expect(snackBar.open.calls.allArgs().map(([message]) => message)).toEqual([
+      'call c2 is connected',
+      'call c3 not found',
+      'user u4 is not online',
+    ]);
   });
 });

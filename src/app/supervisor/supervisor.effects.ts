@@ -1,6 +1,8 @@
 import { inject, Injectable } from '@angular/core';
+import { MatSnackBar } from '@angular/material/snack-bar';
 import { Actions, createEffect, ofType } from '@ngrx/effects';
-import { Store } from '@ngrx/store';
+import { Store, type Action } from '@ngrx/store';
+import type { MonitorMode } from '../../../protocol/supervisor-protocol';
 import {
   catchError,
   concat,
@@ -42,6 +44,7 @@ export class SupervisorEffects {
   private readonly monitor = inject(SupervisorMonitor);
   private readonly storage = inject(TokenStorage);
   private readonly scheduler = inject(EFFECTS_SCHEDULER);
+  private readonly snackBar = inject(MatSnackBar);
   private readonly pageClosed$ = this.actions$.pipe(ofType(SupervisorPageActions.closed));
 
   /** While the page is open: the feed's frames as actions, reconnecting after drops. */
@@ -101,12 +104,16 @@ export class SupervisorEffects {
     ),
   );
 
-  /** exhaustMap: a double click joins once. */
+  /** Monitor, whisper or barge; exhaustMap: a double click joins once. Switching rejoins. */
   monitor$ = createEffect(() =>
     this.actions$.pipe(
-      ofType(SupervisorPageActions.monitorClicked),
-      exhaustMap(({ callId }) =>
-        this.api.monitor(callId).pipe(
+      ofType(
+        SupervisorPageActions.monitorClicked,
+        SupervisorPageActions.whisperClicked,
+        SupervisorPageActions.bargeClicked,
+      ),
+      exhaustMap((action) =>
+        this.api.monitor(action.callId, modeOf(action)).pipe(
           switchMap((credentials) =>
             defer(() =>
               this.monitor.join(credentials, () =>
@@ -114,13 +121,50 @@ export class SupervisorEffects {
               ),
             ),
           ),
-          map(() => SupervisorApiActions.monitorJoined({ callId })),
+          map(() => SupervisorApiActions.monitorJoined({ callId: action.callId })),
           catchError((error: unknown) =>
-            of(SupervisorApiActions.monitorFailed({ callId, message: apiErrorMessage(error) })),
+            of(
+              SupervisorApiActions.monitorFailed({
+                callId: action.callId,
+                message: apiErrorMessage(error),
+              }),
+            ),
           ),
         ),
       ),
     ),
+  );
+
+  /**
+   * Pull a waiting call to one agent. Different calls go side by side (mergeMap); the button of
+   * a call with a request in flight is disabled, so one call is not assigned twice.
+   */
+  assign$ = createEffect(() =>
+    this.actions$.pipe(
+      ofType(SupervisorPageActions.assignClicked),
+      mergeMap(({ callId, userId }) =>
+        this.api.assign(callId, userId).pipe(
+          map((call) => SupervisorApiActions.assignSucceeded({ call })),
+          catchError((error: unknown) =>
+            of(SupervisorApiActions.assignFailed({ callId, message: apiErrorMessage(error) })),
+          ),
+        ),
+      ),
+    ),
+  );
+
+  /** Every failed supervisor action is reported the same way: one snackbar with the reason. */
+  reportActionErrors$ = createEffect(
+    () =>
+      this.actions$.pipe(
+        ofType(
+          SupervisorApiActions.forceAwayFailed,
+          SupervisorApiActions.monitorFailed,
+          SupervisorApiActions.assignFailed,
+        ),
+        tap(({ message }) => this.snackBar.open(message, 'Dismiss', { duration: 8000 })),
+      ),
+    { dispatch: false },
   );
 
   leaveMonitor$ = createEffect(
@@ -131,4 +175,10 @@ export class SupervisorEffects {
       ),
     { dispatch: false },
   );
+}
+
+function modeOf(action: Action): MonitorMode {
+  if (action.type === SupervisorPageActions.whisperClicked.type) return 'whisper';
+  if (action.type === SupervisorPageActions.bargeClicked.type) return 'barge';
+  return 'monitor';
 }

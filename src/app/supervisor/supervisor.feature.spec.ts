@@ -102,10 +102,117 @@ describe('supervisor feature', () => {
       expect(state.now).toBe(123_000);
       expect(state.pendingAgentIds).toEqual([]);
       expect(state.actionError).toBe('user u2 is not online');
-      expect(state.monitor).toEqual({ callId: 'c1', status: 'joined', error: null });
+      expect(state.monitor).toEqual({
+        callId: 'c1',
+        mode: 'monitor',
+        status: 'joined',
+        error: null,
+      });
       state = reducer(state, SupervisorApiActions.monitorEnded());
       expect(state.monitor).toBeNull();
       expect(reducer(state, SupervisorPageActions.closed())).toEqual(initialSupervisorState);
+    });
+
+    it('remembers the mode of joining: whisper, barge, and a failure keeps it', () => {
+      let state = reduce(
+        SupervisorPageActions.whisperClicked({ callId: 'c1' }),
+        SupervisorApiActions.monitorJoined({ callId: 'c1' }),
+      );
+      expect(state.monitor).toEqual({
+        callId: 'c1',
+        mode: 'whisper',
+        status: 'joined',
+        error: null,
+      });
+      state = reducer(state, SupervisorPageActions.bargeClicked({ callId: 'c1' }));
+      expect(state.monitor).toEqual({
+        callId: 'c1',
+        mode: 'barge',
+        status: 'requesting',
+        error: null,
+      });
+      state = reducer(
+        state,
+        SupervisorApiActions.monitorFailed({ callId: 'c1', message: 'call c1 is queued' }),
+      );
+      expect(state.monitor).toEqual({
+        callId: 'c1',
+        mode: 'barge',
+        status: 'failed',
+        error: 'call c1 is queued',
+      });
+      expect(reducer(state, SupervisorPageActions.stopMonitoringClicked()).monitor).toBeNull();
+    });
+
+    it('tracks assign requests per call and keeps the reason of a refusal', () => {
+      let state = reduce(
+        SupervisorPageActions.assignClicked({ callId: 'c1', userId: 'u1' }),
+        SupervisorPageActions.assignClicked({ callId: 'c2', userId: 'u2' }),
+      );
+      expect(state.pendingAssignCallIds).toEqual(['c1', 'c2']);
+      state = reducer(
+        state,
+        SupervisorApiActions.assignSucceeded({ call: supervisorCall({ id: 'c1' }) }),
+      );
+      state = reducer(
+        state,
+        SupervisorApiActions.assignFailed({ callId: 'c2', message: 'user u2 is not available' }),
+      );
+      expect(state.pendingAssignCallIds).toEqual([]);
+      expect(state.actionError).toBe('user u2 is not available');
+      // The row changes with the feed, not with the answer: a call the feed removed stays gone.
+      expect(state.calls.ids).toEqual([]);
+    });
+  });
+
+  describe('held and transferring calls', () => {
+    const calls = [
+      supervisorCall({ id: 'held', status: 'held', createdAt: 1_000, answeredAt: 2_000 }),
+      supervisorCall({ id: 'moving', status: 'transferring', createdAt: 3_000 }),
+      supervisorCall({ id: 'talking', status: 'connected', createdAt: 4_000 }),
+      supervisorCall({ id: 'waiting', status: 'queued', createdAt: 5_000 }),
+    ];
+    const state = reduce(
+      SupervisorFeedActions.snapshotReceived({ snapshot: snapshotFrame({ calls }) }),
+    );
+    const ids = (next: SupervisorState) =>
+      supervisorFeature.selectVisibleCalls(rootOf(next)).map((call) => call.id);
+
+    it('are counted, filtered by their own status and never the longest wait', () => {
+      expect(supervisorFeature.selectCallCounts(rootOf(state))).toEqual({
+        queued: 1,
+        ringing: 0,
+        connected: 1,
+        held: 1,
+        transferring: 1,
+      });
+      expect(
+        ids(reducer(state, SupervisorPageActions.statusFilterChanged({ status: 'held' }))),
+      ).toEqual(['held']);
+      expect(
+        ids(reducer(state, SupervisorPageActions.statusFilterChanged({ status: 'transferring' }))),
+      ).toEqual(['moving']);
+      expect(supervisorFeature.selectLongestWaitingCallId(rootOf(state))).toBe('waiting');
+    });
+  });
+
+  describe('agents to assign to', () => {
+    it('are the available ones, by name', () => {
+      const state = reduce(
+        SupervisorFeedActions.snapshotReceived({
+          snapshot: snapshotFrame({
+            agents: [
+              supervisorAgent({ id: 'z', name: 'Zoe' }),
+              supervisorAgent({ id: 'b', name: 'Bob', presence: 'busy' }),
+              supervisorAgent({ id: 'a', name: 'Ada' }),
+              supervisorAgent({ id: 'o', name: 'Otto', presence: 'offline' }),
+            ],
+          }),
+        }),
+      );
+      expect(
+        supervisorFeature.selectAvailableAgents(rootOf(state)).map((agent) => agent.id),
+      ).toEqual(['a', 'z']);
     });
   });
 
@@ -171,6 +278,8 @@ describe('supervisor feature', () => {
         queued: 1,
         ringing: 1,
         connected: 1,
+        held: 0,
+        transferring: 0,
       });
     });
   });

@@ -1,6 +1,7 @@
 import { createEntityAdapter, type EntityState } from '@ngrx/entity';
 import { createFeature, createReducer, createSelector, on } from '@ngrx/store';
 import type {
+  MonitorMode,
   SupervisorAgent,
   SupervisorCall,
   SupervisorCallStatus,
@@ -19,6 +20,8 @@ export type FeedState = 'idle' | 'connecting' | 'live' | 'reconnecting' | 'refus
 
 export interface MonitorState {
   callId: string;
+  /** monitor: listening unseen; whisper: the agent hears the supervisor; barge: everyone does. */
+  mode: MonitorMode;
   status: 'requesting' | 'joined' | 'failed';
   error: string | null;
 }
@@ -36,11 +39,23 @@ export interface SupervisorState {
   sort: CallSort;
   /** Agents a force-away request is in flight for, and the last action error. */
   pendingAgentIds: string[];
+  /** Calls an assign request is in flight for. */
+  pendingAssignCallIds: string[];
   actionError: string | null;
   monitor: MonitorState | null;
 }
 
-export const supervisorCallsAdapter = createEntityAdapter<SupervisorCall>();
+/** Oldest first: the view's default order, kept by the adapter as changes arrive. */
+const byArrival = (a: SupervisorCall, b: SupervisorCall) =>
+  a.createdAt - b.createdAt || a.id.localeCompare(b.id);
+
+/**
+ * Calls stay sorted by arrival in the store: the adapter merges each frame's few upserts into
+ * the order (O(n + k log k)) instead of every selector re-sorting thousands of rows per frame.
+ */
+export const supervisorCallsAdapter = createEntityAdapter<SupervisorCall>({
+  sortComparer: byArrival,
+});
 export const supervisorAgentsAdapter = createEntityAdapter<SupervisorAgent>({
   sortComparer: (a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id),
 });
@@ -56,6 +71,7 @@ export const initialSupervisorState: SupervisorState = {
   statusFilter: 'all',
   sort: 'longest-waiting',
   pendingAgentIds: [],
+  pendingAssignCallIds: [],
   actionError: null,
   monitor: null,
 };
@@ -150,15 +166,43 @@ export const supervisorFeature = createFeature({
     })),
     on(SupervisorPageActions.monitorClicked, (state, { callId }): SupervisorState => ({
       ...state,
-      monitor: { callId, status: 'requesting', error: null },
+      monitor: { callId, mode: 'monitor', status: 'requesting', error: null },
+    })),
+    on(SupervisorPageActions.whisperClicked, (state, { callId }): SupervisorState => ({
+      ...state,
+      monitor: { callId, mode: 'whisper', status: 'requesting', error: null },
+    })),
+    on(SupervisorPageActions.bargeClicked, (state, { callId }): SupervisorState => ({
+      ...state,
+      monitor: { callId, mode: 'barge', status: 'requesting', error: null },
     })),
     on(SupervisorApiActions.monitorJoined, (state, { callId }): SupervisorState => ({
       ...state,
-      monitor: { callId, status: 'joined', error: null },
+      monitor: { callId, mode: state.monitor?.mode ?? 'monitor', status: 'joined', error: null },
     })),
     on(SupervisorApiActions.monitorFailed, (state, { callId, message }): SupervisorState => ({
       ...state,
-      monitor: { callId, status: 'failed', error: message },
+      monitor: {
+        callId,
+        mode: state.monitor?.mode ?? 'monitor',
+        status: 'failed',
+        error: message,
+      },
+    })),
+    on(SupervisorPageActions.assignClicked, (state, { callId }): SupervisorState => ({
+      ...state,
+      pendingAssignCallIds: [...state.pendingAssignCallIds, callId],
+      actionError: null,
+    })),
+    on(SupervisorApiActions.assignSucceeded, (state, { call }): SupervisorState => ({
+      ...state,
+      // The row itself changes with the feed's next frame (never resurrect a call it removed).
+      pendingAssignCallIds: state.pendingAssignCallIds.filter((id) => id !== call.id),
+    })),
+    on(SupervisorApiActions.assignFailed, (state, { callId, message }): SupervisorState => ({
+      ...state,
+      pendingAssignCallIds: state.pendingAssignCallIds.filter((id) => id !== callId),
+      actionError: message,
     })),
     on(
       SupervisorPageActions.stopMonitoringClicked,
@@ -180,28 +224,36 @@ export const supervisorFeature = createFeature({
     return {
       selectAllCalls,
       selectAllAgents,
+      selectCallEntities: createSelector(selectCalls, (calls) => calls.entities),
       selectVisibleCalls: createSelector(
         selectAllCalls,
         selectGroupFilter,
         selectStatusFilter,
         selectSort,
-        (calls, groupId, status, sort) =>
-          calls
-            .filter(
-              (call) =>
-                (groupId === null || call.ringGroup?.id === groupId) &&
-                (status === 'all' || call.status === status),
-            )
-            .sort((a, b) => comparers[sort](a, b) || a.id.localeCompare(b.id)),
+        (calls, groupId, status, sort) => {
+          const visible =
+            groupId === null && status === 'all'
+              ? calls
+              : calls.filter(
+                  (call) =>
+                    (groupId === null || call.ringGroup?.id === groupId) &&
+                    (status === 'all' || call.status === status),
+                );
+          // The store's own order is the default one: no sort at all on the hot path.
+          if (sort === 'longest-waiting') return visible;
+          return [...visible].sort((a, b) => comparers[sort](a, b) || a.id.localeCompare(b.id));
+        },
       ),
       /** The call waiting (queued or ringing) the longest, across every group: it stands out. */
-      selectLongestWaitingCallId: createSelector(selectAllCalls, (calls) => {
-        let oldest: SupervisorCall | null = null;
-        for (const call of calls)
-          if (waitingStatuses.has(call.status) && (!oldest || call.createdAt < oldest.createdAt))
-            oldest = call;
-        return oldest?.id ?? null;
-      }),
+      selectLongestWaitingCallId: createSelector(
+        selectAllCalls,
+        // Calls are oldest first: the first one still waiting is the answer.
+        (calls) => calls.find((call) => waitingStatuses.has(call.status))?.id ?? null,
+      ),
+      /** Who a queued or ringing call can be pulled to: the agents available right now. */
+      selectAvailableAgents: createSelector(selectAllAgents, (agents) =>
+        agents.filter((agent) => agent.presence === 'available'),
+      ),
       selectCallCounts: createSelector(selectAllCalls, (calls) => {
         const counts: Record<SupervisorCallStatus, number> = {
           queued: 0,

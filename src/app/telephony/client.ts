@@ -1,5 +1,6 @@
 import { BehaviorSubject, type Observable } from 'rxjs';
 import { TokenRefresher, tokenExpiry, type TokenGrant } from './auth/token-refresher';
+import { createHoldAudio, type HoldAudioFactory } from './media/hold-audio';
 import type { MediaEngine } from './media/media-engine';
 import { Session } from './session/session';
 import { fromEmitterEvent, TypedEmitter } from './shared/typed-emitter';
@@ -29,6 +30,11 @@ export interface ConnectOptions {
    * LiveKit engine). Without one, calls carry no media and `localStream$`/`remoteStream$` stay null.
    */
   media?: MediaEngine;
+  /**
+   * What a caller hears while its call is held (with a media engine only). Defaults to a
+   * generated WebAudio chime; `null` plays nothing.
+   */
+  holdAudio?: HoldAudioFactory | null;
 }
 
 export type TelephonyClientEvents = {
@@ -80,7 +86,13 @@ export class TelephonyClient extends TypedEmitter<TelephonyClientEvents> {
           ? globalThis.window
           : (options.networkEvents ?? undefined),
     });
-    this.session = new Session(this.connection, options.media ?? null);
+    // Hold audio only makes sense for calls with media; by default the generated chime.
+    const holdAudio = options.holdAudio === undefined ? createHoldAudio : options.holdAudio;
+    this.session = new Session(
+      this.connection,
+      options.media ?? null,
+      options.media ? holdAudio : null,
+    );
     this.connectionState$ = this.connectionState$$.asObservable();
 
     this.connection.on('stateChanged', (state) => {

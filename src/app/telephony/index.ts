@@ -5,7 +5,13 @@ export {
   type ConnectOptions,
   type TelephonyClientEvents,
 } from './client';
-export { Call, type CallDirection, type CallLifecycleStatus } from './call/call';
+export {
+  Call,
+  type CallDirection,
+  type CallLifecycleStatus,
+  type TransferOptions,
+} from './call/call';
+export { createHoldAudio, type HoldAudio, type HoldAudioFactory } from './media/hold-audio';
 export {
   Session,
   type DialOptions,
@@ -38,4 +44,6 @@ export type {
   Party,
   Presence,
   RingGroupRef,
+  TransferMode,
+  TransferState,
 } from '../../../protocol/session-protocol';

@@ -2,11 +2,16 @@ import { TestbedHarnessEnvironment } from '@angular/cdk/testing/testbed';
 import { TestBed, type ComponentFixture } from '@angular/core/testing';
 import { MatButtonHarness } from '@angular/material/button/testing';
 import { MatCardHarness } from '@angular/material/card/testing';
+import { MatDialog } from '@angular/material/dialog';
 import { MockStore, provideMockStore } from '@ngrx/store/testing';
 import { initialRootState } from '../../testing/initial-state';
 import { ActiveCallActions } from '../calls.actions';
-import { selectActiveCall, type ActiveCallView } from '../calls.selectors';
+import { selectActiveCall, type ActiveCallView, type ActiveTransferView } from '../calls.selectors';
+import { TransferDialog } from '../transfer-dialog/transfer-dialog';
 import { ActiveCallPanel } from './active-call-panel';
+
+const textOf = (fixture: ComponentFixture<unknown>) =>
+  (fixture.nativeElement as HTMLElement).textContent ?? '';
 
 const connected: ActiveCallView = {
   callId: 'call-1',
@@ -19,6 +24,10 @@ const connected: ActiveCallView = {
   outcome: null,
   busy: false,
   error: null,
+  held: false,
+  holdSeconds: 0,
+  transfer: null,
+  controllable: true,
 };
 
 describe('ActiveCallPanel', () => {
@@ -68,6 +77,83 @@ describe('ActiveCallPanel', () => {
     expect(
       await (await loader.getHarness(MatButtonHarness.with({ text: 'Hang up' }))).isDisabled(),
     ).toBeTrue();
+  });
+
+  it('holds and resumes, with a held badge and its timer', async () => {
+    const dispatch = spyOn(store, 'dispatch');
+    store.overrideSelector(selectActiveCall, connected);
+    await fixture.whenStable();
+    const loader = TestbedHarnessEnvironment.loader(fixture);
+    await (await loader.getHarness(MatButtonHarness.with({ text: 'Hold' }))).click();
+    expect(dispatch).toHaveBeenCalledWith(ActiveCallActions.holdClicked({ callId: 'call-1' }));
+
+    store.overrideSelector(selectActiveCall, { ...connected, held: true, holdSeconds: 42 });
+    store.refreshState();
+    await fixture.whenStable();
+    expect(textOf(fixture)).toContain('On hold');
+    expect(textOf(fixture)).toContain('0:42');
+    await (await loader.getHarness(MatButtonHarness.with({ text: 'Resume' }))).click();
+    expect(dispatch).toHaveBeenCalledWith(ActiveCallActions.resumeClicked({ callId: 'call-1' }));
+  });
+
+  it('opens the transfer dialog for the call', async () => {
+    store.overrideSelector(selectActiveCall, connected);
+    const open = spyOn(TestBed.inject(MatDialog), 'open');
+    await fixture.whenStable();
+    const loader = TestbedHarnessEnvironment.loader(fixture);
+
+    await (await loader.getHarness(MatButtonHarness.with({ text: 'Transfer' }))).click();
+    expect(open).toHaveBeenCalledOnceWith(
+      TransferDialog,
+      jasmine.objectContaining({
+        data: { callId: 'call-1', callerName: 'Katherine Johnson', selfUserId: null },
+      }),
+    );
+  });
+
+  it('follows a warm transfer: complete once consulting, or cancel', async () => {
+    const dispatch = spyOn(store, 'dispatch');
+    const transfer: ActiveTransferView = {
+      mode: 'warm',
+      destinationName: 'Grace Hopper',
+      destinationAddress: '/private/grace',
+      status: 'ringing',
+      statusText: 'Ringing…',
+      consultationCallId: 'consult-1',
+    };
+    store.overrideSelector(selectActiveCall, {
+      ...connected,
+      held: true,
+      transfer,
+      controllable: false,
+    });
+    await fixture.whenStable();
+    const loader = TestbedHarnessEnvironment.loader(fixture);
+    const complete = () => loader.getHarness(MatButtonHarness.with({ text: 'Complete transfer' }));
+
+    expect(textOf(fixture)).toContain('Consulting Grace Hopper');
+    expect(textOf(fixture)).toContain('Ringing…');
+    expect(await (await complete()).isDisabled()).toBeTrue();
+    expect(
+      await (await loader.getHarness(MatButtonHarness.with({ text: 'Transfer' }))).isDisabled(),
+    ).toBeTrue();
+    await (await loader.getHarness(MatButtonHarness.with({ text: 'Cancel transfer' }))).click();
+    expect(dispatch).toHaveBeenCalledWith(
+      ActiveCallActions.cancelTransferClicked({ callId: 'call-1' }),
+    );
+
+    store.overrideSelector(selectActiveCall, {
+      ...connected,
+      held: true,
+      transfer: { ...transfer, status: 'consulting', statusText: 'Consulting' },
+      controllable: false,
+    });
+    store.refreshState();
+    await fixture.whenStable();
+    await (await complete()).click();
+    expect(dispatch).toHaveBeenCalledWith(
+      ActiveCallActions.completeTransferClicked({ callId: 'call-1' }),
+    );
   });
 
   it('says when there is no call', async () => {

@@ -1,27 +1,63 @@
 import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
+import { MatDialog } from '@angular/material/dialog';
 import { Store } from '@ngrx/store';
+import { authFeature } from '../../auth/auth.feature';
 import { CallMedia } from '../../media/call-media/call-media';
 import { formatDuration } from '../call-outcome';
 import { ActiveCallActions } from '../calls.actions';
-import { selectActiveCall } from '../calls.selectors';
+import { selectActiveCall, type ActiveCallView } from '../calls.selectors';
+import { HoldBadge } from '../hold-badge/hold-badge';
+import { TransferDialog, type TransferDialogData } from '../transfer-dialog/transfer-dialog';
 
-/** The call this agent is on: caller, status, talk time, its audio and video, and the way out. */
+/**
+ * The call this agent is on: caller, status, talk time, its audio and video, hold, transfer
+ * (with the consultation of a warm transfer), and the way out.
+ */
 @Component({
   selector: 'app-active-call-panel',
-  imports: [MatButtonModule, MatCardModule, CallMedia],
+  imports: [MatButtonModule, MatCardModule, CallMedia, HoldBadge],
   templateUrl: './active-call-panel.html',
   styleUrl: './active-call-panel.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class ActiveCallPanel {
   private readonly store = inject(Store);
+  private readonly dialog = inject(MatDialog);
+  private readonly userId = this.store.selectSignal(authFeature.selectUserId);
 
   protected readonly call = this.store.selectSignal(selectActiveCall);
   protected readonly talkTime = computed(() => formatDuration(this.call()?.talkSeconds ?? 0));
 
   protected hangUp(callId: string): void {
     this.store.dispatch(ActiveCallActions.hangUpClicked({ callId }));
+  }
+
+  protected holdCall(callId: string): void {
+    this.store.dispatch(ActiveCallActions.holdClicked({ callId }));
+  }
+
+  protected resumeCall(callId: string): void {
+    this.store.dispatch(ActiveCallActions.resumeClicked({ callId }));
+  }
+
+  protected completeTransfer(callId: string): void {
+    this.store.dispatch(ActiveCallActions.completeTransferClicked({ callId }));
+  }
+
+  protected cancelTransfer(callId: string): void {
+    this.store.dispatch(ActiveCallActions.cancelTransferClicked({ callId }));
+  }
+
+  /** The dialog dispatches the agent's choice itself; nothing comes back here. */
+  protected openTransferDialog(call: ActiveCallView): void {
+    this.dialog.open<TransferDialog, TransferDialogData>(TransferDialog, {
+      data: { callId: call.callId, callerName: call.callerName, selfUserId: this.userId() },
+      width: '480px',
+      maxWidth: 'calc(100vw - 24px)',
+      autoFocus: 'first-tabbable',
+      ariaLabelledBy: 'transfer-dialog-title',
+    });
   }
 }

@@ -19,6 +19,7 @@ const ringing: OutgoingCallView = {
   answered: false,
   outcome: null,
   busy: false,
+  held: false,
 };
 
 describe('DialBox', () => {

@@ -14,6 +14,8 @@ const ringing: RingingCardView = {
   outcome: null,
   busy: false,
   error: null,
+  transferredBy: null,
+  transferNotTakenBy: null,
 };
 
 describe('RingingCard', () => {
@@ -41,6 +43,17 @@ describe('RingingCard', () => {
     expect(text).toContain('/private/katherine');
     expect(text).toContain('support');
     expect(text).toContain('1:15');
+  });
+
+  it('says who transferred the call, and nothing of the kind for a first ring', async () => {
+    expect((await render(ringing)).text).not.toContain('Transferred by');
+    const { text } = await render({ ...ringing, transferredBy: 'Ada Lovelace' });
+    expect(text).toContain('Transferred by Ada Lovelace');
+  });
+
+  it('says when it rings again because nobody took the transfer', async () => {
+    const { text } = await render({ ...ringing, transferNotTakenBy: 'support' });
+    expect(text).toContain('Back to you: support did not take the transfer');
   });
 
   it('emits accept and decline with the call id', async () => {

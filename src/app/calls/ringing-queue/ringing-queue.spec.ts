@@ -25,6 +25,8 @@ const card = (
   outcome: null,
   busy: false,
   error: null,
+  transferredBy: null,
+  transferNotTakenBy: null,
   ...extra,
 });
 

@@ -17,6 +17,11 @@ export function snapshot(overrides: Partial<CallSnapshot> = {}): CallSnapshot {
     answeredAt: null,
     endedAt: null,
     attempt: 1,
+    held: false,
+    heldAt: null,
+    transferredBy: null,
+    transfer: null,
+    consultationFor: null,
     ...overrides,
   };
 }
@@ -29,6 +34,7 @@ export function callRecord(overrides: Partial<CallRecord> = {}): CallRecord {
     error: null,
     cardDismissed: false,
     hungUpHere: false,
+    transferredTo: null,
     ...overrides,
   };
 }

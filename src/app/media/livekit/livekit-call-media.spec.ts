@@ -1,18 +1,26 @@
 import type { Room } from 'livekit-client';
 import { joinRequest } from '../testing/fake-call-media';
 import type { CallMediaState, DeviceOption } from '../media-state';
-import { LiveKitCallMedia } from './livekit-call-media';
+import { LiveKitCallMedia, type CapturedTracks } from './livekit-call-media';
 
 /** The parts of a LiveKit Room that LiveKitCallMedia uses, played by the test. */
 class FakeRoom {
   connectError: Error | null = null;
+  /** When set, `connect()` resolves only once this does. */
+  connectGate: Promise<void> | null = null;
+  connected = false;
   disconnected = false;
+  /** Every publishTrack call, and whether the room was connected then. */
+  readonly published: { kind: string; whileConnected: boolean }[] = [];
   readonly switched: string[] = [];
   readonly active: Record<string, string | undefined> = {};
   readonly localParticipant = {
     trackPublications: new Map<string, FakePublication>(),
     getTrackPublication: (source: string) =>
       [...this.localParticipant.trackPublications.values()].find((p) => p.source === source),
+    publishTrack: async (track: { kind: string }) => {
+      this.published.push({ kind: track.kind, whileConnected: this.connected });
+    },
   };
   readonly remoteParticipants = new Map<
     string,
@@ -30,7 +38,9 @@ class FakeRoom {
   }
 
   async connect(): Promise<void> {
+    if (this.connectGate) await this.connectGate;
     if (this.connectError) throw this.connectError;
+    this.connected = true;
     this.emit('connectionStateChanged', 'connected');
   }
 
@@ -171,6 +181,30 @@ describe('LiveKitCallMedia (against a fake Room)', () => {
     expect(room.disconnected).toBeTrue();
     expect(remoteStreams.at(-1)).toBeNull();
     expect(latest().connection).toBe('disconnected');
+  });
+
+  it('publishes what it captured only once the room is connected (the other side’s tracks come sooner)', async () => {
+    let finishConnecting!: () => void;
+    room.connectGate = new Promise((resolve) => (finishConnecting = resolve));
+    const microphone = { kind: 'audio', stop: () => undefined };
+    const captured = {
+      microphone: Promise.resolve(microphone),
+      camera: Promise.resolve(null),
+      stop: () => undefined,
+    } as unknown as CapturedTracks;
+    media = new LiveKitCallMedia(
+      joinRequest('b', { audio: true, video: false }),
+      room as unknown as Room,
+      async () => devices,
+      captured,
+    );
+    const joined = media.join();
+    await new Promise((resolve) => setTimeout(resolve));
+    expect(room.published).toEqual([]);
+
+    finishConnecting();
+    await joined;
+    expect(room.published).toEqual([{ kind: 'audio', whileConnected: true }]);
   });
 
   it('reports a room it could not join', async () => {

@@ -11,6 +11,8 @@ import {
   Track,
   VideoPresets,
   type LocalTrack,
+  type LocalTrackPublication,
+  type RemoteTrackPublication,
   type RoomOptions,
   type TrackPublication,
 } from 'livekit-client';
@@ -110,6 +112,9 @@ export class LiveKitCallMedia
   private localKey = '';
   private remoteKey = '';
   private devices: DeviceOption[] = [];
+  /** While held (agent side): which of microphone and camera were muted before the hold. */
+  private mutedBeforeHold: { microphone: boolean; camera: boolean } | null = null;
+  private receivingHeld = false;
 
   constructor(
     private readonly request: MediaJoinRequest,
@@ -123,11 +128,13 @@ export class LiveKitCallMedia
   }
 
   /**
-   * Connects and publishes; failures end up in the state's `error`, never thrown. Capture,
-   * signalling and publishing overlap: livekit-client holds a track published before the room
-   * is connected until the join response, then negotiates the publisher PeerConnection while
-   * the subscriber one is still connecting. Waiting for `connect()` first would add a whole
-   * ICE and DTLS handshake to the time before the other side sees us.
+   * Connects, then publishes; failures end up in the state's `error`, never thrown. The
+   * devices open in parallel with the connection (since `prepare()`, usually before the
+   * credentials arrive), but publishing waits for `connect()`: livekit-client holds back the
+   * other side's tracks (`TrackSubscribed`) until the room is connected, and a publication
+   * started before that makes "connected" wait for the publisher PeerConnection's negotiation,
+   * ICE and DTLS as well. Publishing after it keeps the other side's media one handshake
+   * sooner; a caller joins while the call rings, so its own media is there long before.
    */
   async join(): Promise<void> {
     this.mark('join');
@@ -149,8 +156,9 @@ export class LiveKitCallMedia
         return false;
       },
     );
-    const [connected, problems] = await Promise.all([connecting, this.captureAndPublish()]);
-    if (!connected || this.left) return;
+    if (!(await connecting) || this.left) return;
+    const problems = await this.captureAndPublish();
+    if (this.left) return;
     this.mark('published');
     if (problems.length > 0) this.update({ error: problems.join(' ') });
     this.sync();
@@ -200,6 +208,74 @@ export class LiveKitCallMedia
     await this.room.localParticipant.setCameraEnabled(enabled, { resolution: CAMERA_RESOLUTION });
     this.sync();
   }
+
+  /** Hold, agent side: the caller gets nothing from us; a track published later is muted too. */
+  holdSending(): void {
+    if (this.left || this.mutedBeforeHold) return;
+    const local = this.room.localParticipant;
+    this.mutedBeforeHold = {
+      microphone: local.getTrackPublication(Track.Source.Microphone)?.isMuted ?? false,
+      camera: local.getTrackPublication(Track.Source.Camera)?.isMuted ?? false,
+    };
+    for (const publication of local.trackPublications.values()) this.muteForHold(publication);
+    this.room.on(RoomEvent.LocalTrackPublished, this.muteForHold);
+  }
+
+  /** Restores the microphone and camera to their state before the hold. */
+  resumeSending(): void {
+    const before = this.mutedBeforeHold;
+    if (!before) return;
+    this.mutedBeforeHold = null;
+    this.room.off(RoomEvent.LocalTrackPublished, this.muteForHold);
+    if (this.left) return;
+    const local = this.room.localParticipant;
+    const restore = (source: Track.Source, wasMuted: boolean) => {
+      const publication = local.getTrackPublication(source);
+      if (publication && !wasMuted)
+        publication.unmute().then(
+          () => this.sync(),
+          (error: unknown) => this.update({ error: `Could not resume: ${messageOf(error)}` }),
+        );
+    };
+    restore(Track.Source.Microphone, before.microphone);
+    restore(Track.Source.Camera, before.camera);
+  }
+
+  /** Hold, caller side: unsubscribe from the agent (the embedded server stops forwarding). */
+  holdReceiving(): void {
+    if (this.left || this.receivingHeld) return;
+    this.receivingHeld = true;
+    for (const participant of this.room.remoteParticipants.values())
+      for (const publication of participant.trackPublications.values())
+        publication.setSubscribed(false);
+    this.room.on(RoomEvent.TrackPublished, this.unsubscribeWhileHeld);
+    this.sync();
+  }
+
+  resumeReceiving(): void {
+    if (!this.receivingHeld) return;
+    this.receivingHeld = false;
+    this.room.off(RoomEvent.TrackPublished, this.unsubscribeWhileHeld);
+    if (this.left) return;
+    for (const participant of this.room.remoteParticipants.values())
+      for (const publication of participant.trackPublications.values())
+        publication.setSubscribed(true);
+  }
+
+  private readonly muteForHold = (publication: LocalTrackPublication): void => {
+    if (
+      publication.source !== Track.Source.Microphone &&
+      publication.source !== Track.Source.Camera
+    )
+      return;
+    publication.mute().then(
+      () => this.sync(),
+      (error: unknown) => console.warn('[media] muting for hold failed', error),
+    );
+  };
+
+  private readonly unsubscribeWhileHeld = (publication: RemoteTrackPublication): void =>
+    publication.setSubscribed(false);
 
   async switchDevice(kind: MediaDeviceKindName, deviceId: string): Promise<void> {
     if (kind === 'audiooutput') {

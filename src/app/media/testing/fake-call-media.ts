@@ -41,6 +41,22 @@ export class FakeCallMediaSession
     this.controls.push(`${kind}:${deviceId}`);
   }
 
+  holdSending(): void {
+    this.controls.push('hold-sending');
+  }
+
+  resumeSending(): void {
+    this.controls.push('resume-sending');
+  }
+
+  holdReceiving(): void {
+    this.controls.push('hold-receiving');
+  }
+
+  resumeReceiving(): void {
+    this.controls.push('resume-receiving');
+  }
+
   async stats(): Promise<CallMediaStats> {
     return {
       callId: this.callId,

@@ -25,6 +25,10 @@ export class GroupCard {
     { label: 'Last 15 min', figures: this.group().last15Minutes },
   ]);
   protected readonly percent = formatPercent;
+  /** "SL 85 % (20 s)": the share answered within this group's own threshold. */
+  protected serviceLevelLabel(ratio: number | null): string {
+    return `SL ${formatPercent(ratio)} (${this.group().serviceLevelSeconds} s)`;
+  }
   protected averageWait(ms: number | null): string {
     return ms === null ? '—' : formatElapsed(ms);
   }

@@ -1,7 +1,12 @@
 import { ScrollingModule } from '@angular/cdk/scrolling';
 import { ChangeDetectionStrategy, Component, input, output } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
-import type { SupervisorCall } from '../../../../protocol/supervisor-protocol';
+import { MatMenuModule } from '@angular/material/menu';
+import type {
+  MonitorMode,
+  SupervisorAgent,
+  SupervisorCall,
+} from '../../../../protocol/supervisor-protocol';
 import { formatElapsed } from '../elapsed';
 
 const statusLabels: Record<SupervisorCall['status'], string> = {
@@ -12,13 +17,19 @@ const statusLabels: Record<SupervisorCall['status'], string> = {
   transferring: 'Transferring',
 };
 
+export const callStatusLabels = statusLabels;
+
+/** Statuses a call can be pulled to an agent in. */
+const assignable = new Set<SupervisorCall['status']>(['queued', 'ringing']);
+
 /**
  * Every live call in a virtual-scrolled list (thousands stay smooth: only visible rows exist),
- * ticking from the page's one clock. The longest-waiting call is marked.
+ * ticking from the page's one clock. The longest-waiting call is marked. Connected calls can be
+ * monitored, whispered to or barged into; waiting ones assigned to an available agent.
  */
 @Component({
   selector: 'app-live-calls',
-  imports: [ScrollingModule, MatButtonModule],
+  imports: [ScrollingModule, MatButtonModule, MatMenuModule],
   templateUrl: './live-calls.html',
   styleUrl: './live-calls.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -28,7 +39,14 @@ export class LiveCalls {
   readonly now = input.required<number>();
   readonly longestWaitingCallId = input<string | null>(null);
   readonly monitoredCallId = input<string | null>(null);
+  /** How the supervisor is in `monitoredCallId`. */
+  readonly monitorMode = input<MonitorMode | null>(null);
+  readonly availableAgents = input<SupervisorAgent[]>([]);
+  readonly pendingAssignCallIds = input<string[]>([]);
   readonly monitorRequested = output<string>();
+  readonly whisperRequested = output<string>();
+  readonly bargeRequested = output<string>();
+  readonly assignRequested = output<{ callId: string; userId: string }>();
 
   protected readonly rowHeight = 48;
   protected readonly statusLabels = statusLabels;
@@ -44,6 +62,27 @@ export class LiveCalls {
 
   protected monitor(callId: string): void {
     this.monitorRequested.emit(callId);
+  }
+
+  protected whisper(callId: string): void {
+    this.whisperRequested.emit(callId);
+  }
+
+  protected barge(callId: string): void {
+    this.bargeRequested.emit(callId);
+  }
+
+  protected assign(callId: string, userId: string): void {
+    this.assignRequested.emit({ callId, userId });
+  }
+
+  protected isAssignable(call: SupervisorCall): boolean {
+    return assignable.has(call.status);
+  }
+
+  /** Whether the supervisor is already in this call in this mode (the button is then moot). */
+  protected isCurrent(call: SupervisorCall, mode: MonitorMode): boolean {
+    return this.monitoredCallId() === call.id && this.monitorMode() === mode;
   }
 
   protected readonly trackById = (_index: number, call: SupervisorCall) => call.id;

@@ -1,6 +1,8 @@
 import { TestbedHarnessEnvironment } from '@angular/cdk/testing/testbed';
 import { TestBed } from '@angular/core/testing';
 import { MatButtonHarness } from '@angular/material/button/testing';
+import { MatChipListboxHarness } from '@angular/material/chips/testing';
+import { MatMenuHarness } from '@angular/material/menu/testing';
 import { MockStore, provideMockStore } from '@ngrx/store/testing';
 import { initialRootState } from '../../testing/initial-state';
 import { SupervisorPageActions } from '../supervisor.actions';
@@ -8,6 +10,7 @@ import {
   initialSupervisorState,
   supervisorAgentsAdapter,
   supervisorCallsAdapter,
+  type MonitorState,
 } from '../supervisor.feature';
 import { supervisorAgent, supervisorCall, supervisorGroup } from '../testing/supervisor-frames';
 import { SupervisorPage } from './supervisor-page';
@@ -28,13 +31,26 @@ const signedInAs = (role: string) => ({
 describe('SupervisorPage', () => {
   afterEach(() => TestBed.inject(MockStore, null)?.resetSelectors());
 
-  async function render(role: string) {
+  async function render(role: string, monitor: MonitorState | null = null) {
     const now = 200_000;
     const supervisor = {
       ...initialSupervisorState,
       feed: 'live' as const,
       now,
-      groups: [supervisorGroup({ waiting: 2, longestWaitingSince: now - 75_000 })],
+      monitor,
+      groups: [
+        supervisorGroup({
+          waiting: 2,
+          longestWaitingSince: now - 75_000,
+          today: {
+            answered: 17,
+            abandoned: 2,
+            missed: 1,
+            averageWaitMs: 9_000,
+            serviceLevel: 0.85,
+          },
+        }),
+      ],
       calls: supervisorCallsAdapter.setAll(
         [
           supervisorCall({
@@ -54,6 +70,22 @@ describe('SupervisorPage', () => {
             answeredAt: now - 65_000,
             answeredBy: { id: 'a', name: 'Ada' },
           }),
+          supervisorCall({
+            id: 'on-hold',
+            status: 'held',
+            createdAt: now - 50_000,
+            answeredAt: now - 40_000,
+            from: { name: 'Held Caller', address: 'h' },
+            answeredBy: { id: 'b', name: 'Bob' },
+          }),
+          supervisorCall({
+            id: 'moving',
+            status: 'transferring',
+            createdAt: now - 30_000,
+            answeredAt: now - 20_000,
+            from: { name: 'Moving Caller', address: 'm' },
+            answeredBy: { id: 'c', name: 'Cy' },
+          }),
         ],
         initialSupervisorState.calls,
       ),
@@ -68,6 +100,7 @@ describe('SupervisorPage', () => {
             answeredToday: 3,
           }),
           supervisorAgent({ id: 'b', name: 'Bob', presence: 'away' }),
+          supervisorAgent({ id: 'd', name: 'Dee', presence: 'available' }),
         ],
         initialSupervisorState.agents,
       ),
@@ -151,6 +184,115 @@ describe('SupervisorPage', () => {
     await monitorButtons[0].click();
     expect(dispatch).toHaveBeenCalledWith(
       SupervisorPageActions.monitorClicked({ callId: 'talking' }),
+    );
+  });
+
+  it("shows each group's service level with its threshold", async () => {
+    const { element } = await render('supervisor');
+    const card = element.querySelector('app-group-card')!;
+    expect(card.querySelector('[data-figure=service-level]')?.textContent?.trim()).toBe(
+      'SL 85 % (20 s)',
+    );
+  });
+
+  it('labels and colours held and transferring calls and filters by status chips', async () => {
+    const { element, loader, dispatch } = await render('supervisor');
+    const held = element.querySelector<HTMLElement>('[data-call-id=on-hold]')!;
+    expect(held.getAttribute('aria-label')).toBe('Held Caller, On hold');
+    const heldChip = held.querySelector<HTMLElement>('.status-chip')!;
+    expect(heldChip.dataset['status']).toBe('held');
+    expect(heldChip.textContent?.trim()).toBe('On hold');
+    const moving = element.querySelector<HTMLElement>('[data-call-id=moving] .status-chip')!;
+    expect(moving.textContent?.trim()).toBe('Transferring');
+    const connected = element.querySelector<HTMLElement>('[data-call-id=talking] .status-chip')!;
+    // Each status has its own colour.
+    expect(getComputedStyle(heldChip).backgroundColor).not.toBe(
+      getComputedStyle(moving).backgroundColor,
+    );
+    expect(getComputedStyle(heldChip).backgroundColor).not.toBe(
+      getComputedStyle(connected).backgroundColor,
+    );
+    // Held and transferring calls are neither monitored nor assigned from the row.
+    expect(held.querySelectorAll('button').length).toBe(0);
+    expect(element.querySelector('.counts')?.textContent).toContain('1 on hold');
+    expect(element.querySelector('.counts')?.textContent).toContain('1 transferring');
+
+    const chips = await loader.getHarness(
+      MatChipListboxHarness.with({ selector: '.status-filter' }),
+    );
+    const texts = await Promise.all((await chips.getChips()).map((chip) => chip.getText()));
+    expect(texts).toEqual(['All', 'Queued', 'Ringing', 'Connected', 'On hold', 'Transferring']);
+    await chips.selectChips({ text: 'On hold' });
+    expect(dispatch).toHaveBeenCalledWith(
+      SupervisorPageActions.statusFilterChanged({ status: 'held' }),
+    );
+    await chips.selectChips({ text: 'Transferring' });
+    expect(dispatch).toHaveBeenCalledWith(
+      SupervisorPageActions.statusFilterChanged({ status: 'transferring' }),
+    );
+  });
+
+  it('whispers to and barges into a connected call', async () => {
+    const { loader, dispatch } = await render('supervisor');
+    const whisper = await loader.getAllHarnesses(MatButtonHarness.with({ text: 'Whisper' }));
+    const barge = await loader.getAllHarnesses(MatButtonHarness.with({ text: 'Barge' }));
+    expect(whisper.length).toBe(1);
+    expect(barge.length).toBe(1);
+    await whisper[0].click();
+    expect(dispatch).toHaveBeenCalledWith(
+      SupervisorPageActions.whisperClicked({ callId: 'talking' }),
+    );
+    await barge[0].click();
+    expect(dispatch).toHaveBeenCalledWith(
+      SupervisorPageActions.bargeClicked({ callId: 'talking' }),
+    );
+  });
+
+  it('shows the current mode clearly and switches or leaves from there', async () => {
+    const { element, loader, dispatch } = await render('supervisor', {
+      callId: 'talking',
+      mode: 'whisper',
+      status: 'joined',
+      error: null,
+    });
+    const section = element.querySelector<HTMLElement>('section.monitor')!;
+    expect(section.dataset['mode']).toBe('whisper');
+    expect(section.querySelector('.mode-indicator')?.textContent?.trim()).toBe(
+      'Whispering: only Ada hears you',
+    );
+    // The row's Whisper button is moot while whispering; the others switch.
+    const row = await loader.getChildLoader('[data-call-id=talking]');
+    expect(
+      await (await row.getHarness(MatButtonHarness.with({ text: 'Whisper' }))).isDisabled(),
+    ).toBeTrue();
+    expect(
+      await (await row.getHarness(MatButtonHarness.with({ text: 'Barge' }))).isDisabled(),
+    ).toBeFalse();
+
+    const monitorSection = await loader.getChildLoader('section.monitor');
+    await (await monitorSection.getHarness(MatButtonHarness.with({ text: 'Barge in' }))).click();
+    expect(dispatch).toHaveBeenCalledWith(
+      SupervisorPageActions.bargeClicked({ callId: 'talking' }),
+    );
+    await (await monitorSection.getHarness(MatButtonHarness.with({ text: 'Only listen' }))).click();
+    expect(dispatch).toHaveBeenCalledWith(
+      SupervisorPageActions.monitorClicked({ callId: 'talking' }),
+    );
+    await (await monitorSection.getHarness(MatButtonHarness.with({ text: 'Leave call' }))).click();
+    expect(dispatch).toHaveBeenCalledWith(SupervisorPageActions.stopMonitoringClicked());
+  });
+
+  it('assigns a ringing call to one of the available agents', async () => {
+    const { loader, dispatch } = await render('supervisor');
+    const row = await loader.getChildLoader('[data-call-id=ringing]');
+    const menu = await row.getHarness(MatMenuHarness.with({ triggerText: 'Assign to…' }));
+    await menu.open();
+    const items = await menu.getItems();
+    // Only the available agent is offered: Ada is on a call and Bob is away.
+    expect(await Promise.all(items.map((item) => item.getText()))).toEqual(['Dee']);
+    await items[0].click();
+    expect(dispatch).toHaveBeenCalledWith(
+      SupervisorPageActions.assignClicked({ callId: 'ringing', userId: 'd' }),
     );
   });
 });

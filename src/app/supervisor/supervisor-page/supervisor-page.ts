@@ -7,6 +7,7 @@ import {
   type OnInit,
 } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
+import { MatChipsModule } from '@angular/material/chips';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatSelectModule } from '@angular/material/select';
 import { Store } from '@ngrx/store';
@@ -14,7 +15,7 @@ import { authFeature } from '../../auth/auth.feature';
 import { MediaStreamDirective } from '../../media/media-stream';
 import { AgentList } from '../agent-list/agent-list';
 import { GroupCard } from '../group-card/group-card';
-import { LiveCalls } from '../live-calls/live-calls';
+import { callStatusLabels, LiveCalls } from '../live-calls/live-calls';
 import { SupervisorMonitor } from '../supervisor-monitor';
 import { SupervisorPageActions } from '../supervisor.actions';
 import { supervisorFeature, type CallSort, type CallStatusFilter } from '../supervisor.feature';
@@ -33,6 +34,7 @@ export const SUPERVISOR_ROLES = ['supervisor', 'admin'];
     GroupCard,
     LiveCalls,
     MatButtonModule,
+    MatChipsModule,
     MatFormFieldModule,
     MatSelectModule,
     MediaStreamDirective,
@@ -65,12 +67,25 @@ export class SupervisorPage implements OnInit, OnDestroy {
   );
   protected readonly actionError = this.store.selectSignal(supervisorFeature.selectActionError);
   protected readonly monitor = this.store.selectSignal(supervisorFeature.selectMonitor);
+  protected readonly availableAgents = this.store.selectSignal(
+    supervisorFeature.selectAvailableAgents,
+  );
+  protected readonly pendingAssignCallIds = this.store.selectSignal(
+    supervisorFeature.selectPendingAssignCallIds,
+  );
+  /** The agent a whisper goes to: whoever answered the call being joined. */
+  protected readonly monitoredAgentName = computed(() => {
+    const callId = this.monitor()?.callId;
+    return (callId && this.callEntities()[callId]?.answeredBy?.name) || 'the agent';
+  });
+  private readonly callEntities = this.store.selectSignal(supervisorFeature.selectCallEntities);
 
   protected readonly statuses: { value: CallStatusFilter; label: string }[] = [
-    { value: 'all', label: 'All statuses' },
-    { value: 'queued', label: 'Queued' },
-    { value: 'ringing', label: 'Ringing' },
-    { value: 'connected', label: 'Connected' },
+    { value: 'all', label: 'All' },
+    ...(Object.entries(callStatusLabels) as [CallStatusFilter, string][]).map(([value, label]) => ({
+      value,
+      label,
+    })),
   ];
   protected readonly sorts: { value: CallSort; label: string }[] = [
     { value: 'longest-waiting', label: 'Longest waiting' },
@@ -106,6 +121,18 @@ export class SupervisorPage implements OnInit, OnDestroy {
 
   protected monitorCall(callId: string): void {
     this.store.dispatch(SupervisorPageActions.monitorClicked({ callId }));
+  }
+
+  protected whisperCall(callId: string): void {
+    this.store.dispatch(SupervisorPageActions.whisperClicked({ callId }));
+  }
+
+  protected bargeCall(callId: string): void {
+    this.store.dispatch(SupervisorPageActions.bargeClicked({ callId }));
+  }
+
+  protected assignCall({ callId, userId }: { callId: string; userId: string }): void {
+    this.store.dispatch(SupervisorPageActions.assignClicked({ callId, userId }));
   }
 
   protected stopMonitoring(): void {

@@ -59,6 +59,7 @@ export function snapshotFrame(overrides: Partial<SupervisorSnapshot> = {}): Supe
     type: 'supervisor.snapshot',
     at: 100_000,
     tenant: { id: 't1', name: 'demo' },
+    heartbeatSeconds: 3,
     calls: [],
     agents: [],
     groups: [],

@@ -7,6 +7,8 @@ import type {
   MediaOptions,
   Party,
   RingGroupRef,
+  TransferMode,
+  TransferState,
 } from '../../../../protocol/session-protocol';
 import type {
   CallMedia,
@@ -14,6 +16,7 @@ import type {
   MediaEngine,
   MediaPreparation,
 } from '../media/media-engine';
+import type { HoldAudio, HoldAudioFactory } from '../media/hold-audio';
 
 /** The server's statuses plus the SDK's last word: the call has left the session for good. */
 export type CallLifecycleStatus = CallStatus | 'destroyed';
@@ -24,8 +27,21 @@ export interface CallCommands {
   accept(callId: string, media: Required<MediaOptions>): Promise<void>;
   reject(callId: string): Promise<void>;
   hangup(callId: string): Promise<void>;
+  transfer(callId: string, to: string, mode: TransferMode): Promise<void>;
+  completeTransfer(callId: string): Promise<void>;
+  cancelTransfer(callId: string): Promise<void>;
+  hold(callId: string): Promise<void>;
+  resume(callId: string): Promise<void>;
   /** The call's status changed on this side (remote media arrived), not through a server view. */
   statusChanged(call: Call): void;
+}
+
+export interface TransferOptions {
+  /**
+   * `blind` (default): hand the caller over and leave. `warm`: hold the caller and talk to the
+   * destination first (a consultation call), then `completeTransfer()` or `cancelTransfer()`.
+   */
+  mode?: TransferMode;
 }
 
 /**
@@ -61,15 +77,26 @@ export class Call {
   private remoteMediaArrived = false;
   private readonly localStream$$ = new BehaviorSubject<MediaStream | null>(null);
   private readonly remoteStream$$ = new BehaviorSubject<MediaStream | null>(null);
+  private readonly held$$: BehaviorSubject<boolean>;
+  private readonly transferState$$: BehaviorSubject<TransferState | null>;
+  /** Whether the current media object has been put on hold (it follows the server's `held`). */
+  private mediaHeld = false;
+  private holdAudio: HoldAudio | null = null;
 
   readonly status$: Observable<CallLifecycleStatus>;
   readonly localStream$: Observable<MediaStream | null> = this.localStream$$.asObservable();
   readonly remoteStream$: Observable<MediaStream | null> = this.remoteStream$$.asObservable();
+  /** Whether the caller is on hold; replays the current value, emits on change. */
+  readonly held$: Observable<boolean>;
+  /** The transfer in progress on this call (transferring agent's side); null when none. */
+  readonly transferState$: Observable<TransferState | null>;
 
   constructor(
     view: CallView,
     private readonly commands: CallCommands,
     private readonly mediaEngine: MediaEngine | null = null,
+    /** What a held caller hears; null: silence (no media engine, or turned off). */
+    private readonly createHoldAudio: HoldAudioFactory | null = null,
   ) {
     this.view = view;
     this.id = view.id;
@@ -82,6 +109,10 @@ export class Call {
     this.attempt = view.attempt ?? 0;
     this.status$$ = new BehaviorSubject<CallLifecycleStatus>(view.status);
     this.status$ = this.status$$.asObservable();
+    this.held$$ = new BehaviorSubject(view.held ?? false);
+    this.held$ = this.held$$.asObservable();
+    this.transferState$$ = new BehaviorSubject(view.transfer ?? null);
+    this.transferState$ = this.transferState$$.asObservable();
   }
 
   get status(): CallLifecycleStatus {
@@ -101,6 +132,26 @@ export class Call {
   }
   get endedAt(): number | null {
     return this.view.endedAt;
+  }
+  /** The caller is on hold (hears hold audio; no media flows from the agent). */
+  get held(): boolean {
+    return this.view.held ?? false;
+  }
+  /** When the current hold began (epoch ms); null when not held. */
+  get heldAt(): number | null {
+    return this.view.heldAt ?? null;
+  }
+  /** On a leg rung by a transfer: the agent who transferred it ("Transferred by …"). */
+  get transferredBy(): AgentRef | null {
+    return this.view.transferredBy ?? null;
+  }
+  /** The transfer in progress, on the transferring agent's side (`transfer()` is the command). */
+  get transferState(): TransferState | null {
+    return this.view.transfer ?? null;
+  }
+  /** On a warm transfer's consultation call: the id of the call being transferred. */
+  get consultationFor(): string | null {
+    return this.view.consultationFor ?? null;
   }
 
   /**
@@ -137,6 +188,44 @@ export class Call {
     return sent;
   }
 
+  /**
+   * Hands the caller to another agent or group (`/private/<name>`, `/group/<name>`). Blind (the
+   * default): this leg ends `transferred` once the server took it. Warm: the caller is held and a
+   * consultation call to the destination starts (`transferState` follows it); finish with
+   * `completeTransfer()` or `cancelTransfer()`. Rejects with the server's error.
+   */
+  transfer(destination: string, options: TransferOptions = {}): Promise<void> {
+    return this.commands.transfer(this.id, destination, options.mode ?? 'blind');
+  }
+
+  /** Warm transfer: the caller joins the destination, and this side leaves the call. */
+  completeTransfer(): Promise<void> {
+    return this.commands.completeTransfer(this.id);
+  }
+
+  /** Warm transfer: ends the consultation; the caller comes back off hold, to this side. */
+  cancelTransfer(): Promise<void> {
+    return this.commands.cancelTransfer(this.id);
+  }
+
+  /**
+   * Puts the caller on hold. Once the server confirms (`held` becomes true) this tab stops
+   * sending its microphone and camera; the caller hears hold audio instead.
+   */
+  hold(): Promise<void> {
+    return this.commands.hold(this.id);
+  }
+
+  /** Takes the caller off hold; the microphone and camera come back as they were. */
+  resume(): Promise<void> {
+    return this.commands.resume(this.id);
+  }
+
+  /** @internal What this tab publishes for the call (null: it has no media here). */
+  get publishedMedia(): Required<MediaOptions> | null {
+    return this.mediaOptions;
+  }
+
   /** @internal The session records what a dialed call publishes. */
   useMedia(options: Required<MediaOptions>): void {
     this.mediaOptions = options;
@@ -166,6 +255,9 @@ export class Call {
         this.refreshStatus();
       }
     });
+    // A new room starts un-held: put it on hold if the call is held now.
+    this.mediaHeld = false;
+    this.followHold();
   }
 
   /** @internal The session applies each server view of this call. */
@@ -176,6 +268,10 @@ export class Call {
     if (view.status === 'disconnected') this.leaveMedia();
     // A call dialed here was answered: its credentials follow, get the devices going.
     else if (view.status === 'connected' && previous.status !== 'connected') this.prepareMedia();
+    this.followHold();
+    if (this.held$$.value !== this.held) this.held$$.next(this.held);
+    if (JSON.stringify(this.transferState$$.value) !== JSON.stringify(this.transferState))
+      this.transferState$$.next(this.transferState);
     const status = this.effectiveStatus();
     // A new end reason or winner without a new status still wakes status$ readers up.
     const changed =
@@ -193,6 +289,8 @@ export class Call {
     this.status$$.complete();
     this.localStream$$.complete();
     this.remoteStream$$.complete();
+    this.held$$.complete();
+    this.transferState$$.complete();
   }
 
   /** The server's status, except that a call waiting for the other side's media is `connecting`. */
@@ -210,12 +308,43 @@ export class Call {
     this.commands.statusChanged(this);
   }
 
+  /**
+   * Keeps the media in step with the server's `held`. The agent's side stops sending; the
+   * caller's side (a call dialed here) stops receiving and plays hold audio instead.
+   */
+  private followHold(): void {
+    const held = this.held && this.view.status === 'connected' && this.mediaOptions !== null;
+    if (held === this.mediaHeld) return;
+    this.mediaHeld = held;
+    const callerSide = this.direction === 'outbound';
+    if (callerSide) {
+      if (held) this.media?.holdReceiving?.();
+      else this.media?.resumeReceiving?.();
+      if (held) this.startHoldAudio();
+      else this.stopHoldAudio();
+    } else if (held) this.media?.holdSending?.();
+    else this.media?.resumeSending?.();
+  }
+
+  private startHoldAudio(): void {
+    if (!this.mediaEngine || !this.createHoldAudio) return;
+    this.holdAudio ??= this.createHoldAudio();
+    this.holdAudio.start();
+  }
+
+  private stopHoldAudio(): void {
+    this.holdAudio?.stop();
+    this.holdAudio = null;
+  }
+
   private prepareMedia(): void {
     if (!this.mediaEngine?.prepare || !this.mediaOptions || this.media || this.preparation) return;
     this.preparation = this.mediaEngine.prepare({ callId: this.id, ...this.mediaOptions });
   }
 
   private leaveMedia({ keepPreparation = false } = {}): void {
+    this.stopHoldAudio();
+    this.mediaHeld = false;
     if (!keepPreparation) {
       this.preparation?.cancel();
       this.preparation = null;

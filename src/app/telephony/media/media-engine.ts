@@ -23,6 +23,17 @@ export type CallMediaEvents = {
  */
 export interface CallMedia extends Pick<TypedEmitter<CallMediaEvents>, 'on' | 'off'> {
   leave(): void;
+  /**
+   * Hold, agent side: stop sending (mute the microphone and camera publications), remembering
+   * what was muted before. Optional: an engine without it keeps sending while held.
+   */
+  holdSending?(): void;
+  /** Resume, agent side: restore the microphone and camera to what they were before the hold. */
+  resumeSending?(): void;
+  /** Hold, caller side: stop receiving the other side's tracks (unsubscribe). */
+  holdReceiving?(): void;
+  /** Resume, caller side: subscribe to the other side's tracks again. */
+  resumeReceiving?(): void;
 }
 
 /** What a call will publish, known before its room is. */

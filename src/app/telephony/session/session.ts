@@ -4,8 +4,10 @@ import type {
   MediaOptions,
   Presence,
   ServerMessage,
+  TransferMode,
 } from '../../../../protocol/session-protocol';
 import { Call, type CallCommands } from '../call/call';
+import type { HoldAudioFactory } from '../media/hold-audio';
 import type { MediaEngine } from '../media/media-engine';
 import { TelephonyError } from '../shared/errors';
 import type { HelloMessage, SocketConnection } from '../transport/socket-connection';
@@ -46,6 +48,7 @@ export class Session implements CallCommands {
   constructor(
     private readonly connection: SocketConnection,
     private readonly media: MediaEngine | null = null,
+    private readonly holdAudio: HoldAudioFactory | null = null,
   ) {
     connection.on('hello', (hello) => this.handleHello(hello));
     connection.on('message', (message) => this.handleMessage(message));
@@ -128,6 +131,26 @@ export class Session implements CallCommands {
     await this.connection.request({ type: 'call.hangup', callId });
   }
 
+  async transfer(callId: string, to: string, mode: TransferMode): Promise<void> {
+    await this.connection.request({ type: 'call.transfer', callId, to, mode });
+  }
+
+  async completeTransfer(callId: string): Promise<void> {
+    await this.connection.request({ type: 'call.transfer.complete', callId });
+  }
+
+  async cancelTransfer(callId: string): Promise<void> {
+    await this.connection.request({ type: 'call.transfer.cancel', callId });
+  }
+
+  async hold(callId: string): Promise<void> {
+    await this.connection.request({ type: 'call.hold', callId });
+  }
+
+  async resume(callId: string): Promise<void> {
+    await this.connection.request({ type: 'call.resume', callId });
+  }
+
   /** @internal A call's status changed without a server frame (its remote media arrived). */
   statusChanged(call: Call): void {
     if (this.incoming.get(call.id) === call)
@@ -188,6 +211,7 @@ export class Session implements CallCommands {
       case 'call_media': {
         const { callId, url, room, token, identity } = message;
         const call = this.getCall(callId);
+        if (call) this.inheritConsultationMedia(call);
         if (call) call.attachMedia({ callId, url, room, token, identity });
         else console.warn(`[telephony] media credentials for unknown call ${callId}`);
         break;
@@ -200,13 +224,19 @@ export class Session implements CallCommands {
     const list = views.map((view) => {
       present.add(view.id);
       let call = this.incoming.get(view.id);
-      if (call && (view.attempt ?? 0) > call.attempt) {
-        // Offered again: the earlier attempt's Call is over, a new one rings.
+      // A call never walks back to ringing: one that does (a transfer nobody took, ringing this
+      // agent again) is a new ring, like a new attempt.
+      const ringsAgain = !!call && call.status !== 'ringing' && view.status === 'ringing';
+      if (call && ((view.attempt ?? 0) > call.attempt || ringsAgain)) {
+        // Offered again: the earlier Call is over, a new one rings.
         call.destroy();
         call = undefined;
       }
       if (call) call.update(view);
-      else this.incoming.set(view.id, (call = new Call(view, this, this.media)));
+      else {
+        this.incoming.set(view.id, (call = this.newCall(view)));
+        this.inheritConsultationMedia(call);
+      }
       return call;
     });
     for (const [id, call] of this.incoming) {
@@ -217,10 +247,33 @@ export class Session implements CallCommands {
     this.incomingCalls$$.next(list);
   }
 
+  private newCall(view: CallView): Call {
+    return new Call(view, this, this.media, this.holdAudio);
+  }
+
+  /**
+   * A warm transfer completed to this tab: the transferred call arrives already connected, and
+   * joins its room with what this tab published on the consultation call it answered.
+   */
+  private inheritConsultationMedia(call: Call): void {
+    if (call.publishedMedia) return;
+    for (const other of [...this.incoming.values(), ...this.outgoing.values()]) {
+      if (other.consultationFor === call.id && other.publishedMedia) {
+        call.useMedia(other.publishedMedia);
+        return;
+      }
+    }
+  }
+
   private applyOutgoing(view: CallView): Call {
     let call = this.outgoing.get(view.id);
     if (call) call.update(view);
-    else this.outgoing.set(view.id, (call = new Call(view, this, this.media)));
+    else {
+      this.outgoing.set(view.id, (call = this.newCall(view)));
+      // A warm transfer's consultation call was not dialed here: it talks like the call it is for.
+      const original = view.consultationFor ? this.getCall(view.consultationFor) : undefined;
+      if (original?.publishedMedia) call.useMedia(original.publishedMedia);
+    }
     // The caller's side has no list to drop out of: disconnected is its last server state.
     if (view.status === 'disconnected') call.destroy();
     return call;

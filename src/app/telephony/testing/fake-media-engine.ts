@@ -6,6 +6,7 @@ import type {
   MediaPreparation,
   MediaPrepareRequest,
 } from '../media/media-engine';
+import type { HoldAudio } from '../media/hold-audio';
 import { TypedEmitter } from '../shared/typed-emitter';
 
 /** One join the SDK asked for; the test plays the media stack through `emit…()`. */
@@ -18,6 +19,21 @@ export class FakeCallMedia extends TypedEmitter<CallMediaEvents> implements Call
 
   leave(): void {
     this.left = true;
+  }
+
+  /** The hold calls the SDK made, in order ('hold-sending', 'resume-receiving', …). */
+  readonly holdCalls: string[] = [];
+  holdSending(): void {
+    this.holdCalls.push('hold-sending');
+  }
+  resumeSending(): void {
+    this.holdCalls.push('resume-sending');
+  }
+  holdReceiving(): void {
+    this.holdCalls.push('hold-receiving');
+  }
+  resumeReceiving(): void {
+    this.holdCalls.push('resume-receiving');
   }
 
   emitLocalStream(stream: MediaStream | null): void {
@@ -50,6 +66,19 @@ export class FakeMediaEngine implements MediaEngine {
     const media = this.joins.at(-1);
     if (!media) throw new Error('nothing joined yet');
     return media;
+  }
+}
+
+/** Hold audio for unit tests: counts what the SDK started and stopped. */
+export class FakeHoldAudio implements HoldAudio {
+  playing = false;
+  starts = 0;
+  start(): void {
+    this.playing = true;
+    this.starts++;
+  }
+  stop(): void {
+    this.playing = false;
   }
 }
 

@@ -1,0 +1,201 @@
+import { expect, test, type Browser } from '@playwright/test';
+import { AgentConsole, type CallMediaStats } from './support/agent-console';
+
+/**
+ * Issue 5: transfer and hold, through the console only, with real media (the embedded media
+ * server, Chromium's fake camera and microphone). Ada (agent A) takes Katherine's call; Grace
+ * (agent B) is where it goes. Every media wait polls against a deadline: on a loaded 2-core
+ * machine ICE, DTLS and the first keyframe can take seconds.
+ */
+const CALLER = 'Katherine Johnson';
+const AGENT_A = 'Ada Lovelace';
+const MEDIA_DEADLINE = { timeout: 30_000, intervals: [250] };
+
+/** The figures of one call in this tab (fails the poll while it has no media). */
+async function statsOf(console: AgentConsole, callId?: string): Promise<CallMediaStats> {
+  const all = await console.mediaStats();
+  const stats = callId ? all.find((s) => s.callId === callId) : all[0];
+  if (!stats) throw new Error(`no media for ${callId ?? 'any call'} in this tab`);
+  return stats;
+}
+
+/** Waits until the remote video of this tab's visible call decodes frames, and keeps decoding. */
+async function expectRemoteVideoDecoding(console: AgentConsole): Promise<void> {
+  const media = console.callMedia().first();
+  await expect(media.locator('video.remote-video')).toBeVisible({ timeout: 30_000 });
+  const callId = (await media.getAttribute('data-call-id')) ?? undefined;
+  await expect
+    .poll(
+      () =>
+        media
+          .locator('video.remote-video')
+          .evaluate((video) => (video as HTMLVideoElement).videoWidth),
+      MEDIA_DEADLINE,
+    )
+    .toBeGreaterThan(0);
+  const first = (await statsOf(console, callId)).inbound.video.framesDecoded;
+  await expect
+    .poll(async () => (await statsOf(console, callId)).inbound.video.framesDecoded, MEDIA_DEADLINE)
+    .toBeGreaterThan(first + 10);
+}
+
+/** Audio bytes that arrive in `ms` (after an unsubscribe there may be no inbound stream: 0). */
+async function audioBytesIn(console: AgentConsole, ms: number): Promise<number> {
+  const bytes = async () => (await console.mediaStats())[0]?.inbound.audio.bytesReceived ?? 0;
+  const before = await bytes();
+  await console.page.waitForTimeout(ms);
+  return Math.max(0, (await bytes()) - before);
+}
+
+async function onVideoCall(browser: Browser) {
+  const ada = await AgentConsole.signIn(browser, 'ada@demo.test');
+  const caller = await AgentConsole.signIn(browser, 'katherine@demo.test');
+  await ada.comeOnline();
+  await ada.turnOnVideoCalls();
+  await caller.turnOnVideoCalls();
+  await caller.dial('/private/ada');
+  await ada.card(CALLER).getByRole('button', { name: 'Accept' }).click();
+  await expect(ada.activeCall()).toContainText('Connected', { timeout: 30_000 });
+  await expect(caller.outgoingStatus()).toHaveText('Connected', { timeout: 30_000 });
+  return { ada, caller };
+}
+
+/** Opens the transfer dialog from the active call panel and picks a destination by its text. */
+async function pickTransferDestination(agent: AgentConsole, search: string, option: string) {
+  await agent.activeCall().getByRole('button', { name: 'Transfer', exact: true }).click();
+  const dialog = agent.page.getByRole('dialog', { name: `Transfer ${CALLER}` });
+  await expect(dialog).toBeVisible();
+  await dialog.getByLabel('Search agents and groups').fill(search);
+  await dialog.getByRole('option').filter({ hasText: option }).first().click();
+  await expect(dialog).toContainText(`Transfer to ${option}`);
+  return dialog;
+}
+
+test.describe('transfer and hold', () => {
+  let consoles: AgentConsole[] = [];
+  test.afterEach(async () => {
+    await Promise.all(consoles.map((c) => c.close()));
+    consoles = [];
+  });
+
+  test('blind transfer to the support group: Grace sees who sent it, takes it with video, Ada is free', async ({
+    browser,
+  }) => {
+    const grace = await AgentConsole.signIn(browser, 'grace@demo.test');
+    await grace.comeOnline();
+    await grace.turnOnVideoCalls();
+    const { ada, caller } = await onVideoCall(browser);
+    consoles = [ada, caller, grace];
+
+    const dialog = await pickTransferDestination(ada, 'support', 'support');
+    await dialog.getByRole('button', { name: 'Transfer now' }).click();
+    await expect(dialog).toBeHidden();
+
+    const card = grace.card(CALLER);
+    await expect(card).toContainText(`Transferred by ${AGENT_A}`, { timeout: 10_000 });
+    await expect(caller.outgoingStatus()).toHaveText('On hold');
+    await expect(ada.activeCall()).toContainText('Transferred to support');
+
+    await card.getByRole('button', { name: 'Accept' }).click();
+    await expect(grace.activeCall()).toContainText(CALLER);
+    await expect(grace.activeCall()).toContainText('Connected', { timeout: 30_000 });
+    await expectRemoteVideoDecoding(grace);
+    await expect(caller.outgoingStatus()).toHaveText('Connected');
+    await expectRemoteVideoDecoding(caller);
+
+    // Ada's leg lingers with its outcome, then her call UI is gone and her media left.
+    await expect(ada.activeCall()).toBeHidden({ timeout: 15_000 });
+    await expect(ada.page.locator('app-active-call-panel')).toContainText('Not on a call');
+    await expect.poll(() => ada.mediaStats(), MEDIA_DEADLINE).toEqual([]);
+  });
+
+  test('a warm transfer that is cancelled brings the caller back to Ada, off hold', async ({
+    browser,
+  }) => {
+    const grace = await AgentConsole.signIn(browser, 'grace@demo.test');
+    await grace.comeOnline();
+    await grace.turnOnVideoCalls();
+    const { ada, caller } = await onVideoCall(browser);
+    consoles = [ada, caller, grace];
+    await expectRemoteVideoDecoding(ada);
+
+    const dialog = await pickTransferDestination(ada, 'grace', 'Grace Hopper');
+    await dialog.getByRole('button', { name: 'Consult first' }).click();
+
+    await expect(caller.outgoingStatus()).toHaveText('On hold', { timeout: 10_000 });
+    const transfer = ada.activeCall().getByRole('region', { name: 'Transfer' });
+    await expect(transfer).toContainText('Consulting Grace Hopper');
+    await expect(transfer).toContainText('Ringing…');
+    await expect(ada.activeCall()).toContainText('On hold');
+    await expect(
+      ada.activeCall().getByRole('button', { name: 'Complete transfer' }),
+    ).toBeDisabled();
+
+    const card = grace.card(AGENT_A);
+    await expect(card).toContainText(`Transferred by ${AGENT_A}`);
+    await card.getByRole('button', { name: 'Accept' }).click();
+    await expect(transfer).toContainText('Consulting', { timeout: 10_000 });
+    await expect(transfer.getByText('Ringing…')).toHaveCount(0);
+    await expect(ada.activeCall().getByRole('button', { name: 'Complete transfer' })).toBeEnabled();
+    // Ada and Grace talk: Ada's panel shows Grace's video.
+    await expectRemoteVideoDecoding(ada);
+
+    await ada.activeCall().getByRole('button', { name: 'Cancel transfer' }).click();
+    await expect(transfer).toBeHidden({ timeout: 10_000 });
+    await expect(ada.activeCall()).not.toContainText('On hold');
+    await expect(caller.outgoingStatus()).toHaveText('Connected');
+    await expect(grace.page.locator('app-active-call-panel')).toContainText('Not on a call', {
+      timeout: 15_000,
+    });
+    // Both directions of the original call carry video again.
+    await expect(ada.callMedia()).toHaveCount(1);
+    await expectRemoteVideoDecoding(ada);
+    await expectRemoteVideoDecoding(caller);
+    await expect(ada.activeCall().getByRole('button', { name: 'Hold' })).toBeEnabled();
+  });
+
+  test('a transfer to an agent who is offline rings Ada again, who takes the caller back', async ({
+    browser,
+  }) => {
+    const { ada, caller } = await onVideoCall(browser);
+    consoles = [ada, caller];
+
+    // Alan has not signed in: he is offline (the picker says so), so nobody can take it.
+    const dialog = await pickTransferDestination(ada, 'alan', 'Alan Turing');
+    await expect(dialog.getByRole('option').filter({ hasText: 'Alan Turing' })).toContainText(
+      'Offline',
+    );
+    await dialog.getByRole('button', { name: 'Transfer now' }).click();
+
+    const card = ada.card(CALLER);
+    await expect(card).toContainText('Back to you: Alan Turing did not take the transfer', {
+      timeout: 10_000,
+    });
+    await expect(caller.outgoingStatus()).toHaveText('On hold');
+    await card.getByRole('button', { name: 'Accept' }).click();
+    await expect(ada.activeCall()).toContainText('Connected', { timeout: 30_000 });
+    await expect(caller.outgoingStatus()).toHaveText('Connected');
+    await expectRemoteVideoDecoding(ada);
+    await expectRemoteVideoDecoding(caller);
+  });
+
+  test('hold stops the media reaching the caller; resume brings it back', async ({ browser }) => {
+    const { ada, caller } = await onVideoCall(browser);
+    consoles = [ada, caller];
+    await expect.poll(() => audioBytesIn(caller, 1_000), MEDIA_DEADLINE).toBeGreaterThan(1_000);
+
+    await ada.activeCall().getByRole('button', { name: 'Hold' }).click();
+    await expect(ada.activeCall().getByRole('status').filter({ hasText: 'On hold' })).toBeVisible();
+    await expect(caller.outgoingStatus()).toHaveText('On hold');
+    await expect.poll(() => audioBytesIn(caller, 2_000), MEDIA_DEADLINE).toBeLessThan(200);
+    // The hold timer ticks.
+    const timer = ada.activeCall().locator('app-hold-badge .timer');
+    await expect(timer).not.toHaveText('0:00', { timeout: 5_000 });
+
+    await ada.activeCall().getByRole('button', { name: 'Resume' }).click();
+    await expect(caller.outgoingStatus()).toHaveText('Connected');
+    await expect(ada.activeCall().locator('app-hold-badge')).toHaveCount(0);
+    await expect.poll(() => audioBytesIn(caller, 1_000), MEDIA_DEADLINE).toBeGreaterThan(1_000);
+    await expectRemoteVideoDecoding(caller);
+  });
+});

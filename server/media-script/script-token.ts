@@ -1,0 +1,33 @@
+/**
+ * The script participant's LiveKit credentials: one identity (`script:<callId>`) in one call's
+ * room, allowed to publish a camera and a microphone and nothing else: no subscribing, no data,
+ * no metadata, no administration. The token only has to last until the participant has joined
+ * (LiveKit keeps a connected participant's session alive on its own).
+ */
+import { AccessToken, TrackSource } from 'livekit-server-sdk';
+
+export const SCRIPT_TOKEN_TTL_SECONDS = 60;
+
+export const scriptIdentity = (callId: string) => `script:${callId}`;
+
+export function mintScriptToken(
+  apiKey: string,
+  apiSecret: string,
+  request: { room: string; identity: string; name: string },
+): Promise<string> {
+  const token = new AccessToken(apiKey, apiSecret, {
+    identity: request.identity,
+    name: request.name,
+    ttl: SCRIPT_TOKEN_TTL_SECONDS,
+  });
+  token.addGrant({
+    roomJoin: true,
+    room: request.room,
+    canPublish: true,
+    canSubscribe: false,
+    canPublishData: false,
+    canPublishSources: [TrackSource.CAMERA, TrackSource.MICROPHONE],
+    canUpdateOwnMetadata: false,
+  });
+  return token.toJwt();
+}
