@@ -79,7 +79,7 @@ test.describe('the supervisor view', () => {
     for (const tab of consoles) expect(tab.errors).toEqual([]);
   });
 
-  test('monitor hears a connected call without appearing to the agent; a whisper reaches only the agent', async ({
+  test('monitor hears a connected call without appearing to the agent; a whisper reaches only the agent, a barge everyone', async ({
     browser,
     request,
   }) => {
@@ -137,6 +137,21 @@ test.describe('the supervisor view', () => {
       .toBeGreaterThan(2_000);
     await expect.poll(() => remoteAudioTracks(alan), { timeout: 20_000 }).toBe(2);
     expect(await remoteAudioTracks(caller)).toBe(1);
+
+    // Barge in, and back to a whisper: the caller gains the supervisor's track, then loses it.
+    await monitor.getByRole('button', { name: 'Barge in' }).click();
+    await expect(monitor).toHaveAttribute('data-mode', 'barge');
+    await expect(monitor.locator('.mode-indicator')).toHaveText(
+      'Barged in: everyone on the call hears you',
+    );
+    await expect.poll(() => remoteAudioTracks(caller), { timeout: 20_000 }).toBe(2);
+    expect(await remoteAudioTracks(alan)).toBe(2);
+    await monitor.getByRole('button', { name: 'Whisper' }).click();
+    await expect(monitor.locator('.mode-indicator')).toHaveText(
+      'Whispering: only Alan Turing hears you',
+    );
+    await expect.poll(() => remoteAudioTracks(caller), { timeout: 20_000 }).toBe(1);
+    expect(await remoteAudioTracks(alan)).toBe(2);
 
     await monitor.getByRole('button', { name: 'Leave call' }).click();
     await expect(monitor).toHaveCount(0);

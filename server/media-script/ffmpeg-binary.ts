@@ -5,7 +5,7 @@
  * Looked up when asked, never at import: a missing binary makes media scripts unavailable (503)
  * instead of stopping call control.
  */
-import { accessSync, constants } from 'node:fs';
+import { accessSync, chmodSync, constants } from 'node:fs';
 import { createRequire } from 'node:module';
 
 export type FfmpegLookup = { path: string } | { path?: undefined; problem: string };
@@ -32,6 +32,14 @@ export function findFfmpeg(
     const installed = createRequire(import.meta.url)('@ffmpeg-installer/ffmpeg') as {
       path: string;
     };
+    if (isExecutable(installed.path)) return { path: installed.path };
+    // Its postinstall (`chmod u+x`) may not have run (npm's allowScripts); the tarball's mode
+    // is normally executable already.
+    try {
+      chmodSync(installed.path, 0o755);
+    } catch {
+      // Not ours to change: reported below.
+    }
     if (isExecutable(installed.path)) return { path: installed.path };
     return { problem: `the ffmpeg binary at ${installed.path} is not executable` };
   } catch (error) {

@@ -101,7 +101,7 @@ export class LivekitPublisher {
   };
   private readonly remotes = new Set<string>();
   private readonly waiters = new Map<string, (message: SignalResponseMessage) => boolean>();
-  private remoteWaiters: Array<() => void> = [];
+  private remoteWaiters: Array<(arrived: boolean) => void> = [];
   private queue: Promise<void> = Promise.resolve();
   private left = false;
   private readonly timeoutMs: number;
@@ -182,7 +182,7 @@ export class LivekitPublisher {
     if (this.remotes.size > 0) return true;
     let timer: NodeJS.Timeout | undefined;
     const arrived = await Promise.race([
-      new Promise<boolean>((resolve) => this.remoteWaiters.push(() => resolve(true))),
+      new Promise<boolean>((resolve) => this.remoteWaiters.push(resolve)),
       new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
     ]);
     clearTimeout(timer);
@@ -193,7 +193,8 @@ export class LivekitPublisher {
   async leave(): Promise<void> {
     if (this.left) return;
     this.left = true;
-    this.remoteWaiters = [];
+    // Waiting for others ends (and its timer with it): nobody is coming for a participant that left.
+    for (const waiter of this.remoteWaiters.splice(0)) waiter(false);
     this.signal.send({
       case: 'leave',
       value: new LeaveRequest({
@@ -348,9 +349,7 @@ export class LivekitPublisher {
       return;
     }
     this.remotes.add(identity);
-    const waiters = this.remoteWaiters;
-    this.remoteWaiters = [];
-    for (const waiter of waiters) waiter();
+    for (const waiter of this.remoteWaiters.splice(0)) waiter(true);
   }
 
   private lost(reason: string): void {

@@ -1,10 +1,45 @@
 import assert from 'node:assert/strict';
 import { setTimeout as delay } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
+import { SubscriptionPermission, TrackPermission } from '@livekit/protocol';
 import { TrackSource } from 'livekit-server-sdk';
 import type { MediaServer } from './index.ts';
 import { BrowserHarness, waitFor, type LivekitPage } from './test-support/browser-harness.ts';
 import { joinToken, startTestServer } from './test-support/fixtures.ts';
+import { SubscriptionPermissions } from './subscription-permissions.ts';
+
+describe('SubscriptionPermissions', () => {
+  const agent = { identity: 'agent', sid: 'PA_agent' };
+  const caller = { identity: 'caller', sid: 'PA_caller' };
+
+  test('everyone may subscribe until told otherwise, and again after allParticipants', () => {
+    const permissions = new SubscriptionPermissions();
+    assert.equal(permissions.allows(caller, 'TR_1'), true);
+    permissions.update(new SubscriptionPermission({ allParticipants: false }));
+    assert.equal(permissions.allows(caller, 'TR_1'), false);
+    permissions.update(new SubscriptionPermission({ allParticipants: true }));
+    assert.equal(permissions.allows(caller, 'TR_1'), true);
+  });
+
+  test('listed participants, by identity or sid, to all tracks or the listed ones', () => {
+    const permissions = new SubscriptionPermissions();
+    permissions.update(
+      new SubscriptionPermission({
+        allParticipants: false,
+        trackPermissions: [
+          new TrackPermission({ participantIdentity: 'agent', allTracks: true }),
+          new TrackPermission({ participantSid: 'PA_caller', trackSids: ['TR_2'] }),
+        ],
+      }),
+    );
+    assert.equal(permissions.allows(agent, 'TR_1'), true);
+    assert.equal(permissions.allows(agent, 'TR_2'), true);
+    assert.equal(permissions.allows(caller, 'TR_1'), false);
+    assert.equal(permissions.allows(caller, 'TR_2'), true);
+    // An empty identity in an entry never matches a participant's (non-empty) identity.
+    assert.equal(permissions.allows({ identity: 'other', sid: 'PA_other' }, 'TR_2'), false);
+  });
+});
 
 /**
  * LiveKit's track subscription permissions with the real livekit-client in headless Chromium:

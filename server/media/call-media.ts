@@ -115,6 +115,9 @@ export class CallMedia implements CallEvents {
    */
   callPlaced(call: LiveCall): void {
     if (!call.callerSessionId || !call.fromUserId || this.closing) return;
+    // A warm transfer's consultation: its caller is an agent already in a call, whose media the
+    // transfer arranges; its room opens on answer, as before.
+    if (call.consultationFor) return;
     const caller = this.party('caller', call.fromUserId, call.callerSessionId, call.from.name);
     this.openRoom(call, [caller], false);
   }
@@ -276,6 +279,15 @@ export class CallMedia implements CallEvents {
         departureTimeout: ROOM_DEPARTURE_TIMEOUT_SECONDS,
       });
     } catch (error) {
+      if (!room.answered) {
+        // Ringing: nothing is lost yet. Answering tries again, and fails the call if it must.
+        this.log.warn(
+          { err: error, callId: room.callId, room: room.name },
+          'could not create the media room of a ringing call; trying again on answer',
+        );
+        if (!room.ended) this.forget(room);
+        return false;
+      }
       this.log.error(
         { err: error, callId: room.callId, room: room.name },
         'could not create the media room; ending the call as failed',

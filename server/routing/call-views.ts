@@ -57,8 +57,7 @@ export function outboundView(call: LiveCall): CallView {
     ringGroup: call.ringGroup,
     // The caller hears ringback while the call waits in a queue too; once answered it stays
     // connected (on hold) through transfers and a return to the queue.
-    status:
-      call.phase === 'ended' ? 'disconnected' : wasAnswered(call) ? 'connected' : 'ringing',
+    status: call.phase === 'ended' ? 'disconnected' : wasAnswered(call) ? 'connected' : 'ringing',
     endReason: call.endReason,
     answeredBy: call.answeredBy && { id: call.answeredBy.id, name: call.answeredBy.name },
     params: call.params,

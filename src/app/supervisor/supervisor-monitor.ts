@@ -9,7 +9,7 @@
  */
 import { Injectable, signal } from '@angular/core';
 import type { Room } from 'livekit-client';
-import type { MonitorCredentials } from '../../../protocol/supervisor-protocol';
+import type { MonitorCredentials, MonitorMode } from '../../../protocol/supervisor-protocol';
 
 export interface MonitoredTrack {
   id: string;
@@ -34,6 +34,8 @@ export interface SupervisorMonitorStats {
 @Injectable({ providedIn: 'root' })
 export class SupervisorMonitor {
   private room: Room | null = null;
+  /** The call the room belongs to and how it was joined. */
+  private joined: { callId: string; mode: MonitorMode } | null = null;
   private readonly tracksSignal = signal<MonitoredTrack[]>([]);
   /** What the monitored parties publish right now. */
   readonly tracks = this.tracksSignal.asReadonly();
@@ -71,9 +73,30 @@ export class SupervisorMonitor {
     return result;
   }
 
-  /** Joins the room; `ended` is called if the room goes away without `leave()`. */
-  async join(credentials: MonitorCredentials, ended: () => void): Promise<void> {
+  /**
+   * Joins the room of `callId`; `ended` is called if the room goes away without `leave()`.
+   * Between whisper and barge in the same call only the track permissions change: the parties
+   * see no leave and rejoin, and a barge turned whisper stops reaching the caller at once.
+   */
+  async join(credentials: MonitorCredentials, ended: () => void, callId: string): Promise<void> {
+    const room = this.room;
+    const speaking = (mode: MonitorMode) => mode !== 'monitor';
+    if (
+      room &&
+      this.joined?.callId === callId &&
+      speaking(this.joined.mode) &&
+      speaking(credentials.mode)
+    ) {
+      this.setAudience(room, credentials);
+      this.joined = { callId, mode: credentials.mode };
+      return;
+    }
     await this.leave();
+    this.joined = { callId, mode: credentials.mode };
+    await this.connect(credentials, ended);
+  }
+
+  private async connect(credentials: MonitorCredentials, ended: () => void): Promise<void> {
     const { Room, RoomEvent } = await import('livekit-client');
     // The options the media server README recommends; equally valid on a real LiveKit.
     const room = new Room({
@@ -94,14 +117,11 @@ export class SupervisorMonitor {
     });
     try {
       await room.connect(credentials.url, credentials.token, { autoSubscribe: true });
-      if (credentials.mode === 'whisper') {
-        if (!credentials.agentIdentity) throw new Error('the call has no agent to whisper to');
-        // Before the microphone is published, so not one packet of it ever reaches the caller.
-        room.localParticipant.setTrackSubscriptionPermissions(false, [
-          { participantIdentity: credentials.agentIdentity, allowAll: true },
-        ]);
+      // Before the microphone is published, so not one packet of a whisper reaches the caller.
+      if (credentials.mode !== 'monitor') {
+        this.setAudience(room, credentials);
+        await room.localParticipant.setMicrophoneEnabled(true);
       }
-      if (credentials.mode !== 'monitor') await room.localParticipant.setMicrophoneEnabled(true);
     } catch (error) {
       // A half-joined room (say, no microphone) must not keep listening or speaking.
       if (this.room === room) await this.leave();
@@ -110,9 +130,22 @@ export class SupervisorMonitor {
     refresh();
   }
 
+  /** Whisper: only the agent may subscribe to what this tab publishes. Barge: everyone. */
+  private setAudience(room: Room, credentials: MonitorCredentials): void {
+    if (credentials.mode === 'whisper') {
+      if (!credentials.agentIdentity) throw new Error('the call has no agent to whisper to');
+      room.localParticipant.setTrackSubscriptionPermissions(false, [
+        { participantIdentity: credentials.agentIdentity, allowAll: true },
+      ]);
+    } else {
+      room.localParticipant.setTrackSubscriptionPermissions(true);
+    }
+  }
+
   async leave(): Promise<void> {
     const room = this.room;
     this.room = null;
+    this.joined = null;
     this.tracksSignal.set([]);
     await room?.disconnect();
   }

@@ -126,7 +126,7 @@ describe('SupervisorEffects', () => {
     await monitor.join.calls.mostRecent().returnValue;
     await Promise.resolve();
     expect(api.monitor).toHaveBeenCalledTimes(1);
-    expect(monitor.join).toHaveBeenCalledOnceWith(credentials, jasmine.any(Function));
+    expect(monitor.join).toHaveBeenCalledOnceWith(credentials, jasmine.any(Function), 'c1');
     expect(results).toEqual([SupervisorApiActions.monitorJoined({ callId: 'c1' })]);
   });
 

@@ -116,8 +116,10 @@ export class SupervisorEffects {
         this.api.monitor(action.callId, modeOf(action)).pipe(
           switchMap((credentials) =>
             defer(() =>
-              this.monitor.join(credentials, () =>
-                this.store.dispatch(SupervisorApiActions.monitorEnded()),
+              this.monitor.join(
+                credentials,
+                () => this.store.dispatch(SupervisorApiActions.monitorEnded()),
+                action.callId,
               ),
             ),
           ),
