@@ -19,6 +19,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
+import { chromiumFlags, chromiumPath } from '../support/chromium-flags.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const outputPath = path.resolve(root, process.env.BENCH_DIST ?? 'dist/bench-media');
@@ -34,22 +35,6 @@ const cpuWindowMs = Number(process.env.BENCH_CPU_WINDOW_MS ?? 10_000);
  */
 const ringMs = Number(process.env.BENCH_RING_MS ?? 1_000);
 const targetMedianMs = 800;
-
-const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-quic',
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
-  '--autoplay-policy=no-user-gesture-required',
-  '--allow-loopback-in-peer-connection',
-  '--disable-background-timer-throttling',
-  '--disable-renderer-backgrounding',
-  '--disable-backgrounding-occluded-windows',
-];
 
 /** Agent ← caller pairs; the first one also runs the latency loop. */
 const pairs = [
@@ -508,8 +493,8 @@ async function measure(teardown: Teardown): Promise<void> {
   if (!process.env.BENCH_SKIP_BUILD) build();
   const { pid } = await startServer(teardown);
   const browser = await chromium.launch({
-    executablePath: process.env.CHROME_BIN || '/usr/bin/chromium',
-    args: chromiumArgs,
+    executablePath: chromiumPath,
+    args: chromiumFlags,
   });
   teardown.add('Chromium', async () => {
     if (browser.isConnected()) await browser.close();
