@@ -202,7 +202,13 @@ export const ServerMessage = Type.Union([
   /** First frame after the upgrade. */
   Type.Object({
     type: Type.Literal('hello'),
+    /** Keep it: reconnecting with `?resume=<sessionId>` after a lost socket keeps this tab's calls. */
     sessionId: Type.String(),
+    /**
+     * True when this socket resumed the tab's earlier session: its calls are still there (the
+     * `outgoing_call` and `incoming_calls` frames that follow say where they stand).
+     */
+    resumed: Type.Optional(Type.Boolean()),
     user: Type.Object({
       id: Type.String(),
       name: Type.String(),

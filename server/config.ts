@@ -12,6 +12,11 @@ export interface Config {
   jwtSecret?: string;
   tokenTtlSeconds: number;
   heartbeatSeconds: number;
+  /**
+   * How long a tab whose socket was lost keeps its calls while it reconnects (`?resume=`);
+   * after that its calls end as failed. 0 ends them at once.
+   */
+  sessionResumeSeconds: number;
   /** Where the built console lives; served by call control when present. */
   consoleDir: string;
   logLevel: string;
@@ -85,6 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jwtSecret: env.JWT_SECRET || undefined,
     tokenTtlSeconds: integer(env, 'TOKEN_TTL_SECONDS', 900, 10),
     heartbeatSeconds: integer(env, 'HEARTBEAT_SECONDS', 3, 1),
+    sessionResumeSeconds: integer(env, 'SESSION_RESUME_SECONDS', 30, 0),
     consoleDir: env.CONSOLE_DIR || 'dist/switchboard/browser',
     logLevel: env.LOG_LEVEL || 'info',
     ringTimeoutSeconds: integer(env, 'RING_TIMEOUT_SECONDS', 20, 1),

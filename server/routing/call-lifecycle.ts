@@ -121,14 +121,22 @@ export class CallLifecycle {
     }
     this.tellObserver('callEnded', call);
     // Kept a little longer so its caller and the HTTP API can still read how it ended.
+    this.dropLater(call);
+  }
+
+  /** Forgets an ended call after the linger; a lost caller tab keeps it until it is back. */
+  private dropLater(call: LiveCall): void {
     setRoutingTimer(
       this.context,
       timerNames.drop(call.id),
       this.context.config.endedCallLingerMs,
       () => {
+        const callerSession = call.callerSessionId
+          ? this.context.store.session(call.callerSessionId)
+          : undefined;
+        if (callerSession?.detached) return this.dropLater(call);
         this.context.store.deleteCall(call.id);
-        if (call.callerSessionId)
-          this.context.store.session(call.callerSessionId)?.outboundCallIds.delete(call.id);
+        callerSession?.outboundCallIds.delete(call.id);
       },
     );
   }

@@ -143,6 +143,42 @@ export class CallRouter {
     this.batch(() => this.sessions.close(sessionId, cause));
   }
 
+  /** A lost socket: the session keeps its calls for `resumeMs` (see SessionRegistry.detach). */
+  detachSession(sessionId: string, resumeMs: number): void {
+    this.batch(() => this.sessions.detach(sessionId, resumeMs));
+  }
+
+  /** Whether `sessionId` is a detached session of this user, waiting for its tab. */
+  isResumable(sessionId: string, tenantId: string, userId: string): boolean {
+    const session = this.context.store.session(sessionId);
+    return Boolean(session?.detached && session.tenantId === tenantId && session.userId === userId);
+  }
+
+  /**
+   * Re-attaches a detached session of this user; null when there is none to resume. The
+   * caller sends `hello` and the full state (`resumedState`) on the new socket.
+   */
+  resumeSession(
+    sessionId: string,
+    tenantId: string,
+    userId: string,
+  ): { presence: Presence; online: boolean } | null {
+    return this.batch(() => {
+      const session = this.sessions.resume(sessionId, tenantId, userId);
+      if (!session) return null;
+      return { presence: this.sessions.agentOf(session).presence, online: session.online };
+    });
+  }
+
+  /** The calls a resumed tab placed, as `outgoing_call` views (ended ones included). */
+  outgoingCalls(sessionId: string): CallView[] {
+    const session = this.context.store.session(sessionId);
+    return [...(session?.outboundCallIds ?? [])]
+      .map((callId) => this.context.store.call(callId))
+      .filter((call): call is LiveCall => Boolean(call))
+      .map((call) => outboundView(call));
+  }
+
   /** The session's whole incoming list, as pushed in `incoming_calls`. */
   incomingCalls(sessionId: string): CallView[] {
     return this.context.pushes.incomingCalls(sessionId).calls;

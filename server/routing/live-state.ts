@@ -22,6 +22,11 @@ export interface LiveSession {
   inboundCallIds: Set<string>;
   /** Calls this session dialed; it receives `outgoing_call` for each. */
   outboundCallIds: Set<string>;
+  /**
+   * Set while the tab's socket is lost and it may still come back (`?resume=`): it rings for
+   * nothing but keeps its calls. `wasOnline` is restored when it resumes.
+   */
+  detached?: { since: number; wasOnline: boolean };
 }
 
 export interface AgentState {

@@ -197,8 +197,19 @@ export class Offers {
 
   private dropLeg(call: LiveCall, leg: LiveLeg): void {
     if (call.legs.get(leg.sessionId) !== leg) return;
-    call.legs.delete(leg.sessionId);
     const session = this.context.store.session(leg.sessionId);
+    // A call the agent had answered stays in a lost tab's list until it comes back and sees
+    // how it ended (or the session closes for good).
+    if (session?.detached && leg.answeredAt !== null) {
+      setRoutingTimer(
+        this.context,
+        timerNames.linger(leg.id),
+        this.context.config.endedCallLingerMs,
+        () => this.dropLeg(call, leg),
+      );
+      return;
+    }
+    call.legs.delete(leg.sessionId);
     if (!session) return;
     session.inboundCallIds.delete(call.id);
     this.context.pushes.incomingChanged(session.id);

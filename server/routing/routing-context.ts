@@ -92,4 +92,6 @@ export const timerNames = {
   /** Clears a failed transfer from the agent's view after it was shown for a moment. */
   transferFailed: (callId: string) => `call:${callId}:transfer-failed`,
   linger: (legId: string) => `leg:${legId}:linger`,
+  /** A lost tab that did not come back in time: its session closes for good. */
+  resume: (sessionId: string) => `session:${sessionId}:resume`,
 };

@@ -7,7 +7,7 @@ import type { Presence } from '../../protocol/session-protocol.ts';
 import { privateAddress, type UserRecord } from '../directory/directory.ts';
 import { AppError } from '../shared/errors.ts';
 import type { AgentState, LiveSession } from './live-state.ts';
-import type { RoutingContext } from './routing-context.ts';
+import { setRoutingTimer, timerNames, type RoutingContext } from './routing-context.ts';
 import type { RingGroupCache } from './ring-group-cache.ts';
 
 /** Why a session went away: a clean close hangs its call up; a lost connection fails it. */
@@ -99,10 +99,49 @@ export class SessionRegistry {
     return agent.presence;
   }
 
+  /**
+   * The tab's socket was lost, not closed: a network blip or a busy laptop must not cost the
+   * agent a call in progress (the media has its own connection and may be fine). The session
+   * stops ringing at once, keeps its calls, and closes for good (`lost`) unless the tab comes
+   * back with `?resume=` within `resumeMs`.
+   */
+  detach(sessionId: string, resumeMs: number): void {
+    const { store, offers, presence } = this.context;
+    const session = store.session(sessionId);
+    if (!session || session.detached) return;
+    session.detached = { since: this.context.scheduler.now(), wasOnline: session.online };
+    if (session.online) {
+      session.online = false;
+      offers.withdrawSession(session);
+      const agent = store.agent(session.tenantId, session.userId);
+      if (agent) presence.refresh(agent);
+    }
+    setRoutingTimer(this.context, timerNames.resume(session.id), resumeMs, () =>
+      this.close(session.id, 'lost'),
+    );
+  }
+
+  /**
+   * A lost tab reconnected in time: the same session again, online if it was, ringing for what
+   * waits. Null when there is nothing of that user's to resume (expired, closed, someone else's):
+   * the tab then starts a fresh session, as after any reconnect.
+   */
+  resume(sessionId: string, tenantId: string, userId: string): LiveSession | null {
+    const session = this.context.store.session(sessionId);
+    if (!session?.detached || session.tenantId !== tenantId || session.userId !== userId)
+      return null;
+    this.context.timers.clear(timerNames.resume(session.id));
+    const { wasOnline } = session.detached;
+    session.detached = undefined;
+    if (wasOnline) this.comeOnline(session);
+    return session;
+  }
+
   close(sessionId: string, cause: SessionEndCause): void {
     const { store, offers, lifecycle, presence } = this.context;
     const session = store.session(sessionId);
     if (!session) return;
+    this.context.timers.clear(timerNames.resume(session.id));
     // Offline first, so the calls it was ringing for look for someone else, not for it.
     session.online = false;
     offers.withdrawSession(session);

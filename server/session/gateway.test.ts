@@ -70,6 +70,8 @@ describe('session gateway', { concurrency: true }, () => {
       {
         type: 'hello',
         sessionId: 'string',
+        // A fresh tab: nothing to resume (see session-resume.test.ts).
+        resumed: false,
         user: {
           id: ada.user.id,
           name: 'Hello Ada',

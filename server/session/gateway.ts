@@ -4,7 +4,6 @@
  * upgrade and is then closed with 4401 and the reason, because a browser can read a close code
  * but never the status of a refused upgrade.
  */
-import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../shared/errors.ts';
 import { SessionConnection, type SessionIdentity } from './session-connection.ts';
@@ -21,11 +20,21 @@ function tokenOf(request: FastifyRequest): string {
   throw new AppError('unauthorized', 'missing token: connect with ?token=<session token>');
 }
 
+/**
+ * `?resume=<sessionId>` from a tab whose socket was lost. Anything that is not plausibly one of
+ * our ids is ignored (the tab simply gets a fresh session, as when the old one expired).
+ */
+function resumeIdOf(request: FastifyRequest): string | undefined {
+  const resume = (request.query as { resume?: unknown } | undefined)?.resume;
+  return typeof resume === 'string' && /^[0-9a-f-]{36}$/.test(resume) ? resume : undefined;
+}
+
 export default async function sessionGateway(app: FastifyInstance): Promise<void> {
   const { tokens, directory, router, config } = app.services;
   const identities = new WeakMap<FastifyRequest, SessionIdentity | AppError>();
   const heartbeat = new Heartbeat<SessionConnection>(config.heartbeatSeconds * 1000);
   const connections = heartbeat.targets;
+  const connectionsById = new Map<string, SessionConnection>();
 
   async function identify(request: FastifyRequest): Promise<SessionIdentity | AppError> {
     try {
@@ -60,16 +69,26 @@ export default async function sessionGateway(app: FastifyInstance): Promise<void
         socket.close(CLOSE_UNAUTHORIZED, identity?.message ?? 'unauthorized');
         return;
       }
-      const connection = new SessionConnection(
-        randomUUID(),
+      const resumeSessionId = resumeIdOf(request);
+      // The tab came back before its old socket was noticed dead: that socket gives way.
+      const previous = resumeSessionId ? connectionsById.get(resumeSessionId) : undefined;
+      if (previous?.belongsTo(identity)) previous.supersede();
+      const connection = new SessionConnection({
         socket,
         identity,
         router,
-        config.heartbeatSeconds,
-        request.log,
-        (closed) => connections.delete(closed),
-      );
+        heartbeatSeconds: config.heartbeatSeconds,
+        resumeSeconds: config.sessionResumeSeconds,
+        resumeSessionId,
+        log: request.log,
+        onClosed: (closed) => {
+          connections.delete(closed);
+          if (connectionsById.get(closed.sessionId) === closed)
+            connectionsById.delete(closed.sessionId);
+        },
+      });
       connections.add(connection);
+      connectionsById.set(connection.sessionId, connection);
     },
   );
 

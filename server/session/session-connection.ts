@@ -6,7 +6,8 @@
  */
 import type { WebSocket, RawData } from 'ws';
 import type { FastifyBaseLogger } from 'fastify';
-import type { ClientMessage, ServerMessage } from '../../protocol/session-protocol.ts';
+import { randomUUID } from 'node:crypto';
+import type { ClientMessage, Presence, ServerMessage } from '../../protocol/session-protocol.ts';
 import type { CallRouter } from '../routing/call-router.ts';
 import type { TenantRecord, UserRecord } from '../directory/directory.ts';
 import { privateAddress } from '../directory/directory.ts';
@@ -20,34 +21,96 @@ export interface SessionIdentity {
 /** Close codes a browser sends when the user closed the tab or navigated away. */
 const CLEAN_CLOSE_CODES = new Set([1000, 1001]);
 
+export interface SessionConnectionOptions {
+  socket: WebSocket;
+  identity: SessionIdentity;
+  router: CallRouter;
+  heartbeatSeconds: number;
+  /** How long a lost socket's session waits for its tab to come back (0: it ends at once). */
+  resumeSeconds: number;
+  /** The session the tab had before its socket was lost (`?resume=`), if any. */
+  resumeSessionId?: string;
+  log: FastifyBaseLogger;
+  onClosed(connection: SessionConnection): void;
+}
+
 export class SessionConnection {
+  readonly sessionId: string;
   private unansweredPings = 0;
   private readonly unsubscribe: () => void;
+  /** A newer socket of the same tab took this session over: closing this one must not end it. */
+  private superseded = false;
+  private readonly socket: WebSocket;
+  private readonly router: CallRouter;
+  private readonly log: FastifyBaseLogger;
 
-  constructor(
-    readonly sessionId: string,
-    private readonly socket: WebSocket,
-    private readonly identity: SessionIdentity,
-    private readonly router: CallRouter,
-    private readonly heartbeatSeconds: number,
-    private readonly log: FastifyBaseLogger,
-    onClosed: (connection: SessionConnection) => void,
-  ) {
+  constructor(private readonly options: SessionConnectionOptions) {
+    const { socket, identity, router, log, resumeSessionId } = options;
+    this.socket = socket;
+    this.router = router;
+    this.log = log;
+    const resuming =
+      resumeSessionId !== undefined &&
+      router.isResumable(resumeSessionId, identity.tenant.id, identity.user.id);
+    this.sessionId = resuming ? resumeSessionId : randomUUID();
+    const sessionId = this.sessionId;
     // Listeners are attached before anything async can happen, so no early frame is lost.
     socket.on('message', (data, isBinary) => this.receive(data, isBinary));
     socket.on('pong', () => (this.unansweredPings = 0));
     socket.on('error', (error) => log.warn({ err: error, sessionId }, 'session socket error'));
     socket.on('close', (code) => {
       this.unsubscribe();
-      router.closeSession(sessionId, CLEAN_CLOSE_CODES.has(code) ? 'closed' : 'lost');
-      onClosed(this);
+      if (!this.superseded) this.endSession(CLEAN_CLOSE_CODES.has(code));
+      options.onClosed(this);
     });
 
     this.unsubscribe = router.bus.subscribe(sessionId, (message) => this.send(message));
-    const { presence } = router.openSession(sessionId, identity.tenant.id, identity.user);
+    // One routing step: `hello` goes out before any push that resuming causes.
+    router.batch(() => {
+      const resumed = resuming
+        ? router.resumeSession(sessionId, identity.tenant.id, identity.user.id)
+        : null;
+      const { presence } =
+        resumed ?? router.openSession(sessionId, identity.tenant.id, identity.user);
+      this.sendHello(presence, resumed?.online ?? false, resumed !== null);
+      for (const call of resumed ? router.outgoingCalls(sessionId) : [])
+        this.send({ type: 'outgoing_call', call });
+      this.send({ type: 'incoming_calls', calls: router.incomingCalls(sessionId) });
+    });
+  }
+
+  /** Whether `identity` may take this session over (the same user of the same tenant). */
+  belongsTo(identity: SessionIdentity): boolean {
+    return (
+      identity.user.id === this.options.identity.user.id &&
+      identity.tenant.id === this.options.identity.tenant.id
+    );
+  }
+
+  /**
+   * The tab reconnected before this socket was noticed dead: the session is handed to the new
+   * socket (detached now, resumed by it at once) and this socket is dropped.
+   */
+  supersede(): void {
+    this.superseded = true;
+    this.unsubscribe();
+    this.router.detachSession(this.sessionId, this.options.resumeSeconds * 1000);
+    this.socket.terminate();
+  }
+
+  private endSession(clean: boolean): void {
+    const resumeMs = this.options.resumeSeconds * 1000;
+    if (clean || resumeMs === 0)
+      this.router.closeSession(this.sessionId, clean ? 'closed' : 'lost');
+    else this.router.detachSession(this.sessionId, resumeMs);
+  }
+
+  private sendHello(presence: Presence, online: boolean, resumed: boolean): void {
+    const { identity, heartbeatSeconds } = this.options;
     this.send({
       type: 'hello',
-      sessionId,
+      sessionId: this.sessionId,
+      resumed,
       user: {
         id: identity.user.id,
         name: identity.user.displayName,
@@ -57,15 +120,15 @@ export class SessionConnection {
       },
       addresses: [privateAddress(identity.user.username)],
       presence,
-      online: false,
-      heartbeatSeconds: this.heartbeatSeconds,
+      online,
+      heartbeatSeconds,
     });
-    this.send({ type: 'incoming_calls', calls: router.incomingCalls(sessionId) });
   }
 
   /**
    * Called every heartbeat interval. A socket that answered none of the last two pings is
-   * dead (a sleeping laptop, a dropped network): it is terminated, which ends the session.
+   * dead (a sleeping laptop, a dropped network): it is terminated, which detaches the session
+   * (it stops ringing; its calls wait `resumeSeconds` for the tab to come back).
    */
   heartbeat(): void {
     if (this.unansweredPings >= 2) {

@@ -102,6 +102,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     consoleDir: '/nonexistent/switchboard-console',
     tokenTtlSeconds: 300,
     heartbeatSeconds: 1,
+    // A lost tab's calls end a second after its socket, so tests of that end stay quick.
+    sessionResumeSeconds: 1,
     ringTimeoutSeconds: 2,
     maxQueueWaitSeconds: 10,
     retryIntervalSeconds: 1,

@@ -147,7 +147,10 @@ describe('telephony SDK: connect()', () => {
       sockets.latest.drop();
       jasmine.clock().tick(1_000);
       await settle();
-      expect(sockets.latest.url).toBe('ws://switchboard.test/api/session?token=token-2');
+      // The new token, and the session the dropped socket had (see 'resuming after a lost socket').
+      expect(sockets.latest.url).toBe(
+        'ws://switchboard.test/api/session?token=token-2&resume=session-1',
+      );
     });
   });
 
@@ -270,6 +273,68 @@ describe('telephony SDK: connect()', () => {
       expect(client.session.registered).toBeTrue();
       expect(client.session.getCall('kept')).toBe(kept);
       expect(gone.status).toBe('destroyed');
+    });
+  });
+
+  describe('resuming after a lost socket', () => {
+    async function dialedCall(): Promise<Call> {
+      const dialing = client.session.dial('/private/grace');
+      const outbound = callView({
+        id: 'out-1',
+        direction: 'outbound',
+        status: 'connected',
+        from: { name: 'Ada Lovelace', address: '/private/ada' },
+      });
+      sockets.latest.reply('call.dial', { type: 'outgoing_call', call: outbound });
+      return dialing;
+    }
+
+    async function reconnect(): Promise<void> {
+      sockets.latest.drop();
+      jasmine.clock().tick(1_000);
+      await settle();
+      sockets.latest.open();
+    }
+
+    it('asks for the session it had, and keeps its calls when the server resumed it', async () => {
+      startOnline();
+      const call = await dialedCall();
+      await reconnect();
+
+      expect(sockets.latest.url).toBe(
+        'ws://switchboard.test/api/session?token=token-1&resume=session-1',
+      );
+      sockets.latest.receive(helloFrame({ resumed: true, online: true, presence: 'busy' }));
+      sockets.latest.receive({
+        type: 'outgoing_call',
+        call: { ...callView({ id: 'out-1', direction: 'outbound' }), status: 'connected' },
+      });
+
+      expect(sockets.latest.sent.map((m) => m.type)).toEqual([]);
+      expect(client.session.registered).toBeTrue();
+      expect(client.session.getCall('out-1')).toBe(call);
+      expect(call.status).not.toBe('destroyed');
+    });
+
+    it('ends the calls it placed as failed when the server started a fresh session instead', async () => {
+      startOnline();
+      const call = await dialedCall();
+      const statuses: CallLifecycleStatus[] = [];
+      call.status$.subscribe((status) => statuses.push(status));
+      await reconnect();
+      sockets.latest.receive(helloFrame({ sessionId: 'session-2', resumed: false }));
+
+      expect(statuses.slice(-2)).toEqual(['disconnected', 'destroyed']);
+      expect(call.endReason).toBe('failed');
+      expect(client.session.getCall('out-1')).toBeUndefined();
+    });
+
+    it('asks for the newest session on the next drop', async () => {
+      startOnline();
+      await reconnect();
+      sockets.latest.receive(helloFrame({ sessionId: 'session-2', resumed: false }));
+      await reconnect();
+      expect(sockets.latest.url).toContain('&resume=session-2');
     });
   });
 

@@ -281,6 +281,15 @@ export class Call {
     if (changed) this.status$$.next(status);
   }
 
+  /**
+   * @internal The session this call belonged to is gone for good (the tab was away longer than
+   * the server waits): it ended as failed, though no frame could say so.
+   */
+  endLost(): void {
+    if (this.status === 'destroyed' || this.view.status === 'disconnected') return;
+    this.update({ ...this.view, status: 'disconnected', endReason: 'failed', endedAt: Date.now() });
+  }
+
   /** @internal The call left the session: last status, then every stream completes. */
   destroy(): void {
     if (this.status === 'destroyed') return;

@@ -180,6 +180,15 @@ export class Session implements CallCommands {
     this.addresses$$.next(hello.addresses);
     this.presence$$.next(hello.presence);
     this.registered$$.next(hello.online);
+    // Not resumed: the server's earlier session (if any) and the calls this tab placed ended.
+    // (Incoming calls need nothing: the new session's list simply does not have them.)
+    if (!hello.resumed) {
+      for (const call of this.outgoing.values()) {
+        call.endLost();
+        call.destroy();
+      }
+      this.outgoing.clear();
+    }
     // A fresh socket is a fresh server session: register again if the agent was online.
     if (this.wantsOnline && !hello.online) {
       this.connection.request({ type: 'online' }).catch((error: unknown) => {

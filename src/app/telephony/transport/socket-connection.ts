@@ -66,6 +66,8 @@ export class SocketConnection extends TypedEmitter<SocketConnectionEvents> {
   private attempt = 0;
   private closedByClient = false;
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The server session of the last socket, resumed by the next one. */
+  private sessionId: string | null = null;
   private heartbeatTimer: ReturnType<typeof setInterval> | null = null;
   private lastHeardAt = 0;
   private nextRequestId = 0;
@@ -132,7 +134,7 @@ export class SocketConnection extends TypedEmitter<SocketConnectionEvents> {
   private openSocket(): void {
     this.clearReconnectTimer();
     this.dropSocket('replaced');
-    const socket = this.factory(this.options.url());
+    const socket = this.factory(this.withResume(this.options.url()));
     this.socket = socket;
     socket.onmessage = (event) => this.receive(event.data);
     socket.onclose = (event) => {
@@ -142,6 +144,15 @@ export class SocketConnection extends TypedEmitter<SocketConnectionEvents> {
     };
     // A failed socket always closes too; the close handler does the work.
     socket.onerror = () => undefined;
+  }
+
+  /**
+   * After a drop, ask for the session we had: the server keeps a lost tab's calls for a while
+   * (SESSION_RESUME_SECONDS), and `hello.resumed` says whether they are still ours.
+   */
+  private withResume(url: string): string {
+    if (!this.sessionId) return url;
+    return `${url}${url.includes('?') ? '&' : '?'}resume=${encodeURIComponent(this.sessionId)}`;
   }
 
   private receive(data: unknown): void {
@@ -154,6 +165,7 @@ export class SocketConnection extends TypedEmitter<SocketConnectionEvents> {
       return;
     }
     if (message.type === 'hello') {
+      this.sessionId = message.sessionId;
       this.attempt = 0;
       this.startHeartbeat(message.heartbeatSeconds);
       this.setState('online');
