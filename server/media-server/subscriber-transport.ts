@@ -91,7 +91,7 @@ export class SubscriberTransport {
     return downTrack !== undefined && !downTrack.removed;
   }
 
-  /** Sends the first offer (data channels plus any tracks added before). */
+  /** Sends the first offer (data channels only; tracks added before follow in the next one). */
   start(): void {
     this.started = true;
     this.negotiate();
@@ -181,9 +181,15 @@ export class SubscriberTransport {
     try {
       await whenConnectionSettled(this.pc, SETTLE_TIMEOUT_MS);
       if (this.closed) return;
-      this.negotiationRequested = false;
-      const changes = this.pendingChanges;
-      this.pendingChanges = [];
+      // The first offer carries only the data channels, as LiveKit's does, so the application
+      // m-section is mid 0 and tags the BUNDLE group for good. Were a track first, removing it
+      // later would reject the group's tag and Chromium would refuse every later offer ("The m=
+      // section with mid='2' should be rejected"). Tracks already in the room follow at once in
+      // the second offer.
+      const firstOffer = id === 1;
+      const changes = firstOffer ? [] : this.pendingChanges;
+      if (!firstOffer) this.pendingChanges = [];
+      this.negotiationRequested = this.pendingChanges.length > 0;
       for (const change of changes) change();
       const offer = await this.pc.createOffer();
       await this.pc.setLocalDescription(offer);

@@ -68,7 +68,15 @@ type Api = PageApi;
 
 /** Typed calls into the page's `window.lk`. */
 export class LivekitPage {
-  constructor(readonly page: Page) {}
+  /** Uncaught errors and console errors of the page (livekit-client logs failed negotiations there). */
+  readonly errors: string[] = [];
+
+  constructor(readonly page: Page) {
+    page.on('pageerror', (error) => this.errors.push(`pageerror: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error') this.errors.push(message.text());
+    });
+  }
 
   call<K extends keyof Api>(
     name: K,
