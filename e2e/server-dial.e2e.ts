@@ -71,6 +71,50 @@ test.describe('server-side dial with a media script', () => {
     await expect.poll(() => agent!.mediaStats(), { timeout: 5_000 }).toEqual([]);
   });
 
+  test('transferred to a group, the test pattern reaches the agent who takes it; the first agent is free', async ({
+    browser,
+    request,
+  }) => {
+    const grace = await AgentConsole.signIn(browser, 'grace@demo.test');
+    await grace.comeOnline();
+    agent = await AgentConsole.signIn(browser, 'ada@demo.test');
+    await agent.comeOnline();
+    const placed = await request.post('/api/calls', {
+      headers: { authorization: `Bearer ${DEMO_API_KEY}` },
+      data: { from: CALLER, to: '/private/ada', script: [{ play: 'test-pattern', seconds: 120 }] },
+    });
+    expect(placed.status(), await placed.text()).toBe(201);
+    await agent.card(CALLER).getByRole('button', { name: 'Accept' }).click();
+    await expect(agent.activeCall()).toContainText('Connected', { timeout: 30_000 });
+    await expect
+      .poll(async () => (await agent!.remoteVideoFrames()).videoWidth, MEDIA_DEADLINE)
+      .toBeGreaterThan(0);
+
+    const dialog = await agent.pickTransferDestination(CALLER, 'support', 'support');
+    await dialog.getByRole('button', { name: 'Transfer now' }).click();
+    const card = grace.card(CALLER);
+    await expect(card).toContainText('Transferred by Ada Lovelace', { timeout: 10_000 });
+    await card.getByRole('button', { name: 'Accept' }).click();
+    await expect(grace.activeCall()).toContainText('Connected', { timeout: 30_000 });
+
+    // The script participant never left the room: Grace decodes the same pattern.
+    await expect
+      .poll(async () => (await grace.remoteVideoFrames()).videoWidth, MEDIA_DEADLINE)
+      .toBe(640);
+    const first = (await statsOf(grace)).inbound.video.framesDecoded;
+    await expect
+      .poll(async () => (await statsOf(grace)).inbound.video.framesDecoded, MEDIA_DEADLINE)
+      .toBeGreaterThan(first + 10);
+
+    // Ada's call UI is gone and her media left the room.
+    await expect(agent.activeCall()).toBeHidden({ timeout: 15_000 });
+    await expect.poll(() => agent!.mediaStats(), MEDIA_DEADLINE).toEqual([]);
+
+    await grace.activeCall().getByRole('button', { name: 'Hang up' }).click();
+    await expect(grace.activeCall()).toBeHidden({ timeout: 15_000 });
+    await grace.close();
+  });
+
   test('a bad script is refused with a clear message and rings nobody', async ({
     browser,
     request,

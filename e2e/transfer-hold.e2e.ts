@@ -60,16 +60,9 @@ async function onVideoCall(browser: Browser) {
   return { ada, caller };
 }
 
-/** Opens the transfer dialog from the active call panel and picks a destination by its text. */
-async function pickTransferDestination(agent: AgentConsole, search: string, option: string) {
-  await agent.activeCall().getByRole('button', { name: 'Transfer', exact: true }).click();
-  const dialog = agent.page.getByRole('dialog', { name: `Transfer ${CALLER}` });
-  await expect(dialog).toBeVisible();
-  await dialog.getByLabel('Search agents and groups').fill(search);
-  await dialog.getByRole('option').filter({ hasText: option }).first().click();
-  await expect(dialog).toContainText(`Transfer to ${option}`);
-  return dialog;
-}
+/** Opens Ada's transfer dialog for the caller's call and picks a destination by its text. */
+const pickTransferDestination = (agent: AgentConsole, search: string, option: string) =>
+  agent.pickTransferDestination(CALLER, search, option);
 
 test.describe('transfer and hold', () => {
   let consoles: AgentConsole[] = [];

@@ -92,6 +92,24 @@ export class AgentConsole {
     return this.page.locator('app-active-call-panel .active-call');
   }
 
+  /**
+   * Opens the active call's transfer dialog and picks a destination by its text; returns the
+   * dialog, whose "Transfer now" / "Consult first" buttons finish the job.
+   */
+  async pickTransferDestination(
+    callerName: string,
+    search: string,
+    option: string,
+  ): Promise<Locator> {
+    await this.activeCall().getByRole('button', { name: 'Transfer', exact: true }).click();
+    const dialog = this.page.getByRole('dialog', { name: `Transfer ${callerName}` });
+    await expect(dialog).toBeVisible();
+    await dialog.getByLabel('Search agents and groups').fill(search);
+    await dialog.getByRole('option').filter({ hasText: option }).first().click();
+    await expect(dialog).toContainText(`Transfer to ${option}`);
+    return dialog;
+  }
+
   async dial(address: string): Promise<void> {
     await this.page.getByLabel('Address').fill(address);
     await this.page.getByRole('button', { name: 'Call', exact: true }).click();
