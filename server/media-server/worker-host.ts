@@ -61,6 +61,9 @@ export function startMediaServerInWorker(
           });
           break;
         case 'closed':
+          // The server inside has closed cleanly; whatever still keeps the thread's loop alive
+          // (werift's sockets and timers) would only delay shutdown until CLOSE_TIMEOUT_MS.
+          void worker.terminate();
           break;
       }
     });
