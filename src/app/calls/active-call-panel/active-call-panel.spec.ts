@@ -103,6 +103,9 @@ describe('ActiveCallPanel', () => {
     const loader = TestbedHarnessEnvironment.loader(fixture);
 
     await (await loader.getHarness(MatButtonHarness.with({ text: 'Transfer' }))).click();
+    // The dialog's code is loaded on the first transfer.
+    for (let waited = 0; open.calls.count() === 0 && waited < 5_000; waited += 20)
+      await new Promise((resolve) => setTimeout(resolve, 20));
     expect(open).toHaveBeenCalledOnceWith(
       TransferDialog,
       jasmine.objectContaining({

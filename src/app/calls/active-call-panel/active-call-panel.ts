@@ -1,7 +1,6 @@
-import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
+import { ChangeDetectionStrategy, Component, Injector, computed, inject } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
-import { MatDialog } from '@angular/material/dialog';
 import { Store } from '@ngrx/store';
 import { authFeature } from '../../auth/auth.feature';
 import { CallMedia } from '../../media/call-media/call-media';
@@ -9,7 +8,7 @@ import { formatDuration } from '../call-outcome';
 import { ActiveCallActions } from '../calls.actions';
 import { selectActiveCall, type ActiveCallView } from '../calls.selectors';
 import { HoldBadge } from '../hold-badge/hold-badge';
-import { TransferDialog, type TransferDialogData } from '../transfer-dialog/transfer-dialog';
+import { openTransferDialog } from '../transfer-dialog/open-transfer-dialog';
 
 /**
  * The call this agent is on: caller, status, talk time, its audio and video, hold, transfer
@@ -24,7 +23,7 @@ import { TransferDialog, type TransferDialogData } from '../transfer-dialog/tran
 })
 export class ActiveCallPanel {
   private readonly store = inject(Store);
-  private readonly dialog = inject(MatDialog);
+  private readonly injector = inject(Injector);
   private readonly userId = this.store.selectSignal(authFeature.selectUserId);
 
   protected readonly call = this.store.selectSignal(selectActiveCall);
@@ -51,13 +50,11 @@ export class ActiveCallPanel {
   }
 
   /** The dialog dispatches the agent's choice itself; nothing comes back here. */
-  protected openTransferDialog(call: ActiveCallView): void {
-    this.dialog.open<TransferDialog, TransferDialogData>(TransferDialog, {
-      data: { callId: call.callId, callerName: call.callerName, selfUserId: this.userId() },
-      width: '480px',
-      maxWidth: 'calc(100vw - 24px)',
-      autoFocus: 'first-tabbable',
-      ariaLabelledBy: 'transfer-dialog-title',
+  protected openTransferDialog(call: ActiveCallView): Promise<void> {
+    return openTransferDialog(this.injector, {
+      callId: call.callId,
+      callerName: call.callerName,
+      selfUserId: this.userId(),
     });
   }
 }
