@@ -4,7 +4,8 @@
  * no metadata, no administration. The token only has to last until the participant has joined
  * (LiveKit keeps a connected participant's session alive on its own).
  */
-import { AccessToken, TrackSource } from 'livekit-server-sdk';
+import { TrackSource } from 'livekit-server-sdk';
+import { mintRoomToken } from '../media/livekit-tokens.ts';
 
 export const SCRIPT_TOKEN_TTL_SECONDS = 60;
 
@@ -15,19 +16,16 @@ export function mintScriptToken(
   apiSecret: string,
   request: { room: string; identity: string; name: string },
 ): Promise<string> {
-  const token = new AccessToken(apiKey, apiSecret, {
-    identity: request.identity,
-    name: request.name,
-    ttl: SCRIPT_TOKEN_TTL_SECONDS,
-  });
-  token.addGrant({
-    roomJoin: true,
-    room: request.room,
-    canPublish: true,
-    canSubscribe: false,
-    canPublishData: false,
-    canPublishSources: [TrackSource.CAMERA, TrackSource.MICROPHONE],
-    canUpdateOwnMetadata: false,
-  });
-  return token.toJwt();
+  return mintRoomToken(
+    apiKey,
+    apiSecret,
+    request,
+    {
+      canPublish: true,
+      canSubscribe: false,
+      canPublishData: false,
+      canPublishSources: [TrackSource.CAMERA, TrackSource.MICROPHONE],
+    },
+    SCRIPT_TOKEN_TTL_SECONDS,
+  );
 }

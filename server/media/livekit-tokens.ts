@@ -4,7 +4,7 @@
  * session, so an agent with two tabs is two participants and a rejoin from the same tab
  * replaces its old connection.
  */
-import { AccessToken, TrackSource } from 'livekit-server-sdk';
+import { AccessToken, TrackSource, type VideoGrant } from 'livekit-server-sdk';
 
 export type PartyRole = 'agent' | 'caller';
 
@@ -24,27 +24,45 @@ export interface JoinTokenRequest {
 }
 
 /**
+ * Every LiveKit token call control mints goes through here: one identity, one room, exactly the
+ * grants the caller names (never room creation, listing or administration, never metadata
+ * updates), and a short life.
+ */
+export function mintRoomToken(
+  apiKey: string,
+  apiSecret: string,
+  request: JoinTokenRequest,
+  grant: Omit<VideoGrant, 'roomJoin' | 'room' | 'canUpdateOwnMetadata'>,
+  ttlSeconds: number,
+): Promise<string> {
+  const token = new AccessToken(apiKey, apiSecret, {
+    identity: request.identity,
+    name: request.name,
+    ttl: ttlSeconds,
+  });
+  token.addGrant({ roomJoin: true, room: request.room, ...grant, canUpdateOwnMetadata: false });
+  return token.toJwt();
+}
+
+/**
  * A token that lets one party into one room and nothing else: join, publish the camera and
- * the microphone, subscribe, send data. No room creation, listing or administration.
+ * the microphone, subscribe, send data.
  */
 export function mintJoinToken(
   apiKey: string,
   apiSecret: string,
   request: JoinTokenRequest,
 ): Promise<string> {
-  const token = new AccessToken(apiKey, apiSecret, {
-    identity: request.identity,
-    name: request.name,
-    ttl: JOIN_TOKEN_TTL_SECONDS,
-  });
-  token.addGrant({
-    roomJoin: true,
-    room: request.room,
-    canPublish: true,
-    canSubscribe: true,
-    canPublishData: true,
-    canPublishSources: [TrackSource.CAMERA, TrackSource.MICROPHONE],
-    canUpdateOwnMetadata: false,
-  });
-  return token.toJwt();
+  return mintRoomToken(
+    apiKey,
+    apiSecret,
+    request,
+    {
+      canPublish: true,
+      canSubscribe: true,
+      canPublishData: true,
+      canPublishSources: [TrackSource.CAMERA, TrackSource.MICROPHONE],
+    },
+    JOIN_TOKEN_TTL_SECONDS,
+  );
 }

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { Type } from 'typebox';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { AccessToken, TrackSource } from 'livekit-server-sdk';
+import { TrackSource } from 'livekit-server-sdk';
 import {
   ForcePresenceBody,
   MonitorCredentials,
@@ -24,7 +24,7 @@ import { AppError, notFound } from '../shared/errors.ts';
 import { bearerSecurity, errorResponses } from '../shared/schemas.ts';
 import { scopeToTenant } from '../shared/tenant-scope.ts';
 import { validatorCompiler } from '../shared/validation.ts';
-import { callRoomName, partyIdentity } from '../media/livekit-tokens.ts';
+import { callRoomName, mintRoomToken, partyIdentity } from '../media/livekit-tokens.ts';
 import type { MediaBackend } from '../media/media-backend.ts';
 import { Heartbeat } from '../session/heartbeat.ts';
 import { FeedConnection } from './feed-connection.ts';
@@ -58,21 +58,13 @@ export function mintMonitorToken(
   apiSecret: string,
   request: { room: string; identity: string; name: string },
 ): Promise<string> {
-  const token = new AccessToken(apiKey, apiSecret, {
-    identity: request.identity,
-    name: request.name,
-    ttl: MONITOR_TOKEN_TTL_SECONDS,
-  });
-  token.addGrant({
-    roomJoin: true,
-    room: request.room,
-    canSubscribe: true,
-    canPublish: false,
-    canPublishData: false,
-    hidden: true,
-    canUpdateOwnMetadata: false,
-  });
-  return token.toJwt();
+  return mintRoomToken(
+    apiKey,
+    apiSecret,
+    request,
+    { canSubscribe: true, canPublish: false, canPublishData: false, hidden: true },
+    MONITOR_TOKEN_TTL_SECONDS,
+  );
 }
 
 /**
@@ -85,22 +77,19 @@ export function mintSpeakingToken(
   apiSecret: string,
   request: { room: string; identity: string; name: string },
 ): Promise<string> {
-  const token = new AccessToken(apiKey, apiSecret, {
-    identity: request.identity,
-    name: request.name,
-    ttl: MONITOR_TOKEN_TTL_SECONDS,
-  });
-  token.addGrant({
-    roomJoin: true,
-    room: request.room,
-    canSubscribe: true,
-    canPublish: true,
-    canPublishSources: [TrackSource.MICROPHONE],
-    canPublishData: false,
-    hidden: false,
-    canUpdateOwnMetadata: false,
-  });
-  return token.toJwt();
+  return mintRoomToken(
+    apiKey,
+    apiSecret,
+    request,
+    {
+      canSubscribe: true,
+      canPublish: true,
+      canPublishSources: [TrackSource.MICROPHONE],
+      canPublishData: false,
+      hidden: false,
+    },
+    MONITOR_TOKEN_TTL_SECONDS,
+  );
 }
 
 const UserIdParams = Type.Object({ userId: Type.String({ minLength: 1, maxLength: 64 }) });
