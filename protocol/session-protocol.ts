@@ -222,7 +222,10 @@ export const ServerMessage = Type.Union([
     /** Seconds between server heartbeats; a client that hears nothing for 3× this reconnects. */
     heartbeatSeconds: Type.Number(),
   }),
-  /** Reply to `online`: the session is registered and will be rung. */
+  /**
+   * Reply to `online`: the session is registered and will be rung. Sent again without a
+   * requestId once the agent's ring groups are known, with their `/group/…` addresses added.
+   */
   Type.Object({
     type: Type.Literal('registered'),
     requestId: RequestId,

@@ -4,7 +4,7 @@
  * call belongs to the tab that answered it, so closing another tab never touches it.
  */
 import type { Presence } from '../../protocol/session-protocol.ts';
-import { privateAddress, type UserRecord } from '../directory/directory.ts';
+import { groupAddress, privateAddress, type UserRecord } from '../directory/directory.ts';
 import { AppError } from '../shared/errors.ts';
 import type { AgentState, LiveSession } from './live-state.ts';
 import { setRoutingTimer, timerNames, type RoutingContext } from './routing-context.ts';
@@ -77,7 +77,7 @@ export class SessionRegistry {
     // Already available: the new tab still joins every call ringing for this agent.
     if (presence.isAvailable(agent)) queue.offerWaitingCallsTo(agent);
     pushes.incomingChanged(session.id);
-    void this.adoptCurrentGroups(agent);
+    void this.adoptCurrentGroups(agent, session);
     return { addresses: [privateAddress(agent.username)], presence: agent.presence };
   }
 
@@ -166,9 +166,11 @@ export class SessionRegistry {
 
   /**
    * Refreshes the members of the calls queued for this agent's groups (a member added while a
-   * call waits should hear it), then offers them. Runs after the reply: it needs the database.
+   * call waits should hear it), then offers them, and tells the tab the group addresses it now
+   * answers for (a second `registered`, without requestId). Runs after the reply: it needs the
+   * database.
    */
-  private async adoptCurrentGroups(agent: AgentState): Promise<void> {
+  private async adoptCurrentGroups(agent: AgentState, session: LiveSession): Promise<void> {
     const { directory, pushes, queue, presence, store, log } = this.context;
     try {
       const groups = await directory.ringGroupsOfUser(agent.tenantId, agent.userId);
@@ -176,6 +178,16 @@ export class SessionRegistry {
         for (const group of groups) {
           this.ringGroups.remember(group);
           queue.adoptMembers(group);
+        }
+        if (groups.length > 0 && store.session(session.id) === session && session.online) {
+          this.context.bus.publish(session.id, {
+            type: 'registered',
+            addresses: [
+              privateAddress(agent.username),
+              ...groups.map((group) => groupAddress(group.name)),
+            ],
+            presence: agent.presence,
+          });
         }
         if (store.agent(agent.tenantId, agent.userId) === agent && presence.isAvailable(agent))
           queue.offerWaitingCallsTo(agent);

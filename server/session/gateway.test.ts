@@ -104,6 +104,26 @@ describe('session gateway', { concurrency: true }, () => {
     await tab.close();
   });
 
+  test('once online, the tab is told every address it answers for, its groups included', async () => {
+    const ada = await server.createAgent('groups@g.test');
+    await server.tenant.createRingGroup('billing', [ada.user.id]);
+    await server.tenant.createRingGroup('sales-desk', [ada.user.id]);
+    const tab = await openTab(server, ada);
+    const addresses = await tab.waitUntil(
+      () =>
+        tab.frames.find(
+          (frame) => frame.type === 'registered' && !frame.requestId && frame.addresses.length > 1,
+        ),
+      'the group addresses',
+    );
+    assert.deepEqual(addresses.type === 'registered' && [...addresses.addresses].sort(), [
+      '/group/billing',
+      '/group/sales-desk',
+      '/private/groups',
+    ]);
+    await tab.close();
+  });
+
   test('every bad frame gets an error naming the problem, and nothing changes', async () => {
     const ada = await onlineAgent(server, 'bad@g.test');
     const notOnline = await openTab(server, ada, { online: false });
