@@ -50,47 +50,21 @@ function requireSupervisor(claims: TokenClaims): void {
 }
 
 /**
- * A token that lets a supervisor into a call's room to listen and watch only: it can subscribe
- * but not publish (no microphone, camera or data), and is hidden, so the parties never see it.
+ * What a supervisor's token allows in a call's room. Monitoring: subscribe only, hidden, so the
+ * parties never see it. Whisper and barge: a visible participant who may also publish a
+ * microphone and nothing else; who hears it is decided by the client's track subscription
+ * permissions (for a whisper, the agent only).
  */
-export function mintMonitorToken(
-  apiKey: string,
-  apiSecret: string,
-  request: { room: string; identity: string; name: string },
-): Promise<string> {
-  return mintRoomToken(
-    apiKey,
-    apiSecret,
-    request,
-    { canSubscribe: true, canPublish: false, canPublishData: false, hidden: true },
-    MONITOR_TOKEN_TTL_SECONDS,
-  );
-}
-
-/**
- * A token that lets a supervisor into a call's room as a visible participant who may publish
- * a microphone and nothing else (whisper and barge). Who hears it is decided by the client's
- * track subscription permissions: for a whisper, the agent only.
- */
-export function mintSpeakingToken(
-  apiKey: string,
-  apiSecret: string,
-  request: { room: string; identity: string; name: string },
-): Promise<string> {
-  return mintRoomToken(
-    apiKey,
-    apiSecret,
-    request,
-    {
-      canSubscribe: true,
-      canPublish: true,
-      canPublishSources: [TrackSource.MICROPHONE],
-      canPublishData: false,
-      hidden: false,
-    },
-    MONITOR_TOKEN_TTL_SECONDS,
-  );
-}
+const SUPERVISOR_GRANTS = {
+  listening: { canSubscribe: true, canPublish: false, canPublishData: false, hidden: true },
+  speaking: {
+    canSubscribe: true,
+    canPublish: true,
+    canPublishSources: [TrackSource.MICROPHONE],
+    canPublishData: false,
+    hidden: false,
+  },
+};
 
 const UserIdParams = Type.Object({ userId: Type.String({ minLength: 1, maxLength: 64 }) });
 const CallIdParams = Type.Object({ callId: Type.String({ minLength: 1, maxLength: 64 }) });
@@ -246,10 +220,13 @@ const routes: FastifyPluginAsyncTypebox<SupervisorRouteOptions> = async (
           identity: `${mode === 'monitor' ? 'monitor' : 'supervisor'}:${claims.userId}:${randomUUID()}`,
           name: user?.displayName ?? 'Supervisor',
         };
-        const token =
-          mode === 'monitor'
-            ? await mintMonitorToken(backend.apiKey, backend.apiSecret, grant)
-            : await mintSpeakingToken(backend.apiKey, backend.apiSecret, grant);
+        const token = await mintRoomToken(
+          backend.apiKey,
+          backend.apiSecret,
+          grant,
+          SUPERVISOR_GRANTS[mode === 'monitor' ? 'listening' : 'speaking'],
+          MONITOR_TOKEN_TTL_SECONDS,
+        );
         return {
           url: backend.publicUrl,
           room,

@@ -60,16 +60,20 @@ export class LiveCalls {
     return call.rungAgents.map((agent) => agent.name).join(', ') || '—';
   }
 
-  protected monitor(callId: string): void {
-    this.monitorRequested.emit(callId);
-  }
+  /** The ways into a connected call, one button each; the label names the caller for screen readers. */
+  protected readonly listenModes: readonly { mode: MonitorMode; text: string; label: string }[] = [
+    { mode: 'monitor', text: 'Monitor', label: 'Monitor ' },
+    { mode: 'whisper', text: 'Whisper', label: 'Whisper to the agent of ' },
+    { mode: 'barge', text: 'Barge', label: 'Barge into ' },
+  ];
 
-  protected whisper(callId: string): void {
-    this.whisperRequested.emit(callId);
-  }
-
-  protected barge(callId: string): void {
-    this.bargeRequested.emit(callId);
+  protected listenIn(callId: string, mode: MonitorMode): void {
+    const requested = {
+      monitor: this.monitorRequested,
+      whisper: this.whisperRequested,
+      barge: this.bargeRequested,
+    };
+    requested[mode].emit(callId);
   }
 
   protected assign(callId: string, userId: string): void {
