@@ -81,6 +81,35 @@ const steps: string[] = [
   ALTER TABLE ring_groups ADD COLUMN service_level_seconds integer NOT NULL DEFAULT 20
     CHECK (service_level_seconds BETWEEN 1 AND 600);
   `,
+  // After-call work (issue #13) and history/reports (#17). A tenant's dispositions are its own
+  // list of outcomes an agent picks in wrap-up; each agent who handled a call (a transfer makes
+  // two) has one wrap-up row for it, so reports count dispositions and wrap-up time per agent.
+  // hold_ms is the caller's total time on hold, for handle time (talk + hold + wrap-up).
+  `
+  CREATE TABLE dispositions (
+    id text PRIMARY KEY,
+    tenant_id text NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    code text NOT NULL,
+    label text NOT NULL,
+    active boolean NOT NULL DEFAULT true,
+    position integer NOT NULL DEFAULT 0,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    UNIQUE (tenant_id, code)
+  );
+  CREATE TABLE call_wrap_ups (
+    call_id text NOT NULL REFERENCES calls(id) ON DELETE CASCADE,
+    tenant_id text NOT NULL,
+    user_id text NOT NULL,
+    disposition_code text,
+    note text NOT NULL DEFAULT '',
+    started_at timestamptz NOT NULL,
+    ended_at timestamptz,
+    updated_at timestamptz NOT NULL,
+    PRIMARY KEY (call_id, user_id)
+  );
+  CREATE INDEX call_wrap_ups_tenant_user ON call_wrap_ups (tenant_id, user_id, started_at DESC);
+  ALTER TABLE calls ADD COLUMN hold_ms integer;
+  `,
 ];
 
 export async function migrate(database: Database): Promise<void> {
