@@ -33,6 +33,7 @@ import { SupervisorFeed } from './supervisor/supervisor-feed.ts';
 import { SupervisorRepository } from './supervisor/supervisor-repository.ts';
 import dispositionRoutes from './wrap-up/disposition-routes.ts';
 import wrapUpRoutes from './wrap-up/wrap-up-routes.ts';
+import phoneNumberRoutes from './phone-numbers/routes.ts';
 
 export interface Services {
   config: Config;
@@ -155,6 +156,7 @@ export async function buildApp(config: Config, existingDatabase?: Database): Pro
   await app.register(assignRoute, { prefix: '/api' });
   await app.register(dispositionRoutes, { prefix: '/api' });
   await app.register(wrapUpRoutes, { prefix: '/api' });
+  await app.register(phoneNumberRoutes, { prefix: '/api' });
   await registerConsole(app, config.consoleDir);
 
   app.addHook('onClose', async () => {

@@ -122,6 +122,23 @@ const steps: string[] = [
                      ('call-dropped', 'Call dropped', 7)) AS d(code, label, position)
   WHERE NOT EXISTS (SELECT 1 FROM dispositions existing WHERE existing.tenant_id = t.id)
   `,
+  // Phone numbers (issue 14): E.164, one tenant per number across the server, each routed to a
+  // ring group, a user or a media script. A deleted group or user leaves the number routed
+  // nowhere (its calls are refused) rather than deleting the number the tenant pays for.
+  `
+  CREATE TABLE phone_numbers (
+    id text PRIMARY KEY,
+    tenant_id text NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    number text NOT NULL UNIQUE,
+    label text NOT NULL DEFAULT '',
+    destination_type text NOT NULL CHECK (destination_type IN ('group', 'user', 'script')),
+    ring_group_id text REFERENCES ring_groups(id) ON DELETE SET NULL,
+    user_id text REFERENCES users(id) ON DELETE SET NULL,
+    script jsonb,
+    created_at timestamptz NOT NULL DEFAULT now()
+  );
+  CREATE INDEX phone_numbers_tenant ON phone_numbers (tenant_id)
+  `,
 ];
 
 export async function migrate(database: Database): Promise<void> {
