@@ -125,6 +125,7 @@ const steps: string[] = [
   // Phone numbers (issue 14): E.164, one tenant per number across the server, each routed to a
   // ring group, a user or a media script. A deleted group or user leaves the number routed
   // nowhere (its calls are refused) rather than deleting the number the tenant pays for.
+  // caller_id marks the number outbound calls show (at most one per tenant, kept by the app).
   `
   CREATE TABLE phone_numbers (
     id text PRIMARY KEY,
@@ -135,6 +136,7 @@ const steps: string[] = [
     ring_group_id text REFERENCES ring_groups(id) ON DELETE SET NULL,
     user_id text REFERENCES users(id) ON DELETE SET NULL,
     script jsonb,
+    caller_id boolean NOT NULL DEFAULT false,
     created_at timestamptz NOT NULL DEFAULT now()
   );
   CREATE INDEX phone_numbers_tenant ON phone_numbers (tenant_id)

@@ -31,6 +31,7 @@ interface PhoneNumberRow {
   user_id: string | null;
   script: MediaScript | string | null;
   created_at: Date | string;
+  is_caller_id: boolean;
   group_name: string | null;
   user_name: string | null;
   username: string | null;
@@ -52,7 +53,11 @@ interface StoredDestination {
 
 const select = `
   SELECT p.id, p.tenant_id, p.number, p.label, p.destination_type, p.ring_group_id, p.user_id,
-         p.script, p.created_at, g.name AS group_name, u.display_name AS user_name, u.username
+         p.script, p.created_at, g.name AS group_name, u.display_name AS user_name, u.username,
+         (p.caller_id OR (
+           NOT EXISTS (SELECT 1 FROM phone_numbers m WHERE m.tenant_id = p.tenant_id AND m.caller_id)
+           AND p.number = (SELECT min(f.number) FROM phone_numbers f WHERE f.tenant_id = p.tenant_id)
+         )) AS is_caller_id
   FROM phone_numbers p
   LEFT JOIN ring_groups g ON g.id = p.ring_group_id AND g.tenant_id = p.tenant_id
   LEFT JOIN users u ON u.id = p.user_id AND u.tenant_id = p.tenant_id`;
@@ -93,6 +98,7 @@ const toView = (row: PhoneNumberRow): PhoneNumberView => ({
   display: formatForPeople(row.number),
   label: row.label,
   destination: destinationOf(row),
+  callerId: Boolean(row.is_caller_id),
   createdAt: new Date(row.created_at).getTime(),
 });
 
@@ -156,6 +162,7 @@ export class PhoneNumberRepository {
           throw new AppError('conflict', `phone number ${number} is already in use`);
         throw error;
       }
+      if (body.callerId !== undefined) await markCallerId(tx, tenantId, id, body.callerId);
     });
     return (await this.byId(tenantId, id))!;
   }
@@ -189,6 +196,8 @@ export class PhoneNumberRepository {
           destination?.script ? JSON.stringify(destination.script) : null,
         ],
       );
+      if (rows.length > 0 && changes.callerId !== undefined)
+        await markCallerId(tx, tenantId, id, changes.callerId);
       return rows.length > 0;
     });
     return updated ? this.byId(tenantId, id) : null;
@@ -208,6 +217,15 @@ export class PhoneNumberRepository {
       `SELECT number FROM phone_numbers ORDER BY number COLLATE "C"`,
     );
     return rows.map((row) => row.number);
+  }
+
+  /** The number a tenant's outbound calls show (E.164), or null when it has none. */
+  async callerIdOf(tenantId: string): Promise<string | null> {
+    const [row] = await this.database.query<{ number: string }>(
+      `SELECT number FROM phone_numbers WHERE tenant_id = $1 ORDER BY caller_id DESC, number LIMIT 1`,
+      [tenantId],
+    );
+    return row?.number ?? null;
   }
 
   /** Where a call to `dialled` goes, across tenants; null for a number nobody has. */
@@ -263,6 +281,25 @@ export class PhoneNumberRepository {
     this.options.checkScript?.(script!);
     return { type, ringGroupId: null, userId: null, script: script! };
   }
+}
+
+/** At most one caller ID per tenant: marking one clears the others. */
+async function markCallerId(
+  tx: Queryable,
+  tenantId: string,
+  id: string,
+  callerId: boolean,
+): Promise<void> {
+  if (callerId)
+    await tx.query(`UPDATE phone_numbers SET caller_id = false WHERE tenant_id = $1 AND id <> $2`, [
+      tenantId,
+      id,
+    ]);
+  await tx.query(`UPDATE phone_numbers SET caller_id = $3 WHERE tenant_id = $1 AND id = $2`, [
+    tenantId,
+    id,
+    callerId,
+  ]);
 }
 
 /** The E.164 form of a tenant's new number, or a 400 saying what a valid one looks like. */

@@ -60,6 +60,8 @@ describe('phone numbers API', () => {
           name: 'support',
           address: '/group/support',
         },
+        // The tenant's only number is its caller ID until another is marked.
+        callerId: true,
       },
     );
     const read = await call('GET', `/${created.body.id}`, server.apiKey);
@@ -95,6 +97,31 @@ describe('phone numbers API', () => {
       listed.body.phoneNumbers.map((entry: any) => entry.number),
       ['+12025550123', '+14155550100', '+442079460000'],
     );
+  });
+
+  test("one number is the tenant's caller ID: the first by default, or the one marked", async () => {
+    const numbers = new PhoneNumberRepository(server.database);
+    const callerIds = async () =>
+      (await call('GET', '', server.apiKey)).body.phoneNumbers
+        .filter((entry: any) => entry.callerId)
+        .map((entry: any) => entry.number);
+    assert.deepEqual(await callerIds(), ['+12025550123']);
+    assert.equal(await numbers.callerIdOf(server.tenant.id), '+12025550123');
+    const [, second] = (await call('GET', '', server.apiKey)).body.phoneNumbers;
+    const marked = await call('PATCH', `/${second.id}`, admin.token, { callerId: true });
+    assert.equal(marked.body.callerId, true);
+    assert.deepEqual(await callerIds(), [second.number]);
+    assert.equal(await numbers.callerIdOf(server.tenant.id), second.number);
+    const added = await call('POST', '', server.apiKey, {
+      number: '+14155550177',
+      callerId: true,
+      destination: { type: 'group', ringGroupId: supportId },
+    });
+    assert.deepEqual(await callerIds(), ['+14155550177']);
+    await call('DELETE', `/${added.body.id}`, server.apiKey);
+    // Back to the first number when the marked one is gone.
+    assert.deepEqual(await callerIds(), ['+12025550123']);
+    assert.equal(await numbers.callerIdOf(server.otherTenant.id), null);
   });
 
   test('agents and supervisors may not read or change numbers; no credentials is a 401', async () => {

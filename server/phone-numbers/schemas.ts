@@ -45,11 +45,18 @@ export const DestinationInput = Type.Object(
 );
 export type DestinationInput = Static<typeof DestinationInput>;
 
+const CallerId = Type.Boolean({
+  description:
+    "true makes this the tenant's caller ID for outbound calls (and clears it on its other " +
+    'numbers); without one marked, the first number in E.164 order is used',
+});
+
 export const CreatePhoneNumberBody = Type.Object(
   {
     number: PhoneNumberInput,
     label: Type.Optional(Label),
     destination: DestinationInput,
+    callerId: Type.Optional(CallerId),
   },
   { additionalProperties: false },
 );
@@ -59,6 +66,7 @@ export const UpdatePhoneNumberBody = Type.Object(
   {
     label: Type.Optional(Label),
     destination: Type.Optional(DestinationInput),
+    callerId: Type.Optional(CallerId),
   },
   {
     additionalProperties: false,
@@ -98,6 +106,9 @@ export const PhoneNumberView = Type.Object({
   display: Type.String({ description: 'For people, e.g. "+1 415 555 0100"' }),
   label: Type.String(),
   destination: DestinationView,
+  callerId: Type.Boolean({
+    description: "Whether outbound calls show this number (the tenant's caller ID)",
+  }),
   createdAt: Type.Number({ description: 'Epoch milliseconds' }),
 });
 export type PhoneNumberView = Static<typeof PhoneNumberView>;
