@@ -34,6 +34,8 @@ import { SupervisorRepository } from './supervisor/supervisor-repository.ts';
 import dispositionRoutes from './wrap-up/disposition-routes.ts';
 import wrapUpRoutes from './wrap-up/wrap-up-routes.ts';
 import phoneNumberRoutes from './phone-numbers/routes.ts';
+import { PhoneNumberRepository } from './phone-numbers/phone-number-repository.ts';
+import { SipService } from './sip/sip-service.ts';
 
 export interface Services {
   config: Config;
@@ -46,6 +48,8 @@ export interface Services {
   media: CallMedia;
   /** Media scripts of server-side calls (`POST /api/calls` with `script`). */
   scripts: ScriptedCalls;
+  /** Phones through LiveKit SIP (server/sip), when LIVEKIT_SIP_URI is set. */
+  sip?: SipService;
 }
 
 declare module 'fastify' {
@@ -129,6 +133,17 @@ export async function buildApp(config: Config, existingDatabase?: Database): Pro
   records.follow(router);
   media.attach(router);
   scripts.attach(router);
+  const { sip: sipConfig } = config;
+  const sip = sipConfig
+    ? new SipService({
+        config: { ...config, sip: sipConfig },
+        backend,
+        router,
+        media,
+        numbers: new PhoneNumberRepository(database),
+        log: app.log.child({ module: 'sip' }),
+      })
+    : undefined;
   supervisorFeed.attach(router);
 
   app.decorate('services', {
@@ -140,6 +155,7 @@ export async function buildApp(config: Config, existingDatabase?: Database): Pro
     router,
     media,
     scripts,
+    sip,
   });
   registerErrorHandler(app);
   await registerApiDocs(app);
@@ -156,12 +172,16 @@ export async function buildApp(config: Config, existingDatabase?: Database): Pro
   await app.register(assignRoute, { prefix: '/api' });
   await app.register(dispositionRoutes, { prefix: '/api' });
   await app.register(wrapUpRoutes, { prefix: '/api' });
-  await app.register(phoneNumberRoutes, { prefix: '/api' });
+  await app.register(phoneNumberRoutes, {
+    prefix: '/api',
+    onChange: () => sip?.numbersChanged(),
+  });
   await registerConsole(app, config.consoleDir);
 
   app.addHook('onClose', async () => {
     supervisorFeed.close();
     router.stop();
+    await sip?.close();
     await scripts.close();
     await media.close();
     await records.flush();
@@ -169,5 +189,6 @@ export async function buildApp(config: Config, existingDatabase?: Database): Pro
   });
   // Calls a previous process left unfinished (it crashed mid-call) are recorded as failed.
   await records.recoverUnfinished();
+  sip?.start();
   return app;
 }

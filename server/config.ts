@@ -47,6 +47,24 @@ export interface Config {
    * 0 sends the agent straight back to available.
    */
   wrapUpSeconds: number;
+  /** LiveKit SIP (server/sip): set when a LiveKit SIP service runs next to the LiveKit. */
+  sip?: SipConfig;
+}
+
+/** How call control uses LiveKit SIP; see server/sip/README.md. */
+export interface SipConfig {
+  /** Where phones and carriers send their calls (LIVEKIT_SIP_URI), e.g. "sip:127.0.0.1:5060". */
+  uri: string;
+  /** Source addresses (IP or CIDR) allowed to call in (SIP_INBOUND_ALLOWED_ADDRESSES); empty allows any. */
+  inboundAllowedAddresses: string[];
+  /** Digest credentials callers must present (SIP_INBOUND_USERNAME/PASSWORD). */
+  inboundUsername?: string;
+  inboundPassword?: string;
+  /** The carrier that outbound calls go through (SIP_OUTBOUND_ADDRESS, host[:port]); unset: no outbound. */
+  outboundAddress?: string;
+  outboundTransport: 'udp' | 'tcp' | 'tls';
+  outboundUsername?: string;
+  outboundPassword?: string;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
@@ -83,6 +101,49 @@ function checkLivekit(env: NodeJS.ProcessEnv): void {
   }
 }
 
+const SIP_URI_PATTERN = /^sips?:[^\s@]+$/;
+
+function sipConfig(env: NodeJS.ProcessEnv): SipConfig | undefined {
+  const uri = env.LIVEKIT_SIP_URI;
+  const sipVariables = Object.keys(env).filter(
+    (name) => name.startsWith('SIP_') && env[name] !== undefined && env[name] !== '',
+  );
+  if (!uri) {
+    if (sipVariables.length > 0)
+      throw new Error(
+        `${sipVariables.join(', ')} set without LIVEKIT_SIP_URI (LiveKit SIP's address)`,
+      );
+    return undefined;
+  }
+  if (!SIP_URI_PATTERN.test(uri))
+    throw new Error(`LIVEKIT_SIP_URI must be a sip: URI such as sip:127.0.0.1:5060, got "${uri}"`);
+  if (!env.LIVEKIT_URL)
+    throw new Error('LIVEKIT_SIP_URI is set: LiveKit SIP needs a real LiveKit (LIVEKIT_URL) too');
+  const transport = env.SIP_OUTBOUND_TRANSPORT || 'udp';
+  if (transport !== 'udp' && transport !== 'tcp' && transport !== 'tls')
+    throw new Error(`SIP_OUTBOUND_TRANSPORT must be udp, tcp or tls, got "${transport}"`);
+  for (const [user, password] of [
+    ['SIP_INBOUND_USERNAME', 'SIP_INBOUND_PASSWORD'],
+    ['SIP_OUTBOUND_USERNAME', 'SIP_OUTBOUND_PASSWORD'],
+  ] as const) {
+    if (Boolean(env[user]) !== Boolean(env[password]))
+      throw new Error(`${user} and ${password} go together`);
+  }
+  return {
+    uri,
+    inboundAllowedAddresses: (env.SIP_INBOUND_ALLOWED_ADDRESSES ?? '')
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean),
+    inboundUsername: env.SIP_INBOUND_USERNAME || undefined,
+    inboundPassword: env.SIP_INBOUND_PASSWORD || undefined,
+    outboundAddress: env.SIP_OUTBOUND_ADDRESS || undefined,
+    outboundTransport: transport,
+    outboundUsername: env.SIP_OUTBOUND_USERNAME || undefined,
+    outboundPassword: env.SIP_OUTBOUND_PASSWORD || undefined,
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const databaseUrl = env.DATABASE_URL || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
@@ -114,5 +175,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ffmpegPath: env.FFMPEG_PATH || undefined,
     wrapUpEditHours: integer(env, 'WRAP_UP_EDIT_HOURS', 24),
     wrapUpSeconds: integer(env, 'WRAP_UP_SECONDS', 30),
+    sip: sipConfig(env),
   };
 }

@@ -12,6 +12,7 @@
  * same.
  */
 import type { FastifyBaseLogger } from 'fastify';
+import { DisconnectReason } from '@livekit/protocol';
 import { ServerError, WebhookReceiver, type WebhookEvent } from 'livekit-server-sdk';
 import type { EndReason, ServerMessage } from '../../protocol/session-protocol.ts';
 import type { CallEvents, EventBus, LiveCall, MediaAgent } from '../routing/index.ts';
@@ -47,6 +48,28 @@ interface MediaParty {
   sessionId: string;
   identity: string;
   name: string;
+  /**
+   * A caller that is not a tab (a phone, joined by LiveKit SIP): it never reconnects, so its
+   * leaving ends the call at once, and a leave LiveKit blames on the line or the media ends
+   * it as failed.
+   */
+  external?: boolean;
+}
+
+/** Why LiveKit says a participant left when its line or media failed (DisconnectReason). */
+const FAILED_LINE_REASONS = new Set([
+  DisconnectReason.SIP_TRUNK_FAILURE,
+  DisconnectReason.MEDIA_FAILURE,
+  DisconnectReason.CONNECTION_TIMEOUT,
+  DisconnectReason.JOIN_FAILURE,
+]);
+
+/** A caller already in a room of its own when its call is placed (see `adoptCallerRoom`). */
+export interface ExternalCaller {
+  /** The room it joined (LiveKit SIP's dispatch rule named it). */
+  room: string;
+  identity: string;
+  name: string;
 }
 
 /** One answered call's room, from answer until the call ends. */
@@ -63,6 +86,8 @@ interface CallRoom {
   joined: boolean;
   /** Whether an agent answered: until then only the caller is a party (see `callPlaced`). */
   answered: boolean;
+  /** The caller's room, adopted rather than created (a phone's); never reopened on answer. */
+  adopted?: boolean;
   ended: boolean;
   /** Settles once CreateRoom answered: whether the room exists. */
   opened: Promise<boolean>;
@@ -118,6 +143,32 @@ export class CallMedia implements CallEvents {
     if (call.consultationFor) return;
     const caller = this.party('caller', call.fromUserId, call.callerSessionId, call.from.name);
     this.openRoom(call, [caller], false);
+  }
+
+  /**
+   * A call whose caller is already in a room of its own, as a phone is once LiveKit SIP has
+   * dispatched it: that room becomes the call's room, so the answering agent joins the caller
+   * where it is. The caller has no tab and gets no `call_media`. Call right after placing the
+   * call, before any accept can arrive.
+   */
+  adoptCallerRoom(tenantId: string, callId: string, caller: ExternalCaller): void {
+    if (this.closing) return;
+    const party: MediaParty = { sessionId: '', ...caller, external: true };
+    const room: CallRoom = {
+      callId,
+      tenantId,
+      name: caller.room,
+      parties: new Map([[party.identity, party]]),
+      connections: new Map(),
+      pendingEnds: new Map(),
+      joined: true,
+      answered: false,
+      adopted: true,
+      ended: false,
+      opened: Promise.resolve(true),
+    };
+    this.rooms.set(room.name, room);
+    this.roomsByCall.set(callId, room);
   }
 
   callAnswered(call: LiveCall): void {
@@ -208,8 +259,23 @@ export class CallMedia implements CallEvents {
         return this.partyJoined(room, identity, event.participant?.sid ?? '');
       case 'participant_left':
       case 'participant_connection_aborted':
-        return this.partyLeft(room, identity, event.participant?.sid ?? '');
+        return this.partyLeft(
+          room,
+          identity,
+          event.participant?.sid ?? '',
+          event.participant?.disconnectReason,
+        );
       case 'room_finished':
+        if (room.adopted && !room.ended) {
+          // The caller's own room is gone, and the caller with it: nothing can reopen it.
+          this.log.info(details, "the caller's room finished; ending the call");
+          this.control?.endCall(
+            room.tenantId,
+            room.callId,
+            room.answered ? 'hangup' : 'caller_cancelled',
+          );
+          return;
+        }
         if (!room.answered) {
           // Nobody joined the room of a call still ringing (a caller tab without media, say):
           // nothing failed yet; answering opens it again.
@@ -388,8 +454,15 @@ export class CallMedia implements CallEvents {
     }
   }
 
-  private partyLeft(room: CallRoom, identity: string, sid: string): void {
-    if (!room.parties.has(identity)) {
+  private partyLeft(
+    room: CallRoom,
+    identity: string,
+    sid: string,
+    disconnectReason?: DisconnectReason,
+  ): void {
+    const party = room.parties.get(identity);
+    if (party?.external) return this.externalCallerLeft(room, party, disconnectReason);
+    if (!party) {
       this.log.info(
         { callId: room.callId, identity },
         'a participant who is not a party of the call left its room; ignored',
@@ -412,6 +485,22 @@ export class CallMedia implements CallEvents {
       if (!room.ended) this.control?.endCall(room.tenantId, room.callId, reason);
     }, this.leaveGraceMs);
     room.pendingEnds.set(identity, timer);
+  }
+
+  /** A phone does not come back: its call ends now, failed when LiveKit blames the line. */
+  private externalCallerLeft(
+    room: CallRoom,
+    party: MediaParty,
+    disconnectReason?: DisconnectReason,
+  ): void {
+    if (room.ended) return;
+    const failed = disconnectReason !== undefined && FAILED_LINE_REASONS.has(disconnectReason);
+    const reason: EndReason = failed ? 'failed' : room.answered ? 'hangup' : 'caller_cancelled';
+    this.log.info(
+      { callId: room.callId, identity: party.identity, disconnectReason, reason },
+      'the external caller left the media room; ending the call',
+    );
+    this.control?.endCall(room.tenantId, room.callId, reason);
   }
 
   private forget(room: CallRoom): void {

@@ -24,7 +24,7 @@ export function ownWebhookUrl(server: Server): string | undefined {
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.setValidatorCompiler(validatorCompiler);
-  const { media } = app.services;
+  const { media, sip } = app.services;
   // Scoped to this plugin: nowhere else accepts this content type.
   app.addContentTypeParser(WEBHOOK_CONTENT_TYPE, { parseAs: 'string' }, (_request, body, done) =>
     done(null, body),
@@ -50,6 +50,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         throw new AppError('bad-request', `send the webhook as ${WEBHOOK_CONTENT_TYPE}`);
       const event = await media.verifyWebhook(request.body, request.headers.authorization);
       media.handleWebhook(event);
+      // Phones arriving through LiveKit SIP (server/sip), after media saw the event.
+      sip?.handleWebhook(event);
       return {};
     },
   );

@@ -1,0 +1,72 @@
+/**
+ * LiveKit SIP in call control, composed once in app.ts when LIVEKIT_SIP_URI is set: the
+ * provisioning of trunks and the dispatch rule, and incoming phone calls. Without it phone
+ * numbers can still be managed, but no phone reaches Switchboard.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import { SipClient, type WebhookEvent } from 'livekit-server-sdk';
+import type { Config, SipConfig } from '../config.ts';
+import type { CallMedia } from '../media/call-media.ts';
+import type { MediaBackend } from '../media/media-backend.ts';
+import type { PhoneNumberRepository } from '../phone-numbers/phone-number-repository.ts';
+import type { CallRouter } from '../routing/call-router.ts';
+import { PhoneCalls } from './phone-calls.ts';
+import { SipProvisioning } from './sip-provisioning.ts';
+
+/** SIP API calls give up after this long (creating a participant waits longer, on its own). */
+const SIP_API_TIMEOUT_SECONDS = 10;
+
+export interface SipServiceDependencies {
+  config: Config & { sip: SipConfig };
+  backend: MediaBackend;
+  router: CallRouter;
+  media: CallMedia;
+  numbers: PhoneNumberRepository;
+  log: FastifyBaseLogger;
+}
+
+export class SipService {
+  readonly provisioning: SipProvisioning;
+  private readonly phoneCalls: PhoneCalls;
+
+  constructor(deps: SipServiceDependencies) {
+    const { backend, config, log } = deps;
+    const client = new SipClient(backend.serverUrl, backend.apiKey, backend.apiSecret, {
+      requestTimeout: SIP_API_TIMEOUT_SECONDS,
+    });
+    this.provisioning = new SipProvisioning(client, deps.numbers, config.sip, {
+      // A phone may wait as long as a queued call may; LiveKit SIP answers it when an agent does.
+      ringingTimeoutSeconds: config.maxQueueWaitSeconds,
+      log: log.child({ part: 'provisioning' }),
+    });
+    this.phoneCalls = new PhoneCalls({
+      router: deps.router,
+      media: deps.media,
+      rooms: backend.rooms,
+      numbers: deps.numbers,
+      log: log.child({ part: 'phone-calls' }),
+    });
+  }
+
+  /** Where phones call (LIVEKIT_SIP_URI). */
+  get uri(): string {
+    return this.provisioning.uri;
+  }
+
+  start(): void {
+    this.provisioning.start();
+  }
+
+  handleWebhook(event: WebhookEvent): void {
+    this.phoneCalls.handleWebhook(event);
+  }
+
+  numbersChanged(): void {
+    this.provisioning.numbersChanged();
+  }
+
+  async close(): Promise<void> {
+    await this.phoneCalls.close();
+    await this.provisioning.close();
+  }
+}
