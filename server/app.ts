@@ -172,10 +172,7 @@ export async function buildApp(config: Config, existingDatabase?: Database): Pro
   await app.register(assignRoute, { prefix: '/api' });
   await app.register(dispositionRoutes, { prefix: '/api' });
   await app.register(wrapUpRoutes, { prefix: '/api' });
-  await app.register(phoneNumberRoutes, {
-    prefix: '/api',
-    onChange: () => sip?.numbersChanged(),
-  });
+  await app.register(phoneNumberRoutes, { prefix: '/api' });
   await registerConsole(app, config.consoleDir);
 
   app.addHook('onClose', async () => {

@@ -1,7 +1,7 @@
 /**
  * `/api/phone-numbers`: the numbers a tenant answers, each routed to a ring group, a user or a
- * media script. For the tenant's API key and its admins. When LiveKit SIP is configured, every
- * change is handed to `onChange` (the SIP provisioning keeps the inbound trunk's numbers in step).
+ * media script. For the tenant's API key and its admins. Incoming calls read the numbers at the
+ * moment they arrive (server/sip), so a change needs no provisioning.
  */
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
@@ -23,19 +23,13 @@ import {
 const tags = ['phone-numbers'];
 const security = bearerSecurity;
 
-export interface PhoneNumberRoutesOptions {
-  /** Called after every successful change (not awaited by the request). */
-  onChange?: () => void;
-}
-
-const routes: FastifyPluginAsyncTypebox<PhoneNumberRoutesOptions> = async (app, options) => {
+const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.setValidatorCompiler(validatorCompiler);
   scopeToTenant(app, (request) => authenticateApiKeyOr(request, ['admin']));
   const { database, scripts } = app.services;
   const numbers = new PhoneNumberRepository(database, {
     checkScript: (script) => scripts.prepare(script),
   });
-  const changed = () => options.onChange?.();
 
   /**
    * A script destination on a server without ffmpeg is the operator's problem to fix: a 503
@@ -103,7 +97,6 @@ const routes: FastifyPluginAsyncTypebox<PhoneNumberRoutesOptions> = async (app, 
     async (request, reply) =>
       unlessScriptsUnavailable(reply as FastifyReply, async () => {
         const created = await numbers.create(request.tenantId, request.body);
-        changed();
         return reply.status(201).send(created);
       }),
   );
@@ -124,7 +117,6 @@ const routes: FastifyPluginAsyncTypebox<PhoneNumberRoutesOptions> = async (app, 
       unlessScriptsUnavailable(reply as FastifyReply, async () => {
         const updated = await numbers.update(request.tenantId, request.params.id, request.body);
         if (!updated) throw notFound('phone number');
-        changed();
         return updated;
       }),
   );
@@ -143,7 +135,6 @@ const routes: FastifyPluginAsyncTypebox<PhoneNumberRoutesOptions> = async (app, 
     async (request, reply) => {
       if (!(await numbers.delete(request.tenantId, request.params.id)))
         throw notFound('phone number');
-      changed();
       return reply.status(204).send(null);
     },
   );

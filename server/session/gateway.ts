@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../shared/errors.ts';
 import { SessionConnection, type SessionIdentity } from './session-connection.ts';
 import { Heartbeat } from './heartbeat.ts';
+import { PhoneDialing } from '../sip/phone-dialing.ts';
 
 /** Close code for "your credentials are not good": the client should sign in again. */
 export const CLOSE_UNAUTHORIZED = 4401;
@@ -31,6 +32,7 @@ function resumeIdOf(request: FastifyRequest): string | undefined {
 
 export default async function sessionGateway(app: FastifyInstance): Promise<void> {
   const { tokens, directory, router, config } = app.services;
+  const phones = new PhoneDialing(config.sip);
   const identities = new WeakMap<FastifyRequest, SessionIdentity | AppError>();
   const heartbeat = new Heartbeat<SessionConnection>(config.heartbeatSeconds * 1000);
   const connections = heartbeat.targets;
@@ -81,6 +83,7 @@ export default async function sessionGateway(app: FastifyInstance): Promise<void
         resumeSeconds: config.sessionResumeSeconds,
         resumeSessionId,
         log: request.log,
+        phones,
         onClosed: (closed) => {
           connections.delete(closed);
           if (connectionsById.get(closed.sessionId) === closed)

@@ -6,6 +6,7 @@
  */
 import type { WebSocket, RawData } from 'ws';
 import type { FastifyBaseLogger } from 'fastify';
+import { isPhoneNumberLike, type PhoneDialing } from '../sip/phone-dialing.ts';
 import { randomUUID } from 'node:crypto';
 import type { ClientMessage, Presence, ServerMessage } from '../../protocol/session-protocol.ts';
 import type { CallRouter } from '../routing/index.ts';
@@ -31,6 +32,8 @@ export interface SessionConnectionOptions {
   /** The session the tab had before its socket was lost (`?resume=`), if any. */
   resumeSessionId?: string;
   log: FastifyBaseLogger;
+  /** Dialled phone numbers (server/sip): refused clearly where this server cannot call phones. */
+  phones?: PhoneDialing;
   onClosed(connection: SessionConnection): void;
 }
 
@@ -201,6 +204,7 @@ export class SessionConnection {
           ok();
         });
       case 'call.dial':
+        if (isPhoneNumberLike(message.to)) this.options.phones?.requireOutbound();
         // The reply is the call's first `outgoing_call` frame, which carries the requestId.
         return router.dial(sessionId, message.to, message.params ?? {}, requestId);
       case 'call.transfer':

@@ -1,10 +1,13 @@
 /**
  * Sets up what LiveKit SIP needs, through livekit-server-sdk's SipClient, so nothing is done by
- * hand: one inbound trunk accepting every tenant's numbers, one dispatch rule that gives each
- * incoming call a room of its own (`sbphone_<caller>_<random>`), and, when a carrier is
- * configured, one outbound trunk. Objects are found by name, so running it again (every boot,
- * several nodes) changes only what differs. The inbound trunk's numbers follow the phone number
- * API: every change re-sends the whole list, one update at a time.
+ * hand: one inbound trunk, one dispatch rule that gives each incoming call a room of its own
+ * (`sbphone_<caller>_<random>`), and, when a carrier is configured, one outbound trunk. Objects
+ * are found by name, so running it again (every boot, several nodes) changes only what differs.
+ *
+ * The inbound trunk lists no numbers, so it takes calls to any number (from the allowed
+ * addresses, with the credentials, when configured): LiveKit drops a call to a number no trunk
+ * lists without a word (its flood protection), while call control refuses a number it does not
+ * know at once and clearly (phone-calls.ts). Numbers therefore never need re-provisioning.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import {
@@ -15,7 +18,6 @@ import {
 } from '@livekit/protocol';
 import type { SipClient } from 'livekit-server-sdk';
 import type { SipConfig } from '../config.ts';
-import type { PhoneNumberRepository } from '../phone-numbers/phone-number-repository.ts';
 
 export const INBOUND_TRUNK_NAME = 'switchboard-inbound';
 export const DISPATCH_RULE_NAME = 'switchboard-inbound';
@@ -43,7 +45,7 @@ export interface SipProvisioningOptions {
 export class SipProvisioning {
   private inboundTrunkId?: string;
   private outboundTrunkIdValue?: string;
-  /** Updates run one after another, so the last list of numbers is the one that stays. */
+  /** Attempts run one after another. */
   private queue: Promise<unknown> = Promise.resolve();
   private retry?: NodeJS.Timeout;
   private closed = false;
@@ -53,7 +55,6 @@ export class SipProvisioning {
 
   constructor(
     private readonly sip: SipClient,
-    private readonly numbers: PhoneNumberRepository,
     private readonly config: SipConfig,
     private readonly options: SipProvisioningOptions,
   ) {}
@@ -82,19 +83,6 @@ export class SipProvisioning {
         );
         this.retry = setTimeout(() => this.start(), RETRY_MS);
         this.retry.unref();
-      }
-    });
-  }
-
-  /** The tenants' numbers changed: the inbound trunk accepts the new list. */
-  numbersChanged(): void {
-    this.enqueue(async () => {
-      if (!this.inboundTrunkId) return; // provisioning sends the list when it succeeds
-      try {
-        await this.syncInboundTrunk();
-      } catch (error) {
-        this.options.log.error({ err: error }, "could not update the SIP inbound trunk's numbers");
-        this.start();
       }
     });
   }
@@ -129,8 +117,7 @@ export class SipProvisioning {
     const { config } = this;
     const desired = new SIPInboundTrunkInfo({
       name: INBOUND_TRUNK_NAME,
-      // Empty would accept calls to any number; call control refuses those it does not know.
-      numbers: await this.numbers.allNumbers(),
+      numbers: [],
       allowedAddresses: config.inboundAllowedAddresses,
       authUsername: config.inboundUsername ?? '',
       authPassword: config.inboundPassword ?? '',
@@ -179,7 +166,7 @@ export class SipProvisioning {
       address: config.outboundAddress!,
       transport: transports[config.outboundTransport],
       // Caller IDs are each tenant's own numbers, given per call (CreateSIPParticipant).
-      numbers: await this.numbers.allNumbers(),
+      numbers: [],
       authUsername: config.outboundUsername ?? '',
       authPassword: config.outboundPassword ?? '',
     });

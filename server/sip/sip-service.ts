@@ -34,7 +34,7 @@ export class SipService {
     const client = new SipClient(backend.serverUrl, backend.apiKey, backend.apiSecret, {
       requestTimeout: SIP_API_TIMEOUT_SECONDS,
     });
-    this.provisioning = new SipProvisioning(client, deps.numbers, config.sip, {
+    this.provisioning = new SipProvisioning(client, config.sip, {
       // A phone may wait as long as a queued call may; LiveKit SIP answers it when an agent does.
       ringingTimeoutSeconds: config.maxQueueWaitSeconds,
       log: log.child({ part: 'provisioning' }),
@@ -59,10 +59,6 @@ export class SipService {
 
   handleWebhook(event: WebhookEvent): void {
     this.phoneCalls.handleWebhook(event);
-  }
-
-  numbersChanged(): void {
-    this.provisioning.numbersChanged();
   }
 
   async close(): Promise<void> {
