@@ -55,7 +55,10 @@ export interface Config {
 export interface SipConfig {
   /** Where phones and carriers send their calls (LIVEKIT_SIP_URI), e.g. "sip:127.0.0.1:5060". */
   uri: string;
-  /** Source addresses (IP or CIDR) allowed to call in (SIP_INBOUND_ALLOWED_ADDRESSES); empty allows any. */
+  /**
+   * Source addresses (IP or CIDR) allowed to call in (SIP_INBOUND_ALLOWED_ADDRESSES). This or
+   * the inbound credentials is required: LiveKit refuses a trunk anyone may call.
+   */
   inboundAllowedAddresses: string[];
   /** Digest credentials callers must present (SIP_INBOUND_USERNAME/PASSWORD). */
   inboundUsername?: string;
@@ -129,12 +132,18 @@ function sipConfig(env: NodeJS.ProcessEnv): SipConfig | undefined {
     if (Boolean(env[user]) !== Boolean(env[password]))
       throw new Error(`${user} and ${password} go together`);
   }
+  const inboundAllowedAddresses = (env.SIP_INBOUND_ALLOWED_ADDRESSES ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  // LiveKit refuses a trunk open to anyone; so does call control, before it starts.
+  if (inboundAllowedAddresses.length === 0 && !env.SIP_INBOUND_USERNAME)
+    throw new Error(
+      "LIVEKIT_SIP_URI is set: say who may call in with SIP_INBOUND_ALLOWED_ADDRESSES (your carrier's addresses, e.g. 127.0.0.1/32 on one machine) and/or SIP_INBOUND_USERNAME and SIP_INBOUND_PASSWORD",
+    );
   return {
     uri,
-    inboundAllowedAddresses: (env.SIP_INBOUND_ALLOWED_ADDRESSES ?? '')
-      .split(',')
-      .map((entry) => entry.trim())
-      .filter(Boolean),
+    inboundAllowedAddresses,
     inboundUsername: env.SIP_INBOUND_USERNAME || undefined,
     inboundPassword: env.SIP_INBOUND_PASSWORD || undefined,
     outboundAddress: env.SIP_OUTBOUND_ADDRESS || undefined,

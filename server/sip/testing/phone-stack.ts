@@ -76,7 +76,7 @@ export async function startPhoneStack(overrides: Partial<Config> = {}): Promise<
       livekitApiSecret: livekit.apiSecret,
       sip: {
         uri: `sip:${sip.sipAddress}`,
-        inboundAllowedAddresses: [],
+        inboundAllowedAddresses: ['127.0.0.1/32'],
         outboundTransport: 'udp',
         ...overrides.sip,
       },
