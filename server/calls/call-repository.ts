@@ -17,7 +17,7 @@ export interface CallRow {
   fromUserId: string | null;
   toAddress: string;
   ringGroupId: string | null;
-  origin: 'session' | 'api';
+  origin: 'session' | 'api' | 'phone';
   params: Record<string, string>;
   status: CallRecordStatus;
   endReason: EndReason | null;
@@ -72,7 +72,7 @@ interface StoredCall {
   from_address: string;
   to_address: string;
   ring_group_id: string | null;
-  origin: 'session' | 'api';
+  origin: 'session' | 'api' | 'phone';
   params: Record<string, string> | string;
   status: CallRecordStatus;
   end_reason: EndReason | null;

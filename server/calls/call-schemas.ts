@@ -72,7 +72,9 @@ export type LegDetail = Static<typeof LegDetail>;
 
 export const CallDetail = Type.Object({
   id: Type.String(),
-  origin: Type.Union([Type.Literal('session'), Type.Literal('api')]),
+  origin: Type.Union([Type.Literal('session'), Type.Literal('api'), Type.Literal('phone')], {
+    description: 'Placed from a tab, through the HTTP API, or by a phone through LiveKit SIP',
+  }),
   from: Party,
   to: Party,
   ringGroup: Type.Union([RingGroupRef, Type.Null()]),

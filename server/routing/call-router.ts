@@ -67,6 +67,8 @@ export interface PlaceCallRequest {
   from: { name: string; address: string };
   to: string;
   params?: Record<string, string>;
+  /** `api` unless a phone placed it (server/sip). */
+  origin?: 'api' | 'phone';
 }
 
 const consoleLog: RoutingLog = { error: (details, message) => console.error(message, details) };
@@ -322,7 +324,7 @@ export class CallRouter {
       const call = this.dialing.create(
         {
           tenantId,
-          origin: 'api',
+          origin: request.origin ?? 'api',
           from: request.from,
           fromUserId: null,
           callerSessionId: null,

@@ -116,6 +116,7 @@ export class PhoneCalls {
         from,
         to: route.address,
         params: { calledNumber: formatForPeople(route.number) },
+        origin: 'phone',
       });
     } catch (error) {
       log.warn(

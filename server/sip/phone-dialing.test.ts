@@ -42,7 +42,11 @@ describe('dialing a phone number', () => {
     before(
       async () =>
         (server = await startTestServer({
-          sip: { uri: 'sip:127.0.0.1:5060', inboundAllowedAddresses: ['127.0.0.1/32'], outboundTransport: 'udp' },
+          sip: {
+            uri: 'sip:127.0.0.1:5060',
+            inboundAllowedAddresses: ['127.0.0.1/32'],
+            outboundTransport: 'udp',
+          },
         })),
     );
     after(() => server.close());

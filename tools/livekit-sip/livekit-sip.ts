@@ -49,6 +49,8 @@ export interface StartLivekitSipOptions {
   sipPort?: number;
   /** How many RTP ports (two per call); default 100. */
   rtpPortCount?: number;
+  /** A call whose phone sends no RTP for this long ends (LiveKit SIP's default is 15 s). */
+  mediaTimeoutSeconds?: number;
   /** Build bin/livekit-sip first if missing or stale (needs Go and the cgo libraries). Default true. */
   build?: boolean;
 }
@@ -70,6 +72,7 @@ export interface LivekitSipConfigOptions {
   rtpPorts: { start: number; end: number };
   /** The address it listens on and announces to phones. */
   ip: string;
+  mediaTimeoutSeconds?: number;
 }
 
 /** The LiveKit SIP config Switchboard runs it with (one machine: listen on and announce `ip`). */
@@ -84,6 +87,7 @@ export function livekitSipConfigYaml(options: LivekitSipConfigOptions): string {
     `rtp_port: ${options.rtpPorts.start}-${options.rtpPorts.end}`,
     `listen_ip: ${options.ip}`,
     `nat_1_to_1_ip: ${options.ip}`,
+    ...(options.mediaTimeoutSeconds ? [`media_timeout: ${options.mediaTimeoutSeconds}s`] : []),
     'logging:',
     '  level: info',
     '',
@@ -108,6 +112,7 @@ export async function startLivekitSip(options: StartLivekitSipOptions): Promise<
     sipPort,
     rtpPorts,
     ip: '127.0.0.1',
+    mediaTimeoutSeconds: options.mediaTimeoutSeconds,
   });
   // The config carries the API secret: readable by this user only.
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-livekit-sip-'));

@@ -92,4 +92,3 @@ void firstSound.then(() => console.log(`[softphone] ${since()} hearing the other
 if (values.dtmf) phone.sendDtmf(values.dtmf);
 if (values.seconds)
   setTimeout(() => void finish(`${values.seconds} s are up`), Number(values.seconds) * 1000);
-

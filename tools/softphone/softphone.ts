@@ -259,6 +259,11 @@ export class Softphone extends EventEmitter<SoftphoneEvents> {
     this.emit('ended', 'local', performance.now());
   }
 
+  /** The line goes dead: no more RTP and no BYE, as when a phone loses its network. */
+  dropMedia(): void {
+    this.rtp?.close();
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;

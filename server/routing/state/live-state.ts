@@ -113,7 +113,8 @@ export interface LiveLeg {
   lingerDeadline: number | null;
 }
 
-export type CallOrigin = 'session' | 'api';
+/** Who placed the call: a tab, the HTTP API, or a phone through LiveKit SIP (server/sip). */
+export type CallOrigin = 'session' | 'api' | 'phone';
 
 /**
  * For one attempt the call rings someone other than its own target: a transfer's destination,

@@ -46,7 +46,15 @@ export function phoneStackUnavailable(): string | undefined {
   return redisServerUnavailable() ?? livekitServerUnavailable() ?? livekitSipUnavailable();
 }
 
-export async function startPhoneStack(overrides: Partial<Config> = {}): Promise<PhoneStack> {
+export interface PhoneStackOptions {
+  /** LiveKit SIP ends a call whose phone sends no RTP for this long (default 15 s). */
+  mediaTimeoutSeconds?: number;
+}
+
+export async function startPhoneStack(
+  overrides: Partial<Config> = {},
+  options: PhoneStackOptions = {},
+): Promise<PhoneStack> {
   const started: { stop(): Promise<void> }[] = [];
   const stopAll = async () => {
     for (const part of started.reverse()) await part.stop().catch(() => undefined);
@@ -66,6 +74,7 @@ export async function startPhoneStack(overrides: Partial<Config> = {}): Promise<
       apiKey: livekit.apiKey,
       apiSecret: livekit.apiSecret,
       redisAddress: redis.address,
+      mediaTimeoutSeconds: options.mediaTimeoutSeconds,
     });
     started.push(sip);
     const server = await startTestServer({
