@@ -12,12 +12,15 @@ import type { ServerMessage } from '../../protocol/session-protocol.ts';
 import { AgentClient } from '../session/testing/agent-client.ts';
 import { requestJson, type TestUser } from '../test/harness.ts';
 import { RtcParticipant, releaseRtcNode } from '../media/testing/rtc-participant.ts';
+import { RoomEvent } from '@livekit/rtc-node';
 import { Softphone } from '../../tools/softphone/softphone.ts';
 import { phoneStackUnavailable, startPhoneStack, type PhoneStack } from './testing/phone-stack.ts';
 
 type CallMedia = Extract<ServerMessage, { type: 'call_media' }>;
 
 const unavailable = phoneStackUnavailable();
+// rtc-node's native client keeps the process alive until released, once, after every test.
+after(() => releaseRtcNode());
 /** Generous: LiveKit SIP, livekit-server and Chromium-free WebRTC on a busy two-core machine. */
 const SLOW = 20_000;
 
@@ -59,6 +62,10 @@ describe(
       const participant = await RtcParticipant.join(frame.url, frame.token, { audio: true });
       media.push(participant);
       return participant;
+    };
+    const closeTabs = async () => {
+      for (const participant of media.splice(0)) await participant.leave().catch(() => undefined);
+      for (const tab of tabs.splice(0)) await tab.close().catch(() => undefined);
     };
     const addNumber = (apiKey: string, number: string, destination: object) =>
       requestJson(stack.server.url, 'POST', '/api/phone-numbers', {
