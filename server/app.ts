@@ -31,6 +31,8 @@ import supervisorRoutes from './supervisor/routes.ts';
 import assignRoute from './supervisor/assign-route.ts';
 import { SupervisorFeed } from './supervisor/supervisor-feed.ts';
 import { SupervisorRepository } from './supervisor/supervisor-repository.ts';
+import dispositionRoutes from './wrap-up/disposition-routes.ts';
+import wrapUpRoutes from './wrap-up/wrap-up-routes.ts';
 
 export interface Services {
   config: Config;
@@ -151,6 +153,8 @@ export async function buildApp(config: Config, existingDatabase?: Database): Pro
   await app.register(livekitWebhookRoutes, { prefix: '/api' });
   await app.register(supervisorRoutes, { prefix: '/api', feed: supervisorFeed, backend });
   await app.register(assignRoute, { prefix: '/api' });
+  await app.register(dispositionRoutes, { prefix: '/api' });
+  await app.register(wrapUpRoutes, { prefix: '/api' });
   await registerConsole(app, config.consoleDir);
 
   app.addHook('onClose', async () => {

@@ -40,6 +40,13 @@ export interface Config {
   scriptMediaDir: string;
   /** The ffmpeg that encodes scripts' media; unset uses the one @ffmpeg-installer/ffmpeg ships. */
   ffmpegPath?: string;
+  /** How long after a call ended its agents may still change their wrap-up (disposition, note). */
+  wrapUpEditHours: number;
+  /**
+   * After-call work after each call, for calls whose ring group sets none (and direct calls);
+   * 0 sends the agent straight back to available.
+   */
+  wrapUpSeconds: number;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
@@ -105,5 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mediaLeaveGraceMs: integer(env, 'MEDIA_LEAVE_GRACE_MS', 2500),
     scriptMediaDir: env.SCRIPT_MEDIA_DIR || 'media',
     ffmpegPath: env.FFMPEG_PATH || undefined,
+    wrapUpEditHours: integer(env, 'WRAP_UP_EDIT_HOURS', 24),
+    wrapUpSeconds: integer(env, 'WRAP_UP_SECONDS', 30),
   };
 }

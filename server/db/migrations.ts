@@ -110,6 +110,18 @@ const steps: string[] = [
   CREATE INDEX call_wrap_ups_tenant_user ON call_wrap_ups (tenant_id, user_id, started_at DESC);
   ALTER TABLE calls ADD COLUMN hold_ms integer;
   `,
+  // Tenants created before dispositions existed get the default list new tenants are given
+  // (server/wrap-up/default-dispositions.ts), so their agents have something to pick.
+  `
+  INSERT INTO dispositions (id, tenant_id, code, label, position)
+  SELECT gen_random_uuid()::text, t.id, d.code, d.label, d.position
+  FROM tenants t
+  CROSS JOIN (VALUES ('resolved', 'Resolved', 1), ('information-given', 'Information given', 2),
+                     ('follow-up', 'Follow-up needed', 3), ('callback-requested', 'Callback requested', 4),
+                     ('escalated', 'Escalated', 5), ('wrong-number', 'Wrong number', 6),
+                     ('call-dropped', 'Call dropped', 7)) AS d(code, label, position)
+  WHERE NOT EXISTS (SELECT 1 FROM dispositions existing WHERE existing.tenant_id = t.id)
+  `,
 ];
 
 export async function migrate(database: Database): Promise<void> {

@@ -8,6 +8,7 @@ import type { Role } from '../auth/tokens.ts';
 import type { TenantRecord, UserRecord } from '../directory/directory.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { AppError } from '../shared/errors.ts';
+import { seedDefaultDispositions } from '../wrap-up/default-dispositions.ts';
 
 export const hashApiKey = (apiKey: string) => createHash('sha256').update(apiKey).digest('hex');
 export const generateApiKey = () => `sbk_${randomBytes(24).toString('base64url')}`;
@@ -52,7 +53,10 @@ export class TenantRepository {
   constructor(private readonly database: Database) {}
 
   /** Creates a tenant and returns its API key; the key is shown once and stored hashed. */
-  async createTenant(name: string, apiKey = generateApiKey()): Promise<{ tenant: TenantRecord; apiKey: string }> {
+  async createTenant(
+    name: string,
+    apiKey = generateApiKey(),
+  ): Promise<{ tenant: TenantRecord; apiKey: string }> {
     const existing = await this.tenantByName(name);
     if (existing) throw new AppError('conflict', `tenant "${name}" already exists`);
     const tenant = { id: randomUUID(), name };
@@ -61,31 +65,42 @@ export class TenantRepository {
       name,
       hashApiKey(apiKey),
     ]);
+    await seedDefaultDispositions(this.database, tenant.id);
     return { tenant, apiKey };
   }
 
   async tenantByName(name: string): Promise<TenantRecord | null> {
-    const [row] = await this.database.query<TenantRecord>(`SELECT id, name FROM tenants WHERE name = $1`, [name]);
+    const [row] = await this.database.query<TenantRecord>(
+      `SELECT id, name FROM tenants WHERE name = $1`,
+      [name],
+    );
     return row ?? null;
   }
 
   async tenantByApiKey(apiKey: string): Promise<TenantRecord | null> {
-    const [row] = await this.database.query<TenantRecord>(`SELECT id, name FROM tenants WHERE api_key_hash = $1`, [
-      hashApiKey(apiKey),
-    ]);
+    const [row] = await this.database.query<TenantRecord>(
+      `SELECT id, name FROM tenants WHERE api_key_hash = $1`,
+      [hashApiKey(apiKey)],
+    );
     return row ?? null;
   }
 
-  async userByReference(tenantId: string, reference: string): Promise<(UserRecord & { passwordHash: string | null }) | null> {
-    const [row] = await this.database.query<UserRow>(`SELECT * FROM users WHERE tenant_id = $1 AND reference = $2`, [
-      tenantId,
-      reference,
-    ]);
+  async userByReference(
+    tenantId: string,
+    reference: string,
+  ): Promise<(UserRecord & { passwordHash: string | null }) | null> {
+    const [row] = await this.database.query<UserRow>(
+      `SELECT * FROM users WHERE tenant_id = $1 AND reference = $2`,
+      [tenantId, reference],
+    );
     return row ? { ...toUserRecord(row), passwordHash: row.password_hash } : null;
   }
 
   /** Returns the user with this reference, creating it if new. An existing user is never changed. */
-  async findOrCreateUser(tenantId: string, input: NewUser): Promise<{ user: UserRecord; created: boolean }> {
+  async findOrCreateUser(
+    tenantId: string,
+    input: NewUser,
+  ): Promise<{ user: UserRecord; created: boolean }> {
     const existing = await this.userByReference(tenantId, input.reference);
     if (existing) {
       const { passwordHash: _ignored, ...user } = existing;
@@ -100,7 +115,15 @@ export class TenantRepository {
         `INSERT INTO users (id, tenant_id, reference, username, display_name, role, password_hash)
          VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT DO NOTHING RETURNING *`,
-        [randomUUID(), tenantId, input.reference, username, input.displayName || input.reference, input.role ?? 'agent', passwordHash],
+        [
+          randomUUID(),
+          tenantId,
+          input.reference,
+          username,
+          input.displayName || input.reference,
+          input.role ?? 'agent',
+          passwordHash,
+        ],
       );
       if (rows[0]) return { user: toUserRecord(rows[0]), created: true };
       const raced = await this.userByReference(tenantId, input.reference);
