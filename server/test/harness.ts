@@ -59,6 +59,8 @@ export const mediaBackend: 'embedded' | 'livekit' =
 export interface TestServerOptions {
   /** false: the media server's webhooks never reach call control (a lost webhook, every time). */
   mediaWebhooks?: boolean;
+  /** Overrides MEDIA_BACKEND, for the few tests about how the backend is chosen. */
+  mediaBackend?: 'embedded' | 'livekit';
 }
 
 export interface TestUser {
@@ -134,10 +136,10 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 
 export async function startTestServer(
   overrides: Partial<Config> = {},
-  { mediaWebhooks = true }: TestServerOptions = {},
+  { mediaWebhooks = true, mediaBackend: backend = mediaBackend }: TestServerOptions = {},
 ): Promise<TestServer> {
   let livekit: LivekitServer | undefined;
-  if (mediaBackend === 'livekit' && !overrides.livekitUrl) {
+  if (backend === 'livekit' && !overrides.livekitUrl) {
     // LiveKit's webhook URL is fixed when it starts, so call control's port is chosen first.
     const port = overrides.port || (await freePort());
     livekit = await startLivekitServer({
