@@ -73,7 +73,9 @@ async function sendWebhook(
   room: string,
   participant?: { identity: string; sid: string },
 ): Promise<number> {
-  const body = webhookBody(event, room, participant);
+  // About the room's current instance, as LiveKit's own webhooks are.
+  const [current] = await rooms.listRooms([room]).catch(() => []);
+  const body = webhookBody(event, room, participant, current?.sid);
   return postWebhook(server.url, body, await signWebhook(body, apiKey, apiSecret));
 }
 
