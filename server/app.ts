@@ -11,7 +11,7 @@ import { TokenService } from './auth/tokens.ts';
 import { loadOrCreateJwtSecret } from './auth/jwt-secret.ts';
 import { DatabaseDirectory } from './directory/database-directory.ts';
 import type { Directory } from './directory/directory.ts';
-import { CallRouter } from './routing/call-router.ts';
+import { CallRouter } from './routing/index.ts';
 import { CallRecords } from './calls/call-records.ts';
 import { registerErrorHandler } from './shared/error-handler.ts';
 import { registerApiDocs } from './shared/api-docs.ts';
@@ -111,7 +111,6 @@ export async function buildApp(config: Config, existingDatabase?: Database): Pro
   const router = new CallRouter({
     config,
     directory,
-    records,
     log: app.log.child({ module: 'routing' }),
     callEvents: {
       callPlaced: (call) => media.callPlaced(call),
@@ -127,6 +126,7 @@ export async function buildApp(config: Config, existingDatabase?: Database): Pro
       },
     },
   });
+  records.follow(router);
   media.attach(router);
   scripts.attach(router);
   supervisorFeed.attach(router);
@@ -166,6 +166,7 @@ export async function buildApp(config: Config, existingDatabase?: Database): Pro
     await records.flush();
     if (!existingDatabase) await database.close();
   });
-  await router.start();
+  // Calls a previous process left unfinished (it crashed mid-call) are recorded as failed.
+  await records.recoverUnfinished();
   return app;
 }

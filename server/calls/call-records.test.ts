@@ -24,6 +24,7 @@ interface CallRowRead {
   params: unknown;
   queue_wait_ms: number | null;
   talk_ms: number | null;
+  hold_ms: number | null;
   answered_at: unknown;
   ended_at: unknown;
 }
@@ -96,6 +97,7 @@ async function recordsScenario(server: TestServer): Promise<void> {
   assert.deepEqual(answeredRow!.params, { case: '1' });
   assert.ok(Number(answeredRow!.queue_wait_ms) >= 2000, 'waited at least one ring timeout');
   assert.ok(Number(answeredRow!.talk_ms) >= 0);
+  assert.equal(answeredRow!.hold_ms, 0, 'answered, never held');
   assert.ok(answeredRow!.answered_at instanceof Date && answeredRow!.ended_at instanceof Date);
   const byUser = (userId: string) =>
     userId === ada.user.id ? 'ada' : userId === bob.user.id ? 'bob' : 'other';
@@ -116,8 +118,9 @@ async function recordsScenario(server: TestServer): Promise<void> {
       cancelledRow!.end_reason,
       cancelledRow!.answered_by_user_id,
       cancelledRow!.talk_ms,
+      cancelledRow!.hold_ms,
     ],
-    ['ended', 'caller_cancelled', null, null],
+    ['ended', 'caller_cancelled', null, null, null],
   );
   assert.deepEqual(
     (await legs(cancelled.id)).map((leg) => leg.outcome),

@@ -1,21 +1,19 @@
 /**
- * Call records, written behind the routing engine. The router hands over snapshots and never
- * waits: a ringing call must not pay for a database round trip. One worker drains the queue in
- * order, a batch at a time (the latest state of each call and the legs of the calls that
- * ended), and `flush()` waits for it, at shutdown and before reads that
- * must see the latest state.
+ * Call records, written behind the routing engine. Records follow routing's transitions
+ * (`follow`) and project their own rows from them (call-rows.ts); routing never waits for them:
+ * a ringing call must not pay for a database round trip. One worker drains the queue in order,
+ * a batch at a time (the latest state of each call and the legs of the calls that ended), and
+ * `flush()` waits for it, at shutdown and before reads that must see the latest state.
  */
 import type { Database } from '../db/database.ts';
+import type { TransitionListener } from '../routing/index.ts';
 import type { CallDetail } from './call-schemas.ts';
 import { CallRepository, type CallRow, type LegRow } from './call-repository.ts';
+import { recordChanges } from './call-rows.ts';
 
-/** What the router hands call records to; CallRecords writes them behind it. */
-export interface CallRecordSink {
-  callCreated(call: CallRow): void;
-  callAnswered(call: CallRow): void;
-  callEnded(call: CallRow, legs: LegRow[]): void;
-  /** Marks calls a crashed process left unfinished as failed. */
-  recoverUnfinished(): Promise<number>;
+/** Where routing's transitions come from (CallRouter.observeTransitions). */
+export interface TransitionSource {
+  observeTransitions(listener: TransitionListener): () => void;
 }
 
 export interface RecordsLog {
@@ -37,7 +35,7 @@ interface Batch {
   legs: LegRow[];
 }
 
-export class CallRecords implements CallRecordSink {
+export class CallRecords {
   private readonly repository: CallRepository;
   private pending: Batch = emptyBatch();
   private draining: Promise<void> | null = null;
@@ -49,16 +47,12 @@ export class CallRecords implements CallRecordSink {
     this.repository = new CallRepository(database);
   }
 
-  callCreated(call: CallRow): void {
-    this.enqueue(call, []);
-  }
-
-  callAnswered(call: CallRow): void {
-    this.enqueue(call, []);
-  }
-
-  callEnded(call: CallRow, legs: LegRow[]): void {
-    this.enqueue(call, legs);
+  /** Writes the rows of every routing step from now on; returns the function that stops it. */
+  follow(routing: TransitionSource, now: () => number = Date.now): () => void {
+    return routing.observeTransitions((transitions, state) => {
+      for (const change of recordChanges(transitions, (id) => state.call(id), now()))
+        this.enqueue(change.call, change.legs);
+    });
   }
 
   /** Resolves once everything handed over so far is in the database. */
@@ -69,6 +63,7 @@ export class CallRecords implements CallRecordSink {
     }
   }
 
+  /** Marks calls a crashed process left unfinished as failed; returns how many. */
   async recoverUnfinished(): Promise<number> {
     await this.flush();
     return this.repository.failUnfinished();

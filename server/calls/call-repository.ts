@@ -27,6 +27,8 @@ export interface CallRow {
   endedAt: number | null;
   queueWaitMs: number | null;
   talkMs: number | null;
+  /** Total time the caller was on hold (null: never answered). */
+  holdMs: number | null;
 }
 
 export interface LegRow {
@@ -121,14 +123,16 @@ export class CallRepository {
         iso(call.endedAt),
         call.queueWaitMs,
         call.talkMs,
+        call.holdMs,
       ]);
       await db.query(
         `INSERT INTO calls (id, tenant_id, from_name, from_address, from_user_id, to_address, ring_group_id, origin, params,
-                            status, end_reason, answered_by_user_id, created_at, answered_at, ended_at, queue_wait_ms, talk_ms)
+                            status, end_reason, answered_by_user_id, created_at, answered_at, ended_at, queue_wait_ms, talk_ms, hold_ms)
          VALUES ${tuples}
          ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, end_reason = EXCLUDED.end_reason,
            answered_by_user_id = EXCLUDED.answered_by_user_id, answered_at = EXCLUDED.answered_at,
-           ended_at = EXCLUDED.ended_at, queue_wait_ms = EXCLUDED.queue_wait_ms, talk_ms = EXCLUDED.talk_ms`,
+           ended_at = EXCLUDED.ended_at, queue_wait_ms = EXCLUDED.queue_wait_ms, talk_ms = EXCLUDED.talk_ms,
+           hold_ms = EXCLUDED.hold_ms`,
         values,
       );
     }

@@ -24,6 +24,8 @@ export interface RingGroupRecord {
   retryIntervalSeconds: number;
   /** Answered within this many seconds counts as in service (supervisor figures); default 20. */
   serviceLevelSeconds?: number;
+  /** Who its calls are offered to next (routing/strategies); unset: everyone available. */
+  strategy?: string;
 }
 
 export interface TenantRecord {

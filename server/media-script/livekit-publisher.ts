@@ -31,7 +31,7 @@ import {
   type RTCPeerConnectionConfig,
   type RTCRtpSender,
 } from 'werift';
-import { hostIsLoopbackOnly } from '../media-server/peer-config.ts';
+import { hostIsLoopbackOnly } from '../shared/network.ts';
 import type { EncodedMediaSink } from './media-source-ffmpeg.ts';
 import { RtpContinuity } from './rtp-continuity.ts';
 import { SignalClient, type SignalResponseMessage } from './signal-client.ts';

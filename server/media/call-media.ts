@@ -20,9 +20,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { ServerError, WebhookReceiver, type WebhookEvent } from 'livekit-server-sdk';
 import type { EndReason, ServerMessage } from '../../protocol/session-protocol.ts';
-import type { EventBus } from '../routing/event-bus.ts';
-import type { LiveCall } from '../routing/live-state.ts';
-import type { CallEvents, MediaAgent } from '../routing/routing-context.ts';
+import type { CallEvents, EventBus, LiveCall, MediaAgent } from '../routing/index.ts';
 import { AppError } from '../shared/errors.ts';
 import type { MediaBackend } from './media-backend.ts';
 import {

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { RoomServiceClient } from 'livekit-server-sdk';
 import type { Config } from '../config.ts';
 import type { MediaLogger } from '../media-server/index.ts';
-import { startMediaServerInWorker, type WorkerMediaServer } from '../media-server/worker-host.ts';
+import type { WorkerMediaServer } from '../media-server/worker-host.ts';
 
 export interface MediaBackend {
   /** Where call control reaches LiveKit's API (RoomService). */
@@ -58,6 +58,8 @@ export async function startMediaBackend(
   const apiSecret = randomBytes(32).toString('base64url');
   let embedded: WorkerMediaServer;
   try {
+    // Loaded only here: a deployment with LIVEKIT_URL never loads the embedded media server.
+    const { startMediaServerInWorker } = await import('../media-server/worker-host.ts');
     // On its own thread: forwarding media must never delay a routing decision, nor the reverse.
     embedded = await startMediaServerInWorker({
       port: config.mediaPort,

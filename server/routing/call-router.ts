@@ -1,9 +1,13 @@
 /**
- * The live call engine. Sessions register here, calls are placed here, and every decision
- * (who rings, who won, why a leg ended) is taken here and pushed to the affected tabs through
- * the event bus. The work is split across small managers sharing one RoutingContext:
- * SessionRegistry (tabs), Dialing (new calls), Offers (ringing), CallQueue (waiting),
- * CallLifecycle (accept, reject, hang-up, end) and PresenceTracker.
+ * The live call engine's facade. Sessions register here, calls are placed here, and every
+ * decision (who rings, who won, why a leg ended) is taken by the managers behind it:
+ * SessionRegistry (tabs), Dialing (new calls), Ringing (offers and legs), Attempts (what a call
+ * does when nobody took it), Answering (the one step that gives a call to an agent),
+ * CallEnding, Transfers, CallHold, Assignments, CallQueue and PresenceTracker. They read the
+ * live state from RoutingState and change it only by applying transitions there; each routing
+ * step's transitions then become the tabs' frames (PushBatch) and reach every observer
+ * (`observeTransitions`; media through CallEvents; the supervisor feed through observeChanges).
+ * See server/routing/README.md.
  */
 import type {
   AgentRef,
@@ -14,37 +18,49 @@ import type {
 } from '../../protocol/session-protocol.ts';
 import type { Config } from '../config.ts';
 import type { Directory, UserRecord } from '../directory/directory.ts';
-import type { CallRecordSink } from '../calls/call-records.ts';
 import type { CallDetail } from '../calls/call-schemas.ts';
 import { AppError } from '../shared/errors.ts';
+import { systemScheduler, type Scheduler } from '../shared/scheduler.ts';
 import { InProcessEventBus, type EventBus } from './event-bus.ts';
-import { InProcessLiveStore, type LiveStore } from './live-store.ts';
-import { TimerRegistry, systemScheduler, type Scheduler } from './scheduler.ts';
-import { PushBatch, type RoutingChangeListener } from './push-batch.ts';
+import { InProcessLiveStore, type LiveSnapshot } from './state/live-store.ts';
+import { RoutingState, type RoutingLog, type TransitionListener } from './state/routing-state.ts';
+import type { AgentState, LiveCall } from './state/live-state.ts';
+import { PushBatch } from './push-batch.ts';
 import { PresenceTracker } from './presence.ts';
-import { Offers } from './offers.ts';
-import { CallLifecycle } from './call-lifecycle.ts';
+import { Ringing } from './ringing.ts';
 import { CallQueue } from './call-queue.ts';
+import { Answering } from './answering.ts';
+import { CallEnding } from './call-ending.ts';
+import { RedirectFallback } from './redirect-fallback.ts';
+import { Attempts } from './attempts.ts';
+import { CallLifecycle } from './call-lifecycle.ts';
 import { SessionRegistry, type SessionEndCause } from './sessions.ts';
 import { Dialing } from './dialing.ts';
 import { Transfers } from './transfers.ts';
 import { CallHold } from './hold.ts';
 import { Assignments } from './assignments.ts';
 import { RingGroupCache } from './ring-group-cache.ts';
+import { RingStrategies, type RingStrategy } from './strategies/ring-strategy.ts';
 import { callDetail, outboundView } from './call-views.ts';
-import type { CallEvents, RoutingContext, RoutingLog } from './routing-context.ts';
-import type { AgentState, LiveCall } from './live-state.ts';
+import {
+  callEventsObserver,
+  routingChangeObserver,
+  type CallEvents,
+  type RoutingChangeListener,
+} from './call-events.ts';
 
 export interface CallRouterDependencies {
   config: Config;
   directory: Directory;
-  records: CallRecordSink;
-  store?: LiveStore;
   bus?: EventBus;
   scheduler?: Scheduler;
   log?: RoutingLog;
-  /** Told when calls are answered and end (media opens and closes the call's room). */
+  /** Told when calls are placed, answered, handed on and end (media opens and closes rooms). */
   callEvents?: CallEvents;
+  /** Ring strategies beyond ring-all, chosen per group by name. */
+  strategies?: readonly RingStrategy[];
+  /** Live state another router left (a snapshot): loaded, and its deadlines re-armed. */
+  snapshot?: LiveSnapshot;
 }
 
 export interface PlaceCallRequest {
@@ -57,58 +73,90 @@ const consoleLog: RoutingLog = { error: (details, message) => console.error(mess
 
 export class CallRouter {
   readonly bus: EventBus;
-  private readonly context: RoutingContext;
+  private readonly state: RoutingState;
+  private readonly pushes: PushBatch;
+  private readonly presence: PresenceTracker;
   private readonly sessions: SessionRegistry;
   private readonly dialing: Dialing;
+  private readonly lifecycle: CallLifecycle;
+  private readonly ending: CallEnding;
+  private readonly transfers: Transfers;
   private readonly holds: CallHold;
   private readonly assignments: Assignments;
   private readonly ringGroups: RingGroupCache;
 
   constructor(dependencies: CallRouterDependencies) {
-    const store = dependencies.store ?? new InProcessLiveStore();
+    const { config, directory } = dependencies;
     const log = dependencies.log ?? consoleLog;
+    const scheduler = dependencies.scheduler ?? systemScheduler;
     const bus =
       dependencies.bus ??
       new InProcessEventBus((error) => log.error({ err: error }, 'session listener failed'));
-    const scheduler = dependencies.scheduler ?? systemScheduler;
-    const context = {
-      config: dependencies.config,
-      directory: dependencies.directory,
-      records: dependencies.records,
-      store,
+    const store = dependencies.snapshot
+      ? InProcessLiveStore.fromSnapshot(dependencies.snapshot)
+      : new InProcessLiveStore();
+    const timings = { endedCallLingerMs: config.endedCallLingerMs };
+    const privateRingTimeoutMs = config.ringTimeoutSeconds * 1000;
+
+    // Built bottom-up: each manager gets what it uses, nothing is filled in afterwards.
+    const state = new RoutingState(store, scheduler, log);
+    const pushes = new PushBatch(state.read, bus);
+    state.addProjection(pushes);
+    const presence = new PresenceTracker(state);
+    const ringing = new Ringing(
+      state,
+      presence,
+      new RingStrategies(dependencies.strategies),
+      timings,
+    );
+    const queue = new CallQueue(state, ringing, presence);
+    const answering = new Answering(state, ringing, presence, queue);
+    const ending = new CallEnding(state, ringing, presence, queue, timings);
+    const fallback = new RedirectFallback(state, ringing, queue, ending, privateRingTimeoutMs);
+    const attempts = new Attempts(state, ringing, ending, fallback, presence);
+    const ringGroups = new RingGroupCache(directory, scheduler);
+    const dialing = new Dialing(state, directory, ringGroups, ringing, queue, privateRingTimeoutMs);
+    const transfers = new Transfers(
+      state,
+      { ringing, answering, ending, fallback, dialing, presence },
+      privateRingTimeoutMs,
+    );
+    this.sessions = new SessionRegistry(
+      state,
+      { presence, queue, attempts, ending, transfers, pushes, ringGroups },
+      directory,
       bus,
-      scheduler,
       log,
-      timers: new TimerRegistry(scheduler),
-      pushes: new PushBatch(store, bus),
-      callEvents: dependencies.callEvents,
-    } as RoutingContext;
-    context.presence = new PresenceTracker(context);
-    context.offers = new Offers(context);
-    context.lifecycle = new CallLifecycle(context);
-    context.queue = new CallQueue(context);
-    this.context = context;
+    );
+    this.lifecycle = new CallLifecycle(state, ringing, answering, attempts, ending);
+    this.holds = new CallHold(state);
+    this.assignments = new Assignments(state, ringing, presence, privateRingTimeoutMs);
     this.bus = bus;
-    this.ringGroups = new RingGroupCache(dependencies.directory, scheduler);
-    this.sessions = new SessionRegistry(context, this.ringGroups);
-    this.dialing = new Dialing(context, this.ringGroups);
-    context.transfers = new Transfers(context, this.dialing);
-    this.holds = new CallHold(context);
-    this.assignments = new Assignments(context);
+    this.state = state;
+    this.pushes = pushes;
+    this.presence = presence;
+    this.dialing = dialing;
+    this.ending = ending;
+    this.transfers = transfers;
+    this.ringGroups = ringGroups;
+    if (dependencies.callEvents) state.observe(callEventsObserver(dependencies.callEvents, log));
+    if (dependencies.snapshot) state.rearmDeadlines();
   }
 
-  /** Calls a previous process left unfinished (it crashed mid-call) are recorded as failed. */
-  async start(): Promise<void> {
-    await this.context.records.recoverUnfinished();
+  /**
+   * Gives the live state up without touching it (another router took this tenant over): the
+   * timers stop, calls and sessions stay as they are in the state that was handed on.
+   */
+  relinquish(): void {
+    this.state.disarmDeadlines();
   }
 
   /** Ends every live call as failed, so the records say so, and drops every timer. */
   stop(): void {
-    this.context.pushes.run(() => {
-      for (const call of [...this.context.store.calls()])
-        this.context.lifecycle.endCall(call, 'failed');
+    this.state.run(() => {
+      for (const call of [...this.state.read.calls()]) this.ending.endCall(call, 'failed');
     });
-    this.context.timers.clearAll();
+    this.state.disarmDeadlines();
   }
 
   /**
@@ -116,7 +164,7 @@ export class CallRouter {
    * anything `work` itself sends (the gateway's reply comes before the pushes it caused).
    */
   batch<T>(work: () => T): T {
-    return this.context.pushes.run(work);
+    return this.state.run(work);
   }
 
   // ------------------------------------------------------------------ sessions
@@ -150,7 +198,7 @@ export class CallRouter {
 
   /** Whether `sessionId` is a detached session of this user, waiting for its tab. */
   isResumable(sessionId: string, tenantId: string, userId: string): boolean {
-    const session = this.context.store.session(sessionId);
+    const session = this.state.read.session(sessionId);
     return Boolean(session?.detached && session.tenantId === tenantId && session.userId === userId);
   }
 
@@ -172,30 +220,30 @@ export class CallRouter {
 
   /** The calls a resumed tab placed, as `outgoing_call` views (ended ones included). */
   outgoingCalls(sessionId: string): CallView[] {
-    const session = this.context.store.session(sessionId);
+    const session = this.state.read.session(sessionId);
     return [...(session?.outboundCallIds ?? [])]
-      .map((callId) => this.context.store.call(callId))
+      .map((callId) => this.state.read.call(callId))
       .filter((call): call is LiveCall => Boolean(call))
       .map((call) => outboundView(call));
   }
 
   /** The session's whole incoming list, as pushed in `incoming_calls`. */
   incomingCalls(sessionId: string): CallView[] {
-    return this.context.pushes.incomingCalls(sessionId).calls;
+    return this.pushes.incomingCalls(sessionId);
   }
 
   // ------------------------------------------------------------------ agent commands
 
   accept(sessionId: string, callId: string): void {
-    this.batch(() => this.context.lifecycle.accept(this.sessions.require(sessionId), callId));
+    this.batch(() => this.lifecycle.accept(this.sessions.require(sessionId), callId));
   }
 
   reject(sessionId: string, callId: string): void {
-    this.batch(() => this.context.lifecycle.reject(this.sessions.require(sessionId), callId));
+    this.batch(() => this.lifecycle.reject(this.sessions.require(sessionId), callId));
   }
 
   hangup(sessionId: string, callId: string): void {
-    this.batch(() => this.context.lifecycle.hangup(this.sessions.require(sessionId), callId));
+    this.batch(() => this.lifecycle.hangup(this.sessions.require(sessionId), callId));
   }
 
   // ------------------------------------------------------------------ transfer and hold
@@ -213,20 +261,20 @@ export class CallRouter {
   ): Promise<void> {
     const session = this.sessions.require(sessionId);
     // Refused before the lookup, so a wrong state is reported as such whatever the address.
-    this.context.transfers.checkTransfer(session, callId);
+    this.transfers.checkTransfer(session, callId);
     const resolved = await this.dialing.resolve(session.tenantId, to);
     this.batch(() => {
-      this.context.transfers.transfer(this.sessions.require(sessionId), callId, mode, resolved);
+      this.transfers.transfer(this.sessions.require(sessionId), callId, mode, resolved);
       reply?.();
     });
   }
 
   completeTransfer(sessionId: string, callId: string): void {
-    this.batch(() => this.context.transfers.complete(this.sessions.require(sessionId), callId));
+    this.batch(() => this.transfers.complete(this.sessions.require(sessionId), callId));
   }
 
   cancelTransfer(sessionId: string, callId: string): void {
-    this.batch(() => this.context.transfers.cancel(this.sessions.require(sessionId), callId));
+    this.batch(() => this.transfers.cancel(this.sessions.require(sessionId), callId));
   }
 
   hold(sessionId: string, callId: string): void {
@@ -288,16 +336,16 @@ export class CallRouter {
 
   /** A call that is still live (or lingering after its end); null for unknown and other tenants' ids. */
   liveCall(tenantId: string, callId: string): CallDetail | null {
-    const call = this.context.store.call(callId);
+    const call = this.state.read.call(callId);
     return call && call.tenantId === tenantId ? callDetail(call) : null;
   }
 
   /** Hang-up from the HTTP API, on the caller's behalf. */
   hangupCall(tenantId: string, callId: string): CallDetail {
-    const call = this.context.store.call(callId);
+    const call = this.state.read.call(callId);
     if (!call || call.tenantId !== tenantId)
       throw new AppError('not-found', `call ${callId} not found`);
-    this.batch(() => this.context.lifecycle.hangupAsCaller(call));
+    this.batch(() => this.lifecycle.hangupAsCaller(call));
     return callDetail(call);
   }
 
@@ -306,9 +354,9 @@ export class CallRouter {
    * set up). Unknown, other tenants' and already ended calls are left alone.
    */
   endCall(tenantId: string, callId: string, reason: EndReason): void {
-    const call = this.context.store.call(callId);
+    const call = this.state.read.call(callId);
     if (!call || call.tenantId !== tenantId || call.phase === 'ended') return;
-    this.batch(() => this.context.lifecycle.endCall(call, reason));
+    this.batch(() => this.ending.endCall(call, reason));
   }
 
   /**
@@ -321,26 +369,39 @@ export class CallRouter {
 
   /** The agent's presence as its tabs see it; offline when it has no session here. */
   presenceOf(tenantId: string, userId: string): Presence {
-    return this.context.store.agent(tenantId, userId)?.presence ?? 'offline';
+    return this.state.read.agent(tenantId, userId)?.presence ?? 'offline';
   }
 
   // ------------------------------------------------------------------ supervision
 
   /** Tells `listener` which tenants each routing step touched, after its frames went out. */
   observeChanges(listener: RoutingChangeListener): () => void {
-    return this.context.pushes.observe(listener);
+    return this.state.observe(routingChangeObserver(listener));
+  }
+
+  /**
+   * Hands `listener` every routing step's transitions, in order, after the step's frames went
+   * out (records, timelines, persistence). Returns the function that stops it.
+   */
+  observeTransitions(listener: TransitionListener): () => void {
+    return this.state.observe(listener);
+  }
+
+  /** The whole live state as plain data (a new router takes it as `snapshot`). */
+  snapshot(): LiveSnapshot {
+    return this.state.read.snapshot();
   }
 
   /** The tenant's live calls (ended ones may still linger), oldest first; read them, never change them. */
   liveCallsOf(tenantId: string): readonly LiveCall[] {
     const calls: LiveCall[] = [];
-    for (const call of this.context.store.calls()) if (call.tenantId === tenantId) calls.push(call);
+    for (const call of this.state.read.calls()) if (call.tenantId === tenantId) calls.push(call);
     return calls;
   }
 
   /** The agent's live state while it has a session here; read it, never change it. */
   agentStateOf(tenantId: string, userId: string): Readonly<AgentState> | undefined {
-    return this.context.store.agent(tenantId, userId);
+    return this.state.read.agent(tenantId, userId);
   }
 
   /**
@@ -358,15 +419,14 @@ export class CallRouter {
    * withdrawn either way. Null when the agent has no session here.
    */
   forcePresence(tenantId: string, userId: string, presence: 'away' | 'offline'): Presence | null {
-    const agent = this.context.store.agent(tenantId, userId);
+    const agent = this.state.read.agent(tenantId, userId);
     if (!agent) return null;
     return this.batch(() => {
       if (presence === 'away') {
-        agent.chosenPresence = 'away';
-        this.context.presence.refresh(agent);
+        this.sessions.forceAway(agent);
       } else {
         for (const sessionId of [...agent.sessionIds]) {
-          const session = this.context.store.session(sessionId);
+          const session = this.state.read.session(sessionId);
           if (session) this.sessions.goOffline(session);
         }
       }

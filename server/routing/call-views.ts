@@ -1,12 +1,12 @@
 /**
  * Projections of a live call for the wire: one leg as an agent's tab sees it, the call as its
- * caller sees it, and the full detail the HTTP API returns.
+ * caller sees it, and the full detail the HTTP API returns. (The database rows are the records
+ * side's own projection: calls/call-rows.ts.)
  */
 import type { CallView, TransferState } from '../../protocol/session-protocol.ts';
 import type { CallDetail, CallRecordStatus } from '../calls/call-schemas.ts';
 import { durations } from '../calls/call-schemas.ts';
-import type { CallRow, LegRow } from '../calls/call-repository.ts';
-import { wasAnswered, type LiveCall, type LiveLeg } from './live-state.ts';
+import { wasAnswered, type LiveCall, type LiveLeg } from './state/live-state.ts';
 
 export function inboundView(call: LiveCall, leg: LiveLeg): CallView {
   return {
@@ -98,7 +98,7 @@ export function callDetail(call: LiveCall): CallDetail {
     answeredAt: call.answeredAt,
     endedAt: call.endedAt,
     ...durations(call),
-    legs: call.legHistory.map((leg) => ({
+    legs: call.legs.map((leg) => ({
       userId: leg.userId,
       attempt: leg.attempt,
       outcome: leg.outcome,
@@ -106,39 +106,4 @@ export function callDetail(call: LiveCall): CallDetail {
       endedAt: leg.endedAt,
     })),
   };
-}
-
-/** The call as its record row: what the write-behind queue persists. */
-export function callRow(call: LiveCall): CallRow {
-  return {
-    id: call.id,
-    tenantId: call.tenantId,
-    fromName: call.from.name,
-    fromAddress: call.from.address,
-    fromUserId: call.fromUserId,
-    toAddress: call.to.address,
-    ringGroupId: call.ringGroup?.id ?? null,
-    origin: call.origin,
-    params: { ...call.params },
-    status: callRecordStatus(call),
-    endReason: call.endReason,
-    answeredByUserId: call.answeredBy?.id ?? null,
-    createdAt: call.createdAt,
-    answeredAt: call.answeredAt,
-    endedAt: call.endedAt,
-    ...durations(call),
-  };
-}
-
-export function legRows(call: LiveCall): LegRow[] {
-  return call.legHistory.map((leg) => ({
-    id: leg.id,
-    callId: call.id,
-    tenantId: call.tenantId,
-    userId: leg.userId,
-    attempt: leg.attempt,
-    outcome: leg.outcome,
-    rungAt: leg.ringingAt,
-    endedAt: leg.endedAt,
-  }));
 }

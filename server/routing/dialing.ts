@@ -7,10 +7,17 @@ import { randomUUID } from 'node:crypto';
 import type { Party, RingGroupRef } from '../../protocol/session-protocol.ts';
 import { groupAddress, privateAddress } from '../directory/directory.ts';
 import { AppError } from '../shared/errors.ts';
-import type { CallOrigin, CallTarget, LiveCall } from './live-state.ts';
-import { callRow } from './call-views.ts';
-import { setRoutingTimer, timerNames, type RoutingContext } from './routing-context.ts';
+import type { Directory } from '../directory/directory.ts';
+import {
+  noDeadlines,
+  type CallOrigin,
+  type CallTarget,
+  type LiveCall,
+} from './state/live-state.ts';
+import type { RoutingState } from './state/routing-state.ts';
+import type { CallQueue } from './call-queue.ts';
 import type { RingGroupCache } from './ring-group-cache.ts';
+import type { Ringing } from './ringing.ts';
 
 export interface ResolvedTarget {
   to: Party;
@@ -39,9 +46,16 @@ export class Dialing {
   private sequence = 0;
 
   constructor(
-    private readonly context: RoutingContext,
+    private readonly state: RoutingState,
+    private readonly directory: Directory,
     private readonly ringGroups: RingGroupCache,
-  ) {}
+    private readonly ringing: Ringing,
+    private readonly queue: CallQueue,
+    private readonly privateRingTimeoutMs: number,
+  ) {
+    // Calls loaded from a snapshot keep their order ahead of new ones.
+    for (const call of state.read.calls()) this.sequence = Math.max(this.sequence, call.sequence);
+  }
 
   async resolve(tenantId: string, address: string): Promise<ResolvedTarget> {
     const match = addressPattern.exec(address);
@@ -51,16 +65,15 @@ export class Dialing {
         `cannot dial "${address}": use /private/<username> or /group/<name>`,
       );
     const [, kind, name] = match as unknown as [string, 'private' | 'group', string];
-    const { directory, config } = this.context;
     if (kind === 'private') {
-      const user = await directory.userByUsername(tenantId, name);
+      const user = await this.directory.userByUsername(tenantId, name);
       if (!user) throw new AppError('not-found', `nobody at ${address}`);
       return {
         to: { name: user.displayName, address: privateAddress(user.username) },
         target: { kind: 'user', userId: user.id },
         ringGroup: null,
         // A private call rings one person: it gives up after one ring timeout.
-        maxWaitMs: config.ringTimeoutSeconds * 1000,
+        maxWaitMs: this.privateRingTimeoutMs,
       };
     }
     const group = await this.ringGroups.byName(tenantId, name);
@@ -73,14 +86,16 @@ export class Dialing {
         memberIds: group.memberIds,
         ringTimeoutMs: group.ringTimeoutSeconds * 1000,
         retryIntervalMs: group.retryIntervalSeconds * 1000,
+        ...(group.strategy ? { strategy: group.strategy } : {}),
       },
       ringGroup: { id: group.id, name: group.name },
       maxWaitMs: group.maxWaitSeconds * 1000,
     };
   }
 
+  /** Places the call: queued, its maximum wait running, ringing whoever is available. */
   create(request: NewCall, resolved: ResolvedTarget): LiveCall {
-    const { store, queue, pushes, offers, lifecycle, records, scheduler } = this.context;
+    const { state } = this;
     const call: LiveCall = {
       id: randomUUID(),
       tenantId: request.tenantId,
@@ -94,8 +109,7 @@ export class Dialing {
       params: request.params,
       phase: 'waiting',
       attempt: 0,
-      legs: new Map(),
-      legHistory: [],
+      legs: [],
       answeredBy: null,
       endReason: null,
       maxWaitMs: resolved.maxWaitMs,
@@ -103,24 +117,26 @@ export class Dialing {
       transfer: null,
       consultationFor: request.consultationFor ?? null,
       heldAt: null,
+      heldMs: 0,
+      queued: false,
       requeued: false,
-      createdAt: scheduler.now(),
+      createdAt: state.now(),
       sequence: ++this.sequence,
       ringingAt: null,
       answeredAt: null,
       endedAt: null,
+      deadlines: noDeadlines(),
     };
-    store.putCall(call);
-    queue.add(call);
-    if (call.callerSessionId) store.session(call.callerSessionId)?.outboundCallIds.add(call.id);
-    setRoutingTimer(this.context, timerNames.deadline(call.id), resolved.maxWaitMs, () =>
-      lifecycle.endCall(call, 'no_answer'),
-    );
-    pushes.outgoingChanged(call, request.requestId);
-    // Before offering: an offer that ends the call at once must reach observers after this.
-    lifecycle.tellObserver('callPlaced', call);
-    offers.offer(call);
-    records.callCreated(callRow(call));
-    return call;
+    state.apply({
+      type: 'callPlaced',
+      tenantId: call.tenantId,
+      call,
+      requestId: request.requestId,
+    });
+    const placed = state.read.call(call.id)!;
+    this.queue.add(placed);
+    state.setDeadline({ kind: 'call', callId: call.id, name: 'maxWait' }, resolved.maxWaitMs);
+    this.ringing.offer(placed);
+    return placed;
   }
 }

@@ -4,29 +4,27 @@
  * through the same `heldAt`, so hold shows the same way whoever set it.
  */
 import { AppError } from '../shared/errors.ts';
-import type { LiveCall, LiveSession } from './live-state.ts';
-import type { RoutingContext } from './routing-context.ts';
+import { listedLeg, type LiveCall, type LiveSession } from './state/live-state.ts';
+import type { LiveStoreReader } from './state/live-store.ts';
+import type { RoutingState } from './state/routing-state.ts';
 
 /**
  * The call this tab is the agent of, for commands only that agent may give. Another tenant's
  * call, or one this tab never saw, is reported like an unknown id.
  */
 export function agentCallOf(
-  context: RoutingContext,
+  read: LiveStoreReader,
   session: LiveSession,
   callId: string,
   action: string,
 ): LiveCall {
-  const call = context.store.call(callId);
-  const known =
-    call &&
-    call.tenantId === session.tenantId &&
-    (call.legs.has(session.id) || session.outboundCallIds.has(callId));
-  if (!call || !known)
+  const call = read.call(callId);
+  const leg = call && call.tenantId === session.tenantId ? listedLeg(call, session.id) : undefined;
+  const known = call && (leg || session.outboundCallIds.includes(callId));
+  if (!call || !known || call.tenantId !== session.tenantId)
     throw new AppError('not-found', `call ${callId} is not in this session's list`);
   if (call.phase === 'ended')
     throw new AppError('wrong-state', `call ${call.id} has already ended`);
-  const leg = call.legs.get(session.id);
   if (leg?.status !== 'connected' || call.answeredBy?.sessionId !== session.id)
     throw new AppError(
       'wrong-state',
@@ -36,27 +34,23 @@ export function agentCallOf(
 }
 
 export class CallHold {
-  constructor(private readonly context: RoutingContext) {}
+  constructor(private readonly state: RoutingState) {}
 
   hold(session: LiveSession, callId: string): void {
-    const call = agentCallOf(this.context, session, callId, 'hold');
+    const call = agentCallOf(this.state.read, session, callId, 'hold');
     if (call.heldAt !== null)
       throw new AppError('wrong-state', `call ${call.id} is already on hold`);
-    call.heldAt = this.context.scheduler.now();
-    this.context.pushes.incomingChanged(session.id);
-    this.context.pushes.outgoingChanged(call);
+    this.state.apply({ type: 'held', tenantId: call.tenantId, callId: call.id, by: 'agent' });
   }
 
   resume(session: LiveSession, callId: string): void {
-    const call = agentCallOf(this.context, session, callId, 'resume');
+    const call = agentCallOf(this.state.read, session, callId, 'resume');
     if (call.transfer && call.transfer.status !== 'failed')
       throw new AppError(
         'wrong-state',
         `call ${call.id} is held for a transfer: complete or cancel the transfer`,
       );
     if (call.heldAt === null) throw new AppError('wrong-state', `call ${call.id} is not on hold`);
-    call.heldAt = null;
-    this.context.pushes.incomingChanged(session.id);
-    this.context.pushes.outgoingChanged(call);
+    this.state.apply({ type: 'resumed', tenantId: call.tenantId, callId: call.id });
   }
 }

@@ -1,122 +1,152 @@
 /**
- * Collects what changed during one routing step and sends each affected session one frame per
- * kind when the step ends. That is what makes "every other leg leaves ringing with
- * answered_elsewhere, in the same push" true, and keeps a burst of changes from sending a tab
- * its list several times in one tick.
+ * The frames tabs receive, projected from the transitions of one routing step. While the step
+ * runs it notes which sessions' incoming lists, which callers' outgoing views and which agents'
+ * presence changed; when the step ends each affected session gets one frame per kind. That is
+ * what makes "every other leg leaves ringing with answered_elsewhere, in the same push" true,
+ * and keeps a burst of changes from sending a tab its list several times in one tick.
  */
-import type { ServerMessage } from '../../protocol/session-protocol.ts';
+import type { CallView, ServerMessage } from '../../protocol/session-protocol.ts';
 import type { EventBus } from './event-bus.ts';
-import type { LiveStore } from './live-store.ts';
-import { byArrival, type AgentState, type LiveCall } from './live-state.ts';
+import type { LiveStoreReader } from './state/live-store.ts';
+import { byArrival, listedLeg, type LiveCall } from './state/live-state.ts';
+import type { StepProjection } from './state/routing-state.ts';
+import type { RoutingTransition } from './state/transitions.ts';
 import { inboundView, outboundView } from './call-views.ts';
 
-/** What one routing step touched, for observers outside routing (the supervisor feed). */
-export interface RoutingChange {
-  tenantIds: ReadonlySet<string>;
-  /** Agents whose presence changed in the step. */
-  presenceChanged: readonly AgentState[];
-}
-export type RoutingChangeListener = (change: RoutingChange) => void;
-
-export class PushBatch {
-  private depth = 0;
-  private readonly touchedTenantIds = new Set<string>();
-  private readonly changeListeners = new Set<RoutingChangeListener>();
+export class PushBatch implements StepProjection {
   private readonly incomingSessionIds = new Set<string>();
-  private readonly outgoingCalls = new Map<string, { call: LiveCall; requestId?: string }>();
-  private readonly presenceAgents = new Set<AgentState>();
+  private readonly outgoingCallIds = new Map<string, string | undefined>();
+  private readonly presenceAgents = new Map<string, { tenantId: string; userId: string }>();
 
   constructor(
-    private readonly store: LiveStore,
+    private readonly store: LiveStoreReader,
     private readonly bus: EventBus,
   ) {}
 
-  /** Runs one routing step; frames go out when the outermost step returns (or throws). */
-  run<T>(step: () => T): T {
-    this.depth++;
-    try {
-      return step();
-    } finally {
-      this.depth--;
-      if (this.depth === 0) this.flush();
-    }
-  }
-
-  /** Observers are told after the step's frames went out; returns the unsubscribe function. */
-  observe(listener: RoutingChangeListener): () => void {
-    this.changeListeners.add(listener);
-    return () => this.changeListeners.delete(listener);
-  }
-
-  incomingChanged(sessionId: string): void {
-    const tenantId = this.store.session(sessionId)?.tenantId;
-    if (tenantId) this.touchedTenantIds.add(tenantId);
+  /** The session asked for its list (coming online): it gets it even if nothing changed. */
+  resendIncoming(sessionId: string): void {
     this.incomingSessionIds.add(sessionId);
   }
 
-  /** `requestId` ties the first frame of a dialed call to the `call.dial` that made it. */
-  outgoingChanged(call: LiveCall, requestId?: string): void {
-    this.touchedTenantIds.add(call.tenantId);
-    if (!call.callerSessionId) return;
-    const pending = this.outgoingCalls.get(call.id);
-    this.outgoingCalls.set(call.id, { call, requestId: pending?.requestId ?? requestId });
-  }
-
-  presenceChanged(agent: AgentState): void {
-    this.touchedTenantIds.add(agent.tenantId);
-    this.presenceAgents.add(agent);
+  applied(transition: RoutingTransition): void {
+    switch (transition.type) {
+      case 'legRung':
+      case 'legJoined':
+        return void this.incomingSessionIds.add(transition.leg.sessionId);
+      case 'legEnded':
+      case 'legDropped':
+        return void this.incomingSessionIds.add(transition.sessionId);
+      case 'sessionOnline':
+        return void this.incomingSessionIds.add(transition.sessionId);
+      case 'answered':
+        this.incomingSessionIds.add(transition.agent.sessionId);
+        return this.outgoingChanged(transition.callId);
+      case 'held':
+      case 'resumed':
+        // Hold shows on the agent's connected leg, and to the caller.
+        this.connectedSessionsChanged(transition.callId);
+        return this.outgoingChanged(transition.callId);
+      case 'transferStarted':
+        return this.transferViewChanged(transition.callId, transition.transfer.by.id);
+      case 'transferConsultationDialed':
+      case 'transferConsulting':
+      case 'transferTurnedBlind':
+      case 'transferFailed': {
+        const by = this.store.call(transition.callId)?.transfer?.by;
+        if (by) this.transferViewChanged(transition.callId, by.id);
+        return;
+      }
+      case 'transferCancelled':
+      case 'transferCleared':
+      case 'transferCompleted':
+        return this.transferViewChanged(transition.callId, transition.by.id);
+      case 'callPlaced':
+        return this.outgoingChanged(transition.call.id, transition.requestId);
+      case 'attemptStarted':
+      case 'handedOff':
+      case 'redirected':
+      case 'callEnded':
+        return this.outgoingChanged(transition.callId);
+      case 'callQueued':
+        if (transition.front) this.outgoingChanged(transition.callId);
+        return;
+      case 'presenceChanged':
+        this.presenceAgents.set(`${transition.tenantId}/${transition.userId}`, transition);
+        return;
+      default:
+        return;
+    }
   }
 
   /** The whole current incoming list of one session, oldest call first. */
-  incomingCalls(sessionId: string): ServerMessage & { type: 'incoming_calls' } {
+  incomingCalls(sessionId: string): CallView[] {
     const session = this.store.session(sessionId);
-    const calls: LiveCall[] = [];
+    const listed: { call: LiveCall; view: CallView }[] = [];
     for (const callId of session?.inboundCallIds ?? []) {
       const call = this.store.call(callId);
-      if (call?.legs.has(sessionId)) calls.push(call);
+      const leg = call && listedLeg(call, sessionId);
+      if (call && leg) listed.push({ call, view: inboundView(call, leg) });
     }
-    calls.sort(byArrival);
-    return {
-      type: 'incoming_calls',
-      calls: calls.map((call) => inboundView(call, call.legs.get(sessionId)!)),
-    };
+    listed.sort((a, b) => byArrival(a.call, b.call));
+    return listed.map(({ view }) => view);
   }
 
-  private flush(): void {
+  stepEnded(): void {
+    if (
+      this.incomingSessionIds.size === 0 &&
+      this.outgoingCallIds.size === 0 &&
+      this.presenceAgents.size === 0
+    )
+      return;
     // Swap the pending sets out first: publishing may start another step (a listener that
     // reacts synchronously), which must collect into fresh sets.
     const incoming = [...this.incomingSessionIds];
-    const outgoing = [...this.outgoingCalls.values()];
-    const presence = [...this.presenceAgents];
-    const tenantIds = new Set(this.touchedTenantIds);
-    this.touchedTenantIds.clear();
+    const outgoing = [...this.outgoingCallIds];
+    const presence = [...this.presenceAgents.values()];
     this.incomingSessionIds.clear();
-    this.outgoingCalls.clear();
+    this.outgoingCallIds.clear();
     this.presenceAgents.clear();
 
     for (const sessionId of incoming) {
-      if (this.store.session(sessionId)) this.bus.publish(sessionId, this.incomingCalls(sessionId));
+      if (this.store.session(sessionId))
+        this.bus.publish(sessionId, {
+          type: 'incoming_calls',
+          calls: this.incomingCalls(sessionId),
+        });
     }
-    for (const { call, requestId } of outgoing) {
+    for (const [callId, requestId] of outgoing) {
+      const call = this.store.call(callId);
+      if (!call?.callerSessionId) continue;
       const message: ServerMessage = { type: 'outgoing_call', call: outboundView(call) };
       if (requestId) message.requestId = requestId;
-      this.bus.publish(call.callerSessionId!, message);
+      this.bus.publish(call.callerSessionId, message);
     }
-    for (const agent of presence) {
+    for (const { tenantId, userId } of presence) {
+      const agent = this.store.agent(tenantId, userId);
+      if (!agent) continue;
       for (const sessionId of agent.sessionIds)
         this.bus.publish(sessionId, { type: 'presence', presence: agent.presence });
     }
-    if (tenantIds.size > 0) this.notifyObservers({ tenantIds, presenceChanged: presence });
   }
 
-  private notifyObservers(change: RoutingChange): void {
-    for (const listener of this.changeListeners) {
-      // An observer's failure must not undo or block the routing step that already happened.
-      try {
-        listener(change);
-      } catch (error) {
-        console.error('routing change observer failed', error);
-      }
-    }
+  /** `requestId` ties the first frame of a dialed call to the `call.dial` that made it. */
+  private outgoingChanged(callId: string, requestId?: string): void {
+    this.outgoingCallIds.set(callId, this.outgoingCallIds.get(callId) ?? requestId);
+  }
+
+  /** The transfer shows on the transferring agent's legs that have not ended (inboundView). */
+  private transferViewChanged(callId: string, byUserId: string): void {
+    const call = this.store.call(callId);
+    if (!call) return;
+    for (const leg of call.legs)
+      if (leg.listed && leg.userId === byUserId && leg.status !== 'disconnected')
+        this.incomingSessionIds.add(leg.sessionId);
+  }
+
+  private connectedSessionsChanged(callId: string): void {
+    const call = this.store.call(callId);
+    if (!call) return;
+    for (const leg of call.legs)
+      if (leg.listed && leg.status === 'connected') this.incomingSessionIds.add(leg.sessionId);
   }
 }

@@ -6,7 +6,7 @@
  * the time-to-live. Missing groups are not cached, so a new group is dialable immediately.
  */
 import type { Directory, RingGroupRecord } from '../directory/directory.ts';
-import type { Scheduler } from './scheduler.ts';
+import type { Scheduler } from '../shared/scheduler.ts';
 
 export const RING_GROUP_CACHE_TTL_MS = 5000;
 

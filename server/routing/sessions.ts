@@ -1,82 +1,128 @@
 /**
- * Sessions, one per browser tab: open, come online, go offline, choose presence, close.
- * A tab only rings while online; an agent whose last tab goes away is offline at once, and a
- * call belongs to the tab that answered it, so closing another tab never touches it.
+ * Sessions, one per browser tab: open, come online, go offline, choose presence, detach (lost
+ * socket), resume, close. A tab only rings while online; an agent whose last tab goes away is
+ * offline at once, and a call belongs to the tab that answered it, so closing another tab never
+ * touches it.
  */
 import type { Presence } from '../../protocol/session-protocol.ts';
-import { groupAddress, privateAddress, type UserRecord } from '../directory/directory.ts';
+import {
+  groupAddress,
+  privateAddress,
+  type Directory,
+  type UserRecord,
+} from '../directory/directory.ts';
 import { AppError } from '../shared/errors.ts';
-import type { AgentState, LiveSession } from './live-state.ts';
-import { setRoutingTimer, timerNames, type RoutingContext } from './routing-context.ts';
+import {
+  listedLeg,
+  type AgentState,
+  type ChosenPresence,
+  type LiveSession,
+} from './state/live-state.ts';
+import type { RoutingLog, RoutingState } from './state/routing-state.ts';
+import type { EventBus } from './event-bus.ts';
+import type { Attempts } from './attempts.ts';
+import type { CallEnding } from './call-ending.ts';
+import type { CallQueue } from './call-queue.ts';
+import type { PresenceTracker } from './presence.ts';
+import type { PushBatch } from './push-batch.ts';
 import type { RingGroupCache } from './ring-group-cache.ts';
+import type { Transfers } from './transfers.ts';
 
 /** Why a session went away: a clean close hangs its call up; a lost connection fails it. */
 export type SessionEndCause = 'closed' | 'lost';
 
+export interface SessionManagers {
+  presence: PresenceTracker;
+  queue: CallQueue;
+  attempts: Attempts;
+  ending: CallEnding;
+  transfers: Transfers;
+  pushes: PushBatch;
+  ringGroups: RingGroupCache;
+}
+
 export class SessionRegistry {
   constructor(
-    private readonly context: RoutingContext,
-    private readonly ringGroups: RingGroupCache,
-  ) {}
+    private readonly state: RoutingState,
+    private readonly managers: SessionManagers,
+    private readonly directory: Directory,
+    private readonly bus: EventBus,
+    private readonly log: RoutingLog,
+  ) {
+    state.onDeadline({ sessionResume: (sessionId) => this.close(sessionId, 'lost') });
+  }
 
   open(
     sessionId: string,
     tenantId: string,
     user: UserRecord,
   ): { session: LiveSession; agent: AgentState } {
-    const { store } = this.context;
-    let agent = store.agent(tenantId, user.id);
-    if (!agent) {
-      agent = {
+    const { state } = this;
+    if (!state.read.agent(tenantId, user.id)) {
+      state.apply({
+        type: 'agentRegistered',
+        tenantId,
+        agent: {
+          tenantId,
+          userId: user.id,
+          name: user.displayName,
+          username: user.username,
+          chosenPresence: 'available',
+          presence: 'offline',
+          presenceSince: state.now(),
+          sessionIds: [],
+          activeCallIds: [],
+        },
+      });
+    }
+    state.apply({
+      type: 'sessionOpened',
+      tenantId,
+      session: {
+        id: sessionId,
         tenantId,
         userId: user.id,
-        name: user.displayName,
-        username: user.username,
-        chosenPresence: 'available',
-        presence: 'offline',
-        sessionIds: new Set(),
-        activeCallIds: new Set(),
-      };
-      store.putAgent(agent);
-    }
-    const session: LiveSession = {
-      id: sessionId,
-      tenantId,
-      userId: user.id,
-      online: false,
-      inboundCallIds: new Set(),
-      outboundCallIds: new Set(),
-    };
-    store.putSession(session);
-    agent.sessionIds.add(session.id);
-    return { session, agent };
+        online: false,
+        inboundCallIds: [],
+        outboundCallIds: [],
+        detached: null,
+        resumeDeadline: null,
+      },
+    });
+    return { session: state.read.session(sessionId)!, agent: state.read.agent(tenantId, user.id)! };
   }
 
   require(sessionId: string): LiveSession {
-    const session = this.context.store.session(sessionId);
+    const session = this.state.read.session(sessionId);
     if (!session) throw new AppError('wrong-state', 'this session has ended');
     return session;
   }
 
   agentOf(session: LiveSession): AgentState {
-    const agent = this.context.store.agent(session.tenantId, session.userId);
+    const agent = this.state.read.agent(session.tenantId, session.userId);
     if (!agent) throw new AppError('wrong-state', 'this session has ended');
     return agent;
   }
 
   comeOnline(session: LiveSession): { addresses: string[]; presence: Presence } {
-    const { presence, queue, pushes } = this.context;
+    const { state } = this;
+    const { presence, queue, pushes } = this.managers;
     const agent = this.agentOf(session);
     if (!session.online) {
       // Coming online from nothing means "ready for calls"; another tab joining keeps the
       // presence the agent already chose.
-      if (presence.onlineSessions(agent).length === 0) agent.chosenPresence = 'available';
-      session.online = true;
+      if (presence.onlineSessions(agent).length === 0) this.choose(agent, 'available');
+      state.apply({
+        type: 'sessionOnline',
+        tenantId: session.tenantId,
+        sessionId: session.id,
+        userId: session.userId,
+      });
     }
     presence.refresh(agent);
     // Already available: the new tab still joins every call ringing for this agent.
     if (presence.isAvailable(agent)) queue.offerWaitingCallsTo(agent);
-    pushes.incomingChanged(session.id);
+    pushes.resendIncoming(session.id);
     void this.adoptCurrentGroups(agent, session);
     return { addresses: [privateAddress(agent.username)], presence: agent.presence };
   }
@@ -84,19 +130,30 @@ export class SessionRegistry {
   goOffline(session: LiveSession): Presence {
     const agent = this.agentOf(session);
     if (session.online) {
-      session.online = false;
-      this.context.offers.withdrawSession(session);
-      this.context.presence.refresh(agent);
+      this.state.apply({
+        type: 'sessionOffline',
+        tenantId: session.tenantId,
+        sessionId: session.id,
+        userId: session.userId,
+      });
+      this.managers.attempts.withdrawSession(session);
+      this.managers.presence.refresh(agent);
     }
     return agent.presence;
   }
 
-  setPresence(session: LiveSession, chosen: AgentState['chosenPresence']): Presence {
+  setPresence(session: LiveSession, chosen: ChosenPresence): Presence {
     if (!session.online) throw new AppError('wrong-state', 'come online before setting presence');
     const agent = this.agentOf(session);
-    agent.chosenPresence = chosen;
-    this.context.presence.refresh(agent);
+    this.choose(agent, chosen);
+    this.managers.presence.refresh(agent);
     return agent.presence;
+  }
+
+  /** A supervisor sets the agent away, as if the agent chose it. */
+  forceAway(agent: AgentState): void {
+    this.choose(agent, 'away');
+    this.managers.presence.refresh(agent);
   }
 
   /**
@@ -106,19 +163,22 @@ export class SessionRegistry {
    * back with `?resume=` within `resumeMs`.
    */
   detach(sessionId: string, resumeMs: number): void {
-    const { store, offers, presence } = this.context;
-    const session = store.session(sessionId);
+    const { state } = this;
+    const session = state.read.session(sessionId);
     if (!session || session.detached) return;
-    session.detached = { since: this.context.scheduler.now(), wasOnline: session.online };
-    if (session.online) {
-      session.online = false;
-      offers.withdrawSession(session);
-      const agent = store.agent(session.tenantId, session.userId);
-      if (agent) presence.refresh(agent);
+    const wasOnline = session.online;
+    state.apply({
+      type: 'sessionDetached',
+      tenantId: session.tenantId,
+      sessionId,
+      userId: session.userId,
+    });
+    if (wasOnline) {
+      this.managers.attempts.withdrawSession(session);
+      const agent = state.read.agent(session.tenantId, session.userId);
+      if (agent) this.managers.presence.refresh(agent);
     }
-    setRoutingTimer(this.context, timerNames.resume(session.id), resumeMs, () =>
-      this.close(session.id, 'lost'),
-    );
+    state.setDeadline({ kind: 'session', sessionId }, resumeMs);
   }
 
   /**
@@ -127,41 +187,54 @@ export class SessionRegistry {
    * the tab then starts a fresh session, as after any reconnect.
    */
   resume(sessionId: string, tenantId: string, userId: string): LiveSession | null {
-    const session = this.context.store.session(sessionId);
+    const { state } = this;
+    const session = state.read.session(sessionId);
     if (!session?.detached || session.tenantId !== tenantId || session.userId !== userId)
       return null;
-    this.context.timers.clear(timerNames.resume(session.id));
+    state.clearDeadline({ kind: 'session', sessionId });
     const { wasOnline } = session.detached;
-    session.detached = undefined;
+    state.apply({ type: 'sessionResumed', tenantId, sessionId, userId });
     if (wasOnline) this.comeOnline(session);
     return session;
   }
 
   close(sessionId: string, cause: SessionEndCause): void {
-    const { store, offers, lifecycle, presence } = this.context;
-    const session = store.session(sessionId);
+    const { state } = this;
+    const { attempts, transfers, ending, presence } = this.managers;
+    const session = state.read.session(sessionId);
     if (!session) return;
-    this.context.timers.clear(timerNames.resume(session.id));
+    const { tenantId, userId } = session;
+    state.clearDeadline({ kind: 'session', sessionId });
     // Offline first, so the calls it was ringing for look for someone else, not for it.
-    session.online = false;
-    offers.withdrawSession(session);
-    this.context.transfers.sessionGone(session);
+    if (session.online) state.apply({ type: 'sessionOffline', tenantId, sessionId, userId });
+    attempts.withdrawSession(session);
+    transfers.sessionGone(session);
     const endReason = cause === 'closed' ? 'hangup' : 'failed';
     for (const callId of [...session.inboundCallIds]) {
-      const call = store.call(callId);
-      if (call?.legs.get(session.id)?.status === 'connected') lifecycle.endCall(call, endReason);
+      const call = state.read.call(callId);
+      if (call && listedLeg(call, sessionId)?.status === 'connected')
+        ending.endCall(call, endReason);
     }
     for (const callId of [...session.outboundCallIds]) {
-      const call = store.call(callId);
+      const call = state.read.call(callId);
       if (!call || call.phase === 'ended') continue;
-      lifecycle.endCall(call, call.phase === 'connected' ? endReason : 'caller_cancelled');
+      ending.endCall(call, call.phase === 'connected' ? endReason : 'caller_cancelled');
     }
-    store.deleteSession(session.id);
-    const agent = store.agent(session.tenantId, session.userId);
+    state.apply({ type: 'sessionClosed', tenantId, sessionId, userId });
+    const agent = state.read.agent(tenantId, userId);
     if (!agent) return;
-    agent.sessionIds.delete(session.id);
     presence.refresh(agent);
-    if (agent.sessionIds.size === 0) store.deleteAgent(agent.tenantId, agent.userId);
+    if (agent.sessionIds.length === 0) state.apply({ type: 'agentRemoved', tenantId, userId });
+  }
+
+  private choose(agent: AgentState, chosen: ChosenPresence): void {
+    if (agent.chosenPresence !== chosen)
+      this.state.apply({
+        type: 'presenceChosen',
+        tenantId: agent.tenantId,
+        userId: agent.userId,
+        chosen,
+      });
   }
 
   /**
@@ -171,16 +244,17 @@ export class SessionRegistry {
    * database.
    */
   private async adoptCurrentGroups(agent: AgentState, session: LiveSession): Promise<void> {
-    const { directory, pushes, queue, presence, store, log } = this.context;
+    const { state } = this;
+    const { ringGroups, queue, presence } = this.managers;
     try {
-      const groups = await directory.ringGroupsOfUser(agent.tenantId, agent.userId);
-      pushes.run(() => {
+      const groups = await this.directory.ringGroupsOfUser(agent.tenantId, agent.userId);
+      state.run(() => {
         for (const group of groups) {
-          this.ringGroups.remember(group);
+          ringGroups.remember(group);
           queue.adoptMembers(group);
         }
-        if (groups.length > 0 && store.session(session.id) === session && session.online) {
-          this.context.bus.publish(session.id, {
+        if (groups.length > 0 && state.read.session(session.id) === session && session.online) {
+          this.bus.publish(session.id, {
             type: 'registered',
             addresses: [
               privateAddress(agent.username),
@@ -189,11 +263,14 @@ export class SessionRegistry {
             presence: agent.presence,
           });
         }
-        if (store.agent(agent.tenantId, agent.userId) === agent && presence.isAvailable(agent))
+        if (state.read.agent(agent.tenantId, agent.userId) === agent && presence.isAvailable(agent))
           queue.offerWaitingCallsTo(agent);
       });
     } catch (error) {
-      log.error({ err: error, userId: agent.userId }, 'could not refresh ring group membership');
+      this.log.error(
+        { err: error, userId: agent.userId },
+        'could not refresh ring group membership',
+      );
     }
   }
 }

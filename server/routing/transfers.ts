@@ -1,58 +1,50 @@
 /**
- * How a live call changes hands without ending: blind and warm transfers, the ring-back when
- * nobody took a transfer, the return to the front of the queue, and where every redirect
- * (assignments.ts included) falls back to. The caller keeps the same call (and the same media
- * room) throughout; while no agent is on it the caller is on hold.
- *
- * A transfer never strands the caller: destination unanswered → ring the transferring agent
- * again → the front of the call's group queue → (a call without a group) `no_answer`.
+ * How a live call changes hands without ending: blind and warm transfers. The caller keeps the
+ * same call (and the same media room) throughout; while no agent is on it the caller is on
+ * hold. Where an unanswered transfer falls back (ring-back, the queue): redirect-fallback.ts.
  */
-import type { AgentRef, TransferMode } from '../../protocol/session-protocol.ts';
+import type { TransferMode } from '../../protocol/session-protocol.ts';
 import { privateAddress } from '../directory/directory.ts';
 import { AppError } from '../shared/errors.ts';
-import { callRow } from './call-views.ts';
-import { agentCallOf } from './hold.ts';
-import type { Dialing, ResolvedTarget } from './dialing.ts';
 import {
-  isGroupCall,
+  listedLeg,
   type AgentState,
   type CallTarget,
   type LiveCall,
   type LiveLeg,
   type LiveSession,
   type LiveTransfer,
-} from './live-state.ts';
-import {
-  setRoutingTimer,
-  timerNames,
-  type MediaAgent,
-  type RoutingContext,
-} from './routing-context.ts';
+} from './state/live-state.ts';
+import type { RoutingState } from './state/routing-state.ts';
+import type { Answering } from './answering.ts';
+import type { CallEnding } from './call-ending.ts';
+import type { Dialing, ResolvedTarget } from './dialing.ts';
+import { agentCallOf } from './hold.ts';
+import type { PresenceTracker } from './presence.ts';
+import type { RedirectFallback } from './redirect-fallback.ts';
+import type { Ringing } from './ringing.ts';
 
-/** Who a leg rung now should say transferred the call. */
-export function transferredByOf(call: LiveCall): AgentRef | null {
-  if (call.redirect) return call.redirect.transferredBy;
-  if (call.consultationFor && call.fromUserId) return { id: call.fromUserId, name: call.from.name };
-  return null;
+export interface TransferManagers {
+  ringing: Ringing;
+  answering: Answering;
+  ending: CallEnding;
+  fallback: RedirectFallback;
+  dialing: Dialing;
+  presence: PresenceTracker;
 }
-
-const mediaAgent = (agent: AgentRef & { sessionId: string }): MediaAgent => ({
-  userId: agent.id,
-  sessionId: agent.sessionId,
-  name: agent.name,
-});
 
 export class Transfers {
   constructor(
-    private readonly context: RoutingContext,
-    private readonly dialing: Dialing,
+    private readonly state: RoutingState,
+    private readonly managers: TransferManagers,
+    private readonly privateRingTimeoutMs: number,
   ) {}
 
   // ------------------------------------------------------------------ agent commands
 
   /** Checks a transfer may start, before its address is looked up (refusals change nothing). */
   checkTransfer(session: LiveSession, callId: string): LiveCall {
-    const call = agentCallOf(this.context, session, callId, 'transfer');
+    const call = agentCallOf(this.state.read, session, callId, 'transfer');
     if (call.transfer && call.transfer.status !== 'failed')
       throw new AppError('wrong-state', `a transfer of call ${call.id} is already in progress`);
     if (call.consultationFor)
@@ -69,11 +61,12 @@ export class Transfers {
     mode: TransferMode,
     resolved: ResolvedTarget,
   ): void {
+    const { state } = this;
     const call = this.checkTransfer(session, callId);
     const agent = this.agentOf(session);
     if (resolved.target.kind === 'user' && resolved.target.userId === agent.userId)
       throw new AppError('bad-request', `cannot transfer call ${call.id} to yourself`);
-    this.context.timers.clear(timerNames.transferFailed(call.id));
+    state.clearDeadline({ kind: 'call', callId: call.id, name: 'clearFailedTransfer' });
     const transfer: LiveTransfer = {
       mode,
       to: resolved.to,
@@ -82,13 +75,13 @@ export class Transfers {
       by: { id: agent.userId, name: agent.name, sessionId: session.id },
       consultationCallId: null,
     };
-    call.transfer = transfer;
-    if (mode === 'blind') this.handToDestination(call, transfer);
-    else this.consult(call, transfer, agent, resolved);
+    state.apply({ type: 'transferStarted', tenantId: call.tenantId, callId: call.id, transfer });
+    if (mode === 'blind') this.handToDestination(call);
+    else this.consult(call, agent, resolved);
   }
 
   complete(session: LiveSession, callId: string): void {
-    const call = agentCallOf(this.context, session, callId, 'complete a transfer of');
+    const call = agentCallOf(this.state.read, session, callId, 'complete a transfer of');
     const transfer = this.warmTransferOf(call);
     if (transfer.status !== 'consulting')
       throw new AppError(
@@ -99,52 +92,16 @@ export class Transfers {
   }
 
   cancel(session: LiveSession, callId: string): void {
-    const call = agentCallOf(this.context, session, callId, 'cancel a transfer of');
+    const call = agentCallOf(this.state.read, session, callId, 'cancel a transfer of');
     const transfer = this.warmTransferOf(call);
-    call.transfer = null;
-    this.resumeCaller(call, transfer);
-    this.endConsultation(transfer);
-  }
-
-  // ------------------------------------------------------------------ routing hooks
-
-  /** Called by every accept: whatever was handing the call on is over. */
-  answered(call: LiveCall): void {
-    call.redirect = null;
-    call.transfer = null;
-    call.heldAt = null;
-    call.requeued = false;
-    this.context.timers.clear(timerNames.transferFailed(call.id));
-    if (call.consultationFor) {
-      const original = this.context.store.call(call.consultationFor);
-      const transfer = original?.transfer;
-      if (transfer?.consultationCallId === call.id && transfer.status === 'ringing') {
-        transfer.status = 'consulting';
-        this.context.pushes.incomingChanged(transfer.by.sessionId);
-      }
-    }
-  }
-
-  /** The redirect's attempt has no ringing leg left (declined, timed out, withdrawn). */
-  redirectFailed(call: LiveCall): void {
-    const redirect = call.redirect;
-    call.redirect = null;
-    if (redirect?.kind === 'transfer') return this.ringBack(call);
-    if (redirect?.kind === 'ring-back') return this.returnToQueue(call);
-    call.phase = 'waiting';
-    this.context.pushes.outgoingChanged(call);
-    this.context.offers.offer(call);
-  }
-
-  /** Called by every call end, before observers hear of it. */
-  callEnded(call: LiveCall): void {
-    this.context.timers.clear(timerNames.transferFailed(call.id));
-    const transfer = call.transfer;
-    call.transfer = null;
-    call.redirect = null;
-    // The caller is gone: the consultation has nothing left to consult about.
-    if (transfer) this.endConsultation(transfer);
-    if (call.consultationFor) this.consultationEnded(call);
+    this.state.apply({
+      type: 'transferCancelled',
+      tenantId: call.tenantId,
+      callId: call.id,
+      by: transfer.by,
+    });
+    this.managers.ending.resumeCaller(call);
+    this.managers.ending.endConsultation(transfer.consultationCallId);
   }
 
   /**
@@ -154,55 +111,55 @@ export class Transfers {
    */
   sessionGone(session: LiveSession): void {
     for (const callId of [...session.inboundCallIds]) {
-      const call = this.context.store.call(callId);
+      const call = this.state.read.call(callId);
       const transfer = call?.transfer;
       if (!call || call.phase === 'ended' || !transfer) continue;
       if (transfer.by.sessionId !== session.id || transfer.status === 'failed') continue;
+      // A blind transfer left the agent's tab behind already: it rings on without it.
+      if (transfer.mode === 'blind') continue;
       if (transfer.status === 'consulting') {
         this.completeWarm(call, transfer);
         continue;
       }
-      const consultationCallId = transfer.consultationCallId;
-      transfer.mode = 'blind';
-      transfer.consultationCallId = null;
-      this.endConsultation({ ...transfer, consultationCallId });
-      this.handToDestination(call, transfer);
+      const { consultationCallId } = transfer;
+      // Forgotten first, so ending the consultation does not fail this transfer.
+      this.state.apply({ type: 'transferTurnedBlind', tenantId: call.tenantId, callId: call.id });
+      this.managers.ending.endConsultation(consultationCallId);
+      this.handToDestination(call);
     }
   }
 
   // ------------------------------------------------------------------ internals
 
   /** Blind: the agent leaves at once and the destination rings with the caller on hold. */
-  private handToDestination(call: LiveCall, transfer: LiveTransfer): void {
+  private handToDestination(call: LiveCall): void {
+    const { state, managers } = this;
+    const transfer = call.transfer!;
     const { by } = transfer;
-    const leg = call.legs.get(by.sessionId);
+    const leg = listedLeg(call, by.sessionId);
     if (leg?.status === 'connected')
-      this.context.offers.endLeg(call, leg, 'transferred', 'transferred');
-    call.heldAt ??= this.context.scheduler.now();
-    call.answeredBy = null;
-    this.context.store.releaseAnswer(call.id);
+      managers.ringing.endLeg(call, leg, 'transferred', 'transferred');
+    if (call.heldAt === null)
+      state.apply({ type: 'held', tenantId: call.tenantId, callId: call.id, by: 'transfer' });
+    state.apply({ type: 'handedOff', tenantId: call.tenantId, callId: call.id, from: by });
     this.freeAgent(call, by.id);
-    this.context.lifecycle.tellObserver('callTransferred', call, mediaAgent(by), null);
-    const ringing = this.context.offers.redirect(call, {
+    const ringing = managers.ringing.redirect(call, {
       kind: 'transfer',
       target: transfer.destination.target,
       ringTimeoutMs: transfer.destination.ringTimeoutMs,
       transferredBy: { id: by.id, name: by.name },
       excludedUserId: by.id,
     });
-    if (!ringing) this.ringBack(call);
+    if (!ringing) managers.fallback.ringBack(call);
   }
 
   /** Warm: the caller holds while the agent dials the destination from the same tab. */
-  private consult(
-    call: LiveCall,
-    transfer: LiveTransfer,
-    agent: AgentState,
-    resolved: ResolvedTarget,
-  ): void {
-    const { pushes, lifecycle, scheduler } = this.context;
-    call.heldAt ??= scheduler.now();
-    const consultation = this.dialing.create(
+  private consult(call: LiveCall, agent: AgentState, resolved: ResolvedTarget): void {
+    const { state, managers } = this;
+    const transfer = call.transfer!;
+    if (call.heldAt === null)
+      state.apply({ type: 'held', tenantId: call.tenantId, callId: call.id, by: 'transfer' });
+    const consultation = managers.dialing.create(
       {
         tenantId: call.tenantId,
         origin: 'session',
@@ -215,29 +172,36 @@ export class Transfers {
       },
       { ...resolved, maxWaitMs: transfer.destination.ringTimeoutMs },
     );
-    transfer.consultationCallId = consultation.id;
-    pushes.incomingChanged(transfer.by.sessionId);
-    pushes.outgoingChanged(call);
+    state.apply({
+      type: 'transferConsultationDialed',
+      tenantId: call.tenantId,
+      callId: call.id,
+      consultationCallId: consultation.id,
+    });
     // Nobody could ring: the transfer fails at once rather than holding the caller for nothing.
-    if (consultation.phase === 'waiting') lifecycle.endCall(consultation, 'no_answer');
+    if (consultation.phase === 'waiting') managers.ending.endCall(consultation, 'no_answer');
   }
 
+  /** The destination, talking to the agent in the consultation, takes the caller. */
   private completeWarm(call: LiveCall, transfer: LiveTransfer): void {
-    const { store, pushes, offers, timers, records, lifecycle, presence, scheduler } = this.context;
+    const { state, managers } = this;
+    const { read } = state;
     const consultation = transfer.consultationCallId
-      ? store.call(transfer.consultationCallId)
+      ? read.call(transfer.consultationCallId)
       : undefined;
     const destination = consultation?.answeredBy;
-    const destinationSession = destination && store.session(destination.sessionId);
-    const destinationAgent = destination && store.agent(call.tenantId, destination.id);
-    if (!consultation || !destination || !destinationSession || !destinationAgent)
+    const destinationSession = destination && read.session(destination.sessionId);
+    if (!consultation || !destination || !destinationSession)
+      throw new AppError('wrong-state', `the consultation of call ${call.id} is not connected`);
+    if (!read.agent(call.tenantId, destination.id))
       throw new AppError('wrong-state', `the consultation of call ${call.id} is not connected`);
 
-    // The destination joins before anyone leaves, so it never looks free in between.
-    const now = scheduler.now();
+    const now = state.now();
     const by = { id: transfer.by.id, name: transfer.by.name };
+    const previous = listedLeg(call, destination.sessionId);
+    if (previous) state.clearDeadline({ kind: 'leg', callId: call.id, legId: previous.id });
     const joined: LiveLeg = {
-      id: `${call.id}.${call.legHistory.length + 1}`,
+      id: `${call.id}.${call.legs.length + 1}`,
       callId: call.id,
       sessionId: destination.sessionId,
       userId: destination.id,
@@ -250,109 +214,33 @@ export class Transfers {
       ringingAt: now,
       answeredAt: now,
       endedAt: null,
+      listed: true,
+      lingerDeadline: null,
     };
-    const previous = call.legs.get(destination.sessionId);
-    if (previous) timers.clear(timerNames.linger(previous.id));
-    call.legs.set(destination.sessionId, joined);
-    call.legHistory.push(joined);
-    destinationSession.inboundCallIds.add(call.id);
-    pushes.incomingChanged(destination.sessionId);
-    destinationAgent.activeCallIds.add(call.id);
-    presence.refresh(destinationAgent);
-
-    const agentLeg = call.legs.get(transfer.by.sessionId);
+    // The destination joins before the agent leaves, so the caller is never alone on the call.
+    state.apply({ type: 'legJoined', tenantId: call.tenantId, leg: joined });
+    const agentLeg = listedLeg(call, transfer.by.sessionId);
     if (agentLeg?.status === 'connected')
-      offers.endLeg(call, agentLeg, 'transferred', 'transferred');
-    store.releaseAnswer(call.id);
-    store.claimAnswer(call.id, destination.sessionId);
-    call.answeredBy = { ...destination };
-    call.transfer = null;
-    call.heldAt = null;
-    pushes.outgoingChanged(call);
-    records.callAnswered(callRow(call));
-    lifecycle.endCall(consultation, 'transferred');
-    this.freeAgent(call, transfer.by.id);
-    lifecycle.tellObserver(
-      'callTransferred',
-      call,
-      mediaAgent(transfer.by),
-      mediaAgent(destination),
-    );
-  }
-
-  /** Nobody took the blind transfer: the agent who made it rings again, if available. */
-  private ringBack(call: LiveCall): void {
-    const transfer = call.transfer;
-    if (!transfer) return this.returnToQueue(call);
-    transfer.status = 'failed';
-    const ringing = this.context.offers.redirect(call, {
-      kind: 'ring-back',
-      target: { kind: 'user', userId: transfer.by.id },
-      ringTimeoutMs: this.privateRingTimeoutMs,
-      transferredBy: null,
-      excludedUserId: null,
+      managers.ringing.endLeg(call, agentLeg, 'transferred', 'transferred');
+    state.apply({ type: 'handedOff', tenantId: call.tenantId, callId: call.id, from: transfer.by });
+    state.apply({
+      type: 'transferCompleted',
+      tenantId: call.tenantId,
+      callId: call.id,
+      by: transfer.by,
+      to: { ...destination },
     });
-    if (!ringing) this.returnToQueue(call);
-  }
-
-  /** The last resort: a group call waits at the front of its queue; any other call ends. */
-  private returnToQueue(call: LiveCall): void {
-    const { queue, pushes, offers, lifecycle } = this.context;
-    call.transfer = null;
-    call.redirect = null;
-    if (!isGroupCall(call)) return lifecycle.endCall(call, 'no_answer');
-    call.phase = 'waiting';
-    call.requeued = true;
-    queue.add(call);
-    setRoutingTimer(this.context, timerNames.deadline(call.id), call.maxWaitMs, () =>
-      lifecycle.endCall(call, 'no_answer'),
-    );
-    pushes.outgoingChanged(call);
-    offers.offer(call);
-  }
-
-  /** A warm transfer that failed: the caller is back with the agent; the failure shows briefly. */
-  private consultationEnded(consultation: LiveCall): void {
-    const original = this.context.store.call(consultation.consultationFor!);
-    const transfer = original?.transfer;
-    if (!original || original.phase === 'ended' || !transfer) return;
-    if (transfer.consultationCallId !== consultation.id) return;
-    transfer.status = 'failed';
-    this.resumeCaller(original, transfer);
-    setRoutingTimer(
-      this.context,
-      timerNames.transferFailed(original.id),
-      this.context.config.endedCallLingerMs,
-      () => {
-        if (original.transfer !== transfer) return;
-        original.transfer = null;
-        this.context.pushes.incomingChanged(transfer.by.sessionId);
-      },
-    );
-  }
-
-  private resumeCaller(call: LiveCall, transfer: LiveTransfer): void {
-    call.heldAt = null;
-    this.context.pushes.incomingChanged(transfer.by.sessionId);
-    this.context.pushes.outgoingChanged(call);
-  }
-
-  private endConsultation(transfer: LiveTransfer): void {
-    const consultation = transfer.consultationCallId
-      ? this.context.store.call(transfer.consultationCallId)
-      : undefined;
-    if (!consultation || consultation.phase === 'ended') return;
-    this.context.lifecycle.endCall(
-      consultation,
-      consultation.phase === 'connected' ? 'hangup' : 'caller_cancelled',
-    );
+    managers.answering.connect(call, listedLeg(call, destination.sessionId)!, { ...destination });
+    managers.ending.endCall(consultation, 'transferred');
+    this.freeAgent(call, transfer.by.id);
   }
 
   private freeAgent(call: LiveCall, userId: string): void {
-    const agent = this.context.store.agent(call.tenantId, userId);
+    const agent = this.state.read.agent(call.tenantId, userId);
     if (!agent) return;
-    agent.activeCallIds.delete(call.id);
-    this.context.presence.refresh(agent);
+    if (agent.activeCallIds.includes(call.id))
+      this.state.apply({ type: 'agentLeftCall', tenantId: call.tenantId, userId, callId: call.id });
+    this.managers.presence.refresh(agent);
   }
 
   private warmTransferOf(call: LiveCall): LiveTransfer {
@@ -363,7 +251,7 @@ export class Transfers {
   }
 
   private agentOf(session: LiveSession): AgentState {
-    const agent = this.context.store.agent(session.tenantId, session.userId);
+    const agent = this.state.read.agent(session.tenantId, session.userId);
     if (!agent) throw new AppError('wrong-state', 'this session is no longer registered');
     return agent;
   }
@@ -371,9 +259,5 @@ export class Transfers {
   /** A group rings for its own ring timeout; a person for the configured one. */
   private ringTimeoutOf(target: CallTarget): number {
     return target.kind === 'group' ? target.ringTimeoutMs : this.privateRingTimeoutMs;
-  }
-
-  private get privateRingTimeoutMs(): number {
-    return this.context.config.ringTimeoutSeconds * 1000;
   }
 }

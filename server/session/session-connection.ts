@@ -8,7 +8,7 @@ import type { WebSocket, RawData } from 'ws';
 import type { FastifyBaseLogger } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { ClientMessage, Presence, ServerMessage } from '../../protocol/session-protocol.ts';
-import type { CallRouter } from '../routing/call-router.ts';
+import type { CallRouter } from '../routing/index.ts';
 import type { TenantRecord, UserRecord } from '../directory/directory.ts';
 import { privateAddress } from '../directory/directory.ts';
 import { errorFrame, parseClientMessage } from './client-messages.ts';

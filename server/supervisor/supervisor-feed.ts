@@ -9,10 +9,7 @@
  * reading the database again.
  */
 import type { SupervisorChanges, SupervisorMessage } from '../../protocol/supervisor-protocol.ts';
-import type { CallRouter } from '../routing/call-router.ts';
-import type { CallEvents } from '../routing/routing-context.ts';
-import type { LiveCall } from '../routing/live-state.ts';
-import type { RoutingChange } from '../routing/push-batch.ts';
+import type { CallEvents, CallRouter, LiveCall, RoutingChange } from '../routing/index.ts';
 import {
   agentView,
   callView,

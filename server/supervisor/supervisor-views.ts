@@ -12,7 +12,7 @@ import type {
   WaitingSample,
 } from '../../protocol/supervisor-protocol.ts';
 import type { AgentRef } from '../../protocol/session-protocol.ts';
-import type { AgentState, LiveCall } from '../routing/live-state.ts';
+import type { AgentState, LiveCall } from '../routing/index.ts';
 import type { EndedCallFact, TenantGroup, TenantPerson } from './supervisor-repository.ts';
 
 /** Default service-level threshold: answered within this many seconds counts as "in service". */
@@ -57,8 +57,8 @@ export function callView(
   const status = supervisorStatus(call);
   if (!status) return null;
   const rung = new Map<string, AgentRef>();
-  for (const leg of call.legs.values()) {
-    if (leg.status === 'ringing' && !rung.has(leg.userId))
+  for (const leg of call.legs) {
+    if (leg.listed && leg.status === 'ringing' && !rung.has(leg.userId))
       rung.set(leg.userId, { id: leg.userId, name: nameOf(leg.userId) });
   }
   return {
@@ -84,7 +84,7 @@ export function endedCallFact(call: LiveCall): EndedCallFact {
     answeredAt: call.answeredAt,
     endedAt: call.endedAt ?? call.createdAt,
     endReason: call.endReason,
-    legs: call.legHistory.map((leg) => ({
+    legs: call.legs.map((leg) => ({
       userId: leg.userId,
       outcome: leg.outcome,
       endedAt: leg.endedAt,
@@ -122,7 +122,7 @@ export function legCountsByUser(
   for (const fact of facts) for (const leg of fact.legs) count(leg.userId, leg.outcome);
   for (const call of liveCalls) {
     if (call.phase === 'ended') continue;
-    for (const leg of call.legHistory) count(leg.userId, leg.outcome);
+    for (const leg of call.legs) count(leg.userId, leg.outcome);
   }
   return counts;
 }
@@ -182,7 +182,7 @@ export function groupFigures(
   }
   for (const call of liveCalls) {
     if (call.phase === 'ended' || call.ringGroup?.id !== groupId) continue;
-    countMissed(call.legHistory);
+    countMissed(call.legs);
     if (call.answeredAt !== null && call.answeredAt >= from)
       countAnswered(call.createdAt, call.answeredAt);
   }

@@ -1,16 +1,18 @@
 /**
  * A CallRouter on a manual clock, for unit tests of routing rules that depend on time (ring
  * timeouts, retries, maximum wait, lingering). People and groups live in a small in-memory
- * Directory; records are collected instead of written; each "tab" is a session whose pushes
- * are kept the way a client would keep them.
+ * Directory; records are the rows the records side projects (calls/call-rows.ts), collected
+ * instead of written; each "tab" is a session whose pushes are kept the way a client would
+ * keep them.
  */
 import type { CallView, Presence, ServerMessage } from '../../../protocol/session-protocol.ts';
-import type { CallRecordSink } from '../../calls/call-records.ts';
 import type { CallRow, LegRow } from '../../calls/call-repository.ts';
+import { recordChanges } from '../../calls/call-rows.ts';
 import type { Config } from '../../config.ts';
 import type { Directory, RingGroupRecord, UserRecord } from '../../directory/directory.ts';
-import { CallRouter } from '../call-router.ts';
-import { ManualScheduler } from './manual-scheduler.ts';
+import { ManualScheduler } from '../../test/manual-scheduler.ts';
+import { CallRouter, type CallRouterDependencies } from '../call-router.ts';
+import type { RoutingTransition } from '../state/transitions.ts';
 
 class MemoryDirectory implements Directory {
   readonly users: UserRecord[] = [];
@@ -39,18 +41,22 @@ class MemoryDirectory implements Directory {
   }
 }
 
-class CollectedRecords implements CallRecordSink {
+/** The rows the records side would write, and every transition routing applied. */
+class CollectedRecords {
   readonly created: CallRow[] = [];
+  readonly answered: CallRow[] = [];
   readonly ended: { call: CallRow; legs: LegRow[] }[] = [];
-  callCreated(call: CallRow) {
-    this.created.push(call);
-  }
-  callAnswered() {}
-  callEnded(call: CallRow, legs: LegRow[]) {
-    this.ended.push({ call, legs });
-  }
-  async recoverUnfinished() {
-    return 0;
+  readonly transitions: RoutingTransition[] = [];
+
+  constructor(router: CallRouter, now: () => number) {
+    router.observeTransitions((transitions, state) => {
+      this.transitions.push(...transitions);
+      for (const change of recordChanges(transitions, (id) => state.call(id), now())) {
+        if (change.kind === 'created') this.created.push(change.call);
+        else if (change.kind === 'answered') this.answered.push(change.call);
+        else this.ended.push({ call: change.call, legs: change.legs });
+      }
+    });
   }
 }
 
@@ -77,10 +83,19 @@ export class Tab {
 
 export const TENANT = 'tenant-1';
 
-export function routerFixture(configOverrides: Partial<Config> = {}) {
-  const scheduler = new ManualScheduler();
+export interface RouterFixtureOptions extends Pick<
+  CallRouterDependencies,
+  'snapshot' | 'strategies'
+> {
+  /** Another fixture's clock (a second router taking over the first one's state). */
+  scheduler?: ManualScheduler;
+}
+
+export function routerFixture(
+  configOverrides: Partial<Config> = {},
+  { scheduler = new ManualScheduler(), ...routerOptions }: RouterFixtureOptions = {},
+) {
   const directory = new MemoryDirectory();
-  const records = new CollectedRecords();
   const config = {
     ringTimeoutSeconds: 20,
     maxQueueWaitSeconds: 600,
@@ -92,16 +107,21 @@ export function routerFixture(configOverrides: Partial<Config> = {}) {
   const router = new CallRouter({
     config,
     directory,
-    records,
     scheduler,
     log: { error: (details, message) => assertNever(message, details) },
+    ...routerOptions,
   });
+  const records = new CollectedRecords(router, () => scheduler.now());
   let sessions = 0;
+  const subscribe = (tab: Tab) =>
+    router.bus.subscribe(tab.sessionId, (message) => tab.receive(message));
 
   return {
     router,
     scheduler,
     records,
+    config,
+    directory,
     addUser(username: string, displayName = username): UserRecord {
       const user: UserRecord = {
         id: `user-${username}`,
@@ -135,9 +155,15 @@ export function routerFixture(configOverrides: Partial<Config> = {}) {
     /** Opens a session for the user; `online` also comes online. */
     openTab(user: UserRecord, { online = true } = {}): Tab {
       const tab = new Tab(`session-${++sessions}`, user);
-      router.bus.subscribe(tab.sessionId, (message) => tab.receive(message));
+      subscribe(tab);
       router.openSession(tab.sessionId, TENANT, user);
       if (online) router.comeOnline(tab.sessionId);
+      return tab;
+    },
+    /** A tab of a session this router took over from another (a snapshot): its frames from now on. */
+    adoptTab(sessionId: string, user: UserRecord): Tab {
+      const tab = new Tab(sessionId, user);
+      subscribe(tab);
       return tab;
     },
     /** Lets pending promises (directory lookups) settle. */

@@ -2,7 +2,7 @@
  * A Scheduler whose clock only moves when a test says so. Tasks due at the same instant run in
  * the order they were scheduled, like Node's timers.
  */
-import type { CancelTimer, Scheduler } from '../scheduler.ts';
+import type { CancelTimer, Scheduler } from '../shared/scheduler.ts';
 
 interface PendingTask {
   dueAt: number;

@@ -1,7 +1,15 @@
 /**
  * The live state call control keeps while calls ring and talk: sessions (one per browser tab),
- * agents (a user with at least one session) and calls with their legs. Plain data, so a shared
- * store (Redis) can hold it later; behaviour lives in the routing managers.
+ * agents (a user with at least one session) and calls with their legs.
+ *
+ * Plain data only: arrays and records, no Sets, Maps, class instances or shared references
+ * between entities (a leg lives in exactly one call's `legs`), and every timer is a deadline
+ * (an epoch-millisecond field) rather than a pending timeout. So a snapshot is `JSON.stringify`
+ * as is, and a node that loads one re-arms the deadlines and carries on (SCALE.md).
+ *
+ * Nothing outside `apply-transition.ts` changes these objects: the routing managers read them and
+ * describe changes as transitions (transitions.ts). Nested values (`from`, `target`, `redirect`,
+ * `transfer`, ...) are replaced, never edited in place.
  */
 import type {
   AgentRef,
@@ -10,7 +18,7 @@ import type {
   Party,
   Presence,
   RingGroupRef,
-} from '../../protocol/session-protocol.ts';
+} from '../../../protocol/session-protocol.ts';
 
 export interface LiveSession {
   id: string;
@@ -18,29 +26,35 @@ export interface LiveSession {
   userId: string;
   /** True between `online` and `offline` (or the socket going away): only online sessions ring. */
   online: boolean;
-  /** Calls with a leg (ringing, live or lingering) in this session's incoming list. */
-  inboundCallIds: Set<string>;
+  /** Calls with a leg (ringing, live or lingering) in this session's incoming list, oldest first. */
+  inboundCallIds: string[];
   /** Calls this session dialed; it receives `outgoing_call` for each. */
-  outboundCallIds: Set<string>;
+  outboundCallIds: string[];
   /**
    * Set while the tab's socket is lost and it may still come back (`?resume=`): it rings for
    * nothing but keeps its calls. `wasOnline` is restored when it resumes.
    */
-  detached?: { since: number; wasOnline: boolean };
+  detached: { since: number; wasOnline: boolean } | null;
+  /** Deadline: a detached session that is not resumed by then closes for good (`lost`). */
+  resumeDeadline: number | null;
 }
+
+/** What an agent may choose; `busy` and `offline` are derived from facts, never chosen. */
+export type ChosenPresence = 'available' | 'away' | 'wrap-up';
 
 export interface AgentState {
   tenantId: string;
   userId: string;
   name: string;
   username: string;
-  /** What the agent chose; `busy` and `offline` are derived from facts, never chosen. */
-  chosenPresence: 'available' | 'away' | 'wrap-up';
+  chosenPresence: ChosenPresence;
   /** The presence last pushed to the agent's sessions. */
   presence: Presence;
-  sessionIds: Set<string>;
+  /** When `presence` last changed (longest-idle strategies read it). */
+  presenceSince: number;
+  sessionIds: string[];
   /** Connected calls this user is part of (answered, or dialed and answered). */
-  activeCallIds: Set<string>;
+  activeCallIds: string[];
 }
 
 export type CallTarget =
@@ -51,6 +65,8 @@ export type CallTarget =
       memberIds: string[];
       ringTimeoutMs: number;
       retryIntervalMs: number;
+      /** Who is offered the call next (strategies/); unset: ring everyone available. */
+      strategy?: string;
     };
 
 /**
@@ -74,8 +90,9 @@ export type LegOutcome =
   /** The agent handed the call on (blind transfer, or a completed warm transfer). */
   | 'transferred';
 
-/** One session rung by one attempt of a call. */
+/** One session rung by one attempt of a call (or joined to it by a warm transfer). */
 export interface LiveLeg {
+  /** `<callId>.<n>`, n counting every leg the call ever had. */
   id: string;
   callId: string;
   sessionId: string;
@@ -90,6 +107,10 @@ export interface LiveLeg {
   ringingAt: number;
   answeredAt: number | null;
   endedAt: number | null;
+  /** Still in its session's incoming list (ringing, live, or lingering after it ended). */
+  listed: boolean;
+  /** Deadline: an ended leg leaves its session's list then. */
+  lingerDeadline: number | null;
 }
 
 export type CallOrigin = 'session' | 'api';
@@ -121,6 +142,21 @@ export interface LiveTransfer {
   consultationCallId: string | null;
 }
 
+/** Every timer of a call, as the epoch millisecond it falls due (null: not running). */
+export interface CallDeadlines {
+  /** The current attempt stops ringing (its legs are missed). */
+  ringTimeout: number | null;
+  /** A declined or missed group call is offered again. */
+  retry: number | null;
+  /** The caller has waited as long as it may: the call ends `no_answer`. */
+  maxWait: number | null;
+  /** An ended call is forgotten (after lingering for its caller and the HTTP API). */
+  drop: number | null;
+  /** A failed transfer stops being shown to its agent. */
+  clearFailedTransfer: number | null;
+}
+export type CallDeadlineName = keyof CallDeadlines;
+
 export interface LiveCall {
   id: string;
   tenantId: string;
@@ -136,10 +172,8 @@ export interface LiveCall {
   phase: CallPhase;
   /** Ring attempts started so far; legs carry the attempt that rang them. */
   attempt: number;
-  /** The current (or lingering) leg of each session, by session id. */
-  legs: Map<string, LiveLeg>;
-  /** Every leg ever rung, across attempts: what the call record lists. */
-  legHistory: LiveLeg[];
+  /** Every leg ever rung, across attempts, in the order they were rung: what the record lists. */
+  legs: LiveLeg[];
   answeredBy: (AgentRef & { sessionId: string }) | null;
   endReason: EndReason | null;
   /** How long the caller may wait in the queue before the call ends `no_answer`. */
@@ -151,6 +185,10 @@ export interface LiveCall {
   consultationFor: string | null;
   /** When the caller was put on hold (by the agent, or by a transfer); null when not held. */
   heldAt: number | null;
+  /** Hold time of holds that are over (a hold in progress adds `now - heldAt`). */
+  heldMs: number;
+  /** Waiting for an agent in its queue (from placing until answered, or again after a failed transfer). */
+  queued: boolean;
   /** Put back at the front of its queue after a transfer nobody took: offered before older calls. */
   requeued: boolean;
   createdAt: number;
@@ -159,7 +197,16 @@ export interface LiveCall {
   ringingAt: number | null;
   answeredAt: number | null;
   endedAt: number | null;
+  deadlines: CallDeadlines;
 }
+
+export const noDeadlines = (): CallDeadlines => ({
+  ringTimeout: null,
+  retry: null,
+  maxWait: null,
+  drop: null,
+  clearFailedTransfer: null,
+});
 
 /** Oldest first. */
 export const byArrival = (a: LiveCall, b: LiveCall) =>
@@ -182,4 +229,24 @@ export function callTargetsUser(call: LiveCall, userId: string): boolean {
   return call.target.kind === 'user'
     ? call.target.userId === userId
     : call.target.memberIds.includes(userId);
+}
+
+/** The session's leg in its incoming list for this call (the latest one rung there), if any. */
+export function listedLeg(call: LiveCall, sessionId: string): LiveLeg | undefined {
+  for (let index = call.legs.length - 1; index >= 0; index--) {
+    const leg = call.legs[index]!;
+    if (leg.sessionId === sessionId) return leg.listed ? leg : undefined;
+  }
+  return undefined;
+}
+
+/** Legs still in their sessions' lists, one per session. */
+export function listedLegs(call: LiveCall): LiveLeg[] {
+  return call.legs.filter((leg) => leg.listed);
+}
+
+/** Total time the caller has been on hold, up to `now` for a hold still in progress. */
+export function holdMsOf(call: LiveCall, now: number): number {
+  if (call.heldAt === null || call.phase === 'ended') return call.heldMs;
+  return call.heldMs + Math.max(0, now - call.heldAt);
 }

@@ -1,0 +1,153 @@
+/**
+ * How a call ends, for everyone at once: ringing legs stop (with the reason), the agent's leg
+ * ends, the parties are free again, a transfer tied to it is settled (a consultation ends with
+ * its call; a consultation that ends gives the caller back to the transferring agent), and the
+ * ended call lingers for its caller and the HTTP API before it is forgotten.
+ *
+ * It owns the call deadlines that end calls: the maximum wait, the drop after lingering, and
+ * the moment a failed transfer stops being shown.
+ */
+import type { EndReason } from '../../protocol/session-protocol.ts';
+import type { LegOutcome, LiveCall } from './state/live-state.ts';
+import type { RoutingState } from './state/routing-state.ts';
+import type { CallQueue } from './call-queue.ts';
+import type { PresenceTracker } from './presence.ts';
+import type { Ringing, RingingTimings } from './ringing.ts';
+import { partiesOf } from './answering.ts';
+
+/** What a leg still ringing when the call ends is recorded as. */
+const ringingOutcome: Partial<Record<EndReason, LegOutcome>> = {
+  caller_cancelled: 'caller_cancelled',
+  no_answer: 'missed',
+  failed: 'failed',
+  hangup: 'caller_cancelled',
+};
+
+export class CallEnding {
+  constructor(
+    private readonly state: RoutingState,
+    private readonly ringing: Ringing,
+    private readonly presence: PresenceTracker,
+    private readonly queue: CallQueue,
+    private readonly timings: RingingTimings,
+  ) {
+    state.onDeadline({
+      maxWait: (callId) => {
+        const call = state.read.call(callId);
+        if (call) this.endCall(call, 'no_answer');
+      },
+      drop: (callId) => this.drop(callId),
+      clearFailedTransfer: (callId) => {
+        const call = state.read.call(callId);
+        if (call?.transfer?.status === 'failed')
+          state.apply({
+            type: 'transferCleared',
+            tenantId: call.tenantId,
+            callId,
+            by: call.transfer.by,
+          });
+      },
+    });
+  }
+
+  /** Ends the call for everyone: ringing legs, the answering agent and the caller. */
+  endCall(call: LiveCall, reason: EndReason): void {
+    if (call.phase === 'ended') return;
+    const { state } = this;
+    // A call between agents (on hold in a transfer, or back in the queue) still keeps its caller busy.
+    const wasConnected = call.answeredAt !== null;
+    state.apply({ type: 'callEnded', tenantId: call.tenantId, callId: call.id, reason });
+    for (const name of ['ringTimeout', 'retry', 'maxWait'] as const)
+      state.clearDeadline({ kind: 'call', callId: call.id, name });
+    this.queue.remove(call);
+    this.settleTransfer(call);
+    for (const leg of call.legs) {
+      if (!leg.listed) continue;
+      if (leg.status === 'ringing')
+        this.ringing.endLeg(call, leg, reason, ringingOutcome[reason] ?? 'caller_cancelled');
+      else if (leg.status === 'connected') this.ringing.endLeg(call, leg, reason, 'answered');
+    }
+    if (wasConnected) {
+      for (const userId of partiesOf(call)) {
+        const party = state.read.agent(call.tenantId, userId);
+        if (!party) continue;
+        if (party.activeCallIds.includes(call.id))
+          state.apply({ type: 'agentLeftCall', tenantId: call.tenantId, userId, callId: call.id });
+        this.presence.refresh(party);
+      }
+    }
+    // Kept a little longer so its caller and the HTTP API can still read how it ended.
+    this.dropLater(call);
+  }
+
+  /** A warm transfer whose consultation ended (or was cancelled): the caller is back with the agent. */
+  resumeCaller(call: LiveCall): void {
+    if (call.heldAt !== null)
+      this.state.apply({ type: 'resumed', tenantId: call.tenantId, callId: call.id });
+  }
+
+  /** Ends a warm transfer's consultation call, if it is still going. */
+  endConsultation(consultationCallId: string | null): void {
+    const consultation = consultationCallId ? this.state.read.call(consultationCallId) : undefined;
+    if (!consultation || consultation.phase === 'ended') return;
+    this.endCall(consultation, consultation.phase === 'connected' ? 'hangup' : 'caller_cancelled');
+  }
+
+  /** The transfer of an ending call is over; a consultation that ends fails its transfer. */
+  private settleTransfer(call: LiveCall): void {
+    const { state } = this;
+    const { tenantId, id: callId } = call;
+    state.clearDeadline({ kind: 'call', callId, name: 'clearFailedTransfer' });
+    const transfer = call.transfer;
+    if (transfer) state.apply({ type: 'transferCleared', tenantId, callId, by: transfer.by });
+    if (call.redirect) state.apply({ type: 'redirectCleared', tenantId, callId });
+    // The caller is gone: the consultation has nothing left to consult about.
+    if (transfer) this.endConsultation(transfer.consultationCallId);
+    if (call.consultationFor) this.consultationEnded(call);
+  }
+
+  /** A warm transfer that failed: the caller is back with the agent; the failure shows briefly. */
+  private consultationEnded(consultation: LiveCall): void {
+    const original = this.state.read.call(consultation.consultationFor!);
+    const transfer = original?.transfer;
+    if (!original || original.phase === 'ended' || !transfer) return;
+    if (transfer.consultationCallId !== consultation.id) return;
+    this.state.apply({ type: 'transferFailed', tenantId: original.tenantId, callId: original.id });
+    this.resumeCaller(original);
+    this.state.setDeadline(
+      { kind: 'call', callId: original.id, name: 'clearFailedTransfer' },
+      this.timings.endedCallLingerMs,
+    );
+  }
+
+  private dropLater(call: LiveCall): void {
+    this.state.setDeadline(
+      { kind: 'call', callId: call.id, name: 'drop' },
+      this.timings.endedCallLingerMs,
+    );
+  }
+
+  /** Forgets an ended call after the linger; a lost caller tab keeps it until it is back. */
+  private drop(callId: string): void {
+    const { state } = this;
+    const call = state.read.call(callId);
+    if (!call) return;
+    const callerSession = call.callerSessionId
+      ? state.read.session(call.callerSessionId)
+      : undefined;
+    if (callerSession?.detached) return this.dropLater(call);
+    // Legs still listed belong to lost tabs waiting to come back: the call leaves their lists too.
+    for (const leg of call.legs) {
+      if (!leg.listed) continue;
+      state.clearDeadline({ kind: 'leg', callId, legId: leg.id });
+      state.apply({
+        type: 'legDropped',
+        tenantId: call.tenantId,
+        callId,
+        legId: leg.id,
+        sessionId: leg.sessionId,
+      });
+    }
+    state.apply({ type: 'callDropped', tenantId: call.tenantId, callId });
+  }
+}

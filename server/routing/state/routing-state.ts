@@ -1,0 +1,216 @@
+/**
+ * The owner of the live state. Routing managers read it here and change it only through
+ * `apply(transition)`, inside a routing step (`run`). A step is one command, one timer or one
+ * lookup's continuation; when the outermost step ends:
+ *   1. projections that keep their own view of the step (the pushes to tabs) finish it
+ *      (frames go out),
+ *   2. observers receive the step's transitions, in the order they were applied.
+ *
+ * A reaction (`react`) is a rule that follows from a transition wherever it happens ("an agent
+ * who became available is offered the waiting calls"): it runs right after that transition is
+ * applied, inside the same step, so managers need not know who causes the transition.
+ *
+ * Deadlines live in the state (deadline-timers.ts); a manager registers what happens when one
+ * of its deadlines falls due (`onDeadline`), and that runs as a step of its own.
+ */
+import type { Scheduler } from '../../shared/scheduler.ts';
+import { applyTransition } from './apply-transition.ts';
+import { DeadlineTimers, deadlinesIn, dueAtOf } from './deadline-timers.ts';
+import type { CallDeadlineName } from './live-state.ts';
+import type { LiveStore, LiveStoreReader } from './live-store.ts';
+import type {
+  DeadlineRef,
+  RoutingTransition,
+  TransitionInput,
+  TransitionOf,
+  TransitionType,
+} from './transitions.ts';
+
+export interface RoutingLog {
+  error(details: object, message: string): void;
+}
+
+/** Sees every transition as it is applied, and the end of each step (the pushes to tabs). */
+export interface StepProjection {
+  applied(transition: RoutingTransition): void;
+  stepEnded(): void;
+}
+
+/**
+ * Receives each step's transitions once the step is over (and its frames went out), with read
+ * access to the state as the step left it.
+ */
+export type TransitionListener = (
+  transitions: readonly RoutingTransition[],
+  state: LiveStoreReader,
+) => void;
+
+/** Which handler a deadline runs: each call deadline by name, a leg's linger, a session's resume. */
+export type DeadlineHandlers = {
+  [Name in CallDeadlineName]?: (callId: string) => void;
+} & {
+  legLinger?: (callId: string, legId: string) => void;
+  sessionResume?: (sessionId: string) => void;
+};
+
+export class RoutingState {
+  private depth = 0;
+  private stepTransitions: RoutingTransition[] = [];
+  private readonly projections: StepProjection[] = [];
+  private readonly listeners = new Set<TransitionListener>();
+  private readonly reactions = new Map<TransitionType, ((transition: never) => void)[]>();
+  private readonly deadlineHandlers: DeadlineHandlers = {};
+  private readonly timers: DeadlineTimers;
+
+  constructor(
+    private readonly store: LiveStore,
+    private readonly scheduler: Scheduler,
+    private readonly log: RoutingLog,
+  ) {
+    this.timers = new DeadlineTimers(scheduler, (deadline, dueAt) =>
+      this.deadlineFell(deadline, dueAt),
+    );
+  }
+
+  /** Read access to sessions, agents, calls and queues; read them, never change them. */
+  get read(): LiveStoreReader {
+    return this.store;
+  }
+
+  now(): number {
+    return this.scheduler.now();
+  }
+
+  // ------------------------------------------------------------------ steps and transitions
+
+  /** Runs `work` as one routing step (nested calls join the step in progress). */
+  run<T>(work: () => T): T {
+    this.depth++;
+    try {
+      return work();
+    } finally {
+      this.depth--;
+      if (this.depth === 0) this.endStep();
+    }
+  }
+
+  /** Applies one transition: checked, applied, seen by the projections, kept for observers. */
+  apply(input: TransitionInput): RoutingTransition {
+    if (this.depth === 0) throw new Error(`${input.type} applied outside a routing step`);
+    const transition = { ...input, at: this.scheduler.now() } as RoutingTransition;
+    applyTransition(this.store, transition);
+    this.stepTransitions.push(transition);
+    if (transition.type === 'deadlineSet') this.timers.arm(transition.deadline, transition.dueAt);
+    else if (transition.type === 'deadlineCleared') this.timers.disarm(transition.deadline);
+    for (const projection of this.projections) projection.applied(transition);
+    const reactions = this.reactions.get(transition.type);
+    if (reactions) for (const react of reactions) react(transition as never);
+    return transition;
+  }
+
+  /** Runs `reaction` right after every transition of this type, inside the same step. */
+  react<Type extends TransitionType>(
+    type: Type,
+    reaction: (transition: TransitionOf<Type>) => void,
+  ): void {
+    const reactions = this.reactions.get(type) ?? [];
+    reactions.push(reaction as (transition: never) => void);
+    this.reactions.set(type, reactions);
+  }
+
+  addProjection(projection: StepProjection): void {
+    this.projections.push(projection);
+  }
+
+  /** Observes every step's transitions from now on; returns the function that stops it. */
+  observe(listener: TransitionListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private endStep(): void {
+    // Taken first: a projection or observer may start another step, which collects afresh.
+    const transitions = this.stepTransitions;
+    this.stepTransitions = [];
+    for (const projection of this.projections) projection.stepEnded();
+    if (transitions.length === 0) return;
+    for (const listener of this.listeners) {
+      // An observer's failure must not undo or block the routing step that already happened.
+      try {
+        listener(transitions, this.store);
+      } catch (error) {
+        this.log.error({ err: error }, 'routing observer failed');
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ deadlines
+
+  /** Says what runs when deadlines of this kind fall due (each manager registers its own). */
+  onDeadline(handlers: DeadlineHandlers): void {
+    Object.assign(this.deadlineHandlers, handlers);
+  }
+
+  /** Sets (or moves) a deadline `delayMs` from now. */
+  setDeadline(deadline: DeadlineRef, delayMs: number): void {
+    const tenantId = this.tenantOf(deadline);
+    this.apply({
+      type: 'deadlineSet',
+      tenantId,
+      deadline,
+      dueAt: this.now() + Math.max(0, delayMs),
+    });
+  }
+
+  /** Cancels a deadline if it is set. */
+  clearDeadline(deadline: DeadlineRef): void {
+    if (dueAtOf(this.store, deadline) === null) return;
+    this.apply({
+      type: 'deadlineCleared',
+      tenantId: this.tenantOf(deadline),
+      deadline,
+      reached: false,
+    });
+  }
+
+  /** Arms a timer for every deadline in the state (after loading a snapshot). */
+  rearmDeadlines(): void {
+    for (const [deadline, dueAt] of deadlinesIn(this.store)) this.timers.arm(deadline, dueAt);
+  }
+
+  /** Drops every timer (the router stops); the deadlines stay in the state. */
+  disarmDeadlines(): void {
+    this.timers.disarmAll();
+  }
+
+  private deadlineFell(deadline: DeadlineRef, dueAt: number): void {
+    try {
+      this.run(() => {
+        // Moved or cleared since this timer was armed (or its entity is gone): nothing to do.
+        if (dueAtOf(this.store, deadline) !== dueAt) return;
+        this.apply({
+          type: 'deadlineCleared',
+          tenantId: this.tenantOf(deadline),
+          deadline,
+          reached: true,
+        });
+        const handlers = this.deadlineHandlers;
+        if (deadline.kind === 'call') handlers[deadline.name]?.(deadline.callId);
+        else if (deadline.kind === 'leg') handlers.legLinger?.(deadline.callId, deadline.legId);
+        else handlers.sessionResume?.(deadline.sessionId);
+      });
+    } catch (error) {
+      // An exception escaping a timer would take the whole process down with it.
+      this.log.error({ err: error, deadline }, 'routing timer failed');
+    }
+  }
+
+  private tenantOf(deadline: DeadlineRef): string {
+    const tenantId =
+      deadline.kind === 'session'
+        ? this.store.session(deadline.sessionId)?.tenantId
+        : this.store.call(deadline.callId)?.tenantId;
+    if (!tenantId) throw new Error(`deadline of a missing entity: ${JSON.stringify(deadline)}`);
+    return tenantId;
+  }
+}
