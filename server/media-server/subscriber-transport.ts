@@ -143,7 +143,10 @@ export class SubscriberTransport {
       return;
     }
     try {
-      if (process.env.DBG_SDP) console.log("SUB ANSWER\n" + description.sdp + "\nSUB OFFER WAS\n" + this.pc.localDescription?.sdp);
+      if (process.env.DBG_SDP)
+        console.log(
+          'SUB ANSWER\n' + description.sdp + '\nSUB OFFER WAS\n' + this.pc.localDescription?.sdp,
+        );
       await this.pc.setRemoteDescription({ type: 'answer', sdp: description.sdp });
     } catch (error) {
       this.logger.error({ err: errorMessage(error) }, 'subscriber answer rejected');
