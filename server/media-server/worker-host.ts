@@ -22,6 +22,8 @@ export function startMediaServerInWorker(
   // The worker inherits this process's execArgv, so the TypeScript loader (tsx) applies there too.
   const worker = new Worker(new URL('./worker-entry.ts', import.meta.url), {
     workerData: startOptions,
+    // Also the OS thread's name: bench:media reads the media server's own CPU by it.
+    name: 'media-server',
   });
   const send = (message: HostMessage) => worker.postMessage(message);
   let latestStats: MediaServerStats = { rooms: 0, participants: 0, forwardedStreams: 0 };
