@@ -6,6 +6,11 @@ import { chromiumFlags, chromiumPath } from './e2e/support/chromium-flags.ts';
  * build of the console, driven through Debian's Chromium. Everything runs on 127.0.0.1.
  */
 const port = Number(process.env.E2E_PORT ?? 3211);
+/**
+ * MEDIA_BACKEND=livekit: call control on a real livekit-server (free loopback ports, started and
+ * stopped with it by scripts/start-livekit.ts) instead of the embedded media server.
+ */
+const livekit = process.env.MEDIA_BACKEND === 'livekit';
 export const baseURL = `http://127.0.0.1:${port}`;
 
 export default defineConfig({
@@ -23,7 +28,7 @@ export default defineConfig({
     ? [['list'], ['html', { open: 'never', outputFolder: `playwright-report/${port}` }]]
     : 'list',
   // Per port, so two runs on one machine (E2E_PORT=…) do not wipe each other's results.
-  outputDir: `test-results/${port}`,
+  outputDir: `test-results/${port}${livekit ? '-livekit' : ''}`,
   use: {
     baseURL,
     trace: 'retain-on-failure',
@@ -38,7 +43,11 @@ export default defineConfig({
   projects: [{ name: 'chromium' }],
   webServer: {
     // A development build keeps NgRx's runtime checks (serializability, immutability) on.
-    command: `npx ng build --configuration development --output-path dist/e2e-console-${port} && npx tsx server/main.ts`,
+    command: `npx ng build --configuration development --output-path dist/e2e-console-${port} && ${
+      livekit ? 'npx tsx scripts/start-livekit.ts --server-only' : 'npx tsx server/main.ts'
+    }`,
+    // start-livekit stops its livekit-server on SIGTERM (a SIGKILL would orphan it).
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
     url: `${baseURL}/api/docs`,
     env: {
       PORT: String(port),

@@ -1,13 +1,48 @@
 // `npm test`: every suite in turn (call control + media server on node:test, the console on
 // Karma, end-to-end on Playwright), each against real parts. Streams each suite's output and
 // ends with one line summing them all: "N passed, N failed".
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 
 const suites = [
-  { name: 'server', command: 'npm', args: ['run', '--silent', 'test:server'], parse: parseNodeTest },
+  {
+    name: 'server',
+    command: 'npm',
+    args: ['run', '--silent', 'test:server'],
+    parse: parseNodeTest,
+  },
   { name: 'console', command: 'npm', args: ['run', '--silent', 'test:console'], parse: parseKarma },
   { name: 'e2e', command: 'npm', args: ['run', '--silent', 'test:e2e'], parse: parsePlaywright },
+  // The media-facing files again, on a real livekit-server (tools/livekit): skipped, with one
+  // line saying why, on a machine that has neither bin/livekit-server nor Go to build it.
+  {
+    name: 'server (livekit)',
+    command: 'npm',
+    args: ['run', '--silent', 'test:server:livekit'],
+    parse: parseNodeTest,
+    unavailable: livekitUnavailable,
+  },
+  {
+    name: 'e2e (livekit)',
+    command: 'npm',
+    args: ['run', '--silent', 'test:e2e:livekit'],
+    parse: parsePlaywright,
+    unavailable: livekitUnavailable,
+  },
 ];
+
+let livekitCheck;
+/** Why the real-LiveKit suites cannot run here (building bin/livekit-server first if Go can), or undefined. */
+function livekitUnavailable() {
+  if (livekitCheck === undefined) {
+    const result = spawnSync('npx', ['tsx', 'tools/livekit/check.ts'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    livekitCheck =
+      result.status === 0 ? '' : result.stdout.trim() || `check failed (${result.status})`;
+  }
+  return livekitCheck || undefined;
+}
 
 // Strip ANSI colour codes before matching summary lines.
 const plain = (text) => text.replace(/\x1b\[[0-9;]*m/g, '');
@@ -34,13 +69,18 @@ function parsePlaywright(output) {
   const flaky = [...output.matchAll(/^\s*(\d+) flaky/gm)].at(-1);
   if (!passed && !failed) return null;
   // A flaky test failed at least once: count it as failed, never as passed.
-  return { passed: Number(passed?.[1] ?? 0), failed: Number(failed?.[1] ?? 0) + Number(flaky?.[1] ?? 0) };
+  return {
+    passed: Number(passed?.[1] ?? 0),
+    failed: Number(failed?.[1] ?? 0) + Number(flaky?.[1] ?? 0),
+  };
 }
 
 function runSuite(suite) {
   return new Promise((resolve) => {
     console.log(`\n=== ${suite.name} ===`);
-    const child = spawn(suite.command, suite.args, { env: { ...process.env, CI: 'true', FORCE_COLOR: '0' } });
+    const child = spawn(suite.command, suite.args, {
+      env: { ...process.env, CI: 'true', FORCE_COLOR: '0' },
+    });
     let output = '';
     const collect = (stream) => (chunk) => {
       output += chunk;
@@ -65,11 +105,25 @@ const only = process.argv.slice(2);
 const results = [];
 for (const suite of suites) {
   if (only.length && !only.includes(suite.name)) continue;
+  const unavailable = suite.unavailable?.();
+  if (unavailable) {
+    console.log(`\n=== ${suite.name} === skipped: ${unavailable}`);
+    results.push({
+      name: suite.name,
+      passed: 0,
+      failed: 0,
+      code: 0,
+      note: `skipped: ${unavailable}`,
+    });
+    continue;
+  }
   results.push(await runSuite(suite));
 }
 console.log('\n=== summary ===');
 for (const r of results) {
-  console.log(`${r.name}: ${r.passed} passed, ${r.failed} failed (exit ${r.code}${r.note ? `, ${r.note}` : ''})`);
+  console.log(
+    `${r.name}: ${r.passed} passed, ${r.failed} failed (exit ${r.code}${r.note ? `, ${r.note}` : ''})`,
+  );
 }
 const passed = results.reduce((sum, r) => sum + r.passed, 0);
 const failed = results.reduce((sum, r) => sum + r.failed, 0);

@@ -102,6 +102,7 @@ export async function buildApp(config: Config, existingDatabase?: Database): Pro
   app.addHook('onListen', async () => backend.refreshWebhookUrl());
   const media = new CallMedia(backend, app.log.child({ module: 'media' }), {
     leaveGraceMs: config.mediaLeaveGraceMs,
+    reconcileSeconds: config.mediaReconcileSeconds,
   });
   const scripts = new ScriptedCalls(backend, app.log.child({ module: 'media-script' }), {
     mediaDir: config.scriptMediaDir,

@@ -36,6 +36,11 @@ export interface Config {
   mediaPort: number;
   /** How long a party may be out of a call's media room (a reconnect) before the call ends. */
   mediaLeaveGraceMs: number;
+  /**
+   * How often call control compares each live call's room with LiveKit's own list of its
+   * participants (RoomService), for the webhooks LiveKit may never deliver.
+   */
+  mediaReconcileSeconds: number;
   /** The directory of the media files that call scripts may play (server/media-script). */
   scriptMediaDir: string;
   /** The ffmpeg that encodes scripts' media; unset uses the one @ffmpeg-installer/ffmpeg ships. */
@@ -180,6 +185,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     livekitPublicUrl: env.LIVEKIT_PUBLIC_URL || undefined,
     mediaPort: integer(env, 'MEDIA_PORT', 7880),
     mediaLeaveGraceMs: integer(env, 'MEDIA_LEAVE_GRACE_MS', 2500),
+    mediaReconcileSeconds: integer(env, 'MEDIA_RECONCILE_SECONDS', 10, 1),
     scriptMediaDir: env.SCRIPT_MEDIA_DIR || 'media',
     ffmpegPath: env.FFMPEG_PATH || undefined,
     wrapUpEditHours: integer(env, 'WRAP_UP_EDIT_HOURS', 24),

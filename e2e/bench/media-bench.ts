@@ -6,20 +6,36 @@
  *    painted in the agent's remote `<video>` (requestVideoFrameCallback), measured in the page.
  *    Also when `framesDecoded` first reads > 0, and a breakdown from the console's User Timing
  *    marks (call_media frame, room connected, tracks published, remote media).
- * 2. CPU per forwarded stream: call control's process CPU (the embedded media server runs in
- *    it) while BENCH_CONCURRENT_CALLS (2) video calls forward their streams, minus its idle
- *    CPU, divided by the number of forwarded streams (each side's camera and microphone to the
- *    other side: 4 per call, counted from the receivers' stats).
+ * 2. CPU per forwarded stream: the media server's CPU while BENCH_CONCURRENT_CALLS (2) video
+ *    calls forward their streams, minus its idle CPU, divided by the number of forwarded streams
+ *    (each side's camera and microphone to the other side: 4 per call, counted from the
+ *    receivers' stats). The media server is the embedded one's thread (`media-server`, in call
+ *    control's process) or the livekit-server process.
  *
- * Runs call control itself (in-memory database, embedded media server on a free port) and
- * Debian's Chromium with fake devices; prints a summary and one JSON line for machines.
+ * Both servers are measured in one run on the same calls (BENCH_BACKENDS, default
+ * `embedded,livekit`; the real one skips with a line where it cannot run): call control
+ * (in-memory database) with the embedded media server on a free port, then with a real
+ * livekit-server (tools/livekit) on free loopback ports, each driven by Debian's Chromium with
+ * fake devices. Prints each run, the two side by side with the ratio embedded/real, and one JSON
+ * line for machines.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { chromiumFlags, chromiumPath } from '../support/chromium-flags.ts';
+import {
+  livekitServerUnavailable,
+  startLivekitServer,
+} from '../../tools/livekit/livekit-server.ts';
+
+type Backend = 'embedded' | 'livekit';
+const backends = (process.env.BENCH_BACKENDS ?? 'embedded,livekit')
+  .split(',')
+  .map((name) => name.trim()) as Backend[];
+/** Target of the embedded server's CPU per stream, as a multiple of the real livekit-server's. */
+const targetCpuRatio = 1.5;
 
 const root = path.resolve(import.meta.dirname, '../..');
 const outputPath = path.resolve(root, process.env.BENCH_DIST ?? 'dist/bench-media');
@@ -34,7 +50,7 @@ const cpuWindowMs = Number(process.env.BENCH_CPU_WINDOW_MS ?? 10_000);
  * and publish (see server/media-server/README.md, "Latency"); 0 measures an instant Accept.
  */
 const ringMs = Number(process.env.BENCH_RING_MS ?? 1_000);
-const targetMedianMs = 800;
+const targetMedianMs = 500;
 
 /** Agent ← caller pairs; the first one also runs the latency loop. */
 const pairs = [
@@ -90,6 +106,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Call control, started by the bench; `stop()` is safe whether or not it is still running. */
 interface CallControlProcess {
   pid: number;
+  /** CPU seconds used so far by the media server (its thread, or livekit-server's process). */
+  mediaCpuSeconds(): number;
   /** Why it exited (`code 1`, `SIGTERM`), or null while it runs. */
   exitedWith(): string | null;
   stop(): Promise<void>;
@@ -110,8 +128,20 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
  * the media server closes its rooms and posts its last webhooks), then SIGKILL after 15 s.
  * An exit the bench did not ask for is reported at once (its stderr is inherited).
  */
-async function startServer(teardown: Teardown): Promise<CallControlProcess> {
-  const server = spawnServer();
+async function startServer(teardown: Teardown, backend: Backend): Promise<CallControlProcess> {
+  let livekitEnv: NodeJS.ProcessEnv = {};
+  let livekitPid: number | undefined;
+  if (backend === 'livekit') {
+    const livekit = await startLivekitServer({ webhookUrls: [`${baseURL}/api/livekit/webhook`] });
+    teardown.add('livekit-server', () => livekit.stop());
+    livekitPid = livekit.pid;
+    livekitEnv = {
+      LIVEKIT_URL: livekit.url,
+      LIVEKIT_API_KEY: livekit.apiKey,
+      LIVEKIT_API_SECRET: livekit.apiSecret,
+    };
+  }
+  const server = spawnServer(livekitEnv);
   const pid = server.pid;
   if (pid === undefined) throw new Error('call control did not start (no pid)');
   let exitReason: string | null = null;
@@ -125,6 +155,8 @@ async function startServer(teardown: Teardown): Promise<CallControlProcess> {
   );
   const control: CallControlProcess = {
     pid,
+    mediaCpuSeconds: () =>
+      livekitPid !== undefined ? cpuSeconds(livekitPid) : threadCpuSeconds(pid, 'media-server'),
     exitedWith: () => exitReason,
     async stop() {
       stopping = true;
@@ -157,7 +189,7 @@ async function startServer(teardown: Teardown): Promise<CallControlProcess> {
   throw new Error('call control did not start within 60 s');
 }
 
-function spawnServer(): ChildProcess {
+function spawnServer(livekitEnv: NodeJS.ProcessEnv): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: root,
     detached: true,
@@ -170,24 +202,34 @@ function spawnServer(): ChildProcess {
       DATA_DIR: 'memory',
       CONSOLE_DIR: path.join(outputPath, 'browser'),
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+      ...livekitEnv,
     },
   });
 }
 
-/** User + system CPU seconds of a process so far, from /proc (Linux). */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/** User + system CPU seconds of a process (or, with `task`, one of its threads) so far, from /proc (Linux). */
+function cpuSeconds(pid: number, task?: string): number {
+  const stat = readFileSync(task ? `/proc/${pid}/task/${task}/stat` : `/proc/${pid}/stat`, 'utf8');
   // Fields after the command name (which may contain spaces) start at ") ".
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ticksPerSecond = 100; // USER_HZ on Linux
   return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
 }
 
-async function coreFraction(pid: number, ms: number): Promise<number> {
-  const start = cpuSeconds(pid);
+/** CPU seconds of the thread of `pid` named `name` (Node names a worker's thread after it). */
+function threadCpuSeconds(pid: number, name: string): number {
+  const task = readdirSync(`/proc/${pid}/task`).find(
+    (tid) => readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim() === name,
+  );
+  if (!task) throw new Error(`call control (pid ${pid}) has no thread named ${name}`);
+  return cpuSeconds(pid, task);
+}
+
+async function coreFraction(cpu: () => number, ms: number): Promise<number> {
+  const start = cpu();
   const startedAt = performance.now();
   await new Promise((resolve) => setTimeout(resolve, ms));
-  return (cpuSeconds(pid) - start) / ((performance.now() - startedAt) / 1000);
+  return (cpu() - start) / ((performance.now() - startedAt) / 1000);
 }
 
 /** Installed before the app: marks every `call_media` frame and watches the remote video. */
@@ -489,9 +531,18 @@ const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 const ms = (value: number) => `${value.toFixed(0)} ms`;
 
-async function measure(teardown: Teardown): Promise<void> {
-  if (!process.env.BENCH_SKIP_BUILD) build();
-  const { pid } = await startServer(teardown);
+interface BackendResult {
+  backend: Backend;
+  p50: number;
+  p95: number;
+  percentOfCorePerStream: number;
+}
+
+async function measure(teardown: Teardown, backend: Backend): Promise<BackendResult> {
+  console.log(
+    `\n===== ${backend === 'embedded' ? 'embedded media server' : 'livekit-server'} =====`,
+  );
+  const { mediaCpuSeconds } = await startServer(teardown, backend);
   const browser = await chromium.launch({
     executablePath: chromiumPath,
     args: chromiumFlags,
@@ -556,8 +607,10 @@ async function measure(teardown: Teardown): Promise<void> {
     `${pass ? 'PASS' : 'FAIL'}: p50 ${ms(median)} ${pass ? '<' : '≥'} target ${targetMedianMs} ms  (Accept after ${ringMs} ms of ringing; load average ${load} on ${availableParallelism()} cores)`,
   );
 
-  console.log(`\nCPU of call control (embedded media server) per forwarded stream:`);
-  const idle = await coreFraction(pid, 5_000);
+  console.log(
+    `\nCPU of the media server (${backend === 'embedded' ? "the embedded server's thread" : 'the livekit-server process'}) per forwarded stream:`,
+  );
+  const idle = await coreFraction(mediaCpuSeconds, 5_000);
   for (const { agent, caller, address } of tabs) {
     await dial(caller, address);
     await agent.page
@@ -574,7 +627,7 @@ async function measure(teardown: Teardown): Promise<void> {
           throw new Error(`${tab.name} shows no remote video: ${messageOf(error)}`);
         });
   await tabs[0].agent.page.waitForTimeout(3_000); // past the first keyframes and renegotiations
-  const busy = await coreFraction(pid, cpuWindowMs);
+  const busy = await coreFraction(mediaCpuSeconds, cpuWindowMs);
   let forwarded = 0;
   for (const { agent, caller } of tabs)
     forwarded += (await inboundStreams(agent)) + (await inboundStreams(caller));
@@ -596,6 +649,7 @@ async function measure(teardown: Teardown): Promise<void> {
 
   console.log(
     JSON.stringify({
+      backend,
       targetP50Ms: targetMedianMs,
       ringMs,
       pass,
@@ -618,6 +672,43 @@ async function measure(teardown: Teardown): Promise<void> {
       },
     }),
   );
+  return { backend, p50: median, p95, percentOfCorePerStream: perStream };
+}
+
+/** The two servers side by side, and whether the embedded one meets its targets. */
+function compare(results: BackendResult[]): void {
+  const load = loadavg()
+    .map((value) => value.toFixed(2))
+    .join(', ');
+  console.log(
+    `\n===== side by side (load average ${load} on ${availableParallelism()} cores) =====`,
+  );
+  const column = (text: string) => text.padStart(12);
+  console.log(`${''.padEnd(40)}${results.map((r) => column(r.backend)).join('')}`);
+  const row = (name: string, value: (r: BackendResult) => string) =>
+    console.log(`${name.padEnd(40)}${results.map((r) => column(value(r))).join('')}`);
+  row('Accept → first frame painted, p50', (r) => ms(r.p50));
+  row('Accept → first frame painted, p95', (r) => ms(r.p95));
+  row('CPU per forwarded stream (% of a core)', (r) => `${r.percentOfCorePerStream.toFixed(2)} %`);
+  const embedded = results.find((r) => r.backend === 'embedded');
+  const real = results.find((r) => r.backend === 'livekit');
+  for (const r of results)
+    console.log(
+      `${r.p50 < targetMedianMs ? 'PASS' : 'FAIL'}: ${r.backend} first frame p50 ${ms(r.p50)} (target < ${targetMedianMs} ms)`,
+    );
+  if (embedded && real) {
+    const ratio = embedded.percentOfCorePerStream / real.percentOfCorePerStream;
+    console.log(
+      `${ratio <= targetCpuRatio ? 'PASS' : 'FAIL'}: CPU per stream embedded/real = ${ratio.toFixed(2)} (target ≤ ${targetCpuRatio})`,
+    );
+    console.log(
+      JSON.stringify({
+        sideBySide: results,
+        cpuRatioEmbeddedToReal: ratio,
+        loadAverage: loadavg(),
+      }),
+    );
+  }
 }
 
 /**
@@ -625,29 +716,49 @@ async function measure(teardown: Teardown): Promise<void> {
  * measured, so a teardown problem is reported after them and never hides them. Exits 1 when the
  * measurement or the teardown failed (a missed target is a figure, not a failure: see PASS/FAIL).
  */
+/** What the run in progress started (one server's run at a time). */
+let current = new Teardown();
+
 async function main(): Promise<number> {
-  const teardown = new Teardown();
   const report = (problems: string[]) => {
     for (const problem of problems) console.error(`teardown: ${problem}`);
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       console.error(`\n${signal}: closing what the bench started…`);
-      void teardown
+      void current
         .run()
         .then(report, () => undefined)
         .finally(() => process.exit(130));
     });
   }
   let failed = false;
+  const problems: string[] = [];
+  const results: BackendResult[] = [];
   try {
-    await measure(teardown);
+    if (!process.env.BENCH_SKIP_BUILD) build();
   } catch (error) {
-    failed = true;
     console.error(error);
+    return 1;
   }
-  const problems = await teardown.run();
+  for (const backend of backends) {
+    const unavailable = backend === 'livekit' ? livekitServerUnavailable() : undefined;
+    if (unavailable) {
+      console.log(`\n===== livekit-server: skipped (${unavailable}) =====`);
+      continue;
+    }
+    // Each server gets its own run of call control and Chromium, closed before the next starts.
+    current = new Teardown();
+    try {
+      results.push(await measure(current, backend));
+    } catch (error) {
+      failed = true;
+      console.error(error);
+    }
+    problems.push(...(await current.run()));
+  }
   report(problems);
+  if (results.length) compare(results);
   return failed || problems.length > 0 ? 1 : 0;
 }
 

@@ -1,30 +1,24 @@
 /**
- * One play step's media: an ffmpeg child process that encodes (VP8 + Opus, in real time) and
- * sends RTP to two UDP sockets on 127.0.0.1, whose packets are handed to a sink (the publisher's
- * werift tracks). ffmpeg cannot answer a keyframe request, so the video has a keyframe every
- * second. `stop()` ends the process (TERM, then KILL) and closes both sockets; the process ending
- * on its own (the step's media is over) closes them too.
+ * One play step's media: an ffmpeg child process that decodes (or generates) it in real time to
+ * raw frames, I420 video of the publisher's size on its stdout and 48 kHz mono s16le audio on a
+ * third pipe, handed to a sink (the rtc-node publisher, which encodes them). `stop()` ends the
+ * process (TERM, then KILL); the process ending on its own (the step's media is over) ends it too.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createSocket, type Socket } from 'node:dgram';
-import { isRtcp } from './rtp-continuity.ts';
+import type { Readable } from 'node:stream';
+import { AUDIO_SAMPLE_RATE, type RawMediaSink } from './rtc-publisher.ts';
 
 export const VIDEO_WIDTH = 640;
 export const VIDEO_HEIGHT = 360;
 const FRAME_RATE = 25;
-/** Bytes per RTP packet: well under a path MTU once SRTP and the UDP/IP headers are added. */
-const PACKET_SIZE = 1200;
+/** Bytes of one I420 frame. */
+const FRAME_BYTES = (VIDEO_WIDTH * VIDEO_HEIGHT * 3) / 2;
 const STOP_GRACE_MS = 2_000;
 const STDERR_LIMIT = 4_000;
 
 export type EncoderInput =
   | { kind: 'test-pattern'; seconds: number }
   | { kind: 'file'; path: string; seconds?: number; video: boolean; audio: boolean };
-
-export interface EncodedMediaSink {
-  video(packet: Buffer): void;
-  audio(packet: Buffer): void;
-}
 
 export interface EncoderExit {
   code: number | null;
@@ -33,39 +27,13 @@ export interface EncoderExit {
   stderr: string;
 }
 
-const VP8 = [
-  '-c:v',
-  'libvpx',
-  '-deadline',
-  'realtime',
-  '-cpu-used',
-  '8',
-  '-g',
-  String(FRAME_RATE),
-  '-keyint_min',
-  String(FRAME_RATE),
-  '-b:v',
-  '600k',
-  '-maxrate',
-  '800k',
-  '-bufsize',
-  '400k',
-  '-lag-in-frames',
-  '0',
-  '-error-resilient',
-  '1',
-  '-pix_fmt',
-  'yuv420p',
-];
-const OPUS = ['-c:a', 'libopus', '-b:a', '48k', '-ar', '48000', '-ac', '1'];
-
-const rtpUrl = (port: number) => `rtp://127.0.0.1:${port}?rtcpport=${port}&pkt_size=${PACKET_SIZE}`;
+const RAW_VIDEO = ['-f', 'rawvideo', '-pix_fmt', 'yuv420p', 'pipe:1'];
+const RAW_AUDIO = ['-f', 's16le', '-ar', String(AUDIO_SAMPLE_RATE), '-ac', '1', 'pipe:3'];
+/** Any picture becomes exactly the publisher's size (letterboxed), at its frame rate. */
+const FIT = `scale=${VIDEO_WIDTH}:${VIDEO_HEIGHT}:force_original_aspect_ratio=decrease,pad=${VIDEO_WIDTH}:${VIDEO_HEIGHT}:(ow-iw)/2:(oh-ih)/2,fps=${FRAME_RATE}`;
 
 /** ffmpeg's command line for one input (exported for the unit test). */
-export function ffmpegArguments(
-  input: EncoderInput,
-  ports: { video: number; audio: number },
-): string[] {
+export function ffmpegArguments(input: EncoderInput): string[] {
   const head = ['-hide_banner', '-loglevel', 'error', '-nostats', '-nostdin'];
   if (input.kind === 'test-pattern') {
     const seconds = String(input.seconds);
@@ -80,19 +48,13 @@ export function ffmpegArguments(
       '-f',
       'lavfi',
       '-i',
-      `sine=frequency=440:beep_factor=2:sample_rate=48000:duration=${seconds}`,
+      `sine=frequency=440:beep_factor=2:sample_rate=${AUDIO_SAMPLE_RATE}:duration=${seconds}`,
       '-map',
       '0:v',
-      ...VP8,
-      '-f',
-      'rtp',
-      rtpUrl(ports.video),
+      ...RAW_VIDEO,
       '-map',
       '1:a',
-      ...OPUS,
-      '-f',
-      'rtp',
-      rtpUrl(ports.audio),
+      ...RAW_AUDIO,
     ];
   }
   const limit = input.seconds === undefined ? [] : ['-t', String(input.seconds)];
@@ -102,19 +64,8 @@ export function ffmpegArguments(
     ...limit,
     '-i',
     input.path,
-    ...(input.video
-      ? [
-          '-map',
-          '0:v:0',
-          '-vf',
-          `scale=${VIDEO_WIDTH}:-2,fps=${FRAME_RATE}`,
-          ...VP8,
-          '-f',
-          'rtp',
-          rtpUrl(ports.video),
-        ]
-      : []),
-    ...(input.audio ? ['-map', '0:a:0', ...OPUS, '-f', 'rtp', rtpUrl(ports.audio)] : []),
+    ...(input.video ? ['-map', '0:v:0', '-vf', FIT, ...RAW_VIDEO] : []),
+    ...(input.audio ? ['-map', '0:a:0', ...RAW_AUDIO] : []),
   ];
 }
 
@@ -142,41 +93,31 @@ export async function probeMedia(
   };
 }
 
-async function bindLoopbackSocket(onPacket: (packet: Buffer) => void): Promise<Socket> {
-  const socket = createSocket('udp4');
-  socket.on('message', (packet, remote) => {
-    // Only this machine's ffmpeg sends here; RTCP sender reports share the port and are dropped.
-    if (remote.address !== '127.0.0.1' || isRtcp(packet)) return;
-    onPacket(packet);
+/** Cuts a byte stream into frames of `size` bytes. */
+function readFrames(stream: Readable, size: number, onFrame: (frame: Buffer) => void): void {
+  let pending: Buffer = Buffer.alloc(0);
+  stream.on('data', (chunk: Buffer) => {
+    pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+    while (pending.length >= size) {
+      onFrame(Buffer.from(pending.subarray(0, size)));
+      pending = pending.subarray(size);
+    }
   });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('error', reject);
-    socket.bind(0, '127.0.0.1', () => {
-      socket.off('error', reject);
-      resolve();
-    });
-  });
-  return socket;
 }
 
 export class FfmpegSource {
-  /** Settles when ffmpeg has exited and both sockets are closed. */
+  /** Settles when ffmpeg has exited. */
   readonly ended: Promise<EncoderExit>;
   private stopping = false;
 
-  private constructor(
-    private readonly child: ChildProcess,
-    sockets: Socket[],
-  ) {
+  private constructor(private readonly child: ChildProcess) {
     let stderr = '';
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       stderr = (stderr + chunk).slice(-STDERR_LIMIT);
     });
     this.ended = new Promise<EncoderExit>((resolve) => {
-      const finish = (code: number | null, signal: NodeJS.Signals | null) => {
-        for (const socket of sockets) socket.close();
+      const finish = (code: number | null, signal: NodeJS.Signals | null) =>
         resolve({ code, signal, stderr: stderr.trim() });
-      };
       child.once('error', (error) => {
         stderr += `\n${error.message}`;
         // A process that never started emits no 'close'.
@@ -186,23 +127,18 @@ export class FfmpegSource {
     });
   }
 
-  /** Starts encoding `input`; packets go to `sink` as they arrive. */
+  /** Starts decoding `input`; frames go to `sink` as ffmpeg produces them, in real time. */
   static async start(
     ffmpegPath: string,
     input: EncoderInput,
-    sink: EncodedMediaSink,
+    sink: RawMediaSink,
   ): Promise<FfmpegSource> {
-    const video = await bindLoopbackSocket((packet) => sink.video(packet));
-    const audio = await bindLoopbackSocket((packet) => sink.audio(packet)).catch((error) => {
-      video.close();
-      throw error;
+    const child = spawn(ffmpegPath, ffmpegArguments(input), {
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
     });
-    const args = ffmpegArguments(input, {
-      video: video.address().port,
-      audio: audio.address().port,
-    });
-    const child = spawn(ffmpegPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    return new FfmpegSource(child, [video, audio]);
+    readFrames(child.stdout!, FRAME_BYTES, (frame) => sink.video(frame));
+    (child.stdio[3] as Readable).on('data', (pcm: Buffer) => sink.audio(pcm));
+    return new FfmpegSource(child);
   }
 
   get pid(): number | undefined {
@@ -214,7 +150,7 @@ export class FfmpegSource {
     return this.stopping;
   }
 
-  /** Ends ffmpeg (TERM, then KILL after 2 s) and resolves once it is gone and the sockets closed. */
+  /** Ends ffmpeg (TERM, then KILL after 2 s) and resolves once it is gone. */
   async stop(): Promise<EncoderExit> {
     this.stopping = true;
     if (this.child.exitCode === null && this.child.signalCode === null && this.child.pid) {

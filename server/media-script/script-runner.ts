@@ -7,7 +7,7 @@
  * (before leaving the room, so the call's end is what the agent sees first), and the owner hangs
  * up through the router.
  */
-import type { LivekitPublisher } from './livekit-publisher.ts';
+import type { RtcPublisher } from './rtc-publisher.ts';
 import type { MediaLibrary } from './media-library.ts';
 import { FfmpegSource, probeMedia, type EncoderInput } from './media-source-ffmpeg.ts';
 import type { PlanStep } from './script-schema.ts';
@@ -21,7 +21,7 @@ export type ScriptOutcome =
 export interface ScriptRunnerOptions {
   plan: PlanStep[];
   /** Joins the room and publishes; called once at the start. */
-  join: () => Promise<LivekitPublisher>;
+  join: () => Promise<RtcPublisher>;
   ffmpegPath: string | undefined;
   library: MediaLibrary;
   /** Called once, before leaving the room, unless stopped. */
@@ -44,7 +44,7 @@ export class ScriptRunner {
   private lostReason?: string;
   private readonly aborted: Promise<never>;
   private source?: FfmpegSource;
-  private publisher?: LivekitPublisher;
+  private publisher?: RtcPublisher;
 
   constructor(private readonly options: ScriptRunnerOptions) {
     this.aborted = new Promise<never>((_resolve, reject) =>
@@ -108,7 +108,7 @@ export class ScriptRunner {
    * Joins the room. Stopped while joining, it still waits for the join to settle and leaves:
    * nothing may stay connected behind the runner's back.
    */
-  private async join(): Promise<LivekitPublisher> {
+  private async join(): Promise<RtcPublisher> {
     const joining = this.options.join();
     try {
       return await this.unlessStopped(joining);

@@ -17,6 +17,7 @@ import {
 import { requestJson, startTestServer, type TestServer } from '../test/harness.ts';
 import { getCall, onlineAgent, waitForCallState, type Agent } from '../session/testing/scenario.ts';
 import type { CallDetail } from '../calls/call-schemas.ts';
+import { releaseRtcNode } from '../media/testing/rtc-participant.ts';
 import { findFfmpeg } from './ffmpeg-binary.ts';
 import { ffmpegChildren } from './testing/processes.ts';
 import { makeSampleMedia } from './testing/sample-media.ts';
@@ -56,6 +57,8 @@ describe('scripted server-side calls', { timeout: 180_000 }, () => {
     await browser?.close();
     await server?.close();
     if (mediaDir) await rm(mediaDir, { recursive: true, force: true });
+    // The script participants' native client would keep this process running.
+    await releaseRtcNode();
   });
 
   async function placeScriptedCall(script: unknown[]): Promise<CallDetail> {

@@ -14,7 +14,7 @@ import type { MediaBackend } from '../media/media-backend.ts';
 import { callRoomName } from '../media/livekit-tokens.ts';
 import type { CallEvents, LiveCall } from '../routing/index.ts';
 import { findFfmpeg } from './ffmpeg-binary.ts';
-import { LivekitPublisher } from './livekit-publisher.ts';
+import { RtcPublisher } from './rtc-publisher.ts';
 import { MediaLibrary } from './media-library.ts';
 import { VIDEO_HEIGHT, VIDEO_WIDTH } from './media-source-ffmpeg.ts';
 import { ScriptRunner, type ScriptOutcome } from './script-runner.ts';
@@ -148,7 +148,7 @@ export class ScriptedCalls implements CallEvents {
     identity: string,
     name: string,
     log: FastifyBaseLogger,
-  ): Promise<LivekitPublisher> {
+  ): Promise<RtcPublisher> {
     const { backend } = this;
     await backend.rooms.createRoom({
       name: room,
@@ -160,10 +160,9 @@ export class ScriptedCalls implements CallEvents {
       identity,
       name,
     });
-    return LivekitPublisher.join({
+    return RtcPublisher.join({
       url: backend.serverUrl,
       token,
-      trackName: name,
       video: { width: VIDEO_WIDTH, height: VIDEO_HEIGHT },
       log,
     });

@@ -1,5 +1,5 @@
 import { decodeJwt, errors as joseErrors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
-import { ParticipantPermission, TrackSource } from '@livekit/protocol';
+import { ParticipantPermission, TrackSource, TrackType } from '@livekit/protocol';
 
 /** The `video` grant of a LiveKit access token (livekit-server-sdk `VideoGrant`). */
 export interface VideoGrant {
@@ -133,6 +133,18 @@ export function permissionFromGrant(video: VideoGrant): ParticipantPermission {
     recorder: video.recorder ?? false,
     agent: video.agent ?? false,
   });
+}
+
+/**
+ * Whether a track of this type may carry this source: a microphone is audio, a camera video.
+ * Without it a token allowed only a microphone could publish video declared as one.
+ */
+export function sourceFitsType(source: TrackSource, type: TrackType): boolean {
+  if (source === TrackSource.MICROPHONE || source === TrackSource.SCREEN_SHARE_AUDIO)
+    return type === TrackType.AUDIO;
+  if (source === TrackSource.CAMERA || source === TrackSource.SCREEN_SHARE)
+    return type === TrackType.VIDEO;
+  return type === TrackType.AUDIO || type === TrackType.VIDEO;
 }
 
 export function canPublishSource(permission: ParticipantPermission, source: TrackSource): boolean {

@@ -18,7 +18,12 @@ import {
   type SessionDescription,
 } from '@livekit/protocol';
 import type { RTCPeerConnectionConfig } from 'werift';
-import { canPublishSource, permissionFromGrant, type AccessClaims } from './auth.ts';
+import {
+  canPublishSource,
+  permissionFromGrant,
+  sourceFitsType,
+  type AccessClaims,
+} from './auth.ts';
 import { newSid } from './ids.ts';
 import { errorMessage, type MediaLogger } from './logger.ts';
 import { PublisherTransport } from './publisher-transport.ts';
@@ -336,8 +341,14 @@ export class Participant {
   }
 
   private handleAddTrack(request: AddTrackRequest): void {
-    if (!canPublishSource(this.permission, request.source)) {
-      this.logger.warn({ identity: this.identity, source: request.source }, 'publish not allowed');
+    if (
+      !canPublishSource(this.permission, request.source) ||
+      !sourceFitsType(request.source, request.type)
+    ) {
+      this.logger.warn(
+        { identity: this.identity, source: request.source, type: request.type },
+        'publish not allowed',
+      );
       this.send({
         case: 'requestResponse',
         value: new RequestResponse({

@@ -2,7 +2,7 @@ import { SessionDescription, SignalTarget, TrickleRequest } from '@livekit/proto
 import { RTCPeerConnection, type RTCPeerConnectionConfig, type RTCRtpTransceiver } from 'werift';
 import { errorMessage, type MediaLogger } from './logger.ts';
 import { whenConnectionSettled } from './peer-config.ts';
-import { parseMediaSections, type MediaSection } from './sdp.ts';
+import { keepInactiveSectionsBundled, parseMediaSections, type MediaSection } from './sdp.ts';
 import type { SignalMessage } from './signal-connection.ts';
 
 /** Below the client's 15 s wait for an answer. */
@@ -63,7 +63,7 @@ export class PublisherTransport {
       case: 'answer',
       value: new SessionDescription({
         type: 'answer',
-        sdp: this.pc.localDescription?.sdp ?? answer.sdp,
+        sdp: keepInactiveSectionsBundled(this.pc.localDescription?.sdp ?? answer.sdp),
         id: description.id,
       }),
     });

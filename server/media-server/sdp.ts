@@ -37,3 +37,24 @@ export function isSending(section: MediaSection): boolean {
     section.msidTrackId !== undefined
   );
 }
+
+/**
+ * werift writes port 0 on every inactive m-section it answers, which declares the section
+ * rejected. A rejected section cannot stay in the BUNDLE group, and when it is the group's
+ * first (its tag) the offerer drops the whole transport: libwebrtc clients (`@livekit/rtc-node`)
+ * offer receive-only sections first on their publisher connection, which the server answers
+ * inactive, so that connection never came up. Inactive is not rejected: a bundled inactive
+ * section keeps the bundle's port (9), as a real LiveKit answers it.
+ */
+export function keepInactiveSectionsBundled(sdp: string): string {
+  const bundled = new Set(/^a=group:BUNDLE (.*)$/m.exec(sdp)?.[1].trim().split(/\s+/) ?? []);
+  const sections = sdp.split(/(?=^m=)/m);
+  return sections
+    .map((section) => {
+      if (!section.startsWith('m=')) return section;
+      const mid = /^a=mid:(\S+)/m.exec(section)?.[1];
+      if (!mid || !bundled.has(mid) || !/^a=inactive\r?$/m.test(section)) return section;
+      return section.replace(/^m=(\S+) 0 /, 'm=$1 9 ');
+    })
+    .join('');
+}

@@ -9,10 +9,12 @@ import {
   ParticipantInfo_State,
   Ping,
   RequestResponse_Reason,
+  SessionDescription,
   TrackSource,
   TrackType,
 } from '@livekit/protocol';
-import { AccessToken } from 'livekit-server-sdk';
+import { AccessToken, RoomServiceClient, TrackSource as GrantSource } from 'livekit-server-sdk';
+import { MediaStream, RTCPeerConnection } from 'werift';
 import { WebSocket } from 'ws';
 import type { MediaServer } from './index.ts';
 import { API_KEY, API_SECRET, joinToken, startTestServer } from './test-support/fixtures.ts';
@@ -150,6 +152,52 @@ describe('/rtc signalling (protocol level, no WebRTC)', () => {
     const refusal = await monitor.next('requestResponse');
     assert.equal(refusal.reason, RequestResponse_Reason.NOT_ALLOWED);
     assert.ok(!monitor.received.some((m) => m.case === 'trackPublished'));
+  });
+
+  test('a track must be of its source’s kind: a microphone-only token cannot publish video as a microphone', async () => {
+    const grant = { canPublish: true, canPublishSources: [GrantSource.MICROPHONE] };
+    const whisperer = await join('sig-kind', 'supervisor', grant);
+    await whisperer.next('join');
+    whisperer.send({
+      case: 'addTrack',
+      value: new AddTrackRequest({
+        cid: 'v-1',
+        type: TrackType.VIDEO,
+        source: TrackSource.MICROPHONE,
+      }),
+    });
+    assert.equal(
+      (await whisperer.next('requestResponse')).reason,
+      RequestResponse_Reason.NOT_ALLOWED,
+    );
+
+    // Declared as a microphone, then sent in a video section named after it: never published.
+    whisperer.send({
+      case: 'addTrack',
+      value: new AddTrackRequest({
+        cid: 'mic-1',
+        type: TrackType.AUDIO,
+        source: TrackSource.MICROPHONE,
+      }),
+    });
+    await whisperer.next('trackPublished');
+    const pc = new RTCPeerConnection({ iceServers: [] });
+    const transceiver = pc.addTransceiver('video', {
+      direction: 'sendonly',
+      streams: [new MediaStream({ id: 'stream-1' })],
+    });
+    (transceiver.sender as { trackId: string }).trackId = 'mic-1';
+    const offer = await pc.createOffer();
+    await pc.setLocalDescription(offer);
+    whisperer.send({
+      case: 'offer',
+      value: new SessionDescription({ type: 'offer', sdp: pc.localDescription!.sdp, id: 1 }),
+    });
+    await whisperer.next('answer');
+    const rooms = new RoomServiceClient(server.url, API_KEY, API_SECRET);
+    const [info] = await rooms.listParticipants('sig-kind');
+    assert.deepEqual(info.tracks, [], 'no track was published');
+    await pc.close();
   });
 
   test('add_track is answered with a TrackInfo echoing the request', async () => {

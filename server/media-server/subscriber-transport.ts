@@ -130,7 +130,12 @@ export class SubscriberTransport {
 
   async handleAnswer(description: SessionDescription): Promise<void> {
     if (this.closed) return;
-    if (description.id !== this.inFlightOfferId) {
+    // An answer names the offer it answers; id 0 names none (LiveKit's Rust SDK, older
+    // clients), and a real LiveKit takes it as the answer to the offer in flight.
+    if (
+      this.inFlightOfferId === undefined ||
+      (description.id !== 0 && description.id !== this.inFlightOfferId)
+    ) {
       this.logger.warn(
         { id: description.id, expected: this.inFlightOfferId },
         'ignoring stale answer',
@@ -138,6 +143,10 @@ export class SubscriberTransport {
       return;
     }
     try {
+      if (process.env.DBG_SDP)
+        console.log(
+          'SUB ANSWER\n' + description.sdp + '\nSUB OFFER WAS\n' + this.pc.localDescription?.sdp,
+        );
       await this.pc.setRemoteDescription({ type: 'answer', sdp: description.sdp });
     } catch (error) {
       this.logger.error({ err: errorMessage(error) }, 'subscriber answer rejected');

@@ -85,10 +85,18 @@ export class TrackPublications {
         if (boundSid) this.unpublish(boundSid);
         continue;
       }
-      const pendingForMsid = this.pendingByCid.has(section.msidTrackId!);
+      const kind = section.kind === 'audio' ? TrackType.AUDIO : TrackType.VIDEO;
+      const pendingForMsid = this.pendingByCid.get(section.msidTrackId!);
+      if (pendingForMsid && pendingForMsid.type !== kind) {
+        // Declared as one kind (and allowed for that source), sent as another: never published.
+        this.logger.warn(
+          { mid: section.mid, declared: pendingForMsid.type, sent: section.kind },
+          'a media section does not carry the kind of track it was declared as; ignored',
+        );
+        continue;
+      }
       if (boundSid && !pendingForMsid) continue; // still the same track (replaceTrack keeps the msid)
       if (boundSid) this.unpublish(boundSid); // the section now carries a new publication
-      const kind = section.kind === 'audio' ? TrackType.AUDIO : TrackType.VIDEO;
       const cid = pendingForMsid
         ? section.msidTrackId!
         : [...this.pendingByCid].find(([, info]) => info.type === kind)?.[0];

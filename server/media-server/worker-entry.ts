@@ -22,7 +22,12 @@ function forward(level: keyof MediaLogger) {
   };
 }
 
-const logger: MediaLogger = { debug: forward('debug'), info: forward('info'), warn: forward('warn'), error: forward('error') };
+const logger: MediaLogger = {
+  debug: forward('debug'),
+  info: forward('info'),
+  warn: forward('warn'),
+  error: forward('error'),
+};
 const options = workerData as WorkerStartOptions;
 let webhookUrl: string | undefined = options.webhookUrl;
 let server: MediaServer | undefined;

@@ -20,14 +20,20 @@ export function startMediaServerInWorker(
 ): Promise<WorkerMediaServer> {
   const { logger = silentLogger, ...startOptions } = options;
   // The worker inherits this process's execArgv, so the TypeScript loader (tsx) applies there too.
-  const worker = new Worker(new URL('./worker-entry.ts', import.meta.url), { workerData: startOptions });
+  const worker = new Worker(new URL('./worker-entry.ts', import.meta.url), {
+    workerData: startOptions,
+    // Also the OS thread's name: bench:media reads the media server's own CPU by it.
+    name: 'media-server',
+  });
   const send = (message: HostMessage) => worker.postMessage(message);
   let latestStats: MediaServerStats = { rooms: 0, participants: 0, forwardedStreams: 0 };
   let closed: Promise<void> | undefined;
 
   return new Promise((resolve, reject) => {
     worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`media server worker exited with code ${code}`)));
+    worker.once('exit', (code) =>
+      reject(new Error(`media server worker exited with code ${code}`)),
+    );
     worker.on('message', (message: WorkerMessage) => {
       switch (message.type) {
         case 'log':
@@ -43,7 +49,9 @@ export function startMediaServerInWorker(
         case 'started':
           latestStats = message.stats;
           worker.off('error', reject);
-          worker.on('error', (error) => logger.error({ err: error.message }, 'media server worker failed'));
+          worker.on('error', (error) =>
+            logger.error({ err: error.message }, 'media server worker failed'),
+          );
           resolve({
             url: message.url,
             port: message.port,
@@ -51,7 +59,10 @@ export function startMediaServerInWorker(
             setWebhookUrl: (url) => send({ type: 'set-webhook-url', url }),
             close: () =>
               (closed ??= new Promise<void>((done) => {
-                const timer = setTimeout(() => void worker.terminate().then(() => done()), CLOSE_TIMEOUT_MS);
+                const timer = setTimeout(
+                  () => void worker.terminate().then(() => done()),
+                  CLOSE_TIMEOUT_MS,
+                );
                 worker.once('exit', () => {
                   clearTimeout(timer);
                   done();

@@ -9,7 +9,13 @@
  * The only routing decision media takes is ending a call: `failed` when its room cannot be
  * created, `hangup` when a party left the room and did not come back within the grace period.
  * Nothing depends on how the embedded server times its webhooks, so a real LiveKit behaves the
- * same.
+ * same. LiveKit's webhooks are best-effort (late, twice, out of order, or never), so none is
+ * trusted alone: a duplicate (same event id) or one about another instance of the room (room
+ * sid) is ignored, a party's leave is checked against RoomService before the call ends, and
+ * every `reconcileSeconds` each room's participants are listed: a party listed
+ * before and missing now is treated as having left, and anyone who is not a party or an allowed
+ * visitor (a supervisor, the script) is removed — e.g. an agent who handed the call on and
+ * came back with its old token.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import { DisconnectReason } from '@livekit/protocol';
@@ -20,11 +26,13 @@ import { AppError } from '../shared/errors.ts';
 import type { MediaBackend } from './media-backend.ts';
 import {
   callRoomName,
+  isRoomVisitor,
   JOIN_TOKEN_TTL_SECONDS,
   mintJoinToken,
   partyIdentity,
   type PartyRole,
 } from './livekit-tokens.ts';
+import { RecentIds } from './recent-ids.ts';
 
 /** What media needs from routing: to push frames to sessions and to end a call. */
 export interface CallControl {
@@ -38,6 +46,8 @@ export interface CallMediaOptions {
    * reconnect of livekit-client leaves and rejoins with the same identity within about a second.
    */
   leaveGraceMs: number;
+  /** How often each live room is compared with LiveKit's list of its participants. */
+  reconcileSeconds: number;
 }
 /** A room nobody joins closes after this (LiveKit's default is 5 minutes). */
 const ROOM_EMPTY_TIMEOUT_SECONDS = 60;
@@ -80,6 +90,13 @@ interface CallRoom {
   parties: Map<string, MediaParty>;
   /** Each party's current connection (participant sid), as participant_joined reported it. */
   connections: Map<string, string>;
+  /**
+   * Parties LiveKit listed in the room at a reconcile: missing from a later listing, they left
+   * (whether or not a webhook said so).
+   */
+  listed: Set<string>;
+  /** The room instance CreateRoom made (LiveKit's room sid); webhooks about others are ignored. */
+  sid?: string;
   /** Parties that left, each with the timer that ends the call unless it rejoins. */
   pendingEnds: Map<string, NodeJS.Timeout>;
   /** Whether any party ever joined (a room that finishes before anyone did means media failed). */
@@ -106,6 +123,9 @@ export class CallMedia implements CallEvents {
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly receiver: WebhookReceiver;
   private readonly leaveGraceMs: number;
+  /** Webhook event ids already handled: LiveKit retries a delivery it thinks failed. */
+  private readonly handledEvents = new RecentIds(5_000);
+  private readonly reconcileTimer: NodeJS.Timeout;
   private closing = false;
 
   constructor(
@@ -115,6 +135,8 @@ export class CallMedia implements CallEvents {
   ) {
     this.receiver = new WebhookReceiver(backend.apiKey, backend.apiSecret);
     this.leaveGraceMs = options.leaveGraceMs;
+    this.reconcileTimer = setInterval(() => this.reconcileAll(), options.reconcileSeconds * 1000);
+    this.reconcileTimer.unref();
   }
 
   /** The embedded media server when there is one (its `stats()` count forwarded streams). */
@@ -160,6 +182,7 @@ export class CallMedia implements CallEvents {
       name: caller.room,
       parties: new Map([[party.identity, party]]),
       connections: new Map(),
+      listed: new Set(),
       pendingEnds: new Map(),
       joined: true,
       answered: false,
@@ -210,6 +233,7 @@ export class CallMedia implements CallEvents {
       const identity = partyIdentity('agent', from.userId, from.sessionId);
       room.parties.delete(identity);
       room.connections.delete(identity);
+      room.listed.delete(identity);
       clearTimeout(room.pendingEnds.get(identity));
       room.pendingEnds.delete(identity);
       this.track(this.removeFromRoom(room, identity));
@@ -248,6 +272,19 @@ export class CallMedia implements CallEvents {
     const room = this.rooms.get(roomName);
     const identity = event.participant?.identity ?? '';
     const details = { event: event.event, room: roomName, identity: identity || undefined };
+    if (event.id && !this.handledEvents.add(event.id)) {
+      this.log.info({ ...details, id: event.id }, 'duplicate LiveKit webhook; ignored');
+      return;
+    }
+    if (room?.sid && event.room?.sid && event.room.sid !== room.sid) {
+      // An earlier instance of the room (closed while the call rang, then opened again), or a
+      // replayed event: what it says is not about the room the call has now.
+      this.log.info(
+        { ...details, sid: event.room.sid, current: room.sid },
+        'LiveKit webhook about another instance of the room; ignored',
+      );
+      return;
+    }
     if (!room) {
       if (event.event === 'participant_joined' && this.endedRooms.has(roomName))
         return this.closeEndedRoom(roomName, identity);
@@ -304,6 +341,7 @@ export class CallMedia implements CallEvents {
   /** Stops the grace timers, waits for RoomService requests in flight, then stops the backend. */
   async close(): Promise<void> {
     this.closing = true;
+    clearInterval(this.reconcileTimer);
     for (const room of [...this.rooms.values()]) this.forget(room);
     await Promise.allSettled([...this.inFlight]);
     await this.backend.close();
@@ -322,6 +360,7 @@ export class CallMedia implements CallEvents {
       name: callRoomName(call.tenantId, call.id),
       parties: new Map(parties.map((party) => [party.identity, party])),
       connections: new Map(),
+      listed: new Set(),
       pendingEnds: new Map(),
       joined: false,
       answered,
@@ -337,11 +376,12 @@ export class CallMedia implements CallEvents {
   private async open(room: CallRoom, parties: MediaParty[]): Promise<boolean> {
     const { backend } = this;
     try {
-      await backend.rooms.createRoom({
+      const created = await backend.rooms.createRoom({
         name: room.name,
         emptyTimeout: ROOM_EMPTY_TIMEOUT_SECONDS,
         departureTimeout: ROOM_DEPARTURE_TIMEOUT_SECONDS,
       });
+      room.sid = created.sid || undefined;
     } catch (error) {
       if (!room.answered) {
         // Ringing: nothing is lost yet. Answering tries again, and fails the call if it must.
@@ -440,9 +480,12 @@ export class CallMedia implements CallEvents {
   }
 
   private partyJoined(room: CallRoom, identity: string, sid: string): void {
-    if (!room.parties.has(identity)) return;
+    if (!room.parties.has(identity)) {
+      if (!isRoomVisitor(identity, room.callId)) this.removeIntruder(room, identity);
+      return;
+    }
     room.joined = true;
-    room.connections.set(identity, sid);
+    if (sid) room.connections.set(identity, sid);
     const pending = room.pendingEnds.get(identity);
     if (pending) {
       clearTimeout(pending);
@@ -473,17 +516,16 @@ export class CallMedia implements CallEvents {
     const current = room.connections.get(identity);
     if (current && sid && current !== sid) return;
     room.connections.delete(identity);
+    room.listed.delete(identity);
     if (room.pendingEnds.has(identity)) return;
     this.log.info(
       { callId: room.callId, identity, graceMs: this.leaveGraceMs },
       'a party left the media room; ending the call unless it rejoins',
     );
-    const timer = setTimeout(() => {
-      room.pendingEnds.delete(identity);
-      // Before an answer only the caller is in the room: its media going away cancels the call.
-      const reason = room.answered ? 'hangup' : 'caller_cancelled';
-      if (!room.ended) this.control?.endCall(room.tenantId, room.callId, reason);
-    }, this.leaveGraceMs);
+    const timer = setTimeout(
+      () => this.track(this.endUnlessBack(room, identity)),
+      this.leaveGraceMs,
+    );
     room.pendingEnds.set(identity, timer);
   }
 
@@ -501,6 +543,83 @@ export class CallMedia implements CallEvents {
       'the external caller left the media room; ending the call',
     );
     this.control?.endCall(room.tenantId, room.callId, reason);
+  }
+
+  /**
+   * The grace period of a party that left is over: unless LiveKit lists it in the room again
+   * (its leave was reported late, twice or falsely, or its rejoin was never reported), the call
+   * ends. When LiveKit cannot be asked, the leave is taken at its word.
+   */
+  private async endUnlessBack(room: CallRoom, identity: string): Promise<void> {
+    const listed = await this.listParticipants(room);
+    if (room.ended || !room.pendingEnds.has(identity)) return;
+    room.pendingEnds.delete(identity);
+    const back = listed?.find((participant) => participant.identity === identity);
+    if (back) {
+      this.log.info(
+        { callId: room.callId, identity },
+        'a party reported gone is still in the media room; the call goes on',
+      );
+      return this.partyJoined(room, identity, back.sid);
+    }
+    // Before an answer only the caller is in the room: its media going away cancels the call.
+    const reason = room.answered ? 'hangup' : 'caller_cancelled';
+    this.control?.endCall(room.tenantId, room.callId, reason);
+  }
+
+  /** Compares every open room with LiveKit's list of its participants (see the file comment). */
+  private reconcileAll(): void {
+    if (this.closing) return;
+    for (const room of this.rooms.values()) this.track(this.reconcile(room));
+  }
+
+  private async reconcile(room: CallRoom): Promise<void> {
+    if (!(await room.opened) || room.ended) return;
+    const listed = await this.listParticipants(room);
+    if (!listed || room.ended) return;
+    const here = new Map(listed.map((participant) => [participant.identity, participant.sid]));
+    for (const [identity, sid] of here) {
+      if (room.parties.has(identity)) {
+        const known = room.listed.has(identity);
+        room.listed.add(identity);
+        if (!known || room.pendingEnds.has(identity)) this.partyJoined(room, identity, sid);
+      } else if (!isRoomVisitor(identity, room.callId)) {
+        this.removeIntruder(room, identity);
+      }
+    }
+    for (const identity of [...room.listed]) {
+      if (!here.has(identity)) {
+        this.log.info(
+          { callId: room.callId, identity },
+          'a party is no longer in the media room and its leave was never reported',
+        );
+        this.partyLeft(room, identity, '');
+      }
+    }
+  }
+
+  /** The room's participants as LiveKit lists them, or undefined when it cannot be asked. */
+  private async listParticipants(room: CallRoom) {
+    try {
+      return await this.backend.rooms.listParticipants(room.name);
+    } catch (error) {
+      if (error instanceof ServerError && (error.code === 'not_found' || error.status === 404))
+        return [];
+      this.log.warn(
+        { err: error, callId: room.callId },
+        'could not list the participants of a media room',
+      );
+      return undefined;
+    }
+  }
+
+  /** Someone in the room who is not (or no longer) one of the call's parties: taken out. */
+  private removeIntruder(room: CallRoom, identity: string): void {
+    this.log.warn(
+      { callId: room.callId, identity },
+      'a participant who is not a party of the call is in its media room; removing it',
+    );
+    this.track(this.removeFromRoom(room, identity));
   }
 
   private forget(room: CallRoom): void {

@@ -8,13 +8,31 @@ import { AccessToken, TrackSource, type VideoGrant } from 'livekit-server-sdk';
 
 export type PartyRole = 'agent' | 'caller';
 
-/** Join tokens are only needed to connect; LiveKit refreshes the token of a connected participant. */
-export const JOIN_TOKEN_TTL_SECONDS = 10 * 60;
+/**
+ * Join tokens are only needed to connect (LiveKit refreshes the token of a connected
+ * participant), so they live one minute: a party that hands the call on (a blind transfer)
+ * cannot use its old token for long, and call control removes it from the room meanwhile.
+ */
+export const JOIN_TOKEN_TTL_SECONDS = 60;
 
 export const callRoomName = (tenantId: string, callId: string) => `t_${tenantId}_call_${callId}`;
 
 export const partyIdentity = (role: PartyRole, userId: string, sessionId: string) =>
   `${role}:${userId}:${sessionId}`;
+
+/**
+ * Participants call control lets into a call's room besides its parties: the supervisor
+ * route's listeners (`monitor:…`) and speakers (`supervisor:…`), and the call's own script
+ * participant (`script:<callId>`). Every LiveKit token is minted by call control, so an
+ * identity cannot claim one of these prefixes without having been given it.
+ */
+export function isRoomVisitor(identity: string, callId: string): boolean {
+  return (
+    identity.startsWith('monitor:') ||
+    identity.startsWith('supervisor:') ||
+    identity === `script:${callId}`
+  );
+}
 
 export interface JoinTokenRequest {
   room: string;

@@ -13,6 +13,7 @@ import { closeAll, onlineAgent } from '../session/testing/scenario.ts';
 import type { AgentClient } from '../session/testing/agent-client.ts';
 import { startMediaServer, type MediaServer } from '../media-server/index.ts';
 import { RawSignalClient } from '../media-server/test-support/raw-signal-client.ts';
+import { measureForwardingCpu } from '../media-server/cpu-meter.ts';
 import { ownWebhookUrl } from './webhook-routes.ts';
 
 type CallMediaFrame = Extract<ServerMessage, { type: 'call_media' }>;
@@ -106,6 +107,25 @@ async function answeredCall(on: TestServer, name: string) {
   await agent.tab.request({ type: 'call.accept', callId });
   return { agent, caller, callId };
 }
+
+describe('call control without LIVEKIT_URL', () => {
+  test('starts the embedded media server, its stats and CPU meter reachable', async () => {
+    const embeddedServer = await startTestServer(
+      { livekitUrl: undefined },
+      { mediaBackend: 'embedded' },
+    );
+    try {
+      const { embedded, backend } = embeddedServer.app.services.media;
+      assert.ok(embedded, 'started because LIVEKIT_URL is unset');
+      assert.equal(backend.serverUrl, embedded.url);
+      const sample = await measureForwardingCpu(embedded, 20);
+      assert.equal(typeof sample.forwardedStreams, 'number');
+      assert.equal(typeof embedded.stats().rooms, 'number');
+    } finally {
+      await embeddedServer.close();
+    }
+  });
+});
 
 describe('call control with LIVEKIT_URL', { concurrency: true }, () => {
   test('uses that LiveKit for rooms, tokens and webhooks, and starts no embedded server', async () => {

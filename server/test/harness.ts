@@ -19,12 +19,17 @@
  *
  * Defaults: logs silent (TEST_LOG_LEVEL=debug to see them), fixed JWT secret, tokens valid
  * 5 minutes, 1 s heartbeat, 2 s ring timeout, 10 s max queue wait, 1 s retry, 200 ms linger,
- * no console, the embedded media server on a free port (`app.services.media`). `createPostgresTestSchema()` gives a throw-away PostgreSQL schema (or null when
+ * no console, the embedded media server on a free port (`app.services.media`). With
+ * `MEDIA_BACKEND=livekit` every test server gets its own real livekit-server instead (free
+ * loopback ports, generated keys, webhooks to this server: tools/livekit/livekit-server.ts),
+ * exactly as LIVEKIT_URL configures production; `mediaWebhooks: false` (either backend) keeps
+ * the media server's webhooks from ever arriving. `createPostgresTestSchema()` gives a throw-away PostgreSQL schema (or null when
  * PostgreSQL is unreachable: skip visibly with `t.skip('PostgreSQL not reachable')`).
  * Siblings: `openTestDatabase()` (test-database.ts) for repository tests without a server;
  * `expectRefused()` / `malformedBodies()` (bad-requests.ts) for bad-input tables.
  */
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 import pg from 'pg';
 import { buildApp, type App } from '../app.ts';
 import { loadConfig, type Config } from '../config.ts';
@@ -42,6 +47,21 @@ import {
 } from '../ring-groups/ring-group-repository.ts';
 import { TenantRepository } from '../tenants/tenant-repository.ts';
 import { openTestDatabase } from './test-database.ts';
+import { startLivekitServer, type LivekitServer } from '../../tools/livekit/livekit-server.ts';
+
+/**
+ * Which media server test servers use: `embedded` (default) or `livekit` (a real
+ * livekit-server per test server), from MEDIA_BACKEND. Tests never branch on it.
+ */
+export const mediaBackend: 'embedded' | 'livekit' =
+  process.env.MEDIA_BACKEND === 'livekit' ? 'livekit' : 'embedded';
+
+export interface TestServerOptions {
+  /** false: the media server's webhooks never reach call control (a lost webhook, every time). */
+  mediaWebhooks?: boolean;
+  /** Overrides MEDIA_BACKEND, for the few tests about how the backend is chosen. */
+  mediaBackend?: 'embedded' | 'livekit';
+}
 
 export interface TestUser {
   user: UserRecord;
@@ -114,14 +134,39 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   };
 }
 
-export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
+export async function startTestServer(
+  overrides: Partial<Config> = {},
+  { mediaWebhooks = true, mediaBackend: backend = mediaBackend }: TestServerOptions = {},
+): Promise<TestServer> {
+  let livekit: LivekitServer | undefined;
+  if (backend === 'livekit' && !overrides.livekitUrl) {
+    // LiveKit's webhook URL is fixed when it starts, so call control's port is chosen first.
+    const port = overrides.port || (await freePort());
+    livekit = await startLivekitServer({
+      webhookUrls: [
+        mediaWebhooks
+          ? `http://127.0.0.1:${port}/api/livekit/webhook`
+          : `http://127.0.0.1:${await freePort()}/nowhere`,
+      ],
+    });
+    overrides = {
+      ...overrides,
+      port,
+      livekitUrl: livekit.url,
+      livekitApiKey: livekit.apiKey,
+      livekitApiSecret: livekit.apiSecret,
+    };
+  }
   const config = testConfig(overrides);
   // With a databaseUrl the app opens (and closes) PostgreSQL itself.
   const ownDatabase = config.databaseUrl ? undefined : await openTestDatabase();
   const app = await buildApp(config, ownDatabase);
+  if (!mediaWebhooks)
+    app.addHook('onListen', async () => app.services.media.embedded?.setWebhookUrl(undefined));
   const close = async () => {
     await app.close();
     await ownDatabase?.close();
+    await livekit?.stop();
   };
   try {
     await app.listen({ host: config.host, port: config.port });
@@ -264,4 +309,15 @@ export async function createPostgresTestSchema(): Promise<PostgresTestSchema | n
   const url = new URL(postgresTestUrl);
   url.searchParams.set('options', `-c search_path=${schema}`);
   return { url: url.toString(), drop: () => run(`DROP SCHEMA ${schema} CASCADE`) };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 }

@@ -19,10 +19,12 @@ export function webhookBody(
   event: WebhookEventName,
   room: string,
   participant?: { identity: string; sid: string },
+  /** The room instance it is about (LiveKit's room sid); call control ignores other instances. */
+  roomSid = 'RM_test',
 ): string {
   return JSON.stringify({
     event,
-    room: { sid: 'RM_test', name: room },
+    room: { sid: roomSid, name: room },
     ...(participant
       ? {
           participant: {
