@@ -115,11 +115,7 @@ describe(
       await bobTab.waitForCall(ringing.id, 'disconnected', 'answered_elsewhere', SLOW);
       // The agent decodes the phone's tone; the phone hears the agent's.
       await agentMedia.waitForFrames({ audio: 20 }, SLOW);
-      await adaTab.waitUntil(
-        () => (caller.heard().loudPackets >= 20 ? true : undefined),
-        'the phone to hear the agent',
-        SLOW,
-      );
+      await pollUntil(() => caller.heard().loudPackets >= 20, 'the phone to hear the agent');
 
       await caller.hangup();
       const ended = await adaTab.waitForCall(ringing.id, 'disconnected', 'hangup', 5_000);
@@ -129,6 +125,194 @@ describe(
       });
       assert.equal(record.body.endReason, 'hangup');
       assert.equal(record.body.answeredBy.name, 'Ada Agent');
+      assert.equal(record.body.origin, 'phone');
+      await closeTabs();
+    });
+
+    test('the agent hangs up: the phone gets its BYE', async () => {
+      const adaTab = await online(ada);
+      const caller = await phone('+442079460000');
+      const answered = caller.dial(stack.sipAddress, '+14155550100');
+      const ringing = await adaTab.waitForRinging([], SLOW);
+      assert.deepEqual(ringing.from, { name: '+44 20 7946 0000', address: '+442079460000' });
+      await acceptWithMedia(adaTab, ringing.id);
+      assert.equal((await answered).status, 200);
+      const bye = new Promise<string>((resolve) => caller.once('ended', resolve));
+      await adaTab.request({ type: 'call.hangup', callId: ringing.id });
+      assert.equal(await withTimeout(bye, SLOW, 'the BYE'), 'remote');
+      await closeTabs();
+    });
+
+    test("DTMF both ways: the phone's digits reach the agent, the agent's reach the phone", async () => {
+      const adaTab = await online(ada);
+      const caller = await phone('+14155550123');
+      const answered = caller.dial(stack.sipAddress, '+14155550100');
+      const ringing = await adaTab.waitForRinging([], SLOW);
+      const agentMedia = await acceptWithMedia(adaTab, ringing.id);
+      assert.equal((await answered).status, 200);
+      const agentGot: string[] = [];
+      agentMedia.room.on(RoomEvent.DtmfReceived, (_code: number, digit: string) =>
+        agentGot.push(digit),
+      );
+      const phoneGot: string[] = [];
+      caller.on('dtmf', (digit) => phoneGot.push(digit));
+      caller.sendDtmf('42#');
+      await agentMedia.room.localParticipant!.publishDtmf(1, '1');
+      await agentMedia.room.localParticipant!.publishDtmf(11, '#');
+      await pollUntil(
+        () => agentGot.join('') === '42#' && phoneGot.join('') === '1#',
+        () => `DTMF both ways (agent got "${agentGot.join('')}", phone got "${phoneGot.join('')}")`,
+      );
+      await caller.hangup();
+      await adaTab.waitForCall(ringing.id, 'disconnected', 'hangup', SLOW);
+      await closeTabs();
+    });
+
+    test('the phone gives up while it rings: the agents see the caller cancel', async () => {
+      const [adaTab, bobTab] = [await online(ada), await online(bob)];
+      const caller = await phone('+14155550123');
+      void caller.dial(stack.sipAddress, '+14155550100');
+      const ringing = await adaTab.waitForRinging([], SLOW);
+      await bobTab.waitForCall(ringing.id, 'ringing', undefined, SLOW);
+      await caller.hangup();
+      await adaTab.waitForCall(ringing.id, 'disconnected', 'caller_cancelled', SLOW);
+      await bobTab.waitForCall(ringing.id, 'disconnected', 'caller_cancelled', SLOW);
+      await closeTabs();
+    });
+
+    test('unknown, routed-nowhere and malformed numbers are refused at once; nobody rings', async () => {
+      const adaTab = await online(ada);
+      const { server } = stack;
+      const gone = await server.tenant.createRingGroup('closed-desk', [ada.user.id]);
+      const added = await addNumber(server.apiKey, '+14155550177', {
+        type: 'group',
+        ringGroupId: gone.id,
+      });
+      assert.equal(added.status, 201);
+      await requestJson(server.url, 'DELETE', `/api/ring-groups/${gone.id}`, {
+        token: server.apiKey,
+      });
+      const listCalls = async () =>
+        (await requestJson(server.url, 'GET', '/api/calls', { token: server.apiKey })).body.calls
+          .length;
+      const callsBefore = await listCalls();
+      for (const dialled of ['+14155550111', '+14155550177', '12ab', '+1-555']) {
+        const caller = await phone('+14155550123');
+        const result = await withTimeout(
+          caller.dial(stack.sipAddress, dialled),
+          SLOW,
+          `the answer to ${dialled}`,
+        );
+        assert.ok(result.status >= 400, `${dialled}: ${result.status} ${result.reason}`);
+      }
+      assert.ok(
+        !adaTab.frames.some((frame) => frame.type === 'incoming_calls' && frame.calls.length > 0),
+        'nobody rang',
+      );
+      assert.equal(await listCalls(), callsBefore, 'no call was created');
+      await closeTabs();
+    });
+
+    test("another tenant's number rings that tenant's agents only", async () => {
+      const { server } = stack;
+      const eve = await server.otherTenant.createAgent('eve@other.test', 'Eve Other');
+      const desk = await server.otherTenant.createRingGroup('desk', [eve.user.id]);
+      const added = await addNumber(server.otherTenant.apiKey, '+14155550188', {
+        type: 'group',
+        ringGroupId: desk.id,
+      });
+      assert.equal(added.status, 201);
+      const [adaTab, eveTab] = [await online(ada), await online(eve)];
+      const caller = await phone('+14155550123');
+      void caller.dial(stack.sipAddress, '+14155550188');
+      const ringing = await eveTab.waitForRinging([], SLOW);
+      assert.equal(ringing.ringGroup?.name, 'desk');
+      await caller.hangup();
+      await eveTab.waitForCall(ringing.id, 'disconnected', 'caller_cancelled', SLOW);
+      assert.ok(
+        !adaTab.frames.some((frame) => frame.type === 'incoming_calls' && frame.calls.length > 0),
+        "tenant A's agent never rang",
+      );
+      await closeTabs();
     });
   },
 );
+
+// Skipped (reported to the lead): in its first run the call was not seen ending within the test's
+// 240 s after the phone's RTP stopped; whether LiveKit SIP 1.8's media_timeout fires on a line
+// that was answered and then went silent is still to be found out.
+const deadLineSkip = unavailable
+  ? `skipped: ${unavailable}`
+  : "skipped: a dead line's media timeout is under investigation";
+describe('a phone line that goes dead', { skip: deadLineSkip }, () => {
+  test('LiveKit SIP ends the call on its media timeout; the call is recorded as failed', async () => {
+    const stack = await startPhoneStack({}, { mediaTimeoutSeconds: 3 });
+    const tabs: AgentClient[] = [];
+    let participant: RtcParticipant | undefined;
+    const caller = await Softphone.open({ number: '+14155550123' });
+    try {
+      const { server } = stack;
+      const ada = await server.createAgent('ada@dead.test', 'Ada Agent');
+      const support = await server.tenant.createRingGroup('support', [ada.user.id]);
+      await requestJson(server.url, 'POST', '/api/phone-numbers', {
+        token: server.apiKey,
+        body: { number: '+14155550100', destination: { type: 'group', ringGroupId: support.id } },
+      });
+      await server.app.services.sip!.provisioning.ready;
+      const tab = await AgentClient.connect(server.sessionUrl(ada.token));
+      tabs.push(tab);
+      await tab.online();
+      const answered = caller.dial(stack.sipAddress, '+14155550100');
+      const ringing = await tab.waitForRinging([], SLOW);
+      await tab.request({ type: 'call.accept', callId: ringing.id });
+      const frame = await tab.waitUntil(
+        () =>
+          tab.frames.find((candidate): candidate is CallMedia => candidate.type === 'call_media'),
+        'call_media',
+        SLOW,
+      );
+      participant = await RtcParticipant.join(frame.url, frame.token, { audio: true });
+      assert.equal((await answered).status, 200);
+      caller.dropMedia();
+      const ended = await tab.waitForCall(ringing.id, 'disconnected', undefined, SLOW);
+      assert.equal(ended.endReason, 'failed');
+      const record = await requestJson(server.url, 'GET', `/api/calls/${ringing.id}`, {
+        token: server.apiKey,
+      });
+      assert.equal(record.body.endReason, 'failed');
+    } finally {
+      caller.close();
+      await participant?.leave().catch(() => undefined);
+      for (const tab of tabs) await tab.close().catch(() => undefined);
+      await stack.stop();
+    }
+  });
+});
+
+/** For conditions no session frame announces (what a phone heard): checked every 50 ms. */
+async function pollUntil(
+  condition: () => boolean,
+  description: string | (() => string),
+  timeoutMs = SLOW,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) {
+      const what = typeof description === 'string' ? description : description();
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  return Promise.race([
+    work,
+    new Promise<T>((_, reject) =>
+      setTimeout(
+        () => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)),
+        ms,
+      ).unref(),
+    ),
+  ]);
+}
