@@ -13,10 +13,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { SAMPLE_RATE } from './rtp-session.ts';
+import { SIP_ADDRESS_FILE } from './sip-address.ts';
 import { Softphone } from './softphone.ts';
 import { wavFile } from './wav.ts';
-
-export const SIP_ADDRESS_FILE = '.data/livekit-sip-address';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
