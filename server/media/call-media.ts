@@ -51,6 +51,12 @@ export interface CallMediaOptions {
 }
 /** A room nobody joins closes after this (LiveKit's default is 5 minutes). */
 const ROOM_EMPTY_TIMEOUT_SECONDS = 60;
+/**
+ * A call's parties are told it ended and leave its room themselves; it is deleted this much
+ * later, for whoever stays. Deleting it at once races their own leave: a real LiveKit then drops
+ * their signalling sockets mid-read, which livekit-client reports as an error.
+ */
+const ROOM_CLOSE_DELAY_MS = 1_500;
 /** A room everyone left closes after this; a party that left ends the call sooner anyway. */
 const ROOM_DEPARTURE_TIMEOUT_SECONDS = 10;
 
@@ -127,6 +133,8 @@ export class CallMedia implements CallEvents {
   private readonly handledEvents = new RecentIds(5_000);
   private readonly reconcileTimer: NodeJS.Timeout;
   private closing = false;
+  /** Delayed room deletions, woken at once by `close()`. */
+  private readonly pendingDeletes = new Set<() => void>();
 
   constructor(
     readonly backend: MediaBackend,
@@ -342,6 +350,7 @@ export class CallMedia implements CallEvents {
   async close(): Promise<void> {
     this.closing = true;
     clearInterval(this.reconcileTimer);
+    for (const wake of this.pendingDeletes) wake();
     for (const room of [...this.rooms.values()]) this.forget(room);
     await Promise.allSettled([...this.inFlight]);
     await this.backend.close();
@@ -453,6 +462,15 @@ export class CallMedia implements CallEvents {
   /** DeleteRoom disconnects whoever is still in it (both parties, whatever their state). */
   private async closeRoom(room: CallRoom): Promise<void> {
     if (!(await room.opened)) return;
+    await new Promise<void>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.pendingDeletes.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ROOM_CLOSE_DELAY_MS);
+      this.pendingDeletes.add(wake);
+    });
     await this.deleteRoom(room.name, { callId: room.callId });
   }
 

@@ -14,7 +14,7 @@ import {
   type LocalTrackPublication,
   type RemoteTrackPublication,
   type RoomOptions,
-  type TrackPublication,
+  TrackPublication,
 } from 'livekit-client';
 import { TypedEmitter, type MediaJoinRequest, type MediaPrepareRequest } from '../../telephony';
 import type {
@@ -355,6 +355,7 @@ export class LiveKitCallMedia
       .on(RoomEvent.TrackMuted, sync)
       .on(RoomEvent.TrackUnmuted, sync)
       .on(RoomEvent.TrackUnpublished, sync)
+      .on(RoomEvent.TrackSubscriptionPermissionChanged, sync)
       .on(RoomEvent.ParticipantDisconnected, sync)
       .on(RoomEvent.LocalTrackPublished, sync)
       .on(RoomEvent.LocalTrackUnpublished, sync)
@@ -388,7 +389,14 @@ export class LiveKitCallMedia
     const remotePublications: TrackPublication[] = [];
     for (const participant of this.room.remoteParticipants.values())
       for (const publication of participant.trackPublications.values())
-        if (publication.track && publication.isSubscribed) remotePublications.push(publication);
+        // A publication whose permission was withdrawn (a whisper after a barge) keeps its track
+        // object on a real LiveKit, which only stops forwarding it: it is no longer heard.
+        if (
+          publication.track &&
+          publication.isSubscribed &&
+          publication.permissionStatus === TrackPublication.PermissionStatus.Allowed
+        )
+          remotePublications.push(publication);
     const remoteTracks = remotePublications.map(
       (publication) => publication.track!.mediaStreamTrack,
     );
