@@ -28,6 +28,16 @@ const suites = [
     parse: parsePlaywright,
     unavailable: livekitUnavailable,
   },
+  // Phones on real parts (server/**/*.phone-test.ts): redis-server, livekit-server in Redis
+  // mode, LiveKit SIP (cgo) and test phones. Skipped with one line saying why where Go, the cgo
+  // libraries or redis-server are missing.
+  {
+    name: 'server (sip)',
+    command: 'npm',
+    args: ['run', '--silent', 'test:sip'],
+    parse: parseNodeTest,
+    unavailable: phoneStackUnavailable,
+  },
 ];
 
 let livekitCheck;
@@ -42,6 +52,21 @@ function livekitUnavailable() {
       result.status === 0 ? '' : result.stdout.trim() || `check failed (${result.status})`;
   }
   return livekitCheck || undefined;
+}
+
+let phoneStackCheck;
+/** Why the phone suite cannot run here (building bin/livekit-sip first if it can), or undefined. */
+function phoneStackUnavailable() {
+  if (phoneStackCheck === undefined) {
+    const result = spawnSync('npx', ['tsx', 'tools/livekit-sip/check.ts'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    // Exit 2 = this machine lacks a part (skip); a failed build (exit 1) runs the suite, which
+    // then fails visibly instead of being skipped.
+    phoneStackCheck = result.status === 2 ? result.stdout.trim() : '';
+  }
+  return phoneStackCheck || undefined;
 }
 
 // Strip ANSI colour codes before matching summary lines.
