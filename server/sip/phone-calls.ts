@@ -19,7 +19,7 @@ import type {
   PhoneRoute,
 } from '../phone-numbers/phone-number-repository.ts';
 import { formatForPeople } from '../phone-numbers/phone-number-format.ts';
-import type { CallRouter } from '../routing/call-router.ts';
+import type { CallRouter } from '../routing/index.ts';
 import { DIALLED_NUMBER_ATTRIBUTE, phoneCallerParty } from './phone-caller.ts';
 import { PHONE_ROOM_PREFIX } from './sip-provisioning.ts';
 

@@ -9,7 +9,7 @@ import type { Config, SipConfig } from '../config.ts';
 import type { CallMedia } from '../media/call-media.ts';
 import type { MediaBackend } from '../media/media-backend.ts';
 import type { PhoneNumberRepository } from '../phone-numbers/phone-number-repository.ts';
-import type { CallRouter } from '../routing/call-router.ts';
+import type { CallRouter } from '../routing/index.ts';
 import { PhoneCalls } from './phone-calls.ts';
 import { SipProvisioning } from './sip-provisioning.ts';
 
