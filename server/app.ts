@@ -17,6 +17,7 @@ import { registerErrorHandler } from './shared/error-handler.ts';
 import { registerApiDocs } from './shared/api-docs.ts';
 import { registerConsole } from './shared/console.ts';
 import { validatorCompiler } from './shared/validation.ts';
+import { malformedUrlText } from './shared/text.ts';
 import authRoutes from './auth/routes.ts';
 import subscriberRoutes from './tenants/subscriber-routes.ts';
 import ringGroupRoutes from './ring-groups/routes.ts';
@@ -92,6 +93,12 @@ export async function buildApp(config: Config, existingDatabase?: Database): Pro
   }).withTypeProvider<TypeBoxTypeProvider>();
   // Refuse (rather than strip or coerce) unknown properties and wrong types everywhere.
   app.setValidatorCompiler(validatorCompiler);
+  // Ids in paths and query parameters follow the shared text rule even where no schema names them.
+  app.addHook('onRequest', async (request, reply) => {
+    const problem = malformedUrlText(request.url);
+    if (problem)
+      return reply.status(400).send({ error: 'bad-request', message: problem, statusCode: 400 });
+  });
   const records = new CallRecords(database, app.log.child({ module: 'call-records' }));
 
   // Without LIVEKIT_URL this starts the embedded media server, which posts its webhooks back here.

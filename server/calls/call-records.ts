@@ -10,6 +10,7 @@ import type { TransitionListener } from '../routing/index.ts';
 import type { CallDetail } from './call-schemas.ts';
 import { CallRepository, type CallRow, type EventRow, type LegRow } from './call-repository.ts';
 import { recordChanges } from './call-rows.ts';
+import { replaceMalformedText } from '../shared/text.ts';
 
 /** Where routing's transitions come from (CallRouter.observeTransitions). */
 export interface TransitionSource {
@@ -109,12 +110,16 @@ export class CallRecords {
       for (const call of batch.calls.values()) {
         const legs = batch.legs.filter((leg) => leg.callId === call.id);
         const events = batch.events.filter((event) => event.callId === call.id);
-        await this.write([call], legs, events).catch((callError: unknown) =>
-          this.log.error(
-            { err: callError, callId: call.id, batchError: String(error) },
-            'could not write call record',
-          ),
-        );
+        await this.write([call], legs, events)
+          // Every accepted call keeps a record: text the database refuses (U+0000 from a phone's
+          // caller id) is stored with U+FFFD in its place rather than losing the call.
+          .catch(() => this.write([replaceMalformedText(call)], replaceMalformedText(legs), events))
+          .catch((callError: unknown) =>
+            this.log.error(
+              { err: callError, callId: call.id, batchError: String(error) },
+              'could not write call record',
+            ),
+          );
       }
     }
   }
