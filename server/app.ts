@@ -40,6 +40,7 @@ import wrapUpRoutes from './wrap-up/wrap-up-routes.ts';
 import phoneNumberRoutes from './phone-numbers/routes.ts';
 import { PhoneNumberRepository } from './phone-numbers/phone-number-repository.ts';
 import { SipService } from './sip/sip-service.ts';
+import historyRoutes from './reports/history-routes.ts';
 
 export interface Services {
   config: Config;
@@ -202,6 +203,7 @@ export async function buildApp(
   await app.register(dispositionRoutes, { prefix: '/api' });
   await app.register(wrapUpRoutes, { prefix: '/api' });
   await app.register(phoneNumberRoutes, { prefix: '/api' });
+  await app.register(historyRoutes, { prefix: '/api' });
   await registerConsole(app, config.consoleDir);
 
   app.addHook('onClose', async () => {
