@@ -5,6 +5,7 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyReply } from 'fastify';
 import websocket from '@fastify/websocket';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { DestinationStream } from 'pino';
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { TokenService } from './auth/tokens.ts';
@@ -18,6 +19,8 @@ import { registerApiDocs } from './shared/api-docs.ts';
 import { registerConsole } from './shared/console.ts';
 import { validatorCompiler } from './shared/validation.ts';
 import { malformedUrlText } from './shared/text.ts';
+import { serializeRequest } from './shared/log-redaction.ts';
+import { websocketErrorHandler } from './shared/websocket-errors.ts';
 import authRoutes from './auth/routes.ts';
 import subscriberRoutes from './tenants/subscriber-routes.ts';
 import ringGroupRoutes from './ring-groups/routes.ts';
@@ -66,7 +69,16 @@ export type App = FastifyInstance;
 /** Request bodies larger than this are refused with 413 before any handler runs. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
-export async function buildApp(config: Config, existingDatabase?: Database): Promise<App> {
+export interface BuildOptions {
+  /** Where the log goes instead of stdout (tests read it). */
+  logStream?: DestinationStream;
+}
+
+export async function buildApp(
+  config: Config,
+  existingDatabase?: Database,
+  { logStream }: BuildOptions = {},
+): Promise<App> {
   const database =
     existingDatabase ??
     (await openDatabase({
@@ -78,7 +90,13 @@ export async function buildApp(config: Config, existingDatabase?: Database): Pro
   const directory = new DatabaseDirectory(database);
 
   const app = Fastify({
-    logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.query.token'] },
+    logger: {
+      level: config.logLevel,
+      redact: ['req.headers.authorization'],
+      // Tokens ride in query strings (WebSocket URLs): every logged URL is redacted.
+      serializers: { req: serializeRequest },
+      ...(logStream ? { stream: logStream } : {}),
+    },
     bodyLimit: BODY_LIMIT_BYTES,
     // Tokens ride in the WebSocket URL; never log full URLs with them.
     logController: new LogController({
@@ -169,7 +187,10 @@ export async function buildApp(config: Config, existingDatabase?: Database): Pro
   });
   registerErrorHandler(app);
   await registerApiDocs(app);
-  await app.register(websocket, { options: { maxPayload: 16 * 1024 } });
+  await app.register(websocket, {
+    options: { maxPayload: 16 * 1024 },
+    errorHandler: websocketErrorHandler(app.log.child({ module: 'websocket' })),
+  });
 
   await app.register(authRoutes, { prefix: '/api' });
   await app.register(subscriberRoutes, { prefix: '/api' });

@@ -60,7 +60,6 @@ export class SessionConnection {
     // Listeners are attached before anything async can happen, so no early frame is lost.
     socket.on('message', (data, isBinary) => this.receive(data, isBinary));
     socket.on('pong', () => (this.unansweredPings = 0));
-    socket.on('error', (error) => log.warn({ err: error, sessionId }, 'session socket error'));
     socket.on('close', (code) => {
       this.unsubscribe();
       if (!this.superseded) this.endSession(CLEAN_CLOSE_CODES.has(code));
