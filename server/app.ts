@@ -41,6 +41,7 @@ import phoneNumberRoutes from './phone-numbers/routes.ts';
 import { PhoneNumberRepository } from './phone-numbers/phone-number-repository.ts';
 import { SipService } from './sip/sip-service.ts';
 import historyRoutes from './reports/history-routes.ts';
+import { reportRoutes, timeZoneRoutes } from './reports/report-routes.ts';
 
 export interface Services {
   config: Config;
@@ -204,6 +205,8 @@ export async function buildApp(
   await app.register(wrapUpRoutes, { prefix: '/api' });
   await app.register(phoneNumberRoutes, { prefix: '/api' });
   await app.register(historyRoutes, { prefix: '/api' });
+  await app.register(reportRoutes, { prefix: '/api' });
+  await app.register(timeZoneRoutes, { prefix: '/api' });
   await registerConsole(app, config.consoleDir);
 
   app.addHook('onClose', async () => {
