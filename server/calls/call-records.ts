@@ -8,8 +8,14 @@
 import type { Database } from '../db/database.ts';
 import type { TransitionListener } from '../routing/index.ts';
 import type { CallDetail } from './call-schemas.ts';
-import { CallRepository, type CallRow, type EventRow, type LegRow } from './call-repository.ts';
-import { recordChanges } from './call-rows.ts';
+import {
+  CallRepository,
+  type CallRow,
+  type EventRow,
+  type LegRow,
+  type PresenceRow,
+} from './call-repository.ts';
+import { presenceRows, recordChanges } from './call-rows.ts';
 import { replaceMalformedText } from '../shared/text.ts';
 
 /** Where routing's transitions come from (CallRouter.observeTransitions). */
@@ -35,6 +41,8 @@ interface Batch {
   calls: Map<string, CallRow>;
   legs: LegRow[];
   events: EventRow[];
+  /** Agents' presence changes (for occupancy), in order. */
+  presence: PresenceRow[];
 }
 
 export class CallRecords {
@@ -54,12 +62,17 @@ export class CallRecords {
     return routing.observeTransitions((transitions, state) => {
       for (const change of recordChanges(transitions, (id) => state.call(id), now()))
         this.enqueue(change.call, change.legs, change.events);
+      const presence = presenceRows(transitions);
+      if (presence.length > 0) {
+        this.pending.presence.push(...presence);
+        if (!this.draining) this.startDrain(DRAIN_DELAY_MS);
+      }
     });
   }
 
   /** Resolves once everything handed over so far is in the database. */
   async flush(): Promise<void> {
-    while (this.draining || this.pending.calls.size) {
+    while (this.draining || hasRows(this.pending)) {
       if (!this.draining) this.startDrain(0);
       await this.draining;
     }
@@ -95,13 +108,19 @@ export class CallRecords {
       .then(() => this.drain())
       .finally(() => {
         this.draining = null;
-        if (this.pending.calls.size) this.startDrain(DRAIN_DELAY_MS);
+        if (hasRows(this.pending)) this.startDrain(DRAIN_DELAY_MS);
       });
   }
 
   private async drain(): Promise<void> {
     const batch = this.pending;
     this.pending = emptyBatch();
+    for (let start = 0; start < batch.presence.length; start += LEGS_PER_WRITE)
+      await this.repository
+        .insertPresence(batch.presence.slice(start, start + LEGS_PER_WRITE))
+        .catch((error: unknown) =>
+          this.log.error({ err: error }, 'could not write presence changes'),
+        );
     try {
       await this.write([...batch.calls.values()], batch.legs, batch.events);
     } catch (error) {
@@ -155,4 +174,5 @@ const LEGS_PER_WRITE = 100;
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-const emptyBatch = (): Batch => ({ calls: new Map(), legs: [], events: [] });
+const emptyBatch = (): Batch => ({ calls: new Map(), legs: [], events: [], presence: [] });
+const hasRows = (batch: Batch) => batch.calls.size > 0 || batch.presence.length > 0;

@@ -55,6 +55,16 @@ export interface EventRow {
   userId: string | null;
 }
 
+/** An agent's presence from `at` until their next row (agent_presence, for occupancy). */
+export interface PresenceRow {
+  id: string;
+  tenantId: string;
+  userId: string;
+  presence: string;
+  at: number;
+  seq: number;
+}
+
 /** Keeps every statement well under PostgreSQL's 65,535 bind parameters. */
 const ROWS_PER_STATEMENT = 1000;
 
@@ -185,6 +195,23 @@ export class CallRepository {
         events.map((event) => iso(event.at)),
         events.map((event) => event.seq),
         events.map((event) => event.userId),
+      ],
+    );
+  }
+
+  async insertPresence(rows: PresenceRow[], db: Queryable = this.database): Promise<void> {
+    if (rows.length === 0) return;
+    await db.query(
+      `INSERT INTO agent_presence (id, tenant_id, user_id, presence, at, seq)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::bigint[])
+       ON CONFLICT (id) DO NOTHING`,
+      [
+        rows.map((row) => row.id),
+        rows.map((row) => row.tenantId),
+        rows.map((row) => row.userId),
+        rows.map((row) => row.presence),
+        rows.map((row) => iso(row.at)),
+        rows.map((row) => row.seq),
       ],
     );
   }

@@ -12,7 +12,7 @@ import {
   type RoutingTransition,
 } from '../routing/index.ts';
 import { randomUUID } from 'node:crypto';
-import type { CallRow, EventRow, LegRow } from './call-repository.ts';
+import type { CallRow, EventRow, LegRow, PresenceRow } from './call-repository.ts';
 import { durations } from './call-schemas.ts';
 
 export interface RecordChange {
@@ -88,6 +88,22 @@ export function recordChanges(
     });
   }
   return changes;
+}
+
+/** The presence changes of one routing step, as agent_presence rows. */
+export function presenceRows(transitions: readonly RoutingTransition[]): PresenceRow[] {
+  const rows: PresenceRow[] = [];
+  for (const transition of transitions)
+    if (transition.type === 'presenceChanged')
+      rows.push({
+        id: randomUUID(),
+        tenantId: transition.tenantId,
+        userId: transition.userId,
+        presence: transition.presence,
+        at: transition.at,
+        seq: nextEventSeq(),
+      });
+  return rows;
 }
 
 /** The call as its record row. */

@@ -161,6 +161,19 @@ const steps: string[] = [
   CREATE INDEX calls_tenant_answered_by_created ON calls (tenant_id, answered_by_user_id, created_at);
   ALTER TABLE tenants ADD COLUMN time_zone text NOT NULL DEFAULT 'UTC'
   `,
+  // Occupancy (issue 17): each change of an agent's presence, written behind routing like the
+  // call records; a presence lasts until the agent's next row.
+  `
+  CREATE TABLE agent_presence (
+    id text PRIMARY KEY,
+    tenant_id text NOT NULL,
+    user_id text NOT NULL,
+    presence text NOT NULL,
+    at timestamptz NOT NULL,
+    seq bigint NOT NULL
+  );
+  CREATE INDEX agent_presence_tenant_user ON agent_presence (tenant_id, user_id, at)
+  `,
 ];
 
 export async function migrate(database: Database): Promise<void> {

@@ -154,6 +154,46 @@ const agentReport = (groupFilter: string, agentFilter: string) => `
   LEFT JOIN users u ON u.id = lf.user_id AND u.tenant_id = $1
   ORDER BY lf.bucket, key_name, lf.user_id`;
 
+/**
+ * Occupancy per agent and interval: time busy or in wrap-up ÷ time available, busy or in
+ * wrap-up, from the presence rows (each lasting until the agent's next), clipped to the
+ * interval and the range. The row in force when the range begins is included.
+ */
+const FROM_TS = `(($3::date)::timestamp AT TIME ZONE $2)`;
+const TO_TS = `((($4::date) + 1)::timestamp AT TIME ZONE $2)`;
+const occupancyReport = (userFilter: string) => `
+  WITH buckets AS (
+    SELECT b AS bucket,
+           greatest(b AT TIME ZONE $2, ${FROM_TS}) AS b_start,
+           least((b + ('1 ' || $5)::interval) AT TIME ZONE $2, ${TO_TS}) AS b_end
+    FROM generate_series(date_trunc($5, ($3::date)::timestamp),
+                         (($4::date) + 1)::timestamp - interval '1 second',
+                         ('1 ' || $5)::interval) AS b
+  ),
+  rows_in AS (
+    SELECT p.user_id, p.presence, p.at, p.seq FROM agent_presence p
+    WHERE p.tenant_id = $1 AND p.at < ${TO_TS}${userFilter}
+      AND p.at >= coalesce((SELECT max(q.at) FROM agent_presence q
+                            WHERE q.tenant_id = $1 AND q.user_id = p.user_id AND q.at <= ${FROM_TS}), ${FROM_TS})
+  ),
+  periods AS (
+    SELECT user_id, presence, at AS started,
+           coalesce(lead(at) OVER (PARTITION BY user_id ORDER BY seq), least(now(), ${TO_TS})) AS ended
+    FROM rows_in
+  ),
+  clipped AS (
+    SELECT b.bucket, pe.user_id, pe.presence,
+           ${ms('greatest(pe.started, b.b_start)', 'least(pe.ended, b.b_end)')} AS overlap_ms
+    FROM periods pe JOIN buckets b ON pe.started < b.b_end AND pe.ended > b.b_start
+  )
+  SELECT (o.bucket AT TIME ZONE $2) AS start, ${LABEL.replace('bucket', 'o.bucket')} AS label,
+         o.user_id AS key_id, max(u.display_name) AS key_name,
+         coalesce(sum(o.overlap_ms) FILTER (WHERE o.presence IN ('busy', 'wrap-up')), 0)::float8 AS occupied_ms,
+         coalesce(sum(o.overlap_ms) FILTER (WHERE o.presence IN ('available', 'busy', 'wrap-up')), 0)::float8 AS staffed_ms
+  FROM clipped o LEFT JOIN users u ON u.id = o.user_id AND u.tenant_id = $1
+  GROUP BY o.bucket, o.user_id
+  HAVING sum(o.overlap_ms) FILTER (WHERE o.presence IN ('available', 'busy', 'wrap-up')) > 0`;
+
 const dispositionCounts = (by: ReportBy, groupFilter: string, agentFilter: string) => `
   SELECT (${BUCKET} AT TIME ZONE $2) AS start, ${by === 'group' ? 'c.ring_group_id' : 'w.user_id'} AS key_id,
          w.disposition_code AS code, count(*)::int AS count
@@ -161,6 +201,32 @@ const dispositionCounts = (by: ReportBy, groupFilter: string, agentFilter: strin
   WHERE ${RANGE} AND w.disposition_code IS NOT NULL
     ${by === 'group' ? 'AND c.ring_group_id IS NOT NULL' : ''}${groupFilter}${agentFilter.replace('l.user_id', 'w.user_id')}
   GROUP BY 1, 2, 3`;
+
+interface Occupancy {
+  start: Date | string;
+  label: string;
+  key_id: string;
+  key_name: string | null;
+  occupied_ms: number;
+  staffed_ms: number;
+}
+
+/** The figures of an interval with no calls. */
+const noCalls: Omit<Figures, 'start' | 'label' | 'key_id' | 'key_name'> = {
+  offered: 0,
+  answered: 0,
+  abandoned: 0,
+  abandoned_wait_ms: 0,
+  missed: 0,
+  declined: 0,
+  answered_in_sl: null,
+  answer_wait_ms: 0,
+  longest_wait_ms: null,
+  handled: 0,
+  talk_ms: 0,
+  hold_ms: 0,
+  wrap_ms: 0,
+};
 
 const epoch = (value: Date | string) => new Date(value).getTime();
 const ratio = (part: number, whole: number) => (whole > 0 ? part / whole : null);
@@ -190,12 +256,21 @@ export class ReportRepository {
                 : ''),
           )
         : agentReport(groupFilter, agentFilter);
-    const [rows, dispositions] = await Promise.all([
+    let userFilter = '';
+    if (filter.agentId) userFilter += ` AND p.user_id = $${params.indexOf(filter.agentId) + 1}`;
+    if (filter.groupId)
+      userFilter += ` AND p.user_id IN (SELECT m.user_id FROM ring_group_members m
+        JOIN ring_groups g ON g.id = m.ring_group_id AND g.tenant_id = $1
+        WHERE m.ring_group_id = $${params.indexOf(filter.groupId) + 1})`;
+    const [rows, dispositions, occupancy] = await Promise.all([
       this.database.query<Figures>(sql, params),
       this.database.query<{ start: Date | string; key_id: string; code: string; count: number }>(
         dispositionCounts(by, groupFilter, agentFilter),
         params,
       ),
+      by === 'agent'
+        ? this.database.query<Occupancy>(occupancyReport(userFilter), params)
+        : Promise.resolve([] as Occupancy[]),
     ]);
     const codes = new Map<string, Record<string, number>>();
     for (const row of dispositions) {
@@ -204,40 +279,70 @@ export class ReportRepository {
       counts[row.code] = Number(row.count);
       codes.set(key, counts);
     }
-    return rows.map((row) => {
+    const report = rows.map((row) => this.toRow(by, row, codes));
+    // Agents who were staffed in an interval without a call there still get their occupancy.
+    const byKey = new Map(report.map((row) => [`${row.start}|${row.agent?.id}`, row]));
+    for (const row of occupancy) {
       const start = epoch(row.start);
-      const handled = Number(row.handled);
-      const talkMs = Math.round(Number(row.talk_ms));
-      const holdMs = Math.round(Number(row.hold_ms));
-      const wrapUpMs = Math.round(Number(row.wrap_ms));
-      const offered = Number(row.offered);
-      const answered = Number(row.answered);
-      const abandoned = Number(row.abandoned);
-      const ref = { id: row.key_id, name: row.key_name ?? '' };
-      return {
-        start,
-        label: row.label,
-        group: by === 'group' ? ref : null,
-        agent: by === 'agent' ? ref : null,
-        offered,
-        answered,
-        abandoned,
-        abandonedAfterMs: by === 'group' ? average(Number(row.abandoned_wait_ms), abandoned) : null,
-        missed: Number(row.missed),
-        declined: Number(row.declined),
-        serviceLevel:
-          row.answered_in_sl === null ? null : ratio(Number(row.answered_in_sl), offered),
-        asaMs: average(Number(row.answer_wait_ms), answered),
-        longestWaitMs:
-          row.longest_wait_ms === null ? null : Math.round(Number(row.longest_wait_ms)),
-        talkMs,
-        holdMs,
-        wrapUpMs,
-        ahtMs: average(talkMs + holdMs + wrapUpMs, handled),
-        occupancy: null,
-        dispositions: codes.get(`${start}|${row.key_id}`) ?? {},
-      };
-    });
+      const key = `${start}|${row.key_id}`;
+      let reportRow = byKey.get(key);
+      if (!reportRow) {
+        reportRow = this.toRow(
+          by,
+          {
+            ...noCalls,
+            start: row.start,
+            label: row.label,
+            key_id: row.key_id,
+            key_name: row.key_name,
+          },
+          codes,
+        );
+        report.push(reportRow);
+      }
+      reportRow.occupancy = ratio(Number(row.occupied_ms), Number(row.staffed_ms));
+    }
+    return occupancy.length === 0
+      ? report
+      : report.sort(
+          (a, b) =>
+            a.start - b.start ||
+            (a.agent?.name ?? '').localeCompare(b.agent?.name ?? '') ||
+            (a.agent?.id ?? '').localeCompare(b.agent?.id ?? ''),
+        );
+  }
+
+  private toRow(by: ReportBy, row: Figures, codes: Map<string, Record<string, number>>): ReportRow {
+    const start = epoch(row.start);
+    const handled = Number(row.handled);
+    const talkMs = Math.round(Number(row.talk_ms));
+    const holdMs = Math.round(Number(row.hold_ms));
+    const wrapUpMs = Math.round(Number(row.wrap_ms));
+    const offered = Number(row.offered);
+    const answered = Number(row.answered);
+    const abandoned = Number(row.abandoned);
+    const ref = { id: row.key_id, name: row.key_name ?? '' };
+    return {
+      start,
+      label: row.label,
+      group: by === 'group' ? ref : null,
+      agent: by === 'agent' ? ref : null,
+      offered,
+      answered,
+      abandoned,
+      abandonedAfterMs: by === 'group' ? average(Number(row.abandoned_wait_ms), abandoned) : null,
+      missed: Number(row.missed),
+      declined: Number(row.declined),
+      serviceLevel: row.answered_in_sl === null ? null : ratio(Number(row.answered_in_sl), offered),
+      asaMs: average(Number(row.answer_wait_ms), answered),
+      longestWaitMs: row.longest_wait_ms === null ? null : Math.round(Number(row.longest_wait_ms)),
+      talkMs,
+      holdMs,
+      wrapUpMs,
+      ahtMs: average(talkMs + holdMs + wrapUpMs, handled),
+      occupancy: null,
+      dispositions: codes.get(`${start}|${row.key_id}`) ?? {},
+    };
   }
 
   async timeZone(tenantId: string): Promise<string> {

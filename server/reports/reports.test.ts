@@ -24,6 +24,7 @@ const s = 1000;
 interface DataSet {
   ada: TestUser;
   bob: TestUser;
+  cy: TestUser;
   supervisor: TestUser;
   admin: TestUser;
   groupId: string;
@@ -166,6 +167,25 @@ async function seed(server: TestServer): Promise<DataSet> {
     ['resumed', t3 + 110 * s, B],
   ]);
 
+  // Presence, for occupancy: Ada available from before the range, busy with call 1 from 5 s
+  // before midnight, wrap-up, available, then offline at 01:00. Cy is staffed an hour on Mar 9
+  // without a call. Bob has no presence rows.
+  const cy = await server.createAgent('rep-cy@r.test', 'Cy Young');
+  const presence: [string, string, string][] = [
+    [A, 'available', '2026-03-07T04:00:00Z'],
+    [A, 'busy', '2026-03-08T04:59:55Z'],
+    [A, 'wrap-up', '2026-03-08T05:02:15Z'],
+    [A, 'available', '2026-03-08T05:02:35Z'],
+    [A, 'offline', '2026-03-08T06:00:00Z'],
+    [cy.user.id, 'available', '2026-03-09T12:00:00Z'],
+    [cy.user.id, 'offline', '2026-03-09T13:00:00Z'],
+  ];
+  for (const [index, [userId, state, when]] of presence.entries())
+    await server.database.query(
+      `INSERT INTO agent_presence (id, tenant_id, user_id, presence, at, seq) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [`rep-p${index}`, tenantId, userId, state, when, index + 1],
+    );
+
   // Another tenant's call in the same hours never shows.
   const other = server.otherTenant;
   const otherGroup = await other.createRingGroup('sales', []);
@@ -179,7 +199,7 @@ async function seed(server: TestServer): Promise<DataSet> {
       endReason: 'caller_cancelled',
     },
   ]);
-  return { ada, bob, supervisor, admin, groupId: group.id };
+  return { ada, bob, cy, supervisor, admin, groupId: group.id };
 }
 
 const empty = {
@@ -302,8 +322,16 @@ function reportSuite(
           wrapUpMs: 20_000,
           ahtMs: 140_000,
           dispositions: { resolved: 1 },
+          // Staffed from the range's start; busy the last 5 s of the day.
+          occupancy: 5_000 / 86_400_000,
         }),
-        row('2026-03-08', '2026-03-08T05:00:00Z', ada, { offered: 1, answered: 0, missed: 1 }),
+        row('2026-03-08', '2026-03-08T05:00:00Z', ada, {
+          offered: 1,
+          answered: 0,
+          missed: 1,
+          // Busy 135 s + wrap-up 20 s of the hour until she went offline.
+          occupancy: 155_000 / 3_600_000,
+        }),
         row('2026-03-08', '2026-03-08T05:00:00Z', bob, { offered: 1, answered: 0, declined: 1 }),
         row('2026-03-09', '2026-03-09T04:00:00Z', ada, {
           offered: 2,
@@ -327,6 +355,16 @@ function reportSuite(
           ahtMs: 85_000,
           dispositions: { resolved: 1 },
         }),
+        row(
+          '2026-03-09',
+          '2026-03-09T04:00:00Z',
+          { id: data.cy.user.id, name: 'Cy Young' },
+          {
+            offered: 0,
+            answered: 0,
+            occupancy: 0,
+          },
+        ),
       ]);
       const onlyBob = await report(`from=2026-03-07&to=2026-03-09&by=agent&agentId=${bob.id}`);
       assert.deepEqual(
