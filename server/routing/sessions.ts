@@ -70,6 +70,7 @@ export class SessionRegistry {
           chosenPresence: 'available',
           presence: 'offline',
           presenceSince: state.now(),
+          lastRungAt: null,
           sessionIds: [],
           activeCallIds: [],
         },
