@@ -207,7 +207,7 @@ export async function buildApp(
   await app.register(historyRoutes, { prefix: '/api' });
   await app.register(reportRoutes, { prefix: '/api' });
   await app.register(timeZoneRoutes, { prefix: '/api' });
-  await registerConsole(app, config.consoleDir);
+  await registerConsole(app, config.consoleDir, config.consoleUrl);
 
   app.addHook('onClose', async () => {
     supervisorFeed.close();

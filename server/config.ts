@@ -19,6 +19,11 @@ export interface Config {
   sessionResumeSeconds: number;
   /** Where the built console lives; served by call control when present. */
   consoleDir: string;
+  /**
+   * Where the console is served when not by call control (`npm start` sets the dev server's
+   * URL): `GET /` redirects there.
+   */
+  consoleUrl?: string;
   logLevel: string;
   /** Ring group defaults. */
   ringTimeoutSeconds: number;
@@ -180,6 +185,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     heartbeatSeconds: integer(env, 'HEARTBEAT_SECONDS', 3, 1),
     sessionResumeSeconds: integer(env, 'SESSION_RESUME_SECONDS', 30, 0),
     consoleDir: env.CONSOLE_DIR || 'dist/switchboard/browser',
+    consoleUrl: env.CONSOLE_URL || undefined,
     logLevel: env.LOG_LEVEL || 'info',
     ringTimeoutSeconds: integer(env, 'RING_TIMEOUT_SECONDS', 20, 1),
     maxQueueWaitSeconds: integer(env, 'MAX_QUEUE_WAIT_SECONDS', 600, 1),
