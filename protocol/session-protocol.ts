@@ -272,6 +272,12 @@ export const ServerMessage = Type.Union([
   }),
   Type.Object({ type: Type.Literal('pong'), requestId: RequestId }),
   /**
+   * Every `heartbeatSeconds`, to a tab that has sent `ping` (it heartbeats from its own code):
+   * answer with `ping`. From its first `ping` on, only the tab's frames prove it alive, not
+   * WebSocket pongs, which a frozen tab's browser still sends.
+   */
+  Type.Object({ type: Type.Literal('heartbeat') }),
+  /**
    * Media credentials for a call this session takes part in (the answering tab, and the
    * dialing tab), sent once when the call is answered. The SDK joins `room` at `url` with
    * `token` using livekit-client; the token grants only that room and expires soon.

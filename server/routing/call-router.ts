@@ -155,6 +155,34 @@ export class CallRouter {
     this.state.disarmDeadlines();
   }
 
+  /**
+   * Takes over one tenant's live state that another node kept (a cluster's new owner, SCALE.md):
+   * loaded, deadlines re-armed, and every tab of the tenant is sent its lists again, so ringing
+   * calls ring again and connected calls show as they are. Nothing is recorded twice: no
+   * transition is applied.
+   */
+  adoptTenant(snapshot: LiveSnapshot): void {
+    this.state.adopt(snapshot);
+    for (const session of snapshot.sessions) {
+      for (const call of this.outgoingCalls(session.id))
+        this.bus.publish(session.id, { type: 'outgoing_call', call });
+      this.bus.publish(session.id, {
+        type: 'incoming_calls',
+        calls: this.incomingCalls(session.id),
+      });
+    }
+  }
+
+  /** Gives one tenant's live state up unchanged (another node owns it now); its calls carry on there. */
+  releaseTenant(tenantId: string): void {
+    this.state.release(tenantId);
+  }
+
+  /** One tenant's live state as plain data (what a cluster keeps in Redis). */
+  tenantSnapshot(tenantId: string): LiveSnapshot {
+    return this.state.read.tenantSnapshot(tenantId);
+  }
+
   /** Ends every live call as failed, so the records say so, and drops every timer. */
   stop(): void {
     this.state.run(() => {

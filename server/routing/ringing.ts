@@ -49,13 +49,25 @@ export class Ringing {
    */
   offer(call: LiveCall): void {
     if (call.phase !== 'waiting' && call.phase !== 'ringing') return;
-    const candidates = this.candidates(call);
-    if (candidates.length === 0) return;
-    const chosen = this.strategies.of(call).choose(call, candidates, this.state.now());
-    const sessions = chosen.flatMap((candidate) => candidate.sessions);
+    const sessions = this.sessionsToRing(call);
     if (sessions.length === 0) return;
     if (call.phase === 'waiting') this.startAttempt(call);
     for (const session of sessions) this.ring(call, session);
+  }
+
+  /**
+   * The call's strategy rings one agent at a time and has someone left to ring now: when the
+   * agent rung declines or times out, the call moves on at once instead of waiting to retry.
+   */
+  hasNextAgent(call: LiveCall): boolean {
+    return this.strategies.of(call).ringsOneAtATime && this.sessionsToRing(call).length > 0;
+  }
+
+  private sessionsToRing(call: LiveCall): LiveSession[] {
+    const candidates = this.candidates(call);
+    if (candidates.length === 0) return [];
+    const chosen = this.strategies.of(call).choose(call, candidates, this.state.now());
+    return chosen.flatMap((candidate) => candidate.sessions);
   }
 
   /**

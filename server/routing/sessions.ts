@@ -72,6 +72,7 @@ export class SessionRegistry {
           chosenPresence: 'available',
           presence: 'offline',
           presenceSince: state.now(),
+          lastRungAt: null,
           sessionIds: [],
           activeCallIds: [],
           wrapUp: null,

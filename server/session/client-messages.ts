@@ -27,6 +27,7 @@ import {
 } from '../../protocol/session-protocol.ts';
 import { AppError, type ErrorReason } from '../shared/errors.ts';
 import { readableIssues } from '../shared/validation.ts';
+import { findMalformedText } from '../shared/text.ts';
 
 const commandSchemas: Record<string, TSchema> = {
   online: ComeOnline,
@@ -90,6 +91,9 @@ export function parseClientMessage(
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw badMessage('a message must be a JSON object');
   const requestId = requestIdOf(value);
+  const malformed = findMalformedText(value);
+  if (malformed)
+    throw badMessage(`${malformed.instancePath || 'message'} ${malformed.message}`, requestId);
   const type = (value as { type?: unknown }).type;
   if (typeof type !== 'string') throw badMessage('message has no "type"', requestId);
   const validator = commandValidators.get(type);

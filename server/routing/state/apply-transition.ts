@@ -189,6 +189,7 @@ export function applyTransition(store: LiveStore, transition: RoutingTransition)
       const call = liveCallOf(transition.callId);
       if (call.phase !== 'ringing') fail(`call ${call.id} is ${call.phase}, not ringing`);
       call.phase = 'retry-wait';
+      call.roundFirstAttempt = call.attempt + 1;
       return;
     }
     case 'legRung':
@@ -207,6 +208,10 @@ export function applyTransition(store: LiveStore, transition: RoutingTransition)
         previous.listed = false;
       }
       call.legs.push({ ...leg, listed: true, lingerDeadline: null });
+      if (transition.type === 'legRung') {
+        const agent = store.agent(transition.tenantId, leg.userId);
+        if (agent) agent.lastRungAt = at;
+      }
       if (!session.inboundCallIds.includes(call.id)) session.inboundCallIds.push(call.id);
       return;
     }
@@ -274,11 +279,15 @@ export function applyTransition(store: LiveStore, transition: RoutingTransition)
       if (call.answeredBy) fail(`call ${call.id} is with ${call.answeredBy.name}`);
       call.redirect = structuredClone(transition.redirect);
       call.phase = 'waiting';
+      call.roundFirstAttempt = call.attempt + 1;
       return;
     }
-    case 'redirectCleared':
-      callOf(transition.callId).redirect = null;
+    case 'redirectCleared': {
+      const call = callOf(transition.callId);
+      call.redirect = null;
+      call.roundFirstAttempt = call.attempt + 1;
       return;
+    }
     case 'transferStarted': {
       const call = liveCallOf(transition.callId);
       if (call.transfer && call.transfer.status !== 'failed')

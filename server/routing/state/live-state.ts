@@ -65,6 +65,8 @@ export interface AgentState {
   presence: Presence;
   /** When `presence` last changed (longest-idle strategies read it). */
   presenceSince: number;
+  /** When a leg last rang one of the agent's tabs, for any call (round-robin reads it). */
+  lastRungAt: number | null;
   sessionIds: string[];
   /** Connected calls this user is part of (answered, or dialed and answered). */
   activeCallIds: string[];
@@ -190,6 +192,12 @@ export interface LiveCall {
   phase: CallPhase;
   /** Ring attempts started so far; legs carry the attempt that rang them. */
   attempt: number;
+  /**
+   * The first attempt of the current round. Strategies that ring one agent at a time skip those
+   * the round's legs show declined or missed the call; a retry, a redirect and its end start a
+   * new round (everyone may ring again).
+   */
+  roundFirstAttempt: number;
   /** Every leg ever rung, across attempts, in the order they were rung: what the record lists. */
   legs: LiveLeg[];
   answeredBy: (AgentRef & { sessionId: string }) | null;

@@ -17,7 +17,12 @@ import type { Scheduler } from '../../shared/scheduler.ts';
 import { applyTransition } from './apply-transition.ts';
 import { DeadlineTimers, deadlinesIn, dueAtOf } from './deadline-timers.ts';
 import type { CallDeadlineName } from './live-state.ts';
-import type { LiveStore, LiveStoreReader } from './live-store.ts';
+import {
+  InProcessLiveStore,
+  type LiveSnapshot,
+  type LiveStore,
+  type LiveStoreReader,
+} from './live-store.ts';
 import type {
   DeadlineRef,
   RoutingTransition,
@@ -177,6 +182,27 @@ export class RoutingState {
   /** Arms a timer for every deadline in the state (after loading a snapshot). */
   rearmDeadlines(): void {
     for (const [deadline, dueAt] of deadlinesIn(this.store)) this.timers.arm(deadline, dueAt);
+  }
+
+  /**
+   * Takes a tenant's live state over from another node (a cluster's new owner): its entities
+   * join the store as they were kept, and their deadlines are armed (those already past fire
+   * at once). Not a step: nothing changed, the state moved.
+   */
+  adopt(snapshot: LiveSnapshot): void {
+    this.store.load(snapshot);
+    const adopted = InProcessLiveStore.fromSnapshot(snapshot);
+    for (const [deadline, dueAt] of deadlinesIn(adopted)) this.timers.arm(deadline, dueAt);
+  }
+
+  /**
+   * Gives one tenant's live state up without changing it (another node owns the tenant now):
+   * its timers stop and its entities leave this store; calls carry on wherever it is loaded.
+   */
+  release(tenantId: string): void {
+    const released = InProcessLiveStore.fromSnapshot(this.store.tenantSnapshot(tenantId));
+    for (const [deadline] of deadlinesIn(released)) this.timers.disarm(deadline);
+    this.store.unload(tenantId);
   }
 
   /** Drops every timer (the router stops); the deadlines stay in the state. */
