@@ -212,6 +212,8 @@ export const ErrorCode = Type.Union([
   Type.Literal('wrong-state'),
   Type.Literal('forbidden'),
   Type.Literal('unauthorized'),
+  /** A limit was reached (calls per user, key or tenant); the message says which. */
+  Type.Literal('too-many-requests'),
   Type.Literal('internal'),
 ]);
 export type ErrorCode = Static<typeof ErrorCode>;

@@ -116,6 +116,7 @@ const codeForReason: Record<ErrorReason, ErrorCode> = {
   'not-found': 'not-found',
   conflict: 'wrong-state',
   'wrong-state': 'wrong-state',
+  'too-many-requests': 'too-many-requests',
 };
 
 /**
