@@ -14,6 +14,7 @@ import { DatabaseDirectory } from './directory/database-directory.ts';
 import type { Directory } from './directory/directory.ts';
 import { CallRouter } from './routing/index.ts';
 import { CallRecords } from './calls/call-records.ts';
+import { CallLimits } from './calls/call-limits.ts';
 import { registerErrorHandler } from './shared/error-handler.ts';
 import { registerApiDocs } from './shared/api-docs.ts';
 import { registerConsole } from './shared/console.ts';
@@ -56,6 +57,8 @@ export interface Services {
   scripts: ScriptedCalls;
   /** Phones through LiveKit SIP (server/sip), when LIVEKIT_SIP_URI is set. */
   sip?: SipService;
+  /** Caps on live calls per user, API key and tenant. */
+  limits: CallLimits;
 }
 
 declare module 'fastify' {
@@ -159,6 +162,8 @@ export async function buildApp(
     },
   });
   records.follow(router);
+  const limits = new CallLimits(config);
+  limits.follow(router);
   media.attach(router);
   scripts.attach(router);
   const { sip: sipConfig } = config;
@@ -184,6 +189,7 @@ export async function buildApp(
     media,
     scripts,
     sip,
+    limits,
   });
   registerErrorHandler(app);
   await registerApiDocs(app);
