@@ -14,6 +14,7 @@ import { DatabaseDirectory } from './directory/database-directory.ts';
 import type { Directory } from './directory/directory.ts';
 import { CallRouter } from './routing/index.ts';
 import { CallRecords } from './calls/call-records.ts';
+import { CallLimits } from './calls/call-limits.ts';
 import { registerErrorHandler } from './shared/error-handler.ts';
 import { registerApiDocs } from './shared/api-docs.ts';
 import { registerConsole } from './shared/console.ts';
@@ -37,6 +38,8 @@ import { SupervisorFeed } from './supervisor/supervisor-feed.ts';
 import { SupervisorRepository } from './supervisor/supervisor-repository.ts';
 import dispositionRoutes from './wrap-up/disposition-routes.ts';
 import wrapUpRoutes from './wrap-up/wrap-up-routes.ts';
+import { WrapUpRepository } from './wrap-up/wrap-up-repository.ts';
+import { WrapUpStamps } from './wrap-up/wrap-up-stamps.ts';
 import phoneNumberRoutes from './phone-numbers/routes.ts';
 import { PhoneNumberRepository } from './phone-numbers/phone-number-repository.ts';
 import { SipService } from './sip/sip-service.ts';
@@ -56,6 +59,8 @@ export interface Services {
   scripts: ScriptedCalls;
   /** Phones through LiveKit SIP (server/sip), when LIVEKIT_SIP_URI is set. */
   sip?: SipService;
+  /** Caps on live calls per user, API key and tenant. */
+  limits: CallLimits;
 }
 
 declare module 'fastify' {
@@ -159,6 +164,14 @@ export async function buildApp(
     },
   });
   records.follow(router);
+  const wrapUpStamps = new WrapUpStamps(
+    new WrapUpRepository(database),
+    () => records.flush(),
+    app.log.child({ module: 'wrap-up' }),
+  );
+  wrapUpStamps.follow(router);
+  const limits = new CallLimits(config);
+  limits.follow(router);
   media.attach(router);
   scripts.attach(router);
   const { sip: sipConfig } = config;
@@ -184,6 +197,7 @@ export async function buildApp(
     media,
     scripts,
     sip,
+    limits,
   });
   registerErrorHandler(app);
   await registerApiDocs(app);
@@ -216,6 +230,7 @@ export async function buildApp(
     await scripts.close();
     await media.close();
     await records.flush();
+    await wrapUpStamps.flush();
     if (!existingDatabase) await database.close();
   });
   // Calls a previous process left unfinished (it crashed mid-call) are recorded as failed.
