@@ -57,6 +57,11 @@ export interface Config {
    * 0 sends the agent straight back to available.
    */
   wrapUpSeconds: number;
+  /**
+   * An agent who lets a call ring out (ring timeout) is set not ready ("Missed", presence away)
+   * until they choose to be available again, so calls stop ringing into an empty chair.
+   */
+  notReadyAfterMissedCall: boolean;
   /** LiveKit SIP (server/sip): set when a LiveKit SIP service runs next to the LiveKit. */
   sip?: SipConfig;
   /** Failed sign-ins one account may have within the window before it is locked (429). */
@@ -210,6 +215,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ffmpegPath: env.FFMPEG_PATH || undefined,
     wrapUpEditHours: integer(env, 'WRAP_UP_EDIT_HOURS', 24),
     wrapUpSeconds: integer(env, 'WRAP_UP_SECONDS', 30),
+    notReadyAfterMissedCall: env.NOT_READY_AFTER_MISSED_CALL !== 'false',
     sip: sipConfig(env),
     loginMaxFailuresPerAccount: integer(env, 'LOGIN_MAX_FAILURES_PER_ACCOUNT', 5, 1),
     loginMaxFailuresPerClient: integer(env, 'LOGIN_MAX_FAILURES_PER_CLIENT', 30, 1),
