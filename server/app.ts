@@ -119,6 +119,7 @@ export async function buildApp(config: Config, existingDatabase?: Database): Pro
     log: app.log.child({ module: 'routing' }),
     callEvents: {
       callPlaced: (call) => media.callPlaced(call),
+      phoneAnswered: (call) => media.phoneAnswered(call),
       callAnswered: (call) => {
         media.callAnswered(call);
         scripts.callAnswered(call);

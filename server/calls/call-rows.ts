@@ -32,7 +32,8 @@ export function recordChanges(
     let kind: RecordChange['kind'];
     let callId: string;
     if (transition.type === 'callPlaced') [kind, callId] = ['created', transition.call.id];
-    else if (transition.type === 'answered') [kind, callId] = ['answered', transition.callId];
+    else if (transition.type === 'answered' || transition.type === 'phoneAnswered')
+      [kind, callId] = ['answered', transition.callId];
     else if (transition.type === 'callEnded') [kind, callId] = ['ended', transition.callId];
     else continue;
     const call = liveCall(callId);

@@ -204,8 +204,11 @@ export class SessionConnection {
           ok();
         });
       case 'call.dial':
-        if (isPhoneNumberLike(message.to)) this.options.phones?.requireOutbound();
         // The reply is the call's first `outgoing_call` frame, which carries the requestId.
+        if (isPhoneNumberLike(message.to) && this.options.phones)
+          return this.options.phones
+            .requireOutbound(this.options.identity.tenant.id)
+            .then(() => router.dial(sessionId, message.to, message.params ?? {}, requestId));
         return router.dial(sessionId, message.to, message.params ?? {}, requestId);
       case 'call.transfer':
         return router.transfer(sessionId, message.callId, message.to, message.mode, ok);

@@ -67,7 +67,12 @@ export type CallTarget =
       retryIntervalMs: number;
       /** Who is offered the call next (strategies/); unset: ring everyone available. */
       strategy?: string;
-    };
+    }
+  /**
+   * A phone number (E.164) an agent dialed: nobody rings here; LiveKit SIP calls the phone
+   * (server/sip) and reports its answer (`phoneAnswered`).
+   */
+  | { kind: 'phone'; number: string };
 
 /**
  * waiting: in its queue, nobody ringing (nobody available yet, or every leg was withdrawn).
@@ -227,9 +232,9 @@ export const wasAnswered = (call: LiveCall): boolean =>
 
 /** Whether this user is someone the call may ring. */
 export function callTargetsUser(call: LiveCall, userId: string): boolean {
-  return call.target.kind === 'user'
-    ? call.target.userId === userId
-    : call.target.memberIds.includes(userId);
+  const target = call.target;
+  if (target.kind === 'phone') return false;
+  return target.kind === 'user' ? target.userId === userId : target.memberIds.includes(userId);
 }
 
 /** The session's leg in its incoming list for this call (the latest one rung there), if any. */
