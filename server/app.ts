@@ -5,6 +5,7 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyReply } from 'fastify';
 import websocket from '@fastify/websocket';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { DestinationStream } from 'pino';
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { TokenService } from './auth/tokens.ts';
@@ -17,6 +18,9 @@ import { registerErrorHandler } from './shared/error-handler.ts';
 import { registerApiDocs } from './shared/api-docs.ts';
 import { registerConsole } from './shared/console.ts';
 import { validatorCompiler } from './shared/validation.ts';
+import { malformedUrlText } from './shared/text.ts';
+import { serializeRequest } from './shared/log-redaction.ts';
+import { websocketErrorHandler } from './shared/websocket-errors.ts';
 import authRoutes from './auth/routes.ts';
 import subscriberRoutes from './tenants/subscriber-routes.ts';
 import ringGroupRoutes from './ring-groups/routes.ts';
@@ -33,9 +37,13 @@ import { SupervisorFeed } from './supervisor/supervisor-feed.ts';
 import { SupervisorRepository } from './supervisor/supervisor-repository.ts';
 import dispositionRoutes from './wrap-up/disposition-routes.ts';
 import wrapUpRoutes from './wrap-up/wrap-up-routes.ts';
+import { WrapUpRepository } from './wrap-up/wrap-up-repository.ts';
+import { WrapUpStamps } from './wrap-up/wrap-up-stamps.ts';
 import phoneNumberRoutes from './phone-numbers/routes.ts';
 import { PhoneNumberRepository } from './phone-numbers/phone-number-repository.ts';
 import { SipService } from './sip/sip-service.ts';
+import historyRoutes from './reports/history-routes.ts';
+import { reportRoutes, timeZoneRoutes } from './reports/report-routes.ts';
 
 export interface Services {
   config: Config;
@@ -63,7 +71,16 @@ export type App = FastifyInstance;
 /** Request bodies larger than this are refused with 413 before any handler runs. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
-export async function buildApp(config: Config, existingDatabase?: Database): Promise<App> {
+export interface BuildOptions {
+  /** Where the log goes instead of stdout (tests read it). */
+  logStream?: DestinationStream;
+}
+
+export async function buildApp(
+  config: Config,
+  existingDatabase?: Database,
+  { logStream }: BuildOptions = {},
+): Promise<App> {
   const database =
     existingDatabase ??
     (await openDatabase({
@@ -75,7 +92,13 @@ export async function buildApp(config: Config, existingDatabase?: Database): Pro
   const directory = new DatabaseDirectory(database);
 
   const app = Fastify({
-    logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.query.token'] },
+    logger: {
+      level: config.logLevel,
+      redact: ['req.headers.authorization'],
+      // Tokens ride in query strings (WebSocket URLs): every logged URL is redacted.
+      serializers: { req: serializeRequest },
+      ...(logStream ? { stream: logStream } : {}),
+    },
     bodyLimit: BODY_LIMIT_BYTES,
     // Tokens ride in the WebSocket URL; never log full URLs with them.
     logController: new LogController({
@@ -91,6 +114,12 @@ export async function buildApp(config: Config, existingDatabase?: Database): Pro
   }).withTypeProvider<TypeBoxTypeProvider>();
   // Refuse (rather than strip or coerce) unknown properties and wrong types everywhere.
   app.setValidatorCompiler(validatorCompiler);
+  // Ids in paths and query parameters follow the shared text rule even where no schema names them.
+  app.addHook('onRequest', async (request, reply) => {
+    const problem = malformedUrlText(request.url);
+    if (problem)
+      return reply.status(400).send({ error: 'bad-request', message: problem, statusCode: 400 });
+  });
   const records = new CallRecords(database, app.log.child({ module: 'call-records' }));
 
   // Without LIVEKIT_URL this starts the embedded media server, which posts its webhooks back here.
@@ -133,6 +162,12 @@ export async function buildApp(config: Config, existingDatabase?: Database): Pro
     },
   });
   records.follow(router);
+  const wrapUpStamps = new WrapUpStamps(
+    new WrapUpRepository(database),
+    () => records.flush(),
+    app.log.child({ module: 'wrap-up' }),
+  );
+  wrapUpStamps.follow(router);
   media.attach(router);
   scripts.attach(router);
   const { sip: sipConfig } = config;
@@ -161,7 +196,10 @@ export async function buildApp(config: Config, existingDatabase?: Database): Pro
   });
   registerErrorHandler(app);
   await registerApiDocs(app);
-  await app.register(websocket, { options: { maxPayload: 16 * 1024 } });
+  await app.register(websocket, {
+    options: { maxPayload: 16 * 1024 },
+    errorHandler: websocketErrorHandler(app.log.child({ module: 'websocket' })),
+  });
 
   await app.register(authRoutes, { prefix: '/api' });
   await app.register(subscriberRoutes, { prefix: '/api' });
@@ -175,6 +213,9 @@ export async function buildApp(config: Config, existingDatabase?: Database): Pro
   await app.register(dispositionRoutes, { prefix: '/api' });
   await app.register(wrapUpRoutes, { prefix: '/api' });
   await app.register(phoneNumberRoutes, { prefix: '/api' });
+  await app.register(historyRoutes, { prefix: '/api' });
+  await app.register(reportRoutes, { prefix: '/api' });
+  await app.register(timeZoneRoutes, { prefix: '/api' });
   await registerConsole(app, config.consoleDir);
 
   app.addHook('onClose', async () => {
@@ -184,6 +225,7 @@ export async function buildApp(config: Config, existingDatabase?: Database): Pro
     await scripts.close();
     await media.close();
     await records.flush();
+    await wrapUpStamps.flush();
     if (!existingDatabase) await database.close();
   });
   // Calls a previous process left unfinished (it crashed mid-call) are recorded as failed.

@@ -43,6 +43,12 @@ export class Attempts {
     const { state } = this;
     const { tenantId, id: callId } = call;
     state.clearDeadline({ kind: 'call', callId, name: 'ringTimeout' });
+    // A strategy that rings one agent at a time goes on to the next (a group's own call or a
+    // transfer to a group alike); a consultation rings once.
+    if (!call.consultationFor && this.ringing.hasNextAgent(call)) {
+      state.apply({ type: 'callWaiting', tenantId, callId });
+      return this.ringing.offer(call);
+    }
     if (call.redirect) return this.fallback.redirectFailed(call);
     const attemptLegs = call.legs.filter((leg) => leg.attempt === call.attempt);
     const declined = attemptLegs.some((leg) => leg.outcome === 'rejected');

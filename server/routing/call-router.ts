@@ -31,6 +31,7 @@ import { PresenceTracker } from './presence.ts';
 import { Ringing } from './ringing.ts';
 import { CallQueue } from './call-queue.ts';
 import { Answering } from './answering.ts';
+import { AfterCallWork } from './after-call-work.ts';
 import { CallEnding } from './call-ending.ts';
 import { RedirectFallback } from './redirect-fallback.ts';
 import { Attempts } from './attempts.ts';
@@ -107,6 +108,7 @@ export class CallRouter {
     const pushes = new PushBatch(state.read, bus);
     state.addProjection(pushes);
     const presence = new PresenceTracker(state);
+    const afterCallWork = new AfterCallWork(state, presence, (config.wrapUpSeconds ?? 0) * 1000);
     const ringing = new Ringing(
       state,
       presence,
@@ -127,7 +129,7 @@ export class CallRouter {
     );
     this.sessions = new SessionRegistry(
       state,
-      { presence, queue, attempts, ending, transfers, pushes, ringGroups },
+      { presence, queue, attempts, ending, transfers, pushes, ringGroups, afterCallWork },
       directory,
       bus,
       log,
@@ -154,6 +156,34 @@ export class CallRouter {
    */
   relinquish(): void {
     this.state.disarmDeadlines();
+  }
+
+  /**
+   * Takes over one tenant's live state that another node kept (a cluster's new owner, SCALE.md):
+   * loaded, deadlines re-armed, and every tab of the tenant is sent its lists again, so ringing
+   * calls ring again and connected calls show as they are. Nothing is recorded twice: no
+   * transition is applied.
+   */
+  adoptTenant(snapshot: LiveSnapshot): void {
+    this.state.adopt(snapshot);
+    for (const session of snapshot.sessions) {
+      for (const call of this.outgoingCalls(session.id))
+        this.bus.publish(session.id, { type: 'outgoing_call', call });
+      this.bus.publish(session.id, {
+        type: 'incoming_calls',
+        calls: this.incomingCalls(session.id),
+      });
+    }
+  }
+
+  /** Gives one tenant's live state up unchanged (another node owns it now); its calls carry on there. */
+  releaseTenant(tenantId: string): void {
+    this.state.release(tenantId);
+  }
+
+  /** One tenant's live state as plain data (what a cluster keeps in Redis). */
+  tenantSnapshot(tenantId: string): LiveSnapshot {
+    return this.state.read.tenantSnapshot(tenantId);
   }
 
   /** Ends every live call as failed, so the records say so, and drops every timer. */
@@ -190,6 +220,16 @@ export class CallRouter {
 
   setPresence(sessionId: string, presence: 'available' | 'away' | 'wrap-up'): Presence {
     return this.batch(() => this.sessions.setPresence(this.sessions.require(sessionId), presence));
+  }
+
+  /** The agent is done with its after-call work before its time ran out. */
+  endWrapUp(sessionId: string): Presence {
+    return this.batch(() => this.sessions.endWrapUp(this.sessions.require(sessionId)));
+  }
+
+  /** The agent's after-call work ends `seconds` later than it would have. */
+  extendWrapUp(sessionId: string, seconds: number): void {
+    this.batch(() => this.sessions.extendWrapUp(this.sessions.require(sessionId), seconds));
   }
 
   closeSession(sessionId: string, cause: SessionEndCause): void {

@@ -139,6 +139,7 @@ export class Dialing {
       params: request.params,
       phase: 'waiting',
       attempt: 0,
+      roundFirstAttempt: 1,
       legs: [],
       answeredBy: null,
       endReason: null,

@@ -39,7 +39,13 @@ export interface SessionConnectionOptions {
 
 export class SessionConnection {
   readonly sessionId: string;
-  private unansweredPings = 0;
+  /** Beats since the last sign of life (a frame; a pong too unless the tab heartbeats itself). */
+  private missedBeats = 0;
+  /**
+   * The tab heartbeats from its own code (it sent a `ping` frame): from then on only its frames
+   * prove it alive. A frozen browser tab still answers WebSocket pings; its page cannot.
+   */
+  private appHeartbeat = false;
   private readonly unsubscribe: () => void;
   /** A newer socket of the same tab took this session over: closing this one must not end it. */
   private superseded = false;
@@ -59,8 +65,9 @@ export class SessionConnection {
     const sessionId = this.sessionId;
     // Listeners are attached before anything async can happen, so no early frame is lost.
     socket.on('message', (data, isBinary) => this.receive(data, isBinary));
-    socket.on('pong', () => (this.unansweredPings = 0));
-    socket.on('error', (error) => log.warn({ err: error, sessionId }, 'session socket error'));
+    socket.on('pong', () => {
+      if (!this.appHeartbeat) this.missedBeats = 0;
+    });
     socket.on('close', (code) => {
       this.unsubscribe();
       if (!this.superseded) this.endSession(CLEAN_CLOSE_CODES.has(code));
@@ -129,17 +136,20 @@ export class SessionConnection {
   }
 
   /**
-   * Called every heartbeat interval. A socket that answered none of the last two pings is
-   * dead (a sleeping laptop, a dropped network): it is terminated, which detaches the session
-   * (it stops ringing; its calls wait `resumeSeconds` for the tab to come back).
+   * Called once every heartbeat interval. A socket that gave no sign of life through the last
+   * two beats is dead (a sleeping laptop, a dropped network, a frozen tab): it is terminated,
+   * which detaches the session (it stops ringing; its calls wait `resumeSeconds` for the tab
+   * to come back). So a silent tab goes after 2 to 3 intervals of silence, never sooner.
    */
   heartbeat(): void {
-    if (this.unansweredPings >= 2) {
+    if (this.missedBeats >= 2) {
       this.log.info({ sessionId: this.sessionId }, 'session missed two heartbeats; terminating');
       this.socket.terminate();
       return;
     }
-    this.unansweredPings++;
+    this.missedBeats++;
+    // A tab that heartbeats itself answers this frame from its own code (with `ping`).
+    if (this.appHeartbeat) this.send({ type: 'heartbeat' });
     this.socket.ping();
   }
 
@@ -148,8 +158,8 @@ export class SessionConnection {
   }
 
   private receive(data: RawData, isBinary: boolean): void {
-    // Any frame proves the connection is alive, as a pong does.
-    this.unansweredPings = 0;
+    // Any frame proves the tab alive.
+    this.missedBeats = 0;
     let message: ClientMessage | undefined;
     try {
       message = parseClientMessage(data, isBinary);
@@ -167,6 +177,7 @@ export class SessionConnection {
     const ok = () => requestId && this.send({ type: 'ok', requestId });
     switch (message.type) {
       case 'ping':
+        this.appHeartbeat = true;
         return this.send({ type: 'pong', ...(requestId ? { requestId } : {}) });
       case 'online':
         return router.batch(() => {
@@ -230,6 +241,16 @@ export class SessionConnection {
       case 'call.resume':
         return router.batch(() => {
           router.resume(sessionId, message.callId);
+          ok();
+        });
+      case 'wrap_up.end':
+        return router.batch(() => {
+          router.endWrapUp(sessionId);
+          ok();
+        });
+      case 'wrap_up.extend':
+        return router.batch(() => {
+          router.extendWrapUp(sessionId, message.seconds);
           ok();
         });
     }

@@ -42,6 +42,19 @@ export interface LiveSession {
 /** What an agent may choose; `busy` and `offline` are derived from facts, never chosen. */
 export type ChosenPresence = 'available' | 'away' | 'wrap-up';
 
+/**
+ * After-call work: the agent handled `callId` and is writing it up. Not rung until it ends
+ * (`deadline`, moved by an extension), or the agent ends it early.
+ */
+export interface AgentWrapUp {
+  callId: string;
+  /** Who the call was with, for the wrap-up panel (the call itself leaves the state soon). */
+  from: Party;
+  startedAt: number;
+  /** Deadline: the wrap-up ends by itself then. */
+  deadline: number | null;
+}
+
 export interface AgentState {
   tenantId: string;
   userId: string;
@@ -52,9 +65,13 @@ export interface AgentState {
   presence: Presence;
   /** When `presence` last changed (longest-idle strategies read it). */
   presenceSince: number;
+  /** When a leg last rang one of the agent's tabs, for any call (round-robin reads it). */
+  lastRungAt: number | null;
   sessionIds: string[];
   /** Connected calls this user is part of (answered, or dialed and answered). */
   activeCallIds: string[];
+  /** After-call work in progress (after-call-work.ts); null (or absent in older snapshots) when none. */
+  wrapUp?: AgentWrapUp | null;
 }
 
 export type CallTarget =
@@ -67,6 +84,8 @@ export type CallTarget =
       retryIntervalMs: number;
       /** Who is offered the call next (strategies/); unset: ring everyone available. */
       strategy?: string;
+      /** After-call work of the agents who handle it (after-call-work.ts); unset: WRAP_UP_SECONDS. */
+      wrapUpMs?: number;
     }
   /**
    * A phone number (E.164) an agent dialed: nobody rings here; LiveKit SIP calls the phone
@@ -178,6 +197,12 @@ export interface LiveCall {
   phase: CallPhase;
   /** Ring attempts started so far; legs carry the attempt that rang them. */
   attempt: number;
+  /**
+   * The first attempt of the current round. Strategies that ring one agent at a time skip those
+   * the round's legs show declined or missed the call; a retry, a redirect and its end start a
+   * new round (everyone may ring again).
+   */
+  roundFirstAttempt: number;
   /** Every leg ever rung, across attempts, in the order they were rung: what the record lists. */
   legs: LiveLeg[];
   answeredBy: (AgentRef & { sessionId: string }) | null;

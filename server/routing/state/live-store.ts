@@ -21,6 +21,8 @@ export interface LiveStoreReader {
   queuedCalls(tenantId: string): Iterable<LiveCall>;
   /** Everything, as plain data that survives `JSON.stringify`. */
   snapshot(): LiveSnapshot;
+  /** One tenant's sessions, agents and calls, as plain data. */
+  tenantSnapshot(tenantId: string): LiveSnapshot;
 }
 
 /** Only apply-transition.ts calls these. */
@@ -33,6 +35,10 @@ export interface LiveStore extends LiveStoreReader {
   deleteCall(callId: string): void;
   /** Keeps the queue index in step with `call.queued`. */
   indexQueued(call: LiveCall): void;
+  /** Adds what a snapshot holds (a tenant another node owned); only RoutingState.adopt calls it. */
+  load(snapshot: LiveSnapshot): void;
+  /** Forgets one tenant's entities (another node owns it now); only RoutingState.release calls it. */
+  unload(tenantId: string): void;
 }
 
 export interface LiveSnapshot {
@@ -53,13 +59,37 @@ export class InProcessLiveStore implements LiveStore {
   /** A store holding what a snapshot (of this or another node) held. */
   static fromSnapshot(snapshot: LiveSnapshot): InProcessLiveStore {
     const store = new InProcessLiveStore();
-    for (const session of snapshot.sessions) store.putSession(session);
-    for (const agent of snapshot.agents) store.putAgent(agent);
-    for (const call of [...snapshot.calls].sort(byArrival)) {
-      store.putCall(call);
-      store.indexQueued(call);
-    }
+    store.load(snapshot);
     return store;
+  }
+
+  load(snapshot: LiveSnapshot): void {
+    for (const session of snapshot.sessions) this.putSession(session);
+    for (const agent of snapshot.agents) this.putAgent(agent);
+    // Queues are kept in arrival order (a requeued call is ordered by `requeued` when offered).
+    for (const call of [...snapshot.calls].sort(byArrival)) {
+      this.putCall(call);
+      this.indexQueued(call);
+    }
+  }
+
+  unload(tenantId: string): void {
+    for (const session of [...this.liveSessions.values()])
+      if (session.tenantId === tenantId) this.liveSessions.delete(session.id);
+    for (const agent of [...this.agents.values()])
+      if (agent.tenantId === tenantId) this.deleteAgent(tenantId, agent.userId);
+    for (const call of [...this.liveCalls.values()])
+      if (call.tenantId === tenantId) this.liveCalls.delete(call.id);
+    this.queuedByTenant.delete(tenantId);
+  }
+
+  /** One tenant's entities, as plain data (what a cluster's owner node keeps in Redis). */
+  tenantSnapshot(tenantId: string): LiveSnapshot {
+    return structuredClone({
+      sessions: [...this.liveSessions.values()].filter((s) => s.tenantId === tenantId),
+      agents: [...this.agents.values()].filter((a) => a.tenantId === tenantId),
+      calls: [...this.liveCalls.values()].filter((c) => c.tenantId === tenantId),
+    });
   }
 
   session(sessionId: string): LiveSession | undefined {

@@ -17,7 +17,12 @@ import type { Scheduler } from '../../shared/scheduler.ts';
 import { applyTransition } from './apply-transition.ts';
 import { DeadlineTimers, deadlinesIn, dueAtOf } from './deadline-timers.ts';
 import type { CallDeadlineName } from './live-state.ts';
-import type { LiveStore, LiveStoreReader } from './live-store.ts';
+import {
+  InProcessLiveStore,
+  type LiveSnapshot,
+  type LiveStore,
+  type LiveStoreReader,
+} from './live-store.ts';
 import type {
   DeadlineRef,
   RoutingTransition,
@@ -51,6 +56,7 @@ export type DeadlineHandlers = {
 } & {
   legLinger?: (callId: string, legId: string) => void;
   sessionResume?: (sessionId: string) => void;
+  wrapUp?: (tenantId: string, userId: string) => void;
 };
 
 export class RoutingState {
@@ -178,6 +184,27 @@ export class RoutingState {
     for (const [deadline, dueAt] of deadlinesIn(this.store)) this.timers.arm(deadline, dueAt);
   }
 
+  /**
+   * Takes a tenant's live state over from another node (a cluster's new owner): its entities
+   * join the store as they were kept, and their deadlines are armed (those already past fire
+   * at once). Not a step: nothing changed, the state moved.
+   */
+  adopt(snapshot: LiveSnapshot): void {
+    this.store.load(snapshot);
+    const adopted = InProcessLiveStore.fromSnapshot(snapshot);
+    for (const [deadline, dueAt] of deadlinesIn(adopted)) this.timers.arm(deadline, dueAt);
+  }
+
+  /**
+   * Gives one tenant's live state up without changing it (another node owns the tenant now):
+   * its timers stop and its entities leave this store; calls carry on wherever it is loaded.
+   */
+  release(tenantId: string): void {
+    const released = InProcessLiveStore.fromSnapshot(this.store.tenantSnapshot(tenantId));
+    for (const [deadline] of deadlinesIn(released)) this.timers.disarm(deadline);
+    this.store.unload(tenantId);
+  }
+
   /** Drops every timer (the router stops); the deadlines stay in the state. */
   disarmDeadlines(): void {
     this.timers.disarmAll();
@@ -197,6 +224,7 @@ export class RoutingState {
         const handlers = this.deadlineHandlers;
         if (deadline.kind === 'call') handlers[deadline.name]?.(deadline.callId);
         else if (deadline.kind === 'leg') handlers.legLinger?.(deadline.callId, deadline.legId);
+        else if (deadline.kind === 'wrapUp') handlers.wrapUp?.(deadline.tenantId, deadline.userId);
         else handlers.sessionResume?.(deadline.sessionId);
       });
     } catch (error) {
@@ -206,6 +234,7 @@ export class RoutingState {
   }
 
   private tenantOf(deadline: DeadlineRef): string {
+    if (deadline.kind === 'wrapUp') return deadline.tenantId;
     const tenantId =
       deadline.kind === 'session'
         ? this.store.session(deadline.sessionId)?.tenantId

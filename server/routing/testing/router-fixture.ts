@@ -54,7 +54,7 @@ class CollectedRecords {
       for (const change of recordChanges(transitions, (id) => state.call(id), now())) {
         if (change.kind === 'created') this.created.push(change.call);
         else if (change.kind === 'answered') this.answered.push(change.call);
-        else this.ended.push({ call: change.call, legs: change.legs });
+        else if (change.kind === 'ended') this.ended.push({ call: change.call, legs: change.legs });
       }
     });
   }

@@ -1,4 +1,4 @@
-import type { Room } from 'livekit-client';
+import { TrackPublication, type Room } from 'livekit-client';
 import { joinRequest } from '../testing/fake-call-media';
 import type { CallMediaState, DeviceOption } from '../media-state';
 import { LiveKitCallMedia, type CapturedTracks } from './livekit-call-media';
@@ -72,6 +72,8 @@ class FakeRoom {
 class FakePublication {
   isMuted = false;
   isSubscribed = true;
+  /** LiveKit's own: a withdrawn permission keeps the track object but stops its media. */
+  permissionStatus: TrackPublication.PermissionStatus = TrackPublication.PermissionStatus.Allowed;
   readonly track: {
     mediaStreamTrack: MediaStreamTrack;
     getRTCStatsReport: () => Promise<undefined>;
@@ -147,6 +149,21 @@ describe('LiveKitCallMedia (against a fake Room)', () => {
     expect(latest().remoteVideo).toBeFalse();
     // Same tracks: no new stream for a mute.
     expect(remoteStreams.length).toBe(2);
+  });
+
+  it('drops a track whose permission was withdrawn (a whisper after a barge) and takes it back when allowed again', async () => {
+    await media.join();
+    const microphone = audioTrack();
+    const publication = room.addRemote('microphone', microphone);
+    expect(remoteStreams.at(-1)?.getTracks()).toEqual([microphone]);
+
+    publication.permissionStatus = TrackPublication.PermissionStatus.NotAllowed;
+    room.emit('trackSubscriptionPermissionChanged', publication);
+    expect(remoteStreams.at(-1)?.getTracks() ?? []).toEqual([]);
+
+    publication.permissionStatus = TrackPublication.PermissionStatus.Allowed;
+    room.emit('trackSubscriptionPermissionChanged', publication);
+    expect(remoteStreams.at(-1)?.getTracks()).toEqual([microphone]);
   });
 
   it('falls back to the default microphone when the one in use is unplugged, without leaving', async () => {
