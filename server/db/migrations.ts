@@ -174,6 +174,19 @@ const steps: string[] = [
   );
   CREATE INDEX agent_presence_tenant_user ON agent_presence (tenant_id, user_id, at)
   `,
+  // Routing strategies and group settings (issue 16): who is offered a call (routing/strategies),
+  // overflow to another group after a delay, business hours with holidays and what a call gets
+  // while closed (jsonb: {hours, holidays, closed}; null is always open), wrap-up time, and
+  // members in the order the admin gave (sequential rings so).
+  `
+  ALTER TABLE ring_groups ADD COLUMN strategy text NOT NULL DEFAULT 'ring-all'
+    CHECK (strategy IN ('ring-all', 'longest-idle', 'round-robin', 'sequential'));
+  ALTER TABLE ring_groups ADD COLUMN overflow_group_id text REFERENCES ring_groups(id) ON DELETE SET NULL;
+  ALTER TABLE ring_groups ADD COLUMN overflow_delay_seconds integer;
+  ALTER TABLE ring_groups ADD COLUMN business_hours jsonb;
+  ALTER TABLE ring_groups ADD COLUMN wrap_up_seconds integer NOT NULL DEFAULT 30;
+  ALTER TABLE ring_group_members ADD COLUMN position integer NOT NULL DEFAULT 0
+  `,
 ];
 
 export async function migrate(database: Database): Promise<void> {
