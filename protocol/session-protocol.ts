@@ -131,6 +131,17 @@ export const MediaOptions = Type.Object(
 );
 export type MediaOptions = Static<typeof MediaOptions>;
 
+/** An agent's after-call work on one call they handled. */
+export const WrapUpView = Type.Object({
+  callId: CallId,
+  /** Who the call was with. */
+  from: Party,
+  startedAt: Type.Number(),
+  /** When it ends by itself (epoch ms); null only for an instant while it is set up. */
+  endsAt: Type.Union([Type.Number(), Type.Null()]),
+});
+export type WrapUpView = Static<typeof WrapUpView>;
+
 // ---------------------------------------------------------------- client → server
 
 const command = <T extends string, P extends Record<string, any>>(type: T, props: P) =>
@@ -170,6 +181,11 @@ export const CancelTransfer = command('call.transfer.cancel', { callId: CallId }
 export const HoldCall = command('call.hold', { callId: CallId });
 export const ResumeCall = command('call.resume', { callId: CallId });
 export const Ping = command('ping', {});
+/** After-call work: end it now (the agent is done), or give it more time. */
+export const EndWrapUp = command('wrap_up.end', {});
+export const ExtendWrapUp = command('wrap_up.extend', {
+  seconds: Type.Integer({ minimum: 1, maximum: 600 }),
+});
 
 export const ClientMessage = Type.Union([
   ComeOnline,
@@ -185,6 +201,8 @@ export const ClientMessage = Type.Union([
   HoldCall,
   ResumeCall,
   Ping,
+  EndWrapUp,
+  ExtendWrapUp,
 ]);
 export type ClientMessage = Static<typeof ClientMessage>;
 
@@ -196,6 +214,8 @@ export const ErrorCode = Type.Union([
   Type.Literal('wrong-state'),
   Type.Literal('forbidden'),
   Type.Literal('unauthorized'),
+  /** A limit was reached (calls per user, key or tenant); the message says which. */
+  Type.Literal('too-many-requests'),
   Type.Literal('internal'),
 ]);
 export type ErrorCode = Static<typeof ErrorCode>;
@@ -237,6 +257,11 @@ export const ServerMessage = Type.Union([
   Type.Object({ type: Type.Literal('unregistered'), requestId: RequestId, presence: Presence }),
   /** The agent's presence changed (by this tab, another tab, a call, or a supervisor). */
   Type.Object({ type: Type.Literal('presence'), presence: Presence }),
+  /**
+   * The agent's after-call work started, moved or ended (null); sent to a tab coming online too.
+   * While it runs the agent's presence is `wrap-up` (unless busy on another call).
+   */
+  Type.Object({ type: Type.Literal('wrap_up'), wrapUp: Type.Union([WrapUpView, Type.Null()]) }),
   /** The WHOLE current list of this session's inbound calls, sent on every change. */
   Type.Object({ type: Type.Literal('incoming_calls'), calls: Type.Array(CallView) }),
   /** The current state of one call this session placed (caller side), sent on every change. */

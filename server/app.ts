@@ -37,6 +37,8 @@ import { SupervisorFeed } from './supervisor/supervisor-feed.ts';
 import { SupervisorRepository } from './supervisor/supervisor-repository.ts';
 import dispositionRoutes from './wrap-up/disposition-routes.ts';
 import wrapUpRoutes from './wrap-up/wrap-up-routes.ts';
+import { WrapUpRepository } from './wrap-up/wrap-up-repository.ts';
+import { WrapUpStamps } from './wrap-up/wrap-up-stamps.ts';
 import phoneNumberRoutes from './phone-numbers/routes.ts';
 import { PhoneNumberRepository } from './phone-numbers/phone-number-repository.ts';
 import { SipService } from './sip/sip-service.ts';
@@ -159,6 +161,12 @@ export async function buildApp(
     },
   });
   records.follow(router);
+  const wrapUpStamps = new WrapUpStamps(
+    new WrapUpRepository(database),
+    () => records.flush(),
+    app.log.child({ module: 'wrap-up' }),
+  );
+  wrapUpStamps.follow(router);
   media.attach(router);
   scripts.attach(router);
   const { sip: sipConfig } = config;
@@ -216,6 +224,7 @@ export async function buildApp(
     await scripts.close();
     await media.close();
     await records.flush();
+    await wrapUpStamps.flush();
     if (!existingDatabase) await database.close();
   });
   // Calls a previous process left unfinished (it crashed mid-call) are recorded as failed.

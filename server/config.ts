@@ -54,6 +54,12 @@ export interface Config {
   wrapUpSeconds: number;
   /** LiveKit SIP (server/sip): set when a LiveKit SIP service runs next to the LiveKit. */
   sip?: SipConfig;
+  /** Failed sign-ins one account may have within the window before it is locked (429). */
+  loginMaxFailuresPerAccount: number;
+  /** Failed sign-ins one client (address) may have within the window, across accounts. */
+  loginMaxFailuresPerClient: number;
+  /** The sliding window those failures are counted over. */
+  loginFailureWindowSeconds: number;
 }
 
 /** How call control uses LiveKit SIP; see server/sip/README.md. */
@@ -191,5 +197,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     wrapUpEditHours: integer(env, 'WRAP_UP_EDIT_HOURS', 24),
     wrapUpSeconds: integer(env, 'WRAP_UP_SECONDS', 30),
     sip: sipConfig(env),
+    loginMaxFailuresPerAccount: integer(env, 'LOGIN_MAX_FAILURES_PER_ACCOUNT', 5, 1),
+    loginMaxFailuresPerClient: integer(env, 'LOGIN_MAX_FAILURES_PER_CLIENT', 30, 1),
+    loginFailureWindowSeconds: integer(env, 'LOGIN_FAILURE_WINDOW_SECONDS', 900, 1),
   };
 }

@@ -30,6 +30,7 @@ import { PresenceTracker } from './presence.ts';
 import { Ringing } from './ringing.ts';
 import { CallQueue } from './call-queue.ts';
 import { Answering } from './answering.ts';
+import { AfterCallWork } from './after-call-work.ts';
 import { CallEnding } from './call-ending.ts';
 import { RedirectFallback } from './redirect-fallback.ts';
 import { Attempts } from './attempts.ts';
@@ -105,6 +106,7 @@ export class CallRouter {
     const pushes = new PushBatch(state.read, bus);
     state.addProjection(pushes);
     const presence = new PresenceTracker(state);
+    const afterCallWork = new AfterCallWork(state, presence, (config.wrapUpSeconds ?? 0) * 1000);
     const ringing = new Ringing(
       state,
       presence,
@@ -133,7 +135,7 @@ export class CallRouter {
     );
     this.sessions = new SessionRegistry(
       state,
-      { presence, queue, attempts, ending, transfers, pushes, ringGroups },
+      { presence, queue, attempts, ending, transfers, pushes, ringGroups, afterCallWork },
       directory,
       bus,
       log,
@@ -223,6 +225,16 @@ export class CallRouter {
 
   setPresence(sessionId: string, presence: 'available' | 'away' | 'wrap-up'): Presence {
     return this.batch(() => this.sessions.setPresence(this.sessions.require(sessionId), presence));
+  }
+
+  /** The agent is done with its after-call work before its time ran out. */
+  endWrapUp(sessionId: string): Presence {
+    return this.batch(() => this.sessions.endWrapUp(this.sessions.require(sessionId)));
+  }
+
+  /** The agent's after-call work ends `seconds` later than it would have. */
+  extendWrapUp(sessionId: string, seconds: number): void {
+    this.batch(() => this.sessions.extendWrapUp(this.sessions.require(sessionId), seconds));
   }
 
   closeSession(sessionId: string, cause: SessionEndCause): void {

@@ -133,6 +133,7 @@ export class Dialing {
         retryIntervalMs: group.retryIntervalSeconds * 1000,
         ...(group.strategy ? { strategy: group.strategy } : {}),
         ...(overflow ? { overflow } : {}),
+        ...(group.wrapUpSeconds !== undefined ? { wrapUpMs: group.wrapUpSeconds * 1000 } : {}),
       },
       ringGroup: { id: group.id, name: group.name },
       maxWaitMs: group.maxWaitSeconds * 1000,

@@ -9,6 +9,7 @@ import type { AgentRef, EndReason } from '../../protocol/session-protocol.ts';
 import {
   isGroupCall,
   listedLeg,
+  type AgentState,
   type CallRedirect,
   type LegOutcome,
   type LiveCall,
@@ -113,7 +114,7 @@ export class Ringing {
     for (const userId of userIds) {
       if (userId === call.redirect?.excludedUserId) continue;
       const agent = read.agent(call.tenantId, userId);
-      if (!agent || !this.presence.isAvailable(agent)) continue;
+      if (!agent || !this.mayRing(call, agent)) continue;
       const sessions: LiveSession[] = [];
       for (const session of this.presence.onlineSessions(agent)) {
         // The tab that dialed never rings for its own call, even when it dials its own group.
@@ -124,6 +125,19 @@ export class Ringing {
       if (sessions.length > 0) candidates.push({ agent, sessions });
     }
     return candidates;
+  }
+
+  /**
+   * Available agents ring; so does an agent wrapping up this very call when it rings them back
+   * (their transfer found nobody): the call is still theirs.
+   */
+  private mayRing(call: LiveCall, agent: AgentState): boolean {
+    if (this.presence.isAvailable(agent)) return true;
+    return (
+      call.redirect?.kind === 'ring-back' &&
+      agent.wrapUp?.callId === call.id &&
+      this.presence.effective(agent) === 'wrap-up'
+    );
   }
 
   private startAttempt(call: LiveCall): void {

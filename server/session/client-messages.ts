@@ -12,6 +12,8 @@ import {
   ComeOnline,
   CompleteTransfer,
   DialCall,
+  EndWrapUp,
+  ExtendWrapUp,
   GoOffline,
   HangupCall,
   HoldCall,
@@ -41,6 +43,8 @@ const commandSchemas: Record<string, TSchema> = {
   'call.hold': HoldCall,
   'call.resume': ResumeCall,
   ping: Ping,
+  'wrap_up.end': EndWrapUp,
+  'wrap_up.extend': ExtendWrapUp,
 };
 const commandValidators = new Map(
   Object.entries(commandSchemas).map(([type, schema]) => [type, Compile(schema)]),
@@ -112,6 +116,7 @@ const codeForReason: Record<ErrorReason, ErrorCode> = {
   'not-found': 'not-found',
   conflict: 'wrong-state',
   'wrong-state': 'wrong-state',
+  'too-many-requests': 'too-many-requests',
 };
 
 /**

@@ -240,6 +240,16 @@ export class SessionConnection {
           router.resume(sessionId, message.callId);
           ok();
         });
+      case 'wrap_up.end':
+        return router.batch(() => {
+          router.endWrapUp(sessionId);
+          ok();
+        });
+      case 'wrap_up.extend':
+        return router.batch(() => {
+          router.extendWrapUp(sessionId, message.seconds);
+          ok();
+        });
     }
   }
 

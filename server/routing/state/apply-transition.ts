@@ -116,6 +116,25 @@ export function applyTransition(store: LiveStore, transition: RoutingTransition)
     case 'agentLeftCall':
       removeId(agentOf(transition.userId).activeCallIds, transition.callId);
       return;
+    case 'wrapUpStarted': {
+      const agent = agentOf(transition.userId);
+      if (agent.wrapUp) fail(`agent ${agent.userId} is wrapping up ${agent.wrapUp.callId}`);
+      agent.wrapUp = {
+        callId: transition.callId,
+        from: { ...transition.from },
+        startedAt: at,
+        deadline: null,
+      };
+      return;
+    }
+    case 'wrapUpEnded': {
+      const agent = agentOf(transition.userId);
+      if (agent.wrapUp?.callId !== transition.callId)
+        fail(`agent ${agent.userId} is not wrapping up ${transition.callId}`);
+      if (agent.wrapUp!.deadline !== null) fail(`the wrap-up of ${agent.userId} has a deadline`);
+      agent.wrapUp = null;
+      return;
+    }
 
     // ------------------------------------------------------------ calls
     case 'callPlaced': {
@@ -357,6 +376,13 @@ function writeDeadline(
     case 'session': {
       const session = store.session(deadline.sessionId) ?? fail(`no session ${deadline.sessionId}`);
       session.resumeDeadline = dueAt;
+      return;
+    }
+    case 'wrapUp': {
+      const agent =
+        store.agent(deadline.tenantId, deadline.userId) ?? fail(`no agent ${deadline.userId}`);
+      const wrapUp = agent.wrapUp ?? fail(`agent ${deadline.userId} is not wrapping up`);
+      agent.wrapUp = { ...wrapUp, deadline: dueAt };
       return;
     }
   }

@@ -42,6 +42,19 @@ export interface LiveSession {
 /** What an agent may choose; `busy` and `offline` are derived from facts, never chosen. */
 export type ChosenPresence = 'available' | 'away' | 'wrap-up';
 
+/**
+ * After-call work: the agent handled `callId` and is writing it up. Not rung until it ends
+ * (`deadline`, moved by an extension), or the agent ends it early.
+ */
+export interface AgentWrapUp {
+  callId: string;
+  /** Who the call was with, for the wrap-up panel (the call itself leaves the state soon). */
+  from: Party;
+  startedAt: number;
+  /** Deadline: the wrap-up ends by itself then. */
+  deadline: number | null;
+}
+
 export interface AgentState {
   tenantId: string;
   userId: string;
@@ -57,6 +70,8 @@ export interface AgentState {
   sessionIds: string[];
   /** Connected calls this user is part of (answered, or dialed and answered). */
   activeCallIds: string[];
+  /** After-call work in progress (after-call-work.ts); null (or absent in older snapshots) when none. */
+  wrapUp?: AgentWrapUp | null;
 }
 
 export type CallTarget =
@@ -74,6 +89,8 @@ export type CallTarget =
        * queue they are offered the call too (`callTargetUpdated` with both lists).
        */
       overflow?: { memberIds: string[]; delayMs: number };
+      /** After-call work of the agents who handle it (after-call-work.ts); unset: WRAP_UP_SECONDS. */
+      wrapUpMs?: number;
     };
 
 /**

@@ -17,6 +17,7 @@ export {
   type DialOptions,
   type SelectablePresence,
   type SessionUser,
+  type WrapUp,
 } from './session/session';
 export type {
   ConnectionState,

@@ -5,6 +5,7 @@ import type {
   Presence,
   ServerMessage,
   TransferMode,
+  WrapUpView,
 } from '../../../../protocol/session-protocol';
 import { Call, type CallCommands } from '../call/call';
 import type { HoldAudioFactory } from '../media/hold-audio';
@@ -15,6 +16,8 @@ import type { HelloMessage, SocketConnection } from '../transport/socket-connect
 /** Presence an agent may choose; `busy` and `offline` follow from facts on the server. */
 export type SelectablePresence = Extract<Presence, 'available' | 'away' | 'wrap-up'>;
 export type SessionUser = HelloMessage['user'];
+/** The agent's after-call work: the call being wrapped up, who it was with, when it ends. */
+export type WrapUp = WrapUpView;
 
 export interface DialOptions {
   media?: MediaOptions;
@@ -35,6 +38,7 @@ export class Session implements CallCommands {
   private readonly addresses$$ = new BehaviorSubject<readonly string[]>([]);
   private readonly registered$$ = new BehaviorSubject<boolean>(false);
   private readonly user$$ = new BehaviorSubject<SessionUser | null>(null);
+  private readonly wrapUp$$ = new BehaviorSubject<WrapUp | null>(null);
   private wantsOnline = false;
 
   /** The whole current list of inbound calls on every change; replays the latest list. */
@@ -44,6 +48,8 @@ export class Session implements CallCommands {
   /** True while the server will ring this session (between `registered` and a drop or `offline()`). */
   readonly registered$: Observable<boolean> = this.registered$$.asObservable();
   readonly user$: Observable<SessionUser | null> = this.user$$.asObservable();
+  /** The agent's after-call work while it runs (null otherwise); replays the latest value. */
+  readonly wrapUp$: Observable<WrapUp | null> = this.wrapUp$$.asObservable();
 
   constructor(
     private readonly connection: SocketConnection,
@@ -96,6 +102,16 @@ export class Session implements CallCommands {
 
   async setPresence(presence: SelectablePresence): Promise<void> {
     await this.connection.request({ type: 'presence.set', presence });
+  }
+
+  /** Ends the after-call work now: the agent takes calls again. */
+  async endWrapUp(): Promise<void> {
+    await this.connection.request({ type: 'wrap_up.end' });
+  }
+
+  /** Gives the after-call work `seconds` more. */
+  async extendWrapUp(seconds: number): Promise<void> {
+    await this.connection.request({ type: 'wrap_up.extend', seconds });
   }
 
   /** Places a call; resolves with the Call once the server has accepted the dial. */
@@ -170,6 +186,7 @@ export class Session implements CallCommands {
       this.addresses$$,
       this.registered$$,
       this.user$$,
+      this.wrapUp$$,
     ]) {
       subject.complete();
     }
@@ -210,6 +227,9 @@ export class Session implements CallCommands {
         break;
       case 'presence':
         this.presence$$.next(message.presence);
+        break;
+      case 'wrap_up':
+        this.wrapUp$$.next(message.wrapUp);
         break;
       case 'incoming_calls':
         this.applyIncoming(message.calls);
