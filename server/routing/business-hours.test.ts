@@ -179,3 +179,20 @@ describe('overflow', () => {
     assert.equal(bobTab.call(waiting.id)?.status, 'ringing', 'then the overflow member');
   });
 });
+
+describe("a group's wrap-up time", () => {
+  test('the agent who handled a call of the group wraps up for the group’s time, not the server default', async () => {
+    const fixture = routerFixture({ wrapUpSeconds: 30 });
+    const ada = fixture.addUser('ada');
+    fixture.addGroup('support', [ada], { wrapUpSeconds: 5 });
+    const tab = fixture.openTab(ada);
+    const { id } = await fixture.router.placeCall(TENANT, { from: caller, to: '/group/support' });
+    fixture.router.accept(tab.sessionId, id);
+    fixture.router.hangup(tab.sessionId, id);
+    assert.equal(tab.presence, 'wrap-up');
+    fixture.scheduler.advance(4_999);
+    assert.equal(tab.presence, 'wrap-up');
+    fixture.scheduler.advance(1);
+    assert.equal(tab.presence, 'available');
+  });
+});
