@@ -14,6 +14,7 @@ import { DatabaseDirectory } from './directory/database-directory.ts';
 import type { Directory } from './directory/directory.ts';
 import { CallRouter } from './routing/index.ts';
 import { CallRecords } from './calls/call-records.ts';
+import { CallLimits } from './calls/call-limits.ts';
 import { registerErrorHandler } from './shared/error-handler.ts';
 import { registerApiDocs } from './shared/api-docs.ts';
 import { registerConsole } from './shared/console.ts';
@@ -58,6 +59,8 @@ export interface Services {
   scripts: ScriptedCalls;
   /** Phones through LiveKit SIP (server/sip), when LIVEKIT_SIP_URI is set. */
   sip?: SipService;
+  /** Caps on live calls per user, API key and tenant. */
+  limits: CallLimits;
 }
 
 declare module 'fastify' {
@@ -167,6 +170,8 @@ export async function buildApp(
     app.log.child({ module: 'wrap-up' }),
   );
   wrapUpStamps.follow(router);
+  const limits = new CallLimits(config);
+  limits.follow(router);
   media.attach(router);
   scripts.attach(router);
   const { sip: sipConfig } = config;
@@ -192,6 +197,7 @@ export async function buildApp(
     media,
     scripts,
     sip,
+    limits,
   });
   registerErrorHandler(app);
   await registerApiDocs(app);
@@ -215,7 +221,7 @@ export async function buildApp(
   await app.register(historyRoutes, { prefix: '/api' });
   await app.register(reportRoutes, { prefix: '/api' });
   await app.register(timeZoneRoutes, { prefix: '/api' });
-  await registerConsole(app, config.consoleDir);
+  await registerConsole(app, config.consoleDir, config.consoleUrl);
 
   app.addHook('onClose', async () => {
     supervisorFeed.close();

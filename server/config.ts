@@ -19,6 +19,11 @@ export interface Config {
   sessionResumeSeconds: number;
   /** Where the built console lives; served by call control when present. */
   consoleDir: string;
+  /**
+   * Where the console is served when not by call control (`npm start` sets the dev server's
+   * URL): `GET /` redirects there.
+   */
+  consoleUrl?: string;
   logLevel: string;
   /** Ring group defaults. */
   ringTimeoutSeconds: number;
@@ -60,6 +65,14 @@ export interface Config {
   loginMaxFailuresPerClient: number;
   /** The sliding window those failures are counted over. */
   loginFailureWindowSeconds: number;
+  /** Live calls one user may have placed at once (from tabs, or through the API as a supervisor). */
+  maxLiveCallsPerUser: number;
+  /** Live calls a tenant's API key may have placed at once. */
+  maxLiveCallsPerApiKey: number;
+  /** Live calls a tenant may have at once, however they were placed. */
+  maxLiveCallsPerTenant: number;
+  /** Open session sockets (tabs) one user may have on this node. */
+  maxSessionsPerUser: number;
 }
 
 /** How call control uses LiveKit SIP; see server/sip/README.md. */
@@ -180,6 +193,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     heartbeatSeconds: integer(env, 'HEARTBEAT_SECONDS', 3, 1),
     sessionResumeSeconds: integer(env, 'SESSION_RESUME_SECONDS', 30, 0),
     consoleDir: env.CONSOLE_DIR || 'dist/switchboard/browser',
+    consoleUrl: env.CONSOLE_URL || undefined,
     logLevel: env.LOG_LEVEL || 'info',
     ringTimeoutSeconds: integer(env, 'RING_TIMEOUT_SECONDS', 20, 1),
     maxQueueWaitSeconds: integer(env, 'MAX_QUEUE_WAIT_SECONDS', 600, 1),
@@ -200,5 +214,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginMaxFailuresPerAccount: integer(env, 'LOGIN_MAX_FAILURES_PER_ACCOUNT', 5, 1),
     loginMaxFailuresPerClient: integer(env, 'LOGIN_MAX_FAILURES_PER_CLIENT', 30, 1),
     loginFailureWindowSeconds: integer(env, 'LOGIN_FAILURE_WINDOW_SECONDS', 900, 1),
+    maxLiveCallsPerUser: integer(env, 'MAX_LIVE_CALLS_PER_USER', 10, 1),
+    maxLiveCallsPerApiKey: integer(env, 'MAX_LIVE_CALLS_PER_API_KEY', 500, 1),
+    maxLiveCallsPerTenant: integer(env, 'MAX_LIVE_CALLS_PER_TENANT', 2000, 1),
+    maxSessionsPerUser: integer(env, 'MAX_SESSIONS_PER_USER', 20, 1),
   };
 }

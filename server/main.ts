@@ -18,7 +18,7 @@ async function announce(app: App, config: Config): Promise<void> {
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const apiUrl = `http://${host}:${config.port}`;
   // `npm start` serves the console from `ng serve` and says where through CONSOLE_URL.
-  const consoleUrl = process.env.CONSOLE_URL || `${apiUrl}/`;
+  const consoleUrl = config.consoleUrl || `${apiUrl}/`;
   if (production) {
     if (!config.livekitUrl)
       console.log(

@@ -131,6 +131,8 @@ describe('heartbeat liveness', () => {
     server = await startTestServer({
       heartbeatSeconds: HEARTBEAT_SECONDS,
       sessionResumeSeconds: 0,
+      // One user's thousand tabs: the per-user session cap is not what this test is about.
+      maxSessionsPerUser: 2000,
     });
     agent = await server.createAgent('beats@hb.test');
   });

@@ -10,6 +10,7 @@ import { isPhoneNumberLike, type PhoneDialing } from '../sip/phone-dialing.ts';
 import { randomUUID } from 'node:crypto';
 import type { ClientMessage, Presence, ServerMessage } from '../../protocol/session-protocol.ts';
 import type { CallRouter } from '../routing/index.ts';
+import type { CallLimits } from '../calls/call-limits.ts';
 import type { TenantRecord, UserRecord } from '../directory/directory.ts';
 import { privateAddress } from '../directory/directory.ts';
 import { errorFrame, parseClientMessage } from './client-messages.ts';
@@ -26,6 +27,8 @@ export interface SessionConnectionOptions {
   socket: WebSocket;
   identity: SessionIdentity;
   router: CallRouter;
+  /** Caps on live calls; a tab's dial counts for its user and tenant. */
+  limits: CallLimits;
   heartbeatSeconds: number;
   /** How long a lost socket's session waits for its tab to come back (0: it ends at once). */
   resumeSeconds: number;
@@ -217,7 +220,11 @@ export class SessionConnection {
       case 'call.dial':
         if (isPhoneNumberLike(message.to)) this.options.phones?.requireOutbound();
         // The reply is the call's first `outgoing_call` frame, which carries the requestId.
-        return router.dial(sessionId, message.to, message.params ?? {}, requestId);
+        return this.options.limits.place(
+          { tenantId: this.options.identity.tenant.id, userId: this.options.identity.user.id },
+          () => router.dial(sessionId, message.to, message.params ?? {}, requestId),
+          (call) => call.status === 'disconnected',
+        );
       case 'call.transfer':
         return router.transfer(sessionId, message.callId, message.to, message.mode, ok);
       case 'call.transfer.complete':

@@ -7,6 +7,7 @@ import { RingingQueue } from '../calls/ringing-queue/ringing-queue';
 import { VideoCallsToggle } from '../media/video-calls-toggle/video-calls-toggle';
 import { OnlineToggle } from '../session/online-toggle/online-toggle';
 import { PresenceSelect } from '../session/presence-select/presence-select';
+import { WrapUpPanel } from '../wrap-up/wrap-up-panel/wrap-up-panel';
 
 /** The agent's console: status, the ringing queue, the call in progress, and the Call box. */
 @Component({
@@ -20,6 +21,7 @@ import { PresenceSelect } from '../session/presence-select/presence-select';
     RecentCalls,
     RingingQueue,
     VideoCallsToggle,
+    WrapUpPanel,
   ],
   templateUrl: './console-page.html',
   styleUrl: './console-page.scss',

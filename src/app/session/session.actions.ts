@@ -5,6 +5,7 @@ import type {
   SelectablePresence,
   SessionUser,
   TelephonyErrorReason,
+  WrapUp,
 } from '../telephony';
 
 type Failure = { reason: TelephonyErrorReason | 'unknown'; message: string };
@@ -18,6 +19,15 @@ export const TelephonyEvents = createActionGroup({
     'Registration Changed': props<{ registered: boolean }>(),
     'Presence Changed': props<{ presence: Presence }>(),
     'Addresses Changed': props<{ addresses: string[] }>(),
+    'Wrap Up Changed': props<{ wrapUp: WrapUp | null }>(),
+  },
+});
+
+export const WrapUpPanelActions = createActionGroup({
+  source: 'Wrap Up Panel',
+  events: {
+    'Finish Clicked': emptyProps(),
+    'Extend Clicked': props<{ seconds: number }>(),
   },
 });
 
@@ -44,5 +54,6 @@ export const SessionApiActions = createActionGroup({
     'Go Offline Succeeded': emptyProps(),
     'Go Offline Failed': props<Failure>(),
     'Presence Change Failed': props<Failure>(),
+    'Wrap Up Command Failed': props<Failure>(),
   },
 });

@@ -2,6 +2,7 @@ import { inject, Injectable } from '@angular/core';
 import { Actions, createEffect, ofType } from '@ngrx/effects';
 import {
   catchError,
+  concatMap,
   defer,
   exhaustMap,
   filter,
@@ -22,6 +23,7 @@ import {
   PresenceSelectActions,
   SessionApiActions,
   TelephonyEvents,
+  WrapUpPanelActions,
 } from './session.actions';
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -60,6 +62,7 @@ export class SessionEffects {
           session.addresses$.pipe(
             map((addresses) => TelephonyEvents.addressesChanged({ addresses: [...addresses] })),
           ),
+          session.wrapUp$.pipe(map((wrapUp) => TelephonyEvents.wrapUpChanged({ wrapUp }))),
           client.tokenRefreshed$.pipe(
             tap(({ token, expiresAt }) => this.storage.updateToken(token, expiresAt)),
             map(({ expiresAt }) => AuthApiActions.tokenRefreshed({ expiresAt })),
@@ -115,6 +118,39 @@ export class SessionEffects {
       ),
     ),
   );
+
+  /** exhaustMap: a double click finishes the wrap-up once. */
+  finishWrapUp$ = createEffect(() =>
+    this.actions$.pipe(
+      ofType(WrapUpPanelActions.finishClicked),
+      exhaustMap(() =>
+        defer(() => this.telephony.session.endWrapUp()).pipe(
+          ignoreElements(),
+          catchError((error: unknown) => of(this.wrapUpFailed(error))),
+        ),
+      ),
+    ),
+  );
+
+  /** concatMap: every click adds its time. */
+  extendWrapUp$ = createEffect(() =>
+    this.actions$.pipe(
+      ofType(WrapUpPanelActions.extendClicked),
+      concatMap(({ seconds }) =>
+        defer(() => this.telephony.session.extendWrapUp(seconds)).pipe(
+          ignoreElements(),
+          catchError((error: unknown) => of(this.wrapUpFailed(error))),
+        ),
+      ),
+    ),
+  );
+
+  private wrapUpFailed(error: unknown) {
+    return SessionApiActions.wrapUpCommandFailed({
+      reason: errorReason(error),
+      message: messageOf(error),
+    });
+  }
 
   /** switchMap: only the agent's latest choice matters. */
   setPresence$ = createEffect(() =>

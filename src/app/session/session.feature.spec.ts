@@ -33,6 +33,7 @@ describe('session reducer', () => {
       registered: true,
       presence: 'available',
       addresses: ['/private/ada'],
+      wrapUp: null,
       tenantName: 'demo',
       error: null,
     });

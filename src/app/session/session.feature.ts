@@ -1,11 +1,12 @@
 import { createFeature, createReducer, createSelector, on } from '@ngrx/store';
 import { AuthSessionActions, ToolbarActions } from '../auth/auth.actions';
-import type { ConnectionState, Presence } from '../telephony';
+import type { ConnectionState, Presence, WrapUp } from '../telephony';
 import {
   OnlineToggleActions,
   PresenceSelectActions,
   SessionApiActions,
   TelephonyEvents,
+  WrapUpPanelActions,
 } from './session.actions';
 
 export interface SessionState {
@@ -16,6 +17,8 @@ export interface SessionState {
   registered: boolean;
   presence: Presence;
   addresses: string[];
+  /** After-call work in progress (the server's `wrap_up`), null when none. */
+  wrapUp: WrapUp | null;
   tenantName: string | null;
   error: string | null;
 }
@@ -26,6 +29,7 @@ export const initialSessionState: SessionState = {
   registered: false,
   presence: 'offline',
   addresses: [],
+  wrapUp: null,
   tenantName: null,
   error: null,
 };
@@ -53,6 +57,19 @@ export const sessionFeature = createFeature({
     on(TelephonyEvents.addressesChanged, (state, { addresses }): SessionState => ({
       ...state,
       addresses,
+    })),
+    on(TelephonyEvents.wrapUpChanged, (state, { wrapUp }): SessionState => ({
+      ...state,
+      wrapUp,
+    })),
+    on(
+      WrapUpPanelActions.finishClicked,
+      WrapUpPanelActions.extendClicked,
+      (state): SessionState => ({ ...state, error: null }),
+    ),
+    on(SessionApiActions.wrapUpCommandFailed, (state, { message }): SessionState => ({
+      ...state,
+      error: `Could not change the wrap-up: ${message}`,
     })),
     on(OnlineToggleActions.comeOnlineToggled, (state): SessionState => ({
       ...state,
