@@ -73,7 +73,7 @@ export class Answering {
   }
 
   private stopWaiting(call: LiveCall): void {
-    for (const name of ['ringTimeout', 'retry', 'maxWait'] as const)
+    for (const name of ['ringTimeout', 'retry', 'maxWait', 'overflow'] as const)
       this.state.clearDeadline({ kind: 'call', callId: call.id, name });
     this.queue.remove(call);
   }

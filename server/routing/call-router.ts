@@ -119,7 +119,15 @@ export class CallRouter {
     const fallback = new RedirectFallback(state, ringing, queue, ending, privateRingTimeoutMs);
     const attempts = new Attempts(state, ringing, ending, fallback, presence);
     const ringGroups = new RingGroupCache(directory, scheduler);
-    const dialing = new Dialing(state, directory, ringGroups, ringing, queue, privateRingTimeoutMs);
+    const dialing = new Dialing(
+      state,
+      directory,
+      ringGroups,
+      ringing,
+      queue,
+      ending,
+      privateRingTimeoutMs,
+    );
     const transfers = new Transfers(
       state,
       { ringing, answering, ending, fallback, dialing, presence },

@@ -84,6 +84,11 @@ export type CallTarget =
       retryIntervalMs: number;
       /** Who is offered the call next (strategies/); unset: ring everyone available. */
       strategy?: string;
+      /**
+       * The overflow group's members (read when the call was placed): after `delayMs` in the
+       * queue they are offered the call too (`callTargetUpdated` with both lists).
+       */
+      overflow?: { memberIds: string[]; delayMs: number };
       /** After-call work of the agents who handle it (after-call-work.ts); unset: WRAP_UP_SECONDS. */
       wrapUpMs?: number;
     };
@@ -170,6 +175,8 @@ export interface CallDeadlines {
   retry: number | null;
   /** The caller has waited as long as it may: the call ends `no_answer`. */
   maxWait: number | null;
+  /** The call is offered to its group's overflow group too. */
+  overflow: number | null;
   /** An ended call is forgotten (after lingering for its caller and the HTTP API). */
   drop: number | null;
   /** A failed transfer stops being shown to its agent. */
@@ -230,6 +237,7 @@ export const noDeadlines = (): CallDeadlines => ({
   ringTimeout: null,
   retry: null,
   maxWait: null,
+  overflow: null,
   drop: null,
   clearFailedTransfer: null,
 });
