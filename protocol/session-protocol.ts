@@ -45,6 +45,8 @@ export const EndReason = Type.Union([
   Type.Literal('hangup'),
   Type.Literal('transferred'),
   Type.Literal('failed'),
+  /** The ring group was closed (business hours, a holiday) and its closed treatment ends calls. */
+  Type.Literal('closed'),
 ]);
 export type EndReason = Static<typeof EndReason>;
 

@@ -151,6 +151,7 @@ export async function buildApp(
     log: app.log.child({ module: 'routing' }),
     callEvents: {
       callPlaced: (call) => media.callPlaced(call),
+      phoneAnswered: (call) => media.phoneAnswered(call),
       callAnswered: (call) => {
         media.callAnswered(call);
         scripts.callAnswered(call);

@@ -59,7 +59,7 @@ export class CallEnding {
     // A call between agents (on hold in a transfer, or back in the queue) still keeps its caller busy.
     const wasConnected = call.answeredAt !== null;
     state.apply({ type: 'callEnded', tenantId: call.tenantId, callId: call.id, reason });
-    for (const name of ['ringTimeout', 'retry', 'maxWait'] as const)
+    for (const name of ['ringTimeout', 'retry', 'maxWait', 'overflow'] as const)
       state.clearDeadline({ kind: 'call', callId: call.id, name });
     this.queue.remove(call);
     this.settleTransfer(call);

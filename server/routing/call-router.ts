@@ -20,6 +20,7 @@ import type { Config } from '../config.ts';
 import type { Directory, UserRecord } from '../directory/directory.ts';
 import type { CallDetail } from '../calls/call-schemas.ts';
 import { AppError } from '../shared/errors.ts';
+import { isPhoneNumberLike } from '../phone-numbers/phone-number-format.ts';
 import { systemScheduler, type Scheduler } from '../shared/scheduler.ts';
 import { InProcessEventBus, type EventBus } from './event-bus.ts';
 import { InProcessLiveStore, type LiveSnapshot } from './state/live-store.ts';
@@ -88,6 +89,7 @@ export class CallRouter {
   private readonly holds: CallHold;
   private readonly assignments: Assignments;
   private readonly ringGroups: RingGroupCache;
+  private readonly answering: Answering;
 
   constructor(dependencies: CallRouterDependencies) {
     const { config, directory } = dependencies;
@@ -121,7 +123,15 @@ export class CallRouter {
     const fallback = new RedirectFallback(state, ringing, queue, ending, privateRingTimeoutMs);
     const attempts = new Attempts(state, ringing, ending, fallback, presence, notReady);
     const ringGroups = new RingGroupCache(directory, scheduler);
-    const dialing = new Dialing(state, directory, ringGroups, ringing, queue, privateRingTimeoutMs);
+    const dialing = new Dialing(
+      state,
+      directory,
+      ringGroups,
+      ringing,
+      queue,
+      ending,
+      privateRingTimeoutMs,
+    );
     const transfers = new Transfers(
       state,
       { ringing, answering, ending, fallback, dialing, presence },
@@ -145,6 +155,7 @@ export class CallRouter {
     this.ending = ending;
     this.transfers = transfers;
     this.ringGroups = ringGroups;
+    this.answering = answering;
     if (dependencies.callEvents) state.observe(callEventsObserver(dependencies.callEvents, log));
     if (dependencies.snapshot) state.rearmDeadlines();
   }
@@ -339,7 +350,9 @@ export class CallRouter {
     requestId?: string,
   ): Promise<CallView> {
     const session = this.sessions.require(sessionId);
-    const resolved = await this.dialing.resolve(session.tenantId, to);
+    const resolved = isPhoneNumberLike(to)
+      ? this.dialing.resolvePhone(to)
+      : await this.dialing.resolve(session.tenantId, to);
     return this.batch(() => {
       // The tab may have closed while the address was looked up.
       const caller = this.sessions.agentOf(this.sessions.require(sessionId));
@@ -357,6 +370,17 @@ export class CallRouter {
       );
       return outboundView(call);
     });
+  }
+
+  /**
+   * The phone a tab dialed answered (LiveKit SIP says so, server/sip): the call is connected.
+   * Unknown, other tenants', ended and already answered calls are left alone.
+   */
+  phoneAnswered(tenantId: string, callId: string): void {
+    const call = this.state.read.call(callId);
+    if (!call || call.tenantId !== tenantId || call.target.kind !== 'phone') return;
+    if (call.phase === 'ended' || call.answeredAt !== null) return;
+    this.batch(() => this.answering.connectPhone(call));
   }
 
   /** A server-side call placed through the HTTP API. */

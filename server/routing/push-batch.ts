@@ -69,6 +69,7 @@ export class PushBatch implements StepProjection {
         return this.transferViewChanged(transition.callId, transition.by.id);
       case 'callPlaced':
         return this.outgoingChanged(transition.call.id, transition.requestId);
+      case 'phoneAnswered':
       case 'attemptStarted':
       case 'handedOff':
       case 'redirected':

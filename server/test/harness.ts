@@ -231,6 +231,7 @@ async function makeTestTenant(app: App, name: string): Promise<TestTenant> {
         ringTimeoutSeconds: config.ringTimeoutSeconds,
         maxWaitSeconds: config.maxQueueWaitSeconds,
         retryIntervalSeconds: config.retryIntervalSeconds,
+        wrapUpSeconds: config.wrapUpSeconds,
         ...settings,
       }),
   };

@@ -264,6 +264,14 @@ export function applyTransition(store: LiveStore, transition: RoutingTransition)
       call.answeredBy = { ...transition.agent };
       return;
     }
+    case 'phoneAnswered': {
+      const call = liveCallOf(transition.callId);
+      if (call.target.kind !== 'phone') fail(`call ${call.id} does not call a phone`);
+      if (call.answeredAt !== null) fail(`call ${call.id} was answered already`);
+      call.phase = 'connected';
+      call.answeredAt = at;
+      return;
+    }
     case 'handedOff': {
       const call = liveCallOf(transition.callId);
       if (call.answeredBy?.sessionId !== transition.from.sessionId)

@@ -126,6 +126,8 @@ export type Answered = Transition<
   'answered',
   { callId: string; legId: string; agent: AgentOnCall; handedOver: boolean }
 >;
+/** The phone an agent dialed answered (answering.ts); the call is connected, with no agent leg. */
+export type PhoneAnswered = Transition<'phoneAnswered', { callId: string }>;
 /** The agent handed the call on (blind transfer, or a completed warm transfer) and left it. */
 export type HandedOff = Transition<'handedOff', { callId: string; from: AgentOnCall }>;
 export type Held = Transition<'held', { callId: string; by: 'agent' | 'transfer' }>;
@@ -195,6 +197,7 @@ export type RoutingTransition =
   | LegEnded
   | LegDropped
   | Answered
+  | PhoneAnswered
   | HandedOff
   | Held
   | Resumed

@@ -37,6 +37,8 @@ export function outcomeText(
         : 'Transferred';
     case 'failed':
       return 'Failed';
+    case 'closed':
+      return 'Closed';
     case null:
       return hasEnded(call.status) ? 'Ended' : null;
   }
