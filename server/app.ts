@@ -162,6 +162,7 @@ export async function buildApp(
     log: app.log.child({ module: 'routing' }),
     callEvents: {
       callPlaced: (call) => media.callPlaced(call),
+      phoneAnswered: (call) => media.phoneAnswered(call),
       callAnswered: (call) => {
         media.callAnswered(call);
         scripts.callAnswered(call);
@@ -232,7 +233,7 @@ export async function buildApp(
   await app.register(historyRoutes, { prefix: '/api' });
   await app.register(reportRoutes, { prefix: '/api' });
   await app.register(timeZoneRoutes, { prefix: '/api' });
-  await registerConsole(app, config.consoleDir);
+  await registerConsole(app, config.consoleDir, config.consoleUrl);
 
   app.addHook('onClose', async () => {
     supervisorFeed.close();

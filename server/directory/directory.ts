@@ -56,6 +56,8 @@ export interface TenantRecord {
 
 export interface Directory {
   tenant(tenantId: string): Promise<TenantRecord | null>;
+  /** The IANA time zone the tenant's business hours are read in ('UTC' if unknown). */
+  timeZone(tenantId: string): Promise<string>;
   user(tenantId: string, userId: string): Promise<UserRecord | null>;
   userByUsername(tenantId: string, username: string): Promise<UserRecord | null>;
   ringGroup(tenantId: string, ringGroupId: string): Promise<RingGroupRecord | null>;

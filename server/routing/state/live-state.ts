@@ -72,6 +72,15 @@ export interface AgentState {
   activeCallIds: string[];
   /** After-call work in progress (after-call-work.ts); null (or absent in older snapshots) when none. */
   wrapUp?: AgentWrapUp | null;
+  /** Not ready because of a missed call (not-ready.ts) until the agent chooses a presence. */
+  notReady?: AgentNotReady | null;
+}
+
+/** Why the agent is not taking calls though it chose to: it let `callId` ring out. */
+export interface AgentNotReady {
+  reason: 'missed';
+  callId: string;
+  since: number;
 }
 
 export type CallTarget =
@@ -84,9 +93,19 @@ export type CallTarget =
       retryIntervalMs: number;
       /** Who is offered the call next (strategies/); unset: ring everyone available. */
       strategy?: string;
+      /**
+       * The overflow group's members (read when the call was placed): after `delayMs` in the
+       * queue they are offered the call too (`callTargetUpdated` with both lists).
+       */
+      overflow?: { memberIds: string[]; delayMs: number };
       /** After-call work of the agents who handle it (after-call-work.ts); unset: WRAP_UP_SECONDS. */
       wrapUpMs?: number;
-    };
+    }
+  /**
+   * A phone number (E.164) an agent dialed: nobody rings here; LiveKit SIP calls the phone
+   * (server/sip) and reports its answer (`phoneAnswered`).
+   */
+  | { kind: 'phone'; number: string };
 
 /**
  * waiting: in its queue, nobody ringing (nobody available yet, or every leg was withdrawn).
@@ -170,6 +189,8 @@ export interface CallDeadlines {
   retry: number | null;
   /** The caller has waited as long as it may: the call ends `no_answer`. */
   maxWait: number | null;
+  /** The call is offered to its group's overflow group too. */
+  overflow: number | null;
   /** An ended call is forgotten (after lingering for its caller and the HTTP API). */
   drop: number | null;
   /** A failed transfer stops being shown to its agent. */
@@ -230,6 +251,7 @@ export const noDeadlines = (): CallDeadlines => ({
   ringTimeout: null,
   retry: null,
   maxWait: null,
+  overflow: null,
   drop: null,
   clearFailedTransfer: null,
 });
@@ -252,9 +274,9 @@ export const wasAnswered = (call: LiveCall): boolean =>
 
 /** Whether this user is someone the call may ring. */
 export function callTargetsUser(call: LiveCall, userId: string): boolean {
-  return call.target.kind === 'user'
-    ? call.target.userId === userId
-    : call.target.memberIds.includes(userId);
+  const target = call.target;
+  if (target.kind === 'phone') return false;
+  return target.kind === 'user' ? target.userId === userId : target.memberIds.includes(userId);
 }
 
 /** The session's leg in its incoming list for this call (the latest one rung there), if any. */

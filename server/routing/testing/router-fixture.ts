@@ -17,8 +17,13 @@ import type { RoutingTransition } from '../state/transitions.ts';
 class MemoryDirectory implements Directory {
   readonly users: UserRecord[] = [];
   readonly groups: RingGroupRecord[] = [];
+  /** The tenant's time zone (business hours). */
+  tenantTimeZone = 'UTC';
   async tenant(tenantId: string) {
     return { id: tenantId, name: tenantId };
+  }
+  async timeZone() {
+    return this.tenantTimeZone;
   }
   async user(tenantId: string, userId: string) {
     return this.users.find((user) => user.tenantId === tenantId && user.id === userId) ?? null;
