@@ -62,6 +62,11 @@ export interface Config {
    * 0 sends the agent straight back to available.
    */
   wrapUpSeconds: number;
+  /**
+   * An agent who lets a call ring out (ring timeout) is set not ready ("Missed", presence away)
+   * until they choose to be available again, so calls stop ringing into an empty chair.
+   */
+  notReadyAfterMissedCall: boolean;
   /** LiveKit SIP (server/sip): set when a LiveKit SIP service runs next to the LiveKit. */
   sip?: SipConfig;
   /** Failed sign-ins one account may have within the window before it is locked (429). */
@@ -78,6 +83,12 @@ export interface Config {
   maxLiveCallsPerTenant: number;
   /** Open session sockets (tabs) one user may have on this node. */
   maxSessionsPerUser: number;
+  /** Longest an HTTP request (headers and body) may take to arrive. */
+  httpRequestTimeoutSeconds: number;
+  /** Longest an HTTP request's headers may take to arrive. */
+  httpHeadersTimeoutSeconds: number;
+  /** A connection that sends nothing for this long is closed (upgraded WebSockets excepted). */
+  httpIdleTimeoutSeconds: number;
 }
 
 /** How call control uses LiveKit SIP; see server/sip/README.md. */
@@ -224,6 +235,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ffmpegPath: env.FFMPEG_PATH || undefined,
     wrapUpEditHours: integer(env, 'WRAP_UP_EDIT_HOURS', 24),
     wrapUpSeconds: integer(env, 'WRAP_UP_SECONDS', 30),
+    notReadyAfterMissedCall: env.NOT_READY_AFTER_MISSED_CALL !== 'false',
     sip: sipConfig(env),
     loginMaxFailuresPerAccount: integer(env, 'LOGIN_MAX_FAILURES_PER_ACCOUNT', 5, 1),
     loginMaxFailuresPerClient: integer(env, 'LOGIN_MAX_FAILURES_PER_CLIENT', 30, 1),
@@ -232,5 +244,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxLiveCallsPerApiKey: integer(env, 'MAX_LIVE_CALLS_PER_API_KEY', 500, 1),
     maxLiveCallsPerTenant: integer(env, 'MAX_LIVE_CALLS_PER_TENANT', 2000, 1),
     maxSessionsPerUser: integer(env, 'MAX_SESSIONS_PER_USER', 20, 1),
+    httpRequestTimeoutSeconds: integer(env, 'HTTP_REQUEST_TIMEOUT_SECONDS', 30, 1),
+    httpHeadersTimeoutSeconds: integer(env, 'HTTP_HEADERS_TIMEOUT_SECONDS', 10, 1),
+    httpIdleTimeoutSeconds: integer(env, 'HTTP_IDLE_TIMEOUT_SECONDS', 75, 1),
   };
 }

@@ -32,6 +32,7 @@ import { Ringing } from './ringing.ts';
 import { CallQueue } from './call-queue.ts';
 import { Answering } from './answering.ts';
 import { AfterCallWork } from './after-call-work.ts';
+import { NotReady } from './not-ready.ts';
 import { CallEnding } from './call-ending.ts';
 import { RedirectFallback } from './redirect-fallback.ts';
 import { Attempts } from './attempts.ts';
@@ -117,9 +118,10 @@ export class CallRouter {
     );
     const queue = new CallQueue(state, ringing, presence);
     const answering = new Answering(state, ringing, presence, queue);
-    const ending = new CallEnding(state, ringing, presence, queue, timings);
+    const notReady = new NotReady(state, presence, config.notReadyAfterMissedCall ?? false);
+    const ending = new CallEnding(state, ringing, presence, queue, timings, notReady);
     const fallback = new RedirectFallback(state, ringing, queue, ending, privateRingTimeoutMs);
-    const attempts = new Attempts(state, ringing, ending, fallback, presence);
+    const attempts = new Attempts(state, ringing, ending, fallback, presence, notReady);
     const ringGroups = new RingGroupCache(directory, scheduler);
     const dialing = new Dialing(
       state,

@@ -96,8 +96,19 @@ export function applyTransition(store: LiveStore, transition: RoutingTransition)
       if (agent) removeId(agent.sessionIds, session.id);
       return;
     }
-    case 'presenceChosen':
-      agentOf(transition.userId).chosenPresence = transition.chosen;
+    case 'presenceChosen': {
+      // The agent's own choice replaces a not-ready state a missed call put it in.
+      const agent = agentOf(transition.userId);
+      agent.chosenPresence = transition.chosen;
+      agent.notReady = null;
+      return;
+    }
+    case 'agentNotReady':
+      agentOf(transition.userId).notReady = {
+        reason: transition.reason,
+        callId: transition.callId,
+        since: at,
+      };
       return;
     case 'presenceChanged': {
       const agent = agentOf(transition.userId);

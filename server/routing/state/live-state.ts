@@ -72,6 +72,15 @@ export interface AgentState {
   activeCallIds: string[];
   /** After-call work in progress (after-call-work.ts); null (or absent in older snapshots) when none. */
   wrapUp?: AgentWrapUp | null;
+  /** Not ready because of a missed call (not-ready.ts) until the agent chooses a presence. */
+  notReady?: AgentNotReady | null;
+}
+
+/** Why the agent is not taking calls though it chose to: it let `callId` ring out. */
+export interface AgentNotReady {
+  reason: 'missed';
+  callId: string;
+  since: number;
 }
 
 export type CallTarget =

@@ -62,6 +62,11 @@ export type PresenceChanged = Transition<
 /** The agent is now a party of a connected call (it keeps the agent busy). */
 export type AgentJoinedCall = Transition<'agentJoinedCall', { userId: string; callId: string }>;
 export type AgentLeftCall = Transition<'agentLeftCall', { userId: string; callId: string }>;
+/** The agent let `callId` ring out: not ready until it chooses a presence again (not-ready.ts). */
+export type AgentNotReady = Transition<
+  'agentNotReady',
+  { userId: string; callId: string; reason: 'missed' }
+>;
 /** The agent handled `callId` and now writes it up (after-call work); not rung meanwhile. */
 export type WrapUpStarted = Transition<
   'wrapUpStarted',
@@ -177,6 +182,7 @@ export type RoutingTransition =
   | PresenceChanged
   | AgentJoinedCall
   | AgentLeftCall
+  | AgentNotReady
   | WrapUpStarted
   | WrapUpEnded
   | CallPlaced
