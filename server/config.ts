@@ -83,6 +83,12 @@ export interface Config {
   maxLiveCallsPerTenant: number;
   /** Open session sockets (tabs) one user may have on this node. */
   maxSessionsPerUser: number;
+  /** Longest an HTTP request (headers and body) may take to arrive. */
+  httpRequestTimeoutSeconds: number;
+  /** Longest an HTTP request's headers may take to arrive. */
+  httpHeadersTimeoutSeconds: number;
+  /** A connection that sends nothing for this long is closed (upgraded WebSockets excepted). */
+  httpIdleTimeoutSeconds: number;
 }
 
 /** How call control uses LiveKit SIP; see server/sip/README.md. */
@@ -238,5 +244,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxLiveCallsPerApiKey: integer(env, 'MAX_LIVE_CALLS_PER_API_KEY', 500, 1),
     maxLiveCallsPerTenant: integer(env, 'MAX_LIVE_CALLS_PER_TENANT', 2000, 1),
     maxSessionsPerUser: integer(env, 'MAX_SESSIONS_PER_USER', 20, 1),
+    httpRequestTimeoutSeconds: integer(env, 'HTTP_REQUEST_TIMEOUT_SECONDS', 30, 1),
+    httpHeadersTimeoutSeconds: integer(env, 'HTTP_HEADERS_TIMEOUT_SECONDS', 10, 1),
+    httpIdleTimeoutSeconds: integer(env, 'HTTP_IDLE_TIMEOUT_SECONDS', 75, 1),
   };
 }
