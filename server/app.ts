@@ -103,6 +103,17 @@ export async function buildApp(
       ...(logStream ? { stream: logStream } : {}),
     },
     bodyLimit: BODY_LIMIT_BYTES,
+    // Slow clients cannot hold connections: the whole request, its headers, and idle sockets
+    // are timed (Fastify leaves the request timeout off by default). Node checks them every
+    // second; upgraded WebSockets have their own heartbeat instead.
+    requestTimeout: config.httpRequestTimeoutSeconds * 1000,
+    connectionTimeout: config.httpIdleTimeoutSeconds * 1000,
+    keepAliveTimeout: Math.min(72_000, config.httpIdleTimeoutSeconds * 1000),
+    http: {
+      headersTimeout:
+        Math.min(config.httpHeadersTimeoutSeconds, config.httpRequestTimeoutSeconds) * 1000,
+      connectionsCheckingInterval: 1000,
+    },
     // Tokens ride in the WebSocket URL; never log full URLs with them.
     logController: new LogController({
       disableRequestLogging: (request) =>
@@ -151,6 +162,7 @@ export async function buildApp(
     log: app.log.child({ module: 'routing' }),
     callEvents: {
       callPlaced: (call) => media.callPlaced(call),
+      phoneAnswered: (call) => media.phoneAnswered(call),
       callAnswered: (call) => {
         media.callAnswered(call);
         scripts.callAnswered(call);

@@ -9,6 +9,7 @@ import { AppError } from '../shared/errors.ts';
 import { SessionConnection, type SessionIdentity } from './session-connection.ts';
 import { Heartbeat } from './heartbeat.ts';
 import { PhoneDialing } from '../sip/phone-dialing.ts';
+import { PhoneNumberRepository } from '../phone-numbers/phone-number-repository.ts';
 
 /** Close code for "your credentials are not good": the client should sign in again. */
 export const CLOSE_UNAUTHORIZED = 4401;
@@ -33,8 +34,8 @@ function resumeIdOf(request: FastifyRequest): string | undefined {
 }
 
 export default async function sessionGateway(app: FastifyInstance): Promise<void> {
-  const { tokens, directory, router, config, limits } = app.services;
-  const phones = new PhoneDialing(config.sip);
+  const { tokens, directory, router, config, limits, database } = app.services;
+  const phones = new PhoneDialing(config.sip, new PhoneNumberRepository(database));
   const identities = new WeakMap<FastifyRequest, SessionIdentity | AppError>();
   const heartbeat = new Heartbeat<SessionConnection>(config.heartbeatSeconds * 1000);
   const connections = heartbeat.targets;

@@ -217,14 +217,18 @@ export class SessionConnection {
           router.hangup(sessionId, message.callId);
           ok();
         });
-      case 'call.dial':
-        if (isPhoneNumberLike(message.to)) this.options.phones?.requireOutbound();
+      case 'call.dial': {
         // The reply is the call's first `outgoing_call` frame, which carries the requestId.
-        return this.options.limits.place(
-          { tenantId: this.options.identity.tenant.id, userId: this.options.identity.user.id },
-          () => router.dial(sessionId, message.to, message.params ?? {}, requestId),
-          (call) => call.status === 'disconnected',
-        );
+        const place = () =>
+          this.options.limits.place(
+            { tenantId: this.options.identity.tenant.id, userId: this.options.identity.user.id },
+            () => router.dial(sessionId, message.to, message.params ?? {}, requestId),
+            (call) => call.status === 'disconnected',
+          );
+        if (isPhoneNumberLike(message.to) && this.options.phones)
+          return this.options.phones.requireOutbound(this.options.identity.tenant.id).then(place);
+        return place();
+      }
       case 'call.transfer':
         return router.transfer(sessionId, message.callId, message.to, message.mode, ok);
       case 'call.transfer.complete':

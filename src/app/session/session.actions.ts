@@ -5,6 +5,7 @@ import type {
   SelectablePresence,
   SessionUser,
   TelephonyErrorReason,
+  NotReady,
   WrapUp,
 } from '../telephony';
 
@@ -20,6 +21,14 @@ export const TelephonyEvents = createActionGroup({
     'Presence Changed': props<{ presence: Presence }>(),
     'Addresses Changed': props<{ addresses: string[] }>(),
     'Wrap Up Changed': props<{ wrapUp: WrapUp | null }>(),
+    'Not Ready Changed': props<{ notReady: NotReady | null }>(),
+  },
+});
+
+export const MissedCallBannerActions = createActionGroup({
+  source: 'Missed Call Banner',
+  events: {
+    'Back Clicked': emptyProps(),
   },
 });
 

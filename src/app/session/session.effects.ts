@@ -17,8 +17,9 @@ import {
 import { AuthApiActions, AuthSessionActions, ToolbarActions } from '../auth/auth.actions';
 import { TokenStorage } from '../auth/token-storage';
 import { TelephonyService } from '../shared/telephony.service';
-import { errorReason } from '../telephony';
+import { errorReason, type SelectablePresence } from '../telephony';
 import {
+  MissedCallBannerActions,
   OnlineToggleActions,
   PresenceSelectActions,
   SessionApiActions,
@@ -63,6 +64,7 @@ export class SessionEffects {
             map((addresses) => TelephonyEvents.addressesChanged({ addresses: [...addresses] })),
           ),
           session.wrapUp$.pipe(map((wrapUp) => TelephonyEvents.wrapUpChanged({ wrapUp }))),
+          session.notReady$.pipe(map((notReady) => TelephonyEvents.notReadyChanged({ notReady }))),
           client.tokenRefreshed$.pipe(
             tap(({ token, expiresAt }) => this.storage.updateToken(token, expiresAt)),
             map(({ expiresAt }) => AuthApiActions.tokenRefreshed({ expiresAt })),
@@ -155,8 +157,10 @@ export class SessionEffects {
   /** switchMap: only the agent's latest choice matters. */
   setPresence$ = createEffect(() =>
     this.actions$.pipe(
-      ofType(PresenceSelectActions.presenceChosen),
-      switchMap(({ presence }) =>
+      ofType(PresenceSelectActions.presenceChosen, MissedCallBannerActions.backClicked),
+      // "I'm back" after a missed call is the agent choosing to be available.
+      map((action): SelectablePresence => ('presence' in action ? action.presence : 'available')),
+      switchMap((presence) =>
         defer(() => this.telephony.session.setPresence(presence)).pipe(
           ignoreElements(),
           catchError((error: unknown) =>

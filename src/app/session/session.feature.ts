@@ -1,7 +1,8 @@
 import { createFeature, createReducer, createSelector, on } from '@ngrx/store';
 import { AuthSessionActions, ToolbarActions } from '../auth/auth.actions';
-import type { ConnectionState, Presence, WrapUp } from '../telephony';
+import type { ConnectionState, NotReady, Presence, WrapUp } from '../telephony';
 import {
+  MissedCallBannerActions,
   OnlineToggleActions,
   PresenceSelectActions,
   SessionApiActions,
@@ -19,6 +20,8 @@ export interface SessionState {
   addresses: string[];
   /** After-call work in progress (the server's `wrap_up`), null when none. */
   wrapUp: WrapUp | null;
+  /** Away because a call rang out here ("Missed"); null otherwise. */
+  notReady: NotReady | null;
   tenantName: string | null;
   error: string | null;
 }
@@ -30,6 +33,7 @@ export const initialSessionState: SessionState = {
   presence: 'offline',
   addresses: [],
   wrapUp: null,
+  notReady: null,
   tenantName: null,
   error: null,
 };
@@ -58,6 +62,11 @@ export const sessionFeature = createFeature({
       ...state,
       addresses,
     })),
+    on(TelephonyEvents.notReadyChanged, (state, { notReady }): SessionState => ({
+      ...state,
+      notReady,
+    })),
+    on(MissedCallBannerActions.backClicked, (state): SessionState => ({ ...state, error: null })),
     on(TelephonyEvents.wrapUpChanged, (state, { wrapUp }): SessionState => ({
       ...state,
       wrapUp,
