@@ -23,6 +23,8 @@ export class App {
   protected readonly supervising = computed(() =>
     ['supervisor', 'admin'].includes(this.user()?.role ?? ''),
   );
+  /** The admin console is for admins (the server refuses everyone else). */
+  protected readonly administering = computed(() => this.user()?.role === 'admin');
   protected readonly connectionState = this.store.selectSignal(
     sessionFeature.selectConnectionState,
   );
