@@ -36,6 +36,11 @@ import wrapUpRoutes from './wrap-up/wrap-up-routes.ts';
 import phoneNumberRoutes from './phone-numbers/routes.ts';
 import { PhoneNumberRepository } from './phone-numbers/phone-number-repository.ts';
 import { SipService } from './sip/sip-service.ts';
+import { SessionCommands } from './session/session-commands.ts';
+import { LocalSessionBackend, type SessionGatewayServices } from './session/session-backend.ts';
+import { PhoneDialing } from './sip/phone-dialing.ts';
+import { ClusterNode } from './cluster/cluster-node.ts';
+import { registerClusterForwarding } from './cluster/http-forwarding.ts';
 
 export interface Services {
   config: Config;
@@ -50,6 +55,10 @@ export interface Services {
   scripts: ScriptedCalls;
   /** Phones through LiveKit SIP (server/sip), when LIVEKIT_SIP_URI is set. */
   sip?: SipService;
+  /** Where the agent gateway hands its tabs' commands: this process, or the tenant's owner node. */
+  sessions: SessionGatewayServices;
+  /** This node of a cluster (REDIS_URL); undefined in one process. */
+  cluster?: ClusterNode;
 }
 
 declare module 'fastify' {
@@ -113,9 +122,20 @@ export async function buildApp(config: Config, existingDatabase?: Database): Pro
     heartbeatSeconds: config.heartbeatSeconds,
     log: app.log.child({ module: 'supervisor-feed' }),
   });
+  const cluster = config.cluster
+    ? new ClusterNode({
+        redisUrl: config.cluster.redisUrl,
+        prefix: config.cluster.prefix,
+        nodeId: config.cluster.nodeId,
+        leaseMs: config.cluster.leaseMs,
+        resumeMs: config.sessionResumeSeconds * 1000,
+        log: app.log.child({ module: 'cluster' }),
+      })
+    : undefined;
   const router = new CallRouter({
     config,
     directory,
+    bus: cluster?.bus,
     log: app.log.child({ module: 'routing' }),
     callEvents: {
       callPlaced: (call) => media.callPlaced(call),
@@ -146,6 +166,26 @@ export async function buildApp(config: Config, existingDatabase?: Database): Pro
       })
     : undefined;
   supervisorFeed.attach(router);
+  const sessionCommands = new SessionCommands(router, {
+    heartbeatSeconds: config.heartbeatSeconds,
+    phones: new PhoneDialing(config.sip),
+    log: app.log.child({ module: 'session' }),
+  });
+  cluster?.attach(router, sessionCommands);
+  const sessions: SessionGatewayServices = cluster
+    ? {
+        backend: cluster.backend,
+        draining: () => cluster.isDraining,
+        onHandOver: (listener) => cluster.onHandOver(listener),
+      }
+    : {
+        backend: new LocalSessionBackend(
+          router.bus,
+          sessionCommands,
+          config.sessionResumeSeconds * 1000,
+        ),
+        draining: () => false,
+      };
 
   app.decorate('services', {
     config,
@@ -157,8 +197,12 @@ export async function buildApp(config: Config, existingDatabase?: Database): Pro
     media,
     scripts,
     sip,
+    sessions,
+    cluster,
   });
   registerErrorHandler(app);
+  // Before the routes, so its hook covers them all.
+  if (cluster) registerClusterForwarding(app, cluster, config.cluster?.advertiseUrl);
   await registerApiDocs(app);
   await app.register(websocket, { options: { maxPayload: 16 * 1024 } });
 
@@ -176,17 +220,24 @@ export async function buildApp(config: Config, existingDatabase?: Database): Pro
   await app.register(phoneNumberRoutes, { prefix: '/api' });
   await registerConsole(app, config.consoleDir);
 
+  app.addHook('preClose', async () => {
+    // Hand this node's tenants to the others before its sockets close (no call notices).
+    await cluster?.handOver();
+  });
   app.addHook('onClose', async () => {
     supervisorFeed.close();
     router.stop();
+    await cluster?.close();
     await sip?.close();
     await scripts.close();
     await media.close();
     await records.flush();
     if (!existingDatabase) await database.close();
   });
-  // Calls a previous process left unfinished (it crashed mid-call) are recorded as failed.
-  await records.recoverUnfinished();
+  // Calls a previous process left unfinished (it crashed mid-call) are recorded as failed; in a
+  // cluster another node may still be running them (or take them over), so they are left alone.
+  if (cluster) await cluster.start();
+  else await records.recoverUnfinished();
   sip?.start();
   return app;
 }

@@ -8,7 +8,6 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../shared/errors.ts';
 import { SessionConnection, type SessionIdentity } from './session-connection.ts';
 import { Heartbeat } from './heartbeat.ts';
-import { PhoneDialing } from '../sip/phone-dialing.ts';
 
 /** Close code for "your credentials are not good": the client should sign in again. */
 export const CLOSE_UNAUTHORIZED = 4401;
@@ -31,8 +30,7 @@ function resumeIdOf(request: FastifyRequest): string | undefined {
 }
 
 export default async function sessionGateway(app: FastifyInstance): Promise<void> {
-  const { tokens, directory, router, config } = app.services;
-  const phones = new PhoneDialing(config.sip);
+  const { tokens, directory, config, sessions } = app.services;
   const identities = new WeakMap<FastifyRequest, SessionIdentity | AppError>();
   const heartbeat = new Heartbeat<SessionConnection>(config.heartbeatSeconds * 1000);
   const connections = heartbeat.targets;
@@ -78,12 +76,12 @@ export default async function sessionGateway(app: FastifyInstance): Promise<void
       const connection = new SessionConnection({
         socket,
         identity,
-        router,
-        heartbeatSeconds: config.heartbeatSeconds,
+        backend: sessions.backend,
         resumeSeconds: config.sessionResumeSeconds,
         resumeSessionId,
         log: request.log,
-        phones,
+        draining: sessions.draining,
+        onSessionId: (identified) => connectionsById.set(identified.sessionId, identified),
         onClosed: (closed) => {
           connections.delete(closed);
           if (connectionsById.get(closed.sessionId) === closed)
@@ -91,9 +89,13 @@ export default async function sessionGateway(app: FastifyInstance): Promise<void
         },
       });
       connections.add(connection);
-      connectionsById.set(connection.sessionId, connection);
     },
   );
 
+  // A node leaving a cluster: its sockets close without ending their sessions; the tabs resume
+  // them on other nodes.
+  sessions.onHandOver?.(() => {
+    for (const connection of [...connections]) connection.handOver();
+  });
   app.addHook('onClose', async () => heartbeat.stop());
 }
