@@ -45,6 +45,8 @@ export const EndReason = Type.Union([
   Type.Literal('hangup'),
   Type.Literal('transferred'),
   Type.Literal('failed'),
+  /** The ring group was closed (business hours, a holiday) and its closed treatment ends calls. */
+  Type.Literal('closed'),
 ]);
 export type EndReason = Static<typeof EndReason>;
 
@@ -129,6 +131,25 @@ export const MediaOptions = Type.Object(
 );
 export type MediaOptions = Static<typeof MediaOptions>;
 
+/** Why an agent that chose to take calls is not rung: it missed one (let it ring out). */
+export const NotReadyView = Type.Object({
+  reason: Type.Literal('missed'),
+  callId: CallId,
+  since: Type.Number(),
+});
+export type NotReadyView = Static<typeof NotReadyView>;
+
+/** An agent's after-call work on one call they handled. */
+export const WrapUpView = Type.Object({
+  callId: CallId,
+  /** Who the call was with. */
+  from: Party,
+  startedAt: Type.Number(),
+  /** When it ends by itself (epoch ms); null only for an instant while it is set up. */
+  endsAt: Type.Union([Type.Number(), Type.Null()]),
+});
+export type WrapUpView = Static<typeof WrapUpView>;
+
 // ---------------------------------------------------------------- client → server
 
 const command = <T extends string, P extends Record<string, any>>(type: T, props: P) =>
@@ -168,6 +189,11 @@ export const CancelTransfer = command('call.transfer.cancel', { callId: CallId }
 export const HoldCall = command('call.hold', { callId: CallId });
 export const ResumeCall = command('call.resume', { callId: CallId });
 export const Ping = command('ping', {});
+/** After-call work: end it now (the agent is done), or give it more time. */
+export const EndWrapUp = command('wrap_up.end', {});
+export const ExtendWrapUp = command('wrap_up.extend', {
+  seconds: Type.Integer({ minimum: 1, maximum: 600 }),
+});
 
 export const ClientMessage = Type.Union([
   ComeOnline,
@@ -183,6 +209,8 @@ export const ClientMessage = Type.Union([
   HoldCall,
   ResumeCall,
   Ping,
+  EndWrapUp,
+  ExtendWrapUp,
 ]);
 export type ClientMessage = Static<typeof ClientMessage>;
 
@@ -194,6 +222,8 @@ export const ErrorCode = Type.Union([
   Type.Literal('wrong-state'),
   Type.Literal('forbidden'),
   Type.Literal('unauthorized'),
+  /** A limit was reached (calls per user, key or tenant); the message says which. */
+  Type.Literal('too-many-requests'),
   Type.Literal('internal'),
 ]);
 export type ErrorCode = Static<typeof ErrorCode>;
@@ -234,7 +264,17 @@ export const ServerMessage = Type.Union([
   }),
   Type.Object({ type: Type.Literal('unregistered'), requestId: RequestId, presence: Presence }),
   /** The agent's presence changed (by this tab, another tab, a call, or a supervisor). */
-  Type.Object({ type: Type.Literal('presence'), presence: Presence }),
+  Type.Object({
+    type: Type.Literal('presence'),
+    presence: Presence,
+    /** Set while the agent is `away` because it let a call ring out; one `presence.set` clears it. */
+    notReady: Type.Optional(NotReadyView),
+  }),
+  /**
+   * The agent's after-call work started, moved or ended (null); sent to a tab coming online too.
+   * While it runs the agent's presence is `wrap-up` (unless busy on another call).
+   */
+  Type.Object({ type: Type.Literal('wrap_up'), wrapUp: Type.Union([WrapUpView, Type.Null()]) }),
   /** The WHOLE current list of this session's inbound calls, sent on every change. */
   Type.Object({ type: Type.Literal('incoming_calls'), calls: Type.Array(CallView) }),
   /** The current state of one call this session placed (caller side), sent on every change. */
@@ -248,6 +288,12 @@ export const ServerMessage = Type.Union([
     message: Type.String(),
   }),
   Type.Object({ type: Type.Literal('pong'), requestId: RequestId }),
+  /**
+   * Every `heartbeatSeconds`, to a tab that has sent `ping` (it heartbeats from its own code):
+   * answer with `ping`. From its first `ping` on, only the tab's frames prove it alive, not
+   * WebSocket pongs, which a frozen tab's browser still sends.
+   */
+  Type.Object({ type: Type.Literal('heartbeat') }),
   /**
    * Media credentials for a call this session takes part in (the answering tab, and the
    * dialing tab), sent once when the call is answered. The SDK joins `room` at `url` with

@@ -5,6 +5,7 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyReply } from 'fastify';
 import websocket from '@fastify/websocket';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { DestinationStream } from 'pino';
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { TokenService } from './auth/tokens.ts';
@@ -13,10 +14,14 @@ import { DatabaseDirectory } from './directory/database-directory.ts';
 import type { Directory } from './directory/directory.ts';
 import { CallRouter } from './routing/index.ts';
 import { CallRecords } from './calls/call-records.ts';
+import { CallLimits } from './calls/call-limits.ts';
 import { registerErrorHandler } from './shared/error-handler.ts';
 import { registerApiDocs } from './shared/api-docs.ts';
 import { registerConsole } from './shared/console.ts';
 import { validatorCompiler } from './shared/validation.ts';
+import { malformedUrlText } from './shared/text.ts';
+import { serializeRequest } from './shared/log-redaction.ts';
+import { websocketErrorHandler } from './shared/websocket-errors.ts';
 import authRoutes from './auth/routes.ts';
 import subscriberRoutes from './tenants/subscriber-routes.ts';
 import ringGroupRoutes from './ring-groups/routes.ts';
@@ -33,9 +38,13 @@ import { SupervisorFeed } from './supervisor/supervisor-feed.ts';
 import { SupervisorRepository } from './supervisor/supervisor-repository.ts';
 import dispositionRoutes from './wrap-up/disposition-routes.ts';
 import wrapUpRoutes from './wrap-up/wrap-up-routes.ts';
+import { WrapUpRepository } from './wrap-up/wrap-up-repository.ts';
+import { WrapUpStamps } from './wrap-up/wrap-up-stamps.ts';
 import phoneNumberRoutes from './phone-numbers/routes.ts';
 import { PhoneNumberRepository } from './phone-numbers/phone-number-repository.ts';
 import { SipService } from './sip/sip-service.ts';
+import historyRoutes from './reports/history-routes.ts';
+import { reportRoutes, timeZoneRoutes } from './reports/report-routes.ts';
 import { SessionCommands } from './session/session-commands.ts';
 import { LocalSessionBackend, type SessionGatewayServices } from './session/session-backend.ts';
 import { PhoneDialing } from './sip/phone-dialing.ts';
@@ -55,6 +64,8 @@ export interface Services {
   scripts: ScriptedCalls;
   /** Phones through LiveKit SIP (server/sip), when LIVEKIT_SIP_URI is set. */
   sip?: SipService;
+  /** Caps on live calls per user, API key and tenant. */
+  limits: CallLimits;
   /** Where the agent gateway hands its tabs' commands: this process, or the tenant's owner node. */
   sessions: SessionGatewayServices;
   /** This node of a cluster (REDIS_URL); undefined in one process. */
@@ -72,7 +83,16 @@ export type App = FastifyInstance;
 /** Request bodies larger than this are refused with 413 before any handler runs. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
-export async function buildApp(config: Config, existingDatabase?: Database): Promise<App> {
+export interface BuildOptions {
+  /** Where the log goes instead of stdout (tests read it). */
+  logStream?: DestinationStream;
+}
+
+export async function buildApp(
+  config: Config,
+  existingDatabase?: Database,
+  { logStream }: BuildOptions = {},
+): Promise<App> {
   const database =
     existingDatabase ??
     (await openDatabase({
@@ -84,8 +104,25 @@ export async function buildApp(config: Config, existingDatabase?: Database): Pro
   const directory = new DatabaseDirectory(database);
 
   const app = Fastify({
-    logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.query.token'] },
+    logger: {
+      level: config.logLevel,
+      redact: ['req.headers.authorization'],
+      // Tokens ride in query strings (WebSocket URLs): every logged URL is redacted.
+      serializers: { req: serializeRequest },
+      ...(logStream ? { stream: logStream } : {}),
+    },
     bodyLimit: BODY_LIMIT_BYTES,
+    // Slow clients cannot hold connections: the whole request, its headers, and idle sockets
+    // are timed (Fastify leaves the request timeout off by default). Node checks them every
+    // second; upgraded WebSockets have their own heartbeat instead.
+    requestTimeout: config.httpRequestTimeoutSeconds * 1000,
+    connectionTimeout: config.httpIdleTimeoutSeconds * 1000,
+    keepAliveTimeout: Math.min(72_000, config.httpIdleTimeoutSeconds * 1000),
+    http: {
+      headersTimeout:
+        Math.min(config.httpHeadersTimeoutSeconds, config.httpRequestTimeoutSeconds) * 1000,
+      connectionsCheckingInterval: 1000,
+    },
     // Tokens ride in the WebSocket URL; never log full URLs with them.
     logController: new LogController({
       disableRequestLogging: (request) =>
@@ -100,6 +137,12 @@ export async function buildApp(config: Config, existingDatabase?: Database): Pro
   }).withTypeProvider<TypeBoxTypeProvider>();
   // Refuse (rather than strip or coerce) unknown properties and wrong types everywhere.
   app.setValidatorCompiler(validatorCompiler);
+  // Ids in paths and query parameters follow the shared text rule even where no schema names them.
+  app.addHook('onRequest', async (request, reply) => {
+    const problem = malformedUrlText(request.url);
+    if (problem)
+      return reply.status(400).send({ error: 'bad-request', message: problem, statusCode: 400 });
+  });
   const records = new CallRecords(database, app.log.child({ module: 'call-records' }));
 
   // Without LIVEKIT_URL this starts the embedded media server, which posts its webhooks back here.
@@ -139,6 +182,7 @@ export async function buildApp(config: Config, existingDatabase?: Database): Pro
     log: app.log.child({ module: 'routing' }),
     callEvents: {
       callPlaced: (call) => media.callPlaced(call),
+      phoneAnswered: (call) => media.phoneAnswered(call),
       callAnswered: (call) => {
         media.callAnswered(call);
         scripts.callAnswered(call);
@@ -152,6 +196,14 @@ export async function buildApp(config: Config, existingDatabase?: Database): Pro
     },
   });
   records.follow(router);
+  const wrapUpStamps = new WrapUpStamps(
+    new WrapUpRepository(database),
+    () => records.flush(),
+    app.log.child({ module: 'wrap-up' }),
+  );
+  wrapUpStamps.follow(router);
+  const limits = new CallLimits(config);
+  limits.follow(router);
   media.attach(router);
   scripts.attach(router);
   const { sip: sipConfig } = config;
@@ -168,7 +220,8 @@ export async function buildApp(config: Config, existingDatabase?: Database): Pro
   supervisorFeed.attach(router);
   const sessionCommands = new SessionCommands(router, {
     heartbeatSeconds: config.heartbeatSeconds,
-    phones: new PhoneDialing(config.sip),
+    limits,
+    phones: new PhoneDialing(config.sip, new PhoneNumberRepository(database)),
     log: app.log.child({ module: 'session' }),
   });
   cluster?.attach(router, sessionCommands);
@@ -197,6 +250,7 @@ export async function buildApp(config: Config, existingDatabase?: Database): Pro
     media,
     scripts,
     sip,
+    limits,
     sessions,
     cluster,
   });
@@ -204,7 +258,10 @@ export async function buildApp(config: Config, existingDatabase?: Database): Pro
   // Before the routes, so its hook covers them all.
   if (cluster) registerClusterForwarding(app, cluster, config.cluster?.advertiseUrl);
   await registerApiDocs(app);
-  await app.register(websocket, { options: { maxPayload: 16 * 1024 } });
+  await app.register(websocket, {
+    options: { maxPayload: 16 * 1024 },
+    errorHandler: websocketErrorHandler(app.log.child({ module: 'websocket' })),
+  });
 
   await app.register(authRoutes, { prefix: '/api' });
   await app.register(subscriberRoutes, { prefix: '/api' });
@@ -218,7 +275,10 @@ export async function buildApp(config: Config, existingDatabase?: Database): Pro
   await app.register(dispositionRoutes, { prefix: '/api' });
   await app.register(wrapUpRoutes, { prefix: '/api' });
   await app.register(phoneNumberRoutes, { prefix: '/api' });
-  await registerConsole(app, config.consoleDir);
+  await app.register(historyRoutes, { prefix: '/api' });
+  await app.register(reportRoutes, { prefix: '/api' });
+  await app.register(timeZoneRoutes, { prefix: '/api' });
+  await registerConsole(app, config.consoleDir, config.consoleUrl);
 
   app.addHook('preClose', async () => {
     // Hand this node's tenants to the others before its sockets close (no call notices).
@@ -232,6 +292,7 @@ export async function buildApp(config: Config, existingDatabase?: Database): Pro
     await scripts.close();
     await media.close();
     await records.flush();
+    await wrapUpStamps.flush();
     if (!existingDatabase) await database.close();
   });
   // Calls a previous process left unfinished (it crashed mid-call) are recorded as failed; in a

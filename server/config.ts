@@ -19,7 +19,17 @@ export interface Config {
   sessionResumeSeconds: number;
   /** Where the built console lives; served by call control when present. */
   consoleDir: string;
+  /**
+   * Where the console is served when not by call control (`npm start` sets the dev server's
+   * URL): `GET /` redirects there.
+   */
+  consoleUrl?: string;
   logLevel: string;
+  /**
+   * `pretty`: one readable line per entry (pino-pretty), the development default; `json`: pino's
+   * JSON lines, the production default (NODE_ENV=production), for log collectors.
+   */
+  logFormat: 'pretty' | 'json';
   /** Ring group defaults. */
   ringTimeoutSeconds: number;
   maxQueueWaitSeconds: number;
@@ -52,8 +62,33 @@ export interface Config {
    * 0 sends the agent straight back to available.
    */
   wrapUpSeconds: number;
+  /**
+   * An agent who lets a call ring out (ring timeout) is set not ready ("Missed", presence away)
+   * until they choose to be available again, so calls stop ringing into an empty chair.
+   */
+  notReadyAfterMissedCall: boolean;
   /** LiveKit SIP (server/sip): set when a LiveKit SIP service runs next to the LiveKit. */
   sip?: SipConfig;
+  /** Failed sign-ins one account may have within the window before it is locked (429). */
+  loginMaxFailuresPerAccount: number;
+  /** Failed sign-ins one client (address) may have within the window, across accounts. */
+  loginMaxFailuresPerClient: number;
+  /** The sliding window those failures are counted over. */
+  loginFailureWindowSeconds: number;
+  /** Live calls one user may have placed at once (from tabs, or through the API as a supervisor). */
+  maxLiveCallsPerUser: number;
+  /** Live calls a tenant's API key may have placed at once. */
+  maxLiveCallsPerApiKey: number;
+  /** Live calls a tenant may have at once, however they were placed. */
+  maxLiveCallsPerTenant: number;
+  /** Open session sockets (tabs) one user may have on this node. */
+  maxSessionsPerUser: number;
+  /** Longest an HTTP request (headers and body) may take to arrive. */
+  httpRequestTimeoutSeconds: number;
+  /** Longest an HTTP request's headers may take to arrive. */
+  httpHeadersTimeoutSeconds: number;
+  /** A connection that sends nothing for this long is closed (upgraded WebSockets excepted). */
+  httpIdleTimeoutSeconds: number;
   /** Several call-control nodes on one Redis (server/cluster); unset: one process, as always. */
   cluster?: ClusterConfig;
 }
@@ -88,6 +123,14 @@ export interface SipConfig {
   outboundTransport: 'udp' | 'tcp' | 'tls';
   outboundUsername?: string;
   outboundPassword?: string;
+}
+
+function logFormat(env: NodeJS.ProcessEnv): 'pretty' | 'json' {
+  const raw = env.LOG_FORMAT;
+  if (raw === undefined || raw === '') return env.NODE_ENV === 'production' ? 'json' : 'pretty';
+  if (raw !== 'pretty' && raw !== 'json')
+    throw new Error(`LOG_FORMAT must be "pretty" or "json", got "${raw}"`);
+  return raw;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
@@ -189,7 +232,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     heartbeatSeconds: integer(env, 'HEARTBEAT_SECONDS', 3, 1),
     sessionResumeSeconds: integer(env, 'SESSION_RESUME_SECONDS', 30, 0),
     consoleDir: env.CONSOLE_DIR || 'dist/switchboard/browser',
+    consoleUrl: env.CONSOLE_URL || undefined,
     logLevel: env.LOG_LEVEL || 'info',
+    logFormat: logFormat(env),
     ringTimeoutSeconds: integer(env, 'RING_TIMEOUT_SECONDS', 20, 1),
     maxQueueWaitSeconds: integer(env, 'MAX_QUEUE_WAIT_SECONDS', 600, 1),
     retryIntervalSeconds: integer(env, 'RETRY_INTERVAL_SECONDS', 5, 0),
@@ -205,7 +250,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ffmpegPath: env.FFMPEG_PATH || undefined,
     wrapUpEditHours: integer(env, 'WRAP_UP_EDIT_HOURS', 24),
     wrapUpSeconds: integer(env, 'WRAP_UP_SECONDS', 30),
+    notReadyAfterMissedCall: env.NOT_READY_AFTER_MISSED_CALL !== 'false',
     sip: sipConfig(env),
+    loginMaxFailuresPerAccount: integer(env, 'LOGIN_MAX_FAILURES_PER_ACCOUNT', 5, 1),
+    loginMaxFailuresPerClient: integer(env, 'LOGIN_MAX_FAILURES_PER_CLIENT', 30, 1),
+    loginFailureWindowSeconds: integer(env, 'LOGIN_FAILURE_WINDOW_SECONDS', 900, 1),
+    maxLiveCallsPerUser: integer(env, 'MAX_LIVE_CALLS_PER_USER', 10, 1),
+    maxLiveCallsPerApiKey: integer(env, 'MAX_LIVE_CALLS_PER_API_KEY', 500, 1),
+    maxLiveCallsPerTenant: integer(env, 'MAX_LIVE_CALLS_PER_TENANT', 2000, 1),
+    maxSessionsPerUser: integer(env, 'MAX_SESSIONS_PER_USER', 20, 1),
+    httpRequestTimeoutSeconds: integer(env, 'HTTP_REQUEST_TIMEOUT_SECONDS', 30, 1),
+    httpHeadersTimeoutSeconds: integer(env, 'HTTP_HEADERS_TIMEOUT_SECONDS', 10, 1),
+    httpIdleTimeoutSeconds: integer(env, 'HTTP_IDLE_TIMEOUT_SECONDS', 75, 1),
     cluster: clusterConfig(env),
   };
 }

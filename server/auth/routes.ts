@@ -11,6 +11,7 @@ import { UserView, bearerSecurity, errorResponses, toUserView } from '../shared/
 import { TenantRepository } from '../tenants/tenant-repository.ts';
 import { authenticateUser } from './request-auth.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
+import { LoginThrottle } from './login-throttle.ts';
 
 const LoginBody = Type.Object(
   {
@@ -41,25 +42,38 @@ const decoy = () => (decoyHash ??= hashPassword('decoy-password-never-matches'))
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.setValidatorCompiler(validatorCompiler);
-  const { database, directory, tokens } = app.services;
+  const { database, directory, tokens, config } = app.services;
   const tenants = new TenantRepository(database);
+  const throttle = new LoginThrottle({
+    maxFailuresPerAccount: config.loginMaxFailuresPerAccount,
+    maxFailuresPerClient: config.loginMaxFailuresPerClient,
+    windowMs: config.loginFailureWindowSeconds * 1000,
+  });
 
   app.post(
     '/auth/login',
     {
       schema: {
         tags: ['auth'],
-        summary: 'Sign in with tenant, email and password',
+        summary:
+          'Sign in with tenant, email and password. Failed sign-ins are limited per account and per client: 429 with Retry-After',
         body: LoginBody,
-        response: { 200: Session, ...errorResponses(400, 401) },
+        response: { 200: Session, ...errorResponses(400, 401, 429) },
       },
     },
     async (request) => {
       const { tenant: tenantName, email, password } = request.body;
+      const account = `${tenantName}\n${email}`;
+      // Before any hashing: a locked account or client costs nothing.
+      throttle.check(account, request.ip);
       const tenant = await tenants.tenantByName(tenantName);
       const user = tenant ? await tenants.userByReference(tenant.id, email) : null;
       const passwordMatches = await verifyPassword(password, user?.passwordHash ?? (await decoy()));
-      if (!user || !user.passwordHash || !passwordMatches) throw invalidCredentials();
+      if (!user || !user.passwordHash || !passwordMatches) {
+        throttle.failed(account, request.ip);
+        throw invalidCredentials();
+      }
+      throttle.succeeded(account);
       const issued = await tokens.issue({
         tenantId: user.tenantId,
         userId: user.id,

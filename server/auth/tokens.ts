@@ -35,10 +35,15 @@ export class TokenService {
     return { token, expiresAt: expiresAt * 1000 };
   }
 
-  /** Throws AppError('unauthorized') for anything but a valid, unexpired token of ours. */
+  /** Throws AppError('unauthorized') for anything but a valid, unexpired token of ours (`exp` required). */
   async verify(token: string): Promise<TokenClaims> {
     try {
-      const { payload } = await jwtVerify(token, this.key, { issuer: 'switchboard', algorithms: ['HS256'] });
+      const { payload } = await jwtVerify(token, this.key, {
+        issuer: 'switchboard',
+        algorithms: ['HS256'],
+        // A correctly signed token without `exp` would otherwise be good forever.
+        requiredClaims: ['exp'],
+      });
       const { sub, tid, role } = payload as { sub?: unknown; tid?: unknown; role?: unknown };
       if (typeof sub !== 'string' || typeof tid !== 'string' || !isRole(role)) {
         throw new AppError('unauthorized', 'token is missing tenant, user or role');
@@ -46,7 +51,8 @@ export class TokenService {
       return { tenantId: tid, userId: sub, role };
     } catch (error) {
       if (error instanceof AppError) throw error;
-      if (error instanceof joseErrors.JWTExpired) throw new AppError('unauthorized', 'token expired');
+      if (error instanceof joseErrors.JWTExpired)
+        throw new AppError('unauthorized', 'token expired');
       throw new AppError('unauthorized', 'invalid token');
     }
   }

@@ -184,3 +184,46 @@ test('records every call and leg in PostgreSQL, and fails calls a crash left unf
     await schema.drop();
   }
 });
+
+/**
+ * Every call routing accepted has a record, even when its text cannot be stored as given
+ * (PostgreSQL text cannot hold U+0000). The HTTP and WebSocket schemas refuse such text, but
+ * calls also come from inside (phones through LiveKit SIP), so the records hold the line too.
+ */
+async function recordsUnstorableText(server: TestServer): Promise<void> {
+  const agent = await server.createAgent('rec-text@r.test');
+  const { router, records } = server.app.services;
+  const call = await router.placeCall(server.tenant.id, {
+    from: { name: 'Bad\u0000Name', address: 'sip:\u0000x@example.test' },
+    to: agent.address,
+    params: { 'ke\u0000y': 'va\u0000lue' },
+  });
+  const recorded = await records.find(server.tenant.id, call.id);
+  assert.ok(recorded, 'the accepted call has no record');
+  assert.equal(recorded.from.name, 'Bad\uFFFDName');
+  assert.deepEqual(recorded.params, { 'ke\uFFFDy': 'va\uFFFDlue' });
+}
+
+test('a call whose text the embedded database cannot store is still recorded', async () => {
+  const server = await startTestServer();
+  try {
+    await recordsUnstorableText(server);
+  } finally {
+    await server.close();
+  }
+});
+
+test('a call whose text PostgreSQL cannot store is still recorded', async (t) => {
+  const schema = await createPostgresTestSchema();
+  if (!schema) return t.skip('PostgreSQL not reachable');
+  try {
+    const server = await startTestServer({ databaseUrl: schema.url });
+    try {
+      await recordsUnstorableText(server);
+    } finally {
+      await server.close();
+    }
+  } finally {
+    await schema.drop();
+  }
+});

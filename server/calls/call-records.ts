@@ -8,8 +8,15 @@
 import type { Database } from '../db/database.ts';
 import type { TransitionListener } from '../routing/index.ts';
 import type { CallDetail } from './call-schemas.ts';
-import { CallRepository, type CallRow, type LegRow } from './call-repository.ts';
-import { recordChanges } from './call-rows.ts';
+import {
+  CallRepository,
+  type CallRow,
+  type EventRow,
+  type LegRow,
+  type PresenceRow,
+} from './call-repository.ts';
+import { presenceRows, recordChanges } from './call-rows.ts';
+import { replaceMalformedText } from '../shared/text.ts';
 
 /** Where routing's transitions come from (CallRouter.observeTransitions). */
 export interface TransitionSource {
@@ -33,6 +40,9 @@ interface Batch {
   /** Latest snapshot of each call, in the order the calls first appeared. */
   calls: Map<string, CallRow>;
   legs: LegRow[];
+  events: EventRow[];
+  /** Agents' presence changes (for occupancy), in order. */
+  presence: PresenceRow[];
 }
 
 export class CallRecords {
@@ -51,13 +61,18 @@ export class CallRecords {
   follow(routing: TransitionSource, now: () => number = Date.now): () => void {
     return routing.observeTransitions((transitions, state) => {
       for (const change of recordChanges(transitions, (id) => state.call(id), now()))
-        this.enqueue(change.call, change.legs);
+        this.enqueue(change.call, change.legs, change.events);
+      const presence = presenceRows(transitions);
+      if (presence.length > 0) {
+        this.pending.presence.push(...presence);
+        if (!this.draining) this.startDrain(DRAIN_DELAY_MS);
+      }
     });
   }
 
   /** Resolves once everything handed over so far is in the database. */
   async flush(): Promise<void> {
-    while (this.draining || this.pending.calls.size) {
+    while (this.draining || hasRows(this.pending)) {
       if (!this.draining) this.startDrain(0);
       await this.draining;
     }
@@ -79,11 +94,12 @@ export class CallRecords {
     return this.repository.recent(tenantId, limit);
   }
 
-  private enqueue(call: CallRow, legs: LegRow[]): void {
+  private enqueue(call: CallRow, legs: LegRow[], events: EventRow[]): void {
     // Snapshots are complete, so a later one for the same call simply replaces the earlier.
     this.pending.calls.delete(call.id);
     this.pending.calls.set(call.id, call);
     this.pending.legs.push(...legs);
+    this.pending.events.push(...events);
     if (!this.draining) this.startDrain(DRAIN_DELAY_MS);
   }
 
@@ -92,26 +108,37 @@ export class CallRecords {
       .then(() => this.drain())
       .finally(() => {
         this.draining = null;
-        if (this.pending.calls.size) this.startDrain(DRAIN_DELAY_MS);
+        if (hasRows(this.pending)) this.startDrain(DRAIN_DELAY_MS);
       });
   }
 
   private async drain(): Promise<void> {
     const batch = this.pending;
     this.pending = emptyBatch();
+    for (let start = 0; start < batch.presence.length; start += LEGS_PER_WRITE)
+      await this.repository
+        .insertPresence(batch.presence.slice(start, start + LEGS_PER_WRITE))
+        .catch((error: unknown) =>
+          this.log.error({ err: error }, 'could not write presence changes'),
+        );
     try {
-      await this.write([...batch.calls.values()], batch.legs);
+      await this.write([...batch.calls.values()], batch.legs, batch.events);
     } catch (error) {
       // One bad record must not lose the others: write them one call at a time, and log the
       // ones that still fail with enough to find them.
       for (const call of batch.calls.values()) {
         const legs = batch.legs.filter((leg) => leg.callId === call.id);
-        await this.write([call], legs).catch((callError: unknown) =>
-          this.log.error(
-            { err: callError, callId: call.id, batchError: String(error) },
-            'could not write call record',
-          ),
-        );
+        const events = batch.events.filter((event) => event.callId === call.id);
+        await this.write([call], legs, events)
+          // Every accepted call keeps a record: text the database refuses (U+0000 from a phone's
+          // caller id) is stored with U+FFFD in its place rather than losing the call.
+          .catch(() => this.write([replaceMalformedText(call)], replaceMalformedText(legs), events))
+          .catch((callError: unknown) =>
+            this.log.error(
+              { err: callError, callId: call.id, batchError: String(error) },
+              'could not write call record',
+            ),
+          );
       }
     }
   }
@@ -120,15 +147,19 @@ export class CallRecords {
    * Small statements with a turn of the event loop between them: the embedded engine runs each
    * statement on the routing thread, so one large write would hold every push and every dial
    * behind it. Calls go first because legs reference them. No transaction: a crash between the
-   * two leaves an ended call without some legs, never a leg without its call.
+   * two leaves an ended call without some legs or events, never one without its call.
    */
-  private async write(calls: CallRow[], legs: LegRow[]): Promise<void> {
+  private async write(calls: CallRow[], legs: LegRow[], events: EventRow[]): Promise<void> {
     for (let start = 0; start < calls.length; start += CALLS_PER_WRITE) {
       await this.repository.upsertCalls(calls.slice(start, start + CALLS_PER_WRITE));
       await yieldToEventLoop();
     }
     for (let start = 0; start < legs.length; start += LEGS_PER_WRITE) {
       await this.repository.insertLegs(legs.slice(start, start + LEGS_PER_WRITE));
+      await yieldToEventLoop();
+    }
+    for (let start = 0; start < events.length; start += LEGS_PER_WRITE) {
+      await this.repository.insertEvents(events.slice(start, start + LEGS_PER_WRITE));
       await yieldToEventLoop();
     }
   }
@@ -143,4 +174,5 @@ const LEGS_PER_WRITE = 100;
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-const emptyBatch = (): Batch => ({ calls: new Map(), legs: [] });
+const emptyBatch = (): Batch => ({ calls: new Map(), legs: [], events: [], presence: [] });
+const hasRows = (batch: Batch) => batch.calls.size > 0 || batch.presence.length > 0;

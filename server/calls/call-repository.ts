@@ -42,6 +42,29 @@ export interface LegRow {
   endedAt: number | null;
 }
 
+/** One step of a call's timeline the call and leg rows cannot tell (call_events). */
+export interface EventRow {
+  id: string;
+  callId: string;
+  tenantId: string;
+  type: 'answered' | 'held' | 'resumed' | 'transferred';
+  at: number;
+  /** Orders events of the same millisecond (call-rows.ts `nextEventSeq`). */
+  seq: number;
+  /** The agent it is about (who answered, who had the call on hold, who handed it on). */
+  userId: string | null;
+}
+
+/** An agent's presence from `at` until their next row (agent_presence, for occupancy). */
+export interface PresenceRow {
+  id: string;
+  tenantId: string;
+  userId: string;
+  presence: string;
+  at: number;
+  seq: number;
+}
+
 /** Keeps every statement well under PostgreSQL's 65,535 bind parameters. */
 const ROWS_PER_STATEMENT = 1000;
 
@@ -154,6 +177,41 @@ export class CallRepository {
         legs.map((leg) => leg.outcome),
         legs.map((leg) => iso(leg.rungAt)),
         legs.map((leg) => iso(leg.endedAt)),
+      ],
+    );
+  }
+
+  async insertEvents(events: EventRow[], db: Queryable = this.database): Promise<void> {
+    if (events.length === 0) return;
+    await db.query(
+      `INSERT INTO call_events (id, call_id, tenant_id, type, at, seq, user_id)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::bigint[], $7::text[])
+       ON CONFLICT (id) DO NOTHING`,
+      [
+        events.map((event) => event.id),
+        events.map((event) => event.callId),
+        events.map((event) => event.tenantId),
+        events.map((event) => event.type),
+        events.map((event) => iso(event.at)),
+        events.map((event) => event.seq),
+        events.map((event) => event.userId),
+      ],
+    );
+  }
+
+  async insertPresence(rows: PresenceRow[], db: Queryable = this.database): Promise<void> {
+    if (rows.length === 0) return;
+    await db.query(
+      `INSERT INTO agent_presence (id, tenant_id, user_id, presence, at, seq)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::bigint[])
+       ON CONFLICT (id) DO NOTHING`,
+      [
+        rows.map((row) => row.id),
+        rows.map((row) => row.tenantId),
+        rows.map((row) => row.userId),
+        rows.map((row) => row.presence),
+        rows.map((row) => iso(row.at)),
+        rows.map((row) => row.seq),
       ],
     );
   }

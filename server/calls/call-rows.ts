@@ -11,14 +11,27 @@ import {
   type LiveCall,
   type RoutingTransition,
 } from '../routing/index.ts';
-import type { CallRow, LegRow } from './call-repository.ts';
+import { randomUUID } from 'node:crypto';
+import type { CallRow, EventRow, LegRow, PresenceRow } from './call-repository.ts';
 import { durations } from './call-schemas.ts';
 
 export interface RecordChange {
-  kind: 'created' | 'answered' | 'ended';
+  kind: 'created' | 'answered' | 'held' | 'resumed' | 'transferred' | 'ended';
   call: CallRow;
   /** Every leg the call rang, once it ended; empty before. */
   legs: LegRow[];
+  /** The timeline events this step adds (answered, held, resumed, transferred). */
+  events: EventRow[];
+}
+
+let lastEventSeq = 0;
+/**
+ * Increasing across the process and, being micro-epoch based, across restarts: events of one
+ * call in the same millisecond keep the order routing applied them in.
+ */
+function nextEventSeq(): number {
+  lastEventSeq = Math.max(lastEventSeq + 1, Date.now() * 1000);
+  return lastEventSeq;
 }
 
 /** The row changes one routing step makes, in the order they happened. */
@@ -28,18 +41,71 @@ export function recordChanges(
   now: number,
 ): RecordChange[] {
   const changes: RecordChange[] = [];
+  // A blind transfer hands the call off, then holds the caller on the leaving agent's behalf.
+  const handedOffBy = new Map<string, string>();
   for (const transition of transitions) {
     let kind: RecordChange['kind'];
     let callId: string;
+    // Who the event is about: the agent who answered or handed the call on; for holds, the
+    // agent who has the call (a transfer holds the caller on the transferring agent's behalf).
+    let userId: string | null = null;
     if (transition.type === 'callPlaced') [kind, callId] = ['created', transition.call.id];
-    else if (transition.type === 'answered') [kind, callId] = ['answered', transition.callId];
-    else if (transition.type === 'callEnded') [kind, callId] = ['ended', transition.callId];
+    else if (transition.type === 'answered') {
+      [kind, callId] = ['answered', transition.callId];
+      userId = transition.agent.id;
+    } else if (transition.type === 'phoneAnswered')
+      [kind, callId] = ['answered', transition.callId];
+    else if (transition.type === 'held') [kind, callId] = ['held', transition.callId];
+    else if (transition.type === 'resumed') [kind, callId] = ['resumed', transition.callId];
+    else if (transition.type === 'handedOff') {
+      [kind, callId] = ['transferred', transition.callId];
+      userId = transition.from.id;
+      handedOffBy.set(callId, userId);
+    } else if (transition.type === 'callEnded') [kind, callId] = ['ended', transition.callId];
     else continue;
     const call = liveCall(callId);
     if (!call) continue;
-    changes.push({ kind, call: callRow(call, now), legs: kind === 'ended' ? legRows(call) : [] });
+    if (kind === 'held' || kind === 'resumed')
+      userId =
+        call.answeredBy?.id ?? call.redirect?.transferredBy?.id ?? handedOffBy.get(callId) ?? null;
+    const events: EventRow[] =
+      kind === 'created' || kind === 'ended'
+        ? []
+        : [
+            {
+              id: randomUUID(),
+              callId,
+              tenantId: call.tenantId,
+              type: kind,
+              at: transition.at,
+              seq: nextEventSeq(),
+              userId,
+            },
+          ];
+    changes.push({
+      kind,
+      call: callRow(call, now),
+      legs: kind === 'ended' ? legRows(call) : [],
+      events,
+    });
   }
   return changes;
+}
+
+/** The presence changes of one routing step, as agent_presence rows. */
+export function presenceRows(transitions: readonly RoutingTransition[]): PresenceRow[] {
+  const rows: PresenceRow[] = [];
+  for (const transition of transitions)
+    if (transition.type === 'presenceChanged')
+      rows.push({
+        id: randomUUID(),
+        tenantId: transition.tenantId,
+        userId: transition.userId,
+        presence: transition.presence,
+        at: transition.at,
+        seq: nextEventSeq(),
+      });
+  return rows;
 }
 
 /** The call as its record row. */

@@ -6,7 +6,8 @@
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { authenticateApiKeyOr } from '../auth/request-auth.ts';
+import type { FastifyRequest } from 'fastify';
+import { authenticateApiKeyOr, type Caller } from '../auth/request-auth.ts';
 import { AppError, notFound } from '../shared/errors.ts';
 import { IdParams, bearerSecurity, errorResponses } from '../shared/schemas.ts';
 import { scopeToTenant } from '../shared/tenant-scope.ts';
@@ -25,8 +26,13 @@ const ListQuery = Type.Object(
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.setValidatorCompiler(validatorCompiler);
-  scopeToTenant(app, (request) => authenticateApiKeyOr(request, ['supervisor', 'admin']));
-  const { router, records, scripts } = app.services;
+  const callers = new WeakMap<FastifyRequest, Caller>();
+  scopeToTenant(app, async (request) => {
+    const caller = await authenticateApiKeyOr(request, ['supervisor', 'admin']);
+    callers.set(request, caller);
+    return caller;
+  });
+  const { router, records, scripts, limits } = app.services;
 
   app.post(
     '/calls',
@@ -36,7 +42,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         security,
         summary: 'Place a server-side call to /private/<username> or /group/<name>',
         body: PlaceCallBody,
-        response: { 201: CallDetail, ...errorResponses(400, 401, 403, 404, 413, 415, 503) },
+        response: {
+          201: CallDetail,
+          ...errorResponses(400, 401, 403, 404, 413, 415, 429, 503),
+        },
       },
     },
     async (request, reply) => {
@@ -56,7 +65,15 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         typeof from === 'string'
           ? { name: from, address: from }
           : { name: from.name, address: from.address ?? from.name };
-      const call = await router.placeCall(request.tenantId, { from: caller, to, params });
+      const { tenantId } = request;
+      const placedBy = callers.get(request)!;
+      const call = await limits.place(
+        placedBy.kind === 'user'
+          ? { tenantId, userId: placedBy.claims.userId }
+          : { tenantId, apiKey: true },
+        () => router.placeCall(tenantId, { from: caller, to, params }),
+        (placed) => placed.status === 'ended',
+      );
       if (plan) scripts.register(request.tenantId, call.id, plan);
       return reply.status(201).send(call);
     },

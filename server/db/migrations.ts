@@ -141,6 +141,52 @@ const steps: string[] = [
   );
   CREATE INDEX phone_numbers_tenant ON phone_numbers (tenant_id)
   `,
+  // History and reports (issue 17). call_events keeps what the call and leg rows cannot: who
+  // answered when (a transfer answers twice), holds and hand-offs, for a call's timeline.
+  // The indexes serve history's filters (agent, group) and the reports' range scans; the
+  // tenant's time zone (IANA name) sets the day and week boundaries of its reports.
+  `
+  CREATE TABLE call_events (
+    id text PRIMARY KEY,
+    call_id text NOT NULL REFERENCES calls(id) ON DELETE CASCADE,
+    tenant_id text NOT NULL,
+    type text NOT NULL CHECK (type IN ('answered', 'held', 'resumed', 'transferred')),
+    at timestamptz NOT NULL,
+    seq bigint NOT NULL,
+    user_id text
+  );
+  CREATE INDEX call_events_call ON call_events (call_id, seq);
+  CREATE INDEX call_legs_tenant_user ON call_legs (tenant_id, user_id, rung_at);
+  CREATE INDEX calls_tenant_group_created ON calls (tenant_id, ring_group_id, created_at);
+  CREATE INDEX calls_tenant_answered_by_created ON calls (tenant_id, answered_by_user_id, created_at);
+  ALTER TABLE tenants ADD COLUMN time_zone text NOT NULL DEFAULT 'UTC'
+  `,
+  // Occupancy (issue 17): each change of an agent's presence, written behind routing like the
+  // call records; a presence lasts until the agent's next row.
+  `
+  CREATE TABLE agent_presence (
+    id text PRIMARY KEY,
+    tenant_id text NOT NULL,
+    user_id text NOT NULL,
+    presence text NOT NULL,
+    at timestamptz NOT NULL,
+    seq bigint NOT NULL
+  );
+  CREATE INDEX agent_presence_tenant_user ON agent_presence (tenant_id, user_id, at)
+  `,
+  // Routing strategies and group settings (issue 16): who is offered a call (routing/strategies),
+  // overflow to another group after a delay, business hours with holidays and what a call gets
+  // while closed (jsonb: {hours, holidays, closed}; null is always open), wrap-up time, and
+  // members in the order the admin gave (sequential rings so).
+  `
+  ALTER TABLE ring_groups ADD COLUMN strategy text NOT NULL DEFAULT 'ring-all'
+    CHECK (strategy IN ('ring-all', 'longest-idle', 'round-robin', 'sequential'));
+  ALTER TABLE ring_groups ADD COLUMN overflow_group_id text REFERENCES ring_groups(id) ON DELETE SET NULL;
+  ALTER TABLE ring_groups ADD COLUMN overflow_delay_seconds integer;
+  ALTER TABLE ring_groups ADD COLUMN business_hours jsonb;
+  ALTER TABLE ring_groups ADD COLUMN wrap_up_seconds integer NOT NULL DEFAULT 30;
+  ALTER TABLE ring_group_members ADD COLUMN position integer NOT NULL DEFAULT 0
+  `,
 ];
 
 export async function migrate(database: Database): Promise<void> {

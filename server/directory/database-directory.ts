@@ -24,6 +24,14 @@ export class DatabaseDirectory implements Directory {
     return row ?? null;
   }
 
+  async timeZone(tenantId: string): Promise<string> {
+    const [row] = await this.database.query<{ time_zone: string }>(
+      `SELECT time_zone FROM tenants WHERE id = $1`,
+      [tenantId],
+    );
+    return row?.time_zone ?? 'UTC';
+  }
+
   user(tenantId: string, userId: string): Promise<UserRecord | null> {
     return this.oneUser(`tenant_id = $1 AND id = $2`, [tenantId, userId]);
   }

@@ -4,6 +4,7 @@
  * Every lookup takes the tenant first: an id from another tenant is simply not found.
  */
 import type { Role } from '../auth/tokens.ts';
+import type { MediaScript } from '../media-script/script-schema.ts';
 
 export interface UserRecord {
   id: string;
@@ -26,6 +27,26 @@ export interface RingGroupRecord {
   serviceLevelSeconds?: number;
   /** Who its calls are offered to next (routing/strategies); unset: everyone available. */
   strategy?: string;
+  /** After waiting `delaySeconds` a call is also offered to this group; null/unset: no overflow. */
+  overflow?: { ringGroupId: string; delaySeconds: number } | null;
+  /** Opening hours in the tenant's time zone; null/unset: always open. */
+  businessHours?: BusinessHoursRecord | null;
+  /** Wrap-up time after a call of this group. */
+  wrapUpSeconds?: number;
+}
+
+export interface BusinessHoursRecord {
+  /** Per weekday (0 Sunday); `close` earlier than `open` runs into the next day. */
+  hours: { day: number; open: string; close: string }[];
+  /** YYYY-MM-DD days closed all day. */
+  holidays: string[];
+  closed: ClosedTreatmentRecord;
+}
+
+export interface ClosedTreatmentRecord {
+  action: 'end' | 'group' | 'script';
+  ringGroupId?: string;
+  script?: MediaScript;
 }
 
 export interface TenantRecord {
@@ -35,6 +56,8 @@ export interface TenantRecord {
 
 export interface Directory {
   tenant(tenantId: string): Promise<TenantRecord | null>;
+  /** The IANA time zone the tenant's business hours are read in ('UTC' if unknown). */
+  timeZone(tenantId: string): Promise<string>;
   user(tenantId: string, userId: string): Promise<UserRecord | null>;
   userByUsername(tenantId: string, username: string): Promise<UserRecord | null>;
   ringGroup(tenantId: string, ringGroupId: string): Promise<RingGroupRecord | null>;

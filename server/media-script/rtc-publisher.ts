@@ -135,7 +135,9 @@ export class RtcPublisher {
 
   /**
    * Resolves true once another participant is in the room (so it receives what is sent from
-   * now on), false after `timeoutMs`.
+   * now on), false after `timeoutMs`. A real livekit-server may never announce a participant
+   * that publishes nothing (an agent who only listens), so a subscription to one of our own
+   * tracks counts as someone being there too.
    */
   async waitForOthers(timeoutMs: number): Promise<boolean> {
     if (this.room.remoteParticipants.size > 0) return true;
@@ -145,11 +147,13 @@ export class RtcPublisher {
       const finish = (result: boolean) => {
         clearTimeout(timer);
         this.room.off(RoomEvent.ParticipantConnected, arrived);
+        this.room.off(RoomEvent.LocalTrackSubscribed, arrived);
         this.room.off(RoomEvent.Disconnected, gone);
         resolve(result);
       };
       const gone = () => finish(false);
       this.room.on(RoomEvent.ParticipantConnected, arrived);
+      this.room.on(RoomEvent.LocalTrackSubscribed, arrived);
       this.room.on(RoomEvent.Disconnected, gone);
     });
   }

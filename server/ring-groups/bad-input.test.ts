@@ -16,6 +16,8 @@ const create = (label: string, body: unknown, message: RegExp, status = 400): Ba
   message,
 });
 
+const openHours = { hours: [], holidays: [], closed: { action: 'end' } };
+
 const createCases: BadRequest[] = [
   ...malformedBodies('POST', '/api/ring-groups', { name: 'sales' }),
   create('missing name', { members: [] }, /missing required property "name"/),
@@ -64,6 +66,96 @@ const createCases: BadRequest[] = [
     'service level as text',
     { name: 'sales', serviceLevelSeconds: '20' },
     /serviceLevelSeconds must be integer/,
+  ),
+  create('unknown strategy', { name: 'sales', strategy: 'random' }, /strategy/),
+  create('strategy as number', { name: 'sales', strategy: 1 }, /strategy/),
+  create(
+    'overflow without delay',
+    { name: 'sales', overflow: { ringGroupId: 'x' } },
+    /delaySeconds/,
+  ),
+  create(
+    'overflow delay negative',
+    { name: 'sales', overflow: { ringGroupId: 'x', delaySeconds: -1 } },
+    /delaySeconds must be >= 0/,
+  ),
+  create(
+    'overflow to an unknown group',
+    { name: 'sales', overflow: { ringGroupId: 'nope', delaySeconds: 30 } },
+    /overflow\/ringGroupId "nope" is not a ring group/,
+  ),
+  create(
+    'hours with a bad time',
+    {
+      name: 'sales',
+      businessHours: { ...openHours, hours: [{ day: 1, open: '8:00', close: '17:00' }] },
+    },
+    /open must match pattern/,
+  ),
+  create(
+    'hours at 24:00',
+    {
+      name: 'sales',
+      businessHours: { ...openHours, hours: [{ day: 1, open: '08:00', close: '24:00' }] },
+    },
+    /close must match pattern/,
+  ),
+  create(
+    'day 7',
+    {
+      name: 'sales',
+      businessHours: { ...openHours, hours: [{ day: 7, open: '08:00', close: '17:00' }] },
+    },
+    /day must be <= 6/,
+  ),
+  create(
+    'opens and closes at once',
+    {
+      name: 'sales',
+      businessHours: { ...openHours, hours: [{ day: 1, open: '08:00', close: '08:00' }] },
+    },
+    /opens and closes at 08:00/,
+  ),
+  create(
+    'holiday not a date',
+    { name: 'sales', businessHours: { ...openHours, holidays: ['2026-02-30'] } },
+    /"2026-02-30" is not a date/,
+  ),
+  create(
+    'holiday badly written',
+    { name: 'sales', businessHours: { ...openHours, holidays: ['25/12/2026'] } },
+    /holidays\/0 must match pattern/,
+  ),
+  create(
+    'business hours without closed treatment',
+    { name: 'sales', businessHours: { hours: [], holidays: [] } },
+    /closed/,
+  ),
+  create(
+    'closed group without its id',
+    { name: 'sales', businessHours: { ...openHours, closed: { action: 'group' } } },
+    /needs "ringGroupId"/,
+  ),
+  create(
+    'closed script without a script',
+    { name: 'sales', businessHours: { ...openHours, closed: { action: 'script' } } },
+    /needs "script"/,
+  ),
+  create(
+    'closed end with a group id',
+    { name: 'sales', businessHours: { ...openHours, closed: { action: 'end', ringGroupId: 'x' } } },
+    /only goes with action "group"/,
+  ),
+  create(
+    'closed unknown action',
+    { name: 'sales', businessHours: { ...openHours, closed: { action: 'voicemail' } } },
+    /action/,
+  ),
+  create('wrap-up negative', { name: 'sales', wrapUpSeconds: -5 }, /wrapUpSeconds must be >= 0/),
+  create(
+    'wrap-up too long',
+    { name: 'sales', wrapUpSeconds: 7200 },
+    /wrapUpSeconds must be <= 3600/,
   ),
   create('members not array', { name: 'sales', members: 'ada' }, /members must be array/),
   create('member not string', { name: 'sales', members: [1] }, /members\/0 must be string/),

@@ -4,9 +4,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../db/database.ts';
-import type { RingGroupRecord } from '../directory/directory.ts';
+import type { BusinessHoursRecord, RingGroupRecord } from '../directory/directory.ts';
 import { AppError } from '../shared/errors.ts';
-import { DEFAULT_SERVICE_LEVEL_SECONDS } from './schemas.ts';
+import { DEFAULT_SERVICE_LEVEL_SECONDS, DEFAULT_STRATEGY } from './schemas.ts';
 
 type Queryable = Pick<Database, 'query'>;
 
@@ -18,6 +18,12 @@ export interface RingGroupSettings {
   retryIntervalSeconds: number;
   /** Default 20 (the column's default). */
   serviceLevelSeconds?: number;
+  /** Default ring-all. */
+  strategy?: string;
+  overflow?: { ringGroupId: string; delaySeconds: number } | null;
+  businessHours?: BusinessHoursRecord | null;
+  /** Default 30 (the column's default). */
+  wrapUpSeconds?: number;
 }
 
 interface RingGroupRow {
@@ -28,14 +34,22 @@ interface RingGroupRow {
   max_wait_seconds: number;
   retry_interval_seconds: number;
   service_level_seconds: number;
+  strategy: string;
+  overflow_group_id: string | null;
+  overflow_delay_seconds: number | null;
+  /** jsonb: an object, or its text on engines that return jsonb as text. */
+  business_hours: BusinessHoursRecord | string | null;
+  wrap_up_seconds: number;
   member_ids: string[];
 }
 
-// Members come back in the order the users were created: stable, and the same on both engines.
+// Members come back in the order the admin gave them (members added before that order was kept
+// share position 0 and come in the order the users were created): the same on both engines.
 const selectGroups = `
   SELECT g.id, g.tenant_id, g.name, g.ring_timeout_seconds, g.max_wait_seconds, g.retry_interval_seconds,
-         g.service_level_seconds,
-         coalesce(array_agg(u.id ORDER BY u.created_at, u.id) FILTER (WHERE u.id IS NOT NULL), '{}') AS member_ids
+         g.service_level_seconds, g.strategy, g.overflow_group_id, g.overflow_delay_seconds,
+         g.business_hours, g.wrap_up_seconds,
+         coalesce(array_agg(u.id ORDER BY m.position, u.created_at, u.id) FILTER (WHERE u.id IS NOT NULL), '{}') AS member_ids
   FROM ring_groups g
   LEFT JOIN ring_group_members m ON m.ring_group_id = g.id
   LEFT JOIN users u ON u.id = m.user_id AND u.tenant_id = g.tenant_id`;
@@ -51,6 +65,19 @@ const toRecord = (row: RingGroupRow): RingGroupRecord => ({
   maxWaitSeconds: Number(row.max_wait_seconds),
   retryIntervalSeconds: Number(row.retry_interval_seconds),
   serviceLevelSeconds: Number(row.service_level_seconds),
+  strategy: row.strategy,
+  overflow:
+    row.overflow_group_id === null
+      ? null
+      : {
+          ringGroupId: row.overflow_group_id,
+          delaySeconds: Number(row.overflow_delay_seconds ?? 0),
+        },
+  businessHours:
+    typeof row.business_hours === 'string'
+      ? (JSON.parse(row.business_hours) as BusinessHoursRecord)
+      : row.business_hours,
+  wrapUpSeconds: Number(row.wrap_up_seconds),
 });
 
 const isUniqueViolation = (error: unknown) =>
@@ -93,9 +120,12 @@ export class RingGroupRepository {
     const id = randomUUID();
     return this.write(settings.name, async (tx) => {
       await requireMembers(tx, tenantId, settings.memberIds);
+      await requireOtherGroups(tx, tenantId, id, settings);
       await tx.query(
-        `INSERT INTO ring_groups (id, tenant_id, name, ring_timeout_seconds, max_wait_seconds, retry_interval_seconds, service_level_seconds)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        `INSERT INTO ring_groups (id, tenant_id, name, ring_timeout_seconds, max_wait_seconds, retry_interval_seconds,
+                                  service_level_seconds, strategy, overflow_group_id, overflow_delay_seconds,
+                                  business_hours, wrap_up_seconds)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12)`,
         [
           id,
           tenantId,
@@ -104,6 +134,11 @@ export class RingGroupRepository {
           settings.maxWaitSeconds,
           settings.retryIntervalSeconds,
           settings.serviceLevelSeconds ?? DEFAULT_SERVICE_LEVEL_SECONDS,
+          settings.strategy ?? DEFAULT_STRATEGY,
+          settings.overflow?.ringGroupId ?? null,
+          settings.overflow?.delaySeconds ?? null,
+          jsonOrNull(settings.businessHours),
+          settings.wrapUpSeconds ?? DEFAULT_WRAP_UP_SECONDS,
         ],
       );
       await insertMembers(tx, id, settings.memberIds);
@@ -122,9 +157,11 @@ export class RingGroupRepository {
       if (!current) return null;
       const next = { ...current, ...definedOnly(changes) };
       if (changes.memberIds) await requireMembers(tx, tenantId, changes.memberIds);
+      await requireOtherGroups(tx, tenantId, id, changes);
       await tx.query(
         `UPDATE ring_groups SET name = $3, ring_timeout_seconds = $4, max_wait_seconds = $5, retry_interval_seconds = $6,
-                service_level_seconds = $7
+                service_level_seconds = $7, strategy = $8, overflow_group_id = $9, overflow_delay_seconds = $10,
+                business_hours = $11::jsonb, wrap_up_seconds = $12
          WHERE tenant_id = $1 AND id = $2`,
         [
           tenantId,
@@ -134,6 +171,11 @@ export class RingGroupRepository {
           next.maxWaitSeconds,
           next.retryIntervalSeconds,
           next.serviceLevelSeconds,
+          next.strategy ?? DEFAULT_STRATEGY,
+          next.overflow?.ringGroupId ?? null,
+          next.overflow?.delaySeconds ?? null,
+          jsonOrNull(next.businessHours),
+          next.wrapUpSeconds ?? DEFAULT_WRAP_UP_SECONDS,
         ],
       );
       if (changes.memberIds) {
@@ -189,6 +231,76 @@ async function requireMembers(tx: Queryable, tenantId: string, memberIds: string
     throw new AppError('bad-request', `member "${unknown}" is not a user of this tenant`);
 }
 
+/**
+ * The overflow group and a closed treatment's group must be other groups of this tenant; a
+ * closed treatment names what it needs (a group, or a script) and nothing else.
+ */
+async function requireOtherGroups(
+  tx: Queryable,
+  tenantId: string,
+  id: string,
+  settings: Partial<RingGroupSettings>,
+): Promise<void> {
+  const closed = settings.businessHours?.closed;
+  if (closed) {
+    if (closed.action === 'group' && !closed.ringGroupId)
+      throw new AppError(
+        'bad-request',
+        'body/businessHours/closed needs "ringGroupId" with action "group"',
+      );
+    if (closed.action === 'script' && !closed.script)
+      throw new AppError(
+        'bad-request',
+        'body/businessHours/closed needs "script" with action "script"',
+      );
+    if (closed.action !== 'group' && closed.ringGroupId !== undefined)
+      throw new AppError(
+        'bad-request',
+        'body/businessHours/closed has "ringGroupId", which only goes with action "group"',
+      );
+    if (closed.action !== 'script' && closed.script !== undefined)
+      throw new AppError(
+        'bad-request',
+        'body/businessHours/closed has "script", which only goes with action "script"',
+      );
+  }
+  for (const hours of settings.businessHours?.hours ?? [])
+    if (hours.open === hours.close)
+      throw new AppError(
+        'bad-request',
+        `body/businessHours/hours: day ${hours.day} opens and closes at ${hours.open}`,
+      );
+  for (const day of settings.businessHours?.holidays ?? [])
+    if (!isCalendarDate(day))
+      throw new AppError('bad-request', `body/businessHours/holidays: "${day}" is not a date`);
+  const targets = [
+    ['overflow', settings.overflow?.ringGroupId],
+    ['businessHours/closed', closed?.ringGroupId],
+  ] as const;
+  for (const [field, groupId] of targets) {
+    if (groupId === undefined) continue;
+    if (groupId === id)
+      throw new AppError('bad-request', `body/${field}/ringGroupId is this group itself`);
+    const [row] = await tx.query<{ id: string }>(
+      `SELECT id FROM ring_groups WHERE tenant_id = $1 AND id = $2`,
+      [tenantId, groupId],
+    );
+    if (!row)
+      throw new AppError(
+        'bad-request',
+        `body/${field}/ringGroupId "${groupId}" is not a ring group of this tenant`,
+      );
+  }
+}
+
+const isCalendarDate = (day: string) => new Date(`${day}T00:00:00Z`).toISOString().startsWith(day);
+
+const jsonOrNull = (value: unknown) =>
+  value === undefined || value === null ? null : JSON.stringify(value);
+
+export const DEFAULT_WRAP_UP_SECONDS = 30;
+
+/** Members keep the order they were given (their position). */
 async function insertMembers(
   tx: Queryable,
   ringGroupId: string,
@@ -196,7 +308,10 @@ async function insertMembers(
 ): Promise<void> {
   if (memberIds.length === 0) return;
   await tx.query(
-    `INSERT INTO ring_group_members (ring_group_id, user_id) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`,
+    `INSERT INTO ring_group_members (ring_group_id, user_id, position)
+     SELECT $1, member.user_id, member.position
+     FROM unnest($2::text[]) WITH ORDINALITY AS member(user_id, position)
+     ON CONFLICT DO NOTHING`,
     [ringGroupId, memberIds],
   );
 }

@@ -40,6 +40,10 @@ describe('ring group routes', () => {
         maxWaitSeconds: 70,
         retryIntervalSeconds: 3,
         serviceLevelSeconds: 20,
+        strategy: 'ring-all',
+        overflow: null,
+        businessHours: null,
+        wrapUpSeconds: server.config.wrapUpSeconds,
       },
     );
     const read = await call('GET', `/${created.body.id}`);
@@ -73,6 +77,93 @@ describe('ring group routes', () => {
     assert.equal(renamed.body.serviceLevelSeconds, 600);
     assert.equal((await call('GET', path)).body.serviceLevelSeconds, 600);
     assert.equal((await call('DELETE', path)).status, 204);
+  });
+
+  test('strategy, overflow, business hours and wrap-up are set on create, changed on update, kept otherwise', async () => {
+    const overflowTarget = (await call('POST', '', { name: 'overflow-target' })).body;
+    const businessHours = {
+      hours: [
+        { day: 1, open: '08:00', close: '17:30' },
+        { day: 5, open: '22:00', close: '06:00' },
+      ],
+      holidays: ['2026-12-25', '2027-01-01'],
+      closed: { action: 'group', ringGroupId: overflowTarget.id },
+    };
+    const created = await call('POST', '', {
+      name: 'configured',
+      members: [grace.user.id, ada.user.id],
+      strategy: 'longest-idle',
+      overflow: { ringGroupId: overflowTarget.id, delaySeconds: 90 },
+      businessHours,
+      wrapUpSeconds: 45,
+    });
+    assert.equal(created.status, 201);
+    const { strategy, overflow, wrapUpSeconds, members } = created.body;
+    assert.deepEqual(
+      { strategy, overflow, businessHours: created.body.businessHours, wrapUpSeconds, members },
+      {
+        strategy: 'longest-idle',
+        overflow: { ringGroupId: overflowTarget.id, delaySeconds: 90 },
+        businessHours,
+        wrapUpSeconds: 45,
+        members: [grace.user.id, ada.user.id],
+      },
+      'members keep the order given',
+    );
+    const path = `/${created.body.id}`;
+    assert.deepEqual((await call('GET', path)).body, created.body);
+
+    const changed = await call('PATCH', path, {
+      strategy: 'sequential',
+      overflow: null,
+      businessHours: { hours: [], holidays: [], closed: { action: 'end' } },
+      members: [ada.user.id, grace.user.id],
+    });
+    assert.equal(changed.status, 200);
+    assert.equal(changed.body.strategy, 'sequential');
+    assert.equal(changed.body.overflow, null);
+    assert.deepEqual(changed.body.businessHours, {
+      hours: [],
+      holidays: [],
+      closed: { action: 'end' },
+    });
+    assert.deepEqual(changed.body.members, [ada.user.id, grace.user.id]);
+    assert.equal(changed.body.wrapUpSeconds, 45, 'what is not sent is kept');
+    const reopened = await call('PATCH', path, { businessHours: null, ringTimeoutSeconds: 9 });
+    assert.equal(reopened.body.businessHours, null);
+    assert.equal(reopened.body.strategy, 'sequential');
+
+    await call('DELETE', `/${overflowTarget.id}`);
+    await call('DELETE', path);
+  });
+
+  test("the overflow and closed groups must be other groups of this tenant; another tenant's is refused", async () => {
+    const foreign = await server.otherTenant.createRingGroup('foreign', []);
+    const own = (await call('POST', '', { name: 'own-group' })).body;
+    const refused = [
+      [
+        { overflow: { ringGroupId: foreign.id, delaySeconds: 5 } },
+        /not a ring group of this tenant/,
+      ],
+      [{ overflow: { ringGroupId: own.id, delaySeconds: 5 } }, /this group itself/],
+      [
+        {
+          businessHours: {
+            hours: [],
+            holidays: [],
+            closed: { action: 'group', ringGroupId: foreign.id },
+          },
+        },
+        /closed\/ringGroupId .* not a ring group of this tenant/,
+      ],
+    ] as const;
+    for (const [body, message] of refused) {
+      const response = await call('PATCH', `/${own.id}`, body);
+      assert.equal(response.status, 400, JSON.stringify(body));
+      assert.match(response.body.message, message);
+    }
+    assert.deepEqual((await call('GET', `/${own.id}`)).body, own);
+    await call('DELETE', `/${own.id}`);
   });
 
   test('list returns the tenant groups by name', async () => {

@@ -42,20 +42,22 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { tenantId } = request;
       const {
-        name,
         members,
         ringTimeoutSeconds,
         maxWaitSeconds,
         retryIntervalSeconds,
         serviceLevelSeconds,
+        wrapUpSeconds,
+        ...settings
       } = request.body;
       const group = await ringGroups.create(tenantId, {
-        name,
+        ...settings,
         memberIds: members ?? [],
         ringTimeoutSeconds: ringTimeoutSeconds ?? config.ringTimeoutSeconds,
         maxWaitSeconds: maxWaitSeconds ?? config.maxQueueWaitSeconds,
         retryIntervalSeconds: retryIntervalSeconds ?? config.retryIntervalSeconds,
         serviceLevelSeconds: serviceLevelSeconds ?? DEFAULT_SERVICE_LEVEL_SECONDS,
+        wrapUpSeconds: wrapUpSeconds ?? config.wrapUpSeconds,
       });
       app.services.router.ringGroupsChanged(tenantId);
       return reply.status(201).send(toRingGroupView(group));

@@ -15,6 +15,7 @@ import {
 import type { RoutingState } from './state/routing-state.ts';
 import type { CallEnding } from './call-ending.ts';
 import type { PresenceTracker } from './presence.ts';
+import type { NotReady } from './not-ready.ts';
 import type { RedirectFallback } from './redirect-fallback.ts';
 import type { Ringing } from './ringing.ts';
 
@@ -25,6 +26,7 @@ export class Attempts {
     private readonly ending: CallEnding,
     private readonly fallback: RedirectFallback,
     presence: PresenceTracker,
+    private readonly notReady: NotReady,
   ) {
     state.onDeadline({
       ringTimeout: (callId) => this.attemptTimedOut(callId),
@@ -43,6 +45,12 @@ export class Attempts {
     const { state } = this;
     const { tenantId, id: callId } = call;
     state.clearDeadline({ kind: 'call', callId, name: 'ringTimeout' });
+    // A strategy that rings one agent at a time goes on to the next (a group's own call or a
+    // transfer to a group alike); a consultation rings once.
+    if (!call.consultationFor && this.ringing.hasNextAgent(call)) {
+      state.apply({ type: 'callWaiting', tenantId, callId });
+      return this.ringing.offer(call);
+    }
     if (call.redirect) return this.fallback.redirectFailed(call);
     const attemptLegs = call.legs.filter((leg) => leg.attempt === call.attempt);
     const declined = attemptLegs.some((leg) => leg.outcome === 'rejected');
@@ -87,9 +95,10 @@ export class Attempts {
   private attemptTimedOut(callId: string): void {
     const call = this.state.read.call(callId);
     if (call?.phase !== 'ringing') return;
-    for (const leg of call.legs)
-      if (leg.listed && leg.status === 'ringing')
-        this.ringing.endLeg(call, leg, 'no_answer', 'missed');
+    const missed = call.legs.filter((leg) => leg.listed && leg.status === 'ringing');
+    for (const leg of missed) this.ringing.endLeg(call, leg, 'no_answer', 'missed');
+    // Before the call looks for someone else: whoever let it ring out is not asked again.
+    this.notReady.missed(call, missed);
     this.settleAttempt(call);
   }
 

@@ -19,6 +19,17 @@ export class CallQueue {
     presence.onChange((agent) => {
       if (agent.presence === 'available') this.offerWaitingCallsTo(agent);
     });
+    state.onDeadline({ overflow: (callId) => this.overflow(callId) });
+  }
+
+  /** The call waited its group's overflow delay: the overflow group's members are offered it too. */
+  private overflow(callId: string): void {
+    const call = this.state.read.call(callId);
+    if (!call?.queued || call.target.kind !== 'group' || !call.target.overflow) return;
+    const memberIds = withOverflow(call.target.memberIds, call.target.overflow.memberIds);
+    if (sameIds(memberIds, call.target.memberIds)) return;
+    this.state.apply({ type: 'callTargetUpdated', tenantId: call.tenantId, callId, memberIds });
+    this.ringing.offer(call);
   }
 
   add(call: LiveCall): void {
@@ -55,16 +66,28 @@ export class CallQueue {
   adoptMembers(group: RingGroupRecord): void {
     for (const call of [...this.state.read.queuedCalls(group.tenantId)]) {
       if (call.target.kind !== 'group' || call.target.groupId !== group.id) continue;
-      if (sameIds(call.target.memberIds, group.memberIds)) continue;
+      // A call that overflowed keeps ringing the overflow group's members as well.
+      const { overflow } = call.target;
+      const overflowed = overflow && this.state.now() - call.createdAt >= overflow.delayMs;
+      const memberIds = overflowed
+        ? withOverflow(group.memberIds, overflow.memberIds)
+        : group.memberIds;
+      if (sameIds(call.target.memberIds, memberIds)) continue;
       this.state.apply({
         type: 'callTargetUpdated',
         tenantId: call.tenantId,
         callId: call.id,
-        memberIds: group.memberIds,
+        memberIds,
       });
     }
   }
 }
+
+/** The group's members first (their order matters to sequential), then the overflow's. */
+const withOverflow = (own: readonly string[], overflow: readonly string[]) => [
+  ...own,
+  ...overflow.filter((id) => !own.includes(id)),
+];
 
 const sameIds = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && a.every((id, index) => id === b[index]);

@@ -20,6 +20,7 @@ import type { Config } from '../config.ts';
 import type { Directory, UserRecord } from '../directory/directory.ts';
 import type { CallDetail } from '../calls/call-schemas.ts';
 import { AppError } from '../shared/errors.ts';
+import { isPhoneNumberLike } from '../phone-numbers/phone-number-format.ts';
 import { systemScheduler, type Scheduler } from '../shared/scheduler.ts';
 import { InProcessEventBus, type EventBus } from './event-bus.ts';
 import { InProcessLiveStore, type LiveSnapshot } from './state/live-store.ts';
@@ -30,6 +31,8 @@ import { PresenceTracker } from './presence.ts';
 import { Ringing } from './ringing.ts';
 import { CallQueue } from './call-queue.ts';
 import { Answering } from './answering.ts';
+import { AfterCallWork } from './after-call-work.ts';
+import { NotReady } from './not-ready.ts';
 import { CallEnding } from './call-ending.ts';
 import { RedirectFallback } from './redirect-fallback.ts';
 import { Attempts } from './attempts.ts';
@@ -86,6 +89,7 @@ export class CallRouter {
   private readonly holds: CallHold;
   private readonly assignments: Assignments;
   private readonly ringGroups: RingGroupCache;
+  private readonly answering: Answering;
 
   constructor(dependencies: CallRouterDependencies) {
     const { config, directory } = dependencies;
@@ -105,6 +109,7 @@ export class CallRouter {
     const pushes = new PushBatch(state.read, bus);
     state.addProjection(pushes);
     const presence = new PresenceTracker(state);
+    const afterCallWork = new AfterCallWork(state, presence, (config.wrapUpSeconds ?? 0) * 1000);
     const ringing = new Ringing(
       state,
       presence,
@@ -113,11 +118,20 @@ export class CallRouter {
     );
     const queue = new CallQueue(state, ringing, presence);
     const answering = new Answering(state, ringing, presence, queue);
-    const ending = new CallEnding(state, ringing, presence, queue, timings);
+    const notReady = new NotReady(state, presence, config.notReadyAfterMissedCall ?? false);
+    const ending = new CallEnding(state, ringing, presence, queue, timings, notReady);
     const fallback = new RedirectFallback(state, ringing, queue, ending, privateRingTimeoutMs);
-    const attempts = new Attempts(state, ringing, ending, fallback, presence);
+    const attempts = new Attempts(state, ringing, ending, fallback, presence, notReady);
     const ringGroups = new RingGroupCache(directory, scheduler);
-    const dialing = new Dialing(state, directory, ringGroups, ringing, queue, privateRingTimeoutMs);
+    const dialing = new Dialing(
+      state,
+      directory,
+      ringGroups,
+      ringing,
+      queue,
+      ending,
+      privateRingTimeoutMs,
+    );
     const transfers = new Transfers(
       state,
       { ringing, answering, ending, fallback, dialing, presence },
@@ -125,7 +139,7 @@ export class CallRouter {
     );
     this.sessions = new SessionRegistry(
       state,
-      { presence, queue, attempts, ending, transfers, pushes, ringGroups },
+      { presence, queue, attempts, ending, transfers, pushes, ringGroups, afterCallWork },
       directory,
       bus,
       log,
@@ -141,6 +155,7 @@ export class CallRouter {
     this.ending = ending;
     this.transfers = transfers;
     this.ringGroups = ringGroups;
+    this.answering = answering;
     if (dependencies.callEvents) state.observe(callEventsObserver(dependencies.callEvents, log));
     if (dependencies.snapshot) state.rearmDeadlines();
   }
@@ -215,6 +230,16 @@ export class CallRouter {
 
   setPresence(sessionId: string, presence: 'available' | 'away' | 'wrap-up'): Presence {
     return this.batch(() => this.sessions.setPresence(this.sessions.require(sessionId), presence));
+  }
+
+  /** The agent is done with its after-call work before its time ran out. */
+  endWrapUp(sessionId: string): Presence {
+    return this.batch(() => this.sessions.endWrapUp(this.sessions.require(sessionId)));
+  }
+
+  /** The agent's after-call work ends `seconds` later than it would have. */
+  extendWrapUp(sessionId: string, seconds: number): void {
+    this.batch(() => this.sessions.extendWrapUp(this.sessions.require(sessionId), seconds));
   }
 
   closeSession(sessionId: string, cause: SessionEndCause): void {
@@ -338,7 +363,9 @@ export class CallRouter {
     requestId?: string,
   ): Promise<CallView> {
     const session = this.sessions.require(sessionId);
-    const resolved = await this.dialing.resolve(session.tenantId, to);
+    const resolved = isPhoneNumberLike(to)
+      ? this.dialing.resolvePhone(to)
+      : await this.dialing.resolve(session.tenantId, to);
     return this.batch(() => {
       // The tab may have closed while the address was looked up.
       const caller = this.sessions.agentOf(this.sessions.require(sessionId));
@@ -356,6 +383,17 @@ export class CallRouter {
       );
       return outboundView(call);
     });
+  }
+
+  /**
+   * The phone a tab dialed answered (LiveKit SIP says so, server/sip): the call is connected.
+   * Unknown, other tenants', ended and already answered calls are left alone.
+   */
+  phoneAnswered(tenantId: string, callId: string): void {
+    const call = this.state.read.call(callId);
+    if (!call || call.tenantId !== tenantId || call.target.kind !== 'phone') return;
+    if (call.phase === 'ended' || call.answeredAt !== null) return;
+    this.batch(() => this.answering.connectPhone(call));
   }
 
   /** A server-side call placed through the HTTP API. */

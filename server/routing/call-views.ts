@@ -3,10 +3,22 @@
  * caller sees it, and the full detail the HTTP API returns. (The database rows are the records
  * side's own projection: calls/call-rows.ts.)
  */
-import type { CallView, TransferState } from '../../protocol/session-protocol.ts';
+import type { CallView, TransferState, WrapUpView } from '../../protocol/session-protocol.ts';
 import type { CallDetail, CallRecordStatus } from '../calls/call-schemas.ts';
 import { durations } from '../calls/call-schemas.ts';
-import { wasAnswered, type LiveCall, type LiveLeg } from './state/live-state.ts';
+import { wasAnswered, type AgentState, type LiveCall, type LiveLeg } from './state/live-state.ts';
+
+/** The agent's after-call work as its tabs see it; null when there is none. */
+export function wrapUpView(agent: AgentState | undefined): WrapUpView | null {
+  const wrapUp = agent?.wrapUp;
+  if (!wrapUp) return null;
+  return {
+    callId: wrapUp.callId,
+    from: wrapUp.from,
+    startedAt: wrapUp.startedAt,
+    endsAt: wrapUp.deadline,
+  };
+}
 
 export function inboundView(call: LiveCall, leg: LiveLeg): CallView {
   return {
@@ -80,8 +92,12 @@ const recordStatus: Record<LiveCall['phase'], CallRecordStatus> = {
   ended: 'ended',
 };
 
-export const callRecordStatus = (call: LiveCall): CallRecordStatus =>
-  wasAnswered(call) ? 'connected' : recordStatus[call.phase];
+export const callRecordStatus = (call: LiveCall): CallRecordStatus => {
+  if (wasAnswered(call)) return 'connected';
+  // A call to a phone waits in no queue: LiveKit SIP is ringing the phone.
+  if (call.target.kind === 'phone' && call.phase === 'waiting') return 'ringing';
+  return recordStatus[call.phase];
+};
 
 export function callDetail(call: LiveCall): CallDetail {
   return {

@@ -7,7 +7,10 @@ import { randomUUID } from 'node:crypto';
 import type { Party, RingGroupRef } from '../../protocol/session-protocol.ts';
 import { groupAddress, privateAddress } from '../directory/directory.ts';
 import { AppError } from '../shared/errors.ts';
-import type { Directory } from '../directory/directory.ts';
+import { formatForPeople, toE164 } from '../phone-numbers/phone-number-format.ts';
+import type { Directory, RingGroupRecord } from '../directory/directory.ts';
+import { isOpen } from './business-hours.ts';
+import type { CallEnding } from './call-ending.ts';
 import {
   noDeadlines,
   type CallOrigin,
@@ -25,7 +28,15 @@ export interface ResolvedTarget {
   ringGroup: RingGroupRef | null;
   /** How long the caller may wait in all before the call ends `no_answer`. */
   maxWaitMs: number;
+  /**
+   * The group is closed (business hours, a holiday) and its closed treatment ends calls: the
+   * call is placed and ends at once with reason `closed`, so it is recorded and the caller told.
+   */
+  closed?: boolean;
 }
+
+/** A closed group's treatment may send calls to another group, which may be closed too. */
+const MAX_CLOSED_HOPS = 3;
 
 export interface NewCall {
   tenantId: string;
@@ -40,6 +51,13 @@ export interface NewCall {
   consultationFor?: string;
 }
 
+/**
+ * How long a dialed phone may ring before LiveKit SIP gives up on it (its `ringingTimeout`);
+ * routing's own maximum wait for such a call is a little longer, as a backstop.
+ */
+export const PHONE_RING_TIMEOUT_SECONDS = 30;
+const PHONE_MAX_WAIT_MS = (PHONE_RING_TIMEOUT_SECONDS + 10) * 1000;
+
 const addressPattern = /^\/(private|group)\/(.+)$/;
 
 export class Dialing {
@@ -51,6 +69,7 @@ export class Dialing {
     private readonly ringGroups: RingGroupCache,
     private readonly ringing: Ringing,
     private readonly queue: CallQueue,
+    private readonly ending: CallEnding,
     private readonly privateRingTimeoutMs: number,
   ) {
     // Calls loaded from a snapshot keep their order ahead of new ones.
@@ -78,6 +97,40 @@ export class Dialing {
     }
     const group = await this.ringGroups.byName(tenantId, name);
     if (!group) throw new AppError('not-found', `no ring group at ${address}`);
+    return this.resolveGroup(tenantId, group);
+  }
+
+  /** The group as it rings now: open, or its closed treatment; its overflow group's members. */
+  private async resolveGroup(
+    tenantId: string,
+    group: RingGroupRecord,
+    hops = 0,
+  ): Promise<ResolvedTarget> {
+    const hours = group.businessHours;
+    if (hours && !isOpen(hours, await this.directory.timeZone(tenantId), this.state.now())) {
+      const elsewhere =
+        hours.closed.action === 'group' && hours.closed.ringGroupId && hops < MAX_CLOSED_HOPS
+          ? await this.directory.ringGroup(tenantId, hours.closed.ringGroupId)
+          : null;
+      if (elsewhere) return this.resolveGroup(tenantId, elsewhere, hops + 1);
+      // Ended with reason `closed` (a script treatment is played by the caller's channel).
+      return { ...this.groupTarget(group, null), closed: true };
+    }
+    const overflow = group.overflow
+      ? await this.directory.ringGroup(tenantId, group.overflow.ringGroupId)
+      : null;
+    return this.groupTarget(
+      group,
+      overflow && group.overflow
+        ? { memberIds: overflow.memberIds, delayMs: group.overflow.delaySeconds * 1000 }
+        : null,
+    );
+  }
+
+  private groupTarget(
+    group: RingGroupRecord,
+    overflow: { memberIds: string[]; delayMs: number } | null,
+  ): ResolvedTarget {
     return {
       to: { name: group.name, address: groupAddress(group.name) },
       target: {
@@ -87,13 +140,37 @@ export class Dialing {
         ringTimeoutMs: group.ringTimeoutSeconds * 1000,
         retryIntervalMs: group.retryIntervalSeconds * 1000,
         ...(group.strategy ? { strategy: group.strategy } : {}),
+        ...(overflow ? { overflow } : {}),
+        ...(group.wrapUpSeconds !== undefined ? { wrapUpMs: group.wrapUpSeconds * 1000 } : {}),
       },
       ringGroup: { id: group.id, name: group.name },
       maxWaitMs: group.maxWaitSeconds * 1000,
     };
   }
 
-  /** Places the call: queued, its maximum wait running, ringing whoever is available. */
+  /**
+   * A phone number an agent dials (server/sip places it through LiveKit SIP). `number` must be
+   * a valid international number.
+   */
+  resolvePhone(number: string): ResolvedTarget {
+    const e164 = toE164(number);
+    if (!e164)
+      throw new AppError(
+        'bad-request',
+        `cannot dial "${number}": not a valid international phone number (start it with + and the country code)`,
+      );
+    return {
+      to: { name: formatForPeople(e164), address: e164 },
+      target: { kind: 'phone', number: e164 },
+      ringGroup: null,
+      maxWaitMs: PHONE_MAX_WAIT_MS,
+    };
+  }
+
+  /**
+   * Places the call: queued, its maximum wait running, ringing whoever is available. A call to
+   * a phone rings nobody here: only its maximum wait runs until the phone answers.
+   */
   create(request: NewCall, resolved: ResolvedTarget): LiveCall {
     const { state } = this;
     const call: LiveCall = {
@@ -109,6 +186,7 @@ export class Dialing {
       params: request.params,
       phase: 'waiting',
       attempt: 0,
+      roundFirstAttempt: 1,
       legs: [],
       answeredBy: null,
       endReason: null,
@@ -134,9 +212,16 @@ export class Dialing {
       requestId: request.requestId,
     });
     const placed = state.read.call(call.id)!;
-    this.queue.add(placed);
+    if (resolved.closed) {
+      this.ending.endCall(placed, 'closed');
+      return placed;
+    }
+    if (placed.target.kind !== 'phone') this.queue.add(placed);
     state.setDeadline({ kind: 'call', callId: call.id, name: 'maxWait' }, resolved.maxWaitMs);
-    this.ringing.offer(placed);
+    const overflow = resolved.target.kind === 'group' ? resolved.target.overflow : undefined;
+    if (overflow)
+      state.setDeadline({ kind: 'call', callId: call.id, name: 'overflow' }, overflow.delayMs);
+    if (placed.target.kind !== 'phone') this.ringing.offer(placed);
     return placed;
   }
 }

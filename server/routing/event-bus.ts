@@ -41,7 +41,10 @@ export class InProcessEventBus implements EventBus {
     listeners.add(listener);
     return () => {
       listeners.delete(listener);
-      if (listeners.size === 0) this.listeners.delete(sessionId);
+      // Only the set this listener joined: a second call must not drop the listeners of a newer
+      // socket of the same session (a tab that resumed while its old socket was still open).
+      if (listeners.size === 0 && this.listeners.get(sessionId) === listeners)
+        this.listeners.delete(sessionId);
     };
   }
 }

@@ -1,6 +1,7 @@
 /**
  * Agent presence. Agents choose available, away or wrap-up; the facts decide the rest: no online
- * tab means offline, a connected call means busy. Only an available agent is rung.
+ * tab means offline, a connected call means busy, after-call work (after-call-work.ts) means
+ * wrap-up until it ends. Only an available agent is rung.
  *
  * What follows from a change (an agent who stopped being available stops ringing; one who
  * became available is offered the calls waiting for it) is registered by the managers that do
@@ -28,6 +29,8 @@ export class PresenceTracker {
   effective(agent: AgentState): Presence {
     if (this.onlineSessions(agent).length === 0) return 'offline';
     if (agent.activeCallIds.length > 0) return 'busy';
+    if (agent.wrapUp) return 'wrap-up';
+    if (agent.notReady) return 'away';
     return agent.chosenPresence;
   }
 

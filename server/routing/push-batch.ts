@@ -11,12 +11,14 @@ import type { LiveStoreReader } from './state/live-store.ts';
 import { byArrival, listedLeg, type LiveCall } from './state/live-state.ts';
 import type { StepProjection } from './state/routing-state.ts';
 import type { RoutingTransition } from './state/transitions.ts';
-import { inboundView, outboundView } from './call-views.ts';
+import { inboundView, outboundView, wrapUpView } from './call-views.ts';
 
 export class PushBatch implements StepProjection {
   private readonly incomingSessionIds = new Set<string>();
   private readonly outgoingCallIds = new Map<string, string | undefined>();
   private readonly presenceAgents = new Map<string, { tenantId: string; userId: string }>();
+  private readonly wrapUpAgents = new Map<string, { tenantId: string; userId: string }>();
+  private readonly wrapUpSessionIds = new Set<string>();
 
   constructor(
     private readonly store: LiveStoreReader,
@@ -26,6 +28,11 @@ export class PushBatch implements StepProjection {
   /** The session asked for its list (coming online): it gets it even if nothing changed. */
   resendIncoming(sessionId: string): void {
     this.incomingSessionIds.add(sessionId);
+  }
+
+  /** A tab coming online learns the agent's after-call work (even when there is none). */
+  resendWrapUp(sessionId: string): void {
+    this.wrapUpSessionIds.add(sessionId);
   }
 
   applied(transition: RoutingTransition): void {
@@ -62,6 +69,7 @@ export class PushBatch implements StepProjection {
         return this.transferViewChanged(transition.callId, transition.by.id);
       case 'callPlaced':
         return this.outgoingChanged(transition.call.id, transition.requestId);
+      case 'phoneAnswered':
       case 'attemptStarted':
       case 'handedOff':
       case 'redirected':
@@ -73,6 +81,16 @@ export class PushBatch implements StepProjection {
       case 'presenceChanged':
         this.presenceAgents.set(`${transition.tenantId}/${transition.userId}`, transition);
         return;
+      case 'wrapUpStarted':
+      case 'wrapUpEnded':
+        this.wrapUpAgents.set(`${transition.tenantId}/${transition.userId}`, transition);
+        return;
+      case 'deadlineSet': {
+        const { deadline } = transition;
+        if (deadline.kind === 'wrapUp')
+          this.wrapUpAgents.set(`${deadline.tenantId}/${deadline.userId}`, deadline);
+        return;
+      }
       default:
         return;
     }
@@ -95,7 +113,9 @@ export class PushBatch implements StepProjection {
     if (
       this.incomingSessionIds.size === 0 &&
       this.outgoingCallIds.size === 0 &&
-      this.presenceAgents.size === 0
+      this.presenceAgents.size === 0 &&
+      this.wrapUpAgents.size === 0 &&
+      this.wrapUpSessionIds.size === 0
     )
       return;
     // Swap the pending sets out first: publishing may start another step (a listener that
@@ -103,9 +123,15 @@ export class PushBatch implements StepProjection {
     const incoming = [...this.incomingSessionIds];
     const outgoing = [...this.outgoingCallIds];
     const presence = [...this.presenceAgents.values()];
+    const wrapUpSessionIds = new Set(this.wrapUpSessionIds);
+    for (const { tenantId, userId } of this.wrapUpAgents.values())
+      for (const sessionId of this.store.agent(tenantId, userId)?.sessionIds ?? [])
+        wrapUpSessionIds.add(sessionId);
     this.incomingSessionIds.clear();
     this.outgoingCallIds.clear();
     this.presenceAgents.clear();
+    this.wrapUpAgents.clear();
+    this.wrapUpSessionIds.clear();
 
     for (const sessionId of incoming) {
       if (this.store.session(sessionId))
@@ -124,8 +150,23 @@ export class PushBatch implements StepProjection {
     for (const { tenantId, userId } of presence) {
       const agent = this.store.agent(tenantId, userId);
       if (!agent) continue;
-      for (const sessionId of agent.sessionIds)
-        this.bus.publish(sessionId, { type: 'presence', presence: agent.presence });
+      const { notReady } = agent;
+      const message: ServerMessage = notReady
+        ? {
+            type: 'presence',
+            presence: agent.presence,
+            notReady: { reason: notReady.reason, callId: notReady.callId, since: notReady.since },
+          }
+        : { type: 'presence', presence: agent.presence };
+      for (const sessionId of agent.sessionIds) this.bus.publish(sessionId, message);
+    }
+    for (const sessionId of wrapUpSessionIds) {
+      const session = this.store.session(sessionId);
+      if (!session) continue;
+      this.bus.publish(sessionId, {
+        type: 'wrap_up',
+        wrapUp: wrapUpView(this.store.agent(session.tenantId, session.userId)),
+      });
     }
   }
 

@@ -9,6 +9,7 @@ import type { AgentRef, EndReason } from '../../protocol/session-protocol.ts';
 import {
   isGroupCall,
   listedLeg,
+  type AgentState,
   type CallRedirect,
   type LegOutcome,
   type LiveCall,
@@ -48,13 +49,25 @@ export class Ringing {
    */
   offer(call: LiveCall): void {
     if (call.phase !== 'waiting' && call.phase !== 'ringing') return;
-    const candidates = this.candidates(call);
-    if (candidates.length === 0) return;
-    const chosen = this.strategies.of(call).choose(call, candidates, this.state.now());
-    const sessions = chosen.flatMap((candidate) => candidate.sessions);
+    const sessions = this.sessionsToRing(call);
     if (sessions.length === 0) return;
     if (call.phase === 'waiting') this.startAttempt(call);
     for (const session of sessions) this.ring(call, session);
+  }
+
+  /**
+   * The call's strategy rings one agent at a time and has someone left to ring now: when the
+   * agent rung declines or times out, the call moves on at once instead of waiting to retry.
+   */
+  hasNextAgent(call: LiveCall): boolean {
+    return this.strategies.of(call).ringsOneAtATime && this.sessionsToRing(call).length > 0;
+  }
+
+  private sessionsToRing(call: LiveCall): LiveSession[] {
+    const candidates = this.candidates(call);
+    if (candidates.length === 0) return [];
+    const chosen = this.strategies.of(call).choose(call, candidates, this.state.now());
+    return chosen.flatMap((candidate) => candidate.sessions);
   }
 
   /**
@@ -96,12 +109,14 @@ export class Ringing {
   private candidates(call: LiveCall): RingCandidate[] {
     const { read } = this.state;
     const target = call.redirect?.target ?? call.target;
+    // A phone is called by LiveKit SIP (server/sip); no agent rings for it.
+    if (target.kind === 'phone') return [];
     const userIds = target.kind === 'user' ? [target.userId] : target.memberIds;
     const candidates: RingCandidate[] = [];
     for (const userId of userIds) {
       if (userId === call.redirect?.excludedUserId) continue;
       const agent = read.agent(call.tenantId, userId);
-      if (!agent || !this.presence.isAvailable(agent)) continue;
+      if (!agent || !this.mayRing(call, agent)) continue;
       const sessions: LiveSession[] = [];
       for (const session of this.presence.onlineSessions(agent)) {
         // The tab that dialed never rings for its own call, even when it dials its own group.
@@ -112,6 +127,19 @@ export class Ringing {
       if (sessions.length > 0) candidates.push({ agent, sessions });
     }
     return candidates;
+  }
+
+  /**
+   * Available agents ring; so does an agent wrapping up this very call when it rings them back
+   * (their transfer found nobody): the call is still theirs.
+   */
+  private mayRing(call: LiveCall, agent: AgentState): boolean {
+    if (this.presence.isAvailable(agent)) return true;
+    return (
+      call.redirect?.kind === 'ring-back' &&
+      agent.wrapUp?.callId === call.id &&
+      this.presence.effective(agent) === 'wrap-up'
+    );
   }
 
   private startAttempt(call: LiveCall): void {

@@ -100,6 +100,7 @@ describe('the live state', () => {
       chosenPresence: 'available' as const,
       presence: 'offline' as const,
       presenceSince: 0,
+      lastRungAt: null,
       sessionIds: [],
       activeCallIds: [],
     };
@@ -181,6 +182,7 @@ describe('ring strategies', () => {
   test("a group's strategy picks who rings among the available members", async () => {
     const firstOnly: RingStrategy = {
       name: 'first-only',
+      ringsOneAtATime: false,
       choose: (_call, candidates) => candidates.slice(0, 1),
     };
     const { router, addUser, addGroup, openTab } = routerFixture({}, { strategies: [firstOnly] });

@@ -20,6 +20,7 @@ import {
 } from './state/live-state.ts';
 import type { RoutingLog, RoutingState } from './state/routing-state.ts';
 import type { EventBus } from './event-bus.ts';
+import type { AfterCallWork } from './after-call-work.ts';
 import type { Attempts } from './attempts.ts';
 import type { CallEnding } from './call-ending.ts';
 import type { CallQueue } from './call-queue.ts';
@@ -39,6 +40,7 @@ export interface SessionManagers {
   transfers: Transfers;
   pushes: PushBatch;
   ringGroups: RingGroupCache;
+  afterCallWork: AfterCallWork;
 }
 
 export class SessionRegistry {
@@ -70,8 +72,10 @@ export class SessionRegistry {
           chosenPresence: 'available',
           presence: 'offline',
           presenceSince: state.now(),
+          lastRungAt: null,
           sessionIds: [],
           activeCallIds: [],
+          wrapUp: null,
         },
       });
     }
@@ -123,6 +127,7 @@ export class SessionRegistry {
     // Already available: the new tab still joins every call ringing for this agent.
     if (presence.isAvailable(agent)) queue.offerWaitingCallsTo(agent);
     pushes.resendIncoming(session.id);
+    pushes.resendWrapUp(session.id);
     void this.adoptCurrentGroups(agent, session);
     return { addresses: [privateAddress(agent.username)], presence: agent.presence };
   }
@@ -145,9 +150,22 @@ export class SessionRegistry {
   setPresence(session: LiveSession, chosen: ChosenPresence): Presence {
     if (!session.online) throw new AppError('wrong-state', 'come online before setting presence');
     const agent = this.agentOf(session);
+    this.managers.afterCallWork.presenceChosen(agent, chosen);
     this.choose(agent, chosen);
     this.managers.presence.refresh(agent);
     return agent.presence;
+  }
+
+  /** Ends the agent's after-call work early (wrong-state when there is none). */
+  endWrapUp(session: LiveSession): Presence {
+    const agent = this.agentOf(session);
+    this.managers.afterCallWork.end(agent);
+    return agent.presence;
+  }
+
+  /** Gives the agent's after-call work `seconds` more (wrong-state when there is none). */
+  extendWrapUp(session: LiveSession, seconds: number): void {
+    this.managers.afterCallWork.extend(this.agentOf(session), seconds);
   }
 
   /** A supervisor sets the agent away, as if the agent chose it. */
@@ -228,7 +246,7 @@ export class SessionRegistry {
   }
 
   private choose(agent: AgentState, chosen: ChosenPresence): void {
-    if (agent.chosenPresence !== chosen)
+    if (agent.chosenPresence !== chosen || agent.notReady)
       this.state.apply({
         type: 'presenceChosen',
         tenantId: agent.tenantId,

@@ -66,6 +66,8 @@ export class Transfers {
     const agent = this.agentOf(session);
     if (resolved.target.kind === 'user' && resolved.target.userId === agent.userId)
       throw new AppError('bad-request', `cannot transfer call ${call.id} to yourself`);
+    if (resolved.closed)
+      throw new AppError('conflict', `${resolved.to.address} is closed (business hours)`);
     state.clearDeadline({ kind: 'call', callId: call.id, name: 'clearFailedTransfer' });
     const transfer: LiveTransfer = {
       mode,

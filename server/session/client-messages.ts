@@ -12,6 +12,8 @@ import {
   ComeOnline,
   CompleteTransfer,
   DialCall,
+  EndWrapUp,
+  ExtendWrapUp,
   GoOffline,
   HangupCall,
   HoldCall,
@@ -25,6 +27,7 @@ import {
 } from '../../protocol/session-protocol.ts';
 import { AppError, type ErrorReason } from '../shared/errors.ts';
 import { readableIssues } from '../shared/validation.ts';
+import { findMalformedText } from '../shared/text.ts';
 
 const commandSchemas: Record<string, TSchema> = {
   online: ComeOnline,
@@ -40,6 +43,8 @@ const commandSchemas: Record<string, TSchema> = {
   'call.hold': HoldCall,
   'call.resume': ResumeCall,
   ping: Ping,
+  'wrap_up.end': EndWrapUp,
+  'wrap_up.extend': ExtendWrapUp,
 };
 const commandValidators = new Map(
   Object.entries(commandSchemas).map(([type, schema]) => [type, Compile(schema)]),
@@ -86,6 +91,9 @@ export function parseClientMessage(
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw badMessage('a message must be a JSON object');
   const requestId = requestIdOf(value);
+  const malformed = findMalformedText(value);
+  if (malformed)
+    throw badMessage(`${malformed.instancePath || 'message'} ${malformed.message}`, requestId);
   const type = (value as { type?: unknown }).type;
   if (typeof type !== 'string') throw badMessage('message has no "type"', requestId);
   const validator = commandValidators.get(type);
@@ -108,6 +116,7 @@ const codeForReason: Record<ErrorReason, ErrorCode> = {
   'not-found': 'not-found',
   conflict: 'wrong-state',
   'wrong-state': 'wrong-state',
+  'too-many-requests': 'too-many-requests',
 };
 
 /**

@@ -11,6 +11,8 @@ import { Heartbeat } from './heartbeat.ts';
 
 /** Close code for "your credentials are not good": the client should sign in again. */
 export const CLOSE_UNAUTHORIZED = 4401;
+/** Close code for "this user has too many tabs open" (MAX_SESSIONS_PER_USER). */
+export const CLOSE_TOO_MANY_SESSIONS = 4429;
 
 function tokenOf(request: FastifyRequest): string {
   const fromQuery = (request.query as { token?: unknown } | undefined)?.token;
@@ -35,6 +37,8 @@ export default async function sessionGateway(app: FastifyInstance): Promise<void
   const heartbeat = new Heartbeat<SessionConnection>(config.heartbeatSeconds * 1000);
   const connections = heartbeat.targets;
   const connectionsById = new Map<string, SessionConnection>();
+  /** Open sockets per user (`tenant/user`), for MAX_SESSIONS_PER_USER. */
+  const sessionsPerUser = new Map<string, number>();
 
   async function identify(request: FastifyRequest): Promise<SessionIdentity | AppError> {
     try {
@@ -73,6 +77,16 @@ export default async function sessionGateway(app: FastifyInstance): Promise<void
       // The tab came back before its old socket was noticed dead: that socket gives way.
       const previous = resumeSessionId ? connectionsById.get(resumeSessionId) : undefined;
       if (previous?.belongsTo(identity)) previous.supersede();
+      const userKey = `${identity.tenant.id}/${identity.user.id}`;
+      const open = sessionsPerUser.get(userKey) ?? 0;
+      if (open >= config.maxSessionsPerUser) {
+        socket.close(
+          CLOSE_TOO_MANY_SESSIONS,
+          `at most ${config.maxSessionsPerUser} sessions per user; close another tab`,
+        );
+        return;
+      }
+      sessionsPerUser.set(userKey, open + 1);
       const connection = new SessionConnection({
         socket,
         identity,
@@ -83,6 +97,9 @@ export default async function sessionGateway(app: FastifyInstance): Promise<void
         draining: sessions.draining,
         onSessionId: (identified) => connectionsById.set(identified.sessionId, identified),
         onClosed: (closed) => {
+          const left = (sessionsPerUser.get(userKey) ?? 1) - 1;
+          if (left > 0) sessionsPerUser.set(userKey, left);
+          else sessionsPerUser.delete(userKey);
           connections.delete(closed);
           if (connectionsById.get(closed.sessionId) === closed)
             connectionsById.delete(closed.sessionId);

@@ -13,6 +13,7 @@ import type { TenantRecord, UserRecord } from '../directory/directory.ts';
 import { privateAddress } from '../directory/directory.ts';
 import { isPhoneNumberLike, type PhoneDialing } from '../sip/phone-dialing.ts';
 import { errorFrame } from './client-messages.ts';
+import type { CallLimits } from '../calls/call-limits.ts';
 
 export interface SessionIdentity {
   user: UserRecord;
@@ -32,6 +33,8 @@ export type SessionEnd =
 
 export interface SessionCommandsOptions {
   heartbeatSeconds: number;
+  /** Caps on live calls; a tab's dial counts for its user and tenant. */
+  limits: CallLimits;
   /** Dialled phone numbers (server/sip): refused clearly where this server cannot call phones. */
   phones?: PhoneDialing;
   log: Pick<FastifyBaseLogger, 'error'>;
@@ -169,10 +172,22 @@ export class SessionCommands {
           router.hangup(sessionId, message.callId);
           ok();
         });
-      case 'call.dial':
-        if (isPhoneNumberLike(message.to)) this.options.phones?.requireOutbound();
+      case 'call.dial': {
+        const session = router.sessionOf(sessionId);
+        if (!session) return router.dial(sessionId, message.to); // refused: no such session
+        const { tenantId, userId } = session;
         // The reply is the call's first `outgoing_call` frame, which carries the requestId.
-        return router.dial(sessionId, message.to, message.params ?? {}, requestId);
+        const place = () =>
+          this.options.limits.place(
+            { tenantId, userId },
+            () => router.dial(sessionId, message.to, message.params ?? {}, requestId),
+            (call) => call.status === 'disconnected',
+          );
+        const { phones } = this.options;
+        if (isPhoneNumberLike(message.to) && phones)
+          return phones.requireOutbound(tenantId).then(place);
+        return place();
+      }
       case 'call.transfer':
         return router.transfer(sessionId, message.callId, message.to, message.mode, ok);
       case 'call.transfer.complete':
@@ -193,6 +208,16 @@ export class SessionCommands {
       case 'call.resume':
         return router.batch(() => {
           router.resume(sessionId, message.callId);
+          ok();
+        });
+      case 'wrap_up.end':
+        return router.batch(() => {
+          router.endWrapUp(sessionId);
+          ok();
+        });
+      case 'wrap_up.extend':
+        return router.batch(() => {
+          router.extendWrapUp(sessionId, message.seconds);
           ok();
         });
     }

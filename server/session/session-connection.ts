@@ -42,7 +42,13 @@ export class SessionConnection {
   /** The fresh id until `hello` names the session (in one process, before the constructor returns). */
   sessionId: string;
   private confirmed = false;
-  private unansweredPings = 0;
+  /** Beats since the last sign of life (a frame; a pong too unless the tab heartbeats itself). */
+  private missedBeats = 0;
+  /**
+   * The tab heartbeats from its own code (it sent a `ping` frame): from then on only its frames
+   * prove it alive. A frozen browser tab still answers WebSocket pings; its page cannot.
+   */
+  private appHeartbeat = false;
   private readonly unsubscribes = new Map<string, () => void>();
   private readonly waiting: ClientMessage[] = [];
   /** A newer socket of the same tab took this session over: closing this one must not end it. */
@@ -62,10 +68,9 @@ export class SessionConnection {
     this.sessionId = freshSessionId;
     // Listeners are attached before anything async can happen, so no early frame is lost.
     socket.on('message', (data, isBinary) => this.receive(data, isBinary));
-    socket.on('pong', () => (this.unansweredPings = 0));
-    socket.on('error', (error) =>
-      log.warn({ err: error, sessionId: this.sessionId }, 'session socket error'),
-    );
+    socket.on('pong', () => {
+      if (!this.appHeartbeat) this.missedBeats = 0;
+    });
     socket.on('close', (code) => {
       for (const unsubscribe of this.unsubscribes.values()) unsubscribe();
       this.unsubscribes.clear();
@@ -143,17 +148,20 @@ export class SessionConnection {
   }
 
   /**
-   * Called every heartbeat interval. A socket that answered none of the last two pings is
-   * dead (a sleeping laptop, a dropped network): it is terminated, which detaches the session
-   * (it stops ringing; its calls wait `resumeSeconds` for the tab to come back).
+   * Called once every heartbeat interval. A socket that gave no sign of life through the last
+   * two beats is dead (a sleeping laptop, a dropped network, a frozen tab): it is terminated,
+   * which detaches the session (it stops ringing; its calls wait `resumeSeconds` for the tab
+   * to come back). So a silent tab goes after 2 to 3 intervals of silence, never sooner.
    */
   heartbeat(): void {
-    if (this.unansweredPings >= 2) {
+    if (this.missedBeats >= 2) {
       this.log.info({ sessionId: this.sessionId }, 'session missed two heartbeats; terminating');
       this.socket.terminate();
       return;
     }
-    this.unansweredPings++;
+    this.missedBeats++;
+    // A tab that heartbeats itself answers this frame from its own code (with `ping`).
+    if (this.appHeartbeat) this.send({ type: 'heartbeat' });
     this.socket.ping();
   }
 
@@ -162,8 +170,8 @@ export class SessionConnection {
   }
 
   private receive(data: RawData, isBinary: boolean): void {
-    // Any frame proves the connection is alive, as a pong does.
-    this.unansweredPings = 0;
+    // Any frame proves the tab alive.
+    this.missedBeats = 0;
     let message: ClientMessage | undefined;
     try {
       message = parseClientMessage(data, isBinary);
@@ -174,11 +182,13 @@ export class SessionConnection {
       return this.send(frame);
     }
     // Answered here: a heartbeat needs no trip to the tenant's owner.
-    if (message.type === 'ping')
+    if (message.type === 'ping') {
+      this.appHeartbeat = true;
       return this.send({
         type: 'pong',
         ...(message.requestId ? { requestId: message.requestId } : {}),
       });
+    }
     if (!this.confirmed) this.waiting.push(message);
     else this.backend.execute(this.tenantId, this.sessionId, message);
   }

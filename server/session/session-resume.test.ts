@@ -161,6 +161,23 @@ describe('resuming a lost session', () => {
     await Promise.all([second.close(), carol.tab.close()]);
   });
 
+  test('a tab that resumes while its old socket is still open gets every push the old one would have', async () => {
+    const ada = await onlineAgent(server, 'open-ada@resume.test', 'Ada');
+    const sessionId = ada.tab.hello.sessionId;
+    const second = await AgentClient.connect(resumeUrl(ada, sessionId));
+    assert.equal(second.hello.resumed, true);
+    assert.equal(second.hello.online, true);
+    await ada.tab.waitForClose();
+    // Rung after the takeover: the list arrives, and so does every change to it.
+    const call = await placeCall(server, ada.address);
+    await second.waitForCall(call.id, 'ringing');
+    await second.request({ type: 'call.accept', callId: call.id });
+    await second.waitForCall(call.id, 'connected');
+    await server.app.services.router.hangupCall(server.tenant.id, call.id);
+    await second.waitForCall(call.id, 'disconnected');
+    await second.close();
+  });
+
   test('someone else cannot resume a session: they get a fresh one and the lost tab keeps its call', async () => {
     const { ada, carol, callId } = await connectedCall('not-yours');
     const sessionId = await loseConnection(ada);

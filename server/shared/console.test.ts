@@ -71,12 +71,32 @@ describe('console hosting', () => {
   });
 });
 
-test('without a built console, / is a plain JSON 404', async () => {
+test('without a built console, / redirects to the console named by CONSOLE_URL', async () => {
+  const server = await startTestServer({ consoleUrl: 'http://localhost:4200' });
+  try {
+    const response = await fetch(`${server.url}/`, { redirect: 'manual' });
+    assert.equal(response.status, 302);
+    assert.equal(response.headers.get('location'), 'http://localhost:4200');
+    // Only the root: unknown paths and the API keep their JSON 404s.
+    for (const pathname of ['/calls', '/api']) {
+      const other = await fetch(`${server.url}${pathname}`, { redirect: 'manual' });
+      assert.equal(other.status, 404, pathname);
+      assert.equal((await other.json()).error, 'not-found', pathname);
+    }
+  } finally {
+    await server.close();
+  }
+});
+
+test('without a built console nor CONSOLE_URL, / says where the console and the API docs are', async () => {
   const server = await startTestServer();
   try {
     const response = await fetch(`${server.url}/`);
-    assert.equal(response.status, 404);
-    assert.equal((await response.json()).error, 'not-found');
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get('content-type') ?? '', /^text\/html/);
+    const page = await response.text();
+    assert.match(page, /npm start/);
+    assert.match(page, /href="\/api\/docs"/);
   } finally {
     await server.close();
   }

@@ -1,13 +1,16 @@
 /**
  * Serves the built Angular console from `consoleDir`, so one process is the whole product.
  * Deep links (/calls, /queue…) get index.html and the console's router takes over; /api/*
- * keeps its JSON 404s. Nothing is registered when the console has not been built (API-only
- * deployments, server tests).
+ * keeps its JSON 404s. When the console has not been built here (development, API-only
+ * deployments, server tests), `GET /` still sends people to it: a redirect to `consoleUrl` (the
+ * dev server that `npm start` runs) or, without one, a short page saying where the console and
+ * the API docs are, instead of a JSON 404.
  */
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
+import { API_DOCS_PREFIX } from './api-docs.ts';
 
 async function isFile(filePath: string): Promise<boolean> {
   try {
@@ -25,10 +28,39 @@ function safeDecode(pathname: string): string | null {
   }
 }
 
-export async function registerConsole(app: FastifyInstance, consoleDir: string): Promise<void> {
+const noConsolePage = `<!doctype html>
+<html lang="en">
+<meta charset="utf-8">
+<title>Switchboard call control</title>
+<h1>Switchboard call control</h1>
+<p>This process serves the API; the console is not built here.</p>
+<ul>
+  <li>Development: <code>npm start</code> runs the console on <a href="http://localhost:4200/">http://localhost:4200/</a>.</li>
+  <li>Production: <code>npm run build</code>, then restart call control to serve it here.</li>
+  <li>API reference: <a href="${API_DOCS_PREFIX}">${API_DOCS_PREFIX}</a>.</li>
+</ul>
+`;
+
+/** Sends `GET /` to the console when this process does not serve it itself. */
+function registerRootPointer(app: FastifyInstance, consoleUrl: string | undefined): void {
+  app.get('/', { schema: { hide: true } }, async (_request, reply) => {
+    if (consoleUrl) return reply.redirect(consoleUrl, 302);
+    return reply
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-cache')
+      .send(noConsolePage);
+  });
+}
+
+export async function registerConsole(
+  app: FastifyInstance,
+  consoleDir: string,
+  consoleUrl?: string,
+): Promise<void> {
   const root = path.resolve(consoleDir);
   if (!(await isFile(path.join(root, 'index.html')))) {
-    app.log.info({ consoleDir: root }, 'console not built; serving the API only');
+    app.log.debug({ consoleDir: root }, 'console not built; serving the API only');
+    registerRootPointer(app, consoleUrl);
     return;
   }
   // Only the reply decorator: our own catch-all below decides between a file and index.html.

@@ -4,7 +4,7 @@
  * stay in the log.
  */
 import type { FastifyInstance, FastifyError } from 'fastify';
-import { AppError, statusForReason } from './errors.ts';
+import { AppError, TooManyRequests, statusForReason } from './errors.ts';
 
 export interface ErrorBody {
   error: string;
@@ -46,6 +46,8 @@ export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError | Error, request, reply) => {
     if (error instanceof AppError) {
       const statusCode = statusForReason[error.reason];
+      if (error instanceof TooManyRequests)
+        reply.header('retry-after', String(Math.max(1, Math.ceil(error.retryAfterSeconds))));
       return reply
         .status(statusCode)
         .send({ error: error.reason, message: error.message, statusCode });
@@ -59,13 +61,11 @@ export function registerErrorHandler(app: FastifyInstance): void {
     const statusCode = fastifyError.statusCode;
     if (statusCode && statusCode >= 400 && statusCode < 500) {
       const reason = reasonForStatus[statusCode] ?? 'bad-request';
-      return reply
-        .status(statusCode)
-        .send({
-          error: reason,
-          message: clientMessage(fastifyError, request.headers['content-type']),
-          statusCode,
-        });
+      return reply.status(statusCode).send({
+        error: reason,
+        message: clientMessage(fastifyError, request.headers['content-type']),
+        statusCode,
+      });
     }
     request.log.error({ err: error }, 'unhandled error');
     return reply
@@ -73,12 +73,10 @@ export function registerErrorHandler(app: FastifyInstance): void {
       .send({ error: 'internal', message: 'internal server error', statusCode: 500 });
   });
   app.setNotFoundHandler((request, reply) => {
-    reply
-      .status(404)
-      .send({
-        error: 'not-found',
-        message: `no route ${request.method} ${request.url.split('?')[0]}`,
-        statusCode: 404,
-      });
+    reply.status(404).send({
+      error: 'not-found',
+      message: `no route ${request.method} ${request.url.split('?')[0]}`,
+      statusCode: 404,
+    });
   });
 }

@@ -10,7 +10,8 @@ export type ErrorReason =
   | 'not-found'
   | 'conflict'
   | 'wrong-state'
-  | 'too-large';
+  | 'too-large'
+  | 'too-many-requests';
 
 export const statusForReason: Record<ErrorReason, number> = {
   'bad-request': 400,
@@ -20,6 +21,7 @@ export const statusForReason: Record<ErrorReason, number> = {
   conflict: 409,
   'wrong-state': 409,
   'too-large': 413,
+  'too-many-requests': 429,
 };
 
 export class AppError extends Error {
@@ -29,6 +31,16 @@ export class AppError extends Error {
   ) {
     super(message);
     this.name = 'AppError';
+  }
+}
+
+/** A limit was reached (sign-in attempts, calls): 429, with when to try again. */
+export class TooManyRequests extends AppError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super('too-many-requests', message);
   }
 }
 

@@ -4,12 +4,16 @@
  * asks for bad input to be refused, not repaired. Bodies are checked exactly as sent; params
  * and query strings (always strings on the wire) are converted to the schema's types first.
  *
+ * Every string in every part it checks must also pass the shared text rule (text.ts): no
+ * control characters, no lone surrogates.
+ *
  * Install with `app.setValidatorCompiler(validatorCompiler)` in a plugin (or once on the root).
  */
 import type { FastifySchemaCompiler } from 'fastify';
 import type { TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { Value } from 'typebox/value';
+import { findMalformedText } from './text.ts';
 
 interface ValidationIssue {
   keyword: string;
@@ -66,6 +70,8 @@ export function readableIssues(issues: ValidationIssue[]): ValidationIssue[] {
 export const validatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, httpPart }) => {
   const check = Compile(schema);
   return (value: unknown) => {
+    const malformed = findMalformedText(value);
+    if (malformed) return { error: [{ keyword: 'text', params: {}, ...malformed }] as never };
     const candidate = httpPart === 'body' ? value : Value.Convert(schema, value);
     if (check.Check(candidate)) return { value: candidate };
     const issues = readableIssues([...check.Errors(candidate)] as unknown as ValidationIssue[]);

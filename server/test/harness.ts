@@ -128,6 +128,9 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     maxQueueWaitSeconds: 10,
     retryIntervalSeconds: 1,
     endedCallLingerMs: 200,
+    // No after-call work unless a test is about it: most tests take the next call at once.
+    wrapUpSeconds: 0,
+    notReadyAfterMissedCall: false,
     // Each test server starts its own embedded media server on a free port.
     mediaPort: 0,
     ...overrides,
@@ -228,6 +231,7 @@ async function makeTestTenant(app: App, name: string): Promise<TestTenant> {
         ringTimeoutSeconds: config.ringTimeoutSeconds,
         maxWaitSeconds: config.maxQueueWaitSeconds,
         retryIntervalSeconds: config.retryIntervalSeconds,
+        wrapUpSeconds: config.wrapUpSeconds,
         ...settings,
       }),
   };

@@ -15,6 +15,16 @@ export const routes: Routes = [
     canActivate: [signedInGuard],
     loadChildren: () => import('./supervisor/supervisor.routes').then((m) => m.supervisorRoutes),
   },
+  {
+    path: 'history',
+    canActivate: [signedInGuard],
+    loadChildren: () => import('./history/history.routes').then((m) => m.historyRoutes),
+  },
+  {
+    path: 'reports',
+    canActivate: [signedInGuard],
+    loadChildren: () => import('./reports/reports.routes').then((m) => m.reportsRoutes),
+  },
   { path: '', component: ConsolePage, canActivate: [signedInGuard], title: 'Switchboard' },
   { path: '**', redirectTo: '' },
 ];

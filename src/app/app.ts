@@ -1,7 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatToolbarModule } from '@angular/material/toolbar';
-import { RouterOutlet } from '@angular/router';
+import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { Store } from '@ngrx/store';
 import { ToolbarActions } from './auth/auth.actions';
 import { authFeature } from './auth/auth.feature';
@@ -10,7 +10,7 @@ import { sessionFeature } from './session/session.feature';
 /** The shell: toolbar with who is signed in and the connection, then the routed page. */
 @Component({
   selector: 'app-root',
-  imports: [RouterOutlet, MatToolbarModule, MatButtonModule],
+  imports: [RouterOutlet, RouterLink, RouterLinkActive, MatToolbarModule, MatButtonModule],
   templateUrl: './app.html',
   styleUrl: './app.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -19,6 +19,10 @@ export class App {
   private readonly store = inject(Store);
 
   protected readonly user = this.store.selectSignal(authFeature.selectUser);
+  /** Reports are for supervisors and admins (the server refuses agents too). */
+  protected readonly supervising = computed(() =>
+    ['supervisor', 'admin'].includes(this.user()?.role ?? ''),
+  );
   protected readonly connectionState = this.store.selectSignal(
     sessionFeature.selectConnectionState,
   );

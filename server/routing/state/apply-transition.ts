@@ -96,8 +96,19 @@ export function applyTransition(store: LiveStore, transition: RoutingTransition)
       if (agent) removeId(agent.sessionIds, session.id);
       return;
     }
-    case 'presenceChosen':
-      agentOf(transition.userId).chosenPresence = transition.chosen;
+    case 'presenceChosen': {
+      // The agent's own choice replaces a not-ready state a missed call put it in.
+      const agent = agentOf(transition.userId);
+      agent.chosenPresence = transition.chosen;
+      agent.notReady = null;
+      return;
+    }
+    case 'agentNotReady':
+      agentOf(transition.userId).notReady = {
+        reason: transition.reason,
+        callId: transition.callId,
+        since: at,
+      };
       return;
     case 'presenceChanged': {
       const agent = agentOf(transition.userId);
@@ -116,6 +127,25 @@ export function applyTransition(store: LiveStore, transition: RoutingTransition)
     case 'agentLeftCall':
       removeId(agentOf(transition.userId).activeCallIds, transition.callId);
       return;
+    case 'wrapUpStarted': {
+      const agent = agentOf(transition.userId);
+      if (agent.wrapUp) fail(`agent ${agent.userId} is wrapping up ${agent.wrapUp.callId}`);
+      agent.wrapUp = {
+        callId: transition.callId,
+        from: { ...transition.from },
+        startedAt: at,
+        deadline: null,
+      };
+      return;
+    }
+    case 'wrapUpEnded': {
+      const agent = agentOf(transition.userId);
+      if (agent.wrapUp?.callId !== transition.callId)
+        fail(`agent ${agent.userId} is not wrapping up ${transition.callId}`);
+      if (agent.wrapUp!.deadline !== null) fail(`the wrap-up of ${agent.userId} has a deadline`);
+      agent.wrapUp = null;
+      return;
+    }
 
     // ------------------------------------------------------------ calls
     case 'callPlaced': {
@@ -170,6 +200,7 @@ export function applyTransition(store: LiveStore, transition: RoutingTransition)
       const call = liveCallOf(transition.callId);
       if (call.phase !== 'ringing') fail(`call ${call.id} is ${call.phase}, not ringing`);
       call.phase = 'retry-wait';
+      call.roundFirstAttempt = call.attempt + 1;
       return;
     }
     case 'legRung':
@@ -188,6 +219,10 @@ export function applyTransition(store: LiveStore, transition: RoutingTransition)
         previous.listed = false;
       }
       call.legs.push({ ...leg, listed: true, lingerDeadline: null });
+      if (transition.type === 'legRung') {
+        const agent = store.agent(transition.tenantId, leg.userId);
+        if (agent) agent.lastRungAt = at;
+      }
       if (!session.inboundCallIds.includes(call.id)) session.inboundCallIds.push(call.id);
       return;
     }
@@ -229,6 +264,14 @@ export function applyTransition(store: LiveStore, transition: RoutingTransition)
       call.answeredBy = { ...transition.agent };
       return;
     }
+    case 'phoneAnswered': {
+      const call = liveCallOf(transition.callId);
+      if (call.target.kind !== 'phone') fail(`call ${call.id} does not call a phone`);
+      if (call.answeredAt !== null) fail(`call ${call.id} was answered already`);
+      call.phase = 'connected';
+      call.answeredAt = at;
+      return;
+    }
     case 'handedOff': {
       const call = liveCallOf(transition.callId);
       if (call.answeredBy?.sessionId !== transition.from.sessionId)
@@ -255,11 +298,15 @@ export function applyTransition(store: LiveStore, transition: RoutingTransition)
       if (call.answeredBy) fail(`call ${call.id} is with ${call.answeredBy.name}`);
       call.redirect = structuredClone(transition.redirect);
       call.phase = 'waiting';
+      call.roundFirstAttempt = call.attempt + 1;
       return;
     }
-    case 'redirectCleared':
-      callOf(transition.callId).redirect = null;
+    case 'redirectCleared': {
+      const call = callOf(transition.callId);
+      call.redirect = null;
+      call.roundFirstAttempt = call.attempt + 1;
       return;
+    }
     case 'transferStarted': {
       const call = liveCallOf(transition.callId);
       if (call.transfer && call.transfer.status !== 'failed')
@@ -348,6 +395,13 @@ function writeDeadline(
     case 'session': {
       const session = store.session(deadline.sessionId) ?? fail(`no session ${deadline.sessionId}`);
       session.resumeDeadline = dueAt;
+      return;
+    }
+    case 'wrapUp': {
+      const agent =
+        store.agent(deadline.tenantId, deadline.userId) ?? fail(`no agent ${deadline.userId}`);
+      const wrapUp = agent.wrapUp ?? fail(`agent ${deadline.userId} is not wrapping up`);
+      agent.wrapUp = { ...wrapUp, deadline: dueAt };
       return;
     }
   }

@@ -16,6 +16,8 @@ export const deadlineKey = (deadline: DeadlineRef): string => {
       return `leg:${deadline.legId}`;
     case 'session':
       return `session:${deadline.sessionId}`;
+    case 'wrapUp':
+      return `wrap-up:${deadline.tenantId}/${deadline.userId}`;
   }
 };
 
@@ -31,10 +33,12 @@ export function dueAtOf(store: LiveStoreReader, deadline: DeadlineRef): number |
       );
     case 'session':
       return store.session(deadline.sessionId)?.resumeDeadline ?? null;
+    case 'wrapUp':
+      return store.agent(deadline.tenantId, deadline.userId)?.wrapUp?.deadline ?? null;
   }
 }
 
-/** Every deadline the state holds, calls first (in creation order), then sessions. */
+/** Every deadline the state holds, calls first (in creation order), then sessions, then agents. */
 export function* deadlinesIn(store: LiveStoreReader): Iterable<[DeadlineRef, number]> {
   for (const call of store.calls()) {
     for (const [name, dueAt] of Object.entries(call.deadlines))
@@ -47,6 +51,16 @@ export function* deadlinesIn(store: LiveStoreReader): Iterable<[DeadlineRef, num
   for (const session of store.sessions())
     if (session.resumeDeadline !== null)
       yield [{ kind: 'session', sessionId: session.id }, session.resumeDeadline];
+  // Every agent has a session (the last one closing removes it); each is yielded once.
+  const seen = new Set<string>();
+  for (const session of store.sessions()) {
+    const key = `${session.tenantId}/${session.userId}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const deadline = store.agent(session.tenantId, session.userId)?.wrapUp?.deadline ?? null;
+    if (deadline !== null)
+      yield [{ kind: 'wrapUp', tenantId: session.tenantId, userId: session.userId }, deadline];
+  }
 }
 
 export class DeadlineTimers {

@@ -42,6 +42,19 @@ export interface LiveSession {
 /** What an agent may choose; `busy` and `offline` are derived from facts, never chosen. */
 export type ChosenPresence = 'available' | 'away' | 'wrap-up';
 
+/**
+ * After-call work: the agent handled `callId` and is writing it up. Not rung until it ends
+ * (`deadline`, moved by an extension), or the agent ends it early.
+ */
+export interface AgentWrapUp {
+  callId: string;
+  /** Who the call was with, for the wrap-up panel (the call itself leaves the state soon). */
+  from: Party;
+  startedAt: number;
+  /** Deadline: the wrap-up ends by itself then. */
+  deadline: number | null;
+}
+
 export interface AgentState {
   tenantId: string;
   userId: string;
@@ -52,9 +65,22 @@ export interface AgentState {
   presence: Presence;
   /** When `presence` last changed (longest-idle strategies read it). */
   presenceSince: number;
+  /** When a leg last rang one of the agent's tabs, for any call (round-robin reads it). */
+  lastRungAt: number | null;
   sessionIds: string[];
   /** Connected calls this user is part of (answered, or dialed and answered). */
   activeCallIds: string[];
+  /** After-call work in progress (after-call-work.ts); null (or absent in older snapshots) when none. */
+  wrapUp?: AgentWrapUp | null;
+  /** Not ready because of a missed call (not-ready.ts) until the agent chooses a presence. */
+  notReady?: AgentNotReady | null;
+}
+
+/** Why the agent is not taking calls though it chose to: it let `callId` ring out. */
+export interface AgentNotReady {
+  reason: 'missed';
+  callId: string;
+  since: number;
 }
 
 export type CallTarget =
@@ -67,7 +93,19 @@ export type CallTarget =
       retryIntervalMs: number;
       /** Who is offered the call next (strategies/); unset: ring everyone available. */
       strategy?: string;
-    };
+      /**
+       * The overflow group's members (read when the call was placed): after `delayMs` in the
+       * queue they are offered the call too (`callTargetUpdated` with both lists).
+       */
+      overflow?: { memberIds: string[]; delayMs: number };
+      /** After-call work of the agents who handle it (after-call-work.ts); unset: WRAP_UP_SECONDS. */
+      wrapUpMs?: number;
+    }
+  /**
+   * A phone number (E.164) an agent dialed: nobody rings here; LiveKit SIP calls the phone
+   * (server/sip) and reports its answer (`phoneAnswered`).
+   */
+  | { kind: 'phone'; number: string };
 
 /**
  * waiting: in its queue, nobody ringing (nobody available yet, or every leg was withdrawn).
@@ -151,6 +189,8 @@ export interface CallDeadlines {
   retry: number | null;
   /** The caller has waited as long as it may: the call ends `no_answer`. */
   maxWait: number | null;
+  /** The call is offered to its group's overflow group too. */
+  overflow: number | null;
   /** An ended call is forgotten (after lingering for its caller and the HTTP API). */
   drop: number | null;
   /** A failed transfer stops being shown to its agent. */
@@ -173,6 +213,12 @@ export interface LiveCall {
   phase: CallPhase;
   /** Ring attempts started so far; legs carry the attempt that rang them. */
   attempt: number;
+  /**
+   * The first attempt of the current round. Strategies that ring one agent at a time skip those
+   * the round's legs show declined or missed the call; a retry, a redirect and its end start a
+   * new round (everyone may ring again).
+   */
+  roundFirstAttempt: number;
   /** Every leg ever rung, across attempts, in the order they were rung: what the record lists. */
   legs: LiveLeg[];
   answeredBy: (AgentRef & { sessionId: string }) | null;
@@ -205,6 +251,7 @@ export const noDeadlines = (): CallDeadlines => ({
   ringTimeout: null,
   retry: null,
   maxWait: null,
+  overflow: null,
   drop: null,
   clearFailedTransfer: null,
 });
@@ -227,9 +274,9 @@ export const wasAnswered = (call: LiveCall): boolean =>
 
 /** Whether this user is someone the call may ring. */
 export function callTargetsUser(call: LiveCall, userId: string): boolean {
-  return call.target.kind === 'user'
-    ? call.target.userId === userId
-    : call.target.memberIds.includes(userId);
+  const target = call.target;
+  if (target.kind === 'phone') return false;
+  return target.kind === 'user' ? target.userId === userId : target.memberIds.includes(userId);
 }
 
 /** The session's leg in its incoming list for this call (the latest one rung there), if any. */

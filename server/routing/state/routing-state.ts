@@ -56,6 +56,7 @@ export type DeadlineHandlers = {
 } & {
   legLinger?: (callId: string, legId: string) => void;
   sessionResume?: (sessionId: string) => void;
+  wrapUp?: (tenantId: string, userId: string) => void;
 };
 
 export class RoutingState {
@@ -223,6 +224,7 @@ export class RoutingState {
         const handlers = this.deadlineHandlers;
         if (deadline.kind === 'call') handlers[deadline.name]?.(deadline.callId);
         else if (deadline.kind === 'leg') handlers.legLinger?.(deadline.callId, deadline.legId);
+        else if (deadline.kind === 'wrapUp') handlers.wrapUp?.(deadline.tenantId, deadline.userId);
         else handlers.sessionResume?.(deadline.sessionId);
       });
     } catch (error) {
@@ -232,6 +234,7 @@ export class RoutingState {
   }
 
   private tenantOf(deadline: DeadlineRef): string {
+    if (deadline.kind === 'wrapUp') return deadline.tenantId;
     const tenantId =
       deadline.kind === 'session'
         ? this.store.session(deadline.sessionId)?.tenantId

@@ -8,7 +8,7 @@
  * A transition is plain, serialisable data carrying what it needs to be applied (a standby that
  * replays them rebuilds the same state). `at` is stamped from the router's clock when applied.
  */
-import type { AgentRef, EndReason, Presence } from '../../../protocol/session-protocol.ts';
+import type { AgentRef, EndReason, Party, Presence } from '../../../protocol/session-protocol.ts';
 import type {
   AgentState,
   CallDeadlineName,
@@ -27,7 +27,9 @@ export type DeadlineRef =
   /** An ended leg's linger in its session's list. */
   | { kind: 'leg'; callId: string; legId: string }
   /** A detached session's time to come back. */
-  | { kind: 'session'; sessionId: string };
+  | { kind: 'session'; sessionId: string }
+  /** The end of an agent's after-call work. */
+  | { kind: 'wrapUp'; tenantId: string; userId: string };
 
 /** The agent and the tab on a call. */
 export type AgentOnCall = AgentRef & { sessionId: string };
@@ -60,6 +62,25 @@ export type PresenceChanged = Transition<
 /** The agent is now a party of a connected call (it keeps the agent busy). */
 export type AgentJoinedCall = Transition<'agentJoinedCall', { userId: string; callId: string }>;
 export type AgentLeftCall = Transition<'agentLeftCall', { userId: string; callId: string }>;
+/** The agent let `callId` ring out: not ready until it chooses a presence again (not-ready.ts). */
+export type AgentNotReady = Transition<
+  'agentNotReady',
+  { userId: string; callId: string; reason: 'missed' }
+>;
+/** The agent handled `callId` and now writes it up (after-call work); not rung meanwhile. */
+export type WrapUpStarted = Transition<
+  'wrapUpStarted',
+  { userId: string; callId: string; from: Party }
+>;
+/**
+ * The after-call work is over: `done` (the agent ended it or chose another presence),
+ * `expired` (its time ran out), `resumed` (the call came back to the agent), `gone` (the
+ * agent's last tab closed).
+ */
+export type WrapUpEnded = Transition<
+  'wrapUpEnded',
+  { userId: string; callId: string; reason: 'done' | 'expired' | 'resumed' | 'gone' }
+>;
 
 // ---------------------------------------------------------------- calls
 /** `requestId`: the tab's `call.dial` that placed it (echoed on its first `outgoing_call`). */
@@ -105,6 +126,8 @@ export type Answered = Transition<
   'answered',
   { callId: string; legId: string; agent: AgentOnCall; handedOver: boolean }
 >;
+/** The phone an agent dialed answered (answering.ts); the call is connected, with no agent leg. */
+export type PhoneAnswered = Transition<'phoneAnswered', { callId: string }>;
 /** The agent handed the call on (blind transfer, or a completed warm transfer) and left it. */
 export type HandedOff = Transition<'handedOff', { callId: string; from: AgentOnCall }>;
 export type Held = Transition<'held', { callId: string; by: 'agent' | 'transfer' }>;
@@ -159,6 +182,9 @@ export type RoutingTransition =
   | PresenceChanged
   | AgentJoinedCall
   | AgentLeftCall
+  | AgentNotReady
+  | WrapUpStarted
+  | WrapUpEnded
   | CallPlaced
   | CallQueued
   | CallDequeued
@@ -171,6 +197,7 @@ export type RoutingTransition =
   | LegEnded
   | LegDropped
   | Answered
+  | PhoneAnswered
   | HandedOff
   | Held
   | Resumed

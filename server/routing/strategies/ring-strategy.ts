@@ -4,14 +4,14 @@
  * ring now. It is a pure policy: it reads the call (its legs say who rang and how it went) and
  * the candidates, and changes nothing.
  *
- * Today every group rings everyone available (`ring-all`). Further strategies plug in here
- * by name, chosen per ring group through `CallTarget.strategy`: longest-idle (sort by
- * `agent.presenceSince`, take one), round-robin or sequential (skip those the call's legs show
- * were rung this attempt), skills with levels, priority. Behaviour that needs time (overflow to
- * another group after a delay, business hours) is a deadline on the call plus a redirect, not
- * a strategy.
+ * A group rings everyone available (`ring-all`) unless it names another strategy through
+ * `CallTarget.strategy`: longest-idle, round-robin or sequential (one-at-a-time.ts) ring one
+ * agent and move on to the next when that one declines or times out. Behaviour that needs time
+ * (overflow to another group after a delay, business hours) is a deadline on the call plus a
+ * redirect, not a strategy.
  */
 import type { AgentState, LiveCall, LiveSession } from '../state/live-state.ts';
+import { longestIdle, roundRobin, sequential } from './one-at-a-time.ts';
 
 export interface RingCandidate {
   agent: Readonly<AgentState>;
@@ -21,6 +21,11 @@ export interface RingCandidate {
 
 export interface RingStrategy {
   readonly name: string;
+  /**
+   * True: when the agent rung declines or times out, the next one rings at once (attempts.ts);
+   * the retry interval only follows a round in which everyone available was tried.
+   */
+  readonly ringsOneAtATime: boolean;
   /** The candidates to ring now, in the order given or any order the strategy prefers. */
   choose(
     call: Readonly<LiveCall>,
@@ -32,8 +37,18 @@ export interface RingStrategy {
 /** Rings every available member at once; the first accept wins. */
 export const ringAll: RingStrategy = {
   name: 'ring-all',
+  ringsOneAtATime: false,
   choose: (_call, candidates) => candidates,
 };
+
+/** The strategies a ring group may name (the ring-groups API validates against these names). */
+export const RING_STRATEGY_NAMES = [
+  'ring-all',
+  'longest-idle',
+  'round-robin',
+  'sequential',
+] as const;
+export type RingStrategyName = (typeof RING_STRATEGY_NAMES)[number];
 
 export class RingStrategies {
   private readonly byName = new Map<string, RingStrategy>();
@@ -42,7 +57,8 @@ export class RingStrategies {
     strategies: readonly RingStrategy[] = [],
     private readonly fallback: RingStrategy = ringAll,
   ) {
-    for (const strategy of [ringAll, ...strategies]) this.byName.set(strategy.name, strategy);
+    for (const strategy of [...BUILT_IN_STRATEGIES, ...strategies])
+      this.byName.set(strategy.name, strategy);
   }
 
   /** The strategy of the group the call rings now (its redirect's, if any); a person rings as is. */
@@ -52,3 +68,5 @@ export class RingStrategies {
     return this.byName.get(target.strategy ?? '') ?? this.fallback;
   }
 }
+
+const BUILT_IN_STRATEGIES: readonly RingStrategy[] = [ringAll, longestIdle, roundRobin, sequential];

@@ -17,8 +17,13 @@ import type { RoutingTransition } from '../state/transitions.ts';
 class MemoryDirectory implements Directory {
   readonly users: UserRecord[] = [];
   readonly groups: RingGroupRecord[] = [];
+  /** The tenant's time zone (business hours). */
+  tenantTimeZone = 'UTC';
   async tenant(tenantId: string) {
     return { id: tenantId, name: tenantId };
+  }
+  async timeZone() {
+    return this.tenantTimeZone;
   }
   async user(tenantId: string, userId: string) {
     return this.users.find((user) => user.tenantId === tenantId && user.id === userId) ?? null;
@@ -54,7 +59,7 @@ class CollectedRecords {
       for (const change of recordChanges(transitions, (id) => state.call(id), now())) {
         if (change.kind === 'created') this.created.push(change.call);
         else if (change.kind === 'answered') this.answered.push(change.call);
-        else this.ended.push({ call: change.call, legs: change.legs });
+        else if (change.kind === 'ended') this.ended.push({ call: change.call, legs: change.legs });
       }
     });
   }

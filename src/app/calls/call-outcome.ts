@@ -37,6 +37,8 @@ export function outcomeText(
         : 'Transferred';
     case 'failed':
       return 'Failed';
+    case 'closed':
+      return 'Closed';
     case null:
       return hasEnded(call.status) ? 'Ended' : null;
   }
@@ -66,4 +68,9 @@ export function formatDuration(totalSeconds: number): string {
   const m = Math.floor((seconds % 3600) / 60);
   const s = String(seconds % 60).padStart(2, '0');
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
+/** Whether a party's address is a phone number (the server gives phones in E.164: "+14155550100"). */
+export function isPhoneNumber(address: string): boolean {
+  return /^\+[1-9][0-9]{4,14}$/.test(address);
 }

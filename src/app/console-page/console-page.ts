@@ -6,7 +6,9 @@ import { RecentCalls } from '../calls/recent-calls/recent-calls';
 import { RingingQueue } from '../calls/ringing-queue/ringing-queue';
 import { VideoCallsToggle } from '../media/video-calls-toggle/video-calls-toggle';
 import { OnlineToggle } from '../session/online-toggle/online-toggle';
+import { MissedCallBanner } from '../session/missed-call-banner/missed-call-banner';
 import { PresenceSelect } from '../session/presence-select/presence-select';
+import { WrapUpPanel } from '../wrap-up/wrap-up-panel/wrap-up-panel';
 
 /** The agent's console: status, the ringing queue, the call in progress, and the Call box. */
 @Component({
@@ -15,11 +17,13 @@ import { PresenceSelect } from '../session/presence-select/presence-select';
     MatCardModule,
     ActiveCallPanel,
     DialBox,
+    MissedCallBanner,
     OnlineToggle,
     PresenceSelect,
     RecentCalls,
     RingingQueue,
     VideoCallsToggle,
+    WrapUpPanel,
   ],
   templateUrl: './console-page.html',
   styleUrl: './console-page.scss',

@@ -5,6 +5,8 @@ import type {
   SelectablePresence,
   SessionUser,
   TelephonyErrorReason,
+  NotReady,
+  WrapUp,
 } from '../telephony';
 
 type Failure = { reason: TelephonyErrorReason | 'unknown'; message: string };
@@ -18,6 +20,23 @@ export const TelephonyEvents = createActionGroup({
     'Registration Changed': props<{ registered: boolean }>(),
     'Presence Changed': props<{ presence: Presence }>(),
     'Addresses Changed': props<{ addresses: string[] }>(),
+    'Wrap Up Changed': props<{ wrapUp: WrapUp | null }>(),
+    'Not Ready Changed': props<{ notReady: NotReady | null }>(),
+  },
+});
+
+export const MissedCallBannerActions = createActionGroup({
+  source: 'Missed Call Banner',
+  events: {
+    'Back Clicked': emptyProps(),
+  },
+});
+
+export const WrapUpPanelActions = createActionGroup({
+  source: 'Wrap Up Panel',
+  events: {
+    'Finish Clicked': emptyProps(),
+    'Extend Clicked': props<{ seconds: number }>(),
   },
 });
 
@@ -44,5 +63,6 @@ export const SessionApiActions = createActionGroup({
     'Go Offline Succeeded': emptyProps(),
     'Go Offline Failed': props<Failure>(),
     'Presence Change Failed': props<Failure>(),
+    'Wrap Up Command Failed': props<Failure>(),
   },
 });

@@ -11,12 +11,15 @@ import {
   type ConnectionState,
   type Presence,
   type TelephonyClient,
+  type WrapUp,
 } from '../telephony';
 import {
+  MissedCallBannerActions,
   OnlineToggleActions,
   PresenceSelectActions,
   SessionApiActions,
   TelephonyEvents,
+  WrapUpPanelActions,
 } from './session.actions';
 import { SessionEffects } from './session.effects';
 
@@ -42,6 +45,10 @@ describe('SessionEffects', () => {
     registered$: BehaviorSubject<boolean>;
     presence$: BehaviorSubject<Presence>;
     addresses$: BehaviorSubject<string[]>;
+    wrapUp$: BehaviorSubject<WrapUp | null>;
+    notReady$: BehaviorSubject<null>;
+    endWrapUp: jasmine.Spy;
+    extendWrapUp: jasmine.Spy;
   };
   let client: {
     session: typeof session;
@@ -60,6 +67,10 @@ describe('SessionEffects', () => {
       registered$: new BehaviorSubject(false),
       presence$: new BehaviorSubject<Presence>('offline'),
       addresses$: new BehaviorSubject<string[]>([]),
+      wrapUp$: new BehaviorSubject<WrapUp | null>(null),
+      notReady$: new BehaviorSubject(null),
+      endWrapUp: jasmine.createSpy('endWrapUp'),
+      extendWrapUp: jasmine.createSpy('extendWrapUp'),
     };
     client = {
       session,
@@ -89,7 +100,7 @@ describe('SessionEffects', () => {
   });
 
   it('connects on sign-in and reports the SDK state as actions, storing refreshed tokens', async () => {
-    const reported = firstValueFrom(effects.connect$.pipe(take(5), toArray()));
+    const reported = firstValueFrom(effects.connect$.pipe(take(7), toArray()));
     actions.next(AuthApiActions.signInSucceeded({ user: ada, expiresAt: 900_000 }));
     client.tokenRefreshed$.next({ token: 'jwt-2', expiresAt: 1_800_000 });
 
@@ -99,6 +110,8 @@ describe('SessionEffects', () => {
       TelephonyEvents.registrationChanged({ registered: false }),
       TelephonyEvents.presenceChanged({ presence: 'offline' }),
       TelephonyEvents.addressesChanged({ addresses: [] }),
+      TelephonyEvents.wrapUpChanged({ wrapUp: null }),
+      TelephonyEvents.notReadyChanged({ notReady: null }),
       AuthApiActions.tokenRefreshed({ expiresAt: 1_800_000 }),
     ]);
     expect(storage.updateToken).toHaveBeenCalledOnceWith('jwt-2', 1_800_000);
@@ -122,6 +135,29 @@ describe('SessionEffects', () => {
       }),
     );
     expect(session.setPresence).toHaveBeenCalledOnceWith('away');
+  });
+
+  it('"I’m back" after a missed call chooses available', async () => {
+    session.setPresence.and.resolveTo();
+    actions.next(MissedCallBannerActions.backClicked());
+    actions.complete();
+    await firstValueFrom(effects.setPresence$.pipe(toArray()));
+    expect(session.setPresence).toHaveBeenCalledOnceWith('available');
+  });
+
+  it('finishes and extends the wrap-up through the SDK, reporting only failures', async () => {
+    session.endWrapUp.and.rejectWith(new TelephonyError('wrong-state', 'not in wrap-up'));
+    actions.next(WrapUpPanelActions.finishClicked());
+    expect(await firstValueFrom(effects.finishWrapUp$)).toEqual(
+      SessionApiActions.wrapUpCommandFailed({ reason: 'wrong-state', message: 'not in wrap-up' }),
+    );
+    session.extendWrapUp.and.resolveTo();
+    actions.next(WrapUpPanelActions.extendClicked({ seconds: 30 }));
+    actions.next(WrapUpPanelActions.extendClicked({ seconds: 30 }));
+    actions.complete();
+    const reported = await firstValueFrom(effects.extendWrapUp$.pipe(toArray()));
+    expect(session.extendWrapUp.calls.allArgs()).toEqual([[30], [30]]);
+    expect(reported).toEqual([]);
   });
 
   it('disconnects on sign-out', () => {

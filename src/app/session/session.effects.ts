@@ -2,6 +2,7 @@ import { inject, Injectable } from '@angular/core';
 import { Actions, createEffect, ofType } from '@ngrx/effects';
 import {
   catchError,
+  concatMap,
   defer,
   exhaustMap,
   filter,
@@ -16,12 +17,14 @@ import {
 import { AuthApiActions, AuthSessionActions, ToolbarActions } from '../auth/auth.actions';
 import { TokenStorage } from '../auth/token-storage';
 import { TelephonyService } from '../shared/telephony.service';
-import { errorReason } from '../telephony';
+import { errorReason, type SelectablePresence } from '../telephony';
 import {
+  MissedCallBannerActions,
   OnlineToggleActions,
   PresenceSelectActions,
   SessionApiActions,
   TelephonyEvents,
+  WrapUpPanelActions,
 } from './session.actions';
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -60,6 +63,8 @@ export class SessionEffects {
           session.addresses$.pipe(
             map((addresses) => TelephonyEvents.addressesChanged({ addresses: [...addresses] })),
           ),
+          session.wrapUp$.pipe(map((wrapUp) => TelephonyEvents.wrapUpChanged({ wrapUp }))),
+          session.notReady$.pipe(map((notReady) => TelephonyEvents.notReadyChanged({ notReady }))),
           client.tokenRefreshed$.pipe(
             tap(({ token, expiresAt }) => this.storage.updateToken(token, expiresAt)),
             map(({ expiresAt }) => AuthApiActions.tokenRefreshed({ expiresAt })),
@@ -116,11 +121,46 @@ export class SessionEffects {
     ),
   );
 
+  /** exhaustMap: a double click finishes the wrap-up once. */
+  finishWrapUp$ = createEffect(() =>
+    this.actions$.pipe(
+      ofType(WrapUpPanelActions.finishClicked),
+      exhaustMap(() =>
+        defer(() => this.telephony.session.endWrapUp()).pipe(
+          ignoreElements(),
+          catchError((error: unknown) => of(this.wrapUpFailed(error))),
+        ),
+      ),
+    ),
+  );
+
+  /** concatMap: every click adds its time. */
+  extendWrapUp$ = createEffect(() =>
+    this.actions$.pipe(
+      ofType(WrapUpPanelActions.extendClicked),
+      concatMap(({ seconds }) =>
+        defer(() => this.telephony.session.extendWrapUp(seconds)).pipe(
+          ignoreElements(),
+          catchError((error: unknown) => of(this.wrapUpFailed(error))),
+        ),
+      ),
+    ),
+  );
+
+  private wrapUpFailed(error: unknown) {
+    return SessionApiActions.wrapUpCommandFailed({
+      reason: errorReason(error),
+      message: messageOf(error),
+    });
+  }
+
   /** switchMap: only the agent's latest choice matters. */
   setPresence$ = createEffect(() =>
     this.actions$.pipe(
-      ofType(PresenceSelectActions.presenceChosen),
-      switchMap(({ presence }) =>
+      ofType(PresenceSelectActions.presenceChosen, MissedCallBannerActions.backClicked),
+      // "I'm back" after a missed call is the agent choosing to be available.
+      map((action): SelectablePresence => ('presence' in action ? action.presence : 'available')),
+      switchMap((presence) =>
         defer(() => this.telephony.session.setPresence(presence)).pipe(
           ignoreElements(),
           catchError((error: unknown) =>

@@ -33,6 +33,8 @@ describe('session reducer', () => {
       registered: true,
       presence: 'available',
       addresses: ['/private/ada'],
+      wrapUp: null,
+      notReady: null,
       tenantName: 'demo',
       error: null,
     });

@@ -1,11 +1,13 @@
 import { createFeature, createReducer, createSelector, on } from '@ngrx/store';
 import { AuthSessionActions, ToolbarActions } from '../auth/auth.actions';
-import type { ConnectionState, Presence } from '../telephony';
+import type { ConnectionState, NotReady, Presence, WrapUp } from '../telephony';
 import {
+  MissedCallBannerActions,
   OnlineToggleActions,
   PresenceSelectActions,
   SessionApiActions,
   TelephonyEvents,
+  WrapUpPanelActions,
 } from './session.actions';
 
 export interface SessionState {
@@ -16,6 +18,10 @@ export interface SessionState {
   registered: boolean;
   presence: Presence;
   addresses: string[];
+  /** After-call work in progress (the server's `wrap_up`), null when none. */
+  wrapUp: WrapUp | null;
+  /** Away because a call rang out here ("Missed"); null otherwise. */
+  notReady: NotReady | null;
   tenantName: string | null;
   error: string | null;
 }
@@ -26,6 +32,8 @@ export const initialSessionState: SessionState = {
   registered: false,
   presence: 'offline',
   addresses: [],
+  wrapUp: null,
+  notReady: null,
   tenantName: null,
   error: null,
 };
@@ -53,6 +61,24 @@ export const sessionFeature = createFeature({
     on(TelephonyEvents.addressesChanged, (state, { addresses }): SessionState => ({
       ...state,
       addresses,
+    })),
+    on(TelephonyEvents.notReadyChanged, (state, { notReady }): SessionState => ({
+      ...state,
+      notReady,
+    })),
+    on(MissedCallBannerActions.backClicked, (state): SessionState => ({ ...state, error: null })),
+    on(TelephonyEvents.wrapUpChanged, (state, { wrapUp }): SessionState => ({
+      ...state,
+      wrapUp,
+    })),
+    on(
+      WrapUpPanelActions.finishClicked,
+      WrapUpPanelActions.extendClicked,
+      (state): SessionState => ({ ...state, error: null }),
+    ),
+    on(SessionApiActions.wrapUpCommandFailed, (state, { message }): SessionState => ({
+      ...state,
+      error: `Could not change the wrap-up: ${message}`,
     })),
     on(OnlineToggleActions.comeOnlineToggled, (state): SessionState => ({
       ...state,

@@ -18,7 +18,9 @@ describe('telephony SDK: connect()', () => {
   let fetchSpy: jasmine.Spy<typeof fetch>;
   let client: TelephonyClient;
 
-  function start(options: { expiresAt?: number } = {}): TelephonyClient {
+  function start(
+    options: { expiresAt?: number; networkEvents?: EventTarget; pageEvents?: EventTarget } = {},
+  ): TelephonyClient {
     client = connect('token-1', {
       url: 'ws://switchboard.test/api/session',
       expiresAt: options.expiresAt ?? now + 15 * 60_000,
@@ -26,7 +28,8 @@ describe('telephony SDK: connect()', () => {
       fetch: fetchSpy,
       random: () => 0.5,
       backoff: { initialDelayMs: 1_000, maxDelayMs: 8_000, jitter: 0 },
-      networkEvents: null,
+      networkEvents: options.networkEvents ?? null,
+      pageEvents: options.pageEvents ?? null,
     });
     return client;
   }
@@ -95,7 +98,8 @@ describe('telephony SDK: connect()', () => {
       startOnline();
       const first = sockets.latest;
       jasmine.clock().tick(3_000);
-      expect(first.sent.map((m) => m.type)).toEqual(['ping']);
+      // One ping right after hello (the server then counts this page's frames), one per beat.
+      expect(first.sent.map((m) => m.type)).toEqual(['ping', 'ping']);
 
       first.receive({ type: 'pong' });
       jasmine.clock().tick(9_000);
@@ -104,6 +108,70 @@ describe('telephony SDK: connect()', () => {
 
       expect(client.connectionState).toBe('reconnecting');
       expect(first.closedWith?.code).toBe(4000);
+    });
+
+    it('heartbeats from its own code: a ping after hello and one for every heartbeat frame', () => {
+      startOnline();
+      const socket = sockets.latest;
+      expect(socket.sent.map((m) => m.type)).toEqual(['ping']);
+      socket.receive({ type: 'heartbeat' });
+      socket.receive({ type: 'heartbeat' });
+      expect(socket.sent.map((m) => m.type)).toEqual(['ping', 'ping', 'ping']);
+    });
+
+    it('says so as soon as the network goes, and keeps its socket through a short hiccup', () => {
+      const network = new EventTarget();
+      start({ networkEvents: network });
+      sockets.latest.open();
+      sockets.latest.receive(helloFrame());
+      const socket = sockets.latest;
+
+      network.dispatchEvent(new Event('offline'));
+      expect(client.connectionState).toBe('reconnecting');
+      jasmine.clock().tick(1_500);
+      network.dispatchEvent(new Event('online'));
+
+      // The same socket (its ringing calls stay with it) checks itself with a ping.
+      expect(sockets.sockets.length).toBe(1);
+      expect(socket.closedWith).toBeNull();
+      expect(socket.sent.at(-1)?.type).toBe('ping');
+      socket.receive({ type: 'pong' });
+      expect(client.connectionState).toBe('online');
+    });
+
+    it('reconnects at once when the network comes back and the socket did not survive', async () => {
+      const network = new EventTarget();
+      start({ networkEvents: network });
+      sockets.latest.open();
+      sockets.latest.receive(helloFrame());
+      network.dispatchEvent(new Event('offline'));
+      sockets.latest.drop();
+      network.dispatchEvent(new Event('online'));
+      await settle();
+      expect(sockets.sockets.length).toBe(2);
+      expect(sockets.latest.url).toContain('&resume=session-1');
+    });
+
+    it('gives its socket up when the page is frozen and takes its session back on resume', async () => {
+      const page = new EventTarget();
+      start({ pageEvents: page });
+      sockets.latest.open();
+      sockets.latest.receive(helloFrame());
+      const frozen = sockets.latest;
+
+      page.dispatchEvent(new Event('freeze'));
+      // Not a clean close: the server stops ringing this tab but keeps its calls for the resume.
+      expect(frozen.closedWith?.code).toBe(4000);
+      expect(client.connectionState).toBe('reconnecting');
+      jasmine.clock().tick(60_000);
+      expect(sockets.sockets.length).toBe(1);
+
+      page.dispatchEvent(new Event('resume'));
+      expect(sockets.sockets.length).toBe(2);
+      expect(sockets.latest.url).toContain('&resume=session-1');
+      sockets.latest.open();
+      sockets.latest.receive(helloFrame({ resumed: true }));
+      expect(client.connectionState).toBe('online');
     });
 
     it('goes offline for good when the server refuses the token and it cannot be refreshed', async () => {
@@ -264,7 +332,7 @@ describe('telephony SDK: connect()', () => {
       sockets.latest.receive(helloFrame({ sessionId: 'session-2' }));
       sockets.latest.receive({ type: 'incoming_calls', calls: [callView({ id: 'kept' })] });
 
-      expect(sockets.latest.sent.map((m) => m.type)).toEqual(['online']);
+      expect(sockets.latest.sent.map((m) => m.type)).toEqual(['ping', 'online']);
       sockets.latest.reply('online', {
         type: 'registered',
         addresses: ['/private/ada'],
@@ -310,7 +378,7 @@ describe('telephony SDK: connect()', () => {
         call: { ...callView({ id: 'out-1', direction: 'outbound' }), status: 'connected' },
       });
 
-      expect(sockets.latest.sent.map((m) => m.type)).toEqual([]);
+      expect(sockets.latest.sent.map((m) => m.type)).toEqual(['ping']);
       expect(client.session.registered).toBeTrue();
       expect(client.session.getCall('out-1')).toBe(call);
       expect(call.status).not.toBe('destroyed');

@@ -23,8 +23,10 @@ export interface ConnectOptions {
   backoff?: Partial<BackoffOptions>;
   random?: () => number;
   requestTimeoutMs?: number;
-  /** Source of the browser's `online` event; `null` turns that shortcut off. */
+  /** Source of the browser's `online`/`offline` events (the window); `null` ignores them. */
   networkEvents?: Pick<EventTarget, 'addEventListener' | 'removeEventListener'> | null;
+  /** Source of the page's `freeze`/`resume` events (the document); `null` ignores them. */
+  pageEvents?: Pick<EventTarget, 'addEventListener' | 'removeEventListener'> | null;
   /**
    * Joins the media room of each call this tab answers or dials (the console passes its
    * LiveKit engine). Without one, calls carry no media and `localStream$`/`remoteStream$` stay null.
@@ -85,6 +87,8 @@ export class TelephonyClient extends TypedEmitter<TelephonyClientEvents> {
         options.networkEvents === undefined
           ? globalThis.window
           : (options.networkEvents ?? undefined),
+      pageEvents:
+        options.pageEvents === undefined ? globalThis.document : (options.pageEvents ?? undefined),
     });
     // Hold audio only makes sense for calls with media; by default the generated chime.
     const holdAudio = options.holdAudio === undefined ? createHoldAudio : options.holdAudio;

@@ -16,7 +16,9 @@ export {
   Session,
   type DialOptions,
   type SelectablePresence,
+  type NotReady,
   type SessionUser,
+  type WrapUp,
 } from './session/session';
 export type {
   ConnectionState,

@@ -1,4 +1,4 @@
-import type { Room } from 'livekit-client';
+import { TrackPublication, type Room } from 'livekit-client';
 import { joinRequest } from '../testing/fake-call-media';
 import type { CallMediaState, DeviceOption } from '../media-state';
 import { LiveKitCallMedia, type CapturedTracks } from './livekit-call-media';
@@ -21,7 +21,12 @@ class FakeRoom {
     publishTrack: async (track: { kind: string }) => {
       this.published.push({ kind: track.kind, whileConnected: this.connected });
     },
+    publishDtmf: async (code: number, digit: string) => {
+      this.dtmf.push(`${code}:${digit}`);
+    },
   };
+  /** Every publishDtmf call, as "code:digit". */
+  readonly dtmf: string[] = [];
   readonly remoteParticipants = new Map<
     string,
     { trackPublications: Map<string, FakePublication> }
@@ -72,6 +77,8 @@ class FakeRoom {
 class FakePublication {
   isMuted = false;
   isSubscribed = true;
+  /** LiveKit's own: a withdrawn permission keeps the track object but stops its media. */
+  permissionStatus: TrackPublication.PermissionStatus = TrackPublication.PermissionStatus.Allowed;
   readonly track: {
     mediaStreamTrack: MediaStreamTrack;
     getRTCStatsReport: () => Promise<undefined>;
@@ -122,6 +129,20 @@ describe('LiveKitCallMedia (against a fake Room)', () => {
 
   const latest = () => states.at(-1)!;
 
+  it('sends keypad digits as DTMF (RFC 4733 codes) and reports what the phone sent', async () => {
+    await media.join();
+    await media.sendDtmf('1');
+    await media.sendDtmf('#');
+    await media.sendDtmf('*');
+    expect(room.dtmf).toEqual(['1:1', '11:#', '10:*']);
+    expect(latest().digitsSent).toBe('1#*');
+    await expectAsync(media.sendDtmf('A')).toBeRejectedWithError(/not a keypad digit/);
+
+    room.emit('sipDTMFReceived', { code: 4, digit: '4' });
+    room.emit('sipDTMFReceived', { code: 11, digit: '#' });
+    expect(latest().digitsReceived).toBe('4#');
+  });
+
   it('turns the other side’s tracks into one stream and says whether its video shows', async () => {
     await media.join();
     expect(latest().connection).toBe('connected');
@@ -147,6 +168,21 @@ describe('LiveKitCallMedia (against a fake Room)', () => {
     expect(latest().remoteVideo).toBeFalse();
     // Same tracks: no new stream for a mute.
     expect(remoteStreams.length).toBe(2);
+  });
+
+  it('drops a track whose permission was withdrawn (a whisper after a barge) and takes it back when allowed again', async () => {
+    await media.join();
+    const microphone = audioTrack();
+    const publication = room.addRemote('microphone', microphone);
+    expect(remoteStreams.at(-1)?.getTracks()).toEqual([microphone]);
+
+    publication.permissionStatus = TrackPublication.PermissionStatus.NotAllowed;
+    room.emit('trackSubscriptionPermissionChanged', publication);
+    expect(remoteStreams.at(-1)?.getTracks() ?? []).toEqual([]);
+
+    publication.permissionStatus = TrackPublication.PermissionStatus.Allowed;
+    room.emit('trackSubscriptionPermissionChanged', publication);
+    expect(remoteStreams.at(-1)?.getTracks()).toEqual([microphone]);
   });
 
   it('falls back to the default microphone when the one in use is unplugged, without leaving', async () => {

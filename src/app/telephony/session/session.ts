@@ -5,6 +5,8 @@ import type {
   Presence,
   ServerMessage,
   TransferMode,
+  NotReadyView,
+  WrapUpView,
 } from '../../../../protocol/session-protocol';
 import { Call, type CallCommands } from '../call/call';
 import type { HoldAudioFactory } from '../media/hold-audio';
@@ -15,6 +17,10 @@ import type { HelloMessage, SocketConnection } from '../transport/socket-connect
 /** Presence an agent may choose; `busy` and `offline` follow from facts on the server. */
 export type SelectablePresence = Extract<Presence, 'available' | 'away' | 'wrap-up'>;
 export type SessionUser = HelloMessage['user'];
+/** Why the agent is away though it chose to take calls: it let a call ring out. */
+export type NotReady = NotReadyView;
+/** The agent's after-call work: the call being wrapped up, who it was with, when it ends. */
+export type WrapUp = WrapUpView;
 
 export interface DialOptions {
   media?: MediaOptions;
@@ -35,6 +41,8 @@ export class Session implements CallCommands {
   private readonly addresses$$ = new BehaviorSubject<readonly string[]>([]);
   private readonly registered$$ = new BehaviorSubject<boolean>(false);
   private readonly user$$ = new BehaviorSubject<SessionUser | null>(null);
+  private readonly wrapUp$$ = new BehaviorSubject<WrapUp | null>(null);
+  private readonly notReady$$ = new BehaviorSubject<NotReady | null>(null);
   private wantsOnline = false;
 
   /** The whole current list of inbound calls on every change; replays the latest list. */
@@ -44,6 +52,10 @@ export class Session implements CallCommands {
   /** True while the server will ring this session (between `registered` and a drop or `offline()`). */
   readonly registered$: Observable<boolean> = this.registered$$.asObservable();
   readonly user$: Observable<SessionUser | null> = this.user$$.asObservable();
+  /** The agent's after-call work while it runs (null otherwise); replays the latest value. */
+  readonly wrapUp$: Observable<WrapUp | null> = this.wrapUp$$.asObservable();
+  /** Set while the agent is away because it missed a call (null otherwise); replays the latest. */
+  readonly notReady$: Observable<NotReady | null> = this.notReady$$.asObservable();
 
   constructor(
     private readonly connection: SocketConnection,
@@ -96,6 +108,16 @@ export class Session implements CallCommands {
 
   async setPresence(presence: SelectablePresence): Promise<void> {
     await this.connection.request({ type: 'presence.set', presence });
+  }
+
+  /** Ends the after-call work now: the agent takes calls again. */
+  async endWrapUp(): Promise<void> {
+    await this.connection.request({ type: 'wrap_up.end' });
+  }
+
+  /** Gives the after-call work `seconds` more. */
+  async extendWrapUp(seconds: number): Promise<void> {
+    await this.connection.request({ type: 'wrap_up.extend', seconds });
   }
 
   /** Places a call; resolves with the Call once the server has accepted the dial. */
@@ -170,6 +192,8 @@ export class Session implements CallCommands {
       this.addresses$$,
       this.registered$$,
       this.user$$,
+      this.wrapUp$$,
+      this.notReady$$,
     ]) {
       subject.complete();
     }
@@ -200,16 +224,22 @@ export class Session implements CallCommands {
   private handleMessage(message: ServerMessage): void {
     switch (message.type) {
       case 'registered':
+        if (message.presence !== 'away') this.notReady$$.next(null);
         this.addresses$$.next(message.addresses);
         this.presence$$.next(message.presence);
         this.registered$$.next(true);
         break;
       case 'unregistered':
+        this.notReady$$.next(null);
         this.presence$$.next(message.presence);
         this.registered$$.next(false);
         break;
       case 'presence':
+        this.notReady$$.next(message.notReady ?? null);
         this.presence$$.next(message.presence);
+        break;
+      case 'wrap_up':
+        this.wrapUp$$.next(message.wrapUp);
         break;
       case 'incoming_calls':
         this.applyIncoming(message.calls);

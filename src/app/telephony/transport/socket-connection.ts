@@ -35,8 +35,16 @@ export interface SocketConnectionOptions {
   requestTimeoutMs?: number;
   /** Runs before each reconnect attempt (e.g. refresh a token that is about to expire). */
   beforeReconnect?: () => Promise<void>;
-  /** Where `online` events come from; a network that comes back skips the rest of the backoff. */
+  /**
+   * Where the browser's `offline`/`online` events come from: a network that goes says so at
+   * once, and one that comes back skips the rest of the backoff.
+   */
   networkEvents?: Pick<EventTarget, 'addEventListener' | 'removeEventListener'>;
+  /**
+   * Where the page's `freeze`/`resume` events come from (the document): a page about to be
+   * frozen gives its socket up at once, so it stops being rung, and a resumed one reconnects.
+   */
+  pageEvents?: Pick<EventTarget, 'addEventListener' | 'removeEventListener'>;
 }
 
 /** A client message without its requestId: `request()` assigns one. */
@@ -57,8 +65,10 @@ const CLOSE_HEARTBEAT_TIMEOUT = 4000;
 
 /**
  * One logical connection to `/api/session` across any number of sockets: reconnects with
- * exponential backoff after a drop, watches the server's heartbeat, and pairs commands with
- * their replies through `requestId`. It knows nothing about calls.
+ * exponential backoff after a drop, heartbeats from the page's own code (the server only counts
+ * frames from a tab that pings, because a frozen tab's browser still answers WebSocket pings),
+ * watches the server's heartbeat, and pairs commands with their replies through `requestId`.
+ * It knows nothing about calls.
  */
 export class SocketConnection extends TypedEmitter<SocketConnectionEvents> {
   private socket: WebSocketLike | null = null;
@@ -76,9 +86,34 @@ export class SocketConnection extends TypedEmitter<SocketConnectionEvents> {
   private readonly backoff: BackoffOptions;
   private readonly random: () => number;
   private readonly requestTimeoutMs: number;
-  private readonly reconnectNow = () => {
+  /** The network came back: skip the backoff, or check that a socket that stayed open still works. */
+  private readonly networkOnline = () => {
+    if (this.currentState !== 'reconnecting') return;
+    if (this.socket?.readyState === OPEN && this.sessionId) this.sendPing();
+    else if (!this.frozen) this.openSocket();
+  };
+  /**
+   * The network went: say so at once, but keep the socket. A hiccup of a second or two must not
+   * cost the agent a ringing call; if the socket is really gone, the heartbeat notices.
+   */
+  private readonly networkOffline = () => {
+    if (this.currentState === 'online') this.setState('reconnecting');
+  };
+  /** The page is about to be frozen (a background tab): give the socket up so it stops ringing. */
+  private readonly pageFrozen = () => {
+    if (this.closedByClient || this.currentState === 'offline') return;
+    this.frozen = true;
+    this.clearReconnectTimer();
+    // Not a clean close: the server keeps this tab's calls for the resume below.
+    this.dropSocket('page frozen', CLOSE_HEARTBEAT_TIMEOUT);
+    this.setState('reconnecting');
+  };
+  private readonly pageResumed = () => {
+    if (!this.frozen) return;
+    this.frozen = false;
     if (this.currentState === 'reconnecting') this.openSocket();
   };
+  private frozen = false;
 
   constructor(private readonly options: SocketConnectionOptions) {
     super();
@@ -94,7 +129,10 @@ export class SocketConnection extends TypedEmitter<SocketConnectionEvents> {
 
   open(): void {
     this.closedByClient = false;
-    this.options.networkEvents?.addEventListener('online', this.reconnectNow);
+    this.options.networkEvents?.addEventListener('online', this.networkOnline);
+    this.options.networkEvents?.addEventListener('offline', this.networkOffline);
+    this.options.pageEvents?.addEventListener('freeze', this.pageFrozen);
+    this.options.pageEvents?.addEventListener('resume', this.pageResumed);
     this.setState('connecting');
     this.openSocket();
   }
@@ -102,7 +140,10 @@ export class SocketConnection extends TypedEmitter<SocketConnectionEvents> {
   /** Closes for good: no reconnect, every pending request fails. */
   close(): void {
     this.closedByClient = true;
-    this.options.networkEvents?.removeEventListener('online', this.reconnectNow);
+    this.options.networkEvents?.removeEventListener('online', this.networkOnline);
+    this.options.networkEvents?.removeEventListener('offline', this.networkOffline);
+    this.options.pageEvents?.removeEventListener('freeze', this.pageFrozen);
+    this.options.pageEvents?.removeEventListener('resume', this.pageResumed);
     this.clearReconnectTimer();
     this.dropSocket('closed by client');
     this.setState('offline');
@@ -168,8 +209,17 @@ export class SocketConnection extends TypedEmitter<SocketConnectionEvents> {
       this.sessionId = message.sessionId;
       this.attempt = 0;
       this.startHeartbeat(message.heartbeatSeconds);
+      // From this first ping on, the server counts only this page's frames as signs of life.
+      this.sendPing();
       this.setState('online');
       this.emit('hello', message);
+    } else if (this.currentState === 'reconnecting' && this.sessionId) {
+      // A frame on the socket that outlived a network hiccup: the connection works again.
+      this.setState('online');
+    }
+    if (message.type === 'heartbeat') {
+      this.sendPing();
+      return;
     }
     if ('requestId' in message && message.requestId && this.settle(message.requestId, message)) {
       // The reply still goes out as a message: an outgoing_call reply is also the call's first state.
@@ -239,8 +289,12 @@ export class SocketConnection extends TypedEmitter<SocketConnectionEvents> {
         this.handleDrop(CLOSE_HEARTBEAT_TIMEOUT);
         return;
       }
-      if (this.socket?.readyState === OPEN) this.socket.send(JSON.stringify({ type: 'ping' }));
+      this.sendPing();
     }, intervalMs);
+  }
+
+  private sendPing(): void {
+    if (this.socket?.readyState === OPEN) this.socket.send(JSON.stringify({ type: 'ping' }));
   }
 
   private stopHeartbeat(): void {
