@@ -99,6 +99,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
     SESSION_RESUME_SECONDS: '10',
     RING_TIMEOUT_SECONDS: '20',
     ENDED_CALL_LINGER_MS: '200',
+    WRAP_UP_SECONDS: '0',
     MEDIA_PORT: '0',
     CONSOLE_DIR: '/nonexistent/switchboard-console',
     ...options.env,
@@ -133,6 +134,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
         ringTimeoutSeconds: 20,
         maxWaitSeconds: 600,
         retryIntervalSeconds: 1,
+        wrapUpSeconds: 0,
         ...settings,
       }),
   };
