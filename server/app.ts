@@ -17,6 +17,7 @@ import { CallRecords } from './calls/call-records.ts';
 import { CallLimits } from './calls/call-limits.ts';
 import { registerErrorHandler } from './shared/error-handler.ts';
 import { registerApiDocs } from './shared/api-docs.ts';
+import { registerSecurityHeaders } from './shared/security-headers.ts';
 import { registerConsole } from './shared/console.ts';
 import { validatorCompiler } from './shared/validation.ts';
 import { malformedUrlText } from './shared/text.ts';
@@ -212,6 +213,7 @@ export async function buildApp(
     limits,
   });
   registerErrorHandler(app);
+  await registerSecurityHeaders(app, { mediaUrl: backend.publicUrl });
   await registerApiDocs(app);
   await app.register(websocket, {
     options: { maxPayload: 16 * 1024 },
