@@ -38,6 +38,7 @@ import { SupervisorFeed } from './supervisor/supervisor-feed.ts';
 import { SupervisorRepository } from './supervisor/supervisor-repository.ts';
 import dispositionRoutes from './wrap-up/disposition-routes.ts';
 import wrapUpRoutes from './wrap-up/wrap-up-routes.ts';
+import apiKeyRoutes from './api-keys/routes.ts';
 import { WrapUpRepository } from './wrap-up/wrap-up-repository.ts';
 import { WrapUpStamps } from './wrap-up/wrap-up-stamps.ts';
 import phoneNumberRoutes from './phone-numbers/routes.ts';
@@ -266,6 +267,7 @@ export async function buildApp(
   await app.register(authRoutes, { prefix: '/api' });
   await app.register(subscriberRoutes, { prefix: '/api' });
   await app.register(ringGroupRoutes, { prefix: '/api' });
+  await app.register(apiKeyRoutes, { prefix: '/api' });
   await app.register(callRoutes, { prefix: '/api' });
   await app.register(directoryRoutes, { prefix: '/api' });
   await app.register(sessionGateway, { prefix: '/api' });
