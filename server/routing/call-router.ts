@@ -25,7 +25,7 @@ import { systemScheduler, type Scheduler } from '../shared/scheduler.ts';
 import { InProcessEventBus, type EventBus } from './event-bus.ts';
 import { InProcessLiveStore, type LiveSnapshot } from './state/live-store.ts';
 import { RoutingState, type RoutingLog, type TransitionListener } from './state/routing-state.ts';
-import type { AgentState, LiveCall } from './state/live-state.ts';
+import type { AgentState, LiveCall, LiveSession } from './state/live-state.ts';
 import { PushBatch } from './push-batch.ts';
 import { PresenceTracker } from './presence.ts';
 import { Ringing } from './ringing.ts';
@@ -255,6 +255,19 @@ export class CallRouter {
   isResumable(sessionId: string, tenantId: string, userId: string): boolean {
     const session = this.state.read.session(sessionId);
     return Boolean(session?.detached && session.tenantId === tenantId && session.userId === userId);
+  }
+
+  /** The live session (read it, never change it); undefined when unknown here. */
+  sessionOf(sessionId: string): Readonly<LiveSession> | undefined {
+    return this.state.read.session(sessionId);
+  }
+
+  /** Whether `sessionId` is a session of this user that still has its socket (not detached). */
+  isAttachedTo(sessionId: string, tenantId: string, userId: string): boolean {
+    const session = this.state.read.session(sessionId);
+    return Boolean(
+      session && !session.detached && session.tenantId === tenantId && session.userId === userId,
+    );
   }
 
   /**

@@ -40,6 +40,14 @@ export const WrapUpPanelActions = createActionGroup({
   },
 });
 
+/** A reloaded (or crashed and reopened) tab whose agent was online comes back online by itself. */
+export const SessionRestoreActions = createActionGroup({
+  source: 'Session Restore',
+  events: {
+    'Was Online': emptyProps(),
+  },
+});
+
 export const OnlineToggleActions = createActionGroup({
   source: 'Online Toggle',
   events: {

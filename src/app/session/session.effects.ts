@@ -16,11 +16,13 @@ import {
 } from 'rxjs';
 import { AuthApiActions, AuthSessionActions, ToolbarActions } from '../auth/auth.actions';
 import { TokenStorage } from '../auth/token-storage';
+import { OnlineChoice } from './online-choice';
 import { TelephonyService } from '../shared/telephony.service';
 import { errorReason, type SelectablePresence } from '../telephony';
 import {
   MissedCallBannerActions,
   OnlineToggleActions,
+  SessionRestoreActions,
   PresenceSelectActions,
   SessionApiActions,
   TelephonyEvents,
@@ -34,6 +36,7 @@ export class SessionEffects {
   private readonly actions$ = inject(Actions);
   private readonly telephony = inject(TelephonyService);
   private readonly storage = inject(TokenStorage);
+  private readonly onlineChoice = inject(OnlineChoice);
   private readonly signedOut$ = this.actions$.pipe(
     ofType(ToolbarActions.signOutClicked, AuthSessionActions.expired),
   );
@@ -79,13 +82,39 @@ export class SessionEffects {
     ),
   );
 
+  /** A reload keeps the agent online: the choice is kept for this tab (sessionStorage). */
+  restoreOnline$ = createEffect(() =>
+    this.actions$.pipe(
+      ofType(AuthSessionActions.restored),
+      filter(() => this.onlineChoice.wasOnline()),
+      map(() => SessionRestoreActions.wasOnline()),
+    ),
+  );
+
+  rememberOnline$ = createEffect(
+    () =>
+      this.actions$.pipe(
+        ofType(
+          OnlineToggleActions.comeOnlineToggled,
+          OnlineToggleActions.goOfflineToggled,
+          SessionApiActions.comeOnlineFailed,
+          ToolbarActions.signOutClicked,
+          AuthSessionActions.expired,
+        ),
+        tap((action) =>
+          this.onlineChoice.remember(action.type === OnlineToggleActions.comeOnlineToggled.type),
+        ),
+      ),
+    { dispatch: false },
+  );
+
   disconnect$ = createEffect(() => this.signedOut$.pipe(tap(() => this.telephony.disconnect())), {
     dispatch: false,
   });
 
   comeOnline$ = createEffect(() =>
     this.actions$.pipe(
-      ofType(OnlineToggleActions.comeOnlineToggled),
+      ofType(OnlineToggleActions.comeOnlineToggled, SessionRestoreActions.wasOnline),
       exhaustMap(() =>
         defer(() => this.telephony.session.online()).pipe(
           map(() => SessionApiActions.comeOnlineSucceeded()),

@@ -4,6 +4,7 @@ import type { ConnectionState, NotReady, Presence, WrapUp } from '../telephony';
 import {
   MissedCallBannerActions,
   OnlineToggleActions,
+  SessionRestoreActions,
   PresenceSelectActions,
   SessionApiActions,
   TelephonyEvents,
@@ -80,11 +81,15 @@ export const sessionFeature = createFeature({
       ...state,
       error: `Could not change the wrap-up: ${message}`,
     })),
-    on(OnlineToggleActions.comeOnlineToggled, (state): SessionState => ({
-      ...state,
-      wantsOnline: true,
-      error: null,
-    })),
+    on(
+      OnlineToggleActions.comeOnlineToggled,
+      SessionRestoreActions.wasOnline,
+      (state): SessionState => ({
+        ...state,
+        wantsOnline: true,
+        error: null,
+      }),
+    ),
     on(OnlineToggleActions.goOfflineToggled, (state): SessionState => ({
       ...state,
       wantsOnline: false,

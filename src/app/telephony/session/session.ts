@@ -44,6 +44,8 @@ export class Session implements CallCommands {
   private readonly wrapUp$$ = new BehaviorSubject<WrapUp | null>(null);
   private readonly notReady$$ = new BehaviorSubject<NotReady | null>(null);
   private wantsOnline = false;
+  /** Registered when the connection last dropped: a hiccup that ends on the same socket restores it. */
+  private registeredBeforeDrop = false;
 
   /** The whole current list of inbound calls on every change; replays the latest list. */
   readonly incomingCalls$: Observable<readonly Call[]> = this.incomingCalls$$.asObservable();
@@ -65,7 +67,15 @@ export class Session implements CallCommands {
     connection.on('hello', (hello) => this.handleHello(hello));
     connection.on('message', (message) => this.handleMessage(message));
     connection.on('stateChanged', (state) => {
-      if (state !== 'online') this.registered$$.next(false);
+      if (state === 'online') {
+        // The same socket outlived a network hiccup (no new hello): the server never stopped
+        // ringing this session. A new socket's hello, right after this, says what is true.
+        if (this.registeredBeforeDrop && this.wantsOnline) this.registered$$.next(true);
+        this.registeredBeforeDrop = false;
+        return;
+      }
+      if (this.registered$$.value) this.registeredBeforeDrop = true;
+      this.registered$$.next(false);
     });
   }
 
