@@ -1,9 +1,11 @@
-// `npm test`: every suite in turn (call control + media server on node:test, the console on
-// Karma, end-to-end on Playwright), each against real parts. Streams each suite's output and
-// ends with one line summing them all: "N passed, N failed".
+// `npm test`: every suite in turn (type checks, call control + media server on node:test, the
+// console on Karma, end-to-end on Playwright), each against real parts. Streams each suite's
+// output and ends with one line summing them all: "N passed, N failed".
 import { spawn, spawnSync } from 'node:child_process';
 
 const suites = [
+  // First, since it is quick: tsc --noEmit for every project nothing else type checks.
+  { name: 'types', command: 'npm', args: ['run', '--silent', 'typecheck'], parse: parseTypes },
   {
     name: 'server',
     command: 'npm',
@@ -95,6 +97,12 @@ function parseNodeTest(output) {
   const fail = [...output.matchAll(/^ℹ fail (\d+)/gm)].at(-1);
   if (!pass || !fail) return null;
   return { passed: Number(pass[1]), failed: Number(fail[1]) };
+}
+
+function parseTypes(output) {
+  const summary = [...output.matchAll(/^types: (\d+) passed, (\d+) failed$/gm)].at(-1);
+  if (!summary) return null;
+  return { passed: Number(summary[1]), failed: Number(summary[2]) };
 }
 
 function parseKarma(output) {
