@@ -131,6 +131,14 @@ export const MediaOptions = Type.Object(
 );
 export type MediaOptions = Static<typeof MediaOptions>;
 
+/** Why an agent that chose to take calls is not rung: it missed one (let it ring out). */
+export const NotReadyView = Type.Object({
+  reason: Type.Literal('missed'),
+  callId: CallId,
+  since: Type.Number(),
+});
+export type NotReadyView = Static<typeof NotReadyView>;
+
 /** An agent's after-call work on one call they handled. */
 export const WrapUpView = Type.Object({
   callId: CallId,
@@ -256,7 +264,12 @@ export const ServerMessage = Type.Union([
   }),
   Type.Object({ type: Type.Literal('unregistered'), requestId: RequestId, presence: Presence }),
   /** The agent's presence changed (by this tab, another tab, a call, or a supervisor). */
-  Type.Object({ type: Type.Literal('presence'), presence: Presence }),
+  Type.Object({
+    type: Type.Literal('presence'),
+    presence: Presence,
+    /** Set while the agent is `away` because it let a call ring out; one `presence.set` clears it. */
+    notReady: Type.Optional(NotReadyView),
+  }),
   /**
    * The agent's after-call work started, moved or ended (null); sent to a tab coming online too.
    * While it runs the agent's presence is `wrap-up` (unless busy on another call).

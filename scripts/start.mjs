@@ -1,7 +1,6 @@
 // `npm start`: call control (with the embedded media server and the demo seed) plus the
 // console dev server (`ng serve`, proxying /api to call control). One Ctrl-C stops both.
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 const apiPort = process.env.PORT ?? '3000';
 const consolePort = process.env.CONSOLE_PORT ?? '4200';
@@ -44,18 +43,10 @@ run('call control', 'npx', ['tsx', 'server/main.ts'], {
   PORT: apiPort,
   CONSOLE_URL: process.env.CONSOLE_URL ?? `http://localhost:${consolePort}`,
 });
-/** proxy.conf.json points at call control's default port; another PORT gets its own copy. */
-function proxyConfig() {
-  if (apiPort === '3000') return 'proxy.conf.json';
-  const config = JSON.parse(readFileSync('proxy.conf.json', 'utf8'));
-  for (const route of Object.values(config)) route.target = `http://127.0.0.1:${apiPort}`;
-  mkdirSync('.angular', { recursive: true });
-  writeFileSync(`.angular/proxy.${apiPort}.json`, JSON.stringify(config, null, 2));
-  return `.angular/proxy.${apiPort}.json`;
-}
-
-run('console', 'npx', ['ng', 'serve', '--port', consolePort, '--proxy-config', proxyConfig()], {
+// angular.json's proxy (proxy.conf.mjs) sends /api to call control at CALL_CONTROL_URL.
+run('console', 'npx', ['ng', 'serve', '--port', consolePort], {
   NG_CLI_ANALYTICS: 'false',
+  CALL_CONTROL_URL: `http://127.0.0.1:${apiPort}`,
   // ng serve would take call control's PORT as its own and clash with it.
   PORT: undefined,
 });

@@ -25,6 +25,11 @@ export interface Config {
    */
   consoleUrl?: string;
   logLevel: string;
+  /**
+   * `pretty`: one readable line per entry (pino-pretty), the development default; `json`: pino's
+   * JSON lines, the production default (NODE_ENV=production), for log collectors.
+   */
+  logFormat: 'pretty' | 'json';
   /** Ring group defaults. */
   ringTimeoutSeconds: number;
   maxQueueWaitSeconds: number;
@@ -57,6 +62,11 @@ export interface Config {
    * 0 sends the agent straight back to available.
    */
   wrapUpSeconds: number;
+  /**
+   * An agent who lets a call ring out (ring timeout) is set not ready ("Missed", presence away)
+   * until they choose to be available again, so calls stop ringing into an empty chair.
+   */
+  notReadyAfterMissedCall: boolean;
   /** LiveKit SIP (server/sip): set when a LiveKit SIP service runs next to the LiveKit. */
   sip?: SipConfig;
   /** Failed sign-ins one account may have within the window before it is locked (429). */
@@ -73,6 +83,27 @@ export interface Config {
   maxLiveCallsPerTenant: number;
   /** Open session sockets (tabs) one user may have on this node. */
   maxSessionsPerUser: number;
+  /** Longest an HTTP request (headers and body) may take to arrive. */
+  httpRequestTimeoutSeconds: number;
+  /** Longest an HTTP request's headers may take to arrive. */
+  httpHeadersTimeoutSeconds: number;
+  /** A connection that sends nothing for this long is closed (upgraded WebSockets excepted). */
+  httpIdleTimeoutSeconds: number;
+  /** Several call-control nodes on one Redis (server/cluster); unset: one process, as always. */
+  cluster?: ClusterConfig;
+}
+
+/** REDIS_URL and friends; see server/cluster/README.md. */
+export interface ClusterConfig {
+  redisUrl: string;
+  /** Prefix of every key and channel (REDIS_PREFIX, default `sb:`). */
+  prefix: string;
+  /** This node's name (NODE_ID); random when unset. */
+  nodeId?: string;
+  /** CLUSTER_LEASE_MS: a dead owner's tenants move to another node after at most about this. */
+  leaseMs: number;
+  /** CLUSTER_ADVERTISE_URL: where other nodes reach this one's HTTP API (default http://<host>:<port>). */
+  advertiseUrl?: string;
 }
 
 /** How call control uses LiveKit SIP; see server/sip/README.md. */
@@ -92,6 +123,14 @@ export interface SipConfig {
   outboundTransport: 'udp' | 'tcp' | 'tls';
   outboundUsername?: string;
   outboundPassword?: string;
+}
+
+function logFormat(env: NodeJS.ProcessEnv): 'pretty' | 'json' {
+  const raw = env.LOG_FORMAT;
+  if (raw === undefined || raw === '') return env.NODE_ENV === 'production' ? 'json' : 'pretty';
+  if (raw !== 'pretty' && raw !== 'json')
+    throw new Error(`LOG_FORMAT must be "pretty" or "json", got "${raw}"`);
+  return raw;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
@@ -195,6 +234,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     consoleDir: env.CONSOLE_DIR || 'dist/switchboard/browser',
     consoleUrl: env.CONSOLE_URL || undefined,
     logLevel: env.LOG_LEVEL || 'info',
+    logFormat: logFormat(env),
     ringTimeoutSeconds: integer(env, 'RING_TIMEOUT_SECONDS', 20, 1),
     maxQueueWaitSeconds: integer(env, 'MAX_QUEUE_WAIT_SECONDS', 600, 1),
     retryIntervalSeconds: integer(env, 'RETRY_INTERVAL_SECONDS', 5, 0),
@@ -210,6 +250,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ffmpegPath: env.FFMPEG_PATH || undefined,
     wrapUpEditHours: integer(env, 'WRAP_UP_EDIT_HOURS', 24),
     wrapUpSeconds: integer(env, 'WRAP_UP_SECONDS', 30),
+    notReadyAfterMissedCall: env.NOT_READY_AFTER_MISSED_CALL !== 'false',
     sip: sipConfig(env),
     loginMaxFailuresPerAccount: integer(env, 'LOGIN_MAX_FAILURES_PER_ACCOUNT', 5, 1),
     loginMaxFailuresPerClient: integer(env, 'LOGIN_MAX_FAILURES_PER_CLIENT', 30, 1),
@@ -218,5 +259,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxLiveCallsPerApiKey: integer(env, 'MAX_LIVE_CALLS_PER_API_KEY', 500, 1),
     maxLiveCallsPerTenant: integer(env, 'MAX_LIVE_CALLS_PER_TENANT', 2000, 1),
     maxSessionsPerUser: integer(env, 'MAX_SESSIONS_PER_USER', 20, 1),
+    httpRequestTimeoutSeconds: integer(env, 'HTTP_REQUEST_TIMEOUT_SECONDS', 30, 1),
+    httpHeadersTimeoutSeconds: integer(env, 'HTTP_HEADERS_TIMEOUT_SECONDS', 10, 1),
+    httpIdleTimeoutSeconds: integer(env, 'HTTP_IDLE_TIMEOUT_SECONDS', 75, 1),
+    cluster: clusterConfig(env),
+  };
+}
+
+function clusterConfig(env: NodeJS.ProcessEnv): ClusterConfig | undefined {
+  const redisUrl = env.REDIS_URL;
+  if (!redisUrl) return undefined;
+  if (!/^rediss?:\/\//.test(redisUrl))
+    throw new Error(`REDIS_URL must start with redis:// or rediss://, got "${redisUrl}"`);
+  if (!env.DATABASE_URL)
+    throw new Error(
+      'REDIS_URL is set: the nodes of a cluster share one PostgreSQL, so DATABASE_URL is required too',
+    );
+  return {
+    redisUrl,
+    prefix: env.REDIS_PREFIX || 'sb:',
+    nodeId: env.NODE_ID || undefined,
+    leaseMs: integer(env, 'CLUSTER_LEASE_MS', 3000, 300),
+    advertiseUrl: env.CLUSTER_ADVERTISE_URL || undefined,
   };
 }

@@ -6,6 +6,7 @@
 import { loadConfig, type Config } from './config.ts';
 import { buildApp, type App } from './app.ts';
 import { demoBanner, seedDemo } from './seed.ts';
+import type { DestinationStream } from 'pino';
 
 const production = process.env.NODE_ENV === 'production';
 
@@ -43,9 +44,26 @@ try {
   fail((error as Error).message);
 }
 
+/**
+ * Development logs as one readable line each (time, level, module: message) through pino-pretty,
+ * in this thread (a transport worker would not load through tsx) so they never interleave with
+ * the banner; production keeps pino's JSON lines on stdout.
+ */
+async function logStream(): Promise<DestinationStream | undefined> {
+  if (config.logFormat === 'json') return undefined;
+  const { default: pretty } = await import('pino-pretty');
+  return pretty({
+    translateTime: 'SYS:HH:MM:ss',
+    ignore: 'pid,hostname,module',
+    messageFormat: '{if module}{module}: {end}{msg}',
+    singleLine: true,
+    sync: true,
+  });
+}
+
 let app: App;
 try {
-  app = await buildApp(config);
+  app = await buildApp(config, undefined, { logStream: await logStream() });
 } catch (error) {
   // e.g. the embedded media server's port is taken: say so instead of printing a stack.
   fail((error as Error).message);

@@ -53,7 +53,9 @@ export function recordChanges(
     else if (transition.type === 'answered') {
       [kind, callId] = ['answered', transition.callId];
       userId = transition.agent.id;
-    } else if (transition.type === 'held') [kind, callId] = ['held', transition.callId];
+    } else if (transition.type === 'phoneAnswered')
+      [kind, callId] = ['answered', transition.callId];
+    else if (transition.type === 'held') [kind, callId] = ['held', transition.callId];
     else if (transition.type === 'resumed') [kind, callId] = ['resumed', transition.callId];
     else if (transition.type === 'handedOff') {
       [kind, callId] = ['transferred', transition.callId];

@@ -25,6 +25,32 @@ import {
   VideoFrame,
   VideoSource,
 } from '@livekit/rtc-node';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+/**
+ * rtc-node logs through a pino of its own on stdout, at debug level outside production: raw JSON
+ * lines ("Connect callback received") in the middle of call control's own log. Only its warnings
+ * and errors are worth printing. Its logger is not exported, hence the path; if that moves in a
+ * later version the logger is simply left as it is.
+ */
+function quietRtcNodeLog(): { level: string } | undefined {
+  try {
+    const require = createRequire(import.meta.url);
+    const entry = require.resolve('@livekit/rtc-node');
+    const { log } = require(join(dirname(entry), 'log.cjs')) as { log?: { level: string } };
+    if (log && typeof log.level === 'string') {
+      log.level = 'warn';
+      return log;
+    }
+  } catch {
+    // A different layout: rtc-node keeps its own level.
+  }
+  return undefined;
+}
+
+/** rtc-node's own logger, quieted to warnings (undefined if it could not be found). */
+export const rtcNodeLog = quietRtcNodeLog();
 
 export interface PublisherLog {
   debug(details: object, message: string): void;

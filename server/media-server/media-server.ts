@@ -55,6 +55,8 @@ export interface MediaServer {
 /** Lifetime of tokens sent as `refresh_token` (the real server's default: 10 minutes). */
 const REFRESHED_TOKEN_TTL_SECONDS = 600;
 const MAX_TWIRP_BODY_BYTES = 1 << 20;
+/** The largest signalling frame accepted; a bigger one closes the socket with 1009. */
+const MAX_SIGNAL_FRAME_BYTES = 1 << 20;
 const CORS_HEADERS = { 'Access-Control-Allow-Origin': '*' };
 
 /**
@@ -73,7 +75,8 @@ export async function startMediaServer(options: MediaServerOptions): Promise<Med
   );
   const rooms = new RoomManager(webhooks, logger, 'ND_embedded');
   const peerConfig = peerConnectionConfig(options.iceLoopbackOnly ?? hostIsLoopbackOnly());
-  const wss = new WebSocketServer({ noServer: true });
+  // `ws` accepts 100 MiB frames by default; signalling messages are a few kB (SDP included).
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_SIGNAL_FRAME_BYTES });
 
   async function authorizeJoin(request: IncomingMessage, url: URL): Promise<AccessClaims> {
     const token =
@@ -171,7 +174,19 @@ export async function startMediaServer(options: MediaServerOptions): Promise<Med
       return sendText(response, 404, 'single peer connection (v1) signalling is not supported');
     }
     if (method === 'POST' && url.pathname.startsWith(TWIRP_PREFIX)) {
-      const body = await readBody(request);
+      let body: string;
+      try {
+        body = await readBody(request);
+      } catch (error) {
+        if (!(error instanceof BodyTooLarge)) throw error;
+        response.writeHead(413, {
+          ...CORS_HEADERS,
+          'Content-Type': 'application/json',
+          Connection: 'close',
+        });
+        response.end(JSON.stringify({ code: 'malformed', msg: error.message }));
+        return;
+      }
       const result = await handleTwirp(
         rooms,
         keys,
@@ -269,12 +284,15 @@ function rejectUpgrade(socket: Duplex, status: number, message: string): void {
   );
 }
 
+class BodyTooLarge extends Error {}
+
 async function readBody(request: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
     size += (chunk as Buffer).length;
-    if (size > MAX_TWIRP_BODY_BYTES) throw new Error('request body too large');
+    if (size > MAX_TWIRP_BODY_BYTES)
+      throw new BodyTooLarge(`request body too large (over ${MAX_TWIRP_BODY_BYTES} bytes)`);
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');

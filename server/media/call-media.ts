@@ -70,6 +70,11 @@ interface MediaParty {
    * it as failed.
    */
   external?: boolean;
+  /**
+   * A phone the call dialed (LiveKit SIP calls it into the room): until it answers, how its
+   * attempt ends is LiveKit SIP's answer to server/sip, not a leave seen here.
+   */
+  dialed?: boolean;
 }
 
 /** Why LiveKit says a participant left when its line or media failed (DisconnectReason). */
@@ -200,6 +205,24 @@ export class CallMedia implements CallEvents {
     };
     this.rooms.set(room.name, room);
     this.roomsByCall.set(callId, room);
+  }
+
+  /**
+   * A phone the call dials joins its room as a party (LiveKit SIP's participant, `identity`),
+   * so it is not taken for an intruder while it rings, and its hanging up ends the call once it
+   * answered. False when the call has no room (it ended meanwhile).
+   */
+  addDialedPhone(callId: string, phone: { identity: string; name: string }): boolean {
+    const room = this.roomsByCall.get(callId);
+    if (!room || room.ended || this.closing) return false;
+    room.parties.set(phone.identity, { sessionId: '', ...phone, external: true, dialed: true });
+    return true;
+  }
+
+  /** The dialed phone answered: from now on its leaving ends the call (`hangup`). */
+  phoneAnswered(call: LiveCall): void {
+    const room = this.roomsByCall.get(call.id);
+    if (room) room.answered = true;
   }
 
   callAnswered(call: LiveCall): void {
@@ -554,6 +577,13 @@ export class CallMedia implements CallEvents {
     disconnectReason?: DisconnectReason,
   ): void {
     if (room.ended) return;
+    if (party.dialed && !room.answered) {
+      this.log.info(
+        { callId: room.callId, identity: party.identity, disconnectReason },
+        'the dialed phone left before answering; LiveKit SIP reports why',
+      );
+      return;
+    }
     const failed = disconnectReason !== undefined && FAILED_LINE_REASONS.has(disconnectReason);
     const reason: EndReason = failed ? 'failed' : room.answered ? 'hangup' : 'caller_cancelled';
     this.log.info(

@@ -6,6 +6,12 @@
  */
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
+/** Digits with the punctuation people write, optionally led by "+": a phone number, not an address. */
+const PHONE_NUMBER_LIKE = /^\+?[0-9][0-9 ().-]{2,}$/;
+
+/** Whether a dialled address is meant as a phone number ("+1 415 555 0100", "0044 20 …"). */
+export const isPhoneNumberLike = (to: string) => PHONE_NUMBER_LIKE.test(to.trim());
+
 /** The E.164 form of a valid international number ("+1 (415) 555-0100" → "+14155550100"), or null. */
 export function toE164(input: string): string | null {
   const trimmed = input.trim();

@@ -28,7 +28,7 @@ const TO_TS = `((($4::date) + 1)::timestamp AT TIME ZONE $2)`;
 /**
  * Legs, events and wrap-ups of the range's calls happen after the call was placed and, however
  * long the call, within two days of the range's end: bounding them by time lets each table be
- * read through its (tenant_id, time) index (migration 9) instead of all of the tenant's rows.
+ * read through its (tenant_id, time) index (migration 10) instead of all of the tenant's rows.
  */
 const AFTER_RANGE = (column: string) =>
   `${column} >= ${FROM_TS} AND ${column} < ${TO_TS} + interval '2 days'`;

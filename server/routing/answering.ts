@@ -54,6 +54,23 @@ export class Answering {
     }
   }
 
+  /**
+   * The phone an agent dialed answered: the call is connected between the dialing agent and
+   * the phone (no agent leg; LiveKit SIP carries the phone's side), and the agent is busy.
+   */
+  connectPhone(call: LiveCall): void {
+    const { state } = this;
+    state.apply({ type: 'phoneAnswered', tenantId: call.tenantId, callId: call.id });
+    this.stopWaiting(call);
+    for (const userId of partiesOf(call)) {
+      const party = state.read.agent(call.tenantId, userId);
+      if (!party) continue;
+      if (!party.activeCallIds.includes(call.id))
+        state.apply({ type: 'agentJoinedCall', tenantId: call.tenantId, userId, callId: call.id });
+      this.presence.refresh(party);
+    }
+  }
+
   /** Whatever was handing the call on is over: the redirect, a transfer, the caller's hold. */
   private endHandingOn(call: LiveCall): void {
     const { state } = this;

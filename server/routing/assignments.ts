@@ -29,6 +29,8 @@ export class Assignments {
       throw new AppError('wrong-state', `call ${callId} is connected, not waiting`);
     if (call.redirect && call.redirect.kind !== 'assign')
       throw new AppError('wrong-state', `call ${callId} is being transferred`);
+    if (call.target.kind === 'phone')
+      throw new AppError('wrong-state', `call ${callId} is an agent's call to a phone`);
     if (call.consultationFor)
       throw new AppError('wrong-state', `call ${callId} is a consultation between agents`);
     const agent = state.read.agent(tenantId, user.id);

@@ -15,6 +15,7 @@ import {
 import type { RoutingState } from './state/routing-state.ts';
 import type { CallEnding } from './call-ending.ts';
 import type { PresenceTracker } from './presence.ts';
+import type { NotReady } from './not-ready.ts';
 import type { RedirectFallback } from './redirect-fallback.ts';
 import type { Ringing } from './ringing.ts';
 
@@ -25,6 +26,7 @@ export class Attempts {
     private readonly ending: CallEnding,
     private readonly fallback: RedirectFallback,
     presence: PresenceTracker,
+    private readonly notReady: NotReady,
   ) {
     state.onDeadline({
       ringTimeout: (callId) => this.attemptTimedOut(callId),
@@ -93,9 +95,10 @@ export class Attempts {
   private attemptTimedOut(callId: string): void {
     const call = this.state.read.call(callId);
     if (call?.phase !== 'ringing') return;
-    for (const leg of call.legs)
-      if (leg.listed && leg.status === 'ringing')
-        this.ringing.endLeg(call, leg, 'no_answer', 'missed');
+    const missed = call.legs.filter((leg) => leg.listed && leg.status === 'ringing');
+    for (const leg of missed) this.ringing.endLeg(call, leg, 'no_answer', 'missed');
+    // Before the call looks for someone else: whoever let it ring out is not asked again.
+    this.notReady.missed(call, missed);
     this.settleAttempt(call);
   }
 

@@ -8,9 +8,10 @@
  * the moment a failed transfer stops being shown.
  */
 import type { EndReason } from '../../protocol/session-protocol.ts';
-import type { LegOutcome, LiveCall } from './state/live-state.ts';
+import type { LegOutcome, LiveCall, LiveLeg } from './state/live-state.ts';
 import type { RoutingState } from './state/routing-state.ts';
 import type { CallQueue } from './call-queue.ts';
+import type { NotReady } from './not-ready.ts';
 import type { PresenceTracker } from './presence.ts';
 import type { Ringing, RingingTimings } from './ringing.ts';
 import { partiesOf } from './answering.ts';
@@ -30,6 +31,7 @@ export class CallEnding {
     private readonly presence: PresenceTracker,
     private readonly queue: CallQueue,
     private readonly timings: RingingTimings,
+    private readonly notReady: NotReady,
   ) {
     state.onDeadline({
       maxWait: (callId) => {
@@ -61,12 +63,16 @@ export class CallEnding {
       state.clearDeadline({ kind: 'call', callId: call.id, name });
     this.queue.remove(call);
     this.settleTransfer(call);
+    const rangOut: LiveLeg[] = [];
     for (const leg of call.legs) {
       if (!leg.listed) continue;
-      if (leg.status === 'ringing')
-        this.ringing.endLeg(call, leg, reason, ringingOutcome[reason] ?? 'caller_cancelled');
-      else if (leg.status === 'connected') this.ringing.endLeg(call, leg, reason, 'answered');
+      if (leg.status === 'ringing') {
+        const outcome = ringingOutcome[reason] ?? 'caller_cancelled';
+        this.ringing.endLeg(call, leg, reason, outcome);
+        if (outcome === 'missed') rangOut.push(leg);
+      } else if (leg.status === 'connected') this.ringing.endLeg(call, leg, reason, 'answered');
     }
+    this.notReady.missed(call, rangOut);
     if (wasConnected) {
       for (const userId of partiesOf(call)) {
         const party = state.read.agent(call.tenantId, userId);

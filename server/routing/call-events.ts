@@ -15,6 +15,8 @@ export interface CallEvents {
   /** A call was just created, before it rings anyone (media lets a dialing tab join early). */
   callPlaced?(call: LiveCall): void;
   callAnswered(call: LiveCall): void;
+  /** The phone an agent dialed answered (the dialing tab has been in the room since the dial). */
+  phoneAnswered?(call: LiveCall): void;
   /** Every call that ends, answered or not. */
   callEnded(call: LiveCall): void;
   /**
@@ -71,6 +73,9 @@ export function callEventsObserver(events: CallEvents, log: RoutingLog): Transit
             );
           else tell('callAnswered', call, () => events.callAnswered(call));
           break;
+        case 'phoneAnswered':
+          tell('phoneAnswered', call, () => events.phoneAnswered?.(call));
+          break;
         case 'handedOff':
           tell('callTransferred', call, () =>
             events.callTransferred?.(call, mediaAgent(transition.from), null),
@@ -89,6 +94,7 @@ function milestoneCallId(transition: RoutingTransition): string | null {
     case 'callPlaced':
       return transition.call.id;
     case 'answered':
+    case 'phoneAnswered':
     case 'handedOff':
     case 'callEnded':
       return transition.callId;

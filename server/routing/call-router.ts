@@ -20,17 +20,19 @@ import type { Config } from '../config.ts';
 import type { Directory, UserRecord } from '../directory/directory.ts';
 import type { CallDetail } from '../calls/call-schemas.ts';
 import { AppError } from '../shared/errors.ts';
+import { isPhoneNumberLike } from '../phone-numbers/phone-number-format.ts';
 import { systemScheduler, type Scheduler } from '../shared/scheduler.ts';
 import { InProcessEventBus, type EventBus } from './event-bus.ts';
 import { InProcessLiveStore, type LiveSnapshot } from './state/live-store.ts';
 import { RoutingState, type RoutingLog, type TransitionListener } from './state/routing-state.ts';
-import type { AgentState, LiveCall } from './state/live-state.ts';
+import type { AgentState, LiveCall, LiveSession } from './state/live-state.ts';
 import { PushBatch } from './push-batch.ts';
 import { PresenceTracker } from './presence.ts';
 import { Ringing } from './ringing.ts';
 import { CallQueue } from './call-queue.ts';
 import { Answering } from './answering.ts';
 import { AfterCallWork } from './after-call-work.ts';
+import { NotReady } from './not-ready.ts';
 import { CallEnding } from './call-ending.ts';
 import { RedirectFallback } from './redirect-fallback.ts';
 import { Attempts } from './attempts.ts';
@@ -87,6 +89,7 @@ export class CallRouter {
   private readonly holds: CallHold;
   private readonly assignments: Assignments;
   private readonly ringGroups: RingGroupCache;
+  private readonly answering: Answering;
 
   constructor(dependencies: CallRouterDependencies) {
     const { config, directory } = dependencies;
@@ -115,9 +118,10 @@ export class CallRouter {
     );
     const queue = new CallQueue(state, ringing, presence);
     const answering = new Answering(state, ringing, presence, queue);
-    const ending = new CallEnding(state, ringing, presence, queue, timings);
+    const notReady = new NotReady(state, presence, config.notReadyAfterMissedCall ?? false);
+    const ending = new CallEnding(state, ringing, presence, queue, timings, notReady);
     const fallback = new RedirectFallback(state, ringing, queue, ending, privateRingTimeoutMs);
-    const attempts = new Attempts(state, ringing, ending, fallback, presence);
+    const attempts = new Attempts(state, ringing, ending, fallback, presence, notReady);
     const ringGroups = new RingGroupCache(directory, scheduler);
     const dialing = new Dialing(
       state,
@@ -151,6 +155,7 @@ export class CallRouter {
     this.ending = ending;
     this.transfers = transfers;
     this.ringGroups = ringGroups;
+    this.answering = answering;
     if (dependencies.callEvents) state.observe(callEventsObserver(dependencies.callEvents, log));
     if (dependencies.snapshot) state.rearmDeadlines();
   }
@@ -252,6 +257,19 @@ export class CallRouter {
     return Boolean(session?.detached && session.tenantId === tenantId && session.userId === userId);
   }
 
+  /** The live session (read it, never change it); undefined when unknown here. */
+  sessionOf(sessionId: string): Readonly<LiveSession> | undefined {
+    return this.state.read.session(sessionId);
+  }
+
+  /** Whether `sessionId` is a session of this user that still has its socket (not detached). */
+  isAttachedTo(sessionId: string, tenantId: string, userId: string): boolean {
+    const session = this.state.read.session(sessionId);
+    return Boolean(
+      session && !session.detached && session.tenantId === tenantId && session.userId === userId,
+    );
+  }
+
   /**
    * Re-attaches a detached session of this user; null when there is none to resume. The
    * caller sends `hello` and the full state (`resumedState`) on the new socket.
@@ -345,7 +363,9 @@ export class CallRouter {
     requestId?: string,
   ): Promise<CallView> {
     const session = this.sessions.require(sessionId);
-    const resolved = await this.dialing.resolve(session.tenantId, to);
+    const resolved = isPhoneNumberLike(to)
+      ? this.dialing.resolvePhone(to)
+      : await this.dialing.resolve(session.tenantId, to);
     return this.batch(() => {
       // The tab may have closed while the address was looked up.
       const caller = this.sessions.agentOf(this.sessions.require(sessionId));
@@ -363,6 +383,17 @@ export class CallRouter {
       );
       return outboundView(call);
     });
+  }
+
+  /**
+   * The phone a tab dialed answered (LiveKit SIP says so, server/sip): the call is connected.
+   * Unknown, other tenants', ended and already answered calls are left alone.
+   */
+  phoneAnswered(tenantId: string, callId: string): void {
+    const call = this.state.read.call(callId);
+    if (!call || call.tenantId !== tenantId || call.target.kind !== 'phone') return;
+    if (call.phase === 'ended' || call.answeredAt !== null) return;
+    this.batch(() => this.answering.connectPhone(call));
   }
 
   /** A server-side call placed through the HTTP API. */

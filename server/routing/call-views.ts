@@ -92,8 +92,12 @@ const recordStatus: Record<LiveCall['phase'], CallRecordStatus> = {
   ended: 'ended',
 };
 
-export const callRecordStatus = (call: LiveCall): CallRecordStatus =>
-  wasAnswered(call) ? 'connected' : recordStatus[call.phase];
+export const callRecordStatus = (call: LiveCall): CallRecordStatus => {
+  if (wasAnswered(call)) return 'connected';
+  // A call to a phone waits in no queue: LiveKit SIP is ringing the phone.
+  if (call.target.kind === 'phone' && call.phase === 'waiting') return 'ringing';
+  return recordStatus[call.phase];
+};
 
 export function callDetail(call: LiveCall): CallDetail {
   return {

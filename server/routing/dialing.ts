@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Party, RingGroupRef } from '../../protocol/session-protocol.ts';
 import { groupAddress, privateAddress } from '../directory/directory.ts';
 import { AppError } from '../shared/errors.ts';
+import { formatForPeople, toE164 } from '../phone-numbers/phone-number-format.ts';
 import type { Directory, RingGroupRecord } from '../directory/directory.ts';
 import { isOpen } from './business-hours.ts';
 import type { CallEnding } from './call-ending.ts';
@@ -49,6 +50,13 @@ export interface NewCall {
   /** A warm transfer's consultation: the call being transferred. */
   consultationFor?: string;
 }
+
+/**
+ * How long a dialed phone may ring before LiveKit SIP gives up on it (its `ringingTimeout`);
+ * routing's own maximum wait for such a call is a little longer, as a backstop.
+ */
+export const PHONE_RING_TIMEOUT_SECONDS = 30;
+const PHONE_MAX_WAIT_MS = (PHONE_RING_TIMEOUT_SECONDS + 10) * 1000;
 
 const addressPattern = /^\/(private|group)\/(.+)$/;
 
@@ -140,7 +148,29 @@ export class Dialing {
     };
   }
 
-  /** Places the call: queued, its maximum wait running, ringing whoever is available. */
+  /**
+   * A phone number an agent dials (server/sip places it through LiveKit SIP). `number` must be
+   * a valid international number.
+   */
+  resolvePhone(number: string): ResolvedTarget {
+    const e164 = toE164(number);
+    if (!e164)
+      throw new AppError(
+        'bad-request',
+        `cannot dial "${number}": not a valid international phone number (start it with + and the country code)`,
+      );
+    return {
+      to: { name: formatForPeople(e164), address: e164 },
+      target: { kind: 'phone', number: e164 },
+      ringGroup: null,
+      maxWaitMs: PHONE_MAX_WAIT_MS,
+    };
+  }
+
+  /**
+   * Places the call: queued, its maximum wait running, ringing whoever is available. A call to
+   * a phone rings nobody here: only its maximum wait runs until the phone answers.
+   */
   create(request: NewCall, resolved: ResolvedTarget): LiveCall {
     const { state } = this;
     const call: LiveCall = {
@@ -186,12 +216,12 @@ export class Dialing {
       this.ending.endCall(placed, 'closed');
       return placed;
     }
-    this.queue.add(placed);
+    if (placed.target.kind !== 'phone') this.queue.add(placed);
     state.setDeadline({ kind: 'call', callId: call.id, name: 'maxWait' }, resolved.maxWaitMs);
     const overflow = resolved.target.kind === 'group' ? resolved.target.overflow : undefined;
     if (overflow)
       state.setDeadline({ kind: 'call', callId: call.id, name: 'overflow' }, overflow.delayMs);
-    this.ringing.offer(placed);
+    if (placed.target.kind !== 'phone') this.ringing.offer(placed);
     return placed;
   }
 }

@@ -30,6 +30,7 @@ export class PresenceTracker {
     if (this.onlineSessions(agent).length === 0) return 'offline';
     if (agent.activeCallIds.length > 0) return 'busy';
     if (agent.wrapUp) return 'wrap-up';
+    if (agent.notReady) return 'away';
     return agent.chosenPresence;
   }
 

@@ -69,6 +69,7 @@ export class PushBatch implements StepProjection {
         return this.transferViewChanged(transition.callId, transition.by.id);
       case 'callPlaced':
         return this.outgoingChanged(transition.call.id, transition.requestId);
+      case 'phoneAnswered':
       case 'attemptStarted':
       case 'handedOff':
       case 'redirected':
@@ -149,8 +150,15 @@ export class PushBatch implements StepProjection {
     for (const { tenantId, userId } of presence) {
       const agent = this.store.agent(tenantId, userId);
       if (!agent) continue;
-      for (const sessionId of agent.sessionIds)
-        this.bus.publish(sessionId, { type: 'presence', presence: agent.presence });
+      const { notReady } = agent;
+      const message: ServerMessage = notReady
+        ? {
+            type: 'presence',
+            presence: agent.presence,
+            notReady: { reason: notReady.reason, callId: notReady.callId, since: notReady.since },
+          }
+        : { type: 'presence', presence: agent.presence };
+      for (const sessionId of agent.sessionIds) this.bus.publish(sessionId, message);
     }
     for (const sessionId of wrapUpSessionIds) {
       const session = this.store.session(sessionId);

@@ -109,6 +109,8 @@ export class Ringing {
   private candidates(call: LiveCall): RingCandidate[] {
     const { read } = this.state;
     const target = call.redirect?.target ?? call.target;
+    // A phone is called by LiveKit SIP (server/sip); no agent rings for it.
+    if (target.kind === 'phone') return [];
     const userIds = target.kind === 'user' ? [target.userId] : target.memberIds;
     const candidates: RingCandidate[] = [];
     for (const userId of userIds) {

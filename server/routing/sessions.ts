@@ -246,7 +246,7 @@ export class SessionRegistry {
   }
 
   private choose(agent: AgentState, chosen: ChosenPresence): void {
-    if (agent.chosenPresence !== chosen)
+    if (agent.chosenPresence !== chosen || agent.notReady)
       this.state.apply({
         type: 'presenceChosen',
         tenantId: agent.tenantId,

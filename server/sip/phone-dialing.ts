@@ -5,17 +5,19 @@
  * plainly what the server lacks and how to get it.
  */
 import type { SipConfig } from '../config.ts';
+import type { PhoneNumberRepository } from '../phone-numbers/phone-number-repository.ts';
 import { AppError } from '../shared/errors.ts';
 
-/** Digits with the punctuation people write, optionally led by "+": a phone number, not an address. */
-const PHONE_NUMBER_LIKE = /^\+?[0-9][0-9 ().-]{2,}$/;
-
-export const isPhoneNumberLike = (to: string) => PHONE_NUMBER_LIKE.test(to.trim());
+export { isPhoneNumberLike } from '../phone-numbers/phone-number-format.ts';
 
 export const NEEDS_LIVEKIT_SIP =
   'calling phone numbers needs LiveKit SIP, which this server does not run: start it with ' +
   '`npm run start:livekit` (builds LiveKit SIP with Go), or point call control at one with ' +
   'LIVEKIT_SIP_URI (see server/sip/README.md)';
+
+export const NEEDS_CALLER_ID =
+  'calling phone numbers needs a phone number of your own to call from: add one with ' +
+  'POST /api/phone-numbers (the one marked callerId, else the first, is shown to the phone)';
 
 export const NEEDS_CARRIER =
   'calling phone numbers needs a SIP carrier for outbound calls: set SIP_OUTBOUND_ADDRESS ' +
@@ -23,11 +25,16 @@ export const NEEDS_CARRIER =
 
 /** What an agent's dial of a phone number does on this server. */
 export class PhoneDialing {
-  constructor(private readonly sip: SipConfig | undefined) {}
+  constructor(
+    private readonly sip: SipConfig | undefined,
+    private readonly numbers: Pick<PhoneNumberRepository, 'callerIdOf'>,
+  ) {}
 
-  /** Throws the clear refusal when this server cannot call phones. */
-  requireOutbound(): void {
+  /** Throws the clear refusal when this server, or this tenant, cannot call phones. */
+  async requireOutbound(tenantId: string): Promise<void> {
     if (!this.sip) throw new AppError('wrong-state', NEEDS_LIVEKIT_SIP);
     if (!this.sip.outboundAddress) throw new AppError('wrong-state', NEEDS_CARRIER);
+    if (!(await this.numbers.callerIdOf(tenantId)))
+      throw new AppError('wrong-state', NEEDS_CALLER_ID);
   }
 }

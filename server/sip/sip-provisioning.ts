@@ -22,6 +22,8 @@ import type { SipConfig } from '../config.ts';
 export const INBOUND_TRUNK_NAME = 'switchboard-inbound';
 export const DISPATCH_RULE_NAME = 'switchboard-inbound';
 export const OUTBOUND_TRUNK_NAME = 'switchboard-outbound';
+/** The outbound trunk's one number (see `syncOutboundTrunk`): never used as a caller ID. */
+const OUTBOUND_TRUNK_PLACEHOLDER_NUMBER = '*';
 /** Rooms of incoming phone calls start with this and "_" (LiveKit adds the caller and a random part). */
 export const PHONE_ROOM_PREFIX = 'sbphone';
 /** The participant attribute carrying the caller's SIP From header, display name included. */
@@ -165,8 +167,11 @@ export class SipProvisioning {
       name: OUTBOUND_TRUNK_NAME,
       address: config.outboundAddress!,
       transport: transports[config.outboundTransport],
-      // Caller IDs are each tenant's own numbers, given per call (CreateSIPParticipant).
-      numbers: [],
+      // Caller IDs are each tenant's own numbers, given per call (CreateSIPParticipant's
+      // fromNumber, which LiveKit uses instead of the trunk's). LiveKit refuses an outbound trunk
+      // without numbers ("no trunk numbers specified"), so it lists a placeholder, never dialled
+      // from: call control always names the caller ID.
+      numbers: [OUTBOUND_TRUNK_PLACEHOLDER_NUMBER],
       authUsername: config.outboundUsername ?? '',
       authPassword: config.outboundPassword ?? '',
     });

@@ -1,6 +1,6 @@
 /**
  * LiveKit SIP in call control, composed once in app.ts when LIVEKIT_SIP_URI is set: the
- * provisioning of trunks and the dispatch rule, and incoming phone calls. Without it phone
+ * provisioning of trunks and the dispatch rule, incoming phone calls and agents' calls to phones. Without it phone
  * numbers can still be managed, but no phone reaches Switchboard.
  */
 import type { FastifyBaseLogger } from 'fastify';
@@ -11,6 +11,7 @@ import type { MediaBackend } from '../media/media-backend.ts';
 import type { PhoneNumberRepository } from '../phone-numbers/phone-number-repository.ts';
 import type { CallRouter } from '../routing/index.ts';
 import { PhoneCalls } from './phone-calls.ts';
+import { PhoneDialer } from './phone-dialer.ts';
 import { SipProvisioning } from './sip-provisioning.ts';
 
 /** SIP API calls give up after this long (creating a participant waits longer, on its own). */
@@ -28,6 +29,7 @@ export interface SipServiceDependencies {
 export class SipService {
   readonly provisioning: SipProvisioning;
   private readonly phoneCalls: PhoneCalls;
+  private readonly dialer: PhoneDialer;
 
   constructor(deps: SipServiceDependencies) {
     const { backend, config, log } = deps;
@@ -46,6 +48,14 @@ export class SipService {
       numbers: deps.numbers,
       log: log.child({ part: 'phone-calls' }),
     });
+    this.dialer = new PhoneDialer({
+      sip: client,
+      outboundTrunkId: () => this.provisioning.outboundTrunkId,
+      router: deps.router,
+      media: deps.media,
+      numbers: deps.numbers,
+      log: log.child({ part: 'phone-dialer' }),
+    });
   }
 
   /** Where phones call (LIVEKIT_SIP_URI). */
@@ -55,6 +65,7 @@ export class SipService {
 
   start(): void {
     this.provisioning.start();
+    this.dialer.start();
   }
 
   handleWebhook(event: WebhookEvent): void {
@@ -62,6 +73,7 @@ export class SipService {
   }
 
   async close(): Promise<void> {
+    await this.dialer.close();
     await this.phoneCalls.close();
     await this.provisioning.close();
   }

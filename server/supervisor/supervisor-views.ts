@@ -37,6 +37,8 @@ export function supervisorStatus(call: LiveCall): SupervisorCallStatus | null {
     call.redirect?.kind === 'ring-back';
   if (call.phase !== 'ended' && transferring) return 'transferring';
   if (call.phase === 'connected' && call.heldAt !== null) return 'held';
+  // An agent's call to a phone waits in no queue: LiveKit SIP is ringing the phone.
+  if (call.phase === 'waiting' && call.target.kind === 'phone') return 'ringing';
   switch (call.phase) {
     case 'waiting':
     case 'retry-wait':

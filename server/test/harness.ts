@@ -130,6 +130,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     endedCallLingerMs: 200,
     // No after-call work unless a test is about it: most tests take the next call at once.
     wrapUpSeconds: 0,
+    notReadyAfterMissedCall: false,
     // Each test server starts its own embedded media server on a free port.
     mediaPort: 0,
     ...overrides,

@@ -25,6 +25,11 @@ export const routes: Routes = [
     canActivate: [signedInGuard],
     loadChildren: () => import('./reports/reports.routes').then((m) => m.reportsRoutes),
   },
+  {
+    path: 'admin',
+    canActivate: [signedInGuard],
+    loadChildren: () => import('./admin/admin.routes').then((m) => m.adminRoutes),
+  },
   { path: '', component: ConsolePage, canActivate: [signedInGuard], title: 'Switchboard' },
   { path: '**', redirectTo: '' },
 ];

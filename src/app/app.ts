@@ -23,6 +23,8 @@ export class App {
   protected readonly supervising = computed(() =>
     ['supervisor', 'admin'].includes(this.user()?.role ?? ''),
   );
+  /** The admin console is for admins (the server refuses everyone else). */
+  protected readonly administering = computed(() => this.user()?.role === 'admin');
   protected readonly connectionState = this.store.selectSignal(
     sessionFeature.selectConnectionState,
   );
@@ -35,6 +37,21 @@ export class App {
         offline: 'Disconnected',
       })[this.connectionState()],
   );
+
+  /**
+   * Said in words while the console cannot reach call control: calls do not ring here then,
+   * and what the agent does waits for the connection (the SDK reconnects by itself).
+   */
+  protected readonly connectionProblem = computed(() => {
+    switch (this.connectionState()) {
+      case 'reconnecting':
+        return 'Connection lost: reconnecting… Calls do not ring here until it is back; a call in progress keeps its audio and video.';
+      case 'offline':
+        return 'Offline: not connected to Switchboard. Calls do not ring here.';
+      default:
+        return null;
+    }
+  });
 
   protected signOut(): void {
     this.store.dispatch(ToolbarActions.signOutClicked());

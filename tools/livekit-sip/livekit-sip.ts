@@ -51,6 +51,12 @@ export interface StartLivekitSipOptions {
   rtpPortCount?: number;
   /** A call whose phone sends no RTP for this long ends (LiveKit SIP's default is 15 s). */
   mediaTimeoutSeconds?: number;
+  /**
+   * LiveKit SIP refuses calls ("cpu exhausted") while the machine's CPU is busier than this
+   * fraction (its default 0.9). The test fixture shares a small machine with builds and
+   * browsers, so it passes 1: never refuse for load.
+   */
+  maxCpuUtilization?: number;
   /** Build bin/livekit-sip first if missing or stale (needs Go and the cgo libraries). Default true. */
   build?: boolean;
 }
@@ -73,6 +79,7 @@ export interface LivekitSipConfigOptions {
   /** The address it listens on and announces to phones. */
   ip: string;
   mediaTimeoutSeconds?: number;
+  maxCpuUtilization?: number;
 }
 
 /** The LiveKit SIP config Switchboard runs it with (one machine: listen on and announce `ip`). */
@@ -87,7 +94,15 @@ export function livekitSipConfigYaml(options: LivekitSipConfigOptions): string {
     `rtp_port: ${options.rtpPorts.start}-${options.rtpPorts.end}`,
     `listen_ip: ${options.ip}`,
     `nat_1_to_1_ip: ${options.ip}`,
-    ...(options.mediaTimeoutSeconds ? [`media_timeout: ${options.mediaTimeoutSeconds}s`] : []),
+    // Both windows: before the first RTP packet LiveKit SIP waits `media_timeout_initial` (its
+    // default 30 s), after it `media_timeout`.
+    ...(options.mediaTimeoutSeconds
+      ? [
+          `media_timeout: ${options.mediaTimeoutSeconds}s`,
+          `media_timeout_initial: ${options.mediaTimeoutSeconds}s`,
+        ]
+      : []),
+    ...(options.maxCpuUtilization ? [`max_cpu_utilization: ${options.maxCpuUtilization}`] : []),
     'logging:',
     '  level: info',
     '',
@@ -113,6 +128,7 @@ export async function startLivekitSip(options: StartLivekitSipOptions): Promise<
     rtpPorts,
     ip: '127.0.0.1',
     mediaTimeoutSeconds: options.mediaTimeoutSeconds,
+    maxCpuUtilization: options.maxCpuUtilization,
   });
   // The config carries the API secret: readable by this user only.
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-livekit-sip-'));

@@ -96,8 +96,19 @@ export function applyTransition(store: LiveStore, transition: RoutingTransition)
       if (agent) removeId(agent.sessionIds, session.id);
       return;
     }
-    case 'presenceChosen':
-      agentOf(transition.userId).chosenPresence = transition.chosen;
+    case 'presenceChosen': {
+      // The agent's own choice replaces a not-ready state a missed call put it in.
+      const agent = agentOf(transition.userId);
+      agent.chosenPresence = transition.chosen;
+      agent.notReady = null;
+      return;
+    }
+    case 'agentNotReady':
+      agentOf(transition.userId).notReady = {
+        reason: transition.reason,
+        callId: transition.callId,
+        since: at,
+      };
       return;
     case 'presenceChanged': {
       const agent = agentOf(transition.userId);
@@ -251,6 +262,14 @@ export function applyTransition(store: LiveStore, transition: RoutingTransition)
       // The first answer is kept: the records' queue wait and talk time are the caller's.
       call.answeredAt ??= at;
       call.answeredBy = { ...transition.agent };
+      return;
+    }
+    case 'phoneAnswered': {
+      const call = liveCallOf(transition.callId);
+      if (call.target.kind !== 'phone') fail(`call ${call.id} does not call a phone`);
+      if (call.answeredAt !== null) fail(`call ${call.id} was answered already`);
+      call.phase = 'connected';
+      call.answeredAt = at;
       return;
     }
     case 'handedOff': {

@@ -72,6 +72,15 @@ export interface AgentState {
   activeCallIds: string[];
   /** After-call work in progress (after-call-work.ts); null (or absent in older snapshots) when none. */
   wrapUp?: AgentWrapUp | null;
+  /** Not ready because of a missed call (not-ready.ts) until the agent chooses a presence. */
+  notReady?: AgentNotReady | null;
+}
+
+/** Why the agent is not taking calls though it chose to: it let `callId` ring out. */
+export interface AgentNotReady {
+  reason: 'missed';
+  callId: string;
+  since: number;
 }
 
 export type CallTarget =
@@ -91,7 +100,12 @@ export type CallTarget =
       overflow?: { memberIds: string[]; delayMs: number };
       /** After-call work of the agents who handle it (after-call-work.ts); unset: WRAP_UP_SECONDS. */
       wrapUpMs?: number;
-    };
+    }
+  /**
+   * A phone number (E.164) an agent dialed: nobody rings here; LiveKit SIP calls the phone
+   * (server/sip) and reports its answer (`phoneAnswered`).
+   */
+  | { kind: 'phone'; number: string };
 
 /**
  * waiting: in its queue, nobody ringing (nobody available yet, or every leg was withdrawn).
@@ -260,9 +274,9 @@ export const wasAnswered = (call: LiveCall): boolean =>
 
 /** Whether this user is someone the call may ring. */
 export function callTargetsUser(call: LiveCall, userId: string): boolean {
-  return call.target.kind === 'user'
-    ? call.target.userId === userId
-    : call.target.memberIds.includes(userId);
+  const target = call.target;
+  if (target.kind === 'phone') return false;
+  return target.kind === 'user' ? target.userId === userId : target.memberIds.includes(userId);
 }
 
 /** The session's leg in its incoming list for this call (the latest one rung there), if any. */

@@ -62,6 +62,11 @@ export type PresenceChanged = Transition<
 /** The agent is now a party of a connected call (it keeps the agent busy). */
 export type AgentJoinedCall = Transition<'agentJoinedCall', { userId: string; callId: string }>;
 export type AgentLeftCall = Transition<'agentLeftCall', { userId: string; callId: string }>;
+/** The agent let `callId` ring out: not ready until it chooses a presence again (not-ready.ts). */
+export type AgentNotReady = Transition<
+  'agentNotReady',
+  { userId: string; callId: string; reason: 'missed' }
+>;
 /** The agent handled `callId` and now writes it up (after-call work); not rung meanwhile. */
 export type WrapUpStarted = Transition<
   'wrapUpStarted',
@@ -121,6 +126,8 @@ export type Answered = Transition<
   'answered',
   { callId: string; legId: string; agent: AgentOnCall; handedOver: boolean }
 >;
+/** The phone an agent dialed answered (answering.ts); the call is connected, with no agent leg. */
+export type PhoneAnswered = Transition<'phoneAnswered', { callId: string }>;
 /** The agent handed the call on (blind transfer, or a completed warm transfer) and left it. */
 export type HandedOff = Transition<'handedOff', { callId: string; from: AgentOnCall }>;
 export type Held = Transition<'held', { callId: string; by: 'agent' | 'transfer' }>;
@@ -175,6 +182,7 @@ export type RoutingTransition =
   | PresenceChanged
   | AgentJoinedCall
   | AgentLeftCall
+  | AgentNotReady
   | WrapUpStarted
   | WrapUpEnded
   | CallPlaced
@@ -189,6 +197,7 @@ export type RoutingTransition =
   | LegEnded
   | LegDropped
   | Answered
+  | PhoneAnswered
   | HandedOff
   | Held
   | Resumed

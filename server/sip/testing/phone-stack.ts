@@ -49,6 +49,8 @@ export function phoneStackUnavailable(): string | undefined {
 export interface PhoneStackOptions {
   /** LiveKit SIP ends a call whose phone sends no RTP for this long (default 15 s). */
   mediaTimeoutSeconds?: number;
+  /** The carrier for calls to phones (SIP_OUTBOUND_ADDRESS), e.g. a test phone's "127.0.0.1:<port>". */
+  outboundAddress?: string;
 }
 
 export async function startPhoneStack(
@@ -75,6 +77,8 @@ export async function startPhoneStack(
       apiSecret: livekit.apiSecret,
       redisAddress: redis.address,
       mediaTimeoutSeconds: options.mediaTimeoutSeconds,
+      // A shared two-core test machine is often busy: tests must not be refused for load.
+      maxCpuUtilization: 1,
     });
     started.push(sip);
     const server = await startTestServer({
@@ -87,6 +91,7 @@ export async function startPhoneStack(
         uri: `sip:${sip.sipAddress}`,
         inboundAllowedAddresses: ['127.0.0.1/32'],
         outboundTransport: 'udp',
+        ...(options.outboundAddress ? { outboundAddress: options.outboundAddress } : {}),
         ...overrides.sip,
       },
     });

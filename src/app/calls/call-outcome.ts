@@ -69,3 +69,8 @@ export function formatDuration(totalSeconds: number): string {
   const s = String(seconds % 60).padStart(2, '0');
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
 }
+
+/** Whether a party's address is a phone number (the server gives phones in E.164: "+14155550100"). */
+export function isPhoneNumber(address: string): boolean {
+  return /^\+[1-9][0-9]{4,14}$/.test(address);
+}

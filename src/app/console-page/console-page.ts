@@ -6,6 +6,7 @@ import { RecentCalls } from '../calls/recent-calls/recent-calls';
 import { RingingQueue } from '../calls/ringing-queue/ringing-queue';
 import { VideoCallsToggle } from '../media/video-calls-toggle/video-calls-toggle';
 import { OnlineToggle } from '../session/online-toggle/online-toggle';
+import { MissedCallBanner } from '../session/missed-call-banner/missed-call-banner';
 import { PresenceSelect } from '../session/presence-select/presence-select';
 import { WrapUpPanel } from '../wrap-up/wrap-up-panel/wrap-up-panel';
 
@@ -16,6 +17,7 @@ import { WrapUpPanel } from '../wrap-up/wrap-up-panel/wrap-up-panel';
     MatCardModule,
     ActiveCallPanel,
     DialBox,
+    MissedCallBanner,
     OnlineToggle,
     PresenceSelect,
     RecentCalls,

@@ -29,6 +29,8 @@ export interface CallMediaSession extends Pick<TypedEmitter<CallMediaSessionEven
   setCameraEnabled(enabled: boolean): Promise<void>;
   switchDevice(kind: MediaDeviceKindName, deviceId: string): Promise<void>;
   stats(): Promise<CallMediaStats>;
+  /** Sends one keypad digit (0–9, *, #) to the other side as DTMF (LiveKit's, RFC 4733 to a phone). */
+  sendDtmf(digit: string): Promise<void>;
   /** Hold, agent side: mute the microphone and camera publications (remembering their state). */
   holdSending(): void;
   /** Restores the microphone and camera to what they were before `holdSending()`. */

@@ -124,6 +124,10 @@ export class CallMediaService implements MediaEngine {
     return this.session(callId).switchDevice(kind, deviceId);
   }
 
+  sendDtmf(callId: string, digit: string): Promise<void> {
+    return this.session(callId).sendDtmf(digit);
+  }
+
   private session(callId: string): LazyCallMediaSession {
     const session = this.sessions.get(callId);
     if (!session) throw new Error(`call ${callId} has no media in this tab`);
@@ -204,6 +208,10 @@ class LazyCallMediaSession
 
   async stats(): Promise<CallMediaStats> {
     return (await this.ready()).stats();
+  }
+
+  async sendDtmf(digit: string): Promise<void> {
+    await (await this.ready()).sendDtmf(digit);
   }
 
   // Hold arrives from the SDK at any time, even while the chunk loads: applied once it is there.

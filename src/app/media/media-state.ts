@@ -31,6 +31,10 @@ export interface CallMediaState {
   activeDevices: Record<MediaDeviceKindName, string | null>;
   /** Why joining or publishing failed, in words an agent can read. */
   error: string | null;
+  /** Keypad digits (DTMF) this tab sent in the call, latest last (the last 32). */
+  digitsSent: string;
+  /** Keypad digits the other side sent (a phone's DTMF), latest last (the last 32). */
+  digitsReceived: string;
 }
 
 export function initialCallMediaState(callId: string): CallMediaState {
@@ -44,8 +48,24 @@ export function initialCallMediaState(callId: string): CallMediaState {
     remoteMicrophoneMuted: true,
     activeDevices: { audioinput: null, videoinput: null, audiooutput: null },
     error: null,
+    digitsSent: '',
+    digitsReceived: '',
   };
 }
+
+/** The digits a keypad (DTMF, RFC 4733) sends: 0–9, * and #. */
+export const KEYPAD_DIGITS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'] as const;
+
+/** The RFC 4733 event code of a keypad digit (0–9 → 0–9, * → 10, # → 11); undefined otherwise. */
+export function dtmfCode(digit: string): number | undefined {
+  if (/^[0-9]$/.test(digit)) return Number(digit);
+  if (digit === '*') return 10;
+  if (digit === '#') return 11;
+  return undefined;
+}
+
+/** Appends `digit` to a digit history, keeping the last 32. */
+export const appendDigit = (digits: string, digit: string) => (digits + digit).slice(-32);
 
 /** Inbound/outbound figures of one call, for tests and benchmarks (`window.__switchboardMedia`). */
 export interface CallMediaStats {

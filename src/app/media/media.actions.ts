@@ -31,6 +31,13 @@ export const MediaControlsActions = createActionGroup({
   },
 });
 
+export const KeypadActions = createActionGroup({
+  source: 'Keypad',
+  events: {
+    'Digit Pressed': props<{ callId: string; digit: string }>(),
+  },
+});
+
 export const MediaApiActions = createActionGroup({
   source: 'Media API',
   events: {

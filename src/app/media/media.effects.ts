@@ -4,7 +4,7 @@ import { catchError, concatMap, defer, filter, ignoreElements, merge, of, tap } 
 import { DialBoxActions } from '../calls/calls.actions';
 import { TelephonyEvents } from '../session/session.actions';
 import { CallMediaService } from './call-media.service';
-import { MediaApiActions, MediaControlsActions } from './media.actions';
+import { KeypadActions, MediaApiActions, MediaControlsActions } from './media.actions';
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -78,6 +78,16 @@ export class MediaEffects {
         this.control(callId, `switch the ${deviceNoun[kind]}`, () =>
           this.media.switchDevice(callId, kind, deviceId),
         ),
+      ),
+    ),
+  );
+
+  /** concatMap: digits reach the other side in the order the agent pressed them. */
+  keypad$ = createEffect(() =>
+    this.actions$.pipe(
+      ofType(KeypadActions.digitPressed),
+      concatMap(({ callId, digit }) =>
+        this.control(callId, `send the digit ${digit}`, () => this.media.sendDtmf(callId, digit)),
       ),
     ),
   );

@@ -5,6 +5,7 @@ import type {
   SelectablePresence,
   SessionUser,
   TelephonyErrorReason,
+  NotReady,
   WrapUp,
 } from '../telephony';
 
@@ -20,6 +21,14 @@ export const TelephonyEvents = createActionGroup({
     'Presence Changed': props<{ presence: Presence }>(),
     'Addresses Changed': props<{ addresses: string[] }>(),
     'Wrap Up Changed': props<{ wrapUp: WrapUp | null }>(),
+    'Not Ready Changed': props<{ notReady: NotReady | null }>(),
+  },
+});
+
+export const MissedCallBannerActions = createActionGroup({
+  source: 'Missed Call Banner',
+  events: {
+    'Back Clicked': emptyProps(),
   },
 });
 
@@ -28,6 +37,14 @@ export const WrapUpPanelActions = createActionGroup({
   events: {
     'Finish Clicked': emptyProps(),
     'Extend Clicked': props<{ seconds: number }>(),
+  },
+});
+
+/** A reloaded (or crashed and reopened) tab whose agent was online comes back online by itself. */
+export const SessionRestoreActions = createActionGroup({
+  source: 'Session Restore',
+  events: {
+    'Was Online': emptyProps(),
   },
 });
 

@@ -14,6 +14,7 @@ import {
   type WrapUp,
 } from '../telephony';
 import {
+  MissedCallBannerActions,
   OnlineToggleActions,
   PresenceSelectActions,
   SessionApiActions,
@@ -45,6 +46,7 @@ describe('SessionEffects', () => {
     presence$: BehaviorSubject<Presence>;
     addresses$: BehaviorSubject<string[]>;
     wrapUp$: BehaviorSubject<WrapUp | null>;
+    notReady$: BehaviorSubject<null>;
     endWrapUp: jasmine.Spy;
     extendWrapUp: jasmine.Spy;
   };
@@ -66,6 +68,7 @@ describe('SessionEffects', () => {
       presence$: new BehaviorSubject<Presence>('offline'),
       addresses$: new BehaviorSubject<string[]>([]),
       wrapUp$: new BehaviorSubject<WrapUp | null>(null),
+      notReady$: new BehaviorSubject(null),
       endWrapUp: jasmine.createSpy('endWrapUp'),
       extendWrapUp: jasmine.createSpy('extendWrapUp'),
     };
@@ -97,7 +100,7 @@ describe('SessionEffects', () => {
   });
 
   it('connects on sign-in and reports the SDK state as actions, storing refreshed tokens', async () => {
-    const reported = firstValueFrom(effects.connect$.pipe(take(6), toArray()));
+    const reported = firstValueFrom(effects.connect$.pipe(take(7), toArray()));
     actions.next(AuthApiActions.signInSucceeded({ user: ada, expiresAt: 900_000 }));
     client.tokenRefreshed$.next({ token: 'jwt-2', expiresAt: 1_800_000 });
 
@@ -108,6 +111,7 @@ describe('SessionEffects', () => {
       TelephonyEvents.presenceChanged({ presence: 'offline' }),
       TelephonyEvents.addressesChanged({ addresses: [] }),
       TelephonyEvents.wrapUpChanged({ wrapUp: null }),
+      TelephonyEvents.notReadyChanged({ notReady: null }),
       AuthApiActions.tokenRefreshed({ expiresAt: 1_800_000 }),
     ]);
     expect(storage.updateToken).toHaveBeenCalledOnceWith('jwt-2', 1_800_000);
@@ -131,6 +135,14 @@ describe('SessionEffects', () => {
       }),
     );
     expect(session.setPresence).toHaveBeenCalledOnceWith('away');
+  });
+
+  it('"I’m back" after a missed call chooses available', async () => {
+    session.setPresence.and.resolveTo();
+    actions.next(MissedCallBannerActions.backClicked());
+    actions.complete();
+    await firstValueFrom(effects.setPresence$.pipe(toArray()));
+    expect(session.setPresence).toHaveBeenCalledOnceWith('available');
   });
 
   it('finishes and extends the wrap-up through the SDK, reporting only failures', async () => {

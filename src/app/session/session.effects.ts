@@ -16,10 +16,13 @@ import {
 } from 'rxjs';
 import { AuthApiActions, AuthSessionActions, ToolbarActions } from '../auth/auth.actions';
 import { TokenStorage } from '../auth/token-storage';
+import { OnlineChoice } from './online-choice';
 import { TelephonyService } from '../shared/telephony.service';
-import { errorReason } from '../telephony';
+import { errorReason, type SelectablePresence } from '../telephony';
 import {
+  MissedCallBannerActions,
   OnlineToggleActions,
+  SessionRestoreActions,
   PresenceSelectActions,
   SessionApiActions,
   TelephonyEvents,
@@ -33,6 +36,7 @@ export class SessionEffects {
   private readonly actions$ = inject(Actions);
   private readonly telephony = inject(TelephonyService);
   private readonly storage = inject(TokenStorage);
+  private readonly onlineChoice = inject(OnlineChoice);
   private readonly signedOut$ = this.actions$.pipe(
     ofType(ToolbarActions.signOutClicked, AuthSessionActions.expired),
   );
@@ -63,6 +67,7 @@ export class SessionEffects {
             map((addresses) => TelephonyEvents.addressesChanged({ addresses: [...addresses] })),
           ),
           session.wrapUp$.pipe(map((wrapUp) => TelephonyEvents.wrapUpChanged({ wrapUp }))),
+          session.notReady$.pipe(map((notReady) => TelephonyEvents.notReadyChanged({ notReady }))),
           client.tokenRefreshed$.pipe(
             tap(({ token, expiresAt }) => this.storage.updateToken(token, expiresAt)),
             map(({ expiresAt }) => AuthApiActions.tokenRefreshed({ expiresAt })),
@@ -77,13 +82,39 @@ export class SessionEffects {
     ),
   );
 
+  /** A reload keeps the agent online: the choice is kept for this tab (sessionStorage). */
+  restoreOnline$ = createEffect(() =>
+    this.actions$.pipe(
+      ofType(AuthSessionActions.restored),
+      filter(() => this.onlineChoice.wasOnline()),
+      map(() => SessionRestoreActions.wasOnline()),
+    ),
+  );
+
+  rememberOnline$ = createEffect(
+    () =>
+      this.actions$.pipe(
+        ofType(
+          OnlineToggleActions.comeOnlineToggled,
+          OnlineToggleActions.goOfflineToggled,
+          SessionApiActions.comeOnlineFailed,
+          ToolbarActions.signOutClicked,
+          AuthSessionActions.expired,
+        ),
+        tap((action) =>
+          this.onlineChoice.remember(action.type === OnlineToggleActions.comeOnlineToggled.type),
+        ),
+      ),
+    { dispatch: false },
+  );
+
   disconnect$ = createEffect(() => this.signedOut$.pipe(tap(() => this.telephony.disconnect())), {
     dispatch: false,
   });
 
   comeOnline$ = createEffect(() =>
     this.actions$.pipe(
-      ofType(OnlineToggleActions.comeOnlineToggled),
+      ofType(OnlineToggleActions.comeOnlineToggled, SessionRestoreActions.wasOnline),
       exhaustMap(() =>
         defer(() => this.telephony.session.online()).pipe(
           map(() => SessionApiActions.comeOnlineSucceeded()),
@@ -155,8 +186,10 @@ export class SessionEffects {
   /** switchMap: only the agent's latest choice matters. */
   setPresence$ = createEffect(() =>
     this.actions$.pipe(
-      ofType(PresenceSelectActions.presenceChosen),
-      switchMap(({ presence }) =>
+      ofType(PresenceSelectActions.presenceChosen, MissedCallBannerActions.backClicked),
+      // "I'm back" after a missed call is the agent choosing to be available.
+      map((action): SelectablePresence => ('presence' in action ? action.presence : 'available')),
+      switchMap((presence) =>
         defer(() => this.telephony.session.setPresence(presence)).pipe(
           ignoreElements(),
           catchError((error: unknown) =>

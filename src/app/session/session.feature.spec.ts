@@ -34,6 +34,7 @@ describe('session reducer', () => {
       presence: 'available',
       addresses: ['/private/ada'],
       wrapUp: null,
+      notReady: null,
       tenantName: 'demo',
       error: null,
     });

@@ -1,8 +1,10 @@
 import { createFeature, createReducer, createSelector, on } from '@ngrx/store';
 import { AuthSessionActions, ToolbarActions } from '../auth/auth.actions';
-import type { ConnectionState, Presence, WrapUp } from '../telephony';
+import type { ConnectionState, NotReady, Presence, WrapUp } from '../telephony';
 import {
+  MissedCallBannerActions,
   OnlineToggleActions,
+  SessionRestoreActions,
   PresenceSelectActions,
   SessionApiActions,
   TelephonyEvents,
@@ -19,6 +21,8 @@ export interface SessionState {
   addresses: string[];
   /** After-call work in progress (the server's `wrap_up`), null when none. */
   wrapUp: WrapUp | null;
+  /** Away because a call rang out here ("Missed"); null otherwise. */
+  notReady: NotReady | null;
   tenantName: string | null;
   error: string | null;
 }
@@ -30,6 +34,7 @@ export const initialSessionState: SessionState = {
   presence: 'offline',
   addresses: [],
   wrapUp: null,
+  notReady: null,
   tenantName: null,
   error: null,
 };
@@ -58,6 +63,11 @@ export const sessionFeature = createFeature({
       ...state,
       addresses,
     })),
+    on(TelephonyEvents.notReadyChanged, (state, { notReady }): SessionState => ({
+      ...state,
+      notReady,
+    })),
+    on(MissedCallBannerActions.backClicked, (state): SessionState => ({ ...state, error: null })),
     on(TelephonyEvents.wrapUpChanged, (state, { wrapUp }): SessionState => ({
       ...state,
       wrapUp,
@@ -71,11 +81,15 @@ export const sessionFeature = createFeature({
       ...state,
       error: `Could not change the wrap-up: ${message}`,
     })),
-    on(OnlineToggleActions.comeOnlineToggled, (state): SessionState => ({
-      ...state,
-      wantsOnline: true,
-      error: null,
-    })),
+    on(
+      OnlineToggleActions.comeOnlineToggled,
+      SessionRestoreActions.wasOnline,
+      (state): SessionState => ({
+        ...state,
+        wantsOnline: true,
+        error: null,
+      }),
+    ),
     on(OnlineToggleActions.goOfflineToggled, (state): SessionState => ({
       ...state,
       wantsOnline: false,

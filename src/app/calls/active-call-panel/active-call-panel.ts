@@ -4,7 +4,7 @@ import { MatCardModule } from '@angular/material/card';
 import { Store } from '@ngrx/store';
 import { authFeature } from '../../auth/auth.feature';
 import { CallMedia } from '../../media/call-media/call-media';
-import { formatDuration } from '../call-outcome';
+import { formatDuration, isPhoneNumber } from '../call-outcome';
 import { ActiveCallActions } from '../calls.actions';
 import { selectActiveCall, type ActiveCallView } from '../calls.selectors';
 import { HoldBadge } from '../hold-badge/hold-badge';
@@ -27,6 +27,8 @@ export class ActiveCallPanel {
   private readonly userId = this.store.selectSignal(authFeature.selectUserId);
 
   protected readonly call = this.store.selectSignal(selectActiveCall);
+  /** A phone caller (E.164) gets the in-call keypad. */
+  protected readonly isPhoneNumber = isPhoneNumber;
   protected readonly talkTime = computed(() => formatDuration(this.call()?.talkSeconds ?? 0));
 
   protected hangUp(callId: string): void {

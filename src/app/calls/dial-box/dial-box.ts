@@ -6,12 +6,15 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { Store } from '@ngrx/store';
 import { CallMedia } from '../../media/call-media/call-media';
-import { formatDuration } from '../call-outcome';
+import { formatDuration, isPhoneNumber } from '../call-outcome';
 import { DialBoxActions } from '../calls.actions';
 import { callsFeature } from '../calls.feature';
 import { selectOutgoingCall } from '../calls.selectors';
 
-/** Places a call to an agent or a group (e.g. `/group/support`) and follows it from the caller's side. */
+/**
+ * Places a call to an agent, a group (e.g. `/group/support`) or a phone number (through LiveKit
+ * SIP on the server) and follows it from the caller's side.
+ */
 @Component({
   selector: 'app-dial-box',
   imports: [
@@ -48,6 +51,9 @@ export class DialBox {
     }
     this.store.dispatch(DialBoxActions.callClicked({ address }));
   }
+
+  /** A phone (E.164, as the server gives phone parties) gets the in-call keypad. */
+  protected readonly isPhoneNumber = isPhoneNumber;
 
   protected hangUp(callId: string): void {
     this.store.dispatch(DialBoxActions.hangUpClicked({ callId }));

@@ -5,6 +5,7 @@ import { of, switchMap, type Observable } from 'rxjs';
 import { TelephonyService } from '../../shared/telephony.service';
 import type { Call } from '../../telephony';
 import { AudioLevelMeter } from '../audio-level-meter/audio-level-meter';
+import { Keypad } from '../keypad/keypad';
 import { MediaControls } from '../media-controls/media-controls';
 import { mediaFeature } from '../media.feature';
 import { MediaStreamDirective } from '../media-stream';
@@ -16,7 +17,7 @@ import { MediaStreamDirective } from '../media-stream';
  */
 @Component({
   selector: 'app-call-media',
-  imports: [AudioLevelMeter, MediaControls, MediaStreamDirective],
+  imports: [AudioLevelMeter, Keypad, MediaControls, MediaStreamDirective],
   templateUrl: './call-media.html',
   styleUrl: './call-media.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -29,6 +30,8 @@ export class CallMedia {
   readonly callId = input.required<string>();
   /** Who is on the other side, for the avatar and the labels. */
   readonly partyName = input.required<string>();
+  /** Show the in-call keypad (DTMF): the other side is a phone. */
+  readonly keypad = input(false);
 
   protected readonly remoteStream = this.streamOf((call) => call.remoteStream$);
   protected readonly localStream = this.streamOf((call) => call.localStream$);

@@ -21,7 +21,12 @@ class FakeRoom {
     publishTrack: async (track: { kind: string }) => {
       this.published.push({ kind: track.kind, whileConnected: this.connected });
     },
+    publishDtmf: async (code: number, digit: string) => {
+      this.dtmf.push(`${code}:${digit}`);
+    },
   };
+  /** Every publishDtmf call, as "code:digit". */
+  readonly dtmf: string[] = [];
   readonly remoteParticipants = new Map<
     string,
     { trackPublications: Map<string, FakePublication> }
@@ -123,6 +128,20 @@ describe('LiveKitCallMedia (against a fake Room)', () => {
   });
 
   const latest = () => states.at(-1)!;
+
+  it('sends keypad digits as DTMF (RFC 4733 codes) and reports what the phone sent', async () => {
+    await media.join();
+    await media.sendDtmf('1');
+    await media.sendDtmf('#');
+    await media.sendDtmf('*');
+    expect(room.dtmf).toEqual(['1:1', '11:#', '10:*']);
+    expect(latest().digitsSent).toBe('1#*');
+    await expectAsync(media.sendDtmf('A')).toBeRejectedWithError(/not a keypad digit/);
+
+    room.emit('sipDTMFReceived', { code: 4, digit: '4' });
+    room.emit('sipDTMFReceived', { code: 11, digit: '#' });
+    expect(latest().digitsReceived).toBe('4#');
+  });
 
   it('turns the other side’s tracks into one stream and says whether its video shows', async () => {
     await media.join();

@@ -24,6 +24,8 @@ import type {
   CapturedMedia,
 } from '../call-media-session';
 import {
+  appendDigit,
+  dtmfCode,
   fallbackDevice,
   initialCallMediaState,
   type CallMediaState,
@@ -199,6 +201,13 @@ export class LiveKitCallMedia
     return problems;
   }
 
+  async sendDtmf(digit: string): Promise<void> {
+    const code = dtmfCode(digit);
+    if (code === undefined) throw new Error(`"${digit}" is not a keypad digit`);
+    await this.room.localParticipant.publishDtmf(code, digit);
+    this.update({ digitsSent: appendDigit(this.state.digitsSent, digit) });
+  }
+
   async setMicrophoneEnabled(enabled: boolean): Promise<void> {
     await this.room.localParticipant.setMicrophoneEnabled(enabled);
     this.sync();
@@ -365,6 +374,11 @@ export class LiveKitCallMedia
         sync();
       })
       .on(RoomEvent.MediaDevicesChanged, () => void this.handleDeviceChange())
+      // A phone's keypad (LiveKit SIP turns its RFC 4733 events into DTMF data packets).
+      .on(RoomEvent.SipDTMFReceived, ({ digit }) => {
+        if (dtmfCode(digit) !== undefined)
+          this.update({ digitsReceived: appendDigit(this.state.digitsReceived, digit) });
+      })
       .on(RoomEvent.Disconnected, () => {
         // The server closed the room (the call ended) or the connection is gone for good.
         if (this.left) return;

@@ -41,6 +41,10 @@ export class FakeCallMediaSession
     this.controls.push(`${kind}:${deviceId}`);
   }
 
+  async sendDtmf(digit: string): Promise<void> {
+    this.controls.push(`dtmf:${digit}`);
+  }
+
   holdSending(): void {
     this.controls.push('hold-sending');
   }

@@ -5,6 +5,7 @@ import type {
   Presence,
   ServerMessage,
   TransferMode,
+  NotReadyView,
   WrapUpView,
 } from '../../../../protocol/session-protocol';
 import { Call, type CallCommands } from '../call/call';
@@ -16,6 +17,8 @@ import type { HelloMessage, SocketConnection } from '../transport/socket-connect
 /** Presence an agent may choose; `busy` and `offline` follow from facts on the server. */
 export type SelectablePresence = Extract<Presence, 'available' | 'away' | 'wrap-up'>;
 export type SessionUser = HelloMessage['user'];
+/** Why the agent is away though it chose to take calls: it let a call ring out. */
+export type NotReady = NotReadyView;
 /** The agent's after-call work: the call being wrapped up, who it was with, when it ends. */
 export type WrapUp = WrapUpView;
 
@@ -39,7 +42,10 @@ export class Session implements CallCommands {
   private readonly registered$$ = new BehaviorSubject<boolean>(false);
   private readonly user$$ = new BehaviorSubject<SessionUser | null>(null);
   private readonly wrapUp$$ = new BehaviorSubject<WrapUp | null>(null);
+  private readonly notReady$$ = new BehaviorSubject<NotReady | null>(null);
   private wantsOnline = false;
+  /** Registered when the connection last dropped: a hiccup that ends on the same socket restores it. */
+  private registeredBeforeDrop = false;
 
   /** The whole current list of inbound calls on every change; replays the latest list. */
   readonly incomingCalls$: Observable<readonly Call[]> = this.incomingCalls$$.asObservable();
@@ -50,6 +56,8 @@ export class Session implements CallCommands {
   readonly user$: Observable<SessionUser | null> = this.user$$.asObservable();
   /** The agent's after-call work while it runs (null otherwise); replays the latest value. */
   readonly wrapUp$: Observable<WrapUp | null> = this.wrapUp$$.asObservable();
+  /** Set while the agent is away because it missed a call (null otherwise); replays the latest. */
+  readonly notReady$: Observable<NotReady | null> = this.notReady$$.asObservable();
 
   constructor(
     private readonly connection: SocketConnection,
@@ -59,7 +67,15 @@ export class Session implements CallCommands {
     connection.on('hello', (hello) => this.handleHello(hello));
     connection.on('message', (message) => this.handleMessage(message));
     connection.on('stateChanged', (state) => {
-      if (state !== 'online') this.registered$$.next(false);
+      if (state === 'online') {
+        // The same socket outlived a network hiccup (no new hello): the server never stopped
+        // ringing this session. A new socket's hello, right after this, says what is true.
+        if (this.registeredBeforeDrop && this.wantsOnline) this.registered$$.next(true);
+        this.registeredBeforeDrop = false;
+        return;
+      }
+      if (this.registered$$.value) this.registeredBeforeDrop = true;
+      this.registered$$.next(false);
     });
   }
 
@@ -187,6 +203,7 @@ export class Session implements CallCommands {
       this.registered$$,
       this.user$$,
       this.wrapUp$$,
+      this.notReady$$,
     ]) {
       subject.complete();
     }
@@ -217,15 +234,18 @@ export class Session implements CallCommands {
   private handleMessage(message: ServerMessage): void {
     switch (message.type) {
       case 'registered':
+        if (message.presence !== 'away') this.notReady$$.next(null);
         this.addresses$$.next(message.addresses);
         this.presence$$.next(message.presence);
         this.registered$$.next(true);
         break;
       case 'unregistered':
+        this.notReady$$.next(null);
         this.presence$$.next(message.presence);
         this.registered$$.next(false);
         break;
       case 'presence':
+        this.notReady$$.next(message.notReady ?? null);
         this.presence$$.next(message.presence);
         break;
       case 'wrap_up':

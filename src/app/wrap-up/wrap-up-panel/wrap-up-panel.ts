@@ -88,6 +88,8 @@ export class WrapUpPanel {
       const live = this.liveWrapUp();
       if (!live) return;
       untracked(() => {
+        // The clock ticks once a second: read it now, or a fresh countdown starts a second long.
+        this.now.set(Date.now());
         if (this.draft()?.callId === live.callId) return;
         const userId = this.userId();
         const stored = userId ? this.drafts.read(userId) : null;

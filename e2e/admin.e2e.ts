@@ -1,0 +1,88 @@
+import { expect, test } from '@playwright/test';
+import { AgentConsole } from './support/agent-console';
+
+const CALLER = 'Katherine Johnson';
+
+test.describe('the admin console', () => {
+  let consoles: AgentConsole[] = [];
+  test.afterEach(async () => {
+    await Promise.all(consoles.map((c) => c.close()));
+    consoles = [];
+  });
+
+  test('an admin creates a longest-idle group with two agents; the agent idle longest rings first, then the other', async ({
+    browser,
+  }) => {
+    const ada = await AgentConsole.signIn(browser, 'ada@demo.test');
+    const grace = await AgentConsole.signIn(browser, 'grace@demo.test');
+    const admin = await AgentConsole.signIn(browser, 'admin@demo.test');
+    const caller = await AgentConsole.signIn(browser, 'katherine@demo.test');
+    consoles = [ada, grace, admin, caller];
+    // Ada has been available longest; Grace comes online after her.
+    await ada.comeOnline();
+    await grace.page.waitForTimeout(1_100);
+    await grace.comeOnline();
+
+    const page = admin.page;
+    await page.getByRole('link', { name: 'Admin' }).click();
+    await expect(page.getByRole('heading', { name: 'Admin', level: 1 })).toBeVisible();
+    await page.getByTestId('new-group').click();
+    const form = page.getByTestId('group-form');
+    const name = `e2e-idle-${Date.now().toString(36)}`;
+    await form.getByLabel('Name').fill(name);
+    // Keyboard-usable: the selects open with Enter.
+    await form.getByRole('combobox', { name: 'Strategy' }).press('Enter');
+    await page.getByRole('option', { name: 'Longest idle' }).click();
+    // Grace first in member order: a sequential group would ring her, longest-idle rings Ada.
+    for (const person of ['Grace Hopper', 'Ada Lovelace']) {
+      await form.getByRole('combobox', { name: 'Add member' }).press('Enter');
+      await page.getByRole('option', { name: new RegExp(person) }).click();
+    }
+    await expect(form.getByTestId('group-members')).toHaveText(/Grace Hopper.*Ada Lovelace/s);
+    await form.getByTestId('save-group').click();
+    await expect(form).toBeHidden();
+    const row = page.locator(`tr[data-group="${name}"]`);
+    await expect(row.getByTestId('group-strategy')).toHaveText('Longest idle');
+
+    await caller.dial(`/group/${name}`);
+    await expect(ada.card(CALLER)).toBeVisible();
+    await expect(ada.card(CALLER).getByRole('button', { name: 'Accept' })).toBeEnabled();
+    // Both tabs get their frames from the same routing step: give Grace's a moment to arrive.
+    await grace.page.waitForTimeout(500);
+    await expect(grace.card(CALLER)).toHaveCount(0);
+
+    await ada.card(CALLER).getByRole('button', { name: 'Decline' }).click();
+    await expect(grace.card(CALLER).getByRole('button', { name: 'Accept' })).toBeEnabled();
+    await grace.card(CALLER).getByRole('button', { name: 'Accept' }).click();
+    await expect(grace.activeCall()).toContainText(CALLER);
+    await grace.activeCall().getByRole('button', { name: 'Hang up' }).click();
+    await expect(caller.outgoingStatus()).toHaveText('Hung up');
+  });
+
+  test('the server refuses what the form cannot catch, inline; agents see no Admin link', async ({
+    browser,
+  }) => {
+    const admin = await AgentConsole.signIn(browser, 'admin@demo.test');
+    const agent = await AgentConsole.signIn(browser, 'ada@demo.test');
+    consoles = [admin, agent];
+    await expect(agent.page.getByRole('link', { name: 'Admin' })).toHaveCount(0);
+
+    const page = admin.page;
+    await page.goto('/admin');
+    await page.getByTestId('new-group').click();
+    const form = page.getByTestId('group-form');
+    await form.getByLabel('Name').fill('Not Valid');
+    await form.getByTestId('save-group').click();
+    await expect(form.getByTestId('group-problems')).toContainText('Name: lower-case letters');
+    // "support" exists in the demo tenant: only the server knows, and says so.
+    await form.getByLabel('Name').fill('support');
+    await form.getByTestId('save-group').click();
+    await expect(form.getByTestId('group-server-error')).toHaveText(
+      'a ring group named "support" already exists',
+    );
+    // The browser logs the refused request itself; that one is expected, nothing else is.
+    const refused = admin.errors.filter((error) => /status of 409 \(Conflict\)/.test(error));
+    expect(refused).toHaveLength(1);
+    admin.errors.splice(admin.errors.indexOf(refused[0]!), 1);
+  });
+});

@@ -1,0 +1,89 @@
+import { HttpClient } from '@angular/common/http';
+import { inject, Injectable } from '@angular/core';
+import type { Observable } from 'rxjs';
+import { TokenStorage } from '../auth/token-storage';
+
+export type RingStrategy = 'ring-all' | 'longest-idle' | 'round-robin' | 'sequential';
+
+export interface OpeningHours {
+  /** 0 Sunday … 6 Saturday */
+  day: number;
+  open: string;
+  close: string;
+}
+
+export interface ClosedTreatment {
+  action: 'end' | 'group' | 'script';
+  ringGroupId?: string;
+}
+
+export interface BusinessHours {
+  hours: OpeningHours[];
+  holidays: string[];
+  closed: ClosedTreatment;
+}
+
+/** A ring group as the ring-groups API shows it (server/ring-groups/schemas.ts). */
+export interface RingGroup {
+  id: string;
+  name: string;
+  address: string;
+  members: string[];
+  strategy: RingStrategy;
+  ringTimeoutSeconds: number;
+  maxWaitSeconds: number;
+  retryIntervalSeconds: number;
+  serviceLevelSeconds: number;
+  overflow: { ringGroupId: string; delaySeconds: number } | null;
+  businessHours: BusinessHours | null;
+  wrapUpSeconds: number;
+}
+
+/** What a create or update sends: every setting, members in ring order. */
+export type RingGroupSettings = Omit<RingGroup, 'id' | 'address'>;
+
+export interface Person {
+  id: string;
+  reference: string;
+  name: string;
+  role: 'agent' | 'supervisor' | 'admin';
+  address: string;
+}
+
+/** The administration APIs an admin's token may use. */
+@Injectable({ providedIn: 'root' })
+export class AdminApi {
+  private readonly http = inject(HttpClient);
+  private readonly storage = inject(TokenStorage);
+
+  ringGroups(): Observable<{ ringGroups: RingGroup[] }> {
+    return this.http.get<{ ringGroups: RingGroup[] }>('/api/ring-groups', {
+      headers: this.headers(),
+    });
+  }
+
+  createRingGroup(settings: RingGroupSettings): Observable<RingGroup> {
+    return this.http.post<RingGroup>('/api/ring-groups', settings, { headers: this.headers() });
+  }
+
+  updateRingGroup(id: string, settings: Partial<RingGroupSettings>): Observable<RingGroup> {
+    return this.http.patch<RingGroup>(`/api/ring-groups/${encodeURIComponent(id)}`, settings, {
+      headers: this.headers(),
+    });
+  }
+
+  deleteRingGroup(id: string): Observable<unknown> {
+    return this.http.delete(`/api/ring-groups/${encodeURIComponent(id)}`, {
+      headers: this.headers(),
+    });
+  }
+
+  people(): Observable<{ users: Person[] }> {
+    return this.http.get<{ users: Person[] }>('/api/users', { headers: this.headers() });
+  }
+
+  private headers(): Record<string, string> {
+    const stored = this.storage.read();
+    return stored ? { authorization: `Bearer ${stored.token}` } : {};
+  }
+}
