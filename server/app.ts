@@ -17,6 +17,7 @@ import { CallRecords } from './calls/call-records.ts';
 import { CallLimits } from './calls/call-limits.ts';
 import { registerErrorHandler } from './shared/error-handler.ts';
 import { registerApiDocs } from './shared/api-docs.ts';
+import { registerSecurityHeaders } from './shared/security-headers.ts';
 import { registerConsole } from './shared/console.ts';
 import { validatorCompiler } from './shared/validation.ts';
 import { malformedUrlText } from './shared/text.ts';
@@ -256,6 +257,7 @@ export async function buildApp(
     cluster,
   });
   registerErrorHandler(app);
+  await registerSecurityHeaders(app, { mediaUrl: backend.publicUrl });
   // Before the routes, so its hook covers them all.
   if (cluster) registerClusterForwarding(app, cluster, config.cluster?.advertiseUrl);
   // Before the WebSocket plugin's own preClose (which closes every socket as if its tab left):
