@@ -1,9 +1,11 @@
-// `npm test`: every suite in turn (call control + media server on node:test, the console on
-// Karma, end-to-end on Playwright), each against real parts. Streams each suite's output and
-// ends with one line summing them all: "N passed, N failed".
+// `npm test`: every suite in turn (type checks, call control + media server on node:test, the
+// console on Karma, end-to-end on Playwright), each against real parts. Streams each suite's
+// output and ends with one line summing them all: "N passed, N failed".
 import { spawn, spawnSync } from 'node:child_process';
 
 const suites = [
+  // First, since it is quick: tsc --noEmit for every project nothing else type checks.
+  { name: 'types', command: 'npm', args: ['run', '--silent', 'typecheck'], parse: parseTypes },
   {
     name: 'server',
     command: 'npm',
@@ -38,7 +40,25 @@ const suites = [
     parse: parseNodeTest,
     unavailable: phoneStackUnavailable,
   },
+  // Call control as a cluster (server/**/*.cluster-test.ts): node processes on one Redis and
+  // one PostgreSQL. Skipped with one line saying why where either does not answer.
+  {
+    name: 'server (cluster)',
+    command: 'npm',
+    args: ['run', '--silent', 'test:cluster'],
+    parse: parseNodeTest,
+    unavailable: clusterUnavailable,
+  },
 ];
+
+/** Why the cluster suite cannot run here (no Redis or PostgreSQL answering), or undefined. */
+function clusterUnavailable() {
+  const result = spawnSync(process.execPath, ['scripts/cluster-check.mjs'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return result.status === 2 ? result.stdout.trim() : undefined;
+}
 
 let livekitCheck;
 /** Why the real-LiveKit suites cannot run here (building bin/livekit-server first if Go can), or undefined. */
@@ -77,6 +97,12 @@ function parseNodeTest(output) {
   const fail = [...output.matchAll(/^ℹ fail (\d+)/gm)].at(-1);
   if (!pass || !fail) return null;
   return { passed: Number(pass[1]), failed: Number(fail[1]) };
+}
+
+function parseTypes(output) {
+  const summary = [...output.matchAll(/^types: (\d+) passed, (\d+) failed$/gm)].at(-1);
+  if (!summary) return null;
+  return { passed: Number(summary[1]), failed: Number(summary[2]) };
 }
 
 function parseKarma(output) {

@@ -17,6 +17,7 @@ import { CallRecords } from './calls/call-records.ts';
 import { CallLimits } from './calls/call-limits.ts';
 import { registerErrorHandler } from './shared/error-handler.ts';
 import { registerApiDocs } from './shared/api-docs.ts';
+import { registerSecurityHeaders } from './shared/security-headers.ts';
 import { registerConsole } from './shared/console.ts';
 import { validatorCompiler } from './shared/validation.ts';
 import { malformedUrlText } from './shared/text.ts';
@@ -38,6 +39,7 @@ import { SupervisorFeed } from './supervisor/supervisor-feed.ts';
 import { SupervisorRepository } from './supervisor/supervisor-repository.ts';
 import dispositionRoutes from './wrap-up/disposition-routes.ts';
 import wrapUpRoutes from './wrap-up/wrap-up-routes.ts';
+import apiKeyRoutes from './api-keys/routes.ts';
 import { WrapUpRepository } from './wrap-up/wrap-up-repository.ts';
 import { WrapUpStamps } from './wrap-up/wrap-up-stamps.ts';
 import phoneNumberRoutes from './phone-numbers/routes.ts';
@@ -45,6 +47,11 @@ import { PhoneNumberRepository } from './phone-numbers/phone-number-repository.t
 import { SipService } from './sip/sip-service.ts';
 import historyRoutes from './reports/history-routes.ts';
 import { reportRoutes, timeZoneRoutes } from './reports/report-routes.ts';
+import { SessionCommands } from './session/session-commands.ts';
+import { LocalSessionBackend, type SessionGatewayServices } from './session/session-backend.ts';
+import { PhoneDialing } from './sip/phone-dialing.ts';
+import { ClusterNode } from './cluster/cluster-node.ts';
+import { registerClusterForwarding } from './cluster/http-forwarding.ts';
 
 export interface Services {
   config: Config;
@@ -61,6 +68,10 @@ export interface Services {
   sip?: SipService;
   /** Caps on live calls per user, API key and tenant. */
   limits: CallLimits;
+  /** Where the agent gateway hands its tabs' commands: this process, or the tenant's owner node. */
+  sessions: SessionGatewayServices;
+  /** This node of a cluster (REDIS_URL); undefined in one process. */
+  cluster?: ClusterNode;
 }
 
 declare module 'fastify' {
@@ -156,9 +167,20 @@ export async function buildApp(
     heartbeatSeconds: config.heartbeatSeconds,
     log: app.log.child({ module: 'supervisor-feed' }),
   });
+  const cluster = config.cluster
+    ? new ClusterNode({
+        redisUrl: config.cluster.redisUrl,
+        prefix: config.cluster.prefix,
+        nodeId: config.cluster.nodeId,
+        leaseMs: config.cluster.leaseMs,
+        resumeMs: config.sessionResumeSeconds * 1000,
+        log: app.log.child({ module: 'cluster' }),
+      })
+    : undefined;
   const router = new CallRouter({
     config,
     directory,
+    bus: cluster?.bus,
     log: app.log.child({ module: 'routing' }),
     callEvents: {
       callPlaced: (call) => media.callPlaced(call),
@@ -198,6 +220,27 @@ export async function buildApp(
       })
     : undefined;
   supervisorFeed.attach(router);
+  const sessionCommands = new SessionCommands(router, {
+    heartbeatSeconds: config.heartbeatSeconds,
+    limits,
+    phones: new PhoneDialing(config.sip, new PhoneNumberRepository(database), sip),
+    log: app.log.child({ module: 'session' }),
+  });
+  cluster?.attach(router, sessionCommands);
+  const sessions: SessionGatewayServices = cluster
+    ? {
+        backend: cluster.backend,
+        draining: () => cluster.isDraining,
+        onHandOver: (listener) => cluster.onHandOver(listener),
+      }
+    : {
+        backend: new LocalSessionBackend(
+          router.bus,
+          sessionCommands,
+          config.sessionResumeSeconds * 1000,
+        ),
+        draining: () => false,
+      };
 
   app.decorate('services', {
     config,
@@ -210,8 +253,16 @@ export async function buildApp(
     scripts,
     sip,
     limits,
+    sessions,
+    cluster,
   });
   registerErrorHandler(app);
+  await registerSecurityHeaders(app, { mediaUrl: backend.publicUrl });
+  // Before the routes, so its hook covers them all.
+  if (cluster) registerClusterForwarding(app, cluster, config.cluster?.advertiseUrl);
+  // Before the WebSocket plugin's own preClose (which closes every socket as if its tab left):
+  // this node's tenants go to the others first, and its sockets close as "reconnect elsewhere".
+  if (cluster) app.addHook('preClose', async () => cluster.handOver());
   await registerApiDocs(app);
   await app.register(websocket, {
     options: { maxPayload: 16 * 1024 },
@@ -221,6 +272,7 @@ export async function buildApp(
   await app.register(authRoutes, { prefix: '/api' });
   await app.register(subscriberRoutes, { prefix: '/api' });
   await app.register(ringGroupRoutes, { prefix: '/api' });
+  await app.register(apiKeyRoutes, { prefix: '/api' });
   await app.register(callRoutes, { prefix: '/api' });
   await app.register(directoryRoutes, { prefix: '/api' });
   await app.register(sessionGateway, { prefix: '/api' });
@@ -238,6 +290,7 @@ export async function buildApp(
   app.addHook('onClose', async () => {
     supervisorFeed.close();
     router.stop();
+    await cluster?.close();
     await sip?.close();
     await scripts.close();
     await media.close();
@@ -245,8 +298,10 @@ export async function buildApp(
     await wrapUpStamps.flush();
     if (!existingDatabase) await database.close();
   });
-  // Calls a previous process left unfinished (it crashed mid-call) are recorded as failed.
-  await records.recoverUnfinished();
+  // Calls a previous process left unfinished (it crashed mid-call) are recorded as failed; in a
+  // cluster another node may still be running them (or take them over), so they are left alone.
+  if (cluster) await cluster.start();
+  else await records.recoverUnfinished();
   sip?.start();
   return app;
 }

@@ -89,6 +89,21 @@ export interface Config {
   httpHeadersTimeoutSeconds: number;
   /** A connection that sends nothing for this long is closed (upgraded WebSockets excepted). */
   httpIdleTimeoutSeconds: number;
+  /** Several call-control nodes on one Redis (server/cluster); unset: one process, as always. */
+  cluster?: ClusterConfig;
+}
+
+/** REDIS_URL and friends; see server/cluster/README.md. */
+export interface ClusterConfig {
+  redisUrl: string;
+  /** Prefix of every key and channel (REDIS_PREFIX, default `sb:`). */
+  prefix: string;
+  /** This node's name (NODE_ID); random when unset. */
+  nodeId?: string;
+  /** CLUSTER_LEASE_MS: a dead owner's tenants move to another node after at most about this. */
+  leaseMs: number;
+  /** CLUSTER_ADVERTISE_URL: where other nodes reach this one's HTTP API (default http://<host>:<port>). */
+  advertiseUrl?: string;
 }
 
 /** How call control uses LiveKit SIP; see server/sip/README.md. */
@@ -247,5 +262,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     httpRequestTimeoutSeconds: integer(env, 'HTTP_REQUEST_TIMEOUT_SECONDS', 30, 1),
     httpHeadersTimeoutSeconds: integer(env, 'HTTP_HEADERS_TIMEOUT_SECONDS', 10, 1),
     httpIdleTimeoutSeconds: integer(env, 'HTTP_IDLE_TIMEOUT_SECONDS', 75, 1),
+    cluster: clusterConfig(env),
+  };
+}
+
+function clusterConfig(env: NodeJS.ProcessEnv): ClusterConfig | undefined {
+  const redisUrl = env.REDIS_URL;
+  if (!redisUrl) return undefined;
+  if (!/^rediss?:\/\//.test(redisUrl))
+    throw new Error(`REDIS_URL must start with redis:// or rediss://, got "${redisUrl}"`);
+  if (!env.DATABASE_URL)
+    throw new Error(
+      'REDIS_URL is set: the nodes of a cluster share one PostgreSQL, so DATABASE_URL is required too',
+    );
+  return {
+    redisUrl,
+    prefix: env.REDIS_PREFIX || 'sb:',
+    nodeId: env.NODE_ID || undefined,
+    leaseMs: integer(env, 'CLUSTER_LEASE_MS', 3000, 300),
+    advertiseUrl: env.CLUSTER_ADVERTISE_URL || undefined,
   };
 }

@@ -42,6 +42,11 @@ export async function authenticateApiKey(request: FastifyRequest): Promise<{ ten
   return { tenantId: tenant.id };
 }
 
+/** Forgets every remembered key: a revoked key is refused from the next request on. */
+export function forgetApiKeys(database: object): void {
+  apiKeyCache.get(database)?.clear();
+}
+
 export async function authenticateUser(request: FastifyRequest): Promise<TokenClaims> {
   const token = bearer(request);
   if (token.startsWith('sbk_')) throw new AppError('unauthorized', 'a user token is required');

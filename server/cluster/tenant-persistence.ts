@@ -58,6 +58,10 @@ export class TenantPersistence {
     this.dirty.delete(tenantId);
   }
 
+  ownedTenants(): string[] {
+    return [...this.owned.keys()];
+  }
+
   epochOf(tenantId: string): number | undefined {
     return this.owned.get(tenantId);
   }

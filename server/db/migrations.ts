@@ -187,6 +187,28 @@ const steps: string[] = [
   ALTER TABLE ring_groups ADD COLUMN wrap_up_seconds integer NOT NULL DEFAULT 30;
   ALTER TABLE ring_group_members ADD COLUMN position integer NOT NULL DEFAULT 0
   `,
+  // API keys an admin creates (issue 16), besides the tenant's own key in tenants: labelled,
+  // stored as SHA-256 digests, last use noted, revoked (kept, refused) rather than deleted.
+  `
+  CREATE TABLE api_keys (
+    id text PRIMARY KEY,
+    tenant_id text NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    label text NOT NULL,
+    key_hash text NOT NULL UNIQUE,
+    key_prefix text NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    last_used_at timestamptz,
+    revoked_at timestamptz
+  );
+  CREATE INDEX api_keys_tenant ON api_keys (tenant_id, created_at)
+  `,
+  // Reports (issue 17): a report reads the legs, events and wrap-ups of its range's calls by
+  // time within the tenant, not all of the tenant's rows.
+  `
+  CREATE INDEX call_legs_tenant_rung ON call_legs (tenant_id, rung_at);
+  CREATE INDEX call_wrap_ups_tenant_started ON call_wrap_ups (tenant_id, started_at);
+  CREATE INDEX call_events_tenant_at ON call_events (tenant_id, at)
+  `,
 ];
 
 export async function migrate(database: Database): Promise<void> {

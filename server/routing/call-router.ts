@@ -25,7 +25,7 @@ import { systemScheduler, type Scheduler } from '../shared/scheduler.ts';
 import { InProcessEventBus, type EventBus } from './event-bus.ts';
 import { InProcessLiveStore, type LiveSnapshot } from './state/live-store.ts';
 import { RoutingState, type RoutingLog, type TransitionListener } from './state/routing-state.ts';
-import type { AgentState, LiveCall } from './state/live-state.ts';
+import type { AgentState, LiveCall, LiveSession } from './state/live-state.ts';
 import { PushBatch } from './push-batch.ts';
 import { PresenceTracker } from './presence.ts';
 import { Ringing } from './ringing.ts';
@@ -257,6 +257,19 @@ export class CallRouter {
     return Boolean(session?.detached && session.tenantId === tenantId && session.userId === userId);
   }
 
+  /** The live session (read it, never change it); undefined when unknown here. */
+  sessionOf(sessionId: string): Readonly<LiveSession> | undefined {
+    return this.state.read.session(sessionId);
+  }
+
+  /** Whether `sessionId` is a session of this user that still has its socket (not detached). */
+  isAttachedTo(sessionId: string, tenantId: string, userId: string): boolean {
+    const session = this.state.read.session(sessionId);
+    return Boolean(
+      session && !session.detached && session.tenantId === tenantId && session.userId === userId,
+    );
+  }
+
   /**
    * Re-attaches a detached session of this user; null when there is none to resume. The
    * caller sends `hello` and the full state (`resumedState`) on the new socket.
@@ -322,6 +335,16 @@ export class CallRouter {
       this.transfers.transfer(this.sessions.require(sessionId), callId, mode, resolved);
       reply?.();
     });
+  }
+
+  /**
+   * Checks that this tab may hand the call on now (it has the call, connected, no transfer in
+   * progress): what a transfer outside routing (to a phone number, server/sip) asks first.
+   * Returns the call's tenant.
+   */
+  checkTransferOut(sessionId: string, callId: string): { tenantId: string } {
+    const call = this.transfers.checkTransfer(this.sessions.require(sessionId), callId);
+    return { tenantId: call.tenantId };
   }
 
   completeTransfer(sessionId: string, callId: string): void {

@@ -8,8 +8,6 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../shared/errors.ts';
 import { SessionConnection, type SessionIdentity } from './session-connection.ts';
 import { Heartbeat } from './heartbeat.ts';
-import { PhoneDialing } from '../sip/phone-dialing.ts';
-import { PhoneNumberRepository } from '../phone-numbers/phone-number-repository.ts';
 
 /** Close code for "your credentials are not good": the client should sign in again. */
 export const CLOSE_UNAUTHORIZED = 4401;
@@ -34,8 +32,7 @@ function resumeIdOf(request: FastifyRequest): string | undefined {
 }
 
 export default async function sessionGateway(app: FastifyInstance): Promise<void> {
-  const { tokens, directory, router, config, limits, database } = app.services;
-  const phones = new PhoneDialing(config.sip, new PhoneNumberRepository(database));
+  const { tokens, directory, config, sessions } = app.services;
   const identities = new WeakMap<FastifyRequest, SessionIdentity | AppError>();
   const heartbeat = new Heartbeat<SessionConnection>(config.heartbeatSeconds * 1000);
   const connections = heartbeat.targets;
@@ -93,13 +90,12 @@ export default async function sessionGateway(app: FastifyInstance): Promise<void
       const connection = new SessionConnection({
         socket,
         identity,
-        router,
-        limits,
-        heartbeatSeconds: config.heartbeatSeconds,
+        backend: sessions.backend,
         resumeSeconds: config.sessionResumeSeconds,
         resumeSessionId,
         log: request.log,
-        phones,
+        draining: sessions.draining,
+        onSessionId: (identified) => connectionsById.set(identified.sessionId, identified),
         onClosed: (closed) => {
           const left = (sessionsPerUser.get(userKey) ?? 1) - 1;
           if (left > 0) sessionsPerUser.set(userKey, left);
@@ -110,9 +106,13 @@ export default async function sessionGateway(app: FastifyInstance): Promise<void
         },
       });
       connections.add(connection);
-      connectionsById.set(connection.sessionId, connection);
     },
   );
 
+  // A node leaving a cluster: its sockets close without ending their sessions; the tabs resume
+  // them on other nodes.
+  sessions.onHandOver?.(() => {
+    for (const connection of [...connections]) connection.handOver();
+  });
   app.addHook('onClose', async () => heartbeat.stop());
 }

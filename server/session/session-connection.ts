@@ -1,24 +1,23 @@
 /**
- * One agent tab's WebSocket: sends `hello`, turns each validated command into a router call,
- * forwards the router's pushes, answers heartbeats, and tells the router when the tab is gone.
- * Replies go out before the pushes the command caused (the router runs the command and the
- * reply as one step and sends its pushes when the step ends).
+ * One agent tab's WebSocket, the gateway side: validates each frame, hands commands to whoever
+ * owns the tenant's routing (`SessionBackend`: this process, or the owner node of a cluster),
+ * forwards the frames addressed to its session, answers heartbeats, and says when the tab is
+ * gone. The owner side (session-commands.ts) sends `hello`, the replies and the pushes through
+ * the event bus, so a reply still goes out before the pushes its command caused.
+ *
+ * The session id is the owner's choice (a resumed session keeps its id): the socket listens on
+ * the fresh id and on the one it asks to resume, takes the one `hello` names, and until then
+ * passes nothing else on. Commands sent before `hello` wait for it.
  */
 import type { WebSocket, RawData } from 'ws';
 import type { FastifyBaseLogger } from 'fastify';
-import { isPhoneNumberLike, type PhoneDialing } from '../sip/phone-dialing.ts';
 import { randomUUID } from 'node:crypto';
-import type { ClientMessage, Presence, ServerMessage } from '../../protocol/session-protocol.ts';
-import type { CallRouter } from '../routing/index.ts';
-import type { CallLimits } from '../calls/call-limits.ts';
-import type { TenantRecord, UserRecord } from '../directory/directory.ts';
-import { privateAddress } from '../directory/directory.ts';
+import type { ClientMessage, ServerMessage } from '../../protocol/session-protocol.ts';
 import { errorFrame, parseClientMessage } from './client-messages.ts';
+import type { SessionBackend } from './session-backend.ts';
+import type { SessionIdentity } from './session-commands.ts';
 
-export interface SessionIdentity {
-  user: UserRecord;
-  tenant: TenantRecord;
-}
+export type { SessionIdentity } from './session-commands.ts';
 
 /** Close codes a browser sends when the user closed the tab or navigated away. */
 const CLEAN_CLOSE_CODES = new Set([1000, 1001]);
@@ -26,22 +25,23 @@ const CLEAN_CLOSE_CODES = new Set([1000, 1001]);
 export interface SessionConnectionOptions {
   socket: WebSocket;
   identity: SessionIdentity;
-  router: CallRouter;
-  /** Caps on live calls; a tab's dial counts for its user and tenant. */
-  limits: CallLimits;
-  heartbeatSeconds: number;
+  backend: SessionBackend;
   /** How long a lost socket's session waits for its tab to come back (0: it ends at once). */
   resumeSeconds: number;
   /** The session the tab had before its socket was lost (`?resume=`), if any. */
   resumeSessionId?: string;
   log: FastifyBaseLogger;
-  /** Dialled phone numbers (server/sip): refused clearly where this server cannot call phones. */
-  phones?: PhoneDialing;
+  /** Told the session id once `hello` chose it. */
+  onSessionId?(connection: SessionConnection): void;
   onClosed(connection: SessionConnection): void;
+  /** While true (a node handing its tenants over), a closing socket detaches its session. */
+  draining?: () => boolean;
 }
 
 export class SessionConnection {
-  readonly sessionId: string;
+  /** The fresh id until `hello` names the session (in one process, before the constructor returns). */
+  sessionId: string;
+  private confirmed = false;
   /** Beats since the last sign of life (a frame; a pong too unless the tab heartbeats itself). */
   private missedBeats = 0;
   /**
@@ -49,47 +49,41 @@ export class SessionConnection {
    * prove it alive. A frozen browser tab still answers WebSocket pings; its page cannot.
    */
   private appHeartbeat = false;
-  private readonly unsubscribe: () => void;
+  private readonly unsubscribes = new Map<string, () => void>();
+  private readonly waiting: ClientMessage[] = [];
   /** A newer socket of the same tab took this session over: closing this one must not end it. */
   private superseded = false;
   private readonly socket: WebSocket;
-  private readonly router: CallRouter;
+  private readonly backend: SessionBackend;
   private readonly log: FastifyBaseLogger;
+  private readonly tenantId: string;
 
   constructor(private readonly options: SessionConnectionOptions) {
-    const { socket, identity, router, log, resumeSessionId } = options;
+    const { socket, identity, backend, log, resumeSessionId } = options;
     this.socket = socket;
-    this.router = router;
+    this.backend = backend;
     this.log = log;
-    const resuming =
-      resumeSessionId !== undefined &&
-      router.isResumable(resumeSessionId, identity.tenant.id, identity.user.id);
-    this.sessionId = resuming ? resumeSessionId : randomUUID();
-    const sessionId = this.sessionId;
+    this.tenantId = identity.tenant.id;
+    const freshSessionId = randomUUID();
+    this.sessionId = freshSessionId;
     // Listeners are attached before anything async can happen, so no early frame is lost.
     socket.on('message', (data, isBinary) => this.receive(data, isBinary));
     socket.on('pong', () => {
       if (!this.appHeartbeat) this.missedBeats = 0;
     });
     socket.on('close', (code) => {
-      this.unsubscribe();
-      if (!this.superseded) this.endSession(CLEAN_CLOSE_CODES.has(code));
+      for (const unsubscribe of this.unsubscribes.values()) unsubscribe();
+      this.unsubscribes.clear();
+      if (!this.superseded && this.confirmed) this.endSession(CLEAN_CLOSE_CODES.has(code));
       options.onClosed(this);
     });
 
-    this.unsubscribe = router.bus.subscribe(sessionId, (message) => this.send(message));
-    // One routing step: `hello` goes out before any push that resuming causes.
-    router.batch(() => {
-      const resumed = resuming
-        ? router.resumeSession(sessionId, identity.tenant.id, identity.user.id)
-        : null;
-      const { presence } =
-        resumed ?? router.openSession(sessionId, identity.tenant.id, identity.user);
-      this.sendHello(presence, resumed?.online ?? false, resumed !== null);
-      for (const call of resumed ? router.outgoingCalls(sessionId) : [])
-        this.send({ type: 'outgoing_call', call });
-      this.send({ type: 'incoming_calls', calls: router.incomingCalls(sessionId) });
-    });
+    for (const candidate of new Set([freshSessionId, resumeSessionId ?? freshSessionId]))
+      this.unsubscribes.set(
+        candidate,
+        backend.subscribe(candidate, (message) => this.delivered(candidate, message)),
+      );
+    backend.open(this.tenantId, { identity, freshSessionId, resumeSessionId });
   }
 
   /** Whether `identity` may take this session over (the same user of the same tenant). */
@@ -106,36 +100,51 @@ export class SessionConnection {
    */
   supersede(): void {
     this.superseded = true;
-    this.unsubscribe();
-    this.router.detachSession(this.sessionId, this.options.resumeSeconds * 1000);
+    for (const unsubscribe of this.unsubscribes.values()) unsubscribe();
+    this.unsubscribes.clear();
+    this.backend.end(this.tenantId, this.sessionId, {
+      kind: 'detach',
+      resumeMs: this.options.resumeSeconds * 1000,
+    });
     this.socket.terminate();
+  }
+
+  /** Closes the socket without ending the session: the tab resumes it on another node. */
+  handOver(): void {
+    this.socket.close(1012, 'service restart: reconnect');
+  }
+
+  private delivered(candidate: string, message: ServerMessage): void {
+    if (!this.confirmed) {
+      if (message.type !== 'hello' || message.sessionId !== candidate) return;
+      this.confirmed = true;
+      this.sessionId = candidate;
+      for (const [id, unsubscribe] of this.unsubscribes)
+        if (id !== candidate) {
+          unsubscribe();
+          this.unsubscribes.delete(id);
+        }
+      this.options.onSessionId?.(this);
+      this.send(message);
+      for (const command of this.waiting.splice(0))
+        this.backend.execute(this.tenantId, this.sessionId, command);
+      return;
+    }
+    if (candidate === this.sessionId) this.send(message);
   }
 
   private endSession(clean: boolean): void {
     const resumeMs = this.options.resumeSeconds * 1000;
-    if (clean || resumeMs === 0)
-      this.router.closeSession(this.sessionId, clean ? 'closed' : 'lost');
-    else this.router.detachSession(this.sessionId, resumeMs);
-  }
-
-  private sendHello(presence: Presence, online: boolean, resumed: boolean): void {
-    const { identity, heartbeatSeconds } = this.options;
-    this.send({
-      type: 'hello',
-      sessionId: this.sessionId,
-      resumed,
-      user: {
-        id: identity.user.id,
-        name: identity.user.displayName,
-        reference: identity.user.reference,
-        role: identity.user.role,
-        tenant: { id: identity.tenant.id, name: identity.tenant.name },
-      },
-      addresses: [privateAddress(identity.user.username)],
-      presence,
-      online,
-      heartbeatSeconds,
-    });
+    const draining = this.options.draining?.() ?? false;
+    this.backend.end(
+      this.tenantId,
+      this.sessionId,
+      draining && resumeMs > 0
+        ? { kind: 'detach', resumeMs }
+        : clean || resumeMs === 0
+          ? { kind: 'close', cause: clean ? 'closed' : 'lost' }
+          : { kind: 'detach', resumeMs },
+    );
   }
 
   /**
@@ -166,108 +175,21 @@ export class SessionConnection {
     let message: ClientMessage | undefined;
     try {
       message = parseClientMessage(data, isBinary);
-      const pending = this.execute(message);
-      if (pending) pending.catch((error: unknown) => this.fail(error, message?.requestId));
     } catch (error) {
-      this.fail(error, message?.requestId);
+      const { frame, unexpected } = errorFrame(error, undefined);
+      if (unexpected)
+        this.log.error({ err: error, sessionId: this.sessionId }, 'session frame failed');
+      return this.send(frame);
     }
-  }
-
-  /** Runs one command; returns a promise only for those that look an address up (dial, transfer). */
-  private execute(message: ClientMessage): Promise<unknown> | void {
-    const { router, sessionId } = this;
-    const requestId = message.requestId;
-    const ok = () => requestId && this.send({ type: 'ok', requestId });
-    switch (message.type) {
-      case 'ping':
-        this.appHeartbeat = true;
-        return this.send({ type: 'pong', ...(requestId ? { requestId } : {}) });
-      case 'online':
-        return router.batch(() => {
-          const { addresses, presence } = router.comeOnline(sessionId);
-          this.send({
-            type: 'registered',
-            ...(requestId ? { requestId } : {}),
-            addresses,
-            presence,
-          });
-        });
-      case 'offline':
-        return router.batch(() => {
-          const presence = router.goOffline(sessionId);
-          this.send({ type: 'unregistered', ...(requestId ? { requestId } : {}), presence });
-        });
-      case 'presence.set':
-        return router.batch(() => {
-          router.setPresence(sessionId, message.presence);
-          ok();
-        });
-      case 'call.accept':
-        return router.batch(() => {
-          router.accept(sessionId, message.callId);
-          ok();
-        });
-      case 'call.reject':
-        return router.batch(() => {
-          router.reject(sessionId, message.callId);
-          ok();
-        });
-      case 'call.hangup':
-        return router.batch(() => {
-          router.hangup(sessionId, message.callId);
-          ok();
-        });
-      case 'call.dial': {
-        // The reply is the call's first `outgoing_call` frame, which carries the requestId.
-        const place = () =>
-          this.options.limits.place(
-            { tenantId: this.options.identity.tenant.id, userId: this.options.identity.user.id },
-            () => router.dial(sessionId, message.to, message.params ?? {}, requestId),
-            (call) => call.status === 'disconnected',
-          );
-        if (isPhoneNumberLike(message.to) && this.options.phones)
-          return this.options.phones.requireOutbound(this.options.identity.tenant.id).then(place);
-        return place();
-      }
-      case 'call.transfer':
-        return router.transfer(sessionId, message.callId, message.to, message.mode, ok);
-      case 'call.transfer.complete':
-        return router.batch(() => {
-          router.completeTransfer(sessionId, message.callId);
-          ok();
-        });
-      case 'call.transfer.cancel':
-        return router.batch(() => {
-          router.cancelTransfer(sessionId, message.callId);
-          ok();
-        });
-      case 'call.hold':
-        return router.batch(() => {
-          router.hold(sessionId, message.callId);
-          ok();
-        });
-      case 'call.resume':
-        return router.batch(() => {
-          router.resume(sessionId, message.callId);
-          ok();
-        });
-      case 'wrap_up.end':
-        return router.batch(() => {
-          router.endWrapUp(sessionId);
-          ok();
-        });
-      case 'wrap_up.extend':
-        return router.batch(() => {
-          router.extendWrapUp(sessionId, message.seconds);
-          ok();
-        });
+    // Answered here: a heartbeat needs no trip to the tenant's owner.
+    if (message.type === 'ping') {
+      this.appHeartbeat = true;
+      return this.send({
+        type: 'pong',
+        ...(message.requestId ? { requestId: message.requestId } : {}),
+      });
     }
-  }
-
-  private fail(error: unknown, requestId: string | undefined): void {
-    const { frame, unexpected } = errorFrame(error, requestId);
-    if (unexpected)
-      this.log.error({ err: error, sessionId: this.sessionId }, 'session command failed');
-    this.send(frame);
+    if (!this.confirmed) this.waiting.push(message);
+    else this.backend.execute(this.tenantId, this.sessionId, message);
   }
 }

@@ -19,7 +19,8 @@ import { phoneStackUnavailable, startPhoneStack, type PhoneStack } from './testi
 type CallMedia = Extract<ServerMessage, { type: 'call_media' }>;
 
 const unavailable = phoneStackUnavailable();
-// rtc-node's native client keeps the process alive until released, once, after every test.
+// rtc-node's native client keeps the process alive until released: once, after every suite of
+// the file (a suite that released it early left the next one unable to join: it hung).
 after(() => releaseRtcNode());
 /** Generous: LiveKit SIP, livekit-server and Chromium-free WebRTC on a busy two-core machine. */
 const SLOW = 20_000;
@@ -92,7 +93,6 @@ describe(
       for (const created of phones) created.close();
       for (const tab of tabs) await tab.close().catch(() => undefined);
       await stack?.stop();
-      await releaseRtcNode();
     });
 
     test('a phone rings the group; one agent accepts; audio flows both ways; the phone hangs up', async () => {
@@ -168,6 +168,88 @@ describe(
       await closeTabs();
     });
 
+    test('a blind transfer hands the phone to another agent: it keeps its room and hears the new agent', async () => {
+      const [adaTab, bobTab] = [await online(ada), await online(bob)];
+      const caller = await phone('+14155550123');
+      const answered = caller.dial(stack.sipAddress, '+14155550100');
+      const ringing = await adaTab.waitForRinging([], SLOW);
+      await bobTab.waitForCall(ringing.id, 'ringing', undefined, SLOW);
+      const adaMedia = await acceptWithMedia(adaTab, ringing.id);
+      assert.equal((await answered).status, 200);
+      await pollUntil(() => caller.heard().loudPackets >= 20, 'the phone to hear Ada');
+
+      const transferred = await adaTab.request({
+        type: 'call.transfer',
+        callId: ringing.id,
+        to: bob.address,
+        mode: 'blind',
+      });
+      assert.equal(transferred.type, 'ok', JSON.stringify(transferred));
+      await adaTab.waitForCall(ringing.id, 'disconnected', 'transferred', SLOW);
+      await adaMedia.leave();
+      const bobRinging = await bobTab.waitUntil(
+        () =>
+          bobTab.calls.find(
+            (call) => call.id === ringing.id && call.status === 'ringing' && call.transferredBy,
+          ),
+        'the transferred phone call ringing for Bob',
+        SLOW,
+      );
+      assert.equal(bobRinging.transferredBy?.name, 'Ada Agent');
+      const heardBefore = caller.heard().loudPackets;
+      const bobMedia = await acceptWithMedia(bobTab, ringing.id);
+      await bobMedia.waitForFrames({ audio: 20 }, SLOW);
+      await pollUntil(
+        () => caller.heard().loudPackets >= heardBefore + 20,
+        'the phone to hear Bob',
+      );
+      assert.ok(caller.inCall, 'the phone stayed in its call throughout');
+
+      await caller.hangup();
+      await bobTab.waitForCall(ringing.id, 'disconnected', 'hangup', 5_000);
+      await closeTabs();
+    });
+
+    test('a transfer to a phone number: the phone network gets a REFER, the call ends transferred', async () => {
+      const adaTab = await online(ada);
+      const caller = await phone('+14155550123');
+      const answered = caller.dial(stack.sipAddress, '+14155550100');
+      const ringing = await adaTab.waitForRinging([], SLOW);
+      await acceptWithMedia(adaTab, ringing.id);
+      assert.equal((await answered).status, 200);
+      const referred = new Promise<string>((resolve) => caller.once('refer', resolve));
+
+      const warm = await adaTab.request({
+        type: 'call.transfer',
+        callId: ringing.id,
+        to: '+1 415 555 0142',
+        mode: 'warm',
+      });
+      assert.equal(warm.type, 'error');
+      assert.match((warm as { message: string }).message, /blind only/);
+      const malformed = await adaTab.request({
+        type: 'call.transfer',
+        callId: ringing.id,
+        to: '+1 555',
+        mode: 'blind',
+      });
+      assert.match((malformed as { message: string }).message, /not a valid international/);
+
+      const reply = await adaTab.request(
+        { type: 'call.transfer', callId: ringing.id, to: '+1 415 555 0142', mode: 'blind' },
+        SLOW,
+      );
+      assert.equal(reply.type, 'ok', JSON.stringify(reply));
+      assert.match(await withTimeout(referred, SLOW, 'the REFER'), /\+14155550142/);
+      const ended = await adaTab.waitForCall(ringing.id, 'disconnected', 'transferred', SLOW);
+      assert.equal(ended.endReason, 'transferred');
+      const record = await requestJson(stack.server.url, 'GET', `/api/calls/${ringing.id}`, {
+        token: stack.server.apiKey,
+      });
+      assert.equal(record.body.endReason, 'transferred');
+      await closeTabs();
+    });
+
     test('the phone gives up while it rings: the agents see the caller cancel', async () => {
       const [adaTab, bobTab] = [await online(ada), await online(bob)];
       const caller = await phone('+14155550123');
@@ -238,14 +320,16 @@ describe(
   },
 );
 
-// Skipped (reported to the lead): in its first run the call was not seen ending within the test's
-// 240 s after the phone's RTP stopped; whether LiveKit SIP 1.8's media_timeout fires on a line
-// that was answered and then went silent is still to be found out.
-const deadLineSkip = unavailable
-  ? `skipped: ${unavailable}`
-  : "skipped: a dead line's media timeout is under investigation";
-describe('a phone line that goes dead', { skip: deadLineSkip }, () => {
-  test('LiveKit SIP ends the call on its media timeout; the call is recorded as failed', async () => {
+// Why this was skipped, found out: the phone dropped its RTP right after the 200 OK, before its
+// first packet, so LiveKit SIP waited `media_timeout_initial` (30 s by default; the fixture set only
+// `media_timeout`) — longer than the test waited. The fixture now sets both, and the line works
+// (the agent hears it) before it goes dead. What LiveKit SIP 1.8 reports then is a clean hang-up:
+// a media timeout after the ACK closes the call as `callHangupMedia` ("post-ACK media timeout
+// usually means BYE was lost", inbound.go), so the participant leaves CLIENT_INITIATED with
+// sip.callStatus "hangup". Call control cannot tell it from a hang-up and records `hangup`;
+// legs that LiveKit blames on the line (SIP_TRUNK_FAILURE…) are recorded `failed`.
+describe('a phone line that goes dead', { skip: unavailable && `skipped: ${unavailable}` }, () => {
+  test('LiveKit SIP ends the call on its media timeout; the agent sees it end at once', async () => {
     const stack = await startPhoneStack({}, { mediaTimeoutSeconds: 3 });
     const tabs: AgentClient[] = [];
     let participant: RtcParticipant | undefined;
@@ -273,13 +357,19 @@ describe('a phone line that goes dead', { skip: deadLineSkip }, () => {
       );
       participant = await RtcParticipant.join(frame.url, frame.token, { audio: true });
       assert.equal((await answered).status, 200);
+      // The line works first (the agent hears the phone), then goes dead.
+      await participant.waitForFrames({ audio: 20 }, SLOW);
       caller.dropMedia();
-      const ended = await tab.waitForCall(ringing.id, 'disconnected', undefined, SLOW);
-      assert.equal(ended.endReason, 'failed');
+      const droppedAt = Date.now();
+      // media_timeout (3 s) + LiveKit SIP's timer granularity + the webhook.
+      const ended = await tab.waitForCall(ringing.id, 'disconnected', undefined, 8_000);
+      assert.ok(Date.now() - droppedAt >= 2_500, 'ended by the media timeout, not before');
+      assert.equal(ended.endReason, 'hangup', 'LiveKit SIP 1.8 reports a clean hang-up (above)');
       const record = await requestJson(server.url, 'GET', `/api/calls/${ringing.id}`, {
         token: server.apiKey,
       });
-      assert.equal(record.body.endReason, 'failed');
+      assert.equal(record.body.endReason, 'hangup');
+      assert.ok(record.body.endedAt, 'recorded as ended');
     } finally {
       caller.close();
       await participant?.leave().catch(() => undefined);

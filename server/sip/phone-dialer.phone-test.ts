@@ -86,7 +86,6 @@ describe(
       await closeTabs();
       callee?.close();
       await stack?.stop();
-      await releaseRtcNode();
     });
 
     test('the agent dials a phone: ringing, connected with audio both ways, the agent hangs up (BYE)', async () => {

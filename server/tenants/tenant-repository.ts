@@ -77,12 +77,21 @@ export class TenantRepository {
     return row ?? null;
   }
 
+  /** The tenant's own key, or a key an admin created and has not revoked (its use is noted). */
   async tenantByApiKey(apiKey: string): Promise<TenantRecord | null> {
+    const hash = hashApiKey(apiKey);
     const [row] = await this.database.query<TenantRecord>(
       `SELECT id, name FROM tenants WHERE api_key_hash = $1`,
-      [hashApiKey(apiKey)],
+      [hash],
     );
-    return row ?? null;
+    if (row) return row;
+    const [created] = await this.database.query<TenantRecord>(
+      `UPDATE api_keys k SET last_used_at = now() FROM tenants t
+       WHERE k.key_hash = $1 AND k.revoked_at IS NULL AND t.id = k.tenant_id
+       RETURNING t.id, t.name`,
+      [hash],
+    );
+    return created ?? null;
   }
 
   async userByReference(

@@ -94,7 +94,14 @@ export function livekitSipConfigYaml(options: LivekitSipConfigOptions): string {
     `rtp_port: ${options.rtpPorts.start}-${options.rtpPorts.end}`,
     `listen_ip: ${options.ip}`,
     `nat_1_to_1_ip: ${options.ip}`,
-    ...(options.mediaTimeoutSeconds ? [`media_timeout: ${options.mediaTimeoutSeconds}s`] : []),
+    // Both windows: before the first RTP packet LiveKit SIP waits `media_timeout_initial` (its
+    // default 30 s), after it `media_timeout`.
+    ...(options.mediaTimeoutSeconds
+      ? [
+          `media_timeout: ${options.mediaTimeoutSeconds}s`,
+          `media_timeout_initial: ${options.mediaTimeoutSeconds}s`,
+        ]
+      : []),
     ...(options.maxCpuUtilization ? [`max_cpu_utilization: ${options.maxCpuUtilization}`] : []),
     'logging:',
     '  level: info',
