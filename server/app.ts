@@ -223,7 +223,7 @@ export async function buildApp(
   const sessionCommands = new SessionCommands(router, {
     heartbeatSeconds: config.heartbeatSeconds,
     limits,
-    phones: new PhoneDialing(config.sip, new PhoneNumberRepository(database)),
+    phones: new PhoneDialing(config.sip, new PhoneNumberRepository(database), sip),
     log: app.log.child({ module: 'session' }),
   });
   cluster?.attach(router, sessionCommands);
