@@ -85,4 +85,27 @@ test.describe('the admin console', () => {
     expect(refused).toHaveLength(1);
     admin.errors.splice(admin.errors.indexOf(refused[0]!), 1);
   });
+
+  test('an admin creates an API key (shown once) and revokes it: refused at once', async ({
+    browser,
+    request,
+  }) => {
+    const admin = await AgentConsole.signIn(browser, 'admin@demo.test');
+    consoles = [admin];
+    const page = admin.page;
+    await page.goto('/admin');
+    const label = `e2e key ${Date.now().toString(36)}`;
+    await page.getByTestId('key-label').fill(label);
+    await page.getByTestId('create-key').click();
+    const key = (await page.getByTestId('new-key').textContent())!.trim();
+    expect(key).toMatch(/^sbk_/);
+    const listGroups = () =>
+      request.get('/api/ring-groups', { headers: { authorization: `Bearer ${key}` } });
+    expect((await listGroups()).status()).toBe(200);
+
+    await page.getByRole('button', { name: `Revoke ${label}` }).click();
+    await expect(page.locator(`tr[data-key="${label}"]`)).toContainText('Revoked');
+    // The key was used a moment ago (and remembered by the server): refused all the same.
+    expect((await listGroups()).status()).toBe(401);
+  });
 });

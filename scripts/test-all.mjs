@@ -40,7 +40,25 @@ const suites = [
     parse: parseNodeTest,
     unavailable: phoneStackUnavailable,
   },
+  // Call control as a cluster (server/**/*.cluster-test.ts): node processes on one Redis and
+  // one PostgreSQL. Skipped with one line saying why where either does not answer.
+  {
+    name: 'server (cluster)',
+    command: 'npm',
+    args: ['run', '--silent', 'test:cluster'],
+    parse: parseNodeTest,
+    unavailable: clusterUnavailable,
+  },
 ];
+
+/** Why the cluster suite cannot run here (no Redis or PostgreSQL answering), or undefined. */
+function clusterUnavailable() {
+  const result = spawnSync(process.execPath, ['scripts/cluster-check.mjs'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return result.status === 2 ? result.stdout.trim() : undefined;
+}
 
 let livekitCheck;
 /** Why the real-LiveKit suites cannot run here (building bin/livekit-server first if Go can), or undefined. */

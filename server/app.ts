@@ -17,6 +17,7 @@ import { CallRecords } from './calls/call-records.ts';
 import { CallLimits } from './calls/call-limits.ts';
 import { registerErrorHandler } from './shared/error-handler.ts';
 import { registerApiDocs } from './shared/api-docs.ts';
+import { registerSecurityHeaders } from './shared/security-headers.ts';
 import { registerConsole } from './shared/console.ts';
 import { validatorCompiler } from './shared/validation.ts';
 import { malformedUrlText } from './shared/text.ts';
@@ -222,7 +223,7 @@ export async function buildApp(
   const sessionCommands = new SessionCommands(router, {
     heartbeatSeconds: config.heartbeatSeconds,
     limits,
-    phones: new PhoneDialing(config.sip, new PhoneNumberRepository(database)),
+    phones: new PhoneDialing(config.sip, new PhoneNumberRepository(database), sip),
     log: app.log.child({ module: 'session' }),
   });
   cluster?.attach(router, sessionCommands);
@@ -256,8 +257,12 @@ export async function buildApp(
     cluster,
   });
   registerErrorHandler(app);
+  await registerSecurityHeaders(app, { mediaUrl: backend.publicUrl });
   // Before the routes, so its hook covers them all.
   if (cluster) registerClusterForwarding(app, cluster, config.cluster?.advertiseUrl);
+  // Before the WebSocket plugin's own preClose (which closes every socket as if its tab left):
+  // this node's tenants go to the others first, and its sockets close as "reconnect elsewhere".
+  if (cluster) app.addHook('preClose', async () => cluster.handOver());
   await registerApiDocs(app);
   await app.register(websocket, {
     options: { maxPayload: 16 * 1024 },
@@ -282,10 +287,6 @@ export async function buildApp(
   await app.register(timeZoneRoutes, { prefix: '/api' });
   await registerConsole(app, config.consoleDir, config.consoleUrl);
 
-  app.addHook('preClose', async () => {
-    // Hand this node's tenants to the others before its sockets close (no call notices).
-    await cluster?.handOver();
-  });
   app.addHook('onClose', async () => {
     supervisorFeed.close();
     router.stop();

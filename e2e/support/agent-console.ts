@@ -39,9 +39,14 @@ export class AgentConsole {
   constructor(readonly page: Page) {
     page.on('pageerror', (error) => this.errors.push(`pageerror: ${error.message}`));
     page.on('console', (message) => {
-      // A socket cut by a closing context is not an application error.
-      if (message.type() === 'error' && !/WebSocket|net::ERR_/.test(message.text()))
-        this.errors.push(message.text());
+      const text = message.text();
+      // A socket cut by a closing context is not an application error; a socket (or anything)
+      // the Content-Security-Policy refused is.
+      if (
+        message.type() === 'error' &&
+        (/Content Security Policy/.test(text) || !/WebSocket|net::ERR_/.test(text))
+      )
+        this.errors.push(text);
     });
   }
 

@@ -75,6 +75,9 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         (placed) => placed.status === 'ended',
       );
       if (plan) scripts.register(request.tenantId, call.id, plan);
+      // The 201 promises the call exists: its record is written first, so a crash right after
+      // cannot lose it (the next boot records it as failed).
+      await records.flush();
       return reply.status(201).send(call);
     },
   );

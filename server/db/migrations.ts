@@ -202,6 +202,13 @@ const steps: string[] = [
   );
   CREATE INDEX api_keys_tenant ON api_keys (tenant_id, created_at)
   `,
+  // Reports (issue 17): a report reads the legs, events and wrap-ups of its range's calls by
+  // time within the tenant, not all of the tenant's rows.
+  `
+  CREATE INDEX call_legs_tenant_rung ON call_legs (tenant_id, rung_at);
+  CREATE INDEX call_wrap_ups_tenant_started ON call_wrap_ups (tenant_id, started_at);
+  CREATE INDEX call_events_tenant_at ON call_events (tenant_id, at)
+  `,
 ];
 
 export async function migrate(database: Database): Promise<void> {

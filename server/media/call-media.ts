@@ -114,6 +114,8 @@ interface CallRoom {
   joined: boolean;
   /** Whether an agent answered: until then only the caller is a party (see `callPlaced`). */
   answered: boolean;
+  /** The phone is being transferred to a number (REFER): its leaving does not end the call. */
+  transferringOut?: boolean;
   /** The caller's room, adopted rather than created (a phone's); never reopened on answer. */
   adopted?: boolean;
   ended: boolean;
@@ -217,6 +219,21 @@ export class CallMedia implements CallEvents {
     if (!room || room.ended || this.closing) return false;
     room.parties.set(phone.identity, { sessionId: '', ...phone, external: true, dialed: true });
     return true;
+  }
+
+  /** The call's phone (the caller LiveKit SIP brought in, or the phone it dialed) and its room. */
+  phoneOf(callId: string): { room: string; identity: string } | undefined {
+    const room = this.roomsByCall.get(callId);
+    if (!room || room.ended) return undefined;
+    for (const party of room.parties.values())
+      if (party.external) return { room: room.name, identity: party.identity };
+    return undefined;
+  }
+
+  /** While the phone is transferred out (REFER), its leaving is the transfer's, not a hang-up. */
+  setTransferringOut(callId: string, transferring: boolean): void {
+    const room = this.roomsByCall.get(callId);
+    if (room) room.transferringOut = transferring;
   }
 
   /** The dialed phone answered: from now on its leaving ends the call (`hangup`). */
@@ -577,6 +594,13 @@ export class CallMedia implements CallEvents {
     disconnectReason?: DisconnectReason,
   ): void {
     if (room.ended) return;
+    if (room.transferringOut) {
+      this.log.info(
+        { callId: room.callId, identity: party.identity },
+        'the phone left after its transfer to a number; the transfer ends the call',
+      );
+      return;
+    }
     if (party.dialed && !room.answered) {
       this.log.info(
         { callId: room.callId, identity: party.identity, disconnectReason },

@@ -337,6 +337,16 @@ export class CallRouter {
     });
   }
 
+  /**
+   * Checks that this tab may hand the call on now (it has the call, connected, no transfer in
+   * progress): what a transfer outside routing (to a phone number, server/sip) asks first.
+   * Returns the call's tenant.
+   */
+  checkTransferOut(sessionId: string, callId: string): { tenantId: string } {
+    const call = this.transfers.checkTransfer(this.sessions.require(sessionId), callId);
+    return { tenantId: call.tenantId };
+  }
+
   completeTransfer(sessionId: string, callId: string): void {
     this.batch(() => this.transfers.complete(this.sessions.require(sessionId), callId));
   }

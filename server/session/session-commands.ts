@@ -12,6 +12,7 @@ import type { CallRouter } from '../routing/index.ts';
 import type { TenantRecord, UserRecord } from '../directory/directory.ts';
 import { privateAddress } from '../directory/directory.ts';
 import { isPhoneNumberLike, type PhoneDialing } from '../sip/phone-dialing.ts';
+import { AppError } from '../shared/errors.ts';
 import { errorFrame } from './client-messages.ts';
 import type { CallLimits } from '../calls/call-limits.ts';
 
@@ -35,7 +36,10 @@ export interface SessionCommandsOptions {
   heartbeatSeconds: number;
   /** Caps on live calls; a tab's dial counts for its user and tenant. */
   limits: CallLimits;
-  /** Dialled phone numbers (server/sip): refused clearly where this server cannot call phones. */
+  /**
+   * Dialled phone numbers and transfers to them (server/sip): refused clearly where this server
+   * cannot call phones.
+   */
   phones?: PhoneDialing;
   log: Pick<FastifyBaseLogger, 'error'>;
 }
@@ -188,8 +192,16 @@ export class SessionCommands {
           return phones.requireOutbound(tenantId).then(place);
         return place();
       }
-      case 'call.transfer':
+      case 'call.transfer': {
+        // A phone number: the phone is handed to it through its own network (blind only).
+        const { phones } = this.options;
+        if (isPhoneNumberLike(message.to) && phones) {
+          if (message.mode !== 'blind')
+            throw new AppError('bad-request', 'a transfer to a phone number is blind only');
+          return phones.transferOut(router, sessionId, message.callId, message.to).then(() => ok());
+        }
         return router.transfer(sessionId, message.callId, message.to, message.mode, ok);
+      }
       case 'call.transfer.complete':
         return router.batch(() => {
           router.completeTransfer(sessionId, message.callId);

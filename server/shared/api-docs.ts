@@ -36,5 +36,11 @@ export async function registerApiDocs(app: FastifyInstance): Promise<void> {
       url,
     }),
   });
-  await app.register(swaggerUi, { routePrefix: API_DOCS_PREFIX });
+  // Swagger UI's own policy (hashes of its inline scripts) replaces the console's on its pages;
+  // without upgrade-insecure-requests, which would break the docs over plain HTTP.
+  await app.register(swaggerUi, {
+    routePrefix: API_DOCS_PREFIX,
+    staticCSP: true,
+    transformStaticCSP: (header) => header.replace(/\s*upgrade-insecure-requests;?/, ''),
+  });
 }

@@ -210,6 +210,46 @@ describe(
       await closeTabs();
     });
 
+    test('a transfer to a phone number: the phone network gets a REFER, the call ends transferred', async () => {
+      const adaTab = await online(ada);
+      const caller = await phone('+14155550123');
+      const answered = caller.dial(stack.sipAddress, '+14155550100');
+      const ringing = await adaTab.waitForRinging([], SLOW);
+      await acceptWithMedia(adaTab, ringing.id);
+      assert.equal((await answered).status, 200);
+      const referred = new Promise<string>((resolve) => caller.once('refer', resolve));
+
+      const warm = await adaTab.request({
+        type: 'call.transfer',
+        callId: ringing.id,
+        to: '+1 415 555 0142',
+        mode: 'warm',
+      });
+      assert.equal(warm.type, 'error');
+      assert.match((warm as { message: string }).message, /blind only/);
+      const malformed = await adaTab.request({
+        type: 'call.transfer',
+        callId: ringing.id,
+        to: '+1 555',
+        mode: 'blind',
+      });
+      assert.match((malformed as { message: string }).message, /not a valid international/);
+
+      const reply = await adaTab.request(
+        { type: 'call.transfer', callId: ringing.id, to: '+1 415 555 0142', mode: 'blind' },
+        SLOW,
+      );
+      assert.equal(reply.type, 'ok', JSON.stringify(reply));
+      assert.match(await withTimeout(referred, SLOW, 'the REFER'), /\+14155550142/);
+      const ended = await adaTab.waitForCall(ringing.id, 'disconnected', 'transferred', SLOW);
+      assert.equal(ended.endReason, 'transferred');
+      const record = await requestJson(stack.server.url, 'GET', `/api/calls/${ringing.id}`, {
+        token: stack.server.apiKey,
+      });
+      assert.equal(record.body.endReason, 'transferred');
+      await closeTabs();
+    });
+
     test('the phone gives up while it rings: the agents see the caller cancel', async () => {
       const [adaTab, bobTab] = [await online(ada), await online(bob)];
       const caller = await phone('+14155550123');

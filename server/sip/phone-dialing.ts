@@ -6,6 +6,9 @@
  */
 import type { SipConfig } from '../config.ts';
 import type { PhoneNumberRepository } from '../phone-numbers/phone-number-repository.ts';
+import { toE164 } from '../phone-numbers/phone-number-format.ts';
+import type { CallRouter } from '../routing/index.ts';
+import type { SipService } from './sip-service.ts';
 import { AppError } from '../shared/errors.ts';
 
 export { isPhoneNumberLike } from '../phone-numbers/phone-number-format.ts';
@@ -28,7 +31,30 @@ export class PhoneDialing {
   constructor(
     private readonly sip: SipConfig | undefined,
     private readonly numbers: Pick<PhoneNumberRepository, 'callerIdOf'>,
+    private readonly service?: Pick<SipService, 'transferToNumber'>,
   ) {}
+
+  /**
+   * An agent transfers the phone call it has to a phone number (blind, through the phone's own
+   * network: REFER). Checked like any transfer first; the call ends `transferred` once the
+   * network took it.
+   */
+  async transferOut(
+    router: Pick<CallRouter, 'checkTransferOut'>,
+    sessionId: string,
+    callId: string,
+    to: string,
+  ): Promise<void> {
+    if (!this.sip || !this.service) throw new AppError('wrong-state', NEEDS_LIVEKIT_SIP);
+    const { tenantId } = router.checkTransferOut(sessionId, callId);
+    const number = toE164(to);
+    if (!number)
+      throw new AppError(
+        'bad-request',
+        `cannot transfer to "${to}": not a valid international phone number (start it with + and the country code)`,
+      );
+    await this.service.transferToNumber(tenantId, callId, number);
+  }
 
   /** Throws the clear refusal when this server, or this tenant, cannot call phones. */
   async requireOutbound(tenantId: string): Promise<void> {

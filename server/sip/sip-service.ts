@@ -10,6 +10,8 @@ import type { CallMedia } from '../media/call-media.ts';
 import type { MediaBackend } from '../media/media-backend.ts';
 import type { PhoneNumberRepository } from '../phone-numbers/phone-number-repository.ts';
 import type { CallRouter } from '../routing/index.ts';
+import { formatForPeople } from '../phone-numbers/phone-number-format.ts';
+import { AppError } from '../shared/errors.ts';
 import { PhoneCalls } from './phone-calls.ts';
 import { PhoneDialer } from './phone-dialer.ts';
 import { SipProvisioning } from './sip-provisioning.ts';
@@ -30,12 +32,18 @@ export class SipService {
   readonly provisioning: SipProvisioning;
   private readonly phoneCalls: PhoneCalls;
   private readonly dialer: PhoneDialer;
+  private readonly client: SipClient;
+  private readonly router: CallRouter;
+  private readonly media: CallMedia;
 
   constructor(deps: SipServiceDependencies) {
     const { backend, config, log } = deps;
     const client = new SipClient(backend.serverUrl, backend.apiKey, backend.apiSecret, {
       requestTimeout: SIP_API_TIMEOUT_SECONDS,
     });
+    this.client = client;
+    this.router = deps.router;
+    this.media = deps.media;
     this.provisioning = new SipProvisioning(client, config.sip, {
       // A phone may wait as long as a queued call may; LiveKit SIP answers it when an agent does.
       ringingTimeoutSeconds: config.maxQueueWaitSeconds,
@@ -66,6 +74,36 @@ export class SipService {
   start(): void {
     this.provisioning.start();
     this.dialer.start();
+  }
+
+  /**
+   * Transfers a connected phone call to a phone number, blind: LiveKit SIP sends the phone's
+   * network a REFER to `tel:<number>` (TransferSIPParticipant) and, once the network accepted
+   * it, hangs its own leg up; the call then ends `transferred` here (the phone talks to the
+   * number through its carrier, outside Switchboard). A refused REFER leaves the call as it was.
+   */
+  async transferToNumber(tenantId: string, callId: string, number: string): Promise<void> {
+    const phone = this.media.phoneOf(callId);
+    if (!phone)
+      throw new AppError(
+        'wrong-state',
+        `call ${callId} has no phone on it: only phone calls can be transferred to a phone number`,
+      );
+    this.media.setTransferringOut(callId, true);
+    try {
+      await this.client.transferSipParticipant(phone.room, phone.identity, `tel:${number}`, {
+        playDialtone: false,
+      });
+    } catch (error) {
+      this.media.setTransferringOut(callId, false);
+      throw new AppError(
+        'wrong-state',
+        `the phone's network refused the transfer to ${formatForPeople(number)}: ${
+          error instanceof Error ? error.message : String(error)
+        }`,
+      );
+    }
+    this.router.endCall(tenantId, callId, 'transferred');
   }
 
   handleWebhook(event: WebhookEvent): void {

@@ -50,6 +50,15 @@ export interface Person {
   address: string;
 }
 
+export interface ApiKey {
+  id: string;
+  label: string;
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
 /** The administration APIs an admin's token may use. */
 @Injectable({ providedIn: 'root' })
 export class AdminApi {
@@ -74,6 +83,25 @@ export class AdminApi {
 
   deleteRingGroup(id: string): Observable<unknown> {
     return this.http.delete(`/api/ring-groups/${encodeURIComponent(id)}`, {
+      headers: this.headers(),
+    });
+  }
+
+  apiKeys(): Observable<{ apiKeys: ApiKey[] }> {
+    return this.http.get<{ apiKeys: ApiKey[] }>('/api/api-keys', { headers: this.headers() });
+  }
+
+  /** The response holds the key itself, this once. */
+  createApiKey(label: string): Observable<ApiKey & { key: string }> {
+    return this.http.post<ApiKey & { key: string }>(
+      '/api/api-keys',
+      { label },
+      { headers: this.headers() },
+    );
+  }
+
+  revokeApiKey(id: string): Observable<ApiKey> {
+    return this.http.delete<ApiKey>(`/api/api-keys/${encodeURIComponent(id)}`, {
       headers: this.headers(),
     });
   }

@@ -17,7 +17,7 @@ import { MatSelectModule } from '@angular/material/select';
 import { Store } from '@ngrx/store';
 import { authFeature } from '../../auth/auth.feature';
 import { apiErrorMessage } from '../../history/history-api';
-import { AdminApi, type Person, type RingGroup } from '../admin-api';
+import { AdminApi, type ApiKey, type Person, type RingGroup } from '../admin-api';
 import {
   draftOf,
   draftProblems,
@@ -85,6 +85,12 @@ export class AdminPage implements OnInit {
   protected readonly nonMembers = computed(() =>
     this.people().filter((person) => !this.draft().members.includes(person.id)),
   );
+
+  protected readonly apiKeys = signal<ApiKey[]>([]);
+  protected readonly keyLabel = signal('');
+  /** The key just created: shown once, until the next change. */
+  protected readonly newKey = signal<{ label: string; key: string } | null>(null);
+  protected readonly keyError = signal<string | null>(null);
 
   ngOnInit(): void {
     if (!this.allowed()) return;
@@ -195,6 +201,42 @@ export class AdminPage implements OnInit {
       });
   }
 
+  protected createApiKey(): void {
+    const label = this.keyLabel().trim();
+    if (!label) {
+      this.keyError.set('Label: say what the key is for');
+      return;
+    }
+    this.keyError.set(null);
+    this.api
+      .createApiKey(label)
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe({
+        next: ({ key, ...created }) => {
+          this.newKey.set({ label: created.label, key });
+          this.keyLabel.set('');
+          this.apiKeys.update((keys) => [...keys, created]);
+        },
+        error: (error: unknown) => this.keyError.set(apiErrorMessage(error)),
+      });
+  }
+
+  protected revokeApiKey(apiKey: ApiKey): void {
+    this.keyError.set(null);
+    this.api
+      .revokeApiKey(apiKey.id)
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe({
+        next: (revoked) =>
+          this.apiKeys.update((keys) => keys.map((key) => (key.id === revoked.id ? revoked : key))),
+        error: (error: unknown) => this.keyError.set(apiErrorMessage(error)),
+      });
+  }
+
+  protected when(iso: string | null): string {
+    return iso ? new Date(iso).toLocaleString() : 'Never';
+  }
+
   private startEditing(id: string, draft: RingGroupDraft): void {
     this.editing.set(id);
     this.draft.set(draft);
@@ -208,6 +250,13 @@ export class AdminPage implements OnInit {
       .pipe(takeUntilDestroyed(this.destroyRef))
       .subscribe({
         next: ({ users }) => this.people.set(users),
+        error: (error: unknown) => this.loadError.set(apiErrorMessage(error)),
+      });
+    this.api
+      .apiKeys()
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe({
+        next: ({ apiKeys }) => this.apiKeys.set(apiKeys),
         error: (error: unknown) => this.loadError.set(apiErrorMessage(error)),
       });
     this.api

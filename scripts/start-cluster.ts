@@ -1,0 +1,199 @@
+/**
+ * `npm run start:cluster`: three call-control nodes behind nginx, with the machine's Redis and
+ * PostgreSQL — the deployment of server/cluster on one machine. nginx (Debian's nginx-light)
+ * serves the built console and spreads /api, WebSockets included, over the nodes
+ * (deploy/nginx/switchboard.conf); the demo tenants are seeded; the address to sign in at is
+ * printed. One Ctrl-C stops everything (the nodes hand their tenants over as they go).
+ *
+ * Environment: REDIS_URL (redis://127.0.0.1:6379), DATABASE_URL (the machine's PostgreSQL,
+ * database `test`, schema `switchboard_cluster`), CLUSTER_PORT (nginx, 8080), CLUSTER_NODES (3),
+ * CLUSTER_NODE_PORT (the first node's port, 8081; the others follow), LIVEKIT_URL and its keys
+ * (a shared LiveKit; without it each node runs its embedded media server). The console is built
+ * first (`ng build`) when dist/ has none.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { resolve } from 'node:path';
+import pg from 'pg';
+import { openDatabase } from '../server/db/database.ts';
+import { demoBanner, seedDemo } from '../server/seed.ts';
+
+const root = resolve(import.meta.dirname, '..');
+const nginxPort = Number(process.env.CLUSTER_PORT || 8080);
+const nodeCount = Number(process.env.CLUSTER_NODES || 3);
+const firstNodePort = Number(process.env.CLUSTER_NODE_PORT || nginxPort + 1);
+const redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+const consoleDir = resolve(root, process.env.CONSOLE_DIR || 'dist/switchboard/browser');
+const workDir = resolve(root, '.data/cluster');
+const children: { name: string; child: ChildProcess }[] = [];
+let nginx: ChildProcess | undefined;
+
+function fail(message: string): never {
+  console.error(`start:cluster: ${message}`);
+  process.exit(1);
+}
+
+const answers = (url: URL, fallbackPort: number) =>
+  new Promise<boolean>((done) => {
+    const socket = connect({ host: url.hostname, port: Number(url.port || fallbackPort) });
+    socket.setTimeout(2000);
+    const end = (ok: boolean) => {
+      socket.destroy();
+      done(ok);
+    };
+    socket.once('connect', () => end(true));
+    socket.once('error', () => end(false));
+    socket.once('timeout', () => end(false));
+  });
+
+async function databaseUrl(): Promise<string> {
+  if (process.env.DATABASE_URL) return process.env.DATABASE_URL;
+  const base = 'postgres://root@127.0.0.1:5432/test';
+  const client = new pg.Client({ connectionString: base, connectionTimeoutMillis: 3000 });
+  await client.connect().catch(() => fail(`no PostgreSQL at ${base}; set DATABASE_URL`));
+  await client.query('CREATE SCHEMA IF NOT EXISTS switchboard_cluster');
+  await client.end();
+  const url = new URL(base);
+  url.searchParams.set('options', '-c search_path=switchboard_cluster');
+  return url.toString();
+}
+
+async function waitHealthy(url: string, what: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const ok = await fetch(`${url}/api/health`)
+      .then((response) => response.ok)
+      .catch(() => false);
+    if (ok) return;
+    await new Promise((done) => setTimeout(done, 200));
+  }
+  fail(`${what} did not answer at ${url}/api/health`);
+}
+
+let stopping = false;
+function stop(code = 0): void {
+  if (stopping) return;
+  stopping = true;
+  for (const { child } of children) child.kill(child === nginx ? 'SIGQUIT' : 'SIGTERM');
+  setTimeout(() => process.exit(code), 4000).unref();
+}
+process.on('SIGINT', () => stop(0));
+process.on('SIGTERM', () => stop(0));
+
+// ------------------------------------------------------------------ what it needs
+if (spawnSync('nginx', ['-v']).error)
+  fail('nginx is not installed (Debian: apt-get install nginx-light)');
+if (!(await answers(new URL(redisUrl), 6379))) fail(`no Redis at ${redisUrl}; set REDIS_URL`);
+const database = await databaseUrl();
+if (!existsSync(resolve(consoleDir, 'index.html'))) {
+  console.log('start:cluster: building the console (ng build) …');
+  const built = spawnSync('npx', ['ng', 'build'], { cwd: root, stdio: 'inherit' });
+  if (built.status !== 0) fail('the console did not build');
+}
+
+// Migrated and seeded once, so the nodes never race each other for it.
+const db = await openDatabase({ databaseUrl: database });
+const { demoAvailable } = await seedDemo(db);
+await db.close();
+
+// ------------------------------------------------------------------ the nodes
+const nodes = Array.from({ length: nodeCount }, (_, index) => ({
+  name: `node-${index + 1}`,
+  port: firstNodePort + index,
+}));
+for (const node of nodes) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: root,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: String(node.port),
+      NODE_ID: node.name,
+      REDIS_URL: redisUrl,
+      DATABASE_URL: database,
+      CONSOLE_DIR: consoleDir,
+      // Without a shared LiveKit each node runs its own embedded media server.
+      MEDIA_PORT: process.env.LIVEKIT_URL ? '7880' : String(node.port + 1000),
+    },
+  });
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      console.error(`start:cluster: ${node.name} exited (${signal ?? code}); stopping everything.`);
+      stop(1);
+    }
+  });
+  children.push({ name: node.name, child });
+}
+await Promise.all(nodes.map((node) => waitHealthy(`http://127.0.0.1:${node.port}`, node.name)));
+
+// ------------------------------------------------------------------ nginx
+mkdirSync(resolve(workDir, 'tmp'), { recursive: true });
+// The placeholders are filled in on configuration lines only (the comments name them too).
+const values: Record<string, string> = {
+  __LISTEN__: `127.0.0.1:${nginxPort}`,
+  __CONSOLE_DIR__: consoleDir,
+  __NODES__: nodes
+    .map((node) => `server 127.0.0.1:${node.port} max_fails=1 fail_timeout=2s;`)
+    .join('\n    '),
+};
+const site = readFileSync(resolve(root, 'deploy/nginx/switchboard.conf'), 'utf8')
+  .split('\n')
+  .map((line) =>
+    line.trimStart().startsWith('#')
+      ? line
+      : line.replace(/__[A-Z_]+__/g, (name) => values[name] ?? name),
+  )
+  .join('\n');
+writeFileSync(resolve(workDir, 'switchboard.conf'), site);
+const tmp = resolve(workDir, 'tmp');
+writeFileSync(
+  resolve(workDir, 'nginx.conf'),
+  `worker_processes 1;
+pid ${workDir}/nginx.pid;
+error_log ${workDir}/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+  include /etc/nginx/mime.types;
+  access_log off;
+  client_body_temp_path ${tmp}/body;
+  proxy_temp_path ${tmp}/proxy;
+  fastcgi_temp_path ${tmp}/fastcgi;
+  uwsgi_temp_path ${tmp}/uwsgi;
+  scgi_temp_path ${tmp}/scgi;
+  include ${workDir}/switchboard.conf;
+}
+`,
+);
+nginx = spawn(
+  'nginx',
+  [
+    '-p',
+    workDir,
+    '-c',
+    `${workDir}/nginx.conf`,
+    '-e',
+    `${workDir}/nginx-error.log`,
+    '-g',
+    'daemon off;',
+  ],
+  { stdio: 'inherit' },
+);
+nginx.on('exit', (code) => {
+  if (!stopping) {
+    console.error(`start:cluster: nginx exited (${code}); see ${workDir}/nginx-error.log`);
+    stop(1);
+  }
+});
+children.push({ name: 'nginx', child: nginx });
+const publicUrl = `http://localhost:${nginxPort}`;
+await waitHealthy(`http://127.0.0.1:${nginxPort}`, 'nginx');
+
+console.log(
+  `\nSwitchboard cluster: ${nodes.length} nodes (${nodes.map((n) => `${n.name} :${n.port}`).join(', ')}) behind nginx, Redis ${redisUrl}.`,
+);
+console.log(`Sign in at ${publicUrl}/`);
+if (demoAvailable) console.log(demoBanner(`${publicUrl}/`, publicUrl));
+console.log('Ctrl-C stops the nodes (each hands its tenants to the others as it goes) and nginx.');
