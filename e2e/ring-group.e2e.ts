@@ -125,7 +125,7 @@ test.describe('one agent in two tabs', () => {
       await caller.dial('/private/ada');
       await expect(first.card('Grace Hopper')).toBeVisible();
       await expect(second.card('Grace Hopper')).toBeVisible();
-      await expect(first.card('Grace Hopper')).toContainText('Direct call');
+      await expect(first.card('Grace Hopper')).toContainText('Direct to you');
 
       // Keyboard only: Alt+A accepts the oldest ringing call.
       await first.page.bringToFront();

@@ -26,12 +26,15 @@ export type BenchRequest =
   | { type: 'cpu' }
   | { type: 'profile-start' }
   | { type: 'profile-stop'; path: string }
+  /** Every bench group rings with this strategy from the next call on. */
+  | { type: 'strategy'; strategy: string }
   | { type: 'stop' };
 export type BenchReply =
   | { type: 'ready'; setup: BenchSetup }
   | { type: 'memory'; heapUsed: number; rss: number }
   | { type: 'cpu'; micros: number; loopDelayP99Ms: number; loopDelayMaxMs: number }
-  | { type: 'profiled'; path: string };
+  | { type: 'profiled'; path: string }
+  | { type: 'strategy-set'; strategy: string };
 
 const agentCount = Number(process.env.BENCH_AGENTS ?? 1000);
 const groupSize = Number(process.env.BENCH_GROUP_SIZE ?? 20);
@@ -54,6 +57,9 @@ const config = {
   tokenTtlSeconds: 3600,
   ringTimeoutSeconds: 20,
   endedCallLingerMs: 1000,
+  // Every member is accepted at once again: after-call work (30 s by default) would keep each
+  // call's winner out of the group's next calls, which then never ring the whole group.
+  wrapUpSeconds: 0,
   mediaPort: 0,
   // The benchmark is one API key placing calls as fast as asked: the abuse caps stay out of it.
   maxLiveCallsPerApiKey: 1_000_000,
@@ -75,16 +81,20 @@ await database.query(
 );
 const ringGroups = new RingGroupRepository(database);
 const groups: BenchSetup['groups'] = [];
+const groupIds: string[] = [];
 for (let start = 0; start < agentCount; start += groupSize) {
   const memberIds = userIds.slice(start, start + groupSize);
   const name = `bench-${start / groupSize}`;
-  await ringGroups.create(tenant.id, {
+  const group = await ringGroups.create(tenant.id, {
     name,
     memberIds,
     ringTimeoutSeconds: 20,
     maxWaitSeconds: 600,
     retryIntervalSeconds: 1,
+    // The bench measures routing: a winner is available again as soon as it hangs up.
+    wrapUpSeconds: 0,
   });
+  groupIds.push(group.id);
   const agentTokens = await Promise.all(
     memberIds.map(
       async (userId) => (await tokens.issue({ tenantId: tenant.id, userId, role: 'agent' })).token,
@@ -126,6 +136,11 @@ process.on('message', async (request: BenchRequest) => {
     const { profile } = await profiler.post('Profiler.stop');
     await writeFile(request.path, JSON.stringify(profile));
     send({ type: 'profiled', path: request.path });
+  } else if (request.type === 'strategy') {
+    for (const id of groupIds)
+      await ringGroups.update(tenant.id, id, { strategy: request.strategy });
+    app.services.router.ringGroupsChanged(tenant.id);
+    send({ type: 'strategy-set', strategy: request.strategy });
   } else if (request.type === 'stop') {
     await app.close();
     if (dataDir !== 'memory') await rm(dataDir, { recursive: true, force: true });

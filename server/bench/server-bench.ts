@@ -2,15 +2,19 @@
  * `npm run bench:server`: call control under a steady load of group calls.
  *
  * Starts the server in a child process (bench-server.ts), connects 1,000 agent sessions in
- * ring groups of 20, then places calls through POST /api/calls at a steady rate. For every
- * call one member accepts as soon as the whole group holds it ringing, and hangs up shortly
- * after. It prints, as p50/p95/p99:
- *   time-to-ring        dial → every member's client holding the call ringing
+ * ring groups of 20, then places calls through POST /api/calls at a steady rate, once per ring
+ * strategy (the groups are switched between runs). With ring-all one member accepts as soon as
+ * the whole group holds the call ringing; with longest-idle, round-robin and sequential the one
+ * member rung accepts. The winner hangs up shortly after. It prints, as p50/p95/p99:
+ *   time-to-ring        dial → every member's client holding the call ringing (ring-all), or
+ *                       the chosen member's (the other strategies): one line per strategy
  *   cancel propagation  the winning accept → every other member's client showing answered_elsewhere
+ *                       (ring-all)
  * and the server's memory per idle connected session (heap and RSS, after a full GC).
- * Targets on a 2-core machine: p99 < 50 ms for both at 50 calls/s; < 64 kB per idle session.
+ * Targets on a 2-core machine: p99 < 50 ms for each at 50 calls/s; < 64 kB per idle session.
  *
- * Knobs: BENCH_AGENTS (1000), BENCH_GROUP_SIZE (20), BENCH_RATE (50 calls/s),
+ * Knobs: BENCH_STRATEGIES (ring-all,longest-idle,round-robin,sequential), BENCH_AGENTS (1000),
+ * BENCH_GROUP_SIZE (20), BENCH_RATE (50 calls/s),
  * BENCH_SECONDS (20), BENCH_WARMUP_SECONDS (2), BENCH_HOLD_MS (200), BENCH_PROFILE (a file: CPU profile
  * of the server during the load), BENCH_DATA_DIR=disk (embedded database on disk, not in memory),
  * BENCH_SERVER_FLAGS (extra Node flags for the server process).
@@ -26,6 +30,10 @@ const rate = Number(process.env.BENCH_RATE ?? 50);
 const seconds = Number(process.env.BENCH_SECONDS ?? 20);
 const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
 const holdMs = Number(process.env.BENCH_HOLD_MS ?? 200);
+const strategies = (process.env.BENCH_STRATEGIES ?? 'ring-all,longest-idle,round-robin,sequential')
+  .split(',')
+  .map((name) => name.trim())
+  .filter(Boolean);
 
 interface TrackedCall {
   sequence: number;
@@ -74,15 +82,26 @@ const groupSize = setup.groups[0]!.agentTokens.length;
 const sessionCount = setup.groups.reduce((sum, group) => sum + group.agentTokens.length, 0);
 
 const calls = new Map<string, TrackedCall>();
-const timeToRing: number[] = [];
-const cancelPropagation: number[] = [];
+let timeToRing: number[] = [];
+let cancelPropagation: number[] = [];
 let errorFrames = 0;
 let completedCalls = 0;
+/** The strategy the groups ring with in the current run. */
+let strategy = 'ring-all';
 
 const events: AgentEvents = {
   ringing(agent, call) {
     const tracked = calls.get(call.params.sequence!);
-    if (!tracked || ++tracked.ringing !== groupSize) return;
+    if (!tracked) return;
+    if (strategy !== 'ring-all') {
+      // One member rings at a time: the one rung accepts.
+      if (++tracked.ringing !== 1) return;
+      if (tracked.measured) timeToRing.push(performance.now() - tracked.dialedAt);
+      tracked.acceptedAt = performance.now();
+      agent.send({ type: 'call.accept', callId: call.id });
+      return;
+    }
+    if (++tracked.ringing !== groupSize) return;
     if (tracked.measured) timeToRing.push(performance.now() - tracked.dialedAt);
     // The whole group holds the call: the chosen member accepts now.
     const winner = agents[tracked.groupIndex]![tracked.sequence % groupSize]!;
@@ -128,76 +147,137 @@ for (let start = 0; start < flat.length; start += 50) {
 await new Promise((resolve) => setTimeout(resolve, 1000)); // let the post-online group refreshes finish
 const after = await serverMemory();
 
-console.log(`placing ${rate} calls/s: ${warmupSeconds} s warm-up, then ${seconds} s measured …`);
-const intervalMs = 1000 / rate;
-const warmupCalls = Math.round(warmupSeconds * rate);
-const totalCalls = warmupCalls + Math.round(seconds * rate);
-let dialFailures = 0;
-ask({ type: 'cpu' });
-const cpuBefore = (await nextReply('cpu')).micros;
-const clientLoopDelay = monitorEventLoopDelay({ resolution: 5 });
-clientLoopDelay.enable();
-const profilePath = process.env.BENCH_PROFILE;
-if (profilePath) ask({ type: 'profile-start' });
-const startedAt = performance.now();
-for (let sequence = 0; sequence < totalCalls; sequence++) {
-  const dueAt = startedAt + sequence * intervalMs;
-  const wait = dueAt - performance.now();
-  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-  const groupIndex = sequence % setup.groups.length;
-  const tracked: TrackedCall = {
-    sequence,
-    groupIndex,
-    measured: sequence >= warmupCalls,
-    dialedAt: performance.now(),
-    ringing: 0,
-    elsewhere: 0,
+interface RunResult {
+  strategy: string;
+  totalCalls: number;
+  warmupCalls: number;
+  completedCalls: number;
+  achievedRate: number;
+  dialFailures: number;
+  serverCpuMsPerCall: number;
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
+  clientLoopDelayP99Ms: number;
+  clientLoopDelayMaxMs: number;
+  ring: Summary;
+  cancel: Summary;
+}
+
+/** One run at the steady rate with every group ringing by `name`. */
+async function run(name: string, sequenceFrom: number): Promise<RunResult> {
+  ask({ type: 'strategy', strategy: name });
+  await nextReply('strategy-set');
+  strategy = name;
+  timeToRing = [];
+  cancelPropagation = [];
+  completedCalls = 0;
+  console.log(
+    `${name}: placing ${rate} calls/s: ${warmupSeconds} s warm-up, then ${seconds} s measured …`,
+  );
+  const intervalMs = 1000 / rate;
+  const warmupCalls = Math.round(warmupSeconds * rate);
+  const totalCalls = warmupCalls + Math.round(seconds * rate);
+  let dialFailures = 0;
+  ask({ type: 'cpu' });
+  const cpuBefore = (await nextReply('cpu')).micros;
+  const clientLoopDelay = monitorEventLoopDelay({ resolution: 5 });
+  clientLoopDelay.enable();
+  const profilePath = process.env.BENCH_PROFILE;
+  const profiling = profilePath && name === strategies[0];
+  if (profiling) ask({ type: 'profile-start' });
+  const startedAt = performance.now();
+  for (let index = 0; index < totalCalls; index++) {
+    const sequence = sequenceFrom + index;
+    const dueAt = startedAt + index * intervalMs;
+    const wait = dueAt - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    const groupIndex = sequence % setup.groups.length;
+    const tracked: TrackedCall = {
+      sequence,
+      groupIndex,
+      measured: index >= warmupCalls,
+      dialedAt: performance.now(),
+      ringing: 0,
+      elsewhere: 0,
+    };
+    calls.set(String(sequence), tracked);
+    void fetch(`${setup.url}/api/calls`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${setup.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        from: 'Bench caller',
+        to: `/group/${setup.groups[groupIndex]!.name}`,
+        params: { sequence: String(sequence) },
+      }),
+    }).then(async (response) => {
+      await response.arrayBuffer();
+      if (response.status !== 201) dialFailures++;
+    });
+  }
+  const achievedRate = (totalCalls / (performance.now() - startedAt)) * 1000;
+  ask({ type: 'cpu' });
+  const serverCpu = await nextReply('cpu');
+  clientLoopDelay.disable();
+  if (profiling) {
+    ask({ type: 'profile-stop', path: profilePath });
+    console.log(`server CPU profile of the ${name} load: ${(await nextReply('profiled')).path}`);
+  }
+  const drainDeadline = performance.now() + 10_000;
+  while (completedCalls < totalCalls && performance.now() < drainDeadline)
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  // Calls still up when the next run starts would skew it: let hang-ups and lingering settle.
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  return {
+    strategy: name,
+    totalCalls,
+    warmupCalls,
+    completedCalls,
+    achievedRate,
+    dialFailures,
+    serverCpuMsPerCall: (serverCpu.micros - cpuBefore) / 1000 / totalCalls,
+    loopDelayP99Ms: serverCpu.loopDelayP99Ms,
+    loopDelayMaxMs: serverCpu.loopDelayMaxMs,
+    clientLoopDelayP99Ms: clientLoopDelay.percentile(99) / 1e6,
+    clientLoopDelayMaxMs: clientLoopDelay.max / 1e6,
+    ring: summarize(timeToRing),
+    cancel: summarize(cancelPropagation),
   };
-  calls.set(String(sequence), tracked);
-  void fetch(`${setup.url}/api/calls`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${setup.apiKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      from: 'Bench caller',
-      to: `/group/${setup.groups[groupIndex]!.name}`,
-      params: { sequence: String(sequence) },
-    }),
-  }).then(async (response) => {
-    await response.arrayBuffer();
-    if (response.status !== 201) dialFailures++;
-  });
 }
-const achievedRate = (totalCalls / (performance.now() - startedAt)) * 1000;
-ask({ type: 'cpu' });
-const serverCpu = await nextReply('cpu');
-const serverCpuMsPerCall = (serverCpu.micros - cpuBefore) / 1000 / totalCalls;
-clientLoopDelay.disable();
-if (profilePath) {
-  ask({ type: 'profile-stop', path: profilePath });
-  console.log(`server CPU profile of the load phase: ${(await nextReply('profiled')).path}`);
+
+const results: RunResult[] = [];
+let nextSequence = 0;
+for (const name of strategies) {
+  const result = await run(name, nextSequence);
+  nextSequence += result.totalCalls;
+  results.push(result);
 }
-const drainDeadline = performance.now() + 10_000;
-while (completedCalls < totalCalls && performance.now() < drainDeadline)
-  await new Promise((resolve) => setTimeout(resolve, 50));
 
 const format = (summary: Summary) =>
   `p50 ${summary.p50.toFixed(1)} ms · p95 ${summary.p95.toFixed(1)} ms · p99 ${summary.p99.toFixed(1)} ms · max ${summary.max.toFixed(1)} ms (n=${summary.count})`;
-const ring = summarize(timeToRing);
-const cancel = summarize(cancelPropagation);
 const heapPerSession = (after.heapUsed - before.heapUsed) / sessionCount / 1024;
 const rssPerSession = (after.rss - before.rss) / sessionCount / 1024;
 const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
+// The detailed lines are for the first run (ring-all unless BENCH_STRATEGIES says otherwise).
+const main = results[0]!;
+const strategyLines = results
+  .map(
+    (result) =>
+      `    ${result.strategy.padEnd(14)}${format(result.ring)}   [target p99 < 50 ms: ${verdict(result.ring.p99 < 50)}]  · ${result.serverCpuMsPerCall.toFixed(2)} ms CPU/call · ${result.completedCalls}/${result.totalCalls} completed, ${result.dialFailures} dial failures`,
+  )
+  .join('\n');
 
 console.log(`
 Switchboard call-control bench
   sessions            ${sessionCount} in ${setup.groups.length} ring groups of ${groupSize}
-  load                ${totalCalls} calls at ${achievedRate.toFixed(1)} calls/s (${warmupCalls} warm-up), ${completedCalls} completed, ${dialFailures} dial failures, ${errorFrames} error frames
-  time-to-ring        ${format(ring)}   [target p99 < 50 ms: ${verdict(ring.p99 < 50)}]
-  cancel propagation  ${format(cancel)}   [target p99 < 50 ms: ${verdict(cancel.p99 < 50)}]
-  server CPU          ${serverCpuMsPerCall.toFixed(2)} ms per call (${((serverCpuMsPerCall * achievedRate) / 10).toFixed(0)} % of one core at this rate)
-  event-loop delay    server p99 ${serverCpu.loopDelayP99Ms.toFixed(1)} ms (max ${serverCpu.loopDelayMaxMs.toFixed(1)}) · load generator p99 ${(clientLoopDelay.percentile(99) / 1e6).toFixed(1)} ms (max ${(clientLoopDelay.max / 1e6).toFixed(1)})
+  load (${main.strategy})  ${main.totalCalls} calls at ${main.achievedRate.toFixed(1)} calls/s (${main.warmupCalls} warm-up), ${main.completedCalls} completed, ${main.dialFailures} dial failures, ${errorFrames} error frames (all runs)
+  time-to-ring        ${format(main.ring)}   [target p99 < 50 ms: ${verdict(main.ring.p99 < 50)}]
+  cancel propagation  ${format(main.cancel)}   [target p99 < 50 ms: ${verdict(main.strategy !== 'ring-all' || main.cancel.p99 < 50)}]
+  server CPU          ${main.serverCpuMsPerCall.toFixed(2)} ms per call (${((main.serverCpuMsPerCall * main.achievedRate) / 10).toFixed(0)} % of one core at this rate)
+  event-loop delay    server p99 ${main.loopDelayP99Ms.toFixed(1)} ms (max ${main.loopDelayMaxMs.toFixed(1)}) · load generator p99 ${main.clientLoopDelayP99Ms.toFixed(1)} ms (max ${main.clientLoopDelayMaxMs.toFixed(1)})
   memory per idle session  heap ${heapPerSession.toFixed(1)} kB · rss ${rssPerSession.toFixed(1)} kB   [target < 64 kB: ${verdict(Math.max(heapPerSession, rssPerSession) < 64)}]
     (server heap ${(before.heapUsed / 1048576).toFixed(1)} → ${(after.heapUsed / 1048576).toFixed(1)} MB, rss ${(before.rss / 1048576).toFixed(1)} → ${(after.rss / 1048576).toFixed(1)} MB)
+  time-to-ring per strategy (${rate} calls/s; ring-all: whole group ringing, others: the one member rung)
+${strategyLines}
 `);
 
 await Promise.all(flat.map((agent) => agent.close()));

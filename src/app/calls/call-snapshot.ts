@@ -36,6 +36,8 @@ export interface CallSnapshot {
   transfer: TransferState | null;
   /** A warm transfer's consultation call: the call being transferred. */
   consultationFor: string | null;
+  /** What the caller (dial API, dialing tab) passed along: the customer context. */
+  params: Record<string, string>;
 }
 
 export function toCallSnapshot(call: Call): CallSnapshot {
@@ -60,5 +62,6 @@ export function toCallSnapshot(call: Call): CallSnapshot {
       : null,
     transfer: call.transferState ? structuredClone(call.transferState) : null,
     consultationFor: call.consultationFor,
+    params: { ...call.params },
   };
 }

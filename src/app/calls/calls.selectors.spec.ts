@@ -71,6 +71,7 @@ describe('calls selectors', () => {
           callerName: 'Katherine Johnson',
           callerAddress: '/private/katherine',
           ringGroupName: 'support',
+          details: [],
           waitSeconds: 42,
           ringing: true,
           outcome: null,
@@ -84,6 +85,7 @@ describe('calls selectors', () => {
           callerName: 'Katherine Johnson',
           callerAddress: '/private/katherine',
           ringGroupName: 'support',
+          details: [],
           waitSeconds: 15,
           ringing: false,
           outcome: 'Answered by Grace Hopper',
@@ -97,6 +99,7 @@ describe('calls selectors', () => {
           callerName: 'Alan Turing',
           callerAddress: '/private/alan',
           ringGroupName: null,
+          details: [],
           waitSeconds: 12,
           ringing: true,
           outcome: null,
@@ -145,6 +148,7 @@ describe('calls selectors', () => {
         callerName: 'Katherine Johnson',
         callerAddress: '/private/katherine',
         ringGroupName: 'support',
+        details: [],
         statusText: 'Connected',
         talkSeconds: 65,
         ended: false,
@@ -156,6 +160,36 @@ describe('calls selectors', () => {
         transfer: null,
         controllable: true,
       });
+    });
+
+    it('says what is true now: on hold, calling or consulting someone, transferring; with the call’s details', () => {
+      const connected = { status: 'connected' as const, answeredHere: true, answeredAt: 120_000 };
+      const grace = { name: 'Grace Hopper', address: '/private/grace' };
+      const statusOf = (overrides: Parameters<typeof callRecord>[0]) =>
+        selectActiveCall(rootState([callRecord({ ...connected, ...overrides })], { now: 130_000 }))
+          ?.statusText;
+      expect(statusOf({ held: true, heldAt: 125_000 })).toBe('On hold');
+      const warm = { mode: 'warm' as const, to: grace, consultationCallId: 'c2' };
+      expect(statusOf({ held: true, transfer: { ...warm, status: 'ringing' } })).toBe(
+        'Calling Grace Hopper',
+      );
+      expect(statusOf({ held: true, transfer: { ...warm, status: 'consulting' } })).toBe(
+        'Consulting Grace Hopper',
+      );
+      expect(
+        statusOf({
+          transfer: { mode: 'blind', to: grace, status: 'ringing', consultationCallId: null },
+        }),
+      ).toBe('Transferring to Grace Hopper');
+      const withParams = selectActiveCall(
+        rootState([callRecord({ ...connected, params: { ticket: '4711', plan: 'Gold' } })], {
+          now: 130_000,
+        }),
+      );
+      expect(withParams?.details).toEqual([
+        { name: 'ticket', value: '4711' },
+        { name: 'plan', value: 'Gold' },
+      ]);
     });
 
     it('says the caller hung up when the call ended without this tab hanging up', () => {
@@ -208,6 +242,7 @@ describe('calls selectors', () => {
       calleeName: 'support',
       calleeAddress: '/group/support',
       statusText: 'Ringing',
+      answeredByName: null,
       seconds: 7,
       live: true,
       answered: false,
@@ -229,6 +264,7 @@ describe('calls selectors', () => {
       calleeName: 'support',
       calleeAddress: '/group/support',
       statusText: 'Ended',
+      answeredByName: null,
       seconds: 60,
       live: false,
       answered: false,

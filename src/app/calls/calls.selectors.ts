@@ -10,6 +10,8 @@ export interface RingingCardView {
   callerName: string;
   callerAddress: string;
   ringGroupName: string | null;
+  /** The customer context the call carries (`params`), in the caller's order. */
+  details: CallDetailView[];
   /** Seconds the caller has waited; frozen once the call ended. */
   waitSeconds: number;
   ringing: boolean;
@@ -25,6 +27,12 @@ export interface RingingCardView {
 }
 
 /** A transfer this agent started, as the active call panel shows it. */
+/** One `params` entry, as shown on the card and the call. */
+export interface CallDetailView {
+  name: string;
+  value: string;
+}
+
 export interface ActiveTransferView {
   mode: TransferState['mode'];
   destinationName: string;
@@ -40,6 +48,7 @@ export interface ActiveCallView {
   callerName: string;
   callerAddress: string;
   ringGroupName: string | null;
+  details: CallDetailView[];
   statusText: string;
   talkSeconds: number;
   ended: boolean;
@@ -59,6 +68,8 @@ export interface OutgoingCallView {
   calleeName: string;
   calleeAddress: string;
   statusText: string;
+  /** Who took the call (the caller's own view says so); null until answered. */
+  answeredByName: string | null;
   /** Seconds since dialing, or talk time once answered. */
   seconds: number;
   live: boolean;
@@ -113,6 +124,7 @@ export const selectRingingQueue = createSelector(
         callerName: call.from.name,
         callerAddress: call.from.address,
         ringGroupName: call.ringGroup?.name ?? null,
+        details: detailsOf(call),
         waitSeconds: seconds(
           call.createdAt,
           call.status === 'ringing' ? now : (call.endedAt ?? now),
@@ -147,7 +159,8 @@ export const selectActiveCall = createSelector(
       callerName: call.from.name,
       callerAddress: call.from.address,
       ringGroupName: call.ringGroup?.name ?? null,
-      statusText: statusText(call.status),
+      details: detailsOf(call),
+      statusText: ended ? statusText(call.status) : activeStatusText(call, transfer),
       talkSeconds: call.answeredAt
         ? seconds(call.answeredAt, ended ? (call.endedAt ?? now) : now)
         : 0,
@@ -178,6 +191,7 @@ export const selectOutgoingCall = createSelector(
       calleeName: call.to.name,
       calleeAddress: call.to.address,
       statusText: live && call.held ? 'On hold' : statusText(call.status),
+      answeredByName: call.answeredAt !== null ? (call.answeredBy?.name ?? null) : null,
       seconds: call.answeredAt ? seconds(call.answeredAt, end) : seconds(call.createdAt, end),
       live,
       answered: call.status === 'connecting' || call.status === 'connected',
@@ -228,6 +242,25 @@ function activeTransfer(transfer: TransferState): ActiveTransferView {
 /** The server's transfer target when it still says, else where this tab sent the caller. */
 function withTransferDestination(call: CallRecord) {
   return { ...call, transferDestination: call.transfer?.to.name ?? call.transferredTo?.name };
+}
+
+/**
+ * What is true of the call now, in one phrase: a transfer under way names where the caller is
+ * going ("Consulting Grace Hopper", "Transferring to support"), a held caller is "On hold".
+ */
+function activeStatusText(call: CallRecord, transfer: ActiveTransferView | null): string {
+  if (transfer && transfer.status !== 'failed') {
+    if (transfer.mode === 'blind') return `Transferring to ${transfer.destinationName}`;
+    return transfer.status === 'consulting'
+      ? `Consulting ${transfer.destinationName}`
+      : `Calling ${transfer.destinationName}`;
+  }
+  if (call.held) return 'On hold';
+  return statusText(call.status);
+}
+
+function detailsOf(call: CallRecord): CallDetailView[] {
+  return Object.entries(call.params ?? {}).map(([name, value]) => ({ name, value }));
 }
 
 function hasLeftRinging(call: CallRecord): boolean {

@@ -397,6 +397,23 @@ describe('telephony SDK: connect()', () => {
       expect(client.session.getCall('out-1')).toBeUndefined();
     });
 
+    it('ends its incoming calls as failed too when the server started afresh (call control restarted)', async () => {
+      startOnline();
+      sockets.latest.receive({
+        type: 'incoming_calls',
+        calls: [callView({ id: 'in-1', status: 'connected' })],
+      });
+      const call = client.session.getCall('in-1')!;
+      const statuses: CallLifecycleStatus[] = [];
+      call.status$.subscribe((status) => statuses.push(status));
+      await reconnect();
+      sockets.latest.receive(helloFrame({ sessionId: 'session-2', resumed: false }));
+
+      expect(statuses.slice(-2)).toEqual(['disconnected', 'destroyed']);
+      expect(call.endReason).toBe('failed');
+      expect(client.session.getCall('in-1')).toBeUndefined();
+    });
+
     it('asks for the newest session on the next drop', async () => {
       startOnline();
       await reconnect();

@@ -18,6 +18,7 @@ const connected: ActiveCallView = {
   callerName: 'Katherine Johnson',
   callerAddress: '/private/katherine',
   ringGroupName: 'support',
+  details: [],
   statusText: 'Connected',
   talkSeconds: 125,
   ended: false,

@@ -14,6 +14,7 @@ const ringing: OutgoingCallView = {
   calleeName: 'support',
   calleeAddress: '/group/support',
   statusText: 'Ringing',
+  answeredByName: null,
   seconds: 4,
   live: true,
   answered: false,

@@ -9,6 +9,7 @@ const ringing: RingingCardView = {
   callerName: 'Katherine Johnson',
   callerAddress: '/private/katherine',
   ringGroupName: 'support',
+  details: [],
   waitSeconds: 75,
   ringing: true,
   outcome: null,

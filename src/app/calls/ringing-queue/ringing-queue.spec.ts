@@ -20,6 +20,7 @@ const card = (
   callerName,
   callerAddress: `/private/${callerName.split(' ')[0].toLowerCase()}`,
   ringGroupName: 'support',
+  details: [],
   waitSeconds: 3,
   ringing: true,
   outcome: null,

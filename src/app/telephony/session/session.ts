@@ -214,14 +214,23 @@ export class Session implements CallCommands {
     this.addresses$$.next(hello.addresses);
     this.presence$$.next(hello.presence);
     this.registered$$.next(hello.online);
-    // Not resumed: the server's earlier session (if any) and the calls this tab placed ended.
-    // (Incoming calls need nothing: the new session's list simply does not have them.)
+    // Not resumed (the tab was away too long, or call control restarted): the server's earlier
+    // session ended, and with it the calls this tab placed or had answered. Each says so
+    // (`failed`) before it goes, so the agent is told what happened rather than watching a call
+    // vanish. Calls still ringing need nothing: the new session's list offers them again or not.
     if (!hello.resumed) {
       for (const call of this.outgoing.values()) {
         call.endLost();
         call.destroy();
       }
       this.outgoing.clear();
+      const answered = [...this.incoming.values()].filter((call) => call.status !== 'ringing');
+      for (const call of answered) {
+        this.incoming.delete(call.id);
+        call.endLost();
+        call.destroy();
+      }
+      if (answered.length) this.incomingCalls$$.next([...this.incoming.values()]);
     }
     // A fresh socket is a fresh server session: register again if the agent was online.
     if (this.wantsOnline && !hello.online) {
