@@ -68,6 +68,8 @@ if (redis) {
       apiSecret: livekit.apiSecret,
       redisAddress: redis.address,
       sipPort: wanted,
+      // One machine shared with builds and browsers: never refuse a call for CPU load.
+      maxCpuUtilization: 1,
     });
   } catch (error) {
     // 5060 may be another SIP service's: take any free port rather than no phones.
@@ -78,6 +80,7 @@ if (redis) {
       apiSecret: livekit.apiSecret,
       redisAddress: redis.address,
       sipPort: await freeTcpAndUdpPort(),
+      maxCpuUtilization: 1,
     }).catch((again: Error) => {
       console.log(
         `[start:livekit] no phones: ${again.message.split('\n')[0]} (${(error as Error).message.split('\n')[0]})`,

@@ -71,12 +71,15 @@ async function generateCalls(
   const params = [dataStart, totalCalls, SPAN_DAYS * DAY_MS, from, to];
   await database.query(
     `INSERT INTO calls (id, tenant_id, from_name, from_address, to_address, ring_group_id, origin, status, end_reason,
-                        answered_by_user_id, created_at, answered_at, ended_at, queue_wait_ms, talk_ms, hold_ms)
+                        answered_by_user_id, created_at, answered_at, ended_at, queue_wait_ms, talk_ms, hold_ms,
+                        missed_rings, declined_rings)
      SELECT id, tenant_id, from_name, from_address, to_address, ring_group_id, origin, status, end_reason,
             answered_by_user_id, created_at,
             CASE WHEN answered THEN created_at + wait_ms * interval '1 millisecond' END,
             created_at + (wait_ms + CASE WHEN answered THEN talk_ms ELSE 0 END) * interval '1 millisecond',
-            wait_ms, CASE WHEN answered THEN talk_ms END, CASE WHEN answered THEN hold_ms END
+            wait_ms, CASE WHEN answered THEN talk_ms END, CASE WHEN answered THEN hold_ms END,
+            (CASE WHEN (n / 10) % 5 = 0 THEN 1 ELSE 0 END) + (CASE WHEN end_reason = 'no_answer' THEN 1 ELSE 0 END),
+            CASE WHEN end_reason = 'rejected' THEN 1 ELSE 0 END
      FROM (${CALL_COLUMNS}) AS generated`,
     params,
   );

@@ -25,6 +25,8 @@ interface CallRowRead {
   queue_wait_ms: number | null;
   talk_ms: number | null;
   hold_ms: number | null;
+  missed_rings: number | null;
+  declined_rings: number | null;
   answered_at: unknown;
   ended_at: unknown;
 }
@@ -110,6 +112,11 @@ async function recordsScenario(server: TestServer): Promise<void> {
     '2:ada:answered_elsewhere',
     '2:bob:answered',
   ]);
+  assert.deepEqual(
+    [answeredRow!.missed_rings, answeredRow!.declined_rings],
+    [1, 1],
+    "the call's row counts its missed and declined rings (reports read them there)",
+  );
 
   const [cancelledRow] = await read(cancelled.id);
   assert.deepEqual(

@@ -29,6 +29,9 @@ export interface CallRow {
   talkMs: number | null;
   /** Total time the caller was on hold (null: never answered). */
   holdMs: number | null;
+  /** Rings of the call that timed out / that an agent declined (for reports). */
+  missedRings: number;
+  declinedRings: number;
 }
 
 export interface LegRow {
@@ -147,15 +150,18 @@ export class CallRepository {
         call.queueWaitMs,
         call.talkMs,
         call.holdMs,
+        call.missedRings,
+        call.declinedRings,
       ]);
       await db.query(
         `INSERT INTO calls (id, tenant_id, from_name, from_address, from_user_id, to_address, ring_group_id, origin, params,
-                            status, end_reason, answered_by_user_id, created_at, answered_at, ended_at, queue_wait_ms, talk_ms, hold_ms)
+                            status, end_reason, answered_by_user_id, created_at, answered_at, ended_at, queue_wait_ms, talk_ms, hold_ms,
+                            missed_rings, declined_rings)
          VALUES ${tuples}
          ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, end_reason = EXCLUDED.end_reason,
            answered_by_user_id = EXCLUDED.answered_by_user_id, answered_at = EXCLUDED.answered_at,
            ended_at = EXCLUDED.ended_at, queue_wait_ms = EXCLUDED.queue_wait_ms, talk_ms = EXCLUDED.talk_ms,
-           hold_ms = EXCLUDED.hold_ms`,
+           hold_ms = EXCLUDED.hold_ms, missed_rings = EXCLUDED.missed_rings, declined_rings = EXCLUDED.declined_rings`,
         values,
       );
     }

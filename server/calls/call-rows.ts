@@ -129,6 +129,8 @@ export function callRow(call: LiveCall, now: number): CallRow {
     ...durations(call),
     // Hold is part of handling a call: none for a call nobody answered.
     holdMs: call.answeredAt === null ? null : Math.round(holdMsOf(call, now)),
+    missedRings: call.legs.filter((leg) => leg.outcome === 'missed').length,
+    declinedRings: call.legs.filter((leg) => leg.outcome === 'rejected').length,
   };
 }
 

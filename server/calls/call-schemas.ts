@@ -43,6 +43,15 @@ export const PlaceCallBody = Type.Object(
       description: '/private/<username> or /group/<name>',
     }),
     params: Type.Optional(CallParams),
+    priority: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 9,
+        description:
+          'Higher is offered first: an agent who becomes available is offered waiting calls by ' +
+          'priority, then oldest first (default 0)',
+      }),
+    ),
     /** server/media-script: media played into the call once an agent answers. */
     script: Type.Optional(MediaScript),
   },

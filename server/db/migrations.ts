@@ -209,6 +209,17 @@ const steps: string[] = [
   CREATE INDEX call_wrap_ups_tenant_started ON call_wrap_ups (tenant_id, started_at);
   CREATE INDEX call_events_tenant_at ON call_events (tenant_id, at)
   `,
+  // Reports (issue 17): each call's missed and declined rings, kept on its row when it ends (the
+  // group report reads no legs); calls recorded before are counted from their legs.
+  `
+  ALTER TABLE calls ADD COLUMN missed_rings integer;
+  ALTER TABLE calls ADD COLUMN declined_rings integer;
+  UPDATE calls SET missed_rings = counts.missed, declined_rings = counts.declined
+  FROM (SELECT call_id, count(*) FILTER (WHERE outcome = 'missed') AS missed,
+               count(*) FILTER (WHERE outcome = 'rejected') AS declined
+        FROM call_legs GROUP BY call_id) AS counts
+  WHERE counts.call_id = calls.id
+  `,
 ];
 
 export async function migrate(database: Database): Promise<void> {

@@ -60,9 +60,10 @@ interface Figures {
 }
 
 /**
- * The group report is three small statements (calls, rings, wrap-ups), each aggregated to
- * (interval, group) in SQL and merged by key; one statement joining per-call subtotals was
- * several times slower on a month of a large tenant and tripped PostgreSQL's JIT.
+ * The group report is two statements (calls, with their ring counts; wrap-ups), each aggregated
+ * to (interval, group) in SQL and merged by key; one statement joining per-call subtotals of
+ * legs and wrap-ups was several times slower on a month of a large tenant and tripped
+ * PostgreSQL's JIT.
  */
 const groupReport = (groupFilter: string) => `
   SELECT (rc.bucket AT TIME ZONE $2) AS start, ${LABEL.replace('bucket', 'rc.bucket')} AS label,
@@ -71,7 +72,8 @@ const groupReport = (groupFilter: string) => `
          count(*) FILTER (WHERE rc.answered_at IS NOT NULL)::int AS answered,
          count(*) FILTER (WHERE rc.abandoned)::int AS abandoned,
          coalesce(sum(rc.queue_wait_ms) FILTER (WHERE rc.abandoned), 0)::float8 AS abandoned_wait_ms,
-         0 AS missed, 0 AS declined,
+         coalesce(sum(rc.missed_rings), 0)::int AS missed,
+         coalesce(sum(rc.declined_rings), 0)::int AS declined,
          (count(*) FILTER (WHERE rc.answered_at IS NOT NULL AND rc.queue_wait_ms <= g.service_level_seconds * 1000))::int
            * CASE WHEN max(g.id) IS NULL THEN NULL ELSE 1 END AS answered_in_sl,
          coalesce(sum(rc.queue_wait_ms) FILTER (WHERE rc.answered_at IS NOT NULL), 0)::float8 AS answer_wait_ms,
@@ -80,7 +82,8 @@ const groupReport = (groupFilter: string) => `
          coalesce(sum(rc.talk_ms - coalesce(rc.hold_ms, 0)) FILTER (WHERE rc.handled), 0)::float8 AS talk_ms,
          coalesce(sum(rc.hold_ms) FILTER (WHERE rc.handled), 0)::float8 AS hold_ms,
          0::float8 AS wrap_ms
-  FROM (SELECT c.ring_group_id, c.answered_at, c.queue_wait_ms, c.talk_ms, c.hold_ms, ${BUCKET} AS bucket,
+  FROM (SELECT c.ring_group_id, c.answered_at, c.queue_wait_ms, c.talk_ms, c.hold_ms, c.missed_rings,
+               c.declined_rings, ${BUCKET} AS bucket,
                (c.answered_at IS NULL AND c.ended_at IS NOT NULL AND c.end_reason = 'caller_cancelled') AS abandoned,
                (c.answered_at IS NOT NULL AND c.ended_at IS NOT NULL) AS handled
         FROM calls c WHERE ${RANGE} AND c.ring_group_id IS NOT NULL${groupFilter}) AS rc
@@ -88,24 +91,19 @@ const groupReport = (groupFilter: string) => `
   GROUP BY rc.bucket, rc.ring_group_id
   ORDER BY rc.bucket, key_name, rc.ring_group_id`;
 
-/** Missed and declined rings of the range's group calls, per (interval, group). */
-const groupRings = (groupFilter: string) => `
-  SELECT (${BUCKET} AT TIME ZONE $2) AS start, c.ring_group_id AS key_id,
-         count(*) FILTER (WHERE l.outcome = 'missed')::int AS missed,
-         count(*) FILTER (WHERE l.outcome = 'rejected')::int AS declined
-  FROM call_legs l JOIN calls c ON c.id = l.call_id
-  WHERE l.tenant_id = $1 AND ${AFTER_RANGE('l.rung_at')} AND l.outcome IN ('missed', 'rejected')
-    AND ${RANGE} AND c.ring_group_id IS NOT NULL${groupFilter}
-  GROUP BY 1, 2`;
-
-/** Finished after-call work on the range's handled group calls, per (interval, group). */
+/**
+ * The wrap-ups of the range's group calls per (interval, group, disposition): how many, and the
+ * finished after-call work of handled calls (for handle time).
+ */
 const groupWrapUps = (groupFilter: string) => `
-  SELECT (${BUCKET} AT TIME ZONE $2) AS start, c.ring_group_id AS key_id,
-         sum(${ms('w.started_at', 'w.ended_at')}) AS wrap_ms
+  SELECT (${BUCKET} AT TIME ZONE $2) AS start, c.ring_group_id AS key_id, w.disposition_code AS code,
+         count(*)::int AS count,
+         coalesce(sum(${ms('w.started_at', 'w.ended_at')})
+           FILTER (WHERE w.ended_at IS NOT NULL AND c.answered_at IS NOT NULL AND c.ended_at IS NOT NULL), 0)::float8
+           AS wrap_ms
   FROM call_wrap_ups w JOIN calls c ON c.id = w.call_id
-  WHERE w.tenant_id = $1 AND ${AFTER_RANGE('w.started_at')} AND w.ended_at IS NOT NULL
-    AND ${RANGE} AND c.ring_group_id IS NOT NULL AND c.answered_at IS NOT NULL AND c.ended_at IS NOT NULL${groupFilter}
-  GROUP BY 1, 2`;
+  WHERE w.tenant_id = $1 AND ${AFTER_RANGE('w.started_at')} AND ${RANGE} AND c.ring_group_id IS NOT NULL${groupFilter}
+  GROUP BY 1, 2, 3`;
 
 const agentReport = (groupFilter: string, agentFilter: string) => `
   WITH rc AS (
@@ -211,12 +209,12 @@ const occupancyReport = (userFilter: string) => `
   GROUP BY o.bucket, o.user_id
   HAVING sum(o.overlap_ms) FILTER (WHERE o.presence IN ('available', 'busy', 'wrap-up')) > 0`;
 
-const dispositionCounts = (by: ReportBy, groupFilter: string, agentFilter: string) => `
-  SELECT (${BUCKET} AT TIME ZONE $2) AS start, ${by === 'group' ? 'c.ring_group_id' : 'w.user_id'} AS key_id,
+/** Each agent's wrap-ups per (interval, disposition). */
+const dispositionCounts = (groupFilter: string, agentFilter: string) => `
+  SELECT (${BUCKET} AT TIME ZONE $2) AS start, w.user_id AS key_id,
          w.disposition_code AS code, count(*)::int AS count
   FROM calls c JOIN call_wrap_ups w ON w.call_id = c.id AND w.tenant_id = $1 AND ${AFTER_RANGE('w.started_at')}
-  WHERE ${RANGE} AND w.disposition_code IS NOT NULL
-    ${by === 'group' ? 'AND c.ring_group_id IS NOT NULL' : ''}${groupFilter}${agentFilter.replace('l.user_id', 'w.user_id')}
+  WHERE ${RANGE} AND w.disposition_code IS NOT NULL${groupFilter}${agentFilter.replace('l.user_id', 'w.user_id')}
   GROUP BY 1, 2, 3`;
 
 interface Occupancy {
@@ -264,7 +262,6 @@ export class ReportRepository {
       params.push(filter.agentId);
       agentFilter = ` AND l.user_id = $${params.length}`;
     }
-    const dispositionSql = dispositionCounts(by, groupFilter, agentFilter);
     type Keyed = { start: Date | string; key_id: string };
     let rows: Figures[];
     let dispositions: (Keyed & { code: string; count: number })[];
@@ -275,25 +272,20 @@ export class ReportRepository {
         (filter.agentId
           ? ` AND EXISTS (SELECT 1 FROM call_legs l WHERE l.call_id = c.id AND l.tenant_id = $1${agentFilter})`
           : '');
-      let rings: (Keyed & { missed: number; declined: number })[];
-      let wraps: (Keyed & { wrap_ms: number })[];
-      [rows, rings, wraps, dispositions] = await Promise.all([
+      let wraps: (Keyed & { code: string | null; count: number; wrap_ms: number })[];
+      [rows, wraps] = await Promise.all([
         this.database.query<Figures>(groupReport(callFilter), params),
-        this.database.query<Keyed & { missed: number; declined: number }>(
-          groupRings(callFilter),
+        this.database.query<Keyed & { code: string | null; count: number; wrap_ms: number }>(
+          groupWrapUps(callFilter),
           params,
         ),
-        this.database.query<Keyed & { wrap_ms: number }>(groupWrapUps(callFilter), params),
-        this.database.query<Keyed & { code: string; count: number }>(dispositionSql, params),
       ]);
       const byKey = new Map(rows.map((row) => [`${epoch(row.start)}|${row.key_id}`, row]));
-      for (const ring of rings) {
-        const row = byKey.get(`${epoch(ring.start)}|${ring.key_id}`);
-        if (row) [row.missed, row.declined] = [Number(ring.missed), Number(ring.declined)];
-      }
+      dispositions = [];
       for (const wrap of wraps) {
         const row = byKey.get(`${epoch(wrap.start)}|${wrap.key_id}`);
-        if (row) row.wrap_ms = Number(wrap.wrap_ms);
+        if (row) row.wrap_ms = Number(row.wrap_ms) + Number(wrap.wrap_ms);
+        if (wrap.code !== null) dispositions.push({ ...wrap, code: wrap.code });
       }
     } else {
       let userFilter = '';
@@ -309,7 +301,10 @@ export class ReportRepository {
         await tx.query('SET LOCAL jit = off');
         return [
           await tx.query<Figures>(agentReport(groupFilter, agentFilter), params),
-          await tx.query<Keyed & { code: string; count: number }>(dispositionSql, params),
+          await tx.query<Keyed & { code: string; count: number }>(
+            dispositionCounts(groupFilter, agentFilter),
+            params,
+          ),
           await tx.query<Occupancy>(occupancyReport(userFilter), params),
         ] as const;
       });

@@ -70,6 +70,8 @@ export interface PlaceCallRequest {
   from: { name: string; address: string };
   to: string;
   params?: Record<string, string>;
+  /** Higher is offered first (0–9, default 0). */
+  priority?: number;
   /** `api` unless a phone placed it (server/sip). */
   origin?: 'api' | 'phone';
 }
@@ -418,6 +420,7 @@ export class CallRouter {
           fromUserId: null,
           callerSessionId: null,
           params: request.params ?? {},
+          priority: request.priority ?? 0,
         },
         resolved,
       );

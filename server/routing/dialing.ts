@@ -49,6 +49,8 @@ export interface NewCall {
   requestId?: string;
   /** A warm transfer's consultation: the call being transferred. */
   consultationFor?: string;
+  /** Higher is offered first; default 0. */
+  priority?: number;
 }
 
 /**
@@ -187,6 +189,7 @@ export class Dialing {
       phase: 'waiting',
       attempt: 0,
       roundFirstAttempt: 1,
+      priority: request.priority ?? 0,
       legs: [],
       answeredBy: null,
       endReason: null,

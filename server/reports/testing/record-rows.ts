@@ -58,8 +58,9 @@ export async function insertRecordedCalls(
     const waitEnd = answeredAt ?? endedAt;
     await database.query(
       `INSERT INTO calls (id, tenant_id, from_name, from_address, from_user_id, to_address, ring_group_id, origin,
-                          status, end_reason, answered_by_user_id, created_at, answered_at, ended_at, queue_wait_ms, talk_ms, hold_ms)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+                          status, end_reason, answered_by_user_id, created_at, answered_at, ended_at, queue_wait_ms, talk_ms, hold_ms,
+                          missed_rings, declined_rings)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
       [
         id,
         call.tenantId,
@@ -78,6 +79,8 @@ export async function insertRecordedCalls(
         waitEnd === null ? null : waitEnd - call.createdAt,
         answeredAt !== null && endedAt !== null ? endedAt - answeredAt : null,
         call.holdMs ?? (answeredAt === null ? null : 0),
+        (call.legs ?? []).filter((leg) => leg.outcome === 'missed').length,
+        (call.legs ?? []).filter((leg) => leg.outcome === 'rejected').length,
       ],
     );
     for (const [index, leg] of (call.legs ?? []).entries())

@@ -238,6 +238,8 @@ export interface LiveCall {
   queued: boolean;
   /** Put back at the front of its queue after a transfer nobody took: offered before older calls. */
   requeued: boolean;
+  /** Higher is offered first (0–9): before older calls of lower priority, FIFO within one. */
+  priority: number;
   createdAt: number;
   /** Increases with every call placed: first-in-first-out order even within one millisecond. */
   sequence: number;

@@ -185,3 +185,33 @@ describe('strategy names', () => {
     assert.deepEqual(ringing(id, tabs), ['ada', 'bob', 'cy']);
   });
 });
+
+describe('priority', () => {
+  test('an agent who becomes available is offered waiting calls by priority, oldest first within one, whatever the strategy', async () => {
+    for (const strategy of ['ring-all', 'sequential']) {
+      const fixture = routerFixture();
+      const ada = fixture.addUser('ada');
+      fixture.addGroup('support', [ada], { strategy });
+      const place = async (priority?: number) => {
+        const { id } = await fixture.router.placeCall(TENANT, {
+          from: caller,
+          to: '/group/support',
+          ...(priority === undefined ? {} : { priority }),
+        });
+        fixture.scheduler.advance(1_000);
+        return id;
+      };
+      const oldLow = await place();
+      const high = await place(5);
+      const newLow = await place(0);
+      const urgent = await place(9);
+      fixture.openTab(ada);
+      await fixture.settle();
+      // The order Ada was offered them (her list itself shows calls by arrival).
+      const offered = fixture.records.transitions.flatMap((transition) =>
+        transition.type === 'legRung' ? [transition.leg.callId] : [],
+      );
+      assert.deepEqual(offered, [urgent, high, oldLow, newLow], strategy);
+    }
+  });
+});

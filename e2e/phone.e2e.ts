@@ -1,0 +1,63 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+import { Softphone } from '../tools/softphone/softphone';
+import { SIP_ADDRESS_FILE } from '../tools/softphone/sip-address';
+import { AgentConsole } from './support/agent-console';
+
+/**
+ * Issue 14 §4: a phone calls the support number through LiveKit SIP. Runs with the phone stack
+ * of `npm run test:e2e:livekit` (MEDIA_BACKEND=livekit: scripts/start-livekit.ts starts
+ * livekit-server, LiveKit SIP and their redis-server, routes the demo number +1 415 555 0100 to
+ * /group/support and saves the SIP address); skipped with one line elsewhere. The phone is
+ * tools/softphone (G.711 over UDP, playing a tone and recording what it hears).
+ */
+const DEMO_NUMBER = '+14155550100';
+const sipAddress =
+  process.env.MEDIA_BACKEND === 'livekit' && existsSync(SIP_ADDRESS_FILE)
+    ? readFileSync(SIP_ADDRESS_FILE, 'utf8').trim()
+    : undefined;
+const MEDIA_DEADLINE = { timeout: 30_000, intervals: [250] };
+
+test.describe('phones through LiveKit SIP', () => {
+  test.skip(
+    !sipAddress,
+    'needs LiveKit SIP: run with MEDIA_BACKEND=livekit (npm run test:e2e:livekit)',
+  );
+  const consoles: AgentConsole[] = [];
+  let phone: Softphone | undefined;
+  test.afterEach(async () => {
+    phone?.close();
+    phone = undefined;
+    for (const agent of consoles.splice(0)) await agent.close();
+  });
+
+  test('a phone rings two agents; one accepts; audio both ways; the phone hangs up → "Caller hung up"', async ({
+    browser,
+  }) => {
+    const ada = await AgentConsole.signIn(browser, 'ada@demo.test');
+    const grace = await AgentConsole.signIn(browser, 'grace@demo.test');
+    consoles.push(ada, grace);
+    await ada.comeOnline();
+    await grace.comeOnline();
+
+    phone = await Softphone.open({ number: '+14155550123', toneHz: 440 });
+    const answered = phone.dial(sipAddress!, DEMO_NUMBER);
+    const caller = '+1 415 555 0123';
+    await expect(ada.card(caller)).toBeVisible({ timeout: 20_000 });
+    await expect(grace.card(caller)).toBeVisible({ timeout: 20_000 });
+
+    await ada.card(caller).getByRole('button', { name: 'Accept' }).click();
+    expect((await answered).status, 'LiveKit SIP answers once the agent publishes audio').toBe(200);
+    await expect(ada.activeCall()).toContainText('Connected', { timeout: 30_000 });
+
+    // The phone's tone reaches the agent; the agent's (fake) microphone reaches the phone.
+    const audioBytes = async () => (await ada.mediaStats())[0]?.inbound.audio.bytesReceived ?? 0;
+    const firstBytes = await audioBytes();
+    await expect.poll(audioBytes, MEDIA_DEADLINE).toBeGreaterThan(firstBytes + 2_000);
+    await expect.poll(() => phone!.heard().loudPackets, MEDIA_DEADLINE).toBeGreaterThan(20);
+    await expect(ada.activeCall().getByRole('group', { name: 'Keypad' })).toBeVisible();
+
+    await phone.hangup();
+    await expect(ada.activeCall()).toContainText('Caller hung up', { timeout: 5_000 });
+  });
+});
