@@ -218,7 +218,7 @@ export class SupervisorFeed implements CallEvents {
 
     const calls = new Map<string, NonNullable<ReturnType<typeof callView>>>();
     for (const call of liveCalls) {
-      const view = callView(call, nameOf);
+      const view = callView(call, nameOf, (userId) => router.agentStateOf(watch.tenantId, userId));
       if (view) calls.set(view.id, view);
     }
     const members = new Set(watch.groups.flatMap((group) => group.memberIds));
