@@ -57,6 +57,9 @@ const config = {
   tokenTtlSeconds: 3600,
   ringTimeoutSeconds: 20,
   endedCallLingerMs: 1000,
+  // Every member is accepted at once again: after-call work (30 s by default) would keep each
+  // call's winner out of the group's next calls, which then never ring the whole group.
+  wrapUpSeconds: 0,
   mediaPort: 0,
   // The benchmark is one API key placing calls as fast as asked: the abuse caps stay out of it.
   maxLiveCallsPerApiKey: 1_000_000,

@@ -79,6 +79,19 @@ describe('calls API', { concurrency: true }, () => {
       ['from with extra field', { from: { name: 'X', phone: '1' }, to: ada.address }, 400, /from/],
       ['empty from', { from: '', to: ada.address }, 400, /from/],
       ['number params', { from: 'X', to: ada.address, params: { a: 1 } }, 400, /params/],
+      ['priority 10', { from: 'X', to: ada.address, priority: 10 }, 400, /priority must be <= 9/],
+      [
+        'priority negative',
+        { from: 'X', to: ada.address, priority: -1 },
+        400,
+        /priority must be >= 0/,
+      ],
+      [
+        'priority text',
+        { from: 'X', to: ada.address, priority: 'high' },
+        400,
+        /priority must be integer/,
+      ],
       [
         'malformed address',
         { from: 'X', to: 'ada' },

@@ -52,13 +52,19 @@ export class CallQueue {
       this.state.apply({ type: 'callDequeued', tenantId: call.tenantId, callId: call.id });
   }
 
-  /** Offers the agent, oldest first, every queued call it is a target of. */
+  /** Offers the agent every queued call it is a target of: by priority, then oldest first. */
   offerWaitingCallsTo(agent: AgentState): void {
     const calls: LiveCall[] = [];
     for (const call of this.state.read.queuedCalls(agent.tenantId))
       if (callTargetsUser(call, agent.userId)) calls.push(call);
-    // A call that came back from a transfer nobody took goes first: its caller already waited.
-    calls.sort((a, b) => Number(b.requeued) - Number(a.requeued) || byArrival(a, b));
+    // Higher priority first; within one, a call back from a transfer nobody took goes first
+    // (its caller already waited), then oldest first.
+    calls.sort(
+      (a, b) =>
+        (b.priority ?? 0) - (a.priority ?? 0) ||
+        Number(b.requeued) - Number(a.requeued) ||
+        byArrival(a, b),
+    );
     for (const call of calls) this.ringing.offer(call);
   }
 

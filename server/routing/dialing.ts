@@ -49,6 +49,10 @@ export interface NewCall {
   requestId?: string;
   /** A warm transfer's consultation: the call being transferred. */
   consultationFor?: string;
+  /** Higher is offered first; default 0. */
+  priority?: number;
+  /** Skill name → minimum level. */
+  requiredSkills?: Record<string, number>;
 }
 
 /**
@@ -187,6 +191,10 @@ export class Dialing {
       phase: 'waiting',
       attempt: 0,
       roundFirstAttempt: 1,
+      priority: request.priority ?? 0,
+      ...(request.requiredSkills && Object.keys(request.requiredSkills).length > 0
+        ? { requiredSkills: { ...request.requiredSkills } }
+        : {}),
       legs: [],
       answeredBy: null,
       endReason: null,
