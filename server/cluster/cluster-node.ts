@@ -73,6 +73,10 @@ export class ClusterNode {
   private persistence!: TenantPersistence;
   private readonly ownerCache = new Map<string, { nodeId: string; until: number }>();
   private readonly takingOver = new Map<string, Promise<boolean>>();
+  /** When this node first found a tenant's lease missing (see lapsedLongEnough). */
+  private readonly lapsedSince = new Map<string, number>();
+  /** Tenants another node announced it gave up (a rolling restart). */
+  private readonly releasedTenants = new Set<string>();
   private readonly gatewayQueues = new Map<string, Promise<void>>();
   private readonly handOverListeners: (() => void)[] = [];
   private loop: NodeJS.Timeout | null = null;
@@ -237,7 +241,27 @@ export class ClusterNode {
     }
     if (lease) return null; // ours from before a restart: it lapses, then anyone takes it
     if (this.draining) return null;
+    if (!(await this.lapsedLongEnough(tenantId))) return null;
     return (await this.takeOver(tenantId)) ? this.nodeId : this.ownerOf(tenantId);
+  }
+
+  /**
+   * A tenant that had an owner is taken only once its lease has been missing for a third of a
+   * lease: an owner whose lease lapsed while Redis was away takes it back first (renewLeases),
+   * with what it did meanwhile. A tenant nobody ever owned is taken at once.
+   */
+  private async lapsedLongEnough(tenantId: string): Promise<boolean> {
+    if (this.releasedTenants.delete(tenantId)) return true; // given up on purpose: take it now
+    if (!(await this.redis.exists(this.keys.epoch(tenantId)))) return true;
+    const now = Date.now();
+    const since = this.lapsedSince.get(tenantId);
+    if (since === undefined || now - since > this.leaseMs * 2) {
+      this.lapsedSince.set(tenantId, now);
+      return false;
+    }
+    if (now - since < this.leaseMs / 3) return false;
+    this.lapsedSince.delete(tenantId);
+    return true;
   }
 
   // ------------------------------------------------------------------ owner side
@@ -252,7 +276,10 @@ export class ClusterNode {
       } else if (channel === this.keys.releasedChannel()) {
         const { tenantId, node } = JSON.parse(payload) as { tenantId: string; node: string };
         this.ownerCache.delete(tenantId);
-        if (node !== this.nodeId && !this.draining) void this.ownerOf(tenantId).catch(() => {});
+        if (node !== this.nodeId && !this.draining) {
+          this.releasedTenants.add(tenantId);
+          void this.ownerOf(tenantId).catch(() => {});
+        }
       }
     } catch (error) {
       this.options.log.error({ err: error, channel }, 'cluster: bad message');
@@ -342,9 +369,7 @@ export class ClusterNode {
   private async maintain(): Promise<void> {
     try {
       await this.heartbeat();
-      for (const [tenantId, epoch] of this.ownedEpochs()) {
-        if (!(await this.leases.renew(tenantId, epoch))) this.lost(tenantId, 'lease lapsed');
-      }
+      await this.renewLeases();
       if (!this.draining) {
         for (const tenantId of await this.stateStore.tenantsWithState()) {
           if (this.persistence.epochOf(tenantId) !== undefined) continue;
@@ -354,6 +379,21 @@ export class ClusterNode {
       await this.detachSessionsOfDeadNodes();
     } catch (error) {
       this.redisError(error as Error);
+    }
+  }
+
+  /** Renews every owned lease; one that lapsed (Redis was away) is taken back if nobody took it. */
+  private async renewLeases(): Promise<void> {
+    for (const [tenantId, epoch] of this.ownedEpochs()) {
+      if (await this.leases.renew(tenantId, epoch)) continue;
+      if (await this.leases.reclaim(tenantId, epoch)) {
+        this.options.log.info(
+          { tenantId, epoch },
+          'cluster: lease taken back after Redis returned',
+        );
+        continue;
+      }
+      this.lost(tenantId, 'lease lapsed');
     }
   }
 
@@ -415,6 +455,8 @@ export class ClusterNode {
     if (!this.redisDown) return;
     this.redisDown = false;
     this.options.log.info({}, 'cluster: Redis reachable again');
+    // Before anyone else may take a lapsed lease; the unsaved state follows (tenant-persistence).
+    if (this.persistence) void this.renewLeases().catch((error) => this.redisError(error as Error));
   }
 
   // ------------------------------------------------------------------ leaving

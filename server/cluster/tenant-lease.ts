@@ -26,6 +26,18 @@ if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 return 1`;
 
+// KEYS: lease, epoch. ARGV: node id, epoch, ttl ms. Takes a lapsed lease back under the same
+// epoch: 1 when the lease is ours again, 0 when someone else holds it or a newer owner came.
+const RECLAIM = `
+local lease = redis.call('GET', KEYS[1])
+if lease then
+  if lease == ARGV[1] .. ':' .. ARGV[2] then return 1 end
+  return 0
+end
+if redis.call('GET', KEYS[2]) ~= ARGV[2] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1] .. ':' .. ARGV[2], 'PX', ARGV[3])
+return 1`;
+
 // KEYS: lease. ARGV: '<node>:<epoch>'. 1 when it was ours and is now free.
 const RELEASE = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
@@ -71,6 +83,23 @@ export class TenantLeases {
       String(this.ttlMs),
     );
     return renewed === 1;
+  }
+
+  /**
+   * Takes back a lease that lapsed while Redis could not be reached, when nobody took the tenant
+   * meanwhile (the epoch is still ours): the owner carries on and saves what it did meanwhile.
+   */
+  async reclaim(tenantId: string, epoch: number): Promise<boolean> {
+    const reclaimed = await this.redis.eval(
+      RECLAIM,
+      2,
+      this.keys.lease(tenantId),
+      this.keys.epoch(tenantId),
+      this.nodeId,
+      String(epoch),
+      String(this.ttlMs),
+    );
+    return reclaimed === 1;
   }
 
   /** Gives the tenant up (a rolling restart); false when it was not ours any more. */

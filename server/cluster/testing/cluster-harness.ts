@@ -13,7 +13,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
-import { createServer } from 'node:net';
+import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -57,8 +57,17 @@ export interface ClusterTenant {
   ): Promise<{ id: string; name: string }>;
 }
 
+/** A redis-server of the test's own (append-only file, so a restart keeps its data). */
+export interface PrivateRedis {
+  /** Stops it (SIGKILL): every node loses Redis until `start()`. */
+  stop(): Promise<void>;
+  start(): Promise<void>;
+}
+
 export interface TestCluster {
   nodes: ClusterNodeProcess[];
+  /** Set with `privateRedis: true`. */
+  redisServer?: PrivateRedis;
   tenant: ClusterTenant;
   redis: TestRedis;
   database: Database;
@@ -71,10 +80,14 @@ export interface ClusterOptions {
   nodes?: number;
   /** Extra environment for every node (RING_TIMEOUT_SECONDS, …). */
   env?: Record<string, string>;
+  /** Run a redis-server of its own (for outages) instead of the machine's Redis. */
+  privateRedis?: boolean;
 }
 
 export async function startCluster(options: ClusterOptions = {}): Promise<TestCluster | null> {
-  const redis = await openTestRedis();
+  const redisServer = options.privateRedis ? await startPrivateRedis() : undefined;
+  if (options.privateRedis && !redisServer) return null;
+  const redis = await openTestRedis(redisServer?.url);
   if (!redis) return null;
   const schema = await createPostgresTestSchema();
   if (!schema) {
@@ -141,6 +154,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
 
   return {
     nodes,
+    redisServer: redisServer ?? undefined,
     tenant,
     redis,
     database,
@@ -154,6 +168,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
       await database.close();
       await schema.drop().catch(() => {});
       await redis.close();
+      await redisServer?.stop();
     },
   };
 }
@@ -220,6 +235,65 @@ async function nodeProcess(
     log: () => readFile(logFile, 'utf8').catch(() => ''),
   };
   return node;
+}
+
+async function startPrivateRedis(): Promise<(PrivateRedis & { url: string }) | null> {
+  const port = await freePort();
+  const dir = await mkdtemp(join(tmpdir(), 'switchboard-redis-'));
+  let child: ChildProcess | null = null;
+  const server = {
+    url: `redis://127.0.0.1:${port}`,
+    async start() {
+      const started = spawn(
+        'redis-server',
+        [
+          '--bind',
+          '127.0.0.1',
+          '--port',
+          String(port),
+          '--dir',
+          dir,
+          '--save',
+          '',
+          '--appendonly',
+          'yes',
+          '--appendfsync',
+          'always',
+        ],
+        { stdio: 'ignore' },
+      );
+      child = started;
+      const spawned = await new Promise<boolean>((resolve) => {
+        started.once('error', () => resolve(false));
+        started.once('spawn', () => resolve(true));
+      });
+      if (!spawned) throw new Error('redis-server could not be started');
+      for (let tries = 0; tries < 100; tries++) {
+        const ready = await new Promise<boolean>((resolve) => {
+          const socket = createConnection(port, '127.0.0.1');
+          socket.once('connect', () => (socket.destroy(), resolve(true)));
+          socket.once('error', () => resolve(false));
+        });
+        if (ready) return;
+        await sleep(50);
+      }
+      throw new Error('redis-server did not start');
+    },
+    async stop() {
+      const running = child;
+      if (!running) return;
+      child = null;
+      const exited = new Promise((resolve) => running.once('exit', resolve));
+      running.kill('SIGKILL');
+      await exited;
+    },
+  };
+  try {
+    await server.start();
+  } catch {
+    return null;
+  }
+  return server;
 }
 
 function freePort(): Promise<number> {

@@ -20,11 +20,11 @@ export interface TestRedis {
   close(): Promise<void>;
 }
 
-export async function openTestRedis(): Promise<TestRedis | null> {
+export async function openTestRedis(url = testRedisUrl): Promise<TestRedis | null> {
   const prefix = `sbtest:${randomBytes(6).toString('hex')}:`;
   const connections: Redis[] = [];
   const connect = () => {
-    const redis = new Redis(testRedisUrl, { lazyConnect: false, maxRetriesPerRequest: 1 });
+    const redis = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 1 });
     redis.on('error', () => {});
     connections.push(redis);
     return redis;
@@ -40,7 +40,7 @@ export async function openTestRedis(): Promise<TestRedis | null> {
     redis,
     keys: new RedisKeys(prefix),
     prefix,
-    url: testRedisUrl,
+    url,
     connect,
     async close() {
       let cursor = '0';
