@@ -95,6 +95,10 @@ test.describe('after-call work', () => {
     const first = await savedWrapUp(page, firstCallId);
     expect(first).toMatchObject({ dispositionCode: 'resolved', note: 'Asked about invoice 42' });
     expect(first.startedAt).toEqual(expect.any(Number));
+    // Recent calls come from the server's history: the call with its disposition.
+    const recent = page.locator('app-recent-calls li').filter({ hasText: CALLER });
+    await expect(recent.first()).toContainText('Resolved');
+    await expect(recent.first().getByRole('button', { name: `Call back ${CALLER}` })).toBeVisible();
 
     // The second call's draft survives a reload and is saved from the restored panel.
     await answerAndHangUp(ada, caller);
@@ -104,6 +108,11 @@ test.describe('after-call work', () => {
     expect(secondCallId).not.toBe(firstCallId);
     await page.reload();
     await expect(panel.getByRole('heading', { name: 'Wrap-up' })).toBeVisible();
+    // Read from the server, the recent calls survive the reload.
+    // (Newest first: the second call, then the first with its disposition.)
+    await expect(recent.nth(1)).toContainText('Resolved');
+    await expect(recent.first()).toContainText('Answered');
+    await expect(recent.first()).not.toContainText('Resolved');
     await expect(panel).toContainText(`Call with ${CALLER}`);
     await expect(panel.getByLabel('Note')).toHaveValue('Will call back tomorrow');
     // The reload ended the wrap-up on the server (the tab's session closed): once saved,

@@ -66,6 +66,13 @@ export const DialBoxActions = createActionGroup({
   },
 });
 
+export const RecentCallsActions = createActionGroup({
+  source: 'Recent Calls',
+  events: {
+    'Call Back Clicked': props<{ address: string }>(),
+  },
+});
+
 export const CallsApiActions = createActionGroup({
   source: 'Calls API',
   events: {

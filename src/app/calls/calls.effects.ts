@@ -35,6 +35,7 @@ import {
   ClockActions,
   DialBoxActions,
   KeyboardShortcutActions,
+  RecentCallsActions,
   RingingCardActions,
   TransferDialogActions,
   type CallControlCommand,
@@ -148,7 +149,7 @@ export class CallsEffects {
   /** Dials, then follows the placed call's status until it is destroyed. */
   dial$ = createEffect(() =>
     this.actions$.pipe(
-      ofType(DialBoxActions.callClicked),
+      ofType(DialBoxActions.callClicked, RecentCallsActions.callBackClicked),
       withLatestFrom(this.store.select(mediaFeature.selectVideoCalls)),
       exhaustMap(([{ address }, video]) =>
         defer(() => this.telephony.session.dial(address, { media: { audio: true, video } })).pipe(

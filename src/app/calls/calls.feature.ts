@@ -9,6 +9,7 @@ import {
   CallsSocketActions,
   ClockActions,
   DialBoxActions,
+  RecentCallsActions,
   KeyboardShortcutActions,
   RingingCardActions,
   TransferDialogActions,
@@ -195,7 +196,7 @@ export const callsFeature = createFeature({
         ? callsAdapter.updateOne({ id: callId, changes: { cardDismissed: true } }, state)
         : state,
     ),
-    on(DialBoxActions.callClicked, (state): CallsState => ({
+    on(DialBoxActions.callClicked, RecentCallsActions.callBackClicked, (state): CallsState => ({
       ...state,
       dialing: true,
       dialError: null,

@@ -1,55 +1,125 @@
+import { provideHttpClient } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { MockStore, provideMockStore } from '@ngrx/store/testing';
+import { TokenStorage } from '../../auth/token-storage';
+import type { HistoryCall } from '../../history/history-api';
 import { initialRootState } from '../../testing/initial-state';
-import { selectRecentCalls } from '../calls.selectors';
+import { RecentCallsActions } from '../calls.actions';
 import { RecentCalls } from './recent-calls';
 
-describe('RecentCalls', () => {
-  afterEach(() => TestBed.inject(MockStore).resetSelectors());
+const ada = {
+  id: 'u-ada',
+  reference: 'ada@demo.test',
+  name: 'Ada Lovelace',
+  role: 'agent',
+  address: '/private/ada',
+  tenant: 'demo',
+};
 
-  it('lists each ended call with its outcome', async () => {
+const historyCall = (overrides: Partial<HistoryCall>): HistoryCall => ({
+  id: 'a',
+  origin: 'session',
+  from: { name: 'Katherine Johnson', address: '/private/katherine' },
+  to: { name: 'support', address: '/group/support' },
+  ringGroup: null,
+  outcome: 'answered',
+  endReason: 'hangup',
+  answeredBy: { id: 'u-ada', name: 'Ada Lovelace' },
+  createdAt: Date.UTC(2026, 10, 22, 9, 28),
+  answeredAt: Date.UTC(2026, 10, 22, 9, 28, 10),
+  endedAt: Date.UTC(2026, 10, 22, 9, 30),
+  queueWaitMs: 10_000,
+  talkMs: 65_000,
+  holdMs: 0,
+  wrapUps: [],
+  ...overrides,
+});
+
+describe('RecentCalls', () => {
+  let http: HttpTestingController;
+
+  beforeEach(() => {
     TestBed.configureTestingModule({
-      providers: [provideMockStore({ initialState: initialRootState })],
+      providers: [
+        provideMockStore({
+          initialState: {
+            ...initialRootState,
+            auth: { ...initialRootState.auth, user: ada, status: 'signed-in' as const },
+          },
+        }),
+        provideHttpClient(),
+        provideHttpClientTesting(),
+        {
+          provide: TokenStorage,
+          useValue: { read: () => ({ token: 'jwt', expiresAt: Infinity, user: ada }) },
+        },
+      ],
     });
-    TestBed.inject(MockStore).overrideSelector(selectRecentCalls, [
-      {
-        callId: 'a',
-        direction: 'inbound',
-        partyName: 'Katherine Johnson',
-        partyAddress: '/private/katherine',
-        outcome: 'Answered by Grace Hopper',
-        endedAt: Date.UTC(2026, 10, 22, 9, 30),
-      },
-      {
-        callId: 'b',
-        direction: 'outbound',
-        partyName: 'support',
-        partyAddress: '/group/support',
-        outcome: 'No answer',
-        endedAt: null,
-      },
-    ]);
+    http = TestBed.inject(HttpTestingController);
+  });
+  afterEach(() => http.verify());
+
+  async function render(calls: HistoryCall[]) {
     const fixture = TestBed.createComponent(RecentCalls);
     await fixture.whenStable();
+    await new Promise((resolve) => setTimeout(resolve));
+    const request = http.expectOne((r) => r.url === '/api/history');
+    expect(request.request.params.get('limit')).toBe('8');
+    expect(request.request.headers.get('authorization')).toBe('Bearer jwt');
+    request.flush({ calls, nextCursor: null });
+    await fixture.whenStable();
+    return fixture.nativeElement as HTMLElement;
+  }
 
-    const items = Array.from((fixture.nativeElement as HTMLElement).querySelectorAll('li'));
+  it('lists the agent’s calls from the server: who, outcome, talk time, disposition, call back', async () => {
+    const element = await render([
+      historyCall({
+        wrapUps: [
+          {
+            user: { id: 'u-ada', name: 'Ada Lovelace' },
+            dispositionCode: 'resolved',
+            dispositionLabel: 'Resolved',
+            note: '',
+            startedAt: 0,
+            endedAt: null,
+          },
+        ],
+      }),
+      historyCall({
+        id: 'b',
+        from: { name: 'Ada Lovelace', address: '/private/ada' },
+        to: { name: 'support', address: '/group/support' },
+        outcome: 'unanswered',
+        answeredBy: null,
+        answeredAt: null,
+        talkMs: null,
+      }),
+    ]);
+    const items = Array.from(element.querySelectorAll('li'));
     expect(items.map((item) => item.querySelector('.name')?.textContent)).toEqual([
       'Katherine Johnson',
       'support',
     ]);
     expect(items.map((item) => item.querySelector('.outcome')?.textContent)).toEqual([
-      'Answered by Grace Hopper',
-      'No answer',
+      'Answered',
+      'Unanswered',
     ]);
-    expect(items[0].querySelector('[aria-label]')?.getAttribute('aria-label')).toBe('Incoming');
+    expect(items[0].querySelector('.duration')?.textContent).toBe('1:05');
+    expect(items[0].querySelector('.disposition')?.textContent).toBe('Resolved');
+    expect(items[1].querySelector('.duration')).toBeNull();
+    expect(items[0].querySelector('[aria-label="Incoming"]')).not.toBeNull();
+    expect(items[1].querySelector('[aria-label="Outgoing"]')).not.toBeNull();
+
+    const dispatch = spyOn(TestBed.inject(MockStore), 'dispatch');
+    (items[0].querySelector('button.call-back') as HTMLButtonElement).click();
+    expect(dispatch).toHaveBeenCalledOnceWith(
+      RecentCallsActions.callBackClicked({ address: '/private/katherine' }),
+    );
   });
 
-  it('says so when nothing ended yet', async () => {
-    TestBed.configureTestingModule({
-      providers: [provideMockStore({ initialState: initialRootState })],
-    });
-    const fixture = TestBed.createComponent(RecentCalls);
-    await fixture.whenStable();
-    expect((fixture.nativeElement as HTMLElement).textContent).toContain('None yet.');
+  it('says so when there are no calls yet', async () => {
+    const element = await render([]);
+    expect(element.textContent).toContain('None yet.');
   });
 });

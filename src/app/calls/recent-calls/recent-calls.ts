@@ -1,16 +1,106 @@
-import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  DestroyRef,
+  effect,
+  inject,
+  signal,
+} from '@angular/core';
 import { DatePipe } from '@angular/common';
+import { MatButtonModule } from '@angular/material/button';
 import { Store } from '@ngrx/store';
+import { authFeature } from '../../auth/auth.feature';
+import { HistoryApi, type HistoryCall } from '../../history/history-api';
+import { duration, outcomeLabels } from '../../history/history-labels';
+import { apiErrorMessage } from '../../supervisor/supervisor-api';
+import { RecentCallsActions } from '../calls.actions';
 import { selectRecentCalls } from '../calls.selectors';
 
-/** The last few calls that ended, each with its outcome. */
+/** How many of the agent's latest calls the desk lists. */
+export const RECENT_CALLS_SHOWN = 8;
+/** Records are written just behind routing: read again a moment after a call ended here. */
+const REFRESH_DELAY_MS = 700;
+
+export interface RecentCallRow {
+  callId: string;
+  direction: 'inbound' | 'outbound';
+  partyName: string;
+  partyAddress: string;
+  outcome: string;
+  /** Talk time ("1:05"), or null when the call was never answered. */
+  duration: string | null;
+  disposition: string | null;
+  at: number;
+}
+
+/**
+ * The agent's latest calls, read from the server's history (so a reload or another tab shows
+ * the same list): who, how it ended, how long, the disposition, and "Call back".
+ */
 @Component({
   selector: 'app-recent-calls',
-  imports: [DatePipe],
+  imports: [DatePipe, MatButtonModule],
   templateUrl: './recent-calls.html',
   styleUrl: './recent-calls.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class RecentCalls {
-  protected readonly calls = inject(Store).selectSignal(selectRecentCalls);
+  private readonly store = inject(Store);
+  private readonly history = inject(HistoryApi);
+  private readonly user = this.store.selectSignal(authFeature.selectUser);
+  /** Calls that ended in this tab: each one is a reason to read the list again. */
+  private readonly endedHere = this.store.selectSignal(selectRecentCalls);
+  private readonly calls = signal<HistoryCall[] | null>(null);
+
+  protected readonly error = signal<string | null>(null);
+  protected readonly rows = computed(() =>
+    (this.calls() ?? []).map((call) => rowOf(call, this.user()?.address ?? null)),
+  );
+  protected readonly loaded = computed(() => this.calls() !== null);
+
+  constructor() {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    inject(DestroyRef).onDestroy(() => clearTimeout(timer));
+    effect(() => {
+      const endedCount = this.endedHere().length;
+      if (!this.user()) return;
+      clearTimeout(timer);
+      timer = setTimeout(() => this.load(), endedCount === 0 ? 0 : REFRESH_DELAY_MS);
+    });
+  }
+
+  protected callBack(address: string): void {
+    this.store.dispatch(RecentCallsActions.callBackClicked({ address }));
+  }
+
+  private load(): void {
+    this.history.search({ limit: RECENT_CALLS_SHOWN }).subscribe({
+      next: ({ calls }) => {
+        this.calls.set(calls);
+        this.error.set(null);
+      },
+      error: (error: unknown) =>
+        this.error.set(`Could not load your recent calls: ${apiErrorMessage(error)}`),
+    });
+  }
+}
+
+export function rowOf(call: HistoryCall, ownAddress: string | null): RecentCallRow {
+  const outbound = ownAddress !== null && call.from.address === ownAddress;
+  const party = outbound ? call.to : call.from;
+  const wrapUp = call.wrapUps[0];
+  return {
+    callId: call.id,
+    direction: outbound ? 'outbound' : 'inbound',
+    partyName: party.name,
+    partyAddress: party.address,
+    outcome:
+      call.outcome === 'answered' && call.answeredBy && outbound
+        ? `Answered by ${call.answeredBy.name}`
+        : outcomeLabels[call.outcome],
+    duration: call.talkMs !== null && call.answeredAt !== null ? duration(call.talkMs) : null,
+    disposition: wrapUp?.dispositionLabel ?? null,
+    at: call.endedAt ?? call.createdAt,
+  };
 }
