@@ -60,4 +60,38 @@ test.describe('phones through LiveKit SIP', () => {
     await phone.hangup();
     await expect(ada.activeCall()).toContainText('Caller hung up', { timeout: 5_000 });
   });
+
+  test('an agent calls a phone from the Call box: ringing, connected, audio both ways, the agent hangs up (BYE)', async ({
+    browser,
+  }) => {
+    // The carrier of start:livekit's outbound trunk is this test's phone (SIP_OUTBOUND_ADDRESS).
+    const carrier = /^127\.0\.0\.1:(\d+)$/.exec(process.env.SIP_OUTBOUND_ADDRESS ?? '');
+    test.skip(
+      !carrier,
+      'needs SIP_OUTBOUND_ADDRESS=127.0.0.1:<port> (npm run test:e2e:livekit sets it)',
+    );
+    const ada = await AgentConsole.signIn(browser, 'ada@demo.test');
+    consoles.push(ada);
+    await ada.comeOnline();
+    phone = await Softphone.open({
+      number: '+14155550199',
+      port: Number(carrier![1]),
+      toneHz: 440,
+    });
+    phone.answerIncoming({ afterMs: 1_000 });
+    await ada.dial('+1 415 555 0199');
+    const outgoing = ada.page.locator('app-dial-box .outgoing');
+    await expect(outgoing).toContainText('+1 415 555 0199');
+    await expect(ada.outgoingStatus()).toHaveText('Connected', { timeout: 30_000 });
+
+    const audioBytes = async () => (await ada.mediaStats())[0]?.inbound.audio.bytesReceived ?? 0;
+    const firstBytes = await audioBytes();
+    await expect.poll(audioBytes, MEDIA_DEADLINE).toBeGreaterThan(firstBytes + 2_000);
+    await expect.poll(() => phone!.heard().loudPackets, MEDIA_DEADLINE).toBeGreaterThan(20);
+    await expect(ada.page.getByRole('group', { name: 'Keypad' })).toBeVisible();
+
+    const bye = new Promise<string>((resolve) => phone!.once('ended', resolve));
+    await outgoing.getByRole('button', { name: 'Hang up' }).click();
+    expect(await bye).toBe('remote');
+  });
 });

@@ -49,6 +49,10 @@ export const SupervisorCall = Type.Object({
   attempt: Type.Integer(),
   createdAt: Type.Number(),
   answeredAt: Type.Union([Type.Number(), Type.Null()]),
+  /** Why a queued group call rings nobody: no member is available, or none holds its skills. */
+  waitingReason: Type.Optional(
+    Type.Union([Type.Literal('nobody-available'), Type.Literal('nobody-with-skill'), Type.Null()]),
+  ),
 });
 export type SupervisorCall = Static<typeof SupervisorCall>;
 
@@ -89,6 +93,8 @@ export const SupervisorGroup = Type.Object({
   id: Type.String(),
   name: Type.String(),
   serviceLevelSeconds: Type.Integer(),
+  /** Who the group offers calls to: ring-all, longest-idle, round-robin or sequential. */
+  strategy: Type.Optional(Type.String()),
   /** Calls queued or ringing, not yet answered. */
   waiting: Type.Integer(),
   /** createdAt of the oldest waiting call, so the wait ticks on the client. */

@@ -6,6 +6,7 @@
 import { Type, type Static } from 'typebox';
 import { AgentRef, EndReason, Party, RingGroupRef } from '../../protocol/session-protocol.ts';
 import { MediaScript } from '../media-script/script-schema.ts';
+import { SkillLevels } from '../shared/schemas.ts';
 
 export const CallParams = Type.Record(
   Type.String({ maxLength: 64 }),
@@ -52,6 +53,8 @@ export const PlaceCallBody = Type.Object(
           'priority, then oldest first (default 0)',
       }),
     ),
+    /** Only agents holding each skill at or above its level are offered the call, best match first. */
+    skills: Type.Optional(SkillLevels),
     /** server/media-script: media played into the call once an agent answers. */
     script: Type.Optional(MediaScript),
   },

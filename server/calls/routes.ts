@@ -49,7 +49,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const { from, to, params, script, priority } = request.body;
+      const { from, to, params, script, priority, skills } = request.body;
       // A script is checked before the call exists: a bad one creates nothing.
       let plan: PlanStep[] | undefined;
       try {
@@ -71,7 +71,14 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         placedBy.kind === 'user'
           ? { tenantId, userId: placedBy.claims.userId }
           : { tenantId, apiKey: true },
-        () => router.placeCall(tenantId, { from: caller, to, params, priority }),
+        () =>
+          router.placeCall(tenantId, {
+            from: caller,
+            to,
+            params,
+            priority,
+            requiredSkills: skills,
+          }),
         (placed) => placed.status === 'ended',
       );
       if (plan) scripts.register(request.tenantId, call.id, plan);

@@ -220,6 +220,17 @@ const steps: string[] = [
         FROM call_legs GROUP BY call_id) AS counts
   WHERE counts.call_id = calls.id
   `,
+  // Skills with levels (issue 16): a call may require skills; only agents holding each at or
+  // above the level are offered it (routing/ringing.ts).
+  `
+  CREATE TABLE user_skills (
+    tenant_id text NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    user_id text NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    skill text NOT NULL,
+    level integer NOT NULL CHECK (level BETWEEN 1 AND 10),
+    PRIMARY KEY (user_id, skill)
+  )
+  `,
 ];
 
 export async function migrate(database: Database): Promise<void> {

@@ -66,6 +66,33 @@ export class DatabaseDirectory implements Directory {
       `SELECT ${userColumns} FROM users WHERE ${where}`,
       params,
     );
-    return row ? toUserRecord(row) : null;
+    if (!row) return null;
+    const user = toUserRecord(row);
+    const skills = await this.skills(user.tenantId, user.id);
+    return Object.keys(skills).length > 0 ? { ...user, skills } : user;
+  }
+
+  /** The user's skills, name → level. */
+  async skills(tenantId: string, userId: string): Promise<Record<string, number>> {
+    const rows = await this.database.query<{ skill: string; level: number }>(
+      `SELECT skill, level FROM user_skills WHERE tenant_id = $1 AND user_id = $2 ORDER BY skill`,
+      [tenantId, userId],
+    );
+    return Object.fromEntries(rows.map((row) => [row.skill, Number(row.level)]));
+  }
+
+  /** Replaces the user's skills. */
+  async setSkills(tenantId: string, userId: string, skills: Record<string, number>): Promise<void> {
+    await this.database.transaction(async (tx) => {
+      await tx.query(`DELETE FROM user_skills WHERE tenant_id = $1 AND user_id = $2`, [
+        tenantId,
+        userId,
+      ]);
+      for (const [skill, level] of Object.entries(skills))
+        await tx.query(
+          `INSERT INTO user_skills (tenant_id, user_id, skill, level) VALUES ($1, $2, $3, $4)`,
+          [tenantId, userId, skill, level],
+        );
+    });
   }
 }

@@ -13,6 +13,8 @@ export interface UserRecord {
   username: string;
   displayName: string;
   role: Role;
+  /** Skill name → level 1–10; absent when the user has none. */
+  skills?: Record<string, number>;
 }
 
 export interface RingGroupRecord {

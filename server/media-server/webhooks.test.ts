@@ -64,14 +64,37 @@ describe('webhooks', () => {
   });
 
   test('an unreachable endpoint is retried, then dropped without throwing', async () => {
-    const notifier = new WebhookNotifier(
-      'http://127.0.0.1:9/unreachable',
-      API_KEY,
-      API_SECRET,
-      silentLogger,
-    );
-    notifier.notify('room_started', { room: new Room({ name: 'r' }) });
-    await notifier.drain(5_000);
+    // Accepts each connection and drops it at once: every delivery attempt fails.
+    let attempts = 0;
+    const endpoint = createServer();
+    endpoint.on('connection', (socket) => {
+      attempts++;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => endpoint.listen(0, '127.0.0.1', resolve));
+    const { port } = endpoint.address() as { port: number };
+    const warnings: Array<{ obj: object; msg?: string }> = [];
+    try {
+      const notifier = new WebhookNotifier(`http://127.0.0.1:${port}/hook`, API_KEY, API_SECRET, {
+        ...silentLogger,
+        warn: (obj, msg) => void warnings.push({ obj, msg }),
+      });
+      notifier.notify('room_started', { room: new Room({ name: 'r' }) });
+      const started = Date.now();
+      await notifier.drain(10_000);
+      // The first attempt and two retries (after 250 ms and 1 s), then one warning and no more.
+      assert.equal(attempts, 3);
+      assert.ok(Date.now() - started >= 1_250, 'the retries waited between attempts');
+      assert.deepEqual(
+        warnings.map(({ msg }) => msg),
+        ['webhook delivery failed'],
+      );
+      assert.equal((warnings[0]!.obj as { event: string }).event, 'room_started');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(attempts, 3, 'dropped after the last retry');
+    } finally {
+      endpoint.close();
+    }
   });
 
   describe('room lifecycle', () => {

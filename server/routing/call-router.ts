@@ -72,6 +72,8 @@ export interface PlaceCallRequest {
   params?: Record<string, string>;
   /** Higher is offered first (0–9, default 0). */
   priority?: number;
+  /** Skill name → minimum level: only agents holding each are offered the call. */
+  requiredSkills?: Record<string, number>;
   /** `api` unless a phone placed it (server/sip). */
   origin?: 'api' | 'phone';
 }
@@ -92,6 +94,7 @@ export class CallRouter {
   private readonly assignments: Assignments;
   private readonly ringGroups: RingGroupCache;
   private readonly answering: Answering;
+  private readonly queue: CallQueue;
 
   constructor(dependencies: CallRouterDependencies) {
     const { config, directory } = dependencies;
@@ -158,6 +161,7 @@ export class CallRouter {
     this.transfers = transfers;
     this.ringGroups = ringGroups;
     this.answering = answering;
+    this.queue = queue;
     if (dependencies.callEvents) state.observe(callEventsObserver(dependencies.callEvents, log));
     if (dependencies.snapshot) state.rearmDeadlines();
   }
@@ -421,10 +425,22 @@ export class CallRouter {
           callerSessionId: null,
           params: request.params ?? {},
           priority: request.priority ?? 0,
+          requiredSkills: request.requiredSkills,
         },
         resolved,
       );
       return callDetail(call);
+    });
+  }
+
+  /** The agent's skills changed: calls requiring skills read the new ones from now on. */
+  setAgentSkills(tenantId: string, userId: string, skills: Record<string, number>): void {
+    this.batch(() => {
+      const agent = this.state.read.agent(tenantId, userId);
+      if (!agent) return;
+      this.state.apply({ type: 'agentSkillsSet', tenantId, userId, skills });
+      // Calls that wait for a skill the agent now holds ring them now.
+      if (agent.presence === 'available') this.queue.offerWaitingCallsTo(agent);
     });
   }
 

@@ -51,6 +51,8 @@ export interface NewCall {
   consultationFor?: string;
   /** Higher is offered first; default 0. */
   priority?: number;
+  /** Skill name → minimum level. */
+  requiredSkills?: Record<string, number>;
 }
 
 /**
@@ -190,6 +192,9 @@ export class Dialing {
       attempt: 0,
       roundFirstAttempt: 1,
       priority: request.priority ?? 0,
+      ...(request.requiredSkills && Object.keys(request.requiredSkills).length > 0
+        ? { requiredSkills: { ...request.requiredSkills } }
+        : {}),
       legs: [],
       answeredBy: null,
       endReason: null,

@@ -26,4 +26,5 @@ export type { LiveSnapshot, LiveStoreReader } from './state/live-store.ts';
 export type { RoutingLog, TransitionListener } from './state/routing-state.ts';
 export type { RoutingTransition, TransitionType, DeadlineRef } from './state/transitions.ts';
 export { callRecordStatus } from './call-views.ts';
+export { skillMatch } from './ringing.ts';
 export { PHONE_RING_TIMEOUT_SECONDS } from './dialing.ts';

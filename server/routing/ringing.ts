@@ -32,6 +32,20 @@ export function transferredByOf(call: LiveCall): AgentRef | null {
   return null;
 }
 
+/** How well the agent matches the required skills (higher is better); null: one missing or too low. */
+export function skillMatch(
+  agent: Readonly<AgentState>,
+  required: Readonly<Record<string, number>>,
+): number | null {
+  let score = 0;
+  for (const [skill, level] of Object.entries(required)) {
+    const held = agent.skills?.[skill] ?? 0;
+    if (held < level) return null;
+    score += held;
+  }
+  return score;
+}
+
 export class Ringing {
   constructor(
     private readonly state: RoutingState,
@@ -113,10 +127,12 @@ export class Ringing {
     if (target.kind === 'phone') return [];
     const userIds = target.kind === 'user' ? [target.userId] : target.memberIds;
     const candidates: RingCandidate[] = [];
+    const required = call.requiredSkills;
     for (const userId of userIds) {
       if (userId === call.redirect?.excludedUserId) continue;
       const agent = read.agent(call.tenantId, userId);
       if (!agent || !this.mayRing(call, agent)) continue;
+      if (required && skillMatch(agent, required) === null) continue;
       const sessions: LiveSession[] = [];
       for (const session of this.presence.onlineSessions(agent)) {
         // The tab that dialed never rings for its own call, even when it dials its own group.
@@ -126,6 +142,9 @@ export class Ringing {
       }
       if (sessions.length > 0) candidates.push({ agent, sessions });
     }
+    // Best match first (the sum of the levels held of the required skills); ties keep order.
+    if (required)
+      candidates.sort((a, b) => skillMatch(b.agent, required)! - skillMatch(a.agent, required)!);
     return candidates;
   }
 

@@ -73,6 +73,7 @@ export class SessionRegistry {
           presence: 'offline',
           presenceSince: state.now(),
           lastRungAt: null,
+          ...(user.skills ? { skills: { ...user.skills } } : {}),
           sessionIds: [],
           activeCallIds: [],
           wrapUp: null,

@@ -41,6 +41,17 @@ export const toUserView = (user: UserRecord): UserView => ({
   address: privateAddress(user.username),
 });
 
+/** Skill name → level 1–10: what an agent holds, or the least a call requires. */
+export const SkillLevels = Type.Record(
+  Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,39}$' }),
+  Type.Integer({ minimum: 1, maximum: 10 }),
+  {
+    maxProperties: 20,
+    additionalProperties: false,
+    description: 'Skill name (lower-case slug) → level 1–10, e.g. {"spanish": 7, "billing": 3}',
+  },
+);
+
 export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 
 /** Shown in the docs next to routes that take `Authorization: Bearer …`. */

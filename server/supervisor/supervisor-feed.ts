@@ -25,6 +25,7 @@ import type {
   TenantGroup,
   TenantPerson,
 } from './supervisor-repository.ts';
+import { systemScheduler, type CancelTimer, type Scheduler } from '../shared/scheduler.ts';
 
 export interface FeedSubscriber {
   send(message: SupervisorMessage): void;
@@ -39,7 +40,8 @@ export interface SupervisorFeedOptions {
   flushRecords: () => Promise<void>;
   /** Told to clients in the snapshot: seconds between the feed's heartbeats. */
   heartbeatSeconds: number;
-  now?: () => number;
+  /** The clock and the coalescing timer; the system's unless a test drives time itself. */
+  scheduler?: Scheduler;
   log: { error(details: object, message: string): void };
 }
 
@@ -57,7 +59,8 @@ interface TenantWatch {
   sentCalls: Map<string, string>;
   sentAgents: Map<string, string>;
   sentGroups: string;
-  timer: ReturnType<typeof setTimeout> | null;
+  /** Cancels the coalescing timer while one runs. */
+  timer: CancelTimer | null;
   /** Every read-compute-send runs after the previous one, so frames never overtake each other. */
   work: Promise<void>;
 }
@@ -76,7 +79,7 @@ export class SupervisorFeed implements CallEvents {
   private stopObserving: (() => void) | null = null;
   private readonly coalesceMs: number;
   private readonly directoryMaxAgeMs: number;
-  private readonly now: () => number;
+  private readonly scheduler: Scheduler;
 
   constructor(
     private readonly repository: SupervisorRepository,
@@ -84,7 +87,7 @@ export class SupervisorFeed implements CallEvents {
   ) {
     this.coalesceMs = options.coalesceMs ?? 150;
     this.directoryMaxAgeMs = options.directoryMaxAgeMs ?? 5000;
-    this.now = options.now ?? Date.now;
+    this.scheduler = options.scheduler ?? systemScheduler;
   }
 
   attach(router: CallRouter): void {
@@ -94,7 +97,7 @@ export class SupervisorFeed implements CallEvents {
 
   close(): void {
     this.stopObserving?.();
-    for (const watch of this.watches.values()) if (watch.timer) clearTimeout(watch.timer);
+    for (const watch of this.watches.values()) watch.timer?.();
     this.watches.clear();
   }
 
@@ -121,7 +124,7 @@ export class SupervisorFeed implements CallEvents {
       this.sendChanges(watch, views);
       subscriber.send({
         type: 'supervisor.snapshot',
-        at: this.now(),
+        at: this.scheduler.now(),
         tenant: { id: watch.tenantId, name: watch.tenantName },
         heartbeatSeconds: this.options.heartbeatSeconds,
         calls: [...views.calls.values()],
@@ -160,18 +163,18 @@ export class SupervisorFeed implements CallEvents {
   }
 
   private routingChanged(change: RoutingChange): void {
-    const now = this.now();
+    const now = this.scheduler.now();
     for (const agent of change.presenceChanged)
       this.presenceSince.set(`${agent.tenantId}/${agent.userId}`, now);
     for (const tenantId of change.tenantIds) {
       const watch = this.watches.get(tenantId);
       if (watch && watch.subscribers.size > 0 && !watch.timer) {
-        watch.timer = setTimeout(() => {
+        watch.timer = this.scheduler.schedule(this.coalesceMs, () => {
           watch.timer = null;
           void this.enqueue(watch, async () =>
             this.sendChanges(watch, await this.computeViews(watch)),
           );
-        }, this.coalesceMs);
+        });
       }
     }
   }
@@ -188,7 +191,7 @@ export class SupervisorFeed implements CallEvents {
   }
 
   private async refresh(watch: TenantWatch): Promise<void> {
-    const now = this.now();
+    const now = this.scheduler.now();
     const today = startOfUtcDay(now);
     if (watch.factsDay !== today) {
       // A new day (or the first look): today's figures start from what the records hold.
@@ -210,7 +213,7 @@ export class SupervisorFeed implements CallEvents {
   private async computeViews(watch: TenantWatch): Promise<Views> {
     await this.refresh(watch);
     const router = this.router!;
-    const now = this.now();
+    const now = this.scheduler.now();
     const liveCalls = router.liveCallsOf(watch.tenantId);
     const names = new Map(watch.people.map((person) => [person.id, person.name]));
     const nameOf = (userId: string) =>
@@ -218,7 +221,7 @@ export class SupervisorFeed implements CallEvents {
 
     const calls = new Map<string, NonNullable<ReturnType<typeof callView>>>();
     for (const call of liveCalls) {
-      const view = callView(call, nameOf);
+      const view = callView(call, nameOf, (userId) => router.agentStateOf(watch.tenantId, userId));
       if (view) calls.set(view.id, view);
     }
     const members = new Set(watch.groups.flatMap((group) => group.memberIds));
@@ -254,7 +257,7 @@ export class SupervisorFeed implements CallEvents {
   private sendChanges(watch: TenantWatch, views: Views): void {
     const changes: SupervisorChanges = {
       type: 'supervisor.changes',
-      at: this.now(),
+      at: this.scheduler.now(),
       calls: { upsert: [], remove: [] },
       agents: { upsert: [], remove: [] },
       groups: [],

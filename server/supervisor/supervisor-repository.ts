@@ -20,6 +20,8 @@ export interface TenantGroup {
   memberIds: string[];
   /** The group's service-level threshold. */
   serviceLevelSeconds: number;
+  /** Who the group offers calls to (routing/strategies). */
+  strategy?: string;
 }
 
 /** One ended call as the figures need it. */
@@ -62,9 +64,10 @@ export class SupervisorRepository {
       id: string;
       name: string;
       service_level_seconds: number;
+      strategy: string;
       user_id: string | null;
     }>(
-      `SELECT g.id, g.name, g.service_level_seconds, m.user_id
+      `SELECT g.id, g.name, g.service_level_seconds, g.strategy, m.user_id
          FROM ring_groups g LEFT JOIN ring_group_members m ON m.ring_group_id = g.id
         WHERE g.tenant_id = $1
         ORDER BY g.name, g.id`,
@@ -79,6 +82,7 @@ export class SupervisorRepository {
           name: row.name,
           memberIds: [],
           serviceLevelSeconds: Number(row.service_level_seconds),
+          strategy: row.strategy,
         };
         groups.set(row.id, group);
       }

@@ -4,7 +4,14 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { groupFigures, startOfUtcDay, WaitingHistory } from './supervisor-views.ts';
+import {
+  callView,
+  groupFigures,
+  groupView,
+  startOfUtcDay,
+  WaitingHistory,
+} from './supervisor-views.ts';
+import { TENANT, routerFixture } from '../routing/testing/router-fixture.ts';
 import type { EndedCallFact } from './supervisor-repository.ts';
 
 const now = Date.UTC(2026, 10, 22, 12, 0, 0);
@@ -93,5 +100,57 @@ describe('supervisor views', () => {
       { at: now, waiting: 0 },
     ]);
     assert.deepEqual(history.samples('g2'), []);
+  });
+});
+
+describe('why a call waits', () => {
+  test('nobody available, nobody with the skill, or nothing to say while it rings', async () => {
+    const fixture = routerFixture();
+    const ada = fixture.addUser('ada');
+    fixture.addGroup('support', [ada], { strategy: 'longest-idle' });
+    const place = async (requiredSkills?: Record<string, number>) =>
+      (
+        await fixture.router.placeCall(TENANT, {
+          from: { name: 'Customer', address: '+15550100' },
+          to: '/group/support',
+          ...(requiredSkills ? { requiredSkills } : {}),
+        })
+      ).id;
+    const reasonOf = (callId: string) => {
+      const call = fixture.router.liveCallsOf(TENANT).find((live) => live.id === callId)!;
+      return callView(
+        call,
+        (userId) => userId,
+        (userId) => fixture.router.agentStateOf(TENANT, userId),
+      )?.waitingReason;
+    };
+    const plain = await place();
+    const skilled = await place({ german: 5 });
+    assert.deepEqual(
+      [reasonOf(plain), reasonOf(skilled)],
+      ['nobody-available', 'nobody-available'],
+    );
+    fixture.openTab(ada);
+    await fixture.settle();
+    assert.deepEqual([reasonOf(plain), reasonOf(skilled)], [null, 'nobody-with-skill']);
+    assert.equal(
+      callView(
+        fixture.router.liveCallsOf(TENANT).find((live) => live.id === plain)!,
+        (userId) => userId,
+      )?.waitingReason,
+      undefined,
+      'only asked for when the agents are known',
+    );
+  });
+
+  test("a group's view names its strategy", () => {
+    const view = groupView(
+      { id: 'g', name: 'support', memberIds: [], serviceLevelSeconds: 20, strategy: 'sequential' },
+      now,
+      [],
+      [],
+      new WaitingHistory(),
+    );
+    assert.equal(view.strategy, 'sequential');
   });
 });

@@ -12,7 +12,7 @@ import type {
   WaitingSample,
 } from '../../protocol/supervisor-protocol.ts';
 import type { AgentRef } from '../../protocol/session-protocol.ts';
-import type { AgentState, LiveCall } from '../routing/index.ts';
+import { skillMatch, type AgentState, type LiveCall } from '../routing/index.ts';
 import type { EndedCallFact, TenantGroup, TenantPerson } from './supervisor-repository.ts';
 
 /** Default service-level threshold: answered within this many seconds counts as "in service". */
@@ -52,9 +52,26 @@ export function supervisorStatus(call: LiveCall): SupervisorCallStatus | null {
   }
 }
 
+/** Why a queued group call rings nobody (null: it is about to, or waits its retry interval). */
+export function waitingReason(
+  call: LiveCall,
+  agentOf: (userId: string) => Readonly<AgentState> | undefined,
+): SupervisorCall['waitingReason'] {
+  if (call.phase !== 'waiting' || call.target.kind !== 'group' || call.redirect) return null;
+  const available = call.target.memberIds
+    .map(agentOf)
+    .filter((agent) => agent?.presence === 'available') as Readonly<AgentState>[];
+  if (available.length === 0) return 'nobody-available';
+  const required = call.requiredSkills;
+  if (required && !available.some((agent) => skillMatch(agent, required) !== null))
+    return 'nobody-with-skill';
+  return null;
+}
+
 export function callView(
   call: LiveCall,
   nameOf: (userId: string) => string,
+  agentOf?: (userId: string) => Readonly<AgentState> | undefined,
 ): SupervisorCall | null {
   const status = supervisorStatus(call);
   if (!status) return null;
@@ -74,6 +91,7 @@ export function callView(
     attempt: call.attempt,
     createdAt: call.createdAt,
     answeredAt: call.answeredAt,
+    ...(agentOf ? { waitingReason: waitingReason(call, agentOf) } : {}),
   };
 }
 
@@ -245,6 +263,7 @@ export function groupView(
     id: group.id,
     name: group.name,
     serviceLevelSeconds,
+    ...(group.strategy ? { strategy: group.strategy } : {}),
     waiting: waiting.length,
     longestWaitingSince: waiting.length ? Math.min(...waiting.map((call) => call.createdAt)) : null,
     today: groupFigures(group.id, startOfUtcDay(now), factList, liveCalls, serviceLevelSeconds),

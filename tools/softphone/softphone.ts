@@ -36,6 +36,8 @@ export interface SoftphoneOptions {
   displayName?: string;
   /** The address it binds and announces (default 127.0.0.1). */
   host?: string;
+  /** The UDP port it takes SIP on (default: any free one), e.g. a carrier address configured ahead. */
+  port?: number;
   /** The tone it plays while a call is up (Hz; 0 for silence). Default 440. */
   toneHz?: number;
 }
@@ -103,7 +105,7 @@ export class Softphone extends EventEmitter<SoftphoneEvents> {
     const socket = createSocket('udp4');
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
-      socket.bind(0, options.host ?? '127.0.0.1', () => resolve());
+      socket.bind(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
     });
     return new Softphone(socket, options);
   }

@@ -37,6 +37,8 @@ export interface ClusterNodeProcess {
   url: string;
   sessionUrl(token: string, resume?: string): string;
   readonly running: boolean;
+  /** The process id while it runs (the benchmark reads its CPU time and memory). */
+  readonly pid: number | undefined;
   /** kill -9: no goodbye, no hand-over. */
   kill(): Promise<void>;
   /** SIGTERM: hands its tenants over and closes its sockets (a rolling restart). */
@@ -71,6 +73,8 @@ export interface TestCluster {
   tenant: ClusterTenant;
   redis: TestRedis;
   database: Database;
+  /** Another tenant with its API key (the first one is `tenant`). */
+  createTenant(name: string): Promise<ClusterTenant>;
   /** The node that owns the tenant now (from its Redis lease), if any. */
   ownerOf(tenantId: string): Promise<ClusterNodeProcess | undefined>;
   close(): Promise<void>;
@@ -127,35 +131,43 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
 
   const tenants = new TenantRepository(database);
   const ringGroups = new RingGroupRepository(database);
-  const { tenant: record, apiKey } = await tenants.createTenant(`cluster-${Date.now()}`);
-  const tenant: ClusterTenant = {
-    id: record.id,
-    apiKey,
-    async createAgent(reference, name) {
-      const { user } = await tenants.findOrCreateUser(record.id, {
-        reference,
-        displayName: name,
-        role: 'agent',
-      });
-      const issued = await tokens.issue({ tenantId: record.id, userId: user.id, role: user.role });
-      return { user, ...issued, address: privateAddress(user.username) };
-    },
-    createRingGroup: (name, memberIds, settings = {}) =>
-      ringGroups.create(record.id, {
-        name,
-        memberIds,
-        ringTimeoutSeconds: 20,
-        maxWaitSeconds: 600,
-        retryIntervalSeconds: 1,
-        wrapUpSeconds: 0,
-        ...settings,
-      }),
+  const createTenant = async (name: string): Promise<ClusterTenant> => {
+    const { tenant: record, apiKey } = await tenants.createTenant(name);
+    return {
+      id: record.id,
+      apiKey,
+      async createAgent(reference, displayName) {
+        const { user } = await tenants.findOrCreateUser(record.id, {
+          reference,
+          displayName,
+          role: 'agent',
+        });
+        const issued = await tokens.issue({
+          tenantId: record.id,
+          userId: user.id,
+          role: user.role,
+        });
+        return { user, ...issued, address: privateAddress(user.username) };
+      },
+      createRingGroup: (groupName, memberIds, settings = {}) =>
+        ringGroups.create(record.id, {
+          name: groupName,
+          memberIds,
+          ringTimeoutSeconds: 20,
+          maxWaitSeconds: 600,
+          retryIntervalSeconds: 1,
+          wrapUpSeconds: 0,
+          ...settings,
+        }),
+    };
   };
+  const tenant = await createTenant(`cluster-${Date.now()}`);
 
   return {
     nodes,
     redisServer: redisServer ?? undefined,
     tenant,
+    createTenant,
     redis,
     database,
     async ownerOf(tenantId) {
@@ -193,6 +205,9 @@ async function nodeProcess(
       `ws://127.0.0.1:${port}/api/session?token=${encodeURIComponent(token)}${resume ? `&resume=${resume}` : ''}`,
     get running() {
       return child !== null;
+    },
+    get pid() {
+      return child?.pid;
     },
     async kill() {
       if (!child) return;

@@ -52,6 +52,9 @@ export function applyTransition(store: LiveStore, transition: RoutingTransition)
       });
       return;
     }
+    case 'agentSkillsSet':
+      agentOf(transition.userId).skills = { ...transition.skills };
+      return;
     case 'agentRemoved': {
       const agent = agentOf(transition.userId);
       if (agent.sessionIds.length > 0) fail(`agent ${agent.userId} still has sessions`);

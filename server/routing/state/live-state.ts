@@ -67,6 +67,8 @@ export interface AgentState {
   presenceSince: number;
   /** When a leg last rang one of the agent's tabs, for any call (round-robin reads it). */
   lastRungAt: number | null;
+  /** Skill name → level 1–10 (calls requiring skills ring only agents holding them). */
+  skills?: Record<string, number>;
   sessionIds: string[];
   /** Connected calls this user is part of (answered, or dialed and answered). */
   activeCallIds: string[];
@@ -240,6 +242,8 @@ export interface LiveCall {
   requeued: boolean;
   /** Higher is offered first (0–9): before older calls of lower priority, FIFO within one. */
   priority: number;
+  /** Skill name → minimum level an agent must hold to be offered the call; absent: none. */
+  requiredSkills?: Record<string, number>;
   createdAt: number;
   /** Increases with every call placed: first-in-first-out order even within one millisecond. */
   sequence: number;

@@ -43,6 +43,11 @@ type Transition<Type extends string, Fields> = {
 // ---------------------------------------------------------------- sessions and agents
 export type AgentRegistered = Transition<'agentRegistered', { agent: AgentState }>;
 export type AgentRemoved = Transition<'agentRemoved', { userId: string }>;
+/** The agent's skills changed (the admin API): calls requiring skills read them. */
+export type AgentSkillsSet = Transition<
+  'agentSkillsSet',
+  { userId: string; skills: Record<string, number> }
+>;
 export type SessionOpened = Transition<'sessionOpened', { session: LiveSession }>;
 export type SessionOnline = Transition<'sessionOnline', { sessionId: string; userId: string }>;
 export type SessionOffline = Transition<'sessionOffline', { sessionId: string; userId: string }>;
@@ -171,6 +176,7 @@ export type DeadlineCleared = Transition<
 
 export type RoutingTransition =
   | AgentRegistered
+  | AgentSkillsSet
   | AgentRemoved
   | SessionOpened
   | SessionOnline

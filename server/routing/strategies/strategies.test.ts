@@ -215,3 +215,48 @@ describe('priority', () => {
     }
   });
 });
+
+describe('skills', () => {
+  test('a call requiring skills rings only agents holding each at or above its level, best match first', async () => {
+    const fixture = routerFixture();
+    const users = ['ada', 'bob', 'cy', 'dee'].map((name) => fixture.addUser(name));
+    const [ada, bob, cy, dee] = users as [UserRecord, UserRecord, UserRecord, UserRecord];
+    ada.skills = { spanish: 3 }; // too low
+    bob.skills = { spanish: 6, billing: 2 };
+    cy.skills = { spanish: 9, billing: 5 }; // the best match
+    // dee: no skills at all
+    fixture.addGroup('support', users, { strategy: 'sequential' });
+    const tabs = users.map((user) => fixture.openTab(user));
+    const { id } = await fixture.router.placeCall(TENANT, {
+      from: caller,
+      to: '/group/support',
+      requiredSkills: { spanish: 5, billing: 1 },
+    });
+    assert.deepEqual(ringing(id, tabs), ['cy']);
+    fixture.router.reject(tabs[2]!.sessionId, id);
+    assert.deepEqual(ringing(id, tabs), ['bob']);
+    fixture.router.reject(tabs[1]!.sessionId, id);
+    assert.deepEqual(ringing(id, tabs), [], 'nobody else holds the skills');
+
+    const anyone = await fixture.router.placeCall(TENANT, { from: caller, to: '/group/support' });
+    assert.deepEqual(ringing(anyone.id, tabs), ['ada'], 'a call without skills rings as usual');
+    void dee;
+  });
+
+  test('skills changed while a call waits count at once', async () => {
+    const fixture = routerFixture();
+    const ada = fixture.addUser('ada');
+    fixture.addGroup('support', [ada]);
+    const tab = fixture.openTab(ada);
+    const { id } = await fixture.router.placeCall(TENANT, {
+      from: caller,
+      to: '/group/support',
+      requiredSkills: { french: 4 },
+    });
+    assert.equal(tab.call(id), undefined);
+    fixture.router.setAgentSkills(TENANT, ada.id, { french: 3 });
+    assert.equal(tab.call(id), undefined, 'still too low');
+    fixture.router.setAgentSkills(TENANT, ada.id, { french: 4 });
+    assert.equal(tab.call(id)?.status, 'ringing');
+  });
+});

@@ -20,6 +20,7 @@ import {
   type CallMediaStats,
   type MediaDeviceKindName,
 } from './media-state';
+import { exposeDebugHook } from '../shared/debug-hooks';
 
 /** Loads the LiveKit chunk; tests provide a fake module. */
 export const CALL_MEDIA_MODULE = new InjectionToken<() => Promise<CallMediaModule>>(
@@ -69,7 +70,7 @@ export class CallMediaService implements MediaEngine {
       calls: () => [...this.sessions.keys()],
       stats: () => Promise.all([...this.sessions.values()].map((session) => session.stats())),
     };
-    (globalThis as { __switchboardMedia?: MediaDebugHook }).__switchboardMedia = hook;
+    exposeDebugHook('__switchboardMedia', hook);
   }
 
   /** Loads livekit-client ahead of the first call (the agent came online). */

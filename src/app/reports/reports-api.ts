@@ -63,6 +63,15 @@ export class ReportsApi {
     });
   }
 
+  /** Admins only: the IANA zone the tenant's reports cut days in. */
+  setTimeZone(timeZone: string): Observable<{ timeZone: string }> {
+    return this.http.put<{ timeZone: string }>(
+      '/api/tenant/time-zone',
+      { timeZone },
+      { headers: this.headers() },
+    );
+  }
+
   groups(): Observable<{ groups: { id: string; name: string }[] }> {
     return this.http.get<{ groups: { id: string; name: string }[] }>('/api/directory', {
       headers: this.headers(),

@@ -10,6 +10,7 @@
 import { Injectable, signal } from '@angular/core';
 import type { Room } from 'livekit-client';
 import type { MonitorCredentials, MonitorMode } from '../../../protocol/supervisor-protocol';
+import { exposeDebugHook } from '../shared/debug-hooks';
 
 export interface MonitoredTrack {
   id: string;
@@ -42,9 +43,7 @@ export class SupervisorMonitor {
 
   constructor() {
     const hook: SupervisorMonitorDebugHook = { stats: () => this.stats() };
-    (
-      globalThis as { __switchboardSupervisor?: SupervisorMonitorDebugHook }
-    ).__switchboardSupervisor = hook;
+    exposeDebugHook('__switchboardSupervisor', hook);
   }
 
   /** Inbound and outbound audio bytes of the room joined, summed (for e2e tests). */

@@ -100,6 +100,55 @@ describe('ReportsPage', () => {
     const headers = [...element.querySelectorAll('thead th')].map((th) => th.textContent?.trim());
     expect(header).toBe(headers.join(','));
     expect(line).toBe(cells.join(','));
+    expect(element.querySelector('[data-testid="report-time-zone-input"]'))
+      .withContext('only admins change the time zone')
+      .toBeNull();
+    http.verify();
+  });
+
+  it('lets an admin move the day boundaries to another IANA zone, showing a refusal', async () => {
+    const { fixture, http } = await render('admin');
+    http.expectOne('/api/directory').flush({ agents: [], groups: [] });
+    http.expectOne((req) => req.url === '/api/reports').flush(report);
+    fixture.detectChanges();
+    await fixture.whenStable();
+    const element: HTMLElement = fixture.nativeElement;
+    const input = element.querySelector(
+      '[data-testid="report-time-zone-input"]',
+    ) as HTMLInputElement;
+    expect(input.value).toBe('America/New_York');
+    input.value = 'Mars/Olympus';
+    input.dispatchEvent(new Event('input'));
+    fixture.detectChanges();
+    (element.querySelector('[data-testid="report-time-zone-save"]') as HTMLButtonElement).click();
+    const refused = http.expectOne('/api/tenant/time-zone');
+    expect(refused.request.method).toBe('PUT');
+    expect(refused.request.body).toEqual({ timeZone: 'Mars/Olympus' });
+    refused.flush(
+      {
+        error: 'bad-request',
+        message: 'body/timeZone "Mars/Olympus" is not an IANA time zone name',
+        statusCode: 400,
+      },
+      { status: 400, statusText: 'Bad Request' },
+    );
+    fixture.detectChanges();
+    expect(element.querySelector('.time-zone [role="alert"]')?.textContent).toContain(
+      'not an IANA time zone name',
+    );
+
+    input.value = 'Europe/Berlin';
+    input.dispatchEvent(new Event('input'));
+    fixture.detectChanges();
+    (element.querySelector('[data-testid="report-time-zone-save"]') as HTMLButtonElement).click();
+    http.expectOne('/api/tenant/time-zone').flush({ timeZone: 'Europe/Berlin' });
+    const reread = http.expectOne((req) => req.url === '/api/reports');
+    reread.flush({ ...report, timeZone: 'Europe/Berlin', rows: [] });
+    fixture.detectChanges();
+    await fixture.whenStable();
+    expect(element.querySelector('[data-testid="report-time-zone"]')?.textContent).toContain(
+      'Europe/Berlin',
+    );
     http.verify();
   });
 });

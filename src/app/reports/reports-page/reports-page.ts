@@ -52,6 +52,11 @@ export class ReportsPage implements OnInit {
   private chart: Chart | null = null;
 
   protected readonly allowed = computed(() => SUPERVISOR_ROLES.includes(this.user()?.role ?? ''));
+  protected readonly admin = computed(() => this.user()?.role === 'admin');
+  /** Every IANA zone this browser knows, for the admin's time zone field. */
+  protected readonly timeZones = Intl.supportedValuesOf('timeZone');
+  protected readonly timeZoneDraft = signal('');
+  protected readonly timeZoneError = signal<string | null>(null);
 
   protected readonly fromDate = signal(localDate(Date.now() - 6 * DAY_MS));
   protected readonly toDate = signal(localDate(Date.now()));
@@ -101,12 +106,25 @@ export class ReportsPage implements OnInit {
       .subscribe({
         next: (report) => {
           this.report.set(report);
+          this.timeZoneDraft.set(report.timeZone);
           this.loading.set(false);
         },
         error: (error: unknown) => {
           this.loading.set(false);
           this.error.set(apiErrorMessage(error));
         },
+      });
+  }
+
+  /** Admins: the tenant's day boundaries move to another zone; the report is read again. */
+  protected saveTimeZone(): void {
+    this.timeZoneError.set(null);
+    this.api
+      .setTimeZone(this.timeZoneDraft().trim())
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe({
+        next: () => this.load(),
+        error: (error: unknown) => this.timeZoneError.set(apiErrorMessage(error)),
       });
   }
 

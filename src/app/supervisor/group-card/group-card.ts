@@ -26,6 +26,20 @@ export class GroupCard {
   ]);
   protected readonly percent = formatPercent;
   /** "SL 85 % (20 s)": the share answered within this group's own threshold. */
+  /** How the group offers calls, in the admin console's words. */
+  protected strategyLabel(strategy: string): string {
+    return (
+      (
+        {
+          'ring-all': 'Rings all',
+          'longest-idle': 'Longest idle first',
+          'round-robin': 'Round robin',
+          sequential: 'Sequential',
+        } as Record<string, string>
+      )[strategy] ?? strategy
+    );
+  }
+
   protected serviceLevelLabel(ratio: number | null): string {
     return `SL ${formatPercent(ratio)} (${this.group().serviceLevelSeconds} s)`;
   }

@@ -19,6 +19,12 @@ const statusLabels: Record<SupervisorCall['status'], string> = {
 
 export const callStatusLabels = statusLabels;
 
+/** Why a queued call rings nobody, as the supervisor reads it. */
+const waitingReasons: Record<NonNullable<SupervisorCall['waitingReason']>, string> = {
+  'nobody-available': 'nobody available',
+  'nobody-with-skill': 'nobody with the skill',
+};
+
 /** Statuses a call can be pulled to an agent in. */
 const assignable = new Set<SupervisorCall['status']>(['queued', 'ringing']);
 
@@ -50,6 +56,7 @@ export class LiveCalls {
 
   protected readonly rowHeight = 48;
   protected readonly statusLabels = statusLabels;
+  protected readonly waitingReasons = waitingReasons;
 
   protected elapsed(call: SupervisorCall): string {
     return formatElapsed(this.now() - (call.answeredAt ?? call.createdAt));

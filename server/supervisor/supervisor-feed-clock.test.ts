@@ -1,0 +1,76 @@
+/**
+ * The supervisor feed on a controlled clock (ManualScheduler), as routing runs in its tests:
+ * changes gather for exactly `coalesceMs` of the feed's clock before one frame goes out, and the
+ * frame is stamped with that clock. Nothing here sleeps.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { SupervisorMessage } from '../../protocol/supervisor-protocol.ts';
+import { routerFixture, TENANT } from '../routing/testing/router-fixture.ts';
+import { SupervisorFeed } from './supervisor-feed.ts';
+import type { SupervisorRepository } from './supervisor-repository.ts';
+
+/** The tenant's people as the database would list them: the agents the feed shows. */
+const repository = {
+  people: async () =>
+    ['ada', 'grace', 'alan'].map((username) => ({
+      id: `user-${username}`,
+      name: username,
+      username,
+      role: 'agent',
+    })),
+  groups: async () => [],
+  endedCallsSince: async () => [],
+} as unknown as SupervisorRepository;
+
+test("changes go out after coalesceMs of the feed's own clock, in one frame", async () => {
+  const fixture = routerFixture();
+  const { scheduler } = fixture;
+  const feed = new SupervisorFeed(repository, {
+    coalesceMs: 150,
+    flushRecords: async () => {},
+    heartbeatSeconds: 3,
+    scheduler,
+    log: {
+      error: (details) => assert.fail(`feed error: ${JSON.stringify(details)}`),
+    },
+  });
+  feed.attach(fixture.router);
+  const frames: SupervisorMessage[] = [];
+  const unsubscribe = await feed.subscribe(
+    { id: TENANT, name: 'Tenant' },
+    {
+      send: (message) => frames.push(message),
+    },
+  );
+  assert.deepEqual(
+    frames.map((frame) => frame.type),
+    ['supervisor.snapshot'],
+  );
+
+  // Two agents come online: two routing steps, one coalescing window.
+  fixture.openTab(fixture.addUser('ada'));
+  fixture.openTab(fixture.addUser('grace'));
+  await fixture.settle();
+  scheduler.advance(149);
+  await fixture.settle();
+  assert.equal(frames.length, 1, 'nothing before the window ends');
+
+  scheduler.advance(1);
+  await fixture.settle();
+  assert.deepEqual(
+    frames.map((frame) => frame.type),
+    ['supervisor.snapshot', 'supervisor.changes'],
+  );
+  const changes = frames[1]!;
+  assert.equal(changes.type === 'supervisor.changes' && changes.at, scheduler.now());
+
+  // Closing cancels a window in progress: no frame, no timer left behind.
+  fixture.openTab(fixture.addUser('alan'));
+  await fixture.settle();
+  unsubscribe();
+  feed.close();
+  scheduler.advance(1_000);
+  await fixture.settle();
+  assert.equal(frames.length, 2);
+});
