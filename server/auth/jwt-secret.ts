@@ -6,9 +6,12 @@ import { randomBytes } from 'node:crypto';
 import type { Database } from '../db/database.ts';
 
 export async function loadOrCreateJwtSecret(database: Database): Promise<string> {
-  await database.query(`INSERT INTO settings (key, value) VALUES ('jwt_secret', $1) ON CONFLICT (key) DO NOTHING`, [
-    randomBytes(32).toString('base64url'),
-  ]);
-  const [row] = await database.query<{ value: string }>(`SELECT value FROM settings WHERE key = 'jwt_secret'`);
+  await database.query(
+    `INSERT INTO settings (key, value) VALUES ('jwt_secret', $1) ON CONFLICT (key) DO NOTHING`,
+    [randomBytes(32).toString('base64url')],
+  );
+  const [row] = await database.query<{ value: string }>(
+    `SELECT value FROM settings WHERE key = 'jwt_secret'`,
+  );
   return row!.value;
 }

@@ -9,8 +9,7 @@ import { AppError } from '../shared/errors.ts';
 import { TenantRepository } from '../tenants/tenant-repository.ts';
 
 export type Caller =
-  | { kind: 'api-key'; tenantId: string }
-  | { kind: 'user'; tenantId: string; claims: TokenClaims };
+  { kind: 'api-key'; tenantId: string } | { kind: 'user'; tenantId: string; claims: TokenClaims };
 
 function bearer(request: FastifyRequest): string {
   const header = request.headers.authorization;
@@ -54,10 +53,15 @@ export async function authenticateUser(request: FastifyRequest): Promise<TokenCl
 }
 
 /** API key, or a user token whose role is one of `roles`. */
-export async function authenticateApiKeyOr(request: FastifyRequest, roles: TokenClaims['role'][]): Promise<Caller> {
+export async function authenticateApiKeyOr(
+  request: FastifyRequest,
+  roles: TokenClaims['role'][],
+): Promise<Caller> {
   const credential = bearer(request);
-  if (credential.startsWith('sbk_')) return { kind: 'api-key', ...(await authenticateApiKey(request)) };
+  if (credential.startsWith('sbk_'))
+    return { kind: 'api-key', ...(await authenticateApiKey(request)) };
   const claims = await request.server.services.tokens.verify(credential);
-  if (!roles.includes(claims.role)) throw new AppError('forbidden', `requires role ${roles.join(' or ')}`);
+  if (!roles.includes(claims.role))
+    throw new AppError('forbidden', `requires role ${roles.join(' or ')}`);
   return { kind: 'user', tenantId: claims.tenantId, claims };
 }
