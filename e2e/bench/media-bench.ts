@@ -207,6 +207,8 @@ function spawnServer(livekitEnv: NodeJS.ProcessEnv): ChildProcess {
       DATA_DIR: 'memory',
       CONSOLE_DIR: path.join(outputPath, 'browser'),
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+      // Calls follow each other to the same agent: no after-call work between them.
+      WRAP_UP_SECONDS: '0',
       ...livekitEnv,
     },
   });
