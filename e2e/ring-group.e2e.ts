@@ -104,7 +104,9 @@ test.describe('a ring group call', () => {
 
     for (const agent of agents) {
       const card = agent.card(CALLER);
-      await expect(card).toContainText('Caller hung up', { timeout: ANSWERED_ELSEWHERE_TIMEOUT_MS });
+      await expect(card).toContainText('Caller hung up', {
+        timeout: ANSWERED_ELSEWHERE_TIMEOUT_MS,
+      });
       await expect(card.getByRole('button', { name: 'Accept' })).toBeDisabled();
     }
     await expect(caller.outgoingStatus()).toHaveText('Cancelled');

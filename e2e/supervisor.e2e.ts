@@ -75,6 +75,18 @@ test.describe('the supervisor view', () => {
       'The supervisor view is for supervisors and admins',
     );
     await expect(ada!.page.locator('app-live-calls')).toHaveCount(0);
+    // Agents see no link to it, and the refusal offers the way back.
+    await expect(ada!.page.getByRole('navigation', { name: 'Pages' })).not.toContainText(
+      'Supervisor',
+    );
+    await ada!.page.getByRole('link', { name: 'Back to your console' }).click();
+    await expect(ada!.page.getByRole('switch', { name: 'Come online' })).toBeVisible();
+    // Supervisors reach it from the header.
+    await expect(
+      supervisor.page.getByRole('navigation', { name: 'Pages' }).getByRole('link', {
+        name: 'Supervisor',
+      }),
+    ).toBeVisible();
 
     for (const tab of consoles) expect(tab.errors).toEqual([]);
   });

@@ -106,6 +106,24 @@ export class AdminApi {
     });
   }
 
+  skills(userId: string): Observable<{ skills: Record<string, number> }> {
+    return this.http.get<{ skills: Record<string, number> }>(
+      `/api/users/${encodeURIComponent(userId)}/skills`,
+      { headers: this.headers() },
+    );
+  }
+
+  setSkills(
+    userId: string,
+    skills: Record<string, number>,
+  ): Observable<{ skills: Record<string, number> }> {
+    return this.http.put<{ skills: Record<string, number> }>(
+      `/api/users/${encodeURIComponent(userId)}/skills`,
+      { skills },
+      { headers: this.headers() },
+    );
+  }
+
   people(): Observable<{ users: Person[] }> {
     return this.http.get<{ users: Person[] }>('/api/users', { headers: this.headers() });
   }

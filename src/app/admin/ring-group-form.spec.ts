@@ -1,4 +1,11 @@
-import { draftOf, draftProblems, newDraft, settingsOf } from './ring-group-form';
+import {
+  draftOf,
+  draftProblems,
+  newDraft,
+  parseSkills,
+  settingsOf,
+  skillsText,
+} from './ring-group-form';
 import type { RingGroup } from './admin-api';
 
 describe('ring group form', () => {
@@ -57,5 +64,15 @@ describe('ring group form', () => {
     const settings = settingsOf({ ...newDraft(), name: 'sales' });
     expect(settings.overflow).toBeNull();
     expect(settings.businessHours).toBeNull();
+  });
+
+  it('reads skills as the server takes them, and refuses what it refuses', () => {
+    expect(parseSkills('spanish 7, billing:2')).toEqual({
+      skills: { spanish: 7, billing: 2 },
+      problems: [],
+    });
+    expect(parseSkills('')).toEqual({ skills: {}, problems: [] });
+    expect(parseSkills('Spanish 7, french 11, german').problems.length).toBe(3);
+    expect(skillsText({ spanish: 7, billing: 2 })).toBe('spanish 7, billing 2');
   });
 });

@@ -77,6 +77,31 @@ export function draftOf(group: RingGroup): RingGroupDraft {
   };
 }
 
+/**
+ * "spanish 7, billing 2" (or "spanish:7") → {spanish: 7, billing: 2}; the problems the server
+ * would refuse instead, if any.
+ */
+export function parseSkills(text: string): { skills: Record<string, number>; problems: string[] } {
+  const skills: Record<string, number> = {};
+  const problems: string[] = [];
+  for (const entry of text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
+    const match = /^([a-z0-9][a-z0-9._-]{0,39})\s*[: ]\s*(\d+)$/.exec(entry);
+    const level = match ? Number(match[2]) : NaN;
+    if (!match || level < 1 || level > 10)
+      problems.push(`"${entry}": a skill (lower-case) and a level from 1 to 10, e.g. "spanish 7"`);
+    else skills[match[1]!] = level;
+  }
+  return { skills, problems };
+}
+
+export const skillsText = (skills: Record<string, number>) =>
+  Object.entries(skills)
+    .map(([skill, level]) => `${skill} ${level}`)
+    .join(', ');
+
 const holidaysOf = (text: string) => text.split(/[\s,]+/).filter(Boolean);
 
 /** The problems the server would refuse, in its words where it can; empty when none. */

@@ -22,7 +22,9 @@ import {
   draftOf,
   draftProblems,
   newDraft,
+  parseSkills,
   settingsOf,
+  skillsText,
   STRATEGIES,
   type RingGroupDraft,
 } from '../ring-group-form';
@@ -85,6 +87,11 @@ export class AdminPage implements OnInit {
   protected readonly nonMembers = computed(() =>
     this.people().filter((person) => !this.draft().members.includes(person.id)),
   );
+
+  /** The person whose skills are being edited, and the text being typed. */
+  protected readonly skillsOf = signal<string | null>(null);
+  protected readonly skillsDraft = signal('');
+  protected readonly skillsError = signal<string | null>(null);
 
   protected readonly apiKeys = signal<ApiKey[]>([]);
   protected readonly keyLabel = signal('');
@@ -230,6 +237,36 @@ export class AdminPage implements OnInit {
         next: (revoked) =>
           this.apiKeys.update((keys) => keys.map((key) => (key.id === revoked.id ? revoked : key))),
         error: (error: unknown) => this.keyError.set(apiErrorMessage(error)),
+      });
+  }
+
+  protected editSkills(person: Person): void {
+    this.skillsError.set(null);
+    this.skillsDraft.set('');
+    this.skillsOf.set(person.id);
+    this.api
+      .skills(person.id)
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe({
+        next: ({ skills }) => this.skillsDraft.set(skillsText(skills)),
+        error: (error: unknown) => this.skillsError.set(apiErrorMessage(error)),
+      });
+  }
+
+  protected saveSkills(): void {
+    const userId = this.skillsOf();
+    if (!userId) return;
+    const { skills, problems } = parseSkills(this.skillsDraft());
+    if (problems.length > 0) {
+      this.skillsError.set(problems.join(' · '));
+      return;
+    }
+    this.api
+      .setSkills(userId, skills)
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe({
+        next: () => this.skillsOf.set(null),
+        error: (error: unknown) => this.skillsError.set(apiErrorMessage(error)),
       });
   }
 

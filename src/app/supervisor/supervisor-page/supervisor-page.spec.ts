@@ -1,5 +1,6 @@
 import { TestbedHarnessEnvironment } from '@angular/cdk/testing/testbed';
 import { TestBed } from '@angular/core/testing';
+import { provideRouter } from '@angular/router';
 import { MatButtonHarness } from '@angular/material/button/testing';
 import { MatChipListboxHarness } from '@angular/material/chips/testing';
 import { MatMenuHarness } from '@angular/material/menu/testing';
@@ -107,6 +108,7 @@ describe('SupervisorPage', () => {
     };
     TestBed.configureTestingModule({
       providers: [
+        provideRouter([]),
         provideMockStore({
           initialState: { ...initialRootState, auth: signedInAs(role), supervisor },
         }),

@@ -10,6 +10,7 @@ import { MatButtonModule } from '@angular/material/button';
 import { MatChipsModule } from '@angular/material/chips';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatSelectModule } from '@angular/material/select';
+import { RouterLink } from '@angular/router';
 import { Store } from '@ngrx/store';
 import { authFeature } from '../../auth/auth.feature';
 import { MediaStreamDirective } from '../../media/media-stream';
@@ -38,6 +39,7 @@ export const SUPERVISOR_ROLES = ['supervisor', 'admin'];
     MatFormFieldModule,
     MatSelectModule,
     MediaStreamDirective,
+    RouterLink,
   ],
   templateUrl: './supervisor-page.html',
   styleUrl: './supervisor-page.scss',
