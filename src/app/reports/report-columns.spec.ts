@@ -58,4 +58,17 @@ describe('report columns and CSV', () => {
       '"sales, ""east"""',
     );
   });
+
+  it('keeps a name that looks like a formula from running in a spreadsheet', () => {
+    const columns = reportColumns('agent');
+    const nameCell = (name: string) =>
+      reportCsv(columns, [row({ group: null, agent: { id: 'a', name }, dispositions: {} })])
+        .split('\r\n')[1]
+        .split(',')[1];
+    expect(nameCell('=HYPERLINK("http://x")')).toBe(`"'=HYPERLINK(""http://x"")"`);
+    expect(nameCell('+1 415')).toBe("'+1 415");
+    expect(nameCell('@SUM(A1)')).toBe("'@SUM(A1)");
+    expect(nameCell('-2')).toBe("'-2");
+    expect(nameCell('Ada')).toBe('Ada');
+  });
 });

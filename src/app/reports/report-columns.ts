@@ -38,9 +38,15 @@ export function reportColumns(by: ReportBy): ReportColumn[] {
   ];
 }
 
-/** RFC 4180 CSV of the rows as the table shows them. */
+/**
+ * RFC 4180 CSV of the rows as the table shows them. A cell a spreadsheet would run as a formula
+ * (a group or agent named "=HYPERLINK(…)") gets a leading apostrophe, as OWASP advises against
+ * CSV injection; the figures themselves never start with one of those characters.
+ */
 export function reportCsv(columns: ReportColumn[], rows: ReportRow[]): string {
-  const cell = (text: string) => (/[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
+  const inert = (text: string) => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
+  const quoted = (text: string) => (/[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
+  const cell = (text: string) => quoted(inert(text));
   const lines = [columns.map((column) => cell(column.header)).join(',')];
   for (const row of rows) lines.push(columns.map((column) => cell(column.value(row))).join(','));
   return `${lines.join('\r\n')}\r\n`;
