@@ -112,6 +112,9 @@ describe('console hosting, compressed', () => {
     await writeFile(path.join(consoleDir, 'index.html'), index);
     await writeFile(path.join(consoleDir, 'main-AB12CD34.js'), bundle);
     await writeFile(path.join(consoleDir, 'favicon.svg'), `<svg>${' '.repeat(2000)}</svg>`);
+    // Lazy chunks as Angular's build names them: the hash mixes cases, `_` and `-`.
+    for (const chunk of ['chunk-3o-0hIPu.js', 'chunk-Bao3_Umg.js', 'chunk-vuhKJP7G.js'])
+      await writeFile(path.join(consoleDir, chunk), bundle);
     await precompressConsole(consoleDir);
     server = await startTestServer({ consoleDir });
   });
@@ -159,6 +162,16 @@ describe('console hosting, compressed', () => {
       assert.equal(brotliDecompressSync(response.body).toString(), index, pathname);
       assert.equal(response.headers['cache-control'], 'no-cache', pathname);
       assert.ok(response.headers['content-security-policy'], pathname);
+    }
+  });
+
+  test('lazy chunks, whatever characters their hash has, are compressed and immutable', async () => {
+    for (const chunk of ['chunk-3o-0hIPu.js', 'chunk-Bao3_Umg.js', 'chunk-vuhKJP7G.js']) {
+      const response = await getRaw(`/${chunk}`, 'br');
+      assert.equal(response.status, 200, chunk);
+      assert.equal(response.headers['content-encoding'], 'br', chunk);
+      assert.equal(brotliDecompressSync(response.body).toString(), bundle, chunk);
+      assert.equal(response.headers['cache-control'], 'public, max-age=31536000, immutable', chunk);
     }
   });
 

@@ -86,8 +86,9 @@ export async function registerConsole(
     const relative = path.posix.normalize(pathname).replace(/^\/+/, '');
     const candidate = path.join(root, relative);
     if (relative && candidate.startsWith(root + path.sep) && (await isFile(candidate))) {
-      // Angular's build names assets by content hash, so they never change under a name.
-      const immutable = /-[A-Z0-9]{8}\.(js|css)$/.test(relative);
+      // Angular's build names assets by content hash, so they never change under a name. The
+      // hash is 8 characters of letters (either case), digits, `_` or `-` (chunk-3o-0hIPu.js).
+      const immutable = /-[A-Za-z0-9_-]{8}\.(js|css)$/.test(relative);
       if (immutable) return reply.sendFile(relative, { maxAge: '365d', immutable: true });
       return reply.header('cache-control', 'no-cache').sendFile(relative, { cacheControl: false });
     }
