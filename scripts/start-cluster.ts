@@ -9,7 +9,7 @@
  * database `test`, schema `switchboard_cluster`), CLUSTER_PORT (nginx, 8080), CLUSTER_NODES (3),
  * CLUSTER_NODE_PORT (the first node's port, 8081; the others follow), LIVEKIT_URL and its keys
  * (a shared LiveKit; without it each node runs its embedded media server). The console is built
- * first (`ng build`) when dist/ has none.
+ * first (`npm run build`: ng build, then precompressed) when dist/ has none.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -87,8 +87,8 @@ if (spawnSync('nginx', ['-v']).error)
 if (!(await answers(new URL(redisUrl), 6379))) fail(`no Redis at ${redisUrl}; set REDIS_URL`);
 const database = await databaseUrl();
 if (!existsSync(resolve(consoleDir, 'index.html'))) {
-  console.log('start:cluster: building the console (ng build) …');
-  const built = spawnSync('npx', ['ng', 'build'], { cwd: root, stdio: 'inherit' });
+  console.log('start:cluster: building the console (npm run build) …');
+  const built = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
   if (built.status !== 0) fail('the console did not build');
 }
 

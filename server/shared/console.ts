@@ -5,6 +5,12 @@
  * deployments, server tests), `GET /` still sends people to it: a redirect to `consoleUrl` (the
  * dev server that `npm start` runs) or, without one, a short page saying where the console and
  * the API docs are, instead of a JSON 404.
+ *
+ * Compression: `npm run build` writes `x.br` and `x.gz` next to each text file
+ * (`precompress.ts`), and files go out as brotli, gzip or plain by the request's
+ * Accept-Encoding (`Vary: Accept-Encoding`); nothing is compressed per request. Caching:
+ * hashed bundles (`main-ABCD1234.js`, `chunk-….js`, `styles-….css`) are immutable for a year;
+ * index.html and every unhashed file are `no-cache` (revalidated each time).
  */
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -63,8 +69,15 @@ export async function registerConsole(
     registerRootPointer(app, consoleUrl);
     return;
   }
+  if (!(await isFile(path.join(root, 'index.html.br')))) {
+    app.log.warn(
+      { consoleDir: root },
+      'console not precompressed (no index.html.br): serving it uncompressed; `npm run build` precompresses it',
+    );
+  }
   // Only the reply decorator: our own catch-all below decides between a file and index.html.
-  await app.register(fastifyStatic, { root, serve: false });
+  // preCompressed: sends `x.br` / `x.gz` when the client accepts it and the file exists.
+  await app.register(fastifyStatic, { root, serve: false, preCompressed: true });
 
   app.get('/*', { schema: { hide: true } }, async (request, reply) => {
     const pathname = safeDecode(request.url.split('?')[0]!);
@@ -73,12 +86,11 @@ export async function registerConsole(
     const relative = path.posix.normalize(pathname).replace(/^\/+/, '');
     const candidate = path.join(root, relative);
     if (relative && candidate.startsWith(root + path.sep) && (await isFile(candidate))) {
-      // Angular's build names assets by content hash, so they never change under a name.
-      const immutable = /-[A-Z0-9]{8}\.(js|css)$/.test(relative);
-      return reply.sendFile(
-        relative,
-        immutable ? { maxAge: '365d', immutable: true } : { maxAge: 0 },
-      );
+      // Angular's build names assets by content hash, so they never change under a name. The
+      // hash is 8 characters of letters (either case), digits, `_` or `-` (chunk-3o-0hIPu.js).
+      const immutable = /-[A-Za-z0-9_-]{8}\.(js|css)$/.test(relative);
+      if (immutable) return reply.sendFile(relative, { maxAge: '365d', immutable: true });
+      return reply.header('cache-control', 'no-cache').sendFile(relative, { cacheControl: false });
     }
     // A missing script or image must fail loudly, not come back as HTML with status 200.
     if (path.posix.extname(relative)) return reply.callNotFound();
