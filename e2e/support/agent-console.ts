@@ -35,10 +35,19 @@ export const DEMO_PASSWORD = 'switchboard';
 export class AgentConsole {
   /** Uncaught errors and console errors (NgRx runtime checks report there); none are expected. */
   readonly errors: string[] = [];
+  /**
+   * Set once the test closes the tab: what the page logs from then on is the browser tearing
+   * down live connections (livekit-client reports its data channels' "User-Initiated Abort" as
+   * errors), not the application going wrong.
+   */
+  private closing = false;
 
   constructor(readonly page: Page) {
-    page.on('pageerror', (error) => this.errors.push(`pageerror: ${error.message}`));
+    page.on('pageerror', (error) => {
+      if (!this.closing) this.errors.push(`pageerror: ${error.message}`);
+    });
     page.on('console', (message) => {
+      if (this.closing) return;
       const text = message.text();
       // A socket cut by a closing context is not an application error; a socket (or anything)
       // the Content-Security-Policy refused is.
@@ -172,6 +181,7 @@ export class AgentConsole {
 
   /** Closes this tab's browser context, failing the test if the page logged any error. */
   async close(): Promise<void> {
+    this.closing = true;
     await this.page.context().close();
     expect(this.errors, `errors in ${this.page.url()}`).toEqual([]);
   }
