@@ -120,6 +120,12 @@ test.describe('the supervisor view', () => {
     await connected.getByRole('button', { name: `Monitor ${CALLER}` }).click();
     const monitor = view.locator('section.monitor');
     await expect(monitor).toHaveAttribute('data-status', 'joined', { timeout: 20_000 });
+    // The panel names the call and each party's tile; audio-only, so each shows a name.
+    await expect(monitor.locator('.monitored-call')).toContainText(CALLER);
+    await expect(monitor.locator('.monitored-call')).toContainText('Alan Turing');
+    await expect(monitor.locator('.tile .name')).toHaveCount(2, { timeout: 20_000 });
+    await expect(monitor.locator('.tile .camera-off')).toHaveCount(2);
+    await expect(monitor.getByRole('meter', { name: `${CALLER} speaking` })).toBeVisible();
     await expect(monitor.locator('.mode-indicator')).toHaveText(
       'Listening silently: nobody hears or sees you',
     );

@@ -108,6 +108,9 @@ export class SupervisorMonitor {
     const refresh = () => this.tracksSignal.set(this.collectTracks(room));
     room.on(RoomEvent.TrackSubscribed, refresh);
     room.on(RoomEvent.TrackUnsubscribed, refresh);
+    // A camera turned off is muted, not gone: its tile must show the name, not a frozen frame.
+    room.on(RoomEvent.TrackMuted, refresh);
+    room.on(RoomEvent.TrackUnmuted, refresh);
     room.on(RoomEvent.Disconnected, () => {
       if (this.room !== room) return;
       this.room = null;
@@ -155,6 +158,7 @@ export class SupervisorMonitor {
       for (const publication of participant.trackPublications.values()) {
         const track = publication.track;
         if (!track || (track.kind !== 'audio' && track.kind !== 'video')) continue;
+        if (track.kind === 'video' && publication.isMuted) continue;
         tracks.push({
           id: publication.trackSid,
           kind: track.kind,

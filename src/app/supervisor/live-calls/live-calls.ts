@@ -8,6 +8,7 @@ import type {
   SupervisorCall,
 } from '../../../../protocol/supervisor-protocol';
 import { formatElapsed } from '../elapsed';
+import { narrowScreen } from '../narrow-screen';
 
 const statusLabels: Record<SupervisorCall['status'], string> = {
   queued: 'Queued',
@@ -55,6 +56,9 @@ export class LiveCalls {
   readonly assignRequested = output<{ callId: string; userId: string }>();
 
   protected readonly rowHeight = 48;
+  /** On a phone a row is a small card: caller; group, status, time; agents; actions. */
+  protected readonly narrowRowHeight = 152;
+  protected readonly narrow = narrowScreen();
   protected readonly statusLabels = statusLabels;
   protected readonly waitingReasons = waitingReasons;
 

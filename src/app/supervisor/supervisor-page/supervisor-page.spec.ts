@@ -171,15 +171,27 @@ describe('SupervisorPage', () => {
 
   it('forces an agent away and monitors a connected call', async () => {
     const { loader, dispatch } = await render('supervisor');
-    const forceAda = await loader.getHarness(
-      MatButtonHarness.with({ selector: '[aria-label="Force Ada away"]' }),
-    );
-    const forceBob = await loader.getHarness(
-      MatButtonHarness.with({ selector: '[aria-label="Force Bob away"]' }),
-    );
+    const forceAda = await loader.getHarness(MatButtonHarness.with({ text: 'Force away Ada' }));
+    const forceBob = await loader.getHarness(MatButtonHarness.with({ text: 'Force away Bob' }));
     expect(await forceBob.isDisabled()).toBeTrue();
+    // Ada is on a call: the first click only asks; Keep leaves her be.
     await forceAda.click();
+    expect(dispatch).not.toHaveBeenCalledWith(
+      SupervisorPageActions.forceAwayClicked({ userId: 'a' }),
+    );
+    await (await loader.getHarness(MatButtonHarness.with({ text: /^Keep Ada/ }))).click();
+    await loader.getHarness(MatButtonHarness.with({ text: 'Force away Ada' }));
+    expect(dispatch).not.toHaveBeenCalledWith(
+      SupervisorPageActions.forceAwayClicked({ userId: 'a' }),
+    );
+    await (await loader.getHarness(MatButtonHarness.with({ text: 'Force away Ada' }))).click();
+    await (
+      await loader.getHarness(MatButtonHarness.with({ text: /^Confirm forcing Ada away/ }))
+    ).click();
     expect(dispatch).toHaveBeenCalledWith(SupervisorPageActions.forceAwayClicked({ userId: 'a' }));
+    // Dee is on no call: one click is enough.
+    await (await loader.getHarness(MatButtonHarness.with({ text: 'Force away Dee' }))).click();
+    expect(dispatch).toHaveBeenCalledWith(SupervisorPageActions.forceAwayClicked({ userId: 'd' }));
 
     const monitorButtons = await loader.getAllHarnesses(MatButtonHarness.with({ text: 'Monitor' }));
     expect(monitorButtons.length).toBe(1);
@@ -259,6 +271,10 @@ describe('SupervisorPage', () => {
     });
     const section = element.querySelector<HTMLElement>('section.monitor')!;
     expect(section.dataset['mode']).toBe('whisper');
+    // The panel names the call the way the desks do: caller, agent, group.
+    expect(section.querySelector('.monitored-call')?.textContent?.trim()).toBe(
+      'Customer with Ada · support',
+    );
     expect(section.querySelector('.mode-indicator')?.textContent?.trim()).toBe(
       'Whispering: only Ada hears you',
     );

@@ -13,10 +13,10 @@ import { MatSelectModule } from '@angular/material/select';
 import { RouterLink } from '@angular/router';
 import { Store } from '@ngrx/store';
 import { authFeature } from '../../auth/auth.feature';
-import { MediaStreamDirective } from '../../media/media-stream';
 import { AgentList } from '../agent-list/agent-list';
 import { GroupCard } from '../group-card/group-card';
 import { callStatusLabels, LiveCalls } from '../live-calls/live-calls';
+import { MonitorTiles } from '../monitor-tiles/monitor-tiles';
 import { SupervisorMonitor } from '../supervisor-monitor';
 import { SupervisorPageActions } from '../supervisor.actions';
 import { supervisorFeature, type CallSort, type CallStatusFilter } from '../supervisor.feature';
@@ -38,7 +38,7 @@ export const SUPERVISOR_ROLES = ['supervisor', 'admin'];
     MatChipsModule,
     MatFormFieldModule,
     MatSelectModule,
-    MediaStreamDirective,
+    MonitorTiles,
     RouterLink,
   ],
   templateUrl: './supervisor-page.html',
@@ -75,6 +75,15 @@ export class SupervisorPage implements OnInit, OnDestroy {
   protected readonly pendingAssignCallIds = this.store.selectSignal(
     supervisorFeature.selectPendingAssignCallIds,
   );
+  /** The call being monitored, named as the agents' desks name it: caller, agent, group. */
+  protected readonly monitoredCallName = computed(() => {
+    const callId = this.monitor()?.callId;
+    const call = callId ? this.callEntities()[callId] : undefined;
+    if (!call) return 'Monitoring a call';
+    const agent = call.answeredBy?.name;
+    const group = call.ringGroup?.name;
+    return `${call.from.name}${agent ? ` with ${agent}` : ''}${group ? ` · ${group}` : ''}`;
+  });
   /** The agent a whisper goes to: whoever answered the call being joined. */
   protected readonly monitoredAgentName = computed(() => {
     const callId = this.monitor()?.callId;
