@@ -135,19 +135,23 @@ test.describe('media in the console', () => {
       .toBeGreaterThan(0);
 
     await expect(media.getByRole('button', { name: 'Turn camera on' })).toBeEnabled();
-    const microphone = media.getByRole('combobox', { name: 'Microphone' });
+    // The device pickers are in the call's "Audio and video" settings.
+    await media.getByRole('button', { name: 'Audio and video…' }).click();
+    const settings = agent.page.getByRole('dialog', { name: 'Audio and video' });
+    const microphone = settings.getByRole('combobox', { name: 'Microphone' });
     await expect(microphone).toBeEnabled();
     await microphone.click();
     const options = agent.page.getByRole('option');
     await expect(options.first()).toBeVisible();
     expect(await options.count()).toBeGreaterThan(0);
     await options.last().click();
+    await expect(settings.getByRole('combobox', { name: 'Camera' })).toBeVisible();
+    await expect(settings.getByRole('combobox', { name: 'Speaker' })).toBeVisible();
+    await settings.getByRole('button', { name: 'Close' }).click();
     await expect(media.getByRole('alert')).toHaveCount(0);
     // Switching the microphone keeps the call and its audio.
     await expectAudioArriving(caller);
     await expect(agent.activeCall()).toContainText('Connected');
-    await expect(media.getByRole('combobox', { name: 'Camera' })).toBeVisible();
-    await expect(media.getByRole('combobox', { name: 'Speaker' })).toBeVisible();
 
     await caller.outgoingHangUp().click();
     await expect(agent.activeCall()).toContainText('Caller hung up');

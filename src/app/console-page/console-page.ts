@@ -1,10 +1,12 @@
-import { ChangeDetectionStrategy, Component } from '@angular/core';
+import { ChangeDetectionStrategy, Component, Injector, inject } from '@angular/core';
+import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
 import { ActiveCallPanel } from '../calls/active-call-panel/active-call-panel';
 import { DialBox } from '../calls/dial-box/dial-box';
 import { DeskKeyboard } from '../desk-keyboard/desk-keyboard';
 import { RecentCalls } from '../calls/recent-calls/recent-calls';
 import { RingingQueue } from '../calls/ringing-queue/ringing-queue';
+import { openDeviceSettings } from '../media/device-settings/open-device-settings';
 import { VideoCallsToggle } from '../media/video-calls-toggle/video-calls-toggle';
 import { OnlineToggle } from '../session/online-toggle/online-toggle';
 import { MissedCallBanner } from '../session/missed-call-banner/missed-call-banner';
@@ -15,6 +17,7 @@ import { WrapUpPanel } from '../wrap-up/wrap-up-panel/wrap-up-panel';
 @Component({
   selector: 'app-console-page',
   imports: [
+    MatButtonModule,
     MatCardModule,
     ActiveCallPanel,
     DeskKeyboard,
@@ -31,4 +34,11 @@ import { WrapUpPanel } from '../wrap-up/wrap-up-panel/wrap-up-panel';
   styleUrl: './console-page.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
-export class ConsolePage {}
+export class ConsolePage {
+  private readonly injector = inject(Injector);
+
+  /** Outside a call: the devices the next calls open (a call's own button switches it live). */
+  protected openDeviceSettings(): Promise<void> {
+    return openDeviceSettings(this.injector, null);
+  }
+}

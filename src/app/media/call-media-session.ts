@@ -10,6 +10,7 @@ import type {
   DeviceOption,
   MediaDeviceKindName,
 } from './media-state';
+import type { PreferredDevices } from './device-preferences';
 
 export type CallMediaSessionEvents = CallMediaEvents & {
   /** Every change of the call's serializable media state. */
@@ -49,7 +50,14 @@ export interface CapturedMedia {
 /** What the lazily loaded media chunk exports. */
 export interface CallMediaModule {
   /** Opens the devices a call will publish (the head start of `MediaEngine.prepare`). */
-  captureMedia(request: MediaPrepareRequest): CapturedMedia;
-  /** Joins a call's room, publishing `captured` when given, else capturing now. */
-  createCallMedia(request: MediaJoinRequest, captured?: CapturedMedia): CallMediaSession;
+  captureMedia(request: MediaPrepareRequest, devices?: PreferredDevices): CapturedMedia;
+  /**
+   * Joins a call's room, publishing `captured` when given, else capturing now (from `devices`,
+   * the agent's remembered choice, when they are there).
+   */
+  createCallMedia(
+    request: MediaJoinRequest,
+    captured?: CapturedMedia,
+    devices?: PreferredDevices,
+  ): CallMediaSession;
 }

@@ -21,6 +21,7 @@ import {
   type MediaDeviceKindName,
 } from './media-state';
 import { exposeDebugHook } from '../shared/debug-hooks';
+import { DevicePreferences, type PreferredDevices } from './device-preferences';
 
 /** Loads the LiveKit chunk; tests provide a fake module. */
 export const CALL_MEDIA_MODULE = new InjectionToken<() => Promise<CallMediaModule>>(
@@ -46,6 +47,7 @@ type MediaSessionEvent = ReturnType<(typeof MediaSessionEvents)[keyof typeof Med
 @Injectable({ providedIn: 'root' })
 export class CallMediaService implements MediaEngine {
   private readonly loadModule = inject(CALL_MEDIA_MODULE);
+  private readonly devicePreferences = inject(DevicePreferences);
   private readonly sessions = new Map<string, LazyCallMediaSession>();
   /** Devices opened for calls about to join (answered here, credentials on their way). */
   private readonly prepared = new Map<string, Promise<CapturedMedia | null>>();
@@ -83,7 +85,7 @@ export class CallMediaService implements MediaEngine {
 
   prepare(request: MediaPrepareRequest): MediaPreparation {
     const captured = this.load().then(
-      (module) => module.captureMedia(request),
+      (module) => module.captureMedia(request, this.devicePreferences.read()),
       () => null, // join() reports the module that did not load
     );
     this.prepared.set(request.callId, captured);
@@ -100,7 +102,12 @@ export class CallMediaService implements MediaEngine {
     this.sessions.get(request.callId)?.leave();
     const captured = this.prepared.get(request.callId);
     this.prepared.delete(request.callId);
-    const session = new LazyCallMediaSession(request, this.load(), captured);
+    const session = new LazyCallMediaSession(
+      request,
+      this.load(),
+      captured,
+      this.devicePreferences.read(),
+    );
     this.sessions.set(request.callId, session);
     session.on('stateChanged', (state) => {
       this.events$$.next(MediaSessionEvents.stateChanged({ state }));
@@ -169,6 +176,7 @@ class LazyCallMediaSession
     request: MediaJoinRequest,
     module: Promise<CallMediaModule>,
     captured?: Promise<CapturedMedia | null>,
+    devices: PreferredDevices = {},
   ) {
     super();
     this.callId = request.callId;
@@ -178,7 +186,7 @@ class LazyCallMediaSession
           media?.stop();
           return null;
         }
-        const session = loaded.createCallMedia(request, media ?? undefined);
+        const session = loaded.createCallMedia(request, media ?? undefined, devices);
         session.on('localStreamChanged', (stream) => this.emit('localStreamChanged', stream));
         session.on('remoteStreamChanged', (stream) => this.emit('remoteStreamChanged', stream));
         session.on('stateChanged', (state) => this.emit('stateChanged', state));

@@ -27,7 +27,21 @@ export const MediaControlsActions = createActionGroup({
     'Unmute Microphone Clicked': props<{ callId: string }>(),
     'Turn Camera Off Clicked': props<{ callId: string }>(),
     'Turn Camera On Clicked': props<{ callId: string }>(),
-    'Device Chosen': props<{ callId: string; kind: MediaDeviceKindName; deviceId: string }>(),
+  },
+});
+
+/** The audio and video settings dialog (the device pickers, in a call or not). */
+export const DeviceSettingsActions = createActionGroup({
+  source: 'Device Settings',
+  events: {
+    /** Opened before any call listed the devices: the dialog listed them itself. */
+    'Devices Listed': props<{ devices: DeviceOption[] }>(),
+    /** Remembered for the next calls, and switched at once on `callId` when there is one. */
+    'Device Chosen': props<{
+      kind: MediaDeviceKindName;
+      deviceId: string;
+      callId: string | null;
+    }>(),
   },
 });
 

@@ -2,10 +2,16 @@ import { TestBed } from '@angular/core/testing';
 import { provideMockActions } from '@ngrx/effects/testing';
 import type { Action } from '@ngrx/store';
 import { firstValueFrom, ReplaySubject, Subject, take, toArray } from 'rxjs';
-import { DialBoxActions } from '../calls/calls.actions';
+import { DialBoxActions, KeyboardShortcutActions } from '../calls/calls.actions';
 import { TelephonyEvents } from '../session/session.actions';
 import { CallMediaService } from './call-media.service';
-import { MediaApiActions, MediaControlsActions, MediaSessionEvents } from './media.actions';
+import { DevicePreferences } from './device-preferences';
+import {
+  DeviceSettingsActions,
+  MediaApiActions,
+  MediaControlsActions,
+  MediaSessionEvents,
+} from './media.actions';
 import { MediaEffects } from './media.effects';
 import { initialCallMediaState } from './media-state';
 
@@ -84,10 +90,10 @@ describe('MediaEffects', () => {
     media.switchDevice.and.rejectWith(new Error('device not found'));
     const results = firstValueFrom(effects.device$.pipe(take(2), toArray()));
     actions.next(
-      MediaControlsActions.deviceChosen({ callId: 'a', kind: 'videoinput', deviceId: 'gone' }),
+      DeviceSettingsActions.deviceChosen({ callId: 'a', kind: 'videoinput', deviceId: 'gone' }),
     );
     actions.next(
-      MediaControlsActions.deviceChosen({ callId: 'a', kind: 'audioinput', deviceId: 'gone' }),
+      DeviceSettingsActions.deviceChosen({ callId: 'a', kind: 'audioinput', deviceId: 'gone' }),
     );
     expect(await results).toEqual([
       MediaApiActions.controlFailed({
@@ -100,5 +106,51 @@ describe('MediaEffects', () => {
       }),
     ]);
     expect(media.switchDevice).toHaveBeenCalledWith('a', 'videoinput', 'gone');
+  });
+
+  it('mutes and unmutes from the keyboard like the buttons do', async () => {
+    const order: string[] = [];
+    media.setMicrophoneEnabled.and.callFake(async (callId, enabled) => {
+      order.push(`${callId} microphone ${enabled}`);
+    });
+    const results = firstValueFrom(effects.microphone$.pipe(take(2), toArray()), {
+      defaultValue: [],
+    });
+    actions.next(KeyboardShortcutActions.muteMicrophonePressed({ callId: 'a' }));
+    actions.next(KeyboardShortcutActions.unmuteMicrophonePressed({ callId: 'a' }));
+    actions.complete();
+    await results;
+    expect(order).toEqual(['a microphone false', 'a microphone true']);
+  });
+
+  describe('device choices', () => {
+    const key = 'switchboard.preferredDevices';
+    beforeEach(() => localStorage.removeItem(key));
+    afterEach(() => localStorage.removeItem(key));
+
+    it('remembers a choice made outside a call for the next calls, switching nothing', async () => {
+      effects.rememberDevice$.subscribe();
+      const switched = firstValueFrom(effects.device$.pipe(toArray()));
+      actions.next(
+        DeviceSettingsActions.deviceChosen({ kind: 'audioinput', deviceId: 'usb', callId: null }),
+      );
+      actions.complete();
+      expect(await switched).toEqual([]);
+      expect(media.switchDevice).not.toHaveBeenCalled();
+      expect(TestBed.inject(DevicePreferences).read()).toEqual({ audioinput: 'usb' });
+    });
+
+    it('switches the call’s device at once and remembers it', async () => {
+      media.switchDevice.and.resolveTo();
+      effects.rememberDevice$.subscribe();
+      const switched = firstValueFrom(effects.device$.pipe(toArray()));
+      actions.next(
+        DeviceSettingsActions.deviceChosen({ kind: 'videoinput', deviceId: 'cam-2', callId: 'a' }),
+      );
+      actions.complete();
+      await switched;
+      expect(media.switchDevice).toHaveBeenCalledOnceWith('a', 'videoinput', 'cam-2');
+      expect(TestBed.inject(DevicePreferences).read()).toEqual({ videoinput: 'cam-2' });
+    });
   });
 });

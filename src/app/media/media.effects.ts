@@ -1,10 +1,16 @@
 import { inject, Injectable } from '@angular/core';
 import { Actions, createEffect, ofType } from '@ngrx/effects';
-import { catchError, concatMap, defer, filter, ignoreElements, merge, of, tap } from 'rxjs';
+import { EMPTY, catchError, concatMap, defer, filter, ignoreElements, merge, of, tap } from 'rxjs';
 import { DialBoxActions, KeyboardShortcutActions } from '../calls/calls.actions';
 import { TelephonyEvents } from '../session/session.actions';
 import { CallMediaService } from './call-media.service';
-import { KeypadActions, MediaApiActions, MediaControlsActions } from './media.actions';
+import { DevicePreferences } from './device-preferences';
+import {
+  DeviceSettingsActions,
+  KeypadActions,
+  MediaApiActions,
+  MediaControlsActions,
+} from './media.actions';
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -12,6 +18,7 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
 export class MediaEffects {
   private readonly actions$ = inject(Actions);
   private readonly media = inject(CallMediaService);
+  private readonly devicePreferences = inject(DevicePreferences);
 
   /**
    * The agent came online (or placed a call): load livekit-client and the media components (the
@@ -77,13 +84,25 @@ export class MediaEffects {
 
   device$ = createEffect(() =>
     this.actions$.pipe(
-      ofType(MediaControlsActions.deviceChosen),
+      ofType(DeviceSettingsActions.deviceChosen),
       concatMap(({ callId, kind, deviceId }) =>
-        this.control(callId, `switch the ${deviceNoun[kind]}`, () =>
-          this.media.switchDevice(callId, kind, deviceId),
-        ),
+        callId
+          ? this.control(callId, `switch the ${deviceNoun[kind]}`, () =>
+              this.media.switchDevice(callId, kind, deviceId),
+            )
+          : EMPTY,
       ),
     ),
+  );
+
+  /** Every choice is also the device of the next calls (CallMediaService reads it back). */
+  rememberDevice$ = createEffect(
+    () =>
+      this.actions$.pipe(
+        ofType(DeviceSettingsActions.deviceChosen),
+        tap(({ kind, deviceId }) => this.devicePreferences.remember(kind, deviceId)),
+      ),
+    { dispatch: false },
   );
 
   /** concatMap: digits reach the other side in the order the agent pressed them. */

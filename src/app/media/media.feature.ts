@@ -3,6 +3,7 @@ import { createFeature, createReducer, createSelector, on } from '@ngrx/store';
 import { AuthSessionActions, ToolbarActions } from '../auth/auth.actions';
 import { KeyboardShortcutActions } from '../calls/calls.actions';
 import {
+  DeviceSettingsActions,
   MediaApiActions,
   MediaControlsActions,
   MediaSessionEvents,
@@ -45,10 +46,14 @@ export const mediaFeature = createFeature({
       ),
     ),
     on(MediaSessionEvents.left, (state, { callId }) => callMediaAdapter.removeOne(callId, state)),
-    on(MediaSessionEvents.devicesChanged, (state, { devices }): MediaState => ({
-      ...state,
-      devices,
-    })),
+    on(
+      MediaSessionEvents.devicesChanged,
+      DeviceSettingsActions.devicesListed,
+      (state, { devices }): MediaState => ({
+        ...state,
+        devices,
+      }),
+    ),
     on(VideoPreferenceActions.videoCallsTurnedOn, (state): MediaState => ({
       ...state,
       videoCalls: true,
@@ -64,8 +69,10 @@ export const mediaFeature = createFeature({
       KeyboardShortcutActions.unmuteMicrophonePressed,
       MediaControlsActions.turnCameraOffClicked,
       MediaControlsActions.turnCameraOnClicked,
-      MediaControlsActions.deviceChosen,
       clearControlError,
+    ),
+    on(DeviceSettingsActions.deviceChosen, (state, { callId }) =>
+      callId ? clearControlError(state, { callId }) : state,
     ),
     on(MediaApiActions.controlFailed, (state, { callId, message }) =>
       callMediaAdapter.updateOne({ id: callId, changes: { controlError: message } }, state),

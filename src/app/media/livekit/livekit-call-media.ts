@@ -34,6 +34,7 @@ import {
   type MediaConnection,
   type MediaDeviceKindName,
 } from '../media-state';
+import type { PreferredDevices } from '../device-preferences';
 
 /**
  * Dual PeerConnection (the path both the embedded server and every LiveKit serves), one VP8
@@ -54,19 +55,24 @@ export type DeviceLister = () => Promise<MediaDeviceInfo[]>;
 
 const listDevices: DeviceLister = () => Room.getLocalDevices(undefined, false);
 
-export const createCallMedia: CallMediaModule['createCallMedia'] = (request, captured) => {
+export const createCallMedia: CallMediaModule['createCallMedia'] = (
+  request,
+  captured,
+  devices = {},
+) => {
   const media = new LiveKitCallMedia(
     request,
     new Room(ROOM_OPTIONS),
     listDevices,
-    captured instanceof CapturedTracks ? captured : new CapturedTracks(request),
+    captured instanceof CapturedTracks ? captured : new CapturedTracks(request, devices),
+    devices.audiooutput ?? null,
   );
   void media.join();
   return media;
 };
 
-export const captureMedia: CallMediaModule['captureMedia'] = (request) =>
-  new CapturedTracks(request);
+export const captureMedia: CallMediaModule['captureMedia'] = (request, devices) =>
+  new CapturedTracks(request, devices);
 
 /** The microphone and camera a call asked for, opening (getUserMedia) from construction on. */
 export class CapturedTracks implements CapturedMedia {
@@ -74,10 +80,21 @@ export class CapturedTracks implements CapturedMedia {
   readonly camera: Promise<LocalTrack | null>;
   private stopped = false;
 
-  constructor({ audio, video }: Pick<MediaPrepareRequest, 'audio' | 'video'>) {
-    this.microphone = audio ? this.keep(createLocalAudioTrack()) : Promise.resolve(null);
+  /**
+   * `devices`: the agent's remembered choice. A plain deviceId constraint is `ideal`, so a
+   * device that has gone since falls back to the default instead of failing the call.
+   */
+  constructor(
+    { audio, video }: Pick<MediaPrepareRequest, 'audio' | 'video'>,
+    devices: PreferredDevices = {},
+  ) {
+    this.microphone = audio
+      ? this.keep(createLocalAudioTrack(devices.audioinput ? { deviceId: devices.audioinput } : {}))
+      : Promise.resolve(null);
     this.camera = video
-      ? this.keep(createLocalVideoTrack({ resolution: CAMERA_RESOLUTION }))
+      ? this.keep(
+          createLocalVideoTrack({ resolution: CAMERA_RESOLUTION, deviceId: devices.videoinput }),
+        )
       : Promise.resolve(null);
     // A device that fails is reported by the join that publishes it, not as an unhandled error.
     for (const track of [this.microphone, this.camera]) track.catch(() => undefined);
@@ -123,10 +140,16 @@ export class LiveKitCallMedia
     private readonly room: Room,
     private readonly listLocalDevices: DeviceLister = listDevices,
     private readonly captured: CapturedTracks = new CapturedTracks(request),
+    /** The speaker the agent chose last; playback starts there. */
+    preferredSpeaker: string | null = null,
   ) {
     super();
     this.callId = request.callId;
-    this.state = initialCallMediaState(request.callId);
+    const initial = initialCallMediaState(request.callId);
+    this.state = {
+      ...initial,
+      activeDevices: { ...initial.activeDevices, audiooutput: preferredSpeaker },
+    };
   }
 
   /**

@@ -1,13 +1,13 @@
 import { TestbedHarnessEnvironment } from '@angular/cdk/testing/testbed';
 import { TestBed, type ComponentFixture } from '@angular/core/testing';
 import { MatButtonHarness } from '@angular/material/button/testing';
-import { MatSelectHarness } from '@angular/material/select/testing';
+import { MatDialog } from '@angular/material/dialog';
 import { MockStore, provideMockStore } from '@ngrx/store/testing';
 import { initialRootState } from '../../testing/initial-state';
 import { MediaControlsActions } from '../media.actions';
 import { initialMediaState, type CallMediaRecord } from '../media.feature';
 import { initialCallMediaState, type DeviceOption } from '../media-state';
-import { speakerSelectionSupported } from '../media-stream';
+import { DeviceSettings } from '../device-settings/device-settings';
 import { MediaControls } from './media-controls';
 
 const devices: DeviceOption[] = [
@@ -68,31 +68,17 @@ describe('MediaControls', () => {
     ]);
   });
 
-  it('offers the devices of each kind and switches to the one chosen', async () => {
+  it('opens the audio and video settings for this call', async () => {
+    const open = spyOn(TestBed.inject(MatDialog), 'open');
     await fixture.whenStable();
     const loader = TestbedHarnessEnvironment.loader(fixture);
-    const selects = await loader.getAllHarnesses(MatSelectHarness);
-    expect(selects.length).toBe(speakerSelectionSupported() ? 3 : 2);
-    expect(await selects[0].getValueText()).toBe('Default microphone');
-    await selects[0].open();
-    expect(await Promise.all((await selects[0].getOptions()).map((o) => o.getText()))).toEqual([
-      'Default microphone',
-      'USB headset',
-    ]);
-    await selects[0].clickOptions({ text: 'USB headset' });
-    expect(dispatch).toHaveBeenCalledWith(
-      MediaControlsActions.deviceChosen({ callId: 'call-1', kind: 'audioinput', deviceId: 'usb' }),
-    );
-    expect(await selects[1].getValueText()).toBe('Front camera');
-  });
-
-  it('names the selects Microphone, Camera and Speaker', async () => {
-    await fixture.whenStable();
-    const labels = [...(fixture.nativeElement as HTMLElement).querySelectorAll('mat-label')].map(
-      (label) => label.textContent?.trim(),
-    );
-    expect(labels).toEqual(
-      speakerSelectionSupported() ? ['Microphone', 'Camera', 'Speaker'] : ['Microphone', 'Camera'],
+    await (await loader.getHarness(MatButtonHarness.with({ text: 'Audio and video…' }))).click();
+    // The dialog's code is loaded on first use.
+    for (let waited = 0; open.calls.count() === 0 && waited < 5_000; waited += 20)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(open).toHaveBeenCalledOnceWith(
+      DeviceSettings,
+      jasmine.objectContaining({ data: { callId: 'call-1' } }),
     );
   });
 
@@ -102,8 +88,17 @@ describe('MediaControls', () => {
     );
     await fixture.whenStable();
     const loader = TestbedHarnessEnvironment.loader(fixture);
-    for (const button of await loader.getAllHarnesses(MatButtonHarness))
-      expect(await button.isDisabled()).toBeTrue();
+    const controls = await loader.getAllHarnesses(
+      MatButtonHarness.with({ text: /microphone|camera/ }),
+    );
+    expect(controls.length).toBe(2);
+    for (const button of controls) expect(await button.isDisabled()).toBeTrue();
+    // The settings are there before the room: they are for the next calls too.
+    expect(
+      await (
+        await loader.getHarness(MatButtonHarness.with({ text: 'Audio and video…' }))
+      ).isDisabled(),
+    ).toBeFalse();
     expect(
       (fixture.nativeElement as HTMLElement).querySelector('[role="alert"]')?.textContent,
     ).toContain('Could not turn the camera on');

@@ -1,32 +1,33 @@
-import { ChangeDetectionStrategy, Component, computed, inject, input } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  Injector,
+  computed,
+  inject,
+  input,
+} from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
-import { MatFormFieldModule } from '@angular/material/form-field';
-import { MatSelectModule } from '@angular/material/select';
 import { Store } from '@ngrx/store';
 import { MediaControlsActions } from '../media.actions';
 import { mediaFeature } from '../media.feature';
-import type { MediaDeviceKindName } from '../media-state';
-import { speakerSelectionSupported } from '../media-stream';
+import { openDeviceSettings } from '../device-settings/open-device-settings';
 
-/** Microphone and camera switches, and the device choices, for one call. */
+/** Microphone and camera switches for one call, and the way to its device settings. */
 @Component({
   selector: 'app-media-controls',
-  imports: [MatButtonModule, MatFormFieldModule, MatSelectModule],
+  imports: [MatButtonModule],
   templateUrl: './media-controls.html',
   styleUrl: './media-controls.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class MediaControls {
   private readonly store = inject(Store);
+  private readonly injector = inject(Injector);
 
   readonly callId = input.required<string>();
 
   private readonly entities = this.store.selectSignal(mediaFeature.selectCallMediaEntities);
   protected readonly media = computed(() => this.entities()[this.callId()] ?? null);
-  protected readonly microphones = this.store.selectSignal(mediaFeature.selectMicrophones);
-  protected readonly cameras = this.store.selectSignal(mediaFeature.selectCameras);
-  protected readonly speakers = this.store.selectSignal(mediaFeature.selectSpeakers);
-  protected readonly speakerSelection = speakerSelectionSupported();
   /** Controls act on a room: wait until there is one. */
   protected readonly disabled = computed(() => {
     const connection = this.media()?.connection;
@@ -49,9 +50,7 @@ export class MediaControls {
     this.store.dispatch(MediaControlsActions.turnCameraOnClicked({ callId: this.callId() }));
   }
 
-  protected chooseDevice(kind: MediaDeviceKindName, deviceId: string): void {
-    this.store.dispatch(
-      MediaControlsActions.deviceChosen({ callId: this.callId(), kind, deviceId }),
-    );
+  protected openDeviceSettings(): Promise<void> {
+    return openDeviceSettings(this.injector, this.callId());
   }
 }
