@@ -114,6 +114,8 @@ export async function buildApp(
       ...(logStream ? { stream: logStream } : {}),
     },
     bodyLimit: BODY_LIMIT_BYTES,
+    // Behind the proxies named in TRUST_PROXY, request.protocol and request.ip are the client's.
+    ...(config.trustProxy ? { trustProxy: config.trustProxy } : {}),
     // Slow clients cannot hold connections: the whole request, its headers, and idle sockets
     // are timed (Fastify leaves the request timeout off by default). Node checks them every
     // second; upgraded WebSockets have their own heartbeat instead.
