@@ -52,6 +52,8 @@ export interface ClusterTenant {
   id: string;
   apiKey: string;
   createAgent(reference: string, name?: string): Promise<TestUser>;
+  /** A person of another role (a supervisor watching the feed, an admin), with a token. */
+  createUser(reference: string, name: string, role: 'supervisor' | 'admin'): Promise<TestUser>;
   createRingGroup(
     name: string,
     memberIds: string[],
@@ -133,22 +135,20 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
   const ringGroups = new RingGroupRepository(database);
   const createTenant = async (name: string): Promise<ClusterTenant> => {
     const { tenant: record, apiKey } = await tenants.createTenant(name);
+    const createUser = async (
+      reference: string,
+      displayName: string | undefined,
+      role: 'agent' | 'supervisor' | 'admin',
+    ): Promise<TestUser> => {
+      const { user } = await tenants.findOrCreateUser(record.id, { reference, displayName, role });
+      const issued = await tokens.issue({ tenantId: record.id, userId: user.id, role: user.role });
+      return { user, ...issued, address: privateAddress(user.username) };
+    };
     return {
       id: record.id,
       apiKey,
-      async createAgent(reference, displayName) {
-        const { user } = await tenants.findOrCreateUser(record.id, {
-          reference,
-          displayName,
-          role: 'agent',
-        });
-        const issued = await tokens.issue({
-          tenantId: record.id,
-          userId: user.id,
-          role: user.role,
-        });
-        return { user, ...issued, address: privateAddress(user.username) };
-      },
+      createAgent: (reference, displayName) => createUser(reference, displayName, 'agent'),
+      createUser,
       createRingGroup: (groupName, memberIds, settings = {}) =>
         ringGroups.create(record.id, {
           name: groupName,

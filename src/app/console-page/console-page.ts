@@ -2,6 +2,7 @@ import { ChangeDetectionStrategy, Component } from '@angular/core';
 import { MatCardModule } from '@angular/material/card';
 import { ActiveCallPanel } from '../calls/active-call-panel/active-call-panel';
 import { DialBox } from '../calls/dial-box/dial-box';
+import { DeskKeyboard } from '../desk-keyboard/desk-keyboard';
 import { RecentCalls } from '../calls/recent-calls/recent-calls';
 import { RingingQueue } from '../calls/ringing-queue/ringing-queue';
 import { VideoCallsToggle } from '../media/video-calls-toggle/video-calls-toggle';
@@ -17,6 +18,7 @@ import { WrapUpPanel } from '../wrap-up/wrap-up-panel/wrap-up-panel';
   imports: [
     MatCardModule,
     ActiveCallPanel,
+    DeskKeyboard,
     DialBox,
     MissedCallBanner,
     OnlineToggle,
