@@ -232,6 +232,7 @@ export async function buildApp(
     heartbeatSeconds: config.heartbeatSeconds,
     limits,
     phones: new PhoneDialing(config.sip, new PhoneNumberRepository(database), sip),
+    recordsWritten: () => records.flush(),
     log: app.log.child({ module: 'session' }),
   });
   cluster?.attach(router, sessionCommands);
