@@ -88,6 +88,8 @@ export interface ClusterOptions {
   env?: Record<string, string>;
   /** Run a redis-server of its own (for outages) instead of the machine's Redis. */
   privateRedis?: boolean;
+  /** The nodes' ports (from `freePort()`), when something must know them before they start. */
+  ports?: number[];
 }
 
 export async function startCluster(options: ClusterOptions = {}): Promise<TestCluster | null> {
@@ -123,12 +125,15 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
     CONSOLE_DIR: '/nonexistent/switchboard-console',
     ...options.env,
   };
-  delete env.LIVEKIT_URL;
+  // The embedded media server per node, unless the test gives the nodes a LiveKit.
+  if (!options.env?.LIVEKIT_URL) delete env.LIVEKIT_URL;
 
   const nodes: ClusterNodeProcess[] = [];
   const count = options.nodes ?? 3;
   for (let index = 0; index < count; index++)
-    nodes.push(await nodeProcess(`n${index + 1}`, await freePort(), env, logDir));
+    nodes.push(
+      await nodeProcess(`n${index + 1}`, options.ports?.[index] ?? (await freePort()), env, logDir),
+    );
   await Promise.all(nodes.map((node) => node.restart()));
 
   const tenants = new TenantRepository(database);
@@ -311,7 +316,7 @@ async function startPrivateRedis(): Promise<(PrivateRedis & { url: string }) | n
   return server;
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
