@@ -81,7 +81,15 @@ test.describe('the desk at 360 px on a touch screen', () => {
     });
     const ada = sam.page.locator('app-agent-list [data-agent-id]').filter({ hasText: 'Ada' });
     await expect(ada).toBeVisible();
-    await expectNoSidewaysScroll(sam.page);
+    // Both tables fit the screen: their rows became cards instead of running off the right.
+    for (const table of ['app-agent-list', 'app-live-calls']) {
+      const box = (await sam.page.locator(table).boundingBox())!;
+      expect(box.x + box.width, table).toBeLessThanOrEqual(360);
+      const overflow = await sam.page
+        .locator(`${table} .table`)
+        .evaluate((element) => element.scrollWidth - element.clientWidth);
+      expect(overflow, table).toBeLessThanOrEqual(0);
+    }
     // Every figure of a row is readable: nothing cut off with an ellipsis.
     for (const cell of await ada.getByRole('cell').all()) {
       const clipped = await cell.evaluate((element) => element.scrollWidth > element.clientWidth);
