@@ -515,6 +515,14 @@ export class CallRouter {
     return calls;
   }
 
+  /** The tenant's open sessions (tabs, online or not); read them, never change them. */
+  sessionsOf(tenantId: string): readonly LiveSession[] {
+    const sessions: LiveSession[] = [];
+    for (const session of this.state.read.sessions())
+      if (session.tenantId === tenantId) sessions.push(session);
+    return sessions;
+  }
+
   /** The agent's live state while it has a session here; read it, never change it. */
   agentStateOf(tenantId: string, userId: string): Readonly<AgentState> | undefined {
     return this.state.read.agent(tenantId, userId);

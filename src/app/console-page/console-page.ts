@@ -9,6 +9,7 @@ import { VideoCallsToggle } from '../media/video-calls-toggle/video-calls-toggle
 import { OnlineToggle } from '../session/online-toggle/online-toggle';
 import { MissedCallBanner } from '../session/missed-call-banner/missed-call-banner';
 import { PresenceSelect } from '../session/presence-select/presence-select';
+import { QueueView } from '../queues/queue-view/queue-view';
 import { WrapUpPanel } from '../wrap-up/wrap-up-panel/wrap-up-panel';
 
 /** The agent's console: status, the ringing queue, the call in progress, and the Call box. */
@@ -22,6 +23,7 @@ import { WrapUpPanel } from '../wrap-up/wrap-up-panel/wrap-up-panel';
     MissedCallBanner,
     OnlineToggle,
     PresenceSelect,
+    QueueView,
     RecentCalls,
     RingingQueue,
     VideoCallsToggle,
