@@ -337,13 +337,16 @@ export class CallRouter {
     to: string,
     mode: TransferMode,
     reply?: () => void,
+    { requiredSkills }: { requiredSkills?: Record<string, number> } = {},
   ): Promise<void> {
     const session = this.sessions.require(sessionId);
     // Refused before the lookup, so a wrong state is reported as such whatever the address.
     this.transfers.checkTransfer(session, callId);
     const resolved = await this.dialing.resolve(session.tenantId, to);
     this.batch(() => {
-      this.transfers.transfer(this.sessions.require(sessionId), callId, mode, resolved);
+      this.transfers.transfer(this.sessions.require(sessionId), callId, mode, resolved, {
+        requiredSkills,
+      });
       reply?.();
     });
   }
