@@ -214,6 +214,11 @@ export interface LiveCall {
   fromUserId: string | null;
   /** The session that dialed it; null for calls placed through the HTTP API. */
   callerSessionId: string | null;
+  /**
+   * The user whose token placed it through the HTTP API (absent: the tenant's API key, or not
+   * an API call). Live-call limits count it against this user; a new owner rebuilds them from it.
+   */
+  placedByUserId?: string;
   to: Party;
   target: CallTarget;
   ringGroup: RingGroupRef | null;
