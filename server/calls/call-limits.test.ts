@@ -124,7 +124,7 @@ describe('sessions per user', () => {
       const bob = await server.createAgent('bob@sessions.test', 'Bob');
       const bobTab = await AgentClient.connect(server.sessionUrl(bob.token));
       assert.ok(bobTab.hello);
-      await tabs[0]!.close();
+      await tabs[0].close();
       const fifth = await AgentClient.connect(server.sessionUrl(ada.token));
       assert.ok(fifth.hello, JSON.stringify(fifth.closed));
       await Promise.all([...tabs.slice(1), bobTab, fifth].map((tab) => tab.close()));
