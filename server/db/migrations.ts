@@ -231,6 +231,12 @@ const steps: string[] = [
     PRIMARY KEY (user_id, skill)
   )
   `,
+  // Phones (issue 14): what a phone caller hears while waiting in a group's queue, and on hold
+  // (server/sip/README.md "Waiting audio"). Both null: ringback, as before.
+  `
+  ALTER TABLE ring_groups ADD COLUMN queue_greeting text;
+  ALTER TABLE ring_groups ADD COLUMN queue_music text
+  `,
 ];
 
 export async function migrate(database: Database): Promise<void> {

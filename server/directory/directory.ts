@@ -35,6 +35,10 @@ export interface RingGroupRecord {
   businessHours?: BusinessHoursRecord | null;
   /** Wrap-up time after a call of this group. */
   wrapUpSeconds?: number;
+  /** A media file (SCRIPT_MEDIA_DIR) a phone caller hears once when queued; null: none. */
+  queueGreeting?: string | null;
+  /** What a queued or held phone caller hears, looped: a media file or "tone"; null: ringback. */
+  queueMusic?: string | null;
 }
 
 export interface BusinessHoursRecord {

@@ -149,6 +149,8 @@ for (const engine of engines) {
           overflow: null,
           businessHours: null,
           wrapUpSeconds: 30,
+          queueGreeting: null,
+          queueMusic: null,
         });
         assert.deepEqual(await directory.ringGroup(a.id, support.id), support);
         assert.deepEqual(await directory.ringGroupByName(a.id, 'support'), support);

@@ -24,6 +24,10 @@ export interface RingGroupSettings {
   businessHours?: BusinessHoursRecord | null;
   /** Default 30 (the column's default). */
   wrapUpSeconds?: number;
+  /** Default null (no greeting). */
+  queueGreeting?: string | null;
+  /** Default null (ringback). */
+  queueMusic?: string | null;
 }
 
 interface RingGroupRow {
@@ -40,6 +44,8 @@ interface RingGroupRow {
   /** jsonb: an object, or its text on engines that return jsonb as text. */
   business_hours: BusinessHoursRecord | string | null;
   wrap_up_seconds: number;
+  queue_greeting: string | null;
+  queue_music: string | null;
   member_ids: string[];
 }
 
@@ -48,7 +54,7 @@ interface RingGroupRow {
 const selectGroups = `
   SELECT g.id, g.tenant_id, g.name, g.ring_timeout_seconds, g.max_wait_seconds, g.retry_interval_seconds,
          g.service_level_seconds, g.strategy, g.overflow_group_id, g.overflow_delay_seconds,
-         g.business_hours, g.wrap_up_seconds,
+         g.business_hours, g.wrap_up_seconds, g.queue_greeting, g.queue_music,
          coalesce(array_agg(u.id ORDER BY m.position, u.created_at, u.id) FILTER (WHERE u.id IS NOT NULL), '{}') AS member_ids
   FROM ring_groups g
   LEFT JOIN ring_group_members m ON m.ring_group_id = g.id
@@ -78,6 +84,8 @@ const toRecord = (row: RingGroupRow): RingGroupRecord => ({
       ? (JSON.parse(row.business_hours) as BusinessHoursRecord)
       : row.business_hours,
   wrapUpSeconds: Number(row.wrap_up_seconds),
+  queueGreeting: row.queue_greeting,
+  queueMusic: row.queue_music,
 });
 
 const isUniqueViolation = (error: unknown) =>
@@ -121,11 +129,12 @@ export class RingGroupRepository {
     return this.write(settings.name, async (tx) => {
       await requireMembers(tx, tenantId, settings.memberIds);
       await requireOtherGroups(tx, tenantId, id, settings);
+      requireMusicAfterGreeting(settings);
       await tx.query(
         `INSERT INTO ring_groups (id, tenant_id, name, ring_timeout_seconds, max_wait_seconds, retry_interval_seconds,
                                   service_level_seconds, strategy, overflow_group_id, overflow_delay_seconds,
-                                  business_hours, wrap_up_seconds)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12)`,
+                                  business_hours, wrap_up_seconds, queue_greeting, queue_music)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14)`,
         [
           id,
           tenantId,
@@ -139,6 +148,8 @@ export class RingGroupRepository {
           settings.overflow?.delaySeconds ?? null,
           jsonOrNull(settings.businessHours),
           settings.wrapUpSeconds ?? DEFAULT_WRAP_UP_SECONDS,
+          settings.queueGreeting ?? null,
+          settings.queueMusic ?? null,
         ],
       );
       await insertMembers(tx, id, settings.memberIds);
@@ -158,10 +169,11 @@ export class RingGroupRepository {
       const next = { ...current, ...definedOnly(changes) };
       if (changes.memberIds) await requireMembers(tx, tenantId, changes.memberIds);
       await requireOtherGroups(tx, tenantId, id, changes);
+      requireMusicAfterGreeting(next);
       await tx.query(
         `UPDATE ring_groups SET name = $3, ring_timeout_seconds = $4, max_wait_seconds = $5, retry_interval_seconds = $6,
                 service_level_seconds = $7, strategy = $8, overflow_group_id = $9, overflow_delay_seconds = $10,
-                business_hours = $11::jsonb, wrap_up_seconds = $12
+                business_hours = $11::jsonb, wrap_up_seconds = $12, queue_greeting = $13, queue_music = $14
          WHERE tenant_id = $1 AND id = $2`,
         [
           tenantId,
@@ -176,6 +188,8 @@ export class RingGroupRepository {
           next.overflow?.delaySeconds ?? null,
           jsonOrNull(next.businessHours),
           next.wrapUpSeconds ?? DEFAULT_WRAP_UP_SECONDS,
+          next.queueGreeting ?? null,
+          next.queueMusic ?? null,
         ],
       );
       if (changes.memberIds) {
@@ -291,6 +305,19 @@ async function requireOtherGroups(
         `body/${field}/ringGroupId "${groupId}" is not a ring group of this tenant`,
       );
   }
+}
+
+/**
+ * A greeting is followed by music: after it the line is answered, and a caller who then hears
+ * nothing takes the call for dead (ringback cannot come back once LiveKit SIP has answered).
+ */
+function requireMusicAfterGreeting(settings: Partial<RingGroupSettings>): void {
+  if (settings.queueGreeting && !settings.queueMusic)
+    throw new AppError(
+      'bad-request',
+      'body/queueGreeting needs "queueMusic" (a media file or "tone"): once the greeting has ' +
+        'answered the phone the caller would hear silence',
+    );
 }
 
 const isCalendarDate = (day: string) => new Date(`${day}T00:00:00Z`).toISOString().startsWith(day);

@@ -44,6 +44,8 @@ describe('ring group routes', () => {
         overflow: null,
         businessHours: null,
         wrapUpSeconds: server.config.wrapUpSeconds,
+        queueGreeting: null,
+        queueMusic: null,
       },
     );
     const read = await call('GET', `/${created.body.id}`);

@@ -5,7 +5,8 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { authenticateApiKeyOr } from '../auth/request-auth.ts';
-import { notFound } from '../shared/errors.ts';
+import { MediaLibrary } from '../media-script/media-library.ts';
+import { AppError, notFound } from '../shared/errors.ts';
 import { IdParams, bearerSecurity, errorResponses } from '../shared/schemas.ts';
 import { scopeToTenant } from '../shared/tenant-scope.ts';
 import { validatorCompiler } from '../shared/validation.ts';
@@ -16,17 +17,41 @@ import {
   RingGroupView,
   UpdateRingGroupBody,
   toRingGroupView,
+  BUILT_IN_MUSIC,
   DEFAULT_SERVICE_LEVEL_SECONDS,
 } from './schemas.ts';
 
 const tags = ['ring-groups'];
 const security = bearerSecurity;
 
+/**
+ * The waiting audio's files must be in the media directory now (a 400 naming the field
+ * otherwise), so a typo is found when it is saved rather than by a caller. The names were
+ * already checked by the schema (no folders, no dot files); MediaLibrary resolves links too.
+ */
+function requireMediaFiles(
+  library: MediaLibrary,
+  body: { queueGreeting?: string | null; queueMusic?: string | null },
+): void {
+  for (const field of ['queueGreeting', 'queueMusic'] as const) {
+    const name = body[field];
+    if (!name || name === BUILT_IN_MUSIC) continue;
+    try {
+      library.resolve(name);
+    } catch (error) {
+      if (error instanceof AppError)
+        throw new AppError(error.reason, `body/${field}: ${error.message}`);
+      throw error;
+    }
+  }
+}
+
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.setValidatorCompiler(validatorCompiler);
   scopeToTenant(app, (request) => authenticateApiKeyOr(request, ['admin']));
   const { config, database } = app.services;
   const ringGroups = new RingGroupRepository(database);
+  const mediaFiles = new MediaLibrary(config.scriptMediaDir);
 
   app.post(
     '/ring-groups',
@@ -41,6 +66,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { tenantId } = request;
+      requireMediaFiles(mediaFiles, request.body);
       const {
         members,
         ringTimeoutSeconds,
@@ -60,6 +86,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         wrapUpSeconds: wrapUpSeconds ?? config.wrapUpSeconds,
       });
       app.services.router.ringGroupsChanged(tenantId);
+      app.services.queues.groupsChanged(tenantId);
       return reply.status(201).send(toRingGroupView(group));
     },
   );
@@ -113,6 +140,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { tenantId } = request;
+      requireMediaFiles(mediaFiles, request.body);
       const { members, ...settings } = request.body;
       const group = await ringGroups.update(tenantId, request.params.id, {
         ...settings,
@@ -121,6 +149,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       if (!group) throw notFound('ring group');
       // Routing caches groups briefly; make the change take effect for the next call.
       app.services.router.ringGroupsChanged(tenantId);
+      app.services.queues.groupsChanged(tenantId);
       return toRingGroupView(group);
     },
   );
@@ -143,6 +172,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       const { tenantId } = request;
       if (!(await ringGroups.delete(tenantId, request.params.id))) throw notFound('ring group');
       app.services.router.ringGroupsChanged(tenantId);
+      app.services.queues.groupsChanged(tenantId);
       return reply.status(204).send(null);
     },
   );

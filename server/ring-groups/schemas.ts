@@ -5,7 +5,7 @@
 import { Type, type Static } from 'typebox';
 import type { RingGroupRecord } from '../directory/directory.ts';
 import { groupAddress } from '../directory/directory.ts';
-import { MediaScript } from '../media-script/script-schema.ts';
+import { MEDIA_FILE_NAME, MediaScript } from '../media-script/script-schema.ts';
 import { RING_STRATEGY_NAMES } from '../routing/strategies/ring-strategy.ts';
 
 /** Lower-case and URL-safe, because it becomes the dialable address /group/<name>. */
@@ -58,6 +58,8 @@ const settingFields = () => ({
   overflow: Type.Optional(Overflow),
   businessHours: Type.Optional(BusinessHours),
   wrapUpSeconds: Type.Optional(fields.wrapUpSeconds),
+  queueGreeting: Type.Optional(QueueGreeting),
+  queueMusic: Type.Optional(QueueMusic),
 });
 
 export const DEFAULT_SERVICE_LEVEL_SECONDS = 20;
@@ -77,6 +79,37 @@ export const Strategy = Type.Union(
       '"longest-idle" (the agent available longest), "round-robin" (the member rung least ' +
       'recently), "sequential" (member order). All but ring-all ring one agent at a time and ' +
       'ring the next at once when one declines or times out.',
+  },
+);
+
+/** The built-in music: a generated tone, for groups without a music file. */
+export const BUILT_IN_MUSIC = 'tone';
+
+const mediaFileName = (description: string) =>
+  Type.String({ pattern: MEDIA_FILE_NAME.source, maxLength: 104, description });
+
+export const QueueGreeting = Type.Union(
+  [
+    Type.Null(),
+    mediaFileName(
+      'A media file of the media directory (SCRIPT_MEDIA_DIR), e.g. "welcome.wav", played once to ' +
+        'a phone caller who waits for this group (it answers the phone); needs queueMusic',
+    ),
+  ],
+  { description: 'null (default): no greeting' },
+);
+
+export const QueueMusic = Type.Union(
+  [
+    Type.Null(),
+    Type.Literal(BUILT_IN_MUSIC, { description: 'A generated two-note tone' }),
+    mediaFileName('A media file of the media directory (SCRIPT_MEDIA_DIR), e.g. "music.mp3"'),
+  ],
+  {
+    description:
+      'What a phone caller waiting for this group hears, looped, after the greeting, until an ' +
+      'agent answers; also while an agent holds the call. null (default): the phone keeps ' +
+      'ringing (ringback) while queued, silence on hold',
   },
 );
 
@@ -171,6 +204,8 @@ export const RingGroupView = Type.Object({
   overflow: Overflow,
   businessHours: BusinessHours,
   wrapUpSeconds: Type.Integer(),
+  queueGreeting: QueueGreeting,
+  queueMusic: QueueMusic,
 });
 export type RingGroupView = Static<typeof RingGroupView>;
 
@@ -189,4 +224,6 @@ export const toRingGroupView = (group: RingGroupRecord): RingGroupView => ({
   overflow: group.overflow ?? null,
   businessHours: group.businessHours ?? null,
   wrapUpSeconds: group.wrapUpSeconds ?? 0,
+  queueGreeting: group.queueGreeting ?? null,
+  queueMusic: group.queueMusic ?? null,
 });
