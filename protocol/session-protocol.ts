@@ -192,10 +192,18 @@ export const DialCall = command('call.dial', {
   ),
 });
 /** Blind: hand the call over and leave. Warm: hold the caller and consult the destination first. */
+/** Skill name (lower-case slug) → the least level 1–10 the destination's agent must hold. */
+export const RequiredSkills = Type.Record(
+  Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,39}$' }),
+  Type.Integer({ minimum: 1, maximum: 10 }),
+  { maxProperties: 20, additionalProperties: false },
+);
 export const TransferCall = command('call.transfer', {
   callId: CallId,
   to: Type.String({ minLength: 1, maxLength: 200 }),
   mode: TransferMode,
+  /** Only agents of the destination holding these ring for the transfer (a group, usually). */
+  skills: Type.Optional(RequiredSkills),
 });
 /** Warm transfer: the caller joins the destination, the agent leaves. */
 export const CompleteTransfer = command('call.transfer.complete', { callId: CallId });

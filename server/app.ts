@@ -238,6 +238,9 @@ export async function buildApp(
     log: app.log.child({ module: 'session' }),
   });
   cluster?.attach(router, sessionCommands);
+  // The limits count live calls in memory: a tenant's new owner counts the calls it adopts.
+  cluster?.onTenantAdopted((snapshot) => limits.adopt(snapshot.calls));
+  cluster?.onTenantGone((tenantId) => limits.forgetTenant(tenantId));
   const sessions: SessionGatewayServices = cluster
     ? {
         backend: cluster.backend,

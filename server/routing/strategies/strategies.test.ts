@@ -250,6 +250,38 @@ describe('skills', () => {
     void dee;
   });
 
+  test('a transfer with skills rings only the destination agents holding them; without, everyone', async () => {
+    for (const mode of ['blind', 'warm'] as const) {
+      const fixture = routerFixture();
+      const [ada, bob, cy] = ['ada', 'bob', 'cy'].map((name) => fixture.addUser(name)) as [
+        UserRecord,
+        UserRecord,
+        UserRecord,
+      ];
+      bob.skills = { spanish: 2 }; // too low
+      cy.skills = { spanish: 6 };
+      fixture.addGroup('experts', [bob, cy]);
+      const [adaTab, bobTab, cyTab] = [ada, bob, cy].map((user) => fixture.openTab(user));
+      const transferOnce = async (skills?: Record<string, number>) => {
+        const { id } = await fixture.router.placeCall(TENANT, { from: caller, to: '/private/ada' });
+        fixture.router.accept(adaTab!.sessionId, id);
+        await fixture.router.transfer(adaTab!.sessionId, id, '/group/experts', mode, undefined, {
+          requiredSkills: skills,
+        });
+        // Warm: the consultation call is what rings the destination.
+        const rung = mode === 'blind' ? id : adaTab!.outgoing.keys().next().value!;
+        const rings = ringing(rung, [bobTab!, cyTab!]);
+        if (rung !== id) fixture.router.hangupCall(TENANT, rung);
+        fixture.router.hangupCall(TENANT, id);
+        adaTab!.outgoing.clear();
+        fixture.scheduler.advance(10_000);
+        return rings;
+      };
+      assert.deepEqual(await transferOnce({ spanish: 5 }), ['cy'], mode);
+      assert.deepEqual(await transferOnce(), ['bob', 'cy'], `${mode} without skills`);
+    }
+  });
+
   test('skills changed while a call waits count at once', async () => {
     const fixture = routerFixture();
     const ada = fixture.addUser('ada');
