@@ -188,7 +188,7 @@ describe('call limits rebuilt from live calls (a cluster node adopting a tenant)
     let listener: TransitionListener = () => {};
     limits.follow({ observeTransitions: (l) => ((listener = l), () => {}) });
     listener(
-      [{ type: 'callEnded', tenantId: 't1', callId: adopted[0]!.id } as RoutingTransition],
+      [{ type: 'callEnded', tenantId: 't1', callId: adopted[0].id } as RoutingTransition],
       {} as LiveStoreReader, // CallLimits reads only the transitions
     );
     await limits.place({ tenantId: 't1', apiKey: true }, create, live);

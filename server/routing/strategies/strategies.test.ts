@@ -264,16 +264,16 @@ describe('skills', () => {
       const [adaTab, bobTab, cyTab] = [ada, bob, cy].map((user) => fixture.openTab(user));
       const transferOnce = async (skills?: Record<string, number>) => {
         const { id } = await fixture.router.placeCall(TENANT, { from: caller, to: '/private/ada' });
-        fixture.router.accept(adaTab!.sessionId, id);
-        await fixture.router.transfer(adaTab!.sessionId, id, '/group/experts', mode, undefined, {
+        fixture.router.accept(adaTab.sessionId, id);
+        await fixture.router.transfer(adaTab.sessionId, id, '/group/experts', mode, undefined, {
           requiredSkills: skills,
         });
         // Warm: the consultation call is what rings the destination.
-        const rung = mode === 'blind' ? id : adaTab!.outgoing.keys().next().value!;
-        const rings = ringing(rung, [bobTab!, cyTab!]);
+        const rung = mode === 'blind' ? id : adaTab.outgoing.keys().next().value!;
+        const rings = ringing(rung, [bobTab, cyTab]);
         if (rung !== id) fixture.router.hangupCall(TENANT, rung);
         fixture.router.hangupCall(TENANT, id);
-        adaTab!.outgoing.clear();
+        adaTab.outgoing.clear();
         fixture.scheduler.advance(10_000);
         return rings;
       };
