@@ -113,10 +113,10 @@ export async function startLivekitServer(
     logLines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
     if (logLines.length > 200) logLines.splice(0, logLines.length - 200);
   };
-  child.stdout!.on('data', keepLog);
-  child.stderr!.on('data', keepLog);
+  child.stdout.on('data', keepLog);
+  child.stderr.on('data', keepLog);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  exited.then(() => {
+  void exited.then(() => {
     running.delete(child);
     rmSync(dir, { recursive: true, force: true });
   });
@@ -138,6 +138,7 @@ export async function startLivekitServer(
     await stop();
     throw new Error(
       `livekit-server ${pinnedLivekitVersion()} did not start: ${(error as Error).message}\n${logLines.slice(-30).join('\n')}`,
+      { cause: error },
     );
   }
   return {
@@ -164,7 +165,7 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 /** Its HTTP root answers 200 once signalling and RoomService are up. */
 async function waitUntilServing(url: string, exited: Promise<void>): Promise<void> {
   let gone = false;
-  exited.then(() => (gone = true));
+  void exited.then(() => (gone = true));
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     if (gone) throw new Error('it exited');

@@ -232,8 +232,8 @@ async function nodeProcess(
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       child = started;
-      started.stdout!.pipe(logStream, { end: false });
-      started.stderr!.pipe(logStream, { end: false });
+      started.stdout.pipe(logStream, { end: false });
+      started.stderr.pipe(logStream, { end: false });
       exited = new Promise((resolve) =>
         started.once('exit', () => {
           if (child === started) child = null;
