@@ -15,7 +15,7 @@ function bearer(request: FastifyRequest): string {
   const header = request.headers.authorization;
   const match = header?.match(/^Bearer\s+(\S+)$/i);
   if (!match) throw new AppError('unauthorized', 'missing Authorization: Bearer credentials');
-  return match[1]!;
+  return match[1];
 }
 
 /**
@@ -31,7 +31,8 @@ export async function authenticateApiKey(request: FastifyRequest): Promise<{ ten
   if (!key.startsWith('sbk_')) throw new AppError('unauthorized', 'an API key is required');
   const { database } = request.server.services;
   let cache = apiKeyCache.get(database);
-  if (!cache) apiKeyCache.set(database, (cache = new Map()));
+  if (!cache)
+    apiKeyCache.set(database, (cache = new Map<string, { tenantId: string; until: number }>()));
   const cached = cache.get(key);
   if (cached && cached.until > Date.now()) return { tenantId: cached.tenantId };
   const tenant = await new TenantRepository(database).tenantByApiKey(key);

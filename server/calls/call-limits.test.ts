@@ -131,7 +131,7 @@ describe('sessions per user', () => {
       const bob = await server.createAgent('bob@sessions.test', 'Bob');
       const bobTab = await AgentClient.connect(server.sessionUrl(bob.token));
       assert.ok(bobTab.hello);
-      await tabs[0]!.close();
+      await tabs[0].close();
       const fifth = await AgentClient.connect(server.sessionUrl(ada.token));
       assert.ok(fifth.hello, JSON.stringify(fifth.closed));
       await Promise.all([...tabs.slice(1), bobTab, fifth].map((tab) => tab.close()));
@@ -188,7 +188,7 @@ describe('call limits rebuilt from live calls (a cluster node adopting a tenant)
     let listener: TransitionListener = () => {};
     limits.follow({ observeTransitions: (l) => ((listener = l), () => {}) });
     listener(
-      [{ type: 'callEnded', tenantId: 't1', callId: adopted[0]!.id } as RoutingTransition],
+      [{ type: 'callEnded', tenantId: 't1', callId: adopted[0].id } as RoutingTransition],
       {} as LiveStoreReader, // CallLimits reads only the transitions
     );
     await limits.place({ tenantId: 't1', apiKey: true }, create, live);

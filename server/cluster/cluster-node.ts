@@ -130,7 +130,7 @@ export class ClusterNode {
     await Promise.all(
       [this.redis, this.subscriber].map((redis) =>
         redis.status === 'ready'
-          ? undefined
+          ? Promise.resolve()
           : new Promise<void>((resolve) => redis.once('ready', () => resolve())),
       ),
     );

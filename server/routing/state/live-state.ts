@@ -299,7 +299,7 @@ export function callTargetsUser(call: LiveCall, userId: string): boolean {
 /** The session's leg in its incoming list for this call (the latest one rung there), if any. */
 export function listedLeg(call: LiveCall, sessionId: string): LiveLeg | undefined {
   for (let index = call.legs.length - 1; index >= 0; index--) {
-    const leg = call.legs[index]!;
+    const leg = call.legs[index];
     if (leg.sessionId === sessionId) return leg.listed ? leg : undefined;
   }
   return undefined;
