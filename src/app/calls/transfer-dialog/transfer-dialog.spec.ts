@@ -138,7 +138,7 @@ describe('TransferDialog', () => {
   it('updates while open: someone who becomes available appears, someone who leaves drops out of the choice', async () => {
     const reads = [listing, withPresence({ 'u-alan': 'available', 'u-grace': 'busy' })];
     let count = 0;
-    const loader = await open(() => of(reads[Math.min(count++, reads.length - 1)]!), {
+    const loader = await open(() => of(reads[Math.min(count++, reads.length - 1)]), {
       refreshMs: 100,
     });
     const list = await loader.getHarness(MatSelectionListHarness);
@@ -154,7 +154,7 @@ describe('TransferDialog', () => {
   });
 
   it('says so when nobody can take a call', async () => {
-    await open(of({ agents: [], groups: [listing.groups[1]!] }));
+    await open(of({ agents: [], groups: [listing.groups[1]] }));
     expect(text()).toContain('Nobody can take a call right now.');
   });
 
