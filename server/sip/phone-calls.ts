@@ -21,6 +21,7 @@ import type {
 import { formatForPeople } from '../phone-numbers/phone-number-format.ts';
 import type { CallRouter } from '../routing/index.ts';
 import { DIALLED_NUMBER_ATTRIBUTE, phoneCallerParty } from './phone-caller.ts';
+import type { PhoneWaiting } from './phone-waiting.ts';
 import { PHONE_ROOM_PREFIX } from './sip-provisioning.ts';
 
 /** Rooms handled (or being handled) are remembered this long, so a repeated webhook is ignored. */
@@ -31,6 +32,8 @@ export interface PhoneCallsDependencies {
   media: Pick<CallMedia, 'adoptCallerRoom'>;
   rooms: Pick<RoomServiceClient, 'deleteRoom'>;
   numbers: Pick<PhoneNumberRepository, 'route'>;
+  /** Greeting and music while the caller waits, for groups that have them. */
+  waiting: Pick<PhoneWaiting, 'callWaiting'>;
   log: FastifyBaseLogger;
 }
 
@@ -132,6 +135,8 @@ export class PhoneCalls {
       name: participantName || from.name,
     });
     incoming.call = { tenantId: route.tenantId, id: call.id };
+    if (route.waiting && !incoming.gone)
+      this.deps.waiting.callWaiting(call.id, incoming.room, route.waiting);
     log.info(
       { callId: call.id, tenantId: route.tenantId, to: route.address, room: incoming.room },
       'a phone call came in',

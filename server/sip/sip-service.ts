@@ -14,6 +14,7 @@ import { formatForPeople } from '../phone-numbers/phone-number-format.ts';
 import { AppError } from '../shared/errors.ts';
 import { PhoneCalls } from './phone-calls.ts';
 import { PhoneDialer } from './phone-dialer.ts';
+import { PhoneWaiting } from './phone-waiting.ts';
 import { SipProvisioning } from './sip-provisioning.ts';
 
 /** SIP API calls give up after this long (creating a participant waits longer, on its own). */
@@ -32,6 +33,7 @@ export class SipService {
   readonly provisioning: SipProvisioning;
   private readonly phoneCalls: PhoneCalls;
   private readonly dialer: PhoneDialer;
+  private readonly waiting: PhoneWaiting;
   private readonly client: SipClient;
   private readonly router: CallRouter;
   private readonly media: CallMedia;
@@ -49,11 +51,19 @@ export class SipService {
       ringingTimeoutSeconds: config.maxQueueWaitSeconds,
       log: log.child({ part: 'provisioning' }),
     });
+    this.waiting = new PhoneWaiting({
+      backend,
+      router: deps.router,
+      mediaDir: config.scriptMediaDir,
+      ffmpegPath: config.ffmpegPath,
+      log: log.child({ part: 'waiting-audio' }),
+    });
     this.phoneCalls = new PhoneCalls({
       router: deps.router,
       media: deps.media,
       rooms: backend.rooms,
       numbers: deps.numbers,
+      waiting: this.waiting,
       log: log.child({ part: 'phone-calls' }),
     });
     this.dialer = new PhoneDialer({
@@ -74,6 +84,7 @@ export class SipService {
   start(): void {
     this.provisioning.start();
     this.dialer.start();
+    this.waiting.start();
   }
 
   /**
@@ -110,9 +121,15 @@ export class SipService {
     this.phoneCalls.handleWebhook(event);
   }
 
+  /** Phone calls whose waiting audio plays now (for tests). */
+  get waitingAudioPlaying(): number {
+    return this.waiting.playing;
+  }
+
   async close(): Promise<void> {
     await this.dialer.close();
     await this.phoneCalls.close();
+    await this.waiting.close();
     await this.provisioning.close();
   }
 }
