@@ -150,6 +150,21 @@ export const WrapUpView = Type.Object({
 });
 export type WrapUpView = Static<typeof WrapUpView>;
 
+/**
+ * One of the agent's ring groups as its queue stands now (the `queues` frame): how many callers
+ * wait for an answer (queued or ringing), since when the longest has waited, and which other
+ * members are available to take a call.
+ */
+export const GroupQueueView = Type.Object({
+  group: RingGroupRef,
+  waiting: Type.Integer({ minimum: 0 }),
+  /** When the longest-waiting call arrived (epoch ms); null when nobody waits. */
+  longestWaitingSince: Type.Union([Type.Number(), Type.Null()]),
+  /** The group's other members who are available now, by name. */
+  available: Type.Array(AgentRef),
+});
+export type GroupQueueView = Static<typeof GroupQueueView>;
+
 // ---------------------------------------------------------------- client → server
 
 const command = <T extends string, P extends Record<string, any>>(type: T, props: P) =>
@@ -275,6 +290,11 @@ export const ServerMessage = Type.Union([
    * While it runs the agent's presence is `wrap-up` (unless busy on another call).
    */
   Type.Object({ type: Type.Literal('wrap_up'), wrapUp: Type.Union([WrapUpView, Type.Null()]) }),
+  /**
+   * The queues of every ring group the agent belongs to (only those), whatever its presence;
+   * sent when the tab connects and whenever one of them changes. Never polled.
+   */
+  Type.Object({ type: Type.Literal('queues'), groups: Type.Array(GroupQueueView) }),
   /** The WHOLE current list of this session's inbound calls, sent on every change. */
   Type.Object({ type: Type.Literal('incoming_calls'), calls: Type.Array(CallView) }),
   /** The current state of one call this session placed (caller side), sent on every change. */

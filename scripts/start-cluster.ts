@@ -115,6 +115,8 @@ for (const node of nodes) {
       REDIS_URL: redisUrl,
       DATABASE_URL: database,
       CONSOLE_DIR: consoleDir,
+      // nginx in front: its X-Forwarded-Proto/-For are the browser's (HSTS, sign-in limits).
+      TRUST_PROXY: '127.0.0.1',
       // Without a shared LiveKit each node runs its own embedded media server.
       MEDIA_PORT: process.env.LIVEKIT_URL ? '7880' : String(node.port + 1000),
     },

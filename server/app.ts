@@ -37,6 +37,8 @@ import supervisorRoutes from './supervisor/routes.ts';
 import assignRoute from './supervisor/assign-route.ts';
 import { SupervisorFeed } from './supervisor/supervisor-feed.ts';
 import { SupervisorRepository } from './supervisor/supervisor-repository.ts';
+import { QueueFeed } from './queues/queue-feed.ts';
+import { QueueGroupsRepository } from './queues/queue-groups-repository.ts';
 import dispositionRoutes from './wrap-up/disposition-routes.ts';
 import wrapUpRoutes from './wrap-up/wrap-up-routes.ts';
 import apiKeyRoutes from './api-keys/routes.ts';
@@ -72,6 +74,8 @@ export interface Services {
   sessions: SessionGatewayServices;
   /** This node of a cluster (REDIS_URL); undefined in one process. */
   cluster?: ClusterNode;
+  /** Pushes each tab its agent's ring groups' queues (`queues` frames). */
+  queues: QueueFeed;
 }
 
 declare module 'fastify' {
@@ -114,6 +118,8 @@ export async function buildApp(
       ...(logStream ? { stream: logStream } : {}),
     },
     bodyLimit: BODY_LIMIT_BYTES,
+    // Behind the proxies named in TRUST_PROXY, request.protocol and request.ip are the client's.
+    ...(config.trustProxy ? { trustProxy: config.trustProxy } : {}),
     // Slow clients cannot hold connections: the whole request, its headers, and idle sockets
     // are timed (Fastify leaves the request timeout off by default). Node checks them every
     // second; upgraded WebSockets have their own heartbeat instead.
@@ -220,10 +226,15 @@ export async function buildApp(
       })
     : undefined;
   supervisorFeed.attach(router);
+  const queues = new QueueFeed(new QueueGroupsRepository(database), {
+    log: app.log.child({ module: 'queues' }),
+  });
+  queues.attach(router);
   const sessionCommands = new SessionCommands(router, {
     heartbeatSeconds: config.heartbeatSeconds,
     limits,
     phones: new PhoneDialing(config.sip, new PhoneNumberRepository(database), sip),
+    recordsWritten: () => records.flush(),
     log: app.log.child({ module: 'session' }),
   });
   cluster?.attach(router, sessionCommands);
@@ -255,6 +266,7 @@ export async function buildApp(
     limits,
     sessions,
     cluster,
+    queues,
   });
   registerErrorHandler(app);
   await registerSecurityHeaders(app, { mediaUrl: backend.publicUrl });
@@ -289,6 +301,7 @@ export async function buildApp(
 
   app.addHook('onClose', async () => {
     supervisorFeed.close();
+    queues.close();
     router.stop();
     await cluster?.close();
     await sip?.close();

@@ -26,6 +26,13 @@ export interface Config {
   consoleUrl?: string;
   logLevel: string;
   /**
+   * The proxies in front (TRUST_PROXY: addresses or CIDRs, comma-separated; `loopback` and the
+   * other names of proxy-addr work too), whose X-Forwarded-Proto/-For are believed: TLS ended at
+   * such a proxy counts as TLS (HSTS is sent) and the client's own address is the one sign-in
+   * limits count. Unset: nothing forwarded is believed (call control faces clients directly).
+   */
+  trustProxy?: string;
+  /**
    * `pretty`: one readable line per entry (pino-pretty), the development default; `json`: pino's
    * JSON lines, the production default (NODE_ENV=production), for log collectors.
    */
@@ -234,6 +241,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     consoleDir: env.CONSOLE_DIR || 'dist/switchboard/browser',
     consoleUrl: env.CONSOLE_URL || undefined,
     logLevel: env.LOG_LEVEL || 'info',
+    trustProxy: trustProxy(env),
     logFormat: logFormat(env),
     ringTimeoutSeconds: integer(env, 'RING_TIMEOUT_SECONDS', 20, 1),
     maxQueueWaitSeconds: integer(env, 'MAX_QUEUE_WAIT_SECONDS', 600, 1),
@@ -264,6 +272,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     httpIdleTimeoutSeconds: integer(env, 'HTTP_IDLE_TIMEOUT_SECONDS', 75, 1),
     cluster: clusterConfig(env),
   };
+}
+
+function trustProxy(env: NodeJS.ProcessEnv): string | undefined {
+  const entries = (env.TRUST_PROXY ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  if (entries.length === 0) return undefined;
+  // Trusting every address would let any client claim TLS or another client's address.
+  const invalid = entries.find(
+    (entry) => !/^([0-9a-f.:]+(\/\d{1,3})?|loopback|linklocal|uniquelocal)$/i.test(entry),
+  );
+  if (invalid)
+    throw new Error(
+      `TRUST_PROXY lists the proxies' addresses or CIDRs (e.g. 127.0.0.1,10.0.0.0/8) or loopback, linklocal, uniquelocal; got "${invalid}"`,
+    );
+  return entries.join(',');
 }
 
 function clusterConfig(env: NodeJS.ProcessEnv): ClusterConfig | undefined {

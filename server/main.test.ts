@@ -86,3 +86,14 @@ test('LOG_FORMAT: json in production, pretty otherwise, anything else refused', 
   assert.equal(loadConfig({ LOG_FORMAT: 'json' }).logFormat, 'json');
   assert.throws(() => loadConfig({ LOG_FORMAT: 'xml' }), /LOG_FORMAT must be "pretty" or "json"/);
 });
+
+test('TRUST_PROXY: the proxies named, nothing forwarded believed without it, "everyone" refused', () => {
+  assert.equal(loadConfig({}).trustProxy, undefined);
+  assert.equal(
+    loadConfig({ TRUST_PROXY: '127.0.0.1, 10.0.0.0/8' }).trustProxy,
+    '127.0.0.1,10.0.0.0/8',
+  );
+  assert.equal(loadConfig({ TRUST_PROXY: 'loopback' }).trustProxy, 'loopback');
+  assert.throws(() => loadConfig({ TRUST_PROXY: 'true' }), /TRUST_PROXY lists the proxies/);
+  assert.throws(() => loadConfig({ TRUST_PROXY: '*' }), /TRUST_PROXY lists the proxies/);
+});

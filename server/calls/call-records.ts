@@ -3,7 +3,8 @@
  * (`follow`) and project their own rows from them (call-rows.ts); routing never waits for them:
  * a ringing call must not pay for a database round trip. One worker drains the queue in order,
  * a batch at a time (the latest state of each call and the legs of the calls that ended), and
- * `flush()` waits for it, at shutdown and before reads that must see the latest state.
+ * `flush()` waits for it, at shutdown, before reads that must see the latest state, and before a
+ * placed call is confirmed to whoever placed it (the API's 201, a tab's first `outgoing_call`).
  */
 import type { Database } from '../db/database.ts';
 import type { TransitionListener } from '../routing/index.ts';
@@ -32,7 +33,7 @@ const consoleLog: RecordsLog = { error: (details, message) => console.error(mess
 /**
  * How long changes gather before one drain writes them. Under load this turns hundreds of
  * small writes a second into a few larger ones (an embedded database shares the event loop
- * with routing); reads that need the latest state call flush() instead of waiting for it.
+ * with routing); reads that need the latest state call flush(), which cuts this wait short.
  */
 const DRAIN_DELAY_MS = 200;
 
@@ -49,6 +50,8 @@ export class CallRecords {
   private readonly repository: CallRepository;
   private pending: Batch = emptyBatch();
   private draining: Promise<void> | null = null;
+  /** Ends the current drain's gathering delay early; null once that drain is writing. */
+  private startWritingNow: (() => void) | null = null;
 
   constructor(
     private readonly database: Database,
@@ -70,10 +73,16 @@ export class CallRecords {
     });
   }
 
-  /** Resolves once everything handed over so far is in the database. */
+  /**
+   * Resolves once everything handed over so far is in the database. Someone is waiting, so a
+   * drain still gathering changes starts writing now; one already writing is waited for and the
+   * rows that arrived meanwhile go in the next. Under load, flushes that come together still
+   * share one write.
+   */
   async flush(): Promise<void> {
     while (this.draining || hasRows(this.pending)) {
       if (!this.draining) this.startDrain(0);
+      else this.startWritingNow?.();
       await this.draining;
     }
   }
@@ -104,8 +113,18 @@ export class CallRecords {
   }
 
   private startDrain(delayMs: number): void {
-    this.draining = new Promise<void>((resolve) => setTimeout(resolve, delayMs))
-      .then(() => this.drain())
+    this.draining = new Promise<void>((resolve) => {
+      const timer = setTimeout(writeNow, delayMs);
+      function writeNow() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.startWritingNow = writeNow;
+    })
+      .then(() => {
+        this.startWritingNow = null;
+        return this.drain();
+      })
       .finally(() => {
         this.draining = null;
         if (hasRows(this.pending)) this.startDrain(DRAIN_DELAY_MS);

@@ -1,8 +1,9 @@
 /**
  * `kill -9` of call control mid-call, on the embedded database (on disk) and on PostgreSQL:
- * after the restart no call is left open or lost (a connected call, and one placed a moment
- * before the crash, are both recorded as ended `failed`), and the agent's tab reconnects by
- * itself, learns its old session is gone (`resumed: false`) and comes back online.
+ * after the restart no call is left open or lost (a connected call, one placed through the API a
+ * moment before the crash, and one a tab dialled and was told about just before it, are all
+ * recorded as ended `failed`), and the agent's tab reconnects by itself, learns its old session
+ * is gone (`resumed: false`) and comes back online.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -43,6 +44,9 @@ async function crashScenario(env: Record<string, string>): Promise<void> {
     const adaToken = await signIn(node, 'ada@demo.test');
     const ada = await AgentClient.connect(sessionUrl(node, adaToken));
     await ada.online();
+    const grace = await AgentClient.connect(
+      sessionUrl(node, await signIn(node, 'grace@demo.test')),
+    );
 
     // A connected call…
     const connected = await placeCall(node, '/private/ada');
@@ -51,11 +55,15 @@ async function crashScenario(env: Record<string, string>): Promise<void> {
     await ada.waitForCall(connected.id, 'connected');
     // …and one placed the moment before the crash (its record not yet written behind).
     const justPlaced = await placeCall(node, '/private/grace');
+    // …and one a tab dialled: killed the moment the tab learns its id, as the HTTP 201 above.
+    const dialled = await grace.request({ type: 'call.dial', to: '/group/support' });
+    if (dialled.type !== 'outgoing_call') assert.fail(`dial refused: ${JSON.stringify(dialled)}`);
     await node.crash();
     await ada.waitForClose();
+    await grace.waitForClose();
 
     node = await startServerProcess(env, node.port);
-    for (const call of [connected, justPlaced]) {
+    for (const call of [connected, justPlaced, dialled.call]) {
       const after = await requestJson<CallDetail>(node.url, 'GET', `/api/calls/${call.id}`, {
         token: DEMO_API_KEY,
       });

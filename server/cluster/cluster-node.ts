@@ -79,6 +79,7 @@ export class ClusterNode {
   private readonly releasedTenants = new Set<string>();
   private readonly gatewayQueues = new Map<string, Promise<void>>();
   private readonly handOverListeners: (() => void)[] = [];
+  private readonly tenantGoneListeners = new Set<(tenantId: string) => void>();
   private loop: NodeJS.Timeout | null = null;
   private draining = false;
   private closed = false;
@@ -174,6 +175,30 @@ export class ClusterNode {
 
   onHandOver(listener: () => void): void {
     this.handOverListeners.push(listener);
+  }
+
+  /** Whether this node runs the tenant's routing now. */
+  owns(tenantId: string): boolean {
+    return this.persistence?.epochOf(tenantId) !== undefined;
+  }
+
+  /**
+   * Calls `listener` with each tenant this node stops owning (lost to another node, or handed
+   * over): what it serves from its own routing state for that tenant is no longer current.
+   */
+  onTenantGone(listener: (tenantId: string) => void): () => void {
+    this.tenantGoneListeners.add(listener);
+    return () => this.tenantGoneListeners.delete(listener);
+  }
+
+  private tenantGone(tenantId: string): void {
+    for (const listener of [...this.tenantGoneListeners]) {
+      try {
+        listener(tenantId);
+      } catch (error) {
+        this.options.log.error({ err: error, tenantId }, 'cluster: a tenant-gone listener failed');
+      }
+    }
   }
 
   // ------------------------------------------------------------------ gateway side
@@ -356,6 +381,7 @@ export class ClusterNode {
     this.router.releaseTenant(tenantId);
     this.ownerCache.delete(tenantId);
     this.options.log.warn({ tenantId, why }, 'cluster: lost the tenant to another node');
+    this.tenantGone(tenantId);
   }
 
   private ownedEpochs(): Map<string, number> {
@@ -477,6 +503,7 @@ export class ClusterNode {
         await this.redis
           .publish(this.keys.releasedChannel(), JSON.stringify({ tenantId, node: this.nodeId }))
           .catch(() => 0);
+      this.tenantGone(tenantId);
     }
     for (const listener of this.handOverListeners) listener();
     // The sockets' last commands (their sessions detach) reach the new owners.

@@ -64,29 +64,45 @@ export function registerClusterForwarding(
     if (LOCAL_PATHS.some((prefix) => path.startsWith(prefix))) return;
     const tenantId = await tenantOf(request);
     if (!tenantId) return;
-    const giveUpAt = Date.now() + OWNER_WAIT_MS;
-    for (;;) {
-      const owner = await cluster.ownerOf(tenantId);
-      if (owner === cluster.nodeId) return; // ours: answered here
-      const url = owner ? await cluster.nodeUrl(owner) : null;
-      if (url) {
-        const forwarded = await forward(request, url).catch(() => null);
-        if (forwarded) {
-          reply.status(forwarded.status);
-          const type = forwarded.headers.get('content-type');
-          if (type) reply.header('content-type', type);
-          return reply.send(Buffer.from(await forwarded.arrayBuffer()));
-        }
-      }
-      if (Date.now() > giveUpAt)
-        return reply.status(503).send({
-          error: 'unavailable',
-          message: 'this tenant is moving to another node; try again',
-          statusCode: 503,
-        });
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    if (await answeredByOwner(cluster, tenantId, request, reply)) return reply;
   });
+}
+
+/**
+ * Sends the request on to the tenant's owner and relays its answer (waiting a failover's time
+ * for a tenant between owners, then 503). False when this node owns the tenant: answer it here.
+ */
+export async function answeredByOwner(
+  cluster: ClusterNode,
+  tenantId: string,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<boolean> {
+  const giveUpAt = Date.now() + OWNER_WAIT_MS;
+  for (;;) {
+    const owner = await cluster.ownerOf(tenantId);
+    if (owner === cluster.nodeId) return false; // ours: answered here
+    const url = owner ? await cluster.nodeUrl(owner) : null;
+    if (url) {
+      const forwarded = await forward(request, url).catch(() => null);
+      if (forwarded) {
+        reply.status(forwarded.status);
+        const type = forwarded.headers.get('content-type');
+        if (type) reply.header('content-type', type);
+        reply.send(Buffer.from(await forwarded.arrayBuffer()));
+        return true;
+      }
+    }
+    if (Date.now() > giveUpAt) {
+      reply.status(503).send({
+        error: 'unavailable',
+        message: 'this tenant is moving to another node; try again',
+        statusCode: 503,
+      });
+      return true;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 function forward(request: FastifyRequest, baseUrl: string): Promise<Response> {
@@ -96,9 +112,11 @@ function forward(request: FastifyRequest, baseUrl: string): Promise<Response> {
     if (typeof value === 'string') headers[name] = value;
   }
   const hasBody = request.body !== undefined && request.method !== 'GET';
+  // A body kept as received (a LiveKit webhook: its signature covers the exact bytes) goes as is.
+  const body = typeof request.body === 'string' ? request.body : JSON.stringify(request.body);
   return fetch(`${baseUrl}${request.url}`, {
     method: request.method,
     headers,
-    body: hasBody ? JSON.stringify(request.body) : undefined,
+    body: hasBody ? body : undefined,
   });
 }

@@ -15,6 +15,7 @@ import { Participant } from './participant.ts';
 import { hostIsLoopbackOnly, peerConnectionConfig } from './peer-config.ts';
 import { RoomManager } from './room-manager.ts';
 import { SignalConnection } from './signal-connection.ts';
+import { installSrtpKeyObjects } from './srtp-key-objects.ts';
 import { handleTwirp, TWIRP_PREFIX } from './twirp.ts';
 import { WebhookNotifier, type WebhookUrl } from './webhooks.ts';
 
@@ -65,6 +66,7 @@ const CORS_HEADERS = { 'Access-Control-Allow-Origin': '*' };
  */
 export async function startMediaServer(options: MediaServerOptions): Promise<MediaServer> {
   const host = options.host ?? '127.0.0.1';
+  installSrtpKeyObjects();
   const logger = options.logger ?? silentLogger;
   const keys = new Map([[options.apiKey, options.apiSecret]]);
   const webhooks = new WebhookNotifier(

@@ -17,6 +17,11 @@ export const JOIN_TOKEN_TTL_SECONDS = 60;
 
 export const callRoomName = (tenantId: string, callId: string) => `t_${tenantId}_call_${callId}`;
 
+/** The tenant of a call's room (callRoomName's inverse); undefined for any other room. */
+export function tenantOfCallRoom(room: string): string | undefined {
+  return /^t_(.+)_call_[^_]+$/.exec(room)?.[1];
+}
+
 export const partyIdentity = (role: PartyRole, userId: string, sessionId: string) =>
   `${role}:${userId}:${sessionId}`;
 

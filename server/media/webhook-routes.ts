@@ -11,6 +11,8 @@ import { AppError } from '../shared/errors.ts';
 import { errorResponses } from '../shared/schemas.ts';
 import { validatorCompiler } from '../shared/validation.ts';
 import { reachableHost } from './media-backend.ts';
+import { tenantOfCallRoom } from './livekit-tokens.ts';
+import { answeredByOwner, FORWARDED_HEADER } from '../cluster/http-forwarding.ts';
 
 export const WEBHOOK_PATH = '/api/livekit/webhook';
 const WEBHOOK_CONTENT_TYPE = 'application/webhook+json';
@@ -24,7 +26,7 @@ export function ownWebhookUrl(server: Server): string | undefined {
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.setValidatorCompiler(validatorCompiler);
-  const { media, sip } = app.services;
+  const { media, sip, cluster } = app.services;
   // Scoped to this plugin: nowhere else accepts this content type.
   app.addContentTypeParser(WEBHOOK_CONTENT_TYPE, { parseAs: 'string' }, (_request, body, done) =>
     done(null, body),
@@ -45,10 +47,16 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Object({}), ...errorResponses(400, 401, 413, 415) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       if (typeof request.body !== 'string')
         throw new AppError('bad-request', `send the webhook as ${WEBHOOK_CONTENT_TYPE}`);
       const event = await media.verifyWebhook(request.body, request.headers.authorization);
+      // In a cluster a call's room is watched by its tenant's owner: LiveKit posts to whichever
+      // node its config names, so this node passes the (verified) webhook on, body untouched.
+      const tenantId = tenantOfCallRoom(event.room?.name ?? '');
+      if (cluster && tenantId && !request.headers[FORWARDED_HEADER]) {
+        if (await answeredByOwner(cluster, tenantId, request, reply)) return reply;
+      }
       media.handleWebhook(event);
       // Phones arriving through LiveKit SIP (server/sip), after media saw the event.
       sip?.handleWebhook(event);

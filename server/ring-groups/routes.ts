@@ -86,6 +86,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         wrapUpSeconds: wrapUpSeconds ?? config.wrapUpSeconds,
       });
       app.services.router.ringGroupsChanged(tenantId);
+      app.services.queues.groupsChanged(tenantId);
       return reply.status(201).send(toRingGroupView(group));
     },
   );
@@ -148,6 +149,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       if (!group) throw notFound('ring group');
       // Routing caches groups briefly; make the change take effect for the next call.
       app.services.router.ringGroupsChanged(tenantId);
+      app.services.queues.groupsChanged(tenantId);
       return toRingGroupView(group);
     },
   );
@@ -170,6 +172,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       const { tenantId } = request;
       if (!(await ringGroups.delete(tenantId, request.params.id))) throw notFound('ring group');
       app.services.router.ringGroupsChanged(tenantId);
+      app.services.queues.groupsChanged(tenantId);
       return reply.status(204).send(null);
     },
   );

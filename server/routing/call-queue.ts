@@ -19,6 +19,12 @@ export class CallQueue {
     presence.onChange((agent) => {
       if (agent.presence === 'available') this.offerWaitingCallsTo(agent);
     });
+    // An agent who stops ringing for a call (declined, missed, answered elsewhere, caller gone)
+    // may be who a one-at-a-time call skipped because they rang. Offered once the step settled,
+    // so the ended call has moved on first and the agent is offered the next one.
+    state.react('legEnded', ({ tenantId, userId }) =>
+      state.deferToStepEnd(() => this.offerSkippedCallsTo(tenantId, userId)),
+    );
     state.onDeadline({ overflow: (callId) => this.overflow(callId) });
   }
 
@@ -52,11 +58,21 @@ export class CallQueue {
       this.state.apply({ type: 'callDequeued', tenantId: call.tenantId, callId: call.id });
   }
 
+  /**
+   * The agent, available and ringing for nothing, is offered the waiting calls of the strategies
+   * that skip an agent who rings (ring-all calls rang them anyway).
+   */
+  private offerSkippedCallsTo(tenantId: string, userId: string): void {
+    const agent = this.state.read.agent(tenantId, userId);
+    if (!agent || agent.presence !== 'available' || this.ringing.agentRings(agent)) return;
+    this.offerWaitingCallsTo(agent, (call) => this.ringing.ringsOneAtATime(call));
+  }
+
   /** Offers the agent every queued call it is a target of: by priority, then oldest first. */
-  offerWaitingCallsTo(agent: AgentState): void {
+  offerWaitingCallsTo(agent: AgentState, only: (call: LiveCall) => boolean = () => true): void {
     const calls: LiveCall[] = [];
     for (const call of this.state.read.queuedCalls(agent.tenantId))
-      if (callTargetsUser(call, agent.userId)) calls.push(call);
+      if (callTargetsUser(call, agent.userId) && only(call)) calls.push(call);
     // Higher priority first; within one, a call back from a transfer nobody took goes first
     // (its caller already waited), then oldest first.
     calls.sort(

@@ -23,6 +23,7 @@ import { AppError } from '../shared/errors.ts';
 import { isPhoneNumberLike } from '../phone-numbers/phone-number-format.ts';
 import { systemScheduler, type Scheduler } from '../shared/scheduler.ts';
 import { InProcessEventBus, type EventBus } from './event-bus.ts';
+import { HoldingEventBus } from './holding-event-bus.ts';
 import { InProcessLiveStore, type LiveSnapshot } from './state/live-store.ts';
 import { RoutingState, type RoutingLog, type TransitionListener } from './state/routing-state.ts';
 import type { AgentState, LiveCall, LiveSession } from './state/live-state.ts';
@@ -81,7 +82,7 @@ export interface PlaceCallRequest {
 const consoleLog: RoutingLog = { error: (details, message) => console.error(message, details) };
 
 export class CallRouter {
-  readonly bus: EventBus;
+  readonly bus: HoldingEventBus;
   private readonly state: RoutingState;
   private readonly pushes: PushBatch;
   private readonly presence: PresenceTracker;
@@ -100,9 +101,11 @@ export class CallRouter {
     const { config, directory } = dependencies;
     const log = dependencies.log ?? consoleLog;
     const scheduler = dependencies.scheduler ?? systemScheduler;
-    const bus =
+    // Holding: a tab's dial is confirmed to it only once the call is recorded (SessionCommands).
+    const bus = new HoldingEventBus(
       dependencies.bus ??
-      new InProcessEventBus((error) => log.error({ err: error }, 'session listener failed'));
+        new InProcessEventBus((error) => log.error({ err: error }, 'session listener failed')),
+    );
     const store = dependencies.snapshot
       ? InProcessLiveStore.fromSnapshot(dependencies.snapshot)
       : new InProcessLiveStore();
@@ -507,6 +510,14 @@ export class CallRouter {
     const calls: LiveCall[] = [];
     for (const call of this.state.read.calls()) if (call.tenantId === tenantId) calls.push(call);
     return calls;
+  }
+
+  /** The tenant's open sessions (tabs, online or not); read them, never change them. */
+  sessionsOf(tenantId: string): readonly LiveSession[] {
+    const sessions: LiveSession[] = [];
+    for (const session of this.state.read.sessions())
+      if (session.tenantId === tenantId) sessions.push(session);
+    return sessions;
   }
 
   /** The agent's live state while it has a session here; read it, never change it. */

@@ -10,6 +10,7 @@ export type {
   RoutingChangeListener,
 } from './call-events.ts';
 export type { EventBus, SessionListener } from './event-bus.ts';
+export type { HoldingEventBus } from './holding-event-bus.ts';
 export type { SessionEndCause } from './sessions.ts';
 export type { RingCandidate, RingStrategy } from './strategies/ring-strategy.ts';
 export type {

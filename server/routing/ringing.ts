@@ -134,18 +134,49 @@ export class Ringing {
       if (!agent || !this.mayRing(call, agent)) continue;
       if (required && skillMatch(agent, required) === null) continue;
       const sessions: LiveSession[] = [];
-      for (const session of this.presence.onlineSessions(agent)) {
+      const online = this.presence.onlineSessions(agent);
+      for (const session of online) {
         // The tab that dialed never rings for its own call, even when it dials its own group.
         if (session.id === call.callerSessionId) continue;
         if (listedLeg(call, session.id)?.status === 'ringing') continue;
         sessions.push(session);
       }
-      if (sessions.length > 0) candidates.push({ agent, sessions });
+      if (sessions.length > 0)
+        candidates.push({
+          agent,
+          sessions,
+          ringingElsewhere: this.ringsForAnotherCall(online, call),
+        });
     }
     // Best match first (the sum of the levels held of the required skills); ties keep order.
     if (required)
       candidates.sort((a, b) => skillMatch(b.agent, required)! - skillMatch(a.agent, required)!);
     return candidates;
+  }
+
+  /** One of the agent's tabs rings for a call other than this one. */
+  private ringsForAnotherCall(sessions: readonly LiveSession[], call: LiveCall): boolean {
+    return sessions.some((session) => this.ringsFor(session, call.id));
+  }
+
+  /** The agent's tabs ring for some call (other than `exceptCallId`). */
+  agentRings(agent: Readonly<AgentState>, exceptCallId?: string): boolean {
+    return this.presence
+      .onlineSessions(agent as AgentState)
+      .some((session) => this.ringsFor(session, exceptCallId));
+  }
+
+  private ringsFor(session: LiveSession, exceptCallId: string | undefined): boolean {
+    return session.inboundCallIds.some((callId) => {
+      if (callId === exceptCallId) return false;
+      const other = this.state.read.call(callId);
+      return !!other && listedLeg(other, session.id)?.status === 'ringing';
+    });
+  }
+
+  /** The call's strategy rings one agent at a time. */
+  ringsOneAtATime(call: Readonly<LiveCall>): boolean {
+    return this.strategies.of(call).ringsOneAtATime;
   }
 
   /**

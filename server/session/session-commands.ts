@@ -41,6 +41,8 @@ export interface SessionCommandsOptions {
    * cannot call phones.
    */
   phones?: PhoneDialing;
+  /** Resolves once every call placed so far is recorded (CallRecords.flush). */
+  recordsWritten: () => Promise<void>;
   log: Pick<FastifyBaseLogger, 'error'>;
 }
 
@@ -180,13 +182,25 @@ export class SessionCommands {
         const session = router.sessionOf(sessionId);
         if (!session) return router.dial(sessionId, message.to); // refused: no such session
         const { tenantId, userId } = session;
-        // The reply is the call's first `outgoing_call` frame, which carries the requestId.
-        const place = () =>
-          this.options.limits.place(
-            { tenantId, userId },
-            () => router.dial(sessionId, message.to, message.params ?? {}, requestId),
-            (call) => call.status === 'disconnected',
-          );
+        // The reply is the call's first `outgoing_call` frame, which carries the requestId. Like
+        // the HTTP API's 201 it promises the call exists, so the tab hears of the call only once
+        // its record is written: a crash right after cannot lose it (the next boot records it as
+        // failed). Agents ring at once all the same: a ring promises nobody anything, and the
+        // dialling tab waits for one write (flush cuts the records' batching delay short), not
+        // for the ring.
+        const place = async () => {
+          const release = router.bus.hold(sessionId);
+          try {
+            await this.options.limits.place(
+              { tenantId, userId },
+              () => router.dial(sessionId, message.to, message.params ?? {}, requestId),
+              (call) => call.status === 'disconnected',
+            );
+            await this.options.recordsWritten();
+          } finally {
+            release();
+          }
+        };
         const { phones } = this.options;
         if (isPhoneNumberLike(message.to) && phones)
           return phones.requireOutbound(tenantId).then(place);

@@ -1,7 +1,7 @@
 /**
  * The console is served with security headers: a Content-Security-Policy that lets it reach
  * only its own origin and its LiveKit URL (and forbids framing), nosniff, a referrer policy;
- * HSTS only over TLS. The API docs keep a policy of their own that lets Swagger UI run.
+ * HSTS only over TLS (sent over TLS through a proxy: behind-tls-proxy.test.ts). The API docs keep a policy of their own that lets Swagger UI run.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -61,6 +61,12 @@ describe('security headers', () => {
       // Plain HTTP: no HSTS (it would pin a certificate the server does not have).
       assert.equal(response.headers.get('strict-transport-security'), null);
     }
+  });
+
+  test('with no proxy trusted (TRUST_PROXY unset), a client claiming TLS gets no HSTS', async () => {
+    const response = await fetch(`${server.url}/`, { headers: { 'x-forwarded-proto': 'https' } });
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('strict-transport-security'), null);
   });
 
   test('API responses carry nosniff too', async () => {

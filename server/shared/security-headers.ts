@@ -4,7 +4,9 @@
  * own files and connect only to its own origin (the API, `/api/session`) and to the LiveKit URL
  * browsers are given (WebSocket signalling and its HTTP validate/region requests). Angular
  * Material sets inline styles, hence `style-src 'unsafe-inline'`; scripts stay `'self'` only.
- * HSTS only over TLS: on plain HTTP it would be ignored at best. The API docs (Swagger UI) send
+ * HSTS only over TLS: on plain HTTP it would be ignored at best. Call control listens on plain
+ * HTTP behind a TLS-terminating proxy (deploy/nginx); TRUST_PROXY names that proxy, whose
+ * X-Forwarded-Proto then makes `request.protocol` https. The API docs (Swagger UI) send
  * their own policy, with hashes for their inline scripts.
  */
 import type { FastifyInstance } from 'fastify';

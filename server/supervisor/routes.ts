@@ -28,6 +28,8 @@ import { callRoomName, mintRoomToken, partyIdentity } from '../media/livekit-tok
 import type { MediaBackend } from '../media/media-backend.ts';
 import { Heartbeat } from '../session/heartbeat.ts';
 import { FeedConnection } from './feed-connection.ts';
+import { FeedRelay } from '../cluster/feed-relay.ts';
+import { FORWARDED_HEADER } from '../cluster/http-forwarding.ts';
 import type { SupervisorFeed } from './supervisor-feed.ts';
 
 export const CLOSE_UNAUTHORIZED = 4401;
@@ -74,8 +76,17 @@ const routes: FastifyPluginAsyncTypebox<SupervisorRouteOptions> = async (
   { feed, backend },
 ) => {
   app.setValidatorCompiler(validatorCompiler);
-  const { tokens, directory, router, config } = app.services;
+  const { tokens, directory, router, config, cluster } = app.services;
   const heartbeat = new Heartbeat<FeedConnection>(config.heartbeatSeconds * 1000);
+  // In a cluster the feed is computed on the tenant's owner and relayed by the node the page reached.
+  const relay = cluster
+    ? new FeedRelay(
+        cluster,
+        feed,
+        config.heartbeatSeconds * 1000,
+        app.log.child({ module: 'feed-relay' }),
+      )
+    : null;
   app.addHook('onClose', async () => heartbeat.stop());
 
   // ------------------------------------------------------------------ the feed
@@ -128,7 +139,20 @@ const routes: FastifyPluginAsyncTypebox<SupervisorRouteOptions> = async (
         heartbeat.targets.delete(connection);
         unsubscribe?.();
       });
+      const goLive = () => {
+        if (closed || connection.live) return;
+        connection.live = true;
+        heartbeat.targets.add(connection);
+      };
+      const close = (code: number, reason: string) => socket.close(code, reason);
       // The feed takes no commands; anything sent is ignored.
+      if (relay) {
+        const token = (request.query as { token: string }).token;
+        unsubscribe = request.headers[FORWARDED_HEADER]
+          ? relay.serveOwned(identity, connection, goLive, close)
+          : relay.serve(identity, token, connection, goLive, close);
+        return;
+      }
       feed
         .subscribe(identity, connection)
         .then((stop) => {

@@ -52,6 +52,8 @@ export interface ClusterTenant {
   id: string;
   apiKey: string;
   createAgent(reference: string, name?: string): Promise<TestUser>;
+  /** A person of another role (a supervisor watching the feed, an admin), with a token. */
+  createUser(reference: string, name: string, role: 'supervisor' | 'admin'): Promise<TestUser>;
   createRingGroup(
     name: string,
     memberIds: string[],
@@ -86,6 +88,8 @@ export interface ClusterOptions {
   env?: Record<string, string>;
   /** Run a redis-server of its own (for outages) instead of the machine's Redis. */
   privateRedis?: boolean;
+  /** The nodes' ports (from `freePort()`), when something must know them before they start. */
+  ports?: number[];
 }
 
 export async function startCluster(options: ClusterOptions = {}): Promise<TestCluster | null> {
@@ -121,34 +125,35 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
     CONSOLE_DIR: '/nonexistent/switchboard-console',
     ...options.env,
   };
-  delete env.LIVEKIT_URL;
+  // The embedded media server per node, unless the test gives the nodes a LiveKit.
+  if (!options.env?.LIVEKIT_URL) delete env.LIVEKIT_URL;
 
   const nodes: ClusterNodeProcess[] = [];
   const count = options.nodes ?? 3;
   for (let index = 0; index < count; index++)
-    nodes.push(await nodeProcess(`n${index + 1}`, await freePort(), env, logDir));
+    nodes.push(
+      await nodeProcess(`n${index + 1}`, options.ports?.[index] ?? (await freePort()), env, logDir),
+    );
   await Promise.all(nodes.map((node) => node.restart()));
 
   const tenants = new TenantRepository(database);
   const ringGroups = new RingGroupRepository(database);
   const createTenant = async (name: string): Promise<ClusterTenant> => {
     const { tenant: record, apiKey } = await tenants.createTenant(name);
+    const createUser = async (
+      reference: string,
+      displayName: string | undefined,
+      role: 'agent' | 'supervisor' | 'admin',
+    ): Promise<TestUser> => {
+      const { user } = await tenants.findOrCreateUser(record.id, { reference, displayName, role });
+      const issued = await tokens.issue({ tenantId: record.id, userId: user.id, role: user.role });
+      return { user, ...issued, address: privateAddress(user.username) };
+    };
     return {
       id: record.id,
       apiKey,
-      async createAgent(reference, displayName) {
-        const { user } = await tenants.findOrCreateUser(record.id, {
-          reference,
-          displayName,
-          role: 'agent',
-        });
-        const issued = await tokens.issue({
-          tenantId: record.id,
-          userId: user.id,
-          role: user.role,
-        });
-        return { user, ...issued, address: privateAddress(user.username) };
-      },
+      createAgent: (reference, displayName) => createUser(reference, displayName, 'agent'),
+      createUser,
       createRingGroup: (groupName, memberIds, settings = {}) =>
         ringGroups.create(record.id, {
           name: groupName,
@@ -311,7 +316,7 @@ async function startPrivateRedis(): Promise<(PrivateRedis & { url: string }) | n
   return server;
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

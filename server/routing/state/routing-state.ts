@@ -62,6 +62,7 @@ export type DeadlineHandlers = {
 export class RoutingState {
   private depth = 0;
   private stepTransitions: RoutingTransition[] = [];
+  private beforeStepEnds: (() => void)[] = [];
   private readonly projections: StepProjection[] = [];
   private readonly listeners = new Set<TransitionListener>();
   private readonly reactions = new Map<TransitionType, ((transition: never) => void)[]>();
@@ -93,11 +94,29 @@ export class RoutingState {
   run<T>(work: () => T): T {
     this.depth++;
     try {
-      return work();
+      const result = work();
+      if (this.depth === 1) this.runDeferred();
+      return result;
     } finally {
       this.depth--;
       if (this.depth === 0) this.endStep();
     }
+  }
+
+  /**
+   * Runs `work` once the outermost step's own work is done, still inside the step (it may apply
+   * transitions; its changes go out with the step's frames). For a rule that must see the state
+   * settled rather than halfway through another manager's change: an agent freed from ringing
+   * for one call is offered the next only after that call found where it goes next.
+   */
+  deferToStepEnd(work: () => void): void {
+    if (this.depth === 0) throw new Error('deferToStepEnd outside a routing step');
+    this.beforeStepEnds.push(work);
+  }
+
+  private runDeferred(): void {
+    // Deferred work may defer more; it all runs before the step ends, in order.
+    for (let next = this.beforeStepEnds.shift(); next; next = this.beforeStepEnds.shift()) next();
   }
 
   /** Applies one transition: checked, applied, seen by the projections, kept for observers. */
@@ -138,6 +157,8 @@ export class RoutingState {
     // Taken first: a projection or observer may start another step, which collects afresh.
     const transitions = this.stepTransitions;
     this.stepTransitions = [];
+    // A step that threw leaves its deferred work undone rather than running it in the next one.
+    this.beforeStepEnds = [];
     for (const projection of this.projections) projection.stepEnded();
     if (transitions.length === 0) return;
     for (const listener of this.listeners) {

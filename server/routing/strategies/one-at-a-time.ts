@@ -3,7 +3,9 @@
  * or lets the attempt time out: longest-idle, round-robin and sequential. They differ only in
  * who goes first; what they share is here. Within a round (see `LiveCall.roundFirstAttempt`)
  * an agent who declined or missed the call is not rung again; once everyone available was
- * tried, the call waits its retry interval and a new round starts.
+ * tried, the call waits its retry interval and a new round starts. An agent who rings for another
+ * call is skipped (one call rings an agent at a time); when that ring ends they are offered the
+ * waiting calls again (call-queue.ts).
  */
 import type { LiveCall } from '../state/live-state.ts';
 import type { RingCandidate, RingStrategy } from './ring-strategy.ts';
@@ -17,7 +19,9 @@ function oneAtATime(name: string, prefer: Preference | null): RingStrategy {
     ringsOneAtATime: true,
     choose(call, candidates) {
       if (isRinging(call)) return [];
-      const untried = candidates.filter((candidate) => !triedThisRound(call, candidate));
+      const untried = candidates.filter(
+        (candidate) => !candidate.ringingElsewhere && !triedThisRound(call, candidate),
+      );
       // Array.prototype.sort is stable: ties keep member order.
       const [first] = prefer ? [...untried].sort(prefer) : untried;
       return first ? [first] : [];

@@ -17,6 +17,11 @@ export interface RingCandidate {
   agent: Readonly<AgentState>;
   /** The agent's online tabs that may ring for this call. */
   sessions: readonly LiveSession[];
+  /**
+   * The agent rings for another call right now. Ring-all rings them anyway (their list shows
+   * every call); the one-at-a-time strategies never offer an agent a second call at once.
+   */
+  ringingElsewhere: boolean;
 }
 
 export interface RingStrategy {

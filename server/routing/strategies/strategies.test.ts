@@ -155,13 +155,17 @@ describe('sequential', () => {
     await fixture.settle();
     assert.deepEqual(
       bobTab.calls.map((call) => call.id),
-      [older.id, newer.id],
+      [older.id],
+      'the oldest call rings bob; the newer one does not ring him at the same time',
     );
     const adaTab = fixture.openTab(ada);
     await fixture.settle();
-    assert.deepEqual(adaTab.calls, [], 'both calls already ring someone');
+    assert.deepEqual(
+      adaTab.calls.map((call) => call.id),
+      [newer.id],
+    );
     fixture.router.accept(bobTab.sessionId, older.id);
-    assert.deepEqual(ringing(newer.id, [adaTab, bobTab]), ['ada'], 'bob busy: the call moves on');
+    assert.deepEqual(ringing(newer.id, [adaTab, bobTab]), ['ada']);
   });
 
   test('the tabs of one agent all ring, and the first accept wins for everyone', async () => {
@@ -205,8 +209,11 @@ describe('priority', () => {
       const high = await place(5);
       const newLow = await place(0);
       const urgent = await place(9);
-      fixture.openTab(ada);
+      const tab = fixture.openTab(ada);
       await fixture.settle();
+      // Sequential rings Ada for one call at a time: each decline frees her for the next one.
+      if (strategy === 'sequential')
+        for (const id of [urgent, high, oldLow]) fixture.router.reject(tab.sessionId, id);
       // The order Ada was offered them (her list itself shows calls by arrival).
       const offered = fixture.records.transitions.flatMap((transition) =>
         transition.type === 'legRung' ? [transition.leg.callId] : [],
@@ -258,5 +265,64 @@ describe('skills', () => {
     assert.equal(tab.call(id), undefined, 'still too low');
     fixture.router.setAgentSkills(TENANT, ada.id, { french: 4 });
     assert.equal(tab.call(id)?.status, 'ringing');
+  });
+});
+
+describe('one call at a time per agent (longest-idle, round-robin, sequential)', () => {
+  for (const strategy of ['longest-idle', 'round-robin', 'sequential']) {
+    test(`${strategy}: an agent ringing for one call is not offered a second; the next agent is`, async () => {
+      const { tabs, place } = groupOfThree(strategy);
+      const first = await place();
+      const second = await place();
+      assert.deepEqual(ringing(first, tabs), ['ada']);
+      assert.deepEqual(ringing(second, tabs), ['bob']);
+      const third = await place();
+      assert.deepEqual(ringing(third, tabs), ['cy']);
+      for (const tab of tabs)
+        assert.equal(tab.calls.filter((call) => call.status === 'ringing').length, 1);
+    });
+  }
+
+  test('a call waiting for the only agent rings them as soon as their ringing call ends', async () => {
+    const fixture = routerFixture();
+    const ada = fixture.addUser('ada');
+    fixture.addGroup('support', [ada], { strategy: 'sequential', retryIntervalSeconds: 5 });
+    const tab = fixture.openTab(ada);
+    const place = async () =>
+      (await fixture.router.placeCall(TENANT, { from: caller, to: '/group/support' })).id;
+    const first = await place();
+    const second = await place();
+    assert.deepEqual(ringing(first, [tab]), ['ada']);
+    assert.equal(tab.call(second), undefined, 'ada already rings');
+    assert.equal(fixture.router.liveCall(TENANT, second)?.status, 'queued');
+    fixture.router.reject(tab.sessionId, first);
+    assert.deepEqual(ringing(second, [tab]), ['ada'], 'declining the first frees ada at once');
+    assert.notEqual(tab.call(first)?.status, 'ringing');
+    fixture.router.hangupCall(TENANT, first); // the first caller gives up during its retry wait
+    fixture.router.accept(tab.sessionId, second);
+    assert.equal(fixture.router.liveCall(TENANT, second)?.answeredBy?.name, 'ada');
+  });
+
+  test('an agent ringing for a ring-all call is offered a sequential call once another agent answers the first', async () => {
+    const fixture = routerFixture();
+    const [ada, bob] = [fixture.addUser('ada'), fixture.addUser('bob')];
+    fixture.addGroup('everyone', [ada, bob], { strategy: 'ring-all' });
+    fixture.addGroup('sales', [ada], { strategy: 'sequential' });
+    const [adaTab, bobTab] = [fixture.openTab(ada), fixture.openTab(bob)];
+    const toAll = await fixture.router.placeCall(TENANT, { from: caller, to: '/group/everyone' });
+    const toSales = await fixture.router.placeCall(TENANT, { from: caller, to: '/group/sales' });
+    assert.deepEqual(ringing(toAll.id, [adaTab, bobTab]), ['ada', 'bob']);
+    assert.equal(adaTab.call(toSales.id), undefined);
+    fixture.router.accept(bobTab.sessionId, toAll.id);
+    assert.equal(adaTab.call(toAll.id)?.endReason, 'answered_elsewhere');
+    assert.deepEqual(ringing(toSales.id, [adaTab]), ['ada']);
+  });
+
+  test('ring-all keeps ringing an agent for several calls at once (the list shows them all)', async () => {
+    const { tabs, place } = groupOfThree('ring-all');
+    const first = await place();
+    const second = await place();
+    assert.deepEqual(ringing(first, tabs), ['ada', 'bob', 'cy']);
+    assert.deepEqual(ringing(second, tabs), ['ada', 'bob', 'cy']);
   });
 });

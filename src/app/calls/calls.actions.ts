@@ -32,6 +32,11 @@ export const KeyboardShortcutActions = createActionGroup({
   events: {
     'Accept Pressed': props<{ callId: string }>(),
     'Decline Pressed': props<{ callId: string }>(),
+    'Hang Up Pressed': props<{ callId: string }>(),
+    'Hold Pressed': props<{ callId: string }>(),
+    'Resume Pressed': props<{ callId: string }>(),
+    'Mute Microphone Pressed': props<{ callId: string }>(),
+    'Unmute Microphone Pressed': props<{ callId: string }>(),
   },
 });
 

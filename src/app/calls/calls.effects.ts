@@ -128,7 +128,11 @@ export class CallsEffects {
 
   hangUp$ = createEffect(() =>
     this.actions$.pipe(
-      ofType(ActiveCallActions.hangUpClicked, DialBoxActions.hangUpClicked),
+      ofType(
+        ActiveCallActions.hangUpClicked,
+        DialBoxActions.hangUpClicked,
+        KeyboardShortcutActions.hangUpPressed,
+      ),
       concatMap(({ callId }) =>
         this.command(callId, (call) => call.hangup()).pipe(
           map(() => CallsApiActions.hangUpSucceeded({ callId })),
@@ -176,7 +180,7 @@ export class CallsEffects {
   /** concatMap for every call-control command: they reach the server in the agent's order. */
   hold$ = createEffect(() =>
     this.actions$.pipe(
-      ofType(ActiveCallActions.holdClicked),
+      ofType(ActiveCallActions.holdClicked, KeyboardShortcutActions.holdPressed),
       concatMap(({ callId }) =>
         this.controlCall('hold', callId, (call) => call.hold(), CallsApiActions.holdSucceeded),
       ),
@@ -185,7 +189,7 @@ export class CallsEffects {
 
   resume$ = createEffect(() =>
     this.actions$.pipe(
-      ofType(ActiveCallActions.resumeClicked),
+      ofType(ActiveCallActions.resumeClicked, KeyboardShortcutActions.resumePressed),
       concatMap(({ callId }) =>
         this.controlCall(
           'resume',

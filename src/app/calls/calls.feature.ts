@@ -129,14 +129,22 @@ export const callsFeature = createFeature({
       KeyboardShortcutActions.declinePressed,
       setPending('decline'),
     ),
-    on(ActiveCallActions.hangUpClicked, DialBoxActions.hangUpClicked, (state, { callId }) =>
-      callsAdapter.updateOne(
-        { id: callId, changes: { pending: 'hang-up', error: null, hungUpHere: true } },
-        state,
-      ),
+    on(
+      ActiveCallActions.hangUpClicked,
+      DialBoxActions.hangUpClicked,
+      KeyboardShortcutActions.hangUpPressed,
+      (state, { callId }) =>
+        callsAdapter.updateOne(
+          { id: callId, changes: { pending: 'hang-up', error: null, hungUpHere: true } },
+          state,
+        ),
     ),
-    on(ActiveCallActions.holdClicked, setPending('hold')),
-    on(ActiveCallActions.resumeClicked, setPending('resume')),
+    on(ActiveCallActions.holdClicked, KeyboardShortcutActions.holdPressed, setPending('hold')),
+    on(
+      ActiveCallActions.resumeClicked,
+      KeyboardShortcutActions.resumePressed,
+      setPending('resume'),
+    ),
     on(ActiveCallActions.completeTransferClicked, setPending('complete-transfer')),
     on(ActiveCallActions.cancelTransferClicked, setPending('cancel-transfer')),
     on(

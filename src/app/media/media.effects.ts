@@ -1,7 +1,7 @@
 import { inject, Injectable } from '@angular/core';
 import { Actions, createEffect, ofType } from '@ngrx/effects';
 import { catchError, concatMap, defer, filter, ignoreElements, merge, of, tap } from 'rxjs';
-import { DialBoxActions } from '../calls/calls.actions';
+import { DialBoxActions, KeyboardShortcutActions } from '../calls/calls.actions';
 import { TelephonyEvents } from '../session/session.actions';
 import { CallMediaService } from './call-media.service';
 import { KeypadActions, MediaApiActions, MediaControlsActions } from './media.actions';
@@ -45,9 +45,13 @@ export class MediaEffects {
       ofType(
         MediaControlsActions.muteMicrophoneClicked,
         MediaControlsActions.unmuteMicrophoneClicked,
+        KeyboardShortcutActions.muteMicrophonePressed,
+        KeyboardShortcutActions.unmuteMicrophonePressed,
       ),
       concatMap((action) => {
-        const enabled = action.type === MediaControlsActions.unmuteMicrophoneClicked.type;
+        const enabled =
+          action.type === MediaControlsActions.unmuteMicrophoneClicked.type ||
+          action.type === KeyboardShortcutActions.unmuteMicrophonePressed.type;
         return this.control(
           action.callId,
           enabled ? 'unmute the microphone' : 'mute the microphone',

@@ -1,6 +1,7 @@
 import { createEntityAdapter, type EntityState } from '@ngrx/entity';
 import { createFeature, createReducer, createSelector, on } from '@ngrx/store';
 import { AuthSessionActions, ToolbarActions } from '../auth/auth.actions';
+import { KeyboardShortcutActions } from '../calls/calls.actions';
 import {
   MediaApiActions,
   MediaControlsActions,
@@ -59,6 +60,8 @@ export const mediaFeature = createFeature({
     on(
       MediaControlsActions.muteMicrophoneClicked,
       MediaControlsActions.unmuteMicrophoneClicked,
+      KeyboardShortcutActions.muteMicrophonePressed,
+      KeyboardShortcutActions.unmuteMicrophonePressed,
       MediaControlsActions.turnCameraOffClicked,
       MediaControlsActions.turnCameraOnClicked,
       MediaControlsActions.deviceChosen,

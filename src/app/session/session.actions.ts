@@ -7,6 +7,7 @@ import type {
   TelephonyErrorReason,
   NotReady,
   WrapUp,
+  GroupQueue,
 } from '../telephony';
 
 type Failure = { reason: TelephonyErrorReason | 'unknown'; message: string };
@@ -22,6 +23,8 @@ export const TelephonyEvents = createActionGroup({
     'Addresses Changed': props<{ addresses: string[] }>(),
     'Wrap Up Changed': props<{ wrapUp: WrapUp | null }>(),
     'Not Ready Changed': props<{ notReady: NotReady | null }>(),
+    /** The server pushed the agent's ring groups' queues. */
+    'Queues Changed': props<{ queues: GroupQueue[] }>(),
   },
 });
 

@@ -12,6 +12,7 @@ import {
   type Presence,
   type TelephonyClient,
   type WrapUp,
+  type GroupQueue,
 } from '../telephony';
 import {
   MissedCallBannerActions,
@@ -47,6 +48,7 @@ describe('SessionEffects', () => {
     addresses$: BehaviorSubject<string[]>;
     wrapUp$: BehaviorSubject<WrapUp | null>;
     notReady$: BehaviorSubject<null>;
+    queues$: BehaviorSubject<GroupQueue[]>;
     endWrapUp: jasmine.Spy;
     extendWrapUp: jasmine.Spy;
   };
@@ -69,6 +71,7 @@ describe('SessionEffects', () => {
       addresses$: new BehaviorSubject<string[]>([]),
       wrapUp$: new BehaviorSubject<WrapUp | null>(null),
       notReady$: new BehaviorSubject(null),
+      queues$: new BehaviorSubject<GroupQueue[]>([]),
       endWrapUp: jasmine.createSpy('endWrapUp'),
       extendWrapUp: jasmine.createSpy('extendWrapUp'),
     };
@@ -99,10 +102,18 @@ describe('SessionEffects', () => {
     effects = TestBed.inject(SessionEffects);
   });
 
+  const support: GroupQueue = {
+    group: { id: 'g1', name: 'support' },
+    waiting: 1,
+    longestWaitingSince: 1_000,
+    available: [],
+  };
+
   it('connects on sign-in and reports the SDK state as actions, storing refreshed tokens', async () => {
-    const reported = firstValueFrom(effects.connect$.pipe(take(7), toArray()));
+    const reported = firstValueFrom(effects.connect$.pipe(take(9), toArray()));
     actions.next(AuthApiActions.signInSucceeded({ user: ada, expiresAt: 900_000 }));
     client.tokenRefreshed$.next({ token: 'jwt-2', expiresAt: 1_800_000 });
+    session.queues$.next([support]);
 
     expect(telephony.connect).toHaveBeenCalledOnceWith('jwt', 900_000);
     expect(await reported).toEqual([
@@ -112,7 +123,9 @@ describe('SessionEffects', () => {
       TelephonyEvents.addressesChanged({ addresses: [] }),
       TelephonyEvents.wrapUpChanged({ wrapUp: null }),
       TelephonyEvents.notReadyChanged({ notReady: null }),
+      TelephonyEvents.queuesChanged({ queues: [] }),
       AuthApiActions.tokenRefreshed({ expiresAt: 1_800_000 }),
+      TelephonyEvents.queuesChanged({ queues: [support] }),
     ]);
     expect(storage.updateToken).toHaveBeenCalledOnceWith('jwt-2', 1_800_000);
   });

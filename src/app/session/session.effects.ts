@@ -68,6 +68,9 @@ export class SessionEffects {
           ),
           session.wrapUp$.pipe(map((wrapUp) => TelephonyEvents.wrapUpChanged({ wrapUp }))),
           session.notReady$.pipe(map((notReady) => TelephonyEvents.notReadyChanged({ notReady }))),
+          session.queues$.pipe(
+            map((queues) => TelephonyEvents.queuesChanged({ queues: [...queues] })),
+          ),
           client.tokenRefreshed$.pipe(
             tap(({ token, expiresAt }) => this.storage.updateToken(token, expiresAt)),
             map(({ expiresAt }) => AuthApiActions.tokenRefreshed({ expiresAt })),

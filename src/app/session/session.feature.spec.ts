@@ -26,6 +26,13 @@ describe('session reducer', () => {
     state = reducer(state, TelephonyEvents.registrationChanged({ registered: true }));
     state = reducer(state, TelephonyEvents.presenceChanged({ presence: 'available' }));
     state = reducer(state, TelephonyEvents.addressesChanged({ addresses: ['/private/ada'] }));
+    const support = {
+      group: { id: 'g1', name: 'support' },
+      waiting: 1,
+      longestWaitingSince: 5,
+      available: [{ id: 'u2', name: 'Bob' }],
+    };
+    state = reducer(state, TelephonyEvents.queuesChanged({ queues: [support] }));
 
     expect(state).toEqual({
       connectionState: 'online',
@@ -35,6 +42,7 @@ describe('session reducer', () => {
       addresses: ['/private/ada'],
       wrapUp: null,
       notReady: null,
+      queues: [support],
       tenantName: 'demo',
       error: null,
     });

@@ -1,6 +1,6 @@
 import { createFeature, createReducer, createSelector, on } from '@ngrx/store';
 import { AuthSessionActions, ToolbarActions } from '../auth/auth.actions';
-import type { ConnectionState, NotReady, Presence, WrapUp } from '../telephony';
+import type { ConnectionState, GroupQueue, NotReady, Presence, WrapUp } from '../telephony';
 import {
   MissedCallBannerActions,
   OnlineToggleActions,
@@ -23,6 +23,8 @@ export interface SessionState {
   wrapUp: WrapUp | null;
   /** Away because a call rang out here ("Missed"); null otherwise. */
   notReady: NotReady | null;
+  /** The agent's ring groups' queues as the server last pushed them (the desk's queue view). */
+  queues: GroupQueue[];
   tenantName: string | null;
   error: string | null;
 }
@@ -35,6 +37,7 @@ export const initialSessionState: SessionState = {
   addresses: [],
   wrapUp: null,
   notReady: null,
+  queues: [],
   tenantName: null,
   error: null,
 };
@@ -67,6 +70,7 @@ export const sessionFeature = createFeature({
       ...state,
       notReady,
     })),
+    on(TelephonyEvents.queuesChanged, (state, { queues }): SessionState => ({ ...state, queues })),
     on(MissedCallBannerActions.backClicked, (state): SessionState => ({ ...state, error: null })),
     on(TelephonyEvents.wrapUpChanged, (state, { wrapUp }): SessionState => ({
       ...state,

@@ -542,4 +542,28 @@ describe('telephony SDK: connect()', () => {
       expect(client.session.registered).toBeFalse();
     });
   });
+  describe('session.queues$', () => {
+    it("replays the agent's groups' queues as the server pushes them, empty before the first frame", () => {
+      startOnline();
+      const seen: unknown[] = [];
+      client.session.queues$.subscribe((queues) => seen.push(queues));
+      const support = {
+        group: { id: 'g1', name: 'support' },
+        waiting: 2,
+        longestWaitingSince: now - 65_000,
+        available: [{ id: 'u2', name: 'Bob' }],
+      };
+      sockets.latest.receive({ type: 'queues', groups: [support] });
+      sockets.latest.receive({
+        type: 'queues',
+        groups: [{ ...support, waiting: 0, longestWaitingSince: null }],
+      });
+
+      expect(seen).toEqual([
+        [],
+        [support],
+        [{ ...support, waiting: 0, longestWaitingSince: null }],
+      ]);
+    });
+  });
 });

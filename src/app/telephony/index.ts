@@ -16,6 +16,7 @@ export {
   Session,
   type DialOptions,
   type SelectablePresence,
+  type GroupQueue,
   type NotReady,
   type SessionUser,
   type WrapUp,

@@ -3,9 +3,10 @@ import { TestBed, type ComponentFixture } from '@angular/core/testing';
 import { MatButtonHarness } from '@angular/material/button/testing';
 import { MatCardHarness } from '@angular/material/card/testing';
 import { MatDialog } from '@angular/material/dialog';
+import { ActionsSubject } from '@ngrx/store';
 import { MockStore, provideMockStore } from '@ngrx/store/testing';
 import { initialRootState } from '../../testing/initial-state';
-import { ActiveCallActions } from '../calls.actions';
+import { ActiveCallActions, KeyboardShortcutActions, RingingCardActions } from '../calls.actions';
 import { selectActiveCall, type ActiveCallView, type ActiveTransferView } from '../calls.selectors';
 import { TransferDialog } from '../transfer-dialog/transfer-dialog';
 import { ActiveCallPanel } from './active-call-panel';
@@ -164,5 +165,54 @@ describe('ActiveCallPanel', () => {
     store.overrideSelector(selectActiveCall, null);
     await fixture.whenStable();
     expect((fixture.nativeElement as HTMLElement).textContent).toContain('Not on a call.');
+  });
+
+  describe('focus', () => {
+    const cardElement = () => (fixture.nativeElement as HTMLElement).querySelector('mat-card');
+
+    beforeEach(async () => {
+      store.overrideSelector(selectActiveCall, null);
+      await fixture.whenStable();
+    });
+
+    for (const accept of [
+      RingingCardActions.acceptClicked({ callId: 'call-1' }),
+      KeyboardShortcutActions.acceptPressed({ callId: 'call-1' }),
+    ]) {
+      it(`moves onto the call accepted here (${accept.type}), named by its caller`, async () => {
+        TestBed.inject(ActionsSubject).next(accept);
+        store.overrideSelector(selectActiveCall, connected);
+        store.refreshState();
+        await fixture.whenStable();
+
+        expect(document.activeElement).toBe(cardElement());
+        const names = cardElement()!.getAttribute('aria-labelledby')!.split(' ');
+        expect(names.map((id) => document.getElementById(id)?.textContent?.trim())).toEqual([
+          'Active call',
+          'Katherine Johnson',
+        ]);
+      });
+    }
+
+    it('stays where it is for a call accepted for another call, and moves only once', async () => {
+      TestBed.inject(ActionsSubject).next(RingingCardActions.acceptClicked({ callId: 'other' }));
+      store.overrideSelector(selectActiveCall, connected);
+      store.refreshState();
+      await fixture.whenStable();
+      expect(cardElement()).not.toBeNull();
+      expect(document.activeElement).not.toBe(cardElement());
+
+      TestBed.inject(ActionsSubject).next(RingingCardActions.acceptClicked({ callId: 'call-1' }));
+      store.overrideSelector(selectActiveCall, { ...connected, talkSeconds: 126 });
+      store.refreshState();
+      await fixture.whenStable();
+      expect(document.activeElement).toBe(cardElement());
+
+      (document.activeElement as HTMLElement).blur();
+      store.overrideSelector(selectActiveCall, { ...connected, talkSeconds: 127 });
+      store.refreshState();
+      await fixture.whenStable();
+      expect(document.activeElement).not.toBe(cardElement());
+    });
   });
 });

@@ -1,11 +1,23 @@
-import { ChangeDetectionStrategy, Component, Injector, computed, inject } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  ElementRef,
+  Injector,
+  afterRenderEffect,
+  computed,
+  inject,
+  viewChild,
+} from '@angular/core';
+import { toSignal } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
-import { Store } from '@ngrx/store';
+import { ofType } from '@ngrx/effects';
+import { ActionsSubject, Store } from '@ngrx/store';
+import { map } from 'rxjs';
 import { authFeature } from '../../auth/auth.feature';
 import { CallMedia } from '../../media/call-media/call-media';
 import { formatDuration, isPhoneNumber } from '../call-outcome';
-import { ActiveCallActions } from '../calls.actions';
+import { ActiveCallActions, KeyboardShortcutActions, RingingCardActions } from '../calls.actions';
 import { selectActiveCall, type ActiveCallView } from '../calls.selectors';
 import { HoldBadge } from '../hold-badge/hold-badge';
 import { openTransferDialog } from '../transfer-dialog/open-transfer-dialog';
@@ -30,6 +42,31 @@ export class ActiveCallPanel {
   /** A phone caller (E.164) gets the in-call keypad. */
   protected readonly isPhoneNumber = isPhoneNumber;
   protected readonly talkTime = computed(() => formatDuration(this.call()?.talkSeconds ?? 0));
+
+  /** The call this tab last accepted: once it is the current call, focus moves onto it. */
+  private readonly acceptedCallId = toSignal(
+    inject(ActionsSubject).pipe(
+      ofType(RingingCardActions.acceptClicked, KeyboardShortcutActions.acceptPressed),
+      map(({ callId }) => callId),
+    ),
+    { initialValue: null },
+  );
+  private readonly callCard = viewChild('callCard', { read: ElementRef<HTMLElement> });
+  private focusedCallId: string | null = null;
+
+  constructor() {
+    // Accept moves focus to the call (its card is announced by name), so the next Tab reaches
+    // its controls; the ringing card the agent was on is gone by then.
+    afterRenderEffect(() => {
+      const callId = this.call()?.callId;
+      const card = this.callCard()?.nativeElement;
+      if (!card || !callId || callId !== this.acceptedCallId() || callId === this.focusedCallId) {
+        return;
+      }
+      this.focusedCallId = callId;
+      card.focus();
+    });
+  }
 
   protected hangUp(callId: string): void {
     this.store.dispatch(ActiveCallActions.hangUpClicked({ callId }));

@@ -3,7 +3,7 @@ import { TestBed, type ComponentFixture } from '@angular/core/testing';
 import { MatButtonHarness } from '@angular/material/button/testing';
 import { MockStore, provideMockStore } from '@ngrx/store/testing';
 import { initialRootState } from '../../testing/initial-state';
-import { KeyboardShortcutActions, RingingCardActions } from '../calls.actions';
+import { RingingCardActions } from '../calls.actions';
 import {
   selectOldestRingingCallId,
   selectRingingQueue,
@@ -75,25 +75,12 @@ describe('RingingQueue', () => {
     ]);
   });
 
-  it('accepts and declines the oldest ringing call from the keyboard', () => {
-    document.dispatchEvent(new KeyboardEvent('keydown', { code: 'KeyA', key: 'å', altKey: true }));
-    document.dispatchEvent(new KeyboardEvent('keydown', { code: 'KeyD', key: '∂', altKey: true }));
-    document.dispatchEvent(new KeyboardEvent('keydown', { code: 'KeyA', key: 'a' }));
-
-    expect(dispatch.calls.allArgs()).toEqual([
-      [KeyboardShortcutActions.acceptPressed({ callId: 'a' })],
-      [KeyboardShortcutActions.declinePressed({ callId: 'a' })],
-    ]);
-  });
-
-  it('says so when nothing rings, and ignores the shortcuts', async () => {
+  it('says so when nothing rings', async () => {
     store.overrideSelector(selectRingingQueue, []);
     store.overrideSelector(selectOldestRingingCallId, null);
     store.refreshState();
     await fixture.whenStable();
 
-    document.dispatchEvent(new KeyboardEvent('keydown', { code: 'KeyA', altKey: true }));
     expect((fixture.nativeElement as HTMLElement).textContent).toContain('No calls ringing.');
-    expect(dispatch).not.toHaveBeenCalled();
   });
 });

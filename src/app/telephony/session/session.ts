@@ -1,6 +1,7 @@
 import { BehaviorSubject, filter, firstValueFrom, type Observable } from 'rxjs';
 import type {
   CallView,
+  GroupQueueView,
   MediaOptions,
   Presence,
   ServerMessage,
@@ -21,6 +22,8 @@ export type SessionUser = HelloMessage['user'];
 export type NotReady = NotReadyView;
 /** The agent's after-call work: the call being wrapped up, who it was with, when it ends. */
 export type WrapUp = WrapUpView;
+/** One of the agent's ring groups' queues: waiting calls, the longest wait, who else is available. */
+export type GroupQueue = GroupQueueView;
 
 export interface DialOptions {
   media?: MediaOptions;
@@ -43,6 +46,7 @@ export class Session implements CallCommands {
   private readonly user$$ = new BehaviorSubject<SessionUser | null>(null);
   private readonly wrapUp$$ = new BehaviorSubject<WrapUp | null>(null);
   private readonly notReady$$ = new BehaviorSubject<NotReady | null>(null);
+  private readonly queues$$ = new BehaviorSubject<readonly GroupQueue[]>([]);
   private wantsOnline = false;
   /** Registered when the connection last dropped: a hiccup that ends on the same socket restores it. */
   private registeredBeforeDrop = false;
@@ -58,6 +62,11 @@ export class Session implements CallCommands {
   readonly wrapUp$: Observable<WrapUp | null> = this.wrapUp$$.asObservable();
   /** Set while the agent is away because it missed a call (null otherwise); replays the latest. */
   readonly notReady$: Observable<NotReady | null> = this.notReady$$.asObservable();
+  /**
+   * The queues of the agent's ring groups, pushed by the server when they change (whatever the
+   * agent's presence); empty when the agent is in no group. Replays the latest.
+   */
+  readonly queues$: Observable<readonly GroupQueue[]> = this.queues$$.asObservable();
 
   constructor(
     private readonly connection: SocketConnection,
@@ -204,6 +213,7 @@ export class Session implements CallCommands {
       this.user$$,
       this.wrapUp$$,
       this.notReady$$,
+      this.queues$$,
     ]) {
       subject.complete();
     }
@@ -259,6 +269,9 @@ export class Session implements CallCommands {
         break;
       case 'wrap_up':
         this.wrapUp$$.next(message.wrapUp);
+        break;
+      case 'queues':
+        this.queues$$.next(message.groups);
         break;
       case 'incoming_calls':
         this.applyIncoming(message.calls);

@@ -1,0 +1,144 @@
+/**
+ * Pushes each tab the live queues of its agent's ring groups (`queues` frames), so an agent sees
+ * when the floor needs them whatever their own presence. Like the supervisor feed it is never
+ * polled: routing reports every step's transitions; the feed waits a moment per tenant
+ * (coalescing a burst), recomputes each of the tenant's tabs' views and sends a tab a frame only
+ * when its view changed; a new tab (connected or resumed) is sent its agent's groups at once.
+ *
+ * Each tab sees only the groups its own agent belongs to, in its own tenant.
+ */
+import type { GroupQueueView } from '../../protocol/session-protocol.ts';
+import type { CallRouter, RoutingTransition } from '../routing/index.ts';
+import { systemScheduler, type CancelTimer, type Scheduler } from '../shared/scheduler.ts';
+import { queuesOf, type QueueGroup } from './group-queues.ts';
+
+const EMPTY = JSON.stringify([]);
+
+export interface QueueFeedOptions {
+  /** How long changes gather before the tenant's tabs are recomputed. */
+  coalesceMs?: number;
+  /** Ring groups are read again when older than this (a membership change shows within it). */
+  groupsMaxAgeMs?: number;
+  scheduler?: Scheduler;
+  log: { error(details: object, message: string): void };
+}
+
+interface TenantQueues {
+  groups: QueueGroup[];
+  groupsReadAt: number;
+  /** What each of the tenant's tabs was last sent (JSON), by session id. */
+  sent: Map<string, string>;
+  timer: CancelTimer | null;
+  /** Each recompute runs after the previous one, so frames never overtake each other. */
+  work: Promise<void>;
+}
+
+export class QueueFeed {
+  private readonly tenants = new Map<string, TenantQueues>();
+  private readonly coalesceMs: number;
+  private readonly groupsMaxAgeMs: number;
+  private readonly scheduler: Scheduler;
+  private router: CallRouter | null = null;
+  private stopObserving: (() => void) | null = null;
+
+  constructor(
+    private readonly repository: { groups(tenantId: string): Promise<QueueGroup[]> },
+    private readonly options: QueueFeedOptions,
+  ) {
+    this.coalesceMs = options.coalesceMs ?? 100;
+    this.groupsMaxAgeMs = options.groupsMaxAgeMs ?? 5000;
+    this.scheduler = options.scheduler ?? systemScheduler;
+  }
+
+  attach(router: CallRouter): void {
+    this.router = router;
+    this.stopObserving = router.observeTransitions((transitions) => this.stepped(transitions));
+  }
+
+  close(): void {
+    this.stopObserving?.();
+    for (const tenant of this.tenants.values()) tenant.timer?.();
+    this.tenants.clear();
+  }
+
+  /** A ring group was written: the next recompute reads the groups again. */
+  groupsChanged(tenantId: string): void {
+    const tenant = this.tenants.get(tenantId);
+    if (!tenant) return;
+    tenant.groupsReadAt = -Infinity;
+    this.schedule(tenantId, tenant);
+  }
+
+  private stepped(transitions: readonly RoutingTransition[]): void {
+    const touched = new Set<string>();
+    for (const transition of transitions) {
+      if (transition.type === 'deadlineSet' || transition.type === 'deadlineCleared') continue;
+      touched.add(transition.tenantId);
+      // A resumed tab has a new socket that has not heard its queues yet.
+      if (transition.type === 'sessionResumed')
+        this.tenantOf(transition.tenantId).sent.delete(transition.sessionId);
+    }
+    for (const tenantId of touched) this.schedule(tenantId, this.tenantOf(tenantId));
+  }
+
+  private tenantOf(tenantId: string): TenantQueues {
+    let tenant = this.tenants.get(tenantId);
+    if (!tenant) {
+      tenant = {
+        groups: [],
+        groupsReadAt: -Infinity,
+        sent: new Map(),
+        timer: null,
+        work: Promise.resolve(),
+      };
+      this.tenants.set(tenantId, tenant);
+    }
+    return tenant;
+  }
+
+  private schedule(tenantId: string, tenant: TenantQueues): void {
+    if (tenant.timer) return;
+    tenant.timer = this.scheduler.schedule(this.coalesceMs, () => {
+      tenant.timer = null;
+      tenant.work = tenant.work
+        .then(() => this.push(tenantId, tenant))
+        .catch((error: unknown) =>
+          this.options.log.error({ err: error, tenantId }, 'queue view update failed'),
+        );
+    });
+  }
+
+  private async push(tenantId: string, tenant: TenantQueues): Promise<void> {
+    const router = this.router;
+    if (!router) return;
+    const sessions = router.sessionsOf(tenantId);
+    if (sessions.length === 0) {
+      // Nobody left to tell: forget the tenant (its next tab starts afresh).
+      if (!tenant.timer) this.tenants.delete(tenantId);
+      return;
+    }
+    const now = this.scheduler.now();
+    if (now - tenant.groupsReadAt > this.groupsMaxAgeMs) {
+      tenant.groups = await this.repository.groups(tenantId);
+      tenant.groupsReadAt = now;
+    }
+    const liveCalls = router.liveCallsOf(tenantId);
+    const agentOf = (userId: string) => router.agentStateOf(tenantId, userId);
+    const byUser = new Map<string, { json: string; groups: GroupQueueView[] }>();
+    const open = new Set<string>();
+    for (const session of router.sessionsOf(tenantId)) {
+      open.add(session.id);
+      let view = byUser.get(session.userId);
+      if (!view) {
+        const groups = queuesOf(session.userId, tenant.groups, liveCalls, agentOf);
+        byUser.set(session.userId, (view = { json: JSON.stringify(groups), groups }));
+      }
+      // A tab never told anything has an empty view: an agent in no group gets no frame.
+      if ((tenant.sent.get(session.id) ?? EMPTY) === view.json) continue;
+      tenant.sent.set(session.id, view.json);
+      router.bus.publish(session.id, { type: 'queues', groups: view.groups });
+    }
+    for (const sessionId of tenant.sent.keys())
+      if (!open.has(sessionId)) tenant.sent.delete(sessionId);
+  }
+}
