@@ -132,11 +132,6 @@ export class RtcPublisher {
     return this.room.localParticipant?.identity ?? '';
   }
 
-  /** The sids of the tracks it published. */
-  get trackSids(): string[] {
-    return [...(this.room.localParticipant?.trackPublications.keys() ?? [])];
-  }
-
   /** A sink for one encoder run. Audio is cut into the SDK's 10 ms frames. */
   newSegment(): RawMediaSink {
     const { width, height } = this.options.video ?? { width: 0, height: 0 };

@@ -31,9 +31,10 @@ const SLOW = 20_000;
 const GREETING_HZ = 880;
 const MUSIC_HZ = [523, 659];
 const AGENT_HZ = 440;
+const ANNOUNCEMENT_HZ = 700;
 
 describe(
-  'a phone caller waiting for a group with a greeting and music',
+  "what phone callers hear: a group's greeting and music, a number's script",
   { skip: unavailable && `skipped: ${unavailable}` },
   () => {
     let stack: PhoneStack;
@@ -44,6 +45,7 @@ describe(
     before(async () => {
       mediaDir = mkdtempSync(join(tmpdir(), 'phone-waiting-'));
       await makeToneFile(ffmpeg.path!, mediaDir, 'welcome.wav', GREETING_HZ, 2);
+      await makeToneFile(ffmpeg.path!, mediaDir, 'opening-hours.wav', ANNOUNCEMENT_HZ, 2);
       stack = await startPhoneStack({
         ringTimeoutSeconds: 60,
         maxQueueWaitSeconds: 120,
@@ -146,18 +148,6 @@ describe(
         0,
         'no greeting on hold',
       );
-      // The music is for the phone: the agent's media is not subscribed to it.
-      await pollUntil(() => {
-        const music = [...agent.room.remoteParticipants.values()].find((participant) =>
-          participant.identity.startsWith('waiting:'),
-        );
-        return (
-          !!music &&
-          music.trackPublications.size > 0 &&
-          [...music.trackPublications.values()].every((publication) => !publication.subscribed)
-        );
-      }, "the agent's media to be kept from the music on hold");
-
       // Resume: the music stops, the agent is heard again.
       const resumed = await tab.request({ type: 'call.resume', callId: ringing.id });
       assert.equal(resumed.type, 'ok', JSON.stringify(resumed));
@@ -172,6 +162,68 @@ describe(
 
       await phone.hangup();
       await tab.waitForCall(ringing.id, 'disconnected', 'hangup', 5_000);
+    });
+
+    test('a number routed to a script plays it to the caller, then hangs up; nobody rings', async () => {
+      const { server } = stack;
+      const sip = server.app.services.sip!;
+      const added = await requestJson(server.url, 'POST', '/api/phone-numbers', {
+        token: server.apiKey,
+        body: {
+          number: '+14155550150',
+          destination: {
+            type: 'script',
+            script: [{ play: 'opening-hours.wav' }, { pause: 0.5 }, { hangup: true }],
+          },
+        },
+      });
+      assert.equal(added.status, 201, JSON.stringify(added.body));
+      const tab = await AgentClient.connect(server.sessionUrl(ada.token));
+      cleanups.push(() => tab.close());
+      await tab.online();
+      const callsBefore = (
+        await requestJson(server.url, 'GET', '/api/calls', { token: server.apiKey })
+      ).body.calls.length;
+
+      const phone = await Softphone.open({ number: '+14155550123', toneHz: 300 });
+      cleanups.push(() => phone.close());
+      const bye = new Promise<string>((resolve) => phone.once('ended', resolve));
+      const answered = await withTimeout(
+        phone.dial(stack.sipAddress, '+14155550150'),
+        SLOW,
+        'the 200 OK',
+      );
+      assert.equal(answered.status, 200, 'the script answers the phone');
+      await pollUntil(
+        () => framesAt(phone.heard().samples, ANNOUNCEMENT_HZ) >= 10,
+        'the phone to hear the announcement',
+      );
+      // 2 s of announcement, 0.5 s of pause, then the hang-up: the phone gets its BYE.
+      assert.equal(await withTimeout(bye, SLOW, 'the BYE'), 'remote');
+      await pollUntil(() => sip.scriptsPlaying === 0, 'the script participant to be gone');
+      assert.ok(
+        !tab.frames.some((frame) => frame.type === 'incoming_calls' && frame.calls.length > 0),
+        'nobody rang',
+      );
+      const callsAfter = (
+        await requestJson(server.url, 'GET', '/api/calls', { token: server.apiKey })
+      ).body.calls.length;
+      assert.equal(callsAfter, callsBefore, 'no call was placed in routing');
+
+      // The caller hanging up first stops the script at once.
+      const early = await Softphone.open({ number: '+14155550124', toneHz: 300 });
+      cleanups.push(() => early.close());
+      assert.equal(
+        (await withTimeout(early.dial(stack.sipAddress, '+14155550150'), SLOW, '200')).status,
+        200,
+      );
+      await pollUntil(() => sip.scriptsPlaying === 1, 'the script to play');
+      await early.hangup();
+      await pollUntil(
+        () => sip.scriptsPlaying === 0,
+        'the script to stop when the caller hangs up',
+        5_000,
+      );
     });
   },
 );

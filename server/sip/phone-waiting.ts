@@ -10,7 +10,6 @@
  * is asynchronous, failures are logged and the call goes on (the caller then hears silence).
  */
 import type { FastifyBaseLogger } from 'fastify';
-import { ParticipantInfo_Kind } from '@livekit/protocol';
 import type { MediaBackend } from '../media/media-backend.ts';
 import { MediaLibrary } from '../media-script/media-library.ts';
 import { findFfmpeg } from '../media-script/ffmpeg-binary.ts';
@@ -26,7 +25,7 @@ export interface WaitingAudioChoice {
 }
 
 export interface PhoneWaitingDependencies {
-  backend: Pick<MediaBackend, 'serverUrl' | 'apiKey' | 'apiSecret' | 'rooms'>;
+  backend: Pick<MediaBackend, 'serverUrl' | 'apiKey' | 'apiSecret'>;
   router: Pick<CallRouter, 'observeTransitions'>;
   mediaDir: string;
   ffmpegPath?: string;
@@ -131,34 +130,6 @@ export class PhoneWaiting {
       identity,
       name: 'Waiting audio',
     });
-    const publisher = await RtcPublisher.join({ url: backend.serverUrl, token, log });
-    await this.keepFromAgents(room, identity, publisher.trackSids, log);
-    return publisher;
-  }
-
-  /**
-   * The music is for the phone only. An agent's console subscribes to everything in the room,
-   * and on hold the agent is still there: LiveKit unsubscribes them from the music here
-   * (the token's grants cannot say "only the phone may subscribe"; rtc-node has no track
-   * permissions). Best effort: an agent who still heard it would only hear what the caller hears.
-   */
-  private async keepFromAgents(
-    room: string,
-    identity: string,
-    trackSids: string[],
-    log: FastifyBaseLogger,
-  ): Promise<void> {
-    try {
-      const participants = await this.deps.backend.rooms.listParticipants(room);
-      await Promise.all(
-        participants
-          .filter((other) => other.kind !== ParticipantInfo_Kind.SIP && other.identity !== identity)
-          .map((other) =>
-            this.deps.backend.rooms.updateSubscriptions(room, other.identity, trackSids, false),
-          ),
-      );
-    } catch (error) {
-      log.warn({ err: error }, "could not keep the waiting audio from the agents' consoles");
-    }
+    return RtcPublisher.join({ url: backend.serverUrl, token, log });
   }
 }

@@ -14,6 +14,7 @@ import { formatForPeople } from '../phone-numbers/phone-number-format.ts';
 import { AppError } from '../shared/errors.ts';
 import { PhoneCalls } from './phone-calls.ts';
 import { PhoneDialer } from './phone-dialer.ts';
+import { PhoneScripts } from './phone-scripts.ts';
 import { PhoneWaiting } from './phone-waiting.ts';
 import { SipProvisioning } from './sip-provisioning.ts';
 
@@ -34,6 +35,7 @@ export class SipService {
   private readonly phoneCalls: PhoneCalls;
   private readonly dialer: PhoneDialer;
   private readonly waiting: PhoneWaiting;
+  private readonly scripts: PhoneScripts;
   private readonly client: SipClient;
   private readonly router: CallRouter;
   private readonly media: CallMedia;
@@ -58,12 +60,20 @@ export class SipService {
       ffmpegPath: config.ffmpegPath,
       log: log.child({ part: 'waiting-audio' }),
     });
+    this.scripts = new PhoneScripts({
+      backend,
+      rooms: backend.rooms,
+      mediaDir: config.scriptMediaDir,
+      ffmpegPath: config.ffmpegPath,
+      log: log.child({ part: 'phone-scripts' }),
+    });
     this.phoneCalls = new PhoneCalls({
       router: deps.router,
       media: deps.media,
       rooms: backend.rooms,
       numbers: deps.numbers,
       waiting: this.waiting,
+      scripts: this.scripts,
       log: log.child({ part: 'phone-calls' }),
     });
     this.dialer = new PhoneDialer({
@@ -126,10 +136,16 @@ export class SipService {
     return this.waiting.playing;
   }
 
+  /** Numbers' scripts playing to phones now (for tests). */
+  get scriptsPlaying(): number {
+    return this.scripts.playing;
+  }
+
   async close(): Promise<void> {
     await this.dialer.close();
     await this.phoneCalls.close();
     await this.waiting.close();
+    await this.scripts.close();
     await this.provisioning.close();
   }
 }
