@@ -57,6 +57,9 @@ describe('tokens without an expiry', () => {
     assert.equal(code, 4401);
   });
 
+  // A guard, not a reproduction: livekit-server-sdk's WebhookReceiver refuses these by itself.
+  // The two tests above fail without TokenService's `requiredClaims: ['exp']` (200 / hello), and
+  // server/media-server/auth.test.ts covers the embedded media server's own check.
   test('do not sign a LiveKit webhook', async () => {
     const { apiKey, apiSecret } = server.app.services.media.backend;
     const body = webhookBody('room_finished', `t_${server.tenant.id}_call_nothing`);

@@ -78,6 +78,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
             params,
             priority,
             requiredSkills: skills,
+            ...(placedBy.kind === 'user' ? { placedByUserId: placedBy.claims.userId } : {}),
           }),
         (placed) => placed.status === 'ended',
       );

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { TrackSource } from '@livekit/protocol';
 import { AccessToken } from 'livekit-server-sdk';
+import { SignJWT } from 'jose';
 import {
   AuthError,
   canPublishSource,
@@ -65,6 +66,20 @@ test('wrong secret, unknown key, expiry and missing grants are refused', async (
   }
   const noRoom = await verifyAccessToken(await token({ roomJoin: true }), keys);
   assert.throws(() => requireRoomJoin(noRoom), AuthError);
+});
+
+test('a correctly signed join token without exp is refused (it would admit its holder forever)', async () => {
+  const forever = await new SignJWT({ video: { roomJoin: true, room: 'r' } })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setIssuer('key')
+    .setSubject('alice')
+    .setNotBefore(0)
+    .sign(new TextEncoder().encode(keys.get('key')));
+  await assert.rejects(
+    verifyAccessToken(forever, keys),
+    (error: unknown) =>
+      error instanceof AuthError && error.status === 401 && /exp/.test(error.message),
+  );
 });
 
 test('grant defaults follow LiveKit: publish and subscribe unless denied', () => {

@@ -44,6 +44,8 @@ export interface NewCall {
   from: Party;
   fromUserId: string | null;
   callerSessionId: string | null;
+  /** See LiveCall.placedByUserId. */
+  placedByUserId?: string;
   params: Record<string, string>;
   /** Echoed on the caller's first `outgoing_call` frame. */
   requestId?: string;
@@ -184,6 +186,7 @@ export class Dialing {
       from: request.from,
       fromUserId: request.fromUserId,
       callerSessionId: request.callerSessionId,
+      ...(request.placedByUserId ? { placedByUserId: request.placedByUserId } : {}),
       to: resolved.to,
       target: resolved.target,
       ringGroup: resolved.ringGroup,

@@ -64,18 +64,18 @@ export class PhoneCalls {
     const room = event.room?.name ?? '';
     if (this.closed || !isPhoneRoom(room)) return;
     const participant = event.participant;
-    if (event.event === 'participant_joined' && participant?.kind === ParticipantInfo_Kind.SIP) {
+    if (event.event === 'participant_joined' && isPhone(participant)) {
       if (this.incoming.has(room)) return; // a webhook delivered twice
       this.forgetOld();
       const incoming: IncomingPhoneCall = { room, handledAt: Date.now(), gone: false };
       this.incoming.set(room, incoming);
-      this.track(
+      void this.track(
         this.answer(incoming, participant.identity, participant.name, participant.attributes),
       );
       return;
     }
     if (
-      (event.event === 'participant_left' && participant?.kind === ParticipantInfo_Kind.SIP) ||
+      (event.event === 'participant_left' && isPhone(participant)) ||
       event.event === 'room_finished'
     ) {
       const incoming = this.incoming.get(room);
@@ -182,4 +182,13 @@ export class PhoneCalls {
     work.then(settled, settled);
     return work;
   }
+}
+
+/** Whether a webhook's participant is a phone (LiveKit SIP's participant kind). */
+function isPhone(
+  participant: WebhookEvent['participant'],
+): participant is NonNullable<WebhookEvent['participant']> {
+  // livekit-server-sdk carries its own copy of @livekit/protocol: same wire values, two enums.
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-comparison
+  return participant?.kind === ParticipantInfo_Kind.SIP;
 }
