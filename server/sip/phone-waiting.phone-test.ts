@@ -40,7 +40,7 @@ describe(
     let stack: PhoneStack;
     let ada: TestUser;
     let mediaDir: string;
-    const cleanups: (() => Promise<unknown> | unknown)[] = [];
+    const cleanups: (() => unknown)[] = [];
 
     before(async () => {
       mediaDir = mkdtempSync(join(tmpdir(), 'phone-waiting-'));
