@@ -8,7 +8,8 @@
  *   livekit.apiKey; livekit.apiSecret;    // the pair it accepts and signs webhooks with
  *   await livekit.stop();                 // SIGTERM to its process group, SIGKILL after 5 s
  *
- * Single node, no Redis. `LIVEKIT_LOG=1` streams its log to stderr; otherwise the last lines
+ * Single node, no Redis, unless `redisAddress` (and `keys`, shared by the nodes) make it one
+ * node of several. `LIVEKIT_LOG=1` streams its log to stderr; otherwise the last lines
  * are kept and attached to a start failure. `livekitServerUnavailable()` says why a run cannot
  * have one (no binary and no Go), for a visible skip.
  */
@@ -51,6 +52,8 @@ export interface StartLivekitOptions {
   ports?: Partial<LivekitServer['ports']>;
   /** Build bin/livekit-server first if it is missing or stale (needs Go). Default true. */
   build?: boolean;
+  /** The key pair, for several nodes of one LiveKit (they share Redis and keys); default: generated. */
+  keys?: { apiKey: string; apiSecret: string };
 }
 
 /** Why this machine cannot run a livekit-server now, or undefined when it can. */
@@ -79,8 +82,8 @@ export async function startLivekitServer(
     tcp: options.ports?.tcp ?? (await freeTcpPort()),
     udp: options.ports?.udp ?? (await freeUdpPort()),
   };
-  const apiKey = `API${randomBytes(6).toString('hex')}`;
-  const apiSecret = randomBytes(32).toString('base64url');
+  const apiKey = options.keys?.apiKey ?? `API${randomBytes(6).toString('hex')}`;
+  const apiSecret = options.keys?.apiSecret ?? randomBytes(32).toString('base64url');
   const configYaml = livekitConfigYaml({
     port: ports.signal,
     tcpPort: ports.tcp,

@@ -257,7 +257,7 @@ async function nodeProcess(
   return node;
 }
 
-async function startPrivateRedis(): Promise<(PrivateRedis & { url: string }) | null> {
+export async function startPrivateRedis(): Promise<(PrivateRedis & { url: string }) | null> {
   const port = await freePort();
   const dir = await mkdtemp(join(tmpdir(), 'switchboard-redis-'));
   let child: ChildProcess | null = null;
