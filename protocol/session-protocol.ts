@@ -6,7 +6,7 @@
  * (`import type`), so this file is the single source of truth for both ends.
  * Human-readable reference: docs/session-protocol.md — keep the two in step.
  */
-import { Type, type Static } from 'typebox';
+import { Type, type Static, type TSchema } from 'typebox';
 
 /** Optional correlation id a client puts on a command; the server echoes it on the reply. */
 const RequestId = Type.Optional(Type.String({ minLength: 1, maxLength: 64 }));
@@ -119,6 +119,11 @@ export const CallView = Type.Object({
   transfer: Type.Optional(Type.Union([TransferState, Type.Null()])),
   /** On a warm transfer's consultation call: the id of the call being transferred. */
   consultationFor: Type.Optional(Type.Union([CallId, Type.Null()])),
+  /**
+   * On a warm transfer's consultation call: who the call being transferred is with (the
+   * consulted agent sees "Consultation from Ada about Katherine Johnson").
+   */
+  consultationAbout: Type.Optional(Party),
 });
 export type CallView = Static<typeof CallView>;
 
@@ -167,7 +172,7 @@ export type GroupQueueView = Static<typeof GroupQueueView>;
 
 // ---------------------------------------------------------------- client → server
 
-const command = <T extends string, P extends Record<string, any>>(type: T, props: P) =>
+const command = <T extends string, P extends Record<string, TSchema>>(type: T, props: P) =>
   Type.Object(
     { type: Type.Literal(type), requestId: RequestId, ...props },
     { additionalProperties: false },

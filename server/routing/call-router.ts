@@ -77,6 +77,8 @@ export interface PlaceCallRequest {
   requiredSkills?: Record<string, number>;
   /** `api` unless a phone placed it (server/sip). */
   origin?: 'api' | 'phone';
+  /** The user whose token placed it (absent: the tenant's API key); see LiveCall.placedByUserId. */
+  placedByUserId?: string;
 }
 
 const consoleLog: RoutingLog = { error: (details, message) => console.error(message, details) };
@@ -429,6 +431,7 @@ export class CallRouter {
           from: request.from,
           fromUserId: null,
           callerSessionId: null,
+          placedByUserId: request.placedByUserId,
           params: request.params ?? {},
           priority: request.priority ?? 0,
           requiredSkills: request.requiredSkills,

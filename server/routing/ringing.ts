@@ -163,7 +163,7 @@ export class Ringing {
   /** The agent's tabs ring for some call (other than `exceptCallId`). */
   agentRings(agent: Readonly<AgentState>, exceptCallId?: string): boolean {
     return this.presence
-      .onlineSessions(agent as AgentState)
+      .onlineSessions(agent)
       .some((session) => this.ringsFor(session, exceptCallId));
   }
 
