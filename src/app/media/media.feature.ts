@@ -71,7 +71,7 @@ export const mediaFeature = createFeature({
       MediaControlsActions.turnCameraOnClicked,
       clearControlError,
     ),
-    on(DeviceSettingsActions.deviceChosen, (state, { callId }) =>
+    on(DeviceSettingsActions.deviceChosen, (state, { callId }): MediaState =>
       callId ? clearControlError(state, { callId }) : state,
     ),
     on(MediaApiActions.controlFailed, (state, { callId, message }) =>

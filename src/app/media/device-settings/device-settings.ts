@@ -84,7 +84,7 @@ export class DeviceSettings {
       const devices: DeviceOption[] = (await navigator.mediaDevices.enumerateDevices())
         .filter((device) => device.deviceId && device.kind in counters)
         .map((device) => {
-          const kind = device.kind as MediaDeviceKindName;
+          const kind: MediaDeviceKindName = device.kind;
           return {
             kind,
             deviceId: device.deviceId,

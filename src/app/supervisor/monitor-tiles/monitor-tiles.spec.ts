@@ -2,8 +2,11 @@ import { TestBed } from '@angular/core/testing';
 import type { MonitoredTrack } from '../supervisor-monitor';
 import { MonitorTiles, monitorTiles } from './monitor-tiles';
 
-const track = (participant: string, kind: 'audio' | 'video', id = `${participant}-${kind}`) =>
-  ({ id, kind, participant, stream: new MediaStream() }) as MonitoredTrack;
+const track = (
+  participant: string,
+  kind: 'audio' | 'video',
+  id = `${participant}-${kind}`,
+): MonitoredTrack => ({ id, kind, participant, stream: new MediaStream() });
 
 describe('monitorTiles', () => {
   it('makes one tile per party, with their camera and their sound, in order of arrival', () => {
