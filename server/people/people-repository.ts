@@ -96,7 +96,7 @@ export class PeopleRepository {
          WHERE tenant_id = $1 AND id = $2 RETURNING ${columns}`,
         [tenantId, id, changes.name ?? null, changes.role ?? null],
       );
-      return toPerson(row!);
+      return toPerson(row);
     });
   }
 
@@ -111,7 +111,7 @@ export class PeopleRepository {
          WHERE tenant_id = $1 AND id = $2 RETURNING ${columns}`,
         [tenantId, id, active],
       );
-      return toPerson(row!);
+      return toPerson(row);
     });
   }
 

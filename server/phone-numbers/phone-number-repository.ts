@@ -34,6 +34,8 @@ interface PhoneNumberRow {
   created_at: Date | string;
   is_caller_id: boolean;
   group_name: string | null;
+  queue_greeting: string | null;
+  queue_music: string | null;
   user_name: string | null;
   username: string | null;
 }
@@ -48,6 +50,8 @@ export type PhoneRoute =
       address: string;
       /** Calls to the number require these (none: unset). */
       skills?: Record<string, number>;
+      /** The ring group's greeting and music for phone callers; unset: ringback. */
+      waiting?: { greeting: string | null; music: string };
     }
   | { tenantId: string; numberId: string; number: string; kind: 'script'; script: MediaScript }
   | { tenantId: string; numberId: string; number: string; kind: 'nowhere' };
@@ -64,7 +68,8 @@ interface StoredDestination {
 
 const select = `
   SELECT p.id, p.tenant_id, p.number, p.label, p.destination_type, p.ring_group_id, p.user_id,
-         p.script, p.required_skills, p.created_at, g.name AS group_name, u.display_name AS user_name, u.username,
+         p.script, p.required_skills, p.created_at, g.name AS group_name, g.queue_greeting, g.queue_music,
+         u.display_name AS user_name, u.username,
          (p.caller_id OR (
            NOT EXISTS (SELECT 1 FROM phone_numbers m WHERE m.tenant_id = p.tenant_id AND m.caller_id)
            AND p.number = (SELECT min(f.number) FROM phone_numbers f WHERE f.tenant_id = p.tenant_id)
@@ -265,11 +270,16 @@ export class PhoneNumberRepository {
     if (!destination) return { ...base, kind: 'nowhere' };
     if (destination.type === 'script')
       return { ...base, kind: 'script', script: destination.script };
+    const waiting =
+      destination.type === 'group' && row.queue_music
+        ? { waiting: { greeting: row.queue_greeting, music: row.queue_music } }
+        : {};
     return {
       ...base,
       kind: 'address',
       address: destination.address,
       ...(destination.skills ? { skills: destination.skills } : {}),
+      ...waiting,
     };
   }
 

@@ -90,6 +90,12 @@ describe('phone number skills', () => {
       numbers: new PhoneNumberRepository(server.database),
       media: { adoptCallerRoom: () => {} },
       rooms: { deleteRoom: async (room: string) => void deleted.push(room) },
+      // The number routes to a group without waiting audio, and not to a script.
+      waiting: { callWaiting: () => {} },
+      scripts: {
+        play: () => assert.fail('a number routed to a group plays no script'),
+        phoneLeft: () => {},
+      },
       log: server.app.log,
     });
     phones.handleWebhook({
