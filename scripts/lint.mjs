@@ -18,6 +18,7 @@ const targets = [
     command: [prettier, '--check', '--log-level', 'warn', '{src,server,e2e}/**/*.{ts,html,scss}'],
   },
   { name: 'server', command: [eslint, 'server', 'tools', 'scripts', 'protocol'] },
+  { name: 'e2e', command: [eslint, 'e2e', 'playwright.config.ts'] },
 ];
 const only = process.argv.slice(2);
 

@@ -55,7 +55,7 @@ before(async () => {
     nodes: 2,
     ports,
     env: {
-      LIVEKIT_URL: livekits[0]!.url,
+      LIVEKIT_URL: livekits[0].url,
       LIVEKIT_API_KEY: keys.apiKey,
       LIVEKIT_API_SECRET: keys.apiSecret,
       MEDIA_LEAVE_GRACE_MS: '500',
@@ -106,7 +106,10 @@ describe('two LiveKit nodes under a call-control cluster', { timeout: 300_000 },
     const { tenant, nodes } = cluster;
     const [n1, n2] = nodes as [(typeof nodes)[0], (typeof nodes)[0]];
     const nodeIds = livekits.map(nodeIdOf);
-    assert.ok(nodeIds[0] && nodeIds[1] && nodeIds[0] !== nodeIds[1], `two nodes: ${nodeIds}`);
+    assert.ok(
+      nodeIds[0] && nodeIds[1] && nodeIds[0] !== nodeIds[1],
+      `two nodes: ${nodeIds.join(', ')}`,
+    );
 
     const ada = await tenant.createAgent('ada@lk-nodes.test', 'Ada');
     const cy = await tenant.createAgent('cy@lk-nodes.test', 'Cy');
@@ -120,7 +123,7 @@ describe('two LiveKit nodes under a call-control cluster', { timeout: 300_000 },
     for (let made = 0; made < MAX_CALLS && landedOn.size < 2; made++) {
       const dialed = await cyTab.request({ type: 'call.dial', to: ada.address });
       assert.equal(dialed.type, 'outgoing_call', JSON.stringify(dialed));
-      const callId = (dialed as Extract<ServerMessage, { type: 'outgoing_call' }>).call.id;
+      const callId = dialed.call.id;
       await adaTab.waitForCall(callId, 'ringing');
       assert.equal((await adaTab.request({ type: 'call.accept', callId })).type, 'ok');
       const [agentMedia, callerMedia] = await Promise.all([
@@ -132,23 +135,26 @@ describe('two LiveKit nodes under a call-control cluster', { timeout: 300_000 },
           RtcParticipant.join(frame.url, frame.token, { audio: true }),
         ),
       );
-      participants.push(agentIn!, callerIn!);
+      participants.push(agentIn, callerIn);
       await Promise.all([
-        agentIn!.waitForFrames({ audio: 20 }),
-        callerIn!.waitForFrames({ audio: 20 }),
+        agentIn.waitForFrames({ audio: 20 }),
+        callerIn.waitForFrames({ audio: 20 }),
       ]);
       const node = roomNode(agentMedia.room);
-      assert.ok(node && nodeIds.includes(node), `the room's node (${node}) is one of ${nodeIds}`);
+      assert.ok(
+        node && nodeIds.includes(node),
+        `the room's node (${node}) is one of ${nodeIds.join(', ')}`,
+      );
       landedOn.set(node, (landedOn.get(node) ?? 0) + 1);
       t.diagnostic(
         `call ${made + 1}: room on LiveKit node ${nodeIds.indexOf(node) + 1}, audio both ways`,
       );
 
       // The caller leaves: the room's node posts participant_left to n2, which hands it to n1.
-      await callerIn!.leave();
+      await callerIn.leave();
       const ended = await adaTab.waitForCall(callId, 'disconnected', undefined, 15_000);
       assert.equal(ended.endReason, 'hangup');
-      await agentIn!.leave();
+      await agentIn.leave();
     }
     assert.equal(landedOn.size, 2, `rooms on both LiveKit nodes: ${JSON.stringify([...landedOn])}`);
   });

@@ -114,5 +114,11 @@ export default async function sessionGateway(app: FastifyInstance): Promise<void
   sessions.onHandOver?.(() => {
     for (const connection of [...connections]) connection.handOver();
   });
+  // An admin deactivated the person: their tabs close for good (no resume) with 4401.
+  const stopSigningOut = app.services.accounts.onDeactivated((tenantId, userId) => {
+    for (const connection of [...connections])
+      if (connection.isOf(tenantId, userId)) connection.signOut('account deactivated');
+  });
+  app.addHook('onClose', async () => stopSigningOut());
   app.addHook('onClose', async () => heartbeat.stop());
 }
