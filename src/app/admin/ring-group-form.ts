@@ -92,7 +92,7 @@ export function parseSkills(text: string): { skills: Record<string, number>; pro
     const level = match ? Number(match[2]) : NaN;
     if (!match || level < 1 || level > 10)
       problems.push(`"${entry}": a skill (lower-case) and a level from 1 to 10, e.g. "spanish 7"`);
-    else skills[match[1]!] = level;
+    else skills[match[1]] = level;
   }
   return { skills, problems };
 }

@@ -51,7 +51,9 @@ export class ActiveCallPanel {
     ),
     { initialValue: null },
   );
-  private readonly callCard = viewChild('callCard', { read: ElementRef<HTMLElement> });
+  private readonly callCard = viewChild<string, ElementRef<HTMLElement>>('callCard', {
+    read: ElementRef,
+  });
   private focusedCallId: string | null = null;
 
   constructor() {
