@@ -96,6 +96,7 @@ export class ActiveCallPanel {
       callId: call.callId,
       callerName: call.callerName,
       selfUserId: this.userId(),
+      callerAddress: call.callerAddress,
     });
   }
 }
