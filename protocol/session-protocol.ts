@@ -119,6 +119,11 @@ export const CallView = Type.Object({
   transfer: Type.Optional(Type.Union([TransferState, Type.Null()])),
   /** On a warm transfer's consultation call: the id of the call being transferred. */
   consultationFor: Type.Optional(Type.Union([CallId, Type.Null()])),
+  /**
+   * On a warm transfer's consultation call: who the call being transferred is with (the
+   * consulted agent sees "Consultation from Ada about Katherine Johnson").
+   */
+  consultationAbout: Type.Optional(Party),
 });
 export type CallView = Static<typeof CallView>;
 

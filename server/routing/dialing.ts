@@ -51,6 +51,8 @@ export interface NewCall {
   requestId?: string;
   /** A warm transfer's consultation: the call being transferred. */
   consultationFor?: string;
+  /** A warm transfer's consultation: who the call being transferred is with. */
+  consultationAbout?: Party;
   /** Higher is offered first; default 0. */
   priority?: number;
   /** Skill name → minimum level. */
@@ -205,6 +207,7 @@ export class Dialing {
       redirect: null,
       transfer: null,
       consultationFor: request.consultationFor ?? null,
+      consultationAbout: request.consultationAbout ?? null,
       heldAt: null,
       heldMs: 0,
       queued: false,

@@ -181,6 +181,7 @@ export class Transfers {
         // The destination sees what the caller dialed with, as it will once it takes the call.
         params: { ...call.params },
         consultationFor: call.id,
+        consultationAbout: call.from,
         requiredSkills: transfer.destination.requiredSkills,
       },
       { ...resolved, maxWaitMs: transfer.destination.ringTimeoutMs },

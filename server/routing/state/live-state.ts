@@ -243,6 +243,8 @@ export interface LiveCall {
   transfer: LiveTransfer | null;
   /** A warm transfer's consultation call: the id of the call being transferred. */
   consultationFor: string | null;
+  /** On a consultation: who the call being transferred is with (the consulted agent is told). */
+  consultationAbout?: Party | null;
   /** When the caller was put on hold (by the agent, or by a transfer); null when not held. */
   heldAt: number | null;
   /** Hold time of holds that are over (a hold in progress adds `now - heldAt`). */
