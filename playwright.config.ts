@@ -56,6 +56,8 @@ export default defineConfig({
       CONSOLE_DIR: `dist/e2e-console-${port}/browser`,
       // The embedded media server on any free port, so a running `npm start` does not clash.
       MEDIA_PORT: '0',
+      // Media files tests make for scripts and waiting audio (phone.e2e.ts), per run.
+      SCRIPT_MEDIA_DIR: `.data/e2e-media-${port}`,
       LOG_LEVEL: 'warn',
       NG_CLI_ANALYTICS: 'false',
     },

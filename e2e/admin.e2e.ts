@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { AgentConsole } from './support/agent-console';
+import { AgentConsole, DEMO_PASSWORD, DEMO_TENANT } from './support/agent-console';
 
 const CALLER = 'Katherine Johnson';
 
@@ -83,7 +83,7 @@ test.describe('the admin console', () => {
     // The browser logs the refused request itself; that one is expected, nothing else is.
     const refused = admin.errors.filter((error) => /status of 409 \(Conflict\)/.test(error));
     expect(refused).toHaveLength(1);
-    admin.errors.splice(admin.errors.indexOf(refused[0]!), 1);
+    admin.errors.splice(admin.errors.indexOf(refused[0]), 1);
   });
 
   test('an admin creates an API key (shown once) and revokes it: refused at once', async ({
@@ -107,5 +107,61 @@ test.describe('the admin console', () => {
     await expect(page.locator(`tr[data-key="${label}"]`)).toContainText('Revoked');
     // The key was used a moment ago (and remembered by the server): refused all the same.
     expect((await listGroups()).status()).toBe(401);
+  });
+
+  test('an admin creates a person who signs in; the server refuses a taken email inline; deactivated, their console is signed out and sign-in refused', async ({
+    browser,
+    request,
+  }) => {
+    const admin = await AgentConsole.signIn(browser, 'admin@demo.test');
+    consoles = [admin];
+    const page = admin.page;
+    await page.goto('/admin');
+    const email = `e2e-${Date.now().toString(36)}@demo.test`;
+    await page.getByTestId('new-person').click();
+    const form = page.getByTestId('person-form');
+    await form.getByTestId('save-person').click();
+    await expect(form.getByTestId('person-problems')).toContainText('Sign-in email');
+    await form.getByLabel('Sign-in email').fill(email);
+    await form.getByLabel('Name').fill('Mary Jackson');
+    await form.getByRole('combobox', { name: 'Role' }).press('Enter');
+    await page.getByRole('option', { name: 'Supervisor' }).click();
+    await form.getByLabel('Initial password').fill(DEMO_PASSWORD);
+    await form.getByTestId('save-person').click();
+    await expect(form).toBeHidden();
+    const row = page.locator(`tr[data-person="${email}"]`);
+    await expect(row.getByTestId('person-role-cell')).toHaveText('Supervisor');
+    await expect(row.getByTestId('person-status')).toHaveText('Active');
+
+    // Only the server knows the email is taken: it says so, inline.
+    await page.getByTestId('new-person').click();
+    await form.getByLabel('Sign-in email').fill(email);
+    await form.getByLabel('Name').fill('Mary Again');
+    await form.getByTestId('save-person').click();
+    await expect(form.getByTestId('person-server-error')).toHaveText(
+      `someone already signs in as ${email}`,
+    );
+    const refused = admin.errors.filter((error) => /status of 409 \(Conflict\)/.test(error));
+    expect(refused).toHaveLength(1);
+    admin.errors.splice(admin.errors.indexOf(refused[0]), 1);
+
+    const mary = await AgentConsole.signIn(browser, email);
+    consoles.push(mary);
+    await row.getByRole('button', { name: 'Deactivate Mary Jackson' }).click();
+    await expect(row.getByTestId('person-status')).toHaveText('Deactivated');
+    await expect(mary.page).toHaveURL(/sign-in/);
+    const login = await request.post('/api/auth/login', {
+      data: { tenant: DEMO_TENANT, email, password: DEMO_PASSWORD },
+    });
+    expect(login.status()).toBe(401);
+    // Her console logged the refused refresh and reconnection: expected, nothing else is.
+    mary.errors.splice(0, mary.errors.length, ...mary.errors.filter((error) => !/401/.test(error)));
+
+    await row.getByRole('button', { name: 'Reactivate Mary Jackson' }).click();
+    await expect(row.getByTestId('person-status')).toHaveText('Active');
+    const again = await request.post('/api/auth/login', {
+      data: { tenant: DEMO_TENANT, email, password: DEMO_PASSWORD },
+    });
+    expect(again.status()).toBe(200);
   });
 });

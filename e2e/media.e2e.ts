@@ -7,7 +7,6 @@ import { AgentConsole, type CallMediaStats } from './support/agent-console';
  * 2-core machine ICE, DTLS and the first keyframe can take seconds.
  */
 const CALLER = 'Katherine Johnson';
-const AGENT = 'Ada Lovelace';
 const MEDIA_DEADLINE = { timeout: 30_000, intervals: [250] };
 
 /** The one call's figures in this tab (fails the poll while there is none). */

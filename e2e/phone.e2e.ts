@@ -1,7 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
+import { findFfmpeg } from '../server/media-script/ffmpeg-binary';
+import { makeToneFile } from '../server/media-script/testing/sample-media';
 import { Softphone } from '../tools/softphone/softphone';
 import { SIP_ADDRESS_FILE } from '../tools/softphone/sip-address';
+import { framesAt, toneFrequencies } from '../tools/softphone/tones';
+import { DEMO_API_KEY, userIds } from './support/admin-api';
 import { AgentConsole } from './support/agent-console';
 
 /**
@@ -17,6 +21,9 @@ const sipAddress =
     ? readFileSync(SIP_ADDRESS_FILE, 'utf8').trim()
     : undefined;
 const MEDIA_DEADLINE = { timeout: 30_000, intervals: [250] };
+const GREETING_HZ = 880;
+/** The two notes of the built-in music on hold (ring group queueMusic "tone"). */
+const MUSIC_HZ = [523, 659];
 
 test.describe('phones through LiveKit SIP', () => {
   test.skip(
@@ -93,5 +100,73 @@ test.describe('phones through LiveKit SIP', () => {
     const bye = new Promise<string>((resolve) => phone!.once('ended', resolve));
     await outgoing.getByRole('button', { name: 'Hang up' }).click();
     expect(await bye).toBe('remote');
+  });
+
+  test('a queued phone call with a greeting: the phone hears the greeting and music before the agent answers, the agent after', async ({
+    browser,
+    request,
+  }) => {
+    const ffmpeg = findFfmpeg(undefined);
+    test.skip('problem' in ffmpeg, 'needs ffmpeg for the greeting file');
+    // The server's SCRIPT_MEDIA_DIR (playwright.config.ts); the greeting is an 880 Hz tone.
+    const mediaDir = `.data/e2e-media-${process.env.E2E_PORT ?? 3211}`;
+    mkdirSync(mediaDir, { recursive: true });
+    await makeToneFile(ffmpeg.path!, mediaDir, 'e2e-greeting.wav', GREETING_HZ, 2);
+    const headers = { authorization: `Bearer ${DEMO_API_KEY}` };
+    const [adaId] = await userIds(request, ['ada@demo.test']);
+    const group = await request.post('/api/ring-groups', {
+      headers,
+      data: {
+        name: `greeted-${Date.now().toString(36)}`,
+        members: [adaId],
+        queueGreeting: 'e2e-greeting.wav',
+        queueMusic: 'tone',
+      },
+    });
+    expect(group.status(), await group.text()).toBe(201);
+    const number = `+1415555${String(1000 + Math.floor(Math.random() * 9000))}`;
+    const added = await request.post('/api/phone-numbers', {
+      headers,
+      data: { number, destination: { type: 'group', ringGroupId: (await group.json()).id } },
+    });
+    expect(added.status(), await added.text()).toBe(201);
+
+    const ada = await AgentConsole.signIn(browser, 'ada@demo.test');
+    consoles.push(ada);
+    await ada.comeOnline();
+    phone = await Softphone.open({ number: '+14155550123', toneHz: 300 });
+    const answered = phone.dial(sipAddress!, number);
+    const caller = '+1 415 555 0123';
+    await expect(ada.card(caller)).toBeVisible({ timeout: 20_000 });
+
+    // Before anyone accepts: the greeting answered the phone; it hears the greeting, then music.
+    expect((await answered).status, 'the greeting answers the phone').toBe(200);
+    const heard = () => phone!.heard().samples;
+    await expect.poll(() => framesAt(heard(), GREETING_HZ), MEDIA_DEADLINE).toBeGreaterThan(10);
+    const greeted = heard().length;
+    await expect
+      .poll(
+        () => Math.min(...MUSIC_HZ.map((hz) => framesAt(heard().subarray(greeted), hz))),
+        MEDIA_DEADLINE,
+      )
+      .toBeGreaterThan(5);
+    await expect(ada.card(caller)).toBeVisible();
+
+    // Accept: the music stops and the phone hears the agent's (fake) microphone instead.
+    const acceptedAt = heard().length;
+    await ada.card(caller).getByRole('button', { name: 'Accept' }).click();
+    await expect(ada.activeCall()).toContainText('Connected', { timeout: 30_000 });
+    const agentFrames = () =>
+      toneFrequencies(heard().subarray(acceptedAt)).filter((pitch) =>
+        [...MUSIC_HZ, GREETING_HZ].every((hz) => Math.abs(pitch - hz) > 25),
+      ).length;
+    await expect.poll(agentFrames, MEDIA_DEADLINE).toBeGreaterThan(10);
+    const lastSeconds = () => heard().slice(-2 * 8000);
+    await expect
+      .poll(() => MUSIC_HZ.map((hz) => framesAt(lastSeconds(), hz)), MEDIA_DEADLINE)
+      .toEqual([0, 0]);
+
+    await phone.hangup();
+    await expect(ada.activeCall()).toContainText('Caller hung up', { timeout: 5_000 });
   });
 });

@@ -48,7 +48,7 @@ test.describe('the supervisor view', () => {
       await expect(row.locator('.agents')).toContainText(name);
     await expect(group.locator('[data-figure=waiting]')).toHaveText('1');
 
-    await grace!.card(CALLER).getByRole('button', { name: 'Accept' }).click();
+    await grace.card(CALLER).getByRole('button', { name: 'Accept' }).click();
     const connected = view.getByRole('row', { name: `${CALLER}, Connected` });
     await expect(connected).toBeVisible();
     await expect(connected.locator('.agents')).toHaveText('Grace Hopper');
@@ -58,7 +58,7 @@ test.describe('the supervisor view', () => {
       view.locator('app-agent-list [role=row]', { hasText: 'Grace Hopper' }).locator('.presence'),
     ).toHaveText('On call');
 
-    await grace!.activeCall().getByRole('button', { name: 'Hang up' }).click();
+    await grace.activeCall().getByRole('button', { name: 'Hang up' }).click();
     await expect(view.locator('app-live-calls [role=row]', { hasText: CALLER })).toHaveCount(0);
     await expect(today.locator('[data-figure=answered]')).toHaveText('1');
 
@@ -70,17 +70,17 @@ test.describe('the supervisor view', () => {
     await expect(today.locator('[data-figure=abandoned]')).toHaveText('1');
 
     // An agent opening the supervisor URL is refused.
-    await ada!.page.goto('/supervisor');
-    await expect(ada!.page.getByRole('alert')).toContainText(
+    await ada.page.goto('/supervisor');
+    await expect(ada.page.getByRole('alert')).toContainText(
       'The supervisor view is for supervisors and admins',
     );
-    await expect(ada!.page.locator('app-live-calls')).toHaveCount(0);
+    await expect(ada.page.locator('app-live-calls')).toHaveCount(0);
     // Agents see no link to it, and the refusal offers the way back.
-    await expect(ada!.page.getByRole('navigation', { name: 'Pages' })).not.toContainText(
+    await expect(ada.page.getByRole('navigation', { name: 'Pages' })).not.toContainText(
       'Supervisor',
     );
-    await ada!.page.getByRole('link', { name: 'Back to your console' }).click();
-    await expect(ada!.page.getByRole('switch', { name: 'Come online' })).toBeVisible();
+    await ada.page.getByRole('link', { name: 'Back to your console' }).click();
+    await expect(ada.page.getByRole('switch', { name: 'Come online' })).toBeVisible();
     // Supervisors reach it from the header.
     await expect(
       supervisor.page.getByRole('navigation', { name: 'Pages' }).getByRole('link', {

@@ -147,18 +147,26 @@ test.describe('transfer and hold', () => {
     await expect(ada.activeCall().getByRole('button', { name: 'Hold' })).toBeEnabled();
   });
 
-  test('a transfer to an agent who is offline rings Ada again, who takes the caller back', async ({
+  test('a transfer the destination declines rings Ada again, who takes the caller back; the picker offers only who can take a call', async ({
     browser,
   }) => {
     const { ada, caller } = await onVideoCall(browser);
-    consoles = [ada, caller];
+    const alan = await AgentConsole.signIn(browser, 'alan@demo.test');
+    consoles = [ada, caller, alan];
 
-    // Alan has not signed in: he is offline (the picker says so), so nobody can take it.
-    const dialog = await pickTransferDestination(ada, 'alan', 'Alan Turing');
-    await expect(dialog.getByRole('option').filter({ hasText: 'Alan Turing' })).toContainText(
-      'Offline',
-    );
-    await dialog.getByRole('button', { name: 'Transfer now' }).click();
+    // Alan is signed in but not online: the picker does not offer him, nor the caller.
+    await ada.activeCall().getByRole('button', { name: 'Transfer', exact: true }).click();
+    const picker = ada.page.getByRole('dialog', { name: `Transfer ${CALLER}` });
+    await expect(picker.getByRole('option').first()).toBeVisible();
+    await expect(picker.getByRole('option').filter({ hasText: 'Alan Turing' })).toHaveCount(0);
+    await expect(picker.getByRole('option').filter({ hasText: CALLER })).toHaveCount(0);
+    // He comes online while the picker is open: it offers him.
+    await alan.comeOnline();
+    const alanOption = picker.getByRole('option').filter({ hasText: 'Alan Turing' });
+    await expect(alanOption).toContainText('Available', { timeout: 10_000 });
+    await alanOption.click();
+    await picker.getByRole('button', { name: 'Transfer now' }).click();
+    await alan.card(CALLER).getByRole('button', { name: 'Decline' }).click();
 
     const card = ada.card(CALLER);
     await expect(card).toContainText('Back to you: Alan Turing did not take the transfer', {

@@ -6,7 +6,7 @@
  * (`import type`), so this file is the single source of truth for both ends.
  * Human-readable reference: docs/session-protocol.md — keep the two in step.
  */
-import { Type, type Static } from 'typebox';
+import { Type, type Static, type TSchema } from 'typebox';
 
 /** Optional correlation id a client puts on a command; the server echoes it on the reply. */
 const RequestId = Type.Optional(Type.String({ minLength: 1, maxLength: 64 }));
@@ -119,6 +119,11 @@ export const CallView = Type.Object({
   transfer: Type.Optional(Type.Union([TransferState, Type.Null()])),
   /** On a warm transfer's consultation call: the id of the call being transferred. */
   consultationFor: Type.Optional(Type.Union([CallId, Type.Null()])),
+  /**
+   * On a warm transfer's consultation call: who the call being transferred is with (the
+   * consulted agent sees "Consultation from Ada about Katherine Johnson").
+   */
+  consultationAbout: Type.Optional(Party),
 });
 export type CallView = Static<typeof CallView>;
 
@@ -167,7 +172,7 @@ export type GroupQueueView = Static<typeof GroupQueueView>;
 
 // ---------------------------------------------------------------- client → server
 
-const command = <T extends string, P extends Record<string, any>>(type: T, props: P) =>
+const command = <T extends string, P extends Record<string, TSchema>>(type: T, props: P) =>
   Type.Object(
     { type: Type.Literal(type), requestId: RequestId, ...props },
     { additionalProperties: false },
@@ -192,10 +197,18 @@ export const DialCall = command('call.dial', {
   ),
 });
 /** Blind: hand the call over and leave. Warm: hold the caller and consult the destination first. */
+/** Skill name (lower-case slug) → the least level 1–10 the destination's agent must hold. */
+export const RequiredSkills = Type.Record(
+  Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,39}$' }),
+  Type.Integer({ minimum: 1, maximum: 10 }),
+  { maxProperties: 20, additionalProperties: false },
+);
 export const TransferCall = command('call.transfer', {
   callId: CallId,
   to: Type.String({ minLength: 1, maxLength: 200 }),
   mode: TransferMode,
+  /** Only agents of the destination holding these ring for the transfer (a group, usually). */
+  skills: Type.Optional(RequiredSkills),
 });
 /** Warm transfer: the caller joins the destination, the agent leaves. */
 export const CompleteTransfer = command('call.transfer.complete', { callId: CallId });

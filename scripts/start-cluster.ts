@@ -27,7 +27,6 @@ const redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 const consoleDir = resolve(root, process.env.CONSOLE_DIR || 'dist/switchboard/browser');
 const workDir = resolve(root, '.data/cluster');
 const children: { name: string; child: ChildProcess }[] = [];
-let nginx: ChildProcess | undefined;
 
 function fail(message: string): never {
   console.error(`start:cluster: ${message}`);
@@ -75,7 +74,7 @@ let stopping = false;
 function stop(code = 0): void {
   if (stopping) return;
   stopping = true;
-  for (const { child } of children) child.kill(child === nginx ? 'SIGQUIT' : 'SIGTERM');
+  for (const { name, child } of children) child.kill(name === 'nginx' ? 'SIGQUIT' : 'SIGTERM');
   setTimeout(() => process.exit(code), 4000).unref();
 }
 process.on('SIGINT', () => stop(0));
@@ -169,7 +168,7 @@ http {
 }
 `,
 );
-nginx = spawn(
+const nginx = spawn(
   'nginx',
   [
     '-p',

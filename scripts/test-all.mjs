@@ -6,6 +6,8 @@ import { spawn, spawnSync } from 'node:child_process';
 const suites = [
   // First, since it is quick: tsc --noEmit for every project nothing else type checks.
   { name: 'types', command: 'npm', args: ['run', '--silent', 'typecheck'], parse: parseTypes },
+  // Prettier and ESLint (scripts/lint.mjs): one pass or failure per lint target.
+  { name: 'lint', command: 'npm', args: ['run', '--silent', 'lint'], parse: parseLint },
   {
     name: 'server',
     command: 'npm',
@@ -101,6 +103,12 @@ function parseNodeTest(output) {
 
 function parseTypes(output) {
   const summary = [...output.matchAll(/^types: (\d+) passed, (\d+) failed$/gm)].at(-1);
+  if (!summary) return null;
+  return { passed: Number(summary[1]), failed: Number(summary[2]) };
+}
+
+function parseLint(output) {
+  const summary = [...output.matchAll(/^lint: (\d+) passed, (\d+) failed$/gm)].at(-1);
   if (!summary) return null;
   return { passed: Number(summary[1]), failed: Number(summary[2]) };
 }

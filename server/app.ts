@@ -53,6 +53,8 @@ import { SessionCommands } from './session/session-commands.ts';
 import { LocalSessionBackend, type SessionGatewayServices } from './session/session-backend.ts';
 import { PhoneDialing } from './sip/phone-dialing.ts';
 import { ClusterNode } from './cluster/cluster-node.ts';
+import peopleRoutes from './people/people-routes.ts';
+import { AccountEvents } from './people/account-events.ts';
 import { registerClusterForwarding } from './cluster/http-forwarding.ts';
 
 export interface Services {
@@ -76,6 +78,8 @@ export interface Services {
   cluster?: ClusterNode;
   /** Pushes each tab its agent's ring groups' queues (`queues` frames). */
   queues: QueueFeed;
+  /** What admins change about people: deactivations close tabs, changes are pushed (people/). */
+  accounts: AccountEvents;
 }
 
 declare module 'fastify' {
@@ -238,6 +242,9 @@ export async function buildApp(
     log: app.log.child({ module: 'session' }),
   });
   cluster?.attach(router, sessionCommands);
+  // The limits count live calls in memory: a tenant's new owner counts the calls it adopts.
+  cluster?.onTenantAdopted((snapshot) => limits.adopt(snapshot.calls));
+  cluster?.onTenantGone((tenantId) => limits.forgetTenant(tenantId));
   const sessions: SessionGatewayServices = cluster
     ? {
         backend: cluster.backend,
@@ -267,6 +274,7 @@ export async function buildApp(
     sessions,
     cluster,
     queues,
+    accounts: new AccountEvents(),
   });
   registerErrorHandler(app);
   await registerSecurityHeaders(app, { mediaUrl: backend.publicUrl });
@@ -285,6 +293,7 @@ export async function buildApp(
   await app.register(subscriberRoutes, { prefix: '/api' });
   await app.register(ringGroupRoutes, { prefix: '/api' });
   await app.register(apiKeyRoutes, { prefix: '/api' });
+  await app.register(peopleRoutes, { prefix: '/api' });
   await app.register(callRoutes, { prefix: '/api' });
   await app.register(directoryRoutes, { prefix: '/api' });
   await app.register(sessionGateway, { prefix: '/api' });

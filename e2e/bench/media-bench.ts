@@ -183,7 +183,8 @@ async function startServer(teardown: Teardown, backend: Backend): Promise<CallCo
   };
   teardown.add('call control', () => control.stop());
   for (let i = 0; i < 120; i++) {
-    if (exitReason) throw new Error(`call control exited during startup (${exitReason})`);
+    const exited = control.exitedWith();
+    if (exited) throw new Error(`call control exited during startup (${exited})`);
     try {
       if ((await fetch(`${baseURL}/api/docs`)).ok) return control;
     } catch {
@@ -418,9 +419,9 @@ async function timeOneCall(agent: Tab, caller: Tab, address: string): Promise<Sa
       const stats = (await hook?.stats().catch(() => [])) ?? [];
       if (stats.some((s) => s.inbound.video.framesDecoded > 0))
         bench.firstDecodedAt = performance.now();
-      else setTimeout(poll, 20);
+      else setTimeout(() => void poll(), 20);
     };
-    setTimeout(poll, 20);
+    setTimeout(() => void poll(), 20);
   });
   const handle = await agent.page.waitForFunction(
     () => {

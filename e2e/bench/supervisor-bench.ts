@@ -103,7 +103,7 @@ class SyntheticTenant {
   }
 
   private pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)]!;
+    return items[Math.floor(this.next() * items.length)];
   }
 
   private rung(): { id: string; name: string }[] {
@@ -399,7 +399,7 @@ function printProfile(profile: CpuProfile): void {
 }
 
 const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 const summary = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   return {

@@ -57,7 +57,7 @@ export class ApiKeyRepository {
        RETURNING ${columns}`,
       [randomUUID(), tenantId, label, hashApiKey(key), key.slice(0, 8)],
     );
-    return { record: toRecord(row!), key };
+    return { record: toRecord(row), key };
   }
 
   /** Revokes the key (kept in the list, refused from now on); null if the tenant has no such key. */

@@ -13,5 +13,5 @@ export async function loadOrCreateJwtSecret(database: Database): Promise<string>
   const [row] = await database.query<{ value: string }>(
     `SELECT value FROM settings WHERE key = 'jwt_secret'`,
   );
-  return row!.value;
+  return row.value;
 }

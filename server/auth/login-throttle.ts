@@ -32,7 +32,7 @@ export class LoginThrottle {
     ] as const) {
       const recent = this.recent(key, now);
       if (recent.length >= limit) {
-        const retryAfterMs = recent[recent.length - limit]! + this.limits.windowMs - now;
+        const retryAfterMs = recent[recent.length - limit] + this.limits.windowMs - now;
         throw new TooManyRequests(
           `too many failed sign-ins for ${what}; try again in ${Math.ceil(retryAfterMs / 1000)} s`,
           retryAfterMs / 1000,

@@ -15,7 +15,7 @@ function bearer(request: FastifyRequest): string {
   const header = request.headers.authorization;
   const match = header?.match(/^Bearer\s+(\S+)$/i);
   if (!match) throw new AppError('unauthorized', 'missing Authorization: Bearer credentials');
-  return match[1]!;
+  return match[1];
 }
 
 /**
@@ -31,7 +31,8 @@ export async function authenticateApiKey(request: FastifyRequest): Promise<{ ten
   if (!key.startsWith('sbk_')) throw new AppError('unauthorized', 'an API key is required');
   const { database } = request.server.services;
   let cache = apiKeyCache.get(database);
-  if (!cache) apiKeyCache.set(database, (cache = new Map()));
+  if (!cache)
+    apiKeyCache.set(database, (cache = new Map<string, { tenantId: string; until: number }>()));
   const cached = cache.get(key);
   if (cached && cached.until > Date.now()) return { tenantId: cached.tenantId };
   const tenant = await new TenantRepository(database).tenantByApiKey(key);
@@ -49,7 +50,21 @@ export function forgetApiKeys(database: object): void {
 export async function authenticateUser(request: FastifyRequest): Promise<TokenClaims> {
   const token = bearer(request);
   if (token.startsWith('sbk_')) throw new AppError('unauthorized', 'a user token is required');
-  return request.server.services.tokens.verify(token);
+  return currentClaims(request, await request.server.services.tokens.verify(token));
+}
+
+/**
+ * A token is checked against the person as they are now, one primary-key read per request:
+ * a deactivated person is refused from their next request (not when their token expires), and
+ * a role an admin changed counts at once. API keys, the hot path of call placing, skip this.
+ */
+async function currentClaims(request: FastifyRequest, claims: TokenClaims): Promise<TokenClaims> {
+  const [row] = await request.server.services.database.query<{ role: TokenClaims['role'] }>(
+    `SELECT role FROM users WHERE tenant_id = $1 AND id = $2 AND deactivated_at IS NULL`,
+    [claims.tenantId, claims.userId],
+  );
+  if (!row) throw new AppError('unauthorized', 'the user of this token is no longer active');
+  return { ...claims, role: row.role };
 }
 
 /** API key, or a user token whose role is one of `roles`. */
@@ -60,7 +75,10 @@ export async function authenticateApiKeyOr(
   const credential = bearer(request);
   if (credential.startsWith('sbk_'))
     return { kind: 'api-key', ...(await authenticateApiKey(request)) };
-  const claims = await request.server.services.tokens.verify(credential);
+  const claims = await currentClaims(
+    request,
+    await request.server.services.tokens.verify(credential),
+  );
   if (!roles.includes(claims.role))
     throw new AppError('forbidden', `requires role ${roles.join(' or ')}`);
   return { kind: 'user', tenantId: claims.tenantId, claims };

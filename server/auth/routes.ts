@@ -1,7 +1,8 @@
 /**
  * Sign-in for people: password login, token refresh and "who am I". Tokens are short-lived;
- * the console refreshes before expiry, and a refresh re-reads the user so a deleted user or a
- * changed role takes effect at the next refresh.
+ * the console refreshes before expiry, and a refresh re-reads the user. Every request with a
+ * token re-reads it too (request-auth.ts): a deactivated person is refused and a changed role
+ * counts at once.
  */
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -69,7 +70,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       const tenant = await tenants.tenantByName(tenantName);
       const user = tenant ? await tenants.userByReference(tenant.id, email) : null;
       const passwordMatches = await verifyPassword(password, user?.passwordHash ?? (await decoy()));
-      if (!user || !user.passwordHash || !passwordMatches) {
+      // A deactivated person gets the same answer as a wrong password.
+      if (!user || !user.passwordHash || !passwordMatches || user.deactivated) {
         throttle.failed(account, request.ip);
         throw invalidCredentials();
       }

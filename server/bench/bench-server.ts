@@ -109,7 +109,7 @@ loopDelay.enable();
 const send = (reply: BenchReply) => process.send!(reply);
 const collectGarbage = (globalThis as { gc?: () => void }).gc;
 
-process.on('message', async (request: BenchRequest) => {
+async function answer(request: BenchRequest): Promise<void> {
   if (request.type === 'memory') {
     for (let round = 0; round < 3; round++) {
       collectGarbage?.();
@@ -146,6 +146,8 @@ process.on('message', async (request: BenchRequest) => {
     if (dataDir !== 'memory') await rm(dataDir, { recursive: true, force: true });
     process.exit(0);
   }
-});
+}
+// A failure ends the bench's server process (unhandled rejection), which the bench reports.
+process.on('message', (request: BenchRequest) => void answer(request));
 
 send({ type: 'ready', setup: { url: `http://127.0.0.1:${port}`, apiKey, groups } });

@@ -99,7 +99,7 @@ class Tab {
 
 const cpuMs = (pid: number | undefined) => {
   if (!pid) return 0;
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, 100 Hz
 };
 const rssKb = (pid: number | undefined) => {
@@ -156,7 +156,7 @@ async function setUp(nodes: number): Promise<Setup> {
       );
       const key = `${t}/${group.name}`;
       const groupTabs = members.map(
-        (member) => new Tab(cluster.nodes[agentIndex++ % nodes]!, member.token, key),
+        (member) => new Tab(cluster.nodes[agentIndex++ % nodes], member.token, key),
       );
       tabs.push(...groupTabs);
       groups.push({ key, tenantIndex: t, address: `/group/${group.name}`, tabs: groupTabs });
@@ -196,7 +196,7 @@ async function load(setup: Setup): Promise<LoadResult> {
   const hangup = async (callId: string) => {
     const group = groupOfCall.get(callId)!;
     cancelledAt.set(callId, performance.now());
-    const via = nodes[sent++ % nodes.length]!;
+    const via = nodes[sent++ % nodes.length];
     const done = await requestJson(via.url, 'POST', `/api/calls/${callId}/hangup`, {
       token: apiKeys[group.tenantIndex],
     }).catch(() => null);
@@ -237,8 +237,8 @@ async function load(setup: Setup): Promise<LoadResult> {
     const due = startedAt + (index * 1000) / rate;
     const wait = due - performance.now();
     if (wait > 0) await sleep(wait);
-    const group = groups[index % groups.length]!;
-    const via = nodes[index % nodes.length]!;
+    const group = groups[index % groups.length];
+    const via = nodes[index % nodes.length];
     const at = performance.now();
     placing.push(
       requestJson(via.url, 'POST', '/api/calls', {
@@ -281,7 +281,7 @@ async function failover(
   );
   const ringingCalls = new Map<string, Setup['groups'][number]>();
   for (const group of firstGroups) {
-    const placed = await requestJson(cluster.nodes[0]!.url, 'POST', '/api/calls', {
+    const placed = await requestJson(cluster.nodes[0].url, 'POST', '/api/calls', {
       token: apiKeys[group.tenantIndex],
       body: { from: { name: 'Failover', address: '+15550100' }, to: group.address },
     });
@@ -294,12 +294,12 @@ async function failover(
     const owner = await cluster.ownerOf(tenantId);
     if (owner) owners.set(owner.name, (owners.get(owner.name) ?? 0) + 1);
   }
-  const victimName = [...owners].sort((a, b) => b[1] - a[1])[0]?.[0] ?? cluster.nodes[0]!.name;
+  const victimName = [...owners].sort((a, b) => b[1] - a[1])[0]?.[0] ?? cluster.nodes[0].name;
   const victim = cluster.nodes.find((node) => node.name === victimName)!;
   const survivors = cluster.nodes.filter((node) => node !== victim);
   // Measured: the calls of the tenants the victim owns (the others' calls are not touched).
   for (const [callId, group] of [...ringingCalls])
-    if ((await cluster.ownerOf(setup.tenantIds[group.tenantIndex]!)) !== victim)
+    if ((await cluster.ownerOf(setup.tenantIds[group.tenantIndex])) !== victim)
       ringingCalls.delete(callId);
 
   const resumed: number[] = [];
@@ -375,7 +375,7 @@ if (baseline && nodeCount > 1) {
   try {
     const result = await load(single);
     print(result);
-    const cluster = results[0]!;
+    const cluster = results[0];
     console.log(
       `\ncluster overhead (${nodeCount} nodes / 1 node): time-to-ring p99 ×${(cluster.timeToRing.p99 / result.timeToRing.p99).toFixed(2)}, cancel p99 ×${(cluster.cancel.p99 / result.cancel.p99).toFixed(2)}, CPU per call ×${(cluster.cpuMsPerCall / result.cpuMsPerCall).toFixed(2)}`,
     );
@@ -384,7 +384,7 @@ if (baseline && nodeCount > 1) {
     await single.cluster.close();
   }
 }
-const first = results[0]!;
+const first = results[0];
 console.log(
   `target: time-to-ring p99 < 30 ms at ${nodeCount} nodes: ${first.timeToRing.p99 < 30 ? 'PASS' : 'FAIL'} (${first.timeToRing.p99.toFixed(1)} ms)`,
 );

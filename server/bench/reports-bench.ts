@@ -71,7 +71,7 @@ async function measure(server: TestServer, engine: string) {
 
 async function benchEngine(engine: string) {
   let server: TestServer;
-  let cleanup = async () => {};
+  let cleanup: () => Promise<void>;
   if (engine === 'postgres') {
     const schema = await createPostgresTestSchema();
     if (!schema) {

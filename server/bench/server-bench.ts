@@ -78,7 +78,7 @@ async function serverMemory() {
 console.log('starting call control and seeding agents …');
 const { setup } = (await nextReply('ready')) as { setup: BenchSetup };
 const wsUrl = `${setup.url.replace('http', 'ws')}/api/session`;
-const groupSize = setup.groups[0]!.agentTokens.length;
+const groupSize = setup.groups[0].agentTokens.length;
 const sessionCount = setup.groups.reduce((sum, group) => sum + group.agentTokens.length, 0);
 
 const calls = new Map<string, TrackedCall>();
@@ -91,7 +91,7 @@ let strategy = 'ring-all';
 
 const events: AgentEvents = {
   ringing(agent, call) {
-    const tracked = calls.get(call.params.sequence!);
+    const tracked = calls.get(call.params.sequence);
     if (!tracked) return;
     if (strategy !== 'ring-all') {
       // One member rings at a time: the one rung accepts.
@@ -104,12 +104,12 @@ const events: AgentEvents = {
     if (++tracked.ringing !== groupSize) return;
     if (tracked.measured) timeToRing.push(performance.now() - tracked.dialedAt);
     // The whole group holds the call: the chosen member accepts now.
-    const winner = agents[tracked.groupIndex]![tracked.sequence % groupSize]!;
+    const winner = agents[tracked.groupIndex][tracked.sequence % groupSize];
     tracked.acceptedAt = performance.now();
     winner.send({ type: 'call.accept', callId: call.id });
   },
   answeredElsewhere(_agent, call) {
-    const tracked = calls.get(call.params.sequence!);
+    const tracked = calls.get(call.params.sequence);
     if (!tracked?.acceptedAt || ++tracked.elsewhere !== groupSize - 1) return;
     if (tracked.measured) cancelPropagation.push(performance.now() - tracked.acceptedAt);
   },
@@ -117,7 +117,7 @@ const events: AgentEvents = {
     setTimeout(() => {
       agent.send({ type: 'call.hangup', callId: call.id });
       completedCalls++;
-      calls.delete(call.params.sequence!);
+      calls.delete(call.params.sequence);
     }, holdMs);
   },
   error(_agent, message) {
@@ -140,7 +140,7 @@ for (let start = 0; start < flat.length; start += 50) {
     flat
       .slice(start, start + 50)
       .map((agent) =>
-        agent.connect(wsUrl, setup.groups[agent.groupIndex]!.agentTokens[agent.memberIndex]!),
+        agent.connect(wsUrl, setup.groups[agent.groupIndex].agentTokens[agent.memberIndex]),
       ),
   );
 }
@@ -206,7 +206,7 @@ async function run(name: string, sequenceFrom: number): Promise<RunResult> {
       headers: { authorization: `Bearer ${setup.apiKey}`, 'content-type': 'application/json' },
       body: JSON.stringify({
         from: 'Bench caller',
-        to: `/group/${setup.groups[groupIndex]!.name}`,
+        to: `/group/${setup.groups[groupIndex].name}`,
         params: { sequence: String(sequence) },
       }),
     }).then(async (response) => {
@@ -258,7 +258,7 @@ const heapPerSession = (after.heapUsed - before.heapUsed) / sessionCount / 1024;
 const rssPerSession = (after.rss - before.rss) / sessionCount / 1024;
 const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
 // The detailed lines are for the first run (ring-all unless BENCH_STRATEGIES says otherwise).
-const main = results[0]!;
+const main = results[0];
 const strategyLines = results
   .map(
     (result) =>

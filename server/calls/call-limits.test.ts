@@ -9,6 +9,13 @@ import assert from 'node:assert/strict';
 import { requestJson, startTestServer, type TestServer } from '../test/harness.ts';
 import { onlineAgent, type Agent } from '../session/testing/scenario.ts';
 import { AgentClient } from '../session/testing/agent-client.ts';
+import type {
+  LiveCall,
+  LiveStoreReader,
+  RoutingTransition,
+  TransitionListener,
+} from '../routing/index.ts';
+import { CallLimits, placerOf } from './call-limits.ts';
 
 describe('call limits', () => {
   let server: TestServer;
@@ -124,12 +131,75 @@ describe('sessions per user', () => {
       const bob = await server.createAgent('bob@sessions.test', 'Bob');
       const bobTab = await AgentClient.connect(server.sessionUrl(bob.token));
       assert.ok(bobTab.hello);
-      await tabs[0]!.close();
+      await tabs[0].close();
       const fifth = await AgentClient.connect(server.sessionUrl(ada.token));
       assert.ok(fifth.hello, JSON.stringify(fifth.closed));
       await Promise.all([...tabs.slice(1), bobTab, fifth].map((tab) => tab.close()));
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('call limits rebuilt from live calls (a cluster node adopting a tenant)', () => {
+  const call = (fields: Partial<LiveCall>) =>
+    ({
+      id: `c${Math.random()}`,
+      tenantId: 't1',
+      origin: 'api',
+      fromUserId: null,
+      consultationFor: null,
+      phase: 'waiting',
+      ...fields,
+    }) as LiveCall;
+
+  test('each call counts against who placed it; consultations, phones and ended calls count nothing', () => {
+    assert.deepEqual(placerOf(call({ origin: 'session', fromUserId: 'u1' })), {
+      tenantId: 't1',
+      userId: 'u1',
+    });
+    assert.deepEqual(placerOf(call({ placedByUserId: 'u2' })), { tenantId: 't1', userId: 'u2' });
+    assert.deepEqual(placerOf(call({})), { tenantId: 't1', apiKey: true });
+    assert.equal(
+      placerOf(call({ origin: 'session', fromUserId: 'u1', consultationFor: 'c0' })),
+      null,
+    );
+    assert.equal(placerOf(call({ origin: 'phone' })), null);
+    assert.equal(placerOf(call({ phase: 'ended' })), null);
+  });
+
+  test('adopted calls fill the places, free them when they end, and leave with their tenant', async () => {
+    const limits = new CallLimits({
+      maxLiveCallsPerUser: 1,
+      maxLiveCallsPerApiKey: 2,
+      maxLiveCallsPerTenant: 10,
+    });
+    const adopted = [call({}), call({}), call({ origin: 'session', fromUserId: 'u1' })];
+    limits.adopt(adopted);
+    limits.adopt(adopted); // twice is once
+    const create = async () => call({});
+    const live = () => false;
+    await assert.rejects(
+      limits.place({ tenantId: 't1', apiKey: true }, create, live),
+      /per API key/,
+    );
+    await assert.rejects(limits.place({ tenantId: 't1', userId: 'u1' }, create, live), /per user/);
+
+    let listener: TransitionListener = () => {};
+    limits.follow({ observeTransitions: (l) => ((listener = l), () => {}) });
+    listener(
+      [{ type: 'callEnded', tenantId: 't1', callId: adopted[0].id } as RoutingTransition],
+      {} as LiveStoreReader, // CallLimits reads only the transitions
+    );
+    await limits.place({ tenantId: 't1', apiKey: true }, create, live);
+    await assert.rejects(
+      limits.place({ tenantId: 't1', apiKey: true }, create, live),
+      /per API key/,
+    );
+
+    limits.forgetTenant('t1');
+    await limits.place({ tenantId: 't1', userId: 'u1' }, create, live);
+    await limits.place({ tenantId: 't1', apiKey: true }, create, live);
+    await limits.place({ tenantId: 't1', apiKey: true }, create, live);
   });
 });

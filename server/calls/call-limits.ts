@@ -6,7 +6,7 @@
  * Past a cap: TooManyRequests (429 / a `too-many-requests` frame), and nothing is created.
  */
 import { TooManyRequests } from '../shared/errors.ts';
-import type { TransitionListener } from '../routing/index.ts';
+import type { LiveCall, TransitionListener } from '../routing/index.ts';
 
 export interface CallLimitSettings {
   maxLiveCallsPerUser: number;
@@ -60,14 +60,40 @@ export class CallLimits {
     return call;
   }
 
-  private reserve(placer: CallPlacer): string[] {
+  /**
+   * Counts live calls this node did not place: a cluster's new owner adopting a tenant's calls
+   * (server/cluster). Each takes the places it took where it was placed, limits or not (they
+   * were within them then), and gives them back when it ends.
+   */
+  adopt(calls: readonly LiveCall[]): void {
+    for (const call of calls) {
+      const placer = placerOf(call);
+      if (!placer || this.placesOfCall.has(call.id)) continue;
+      const places = this.placesOf(placer).map(([key]) => key);
+      for (const key of places) this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+      this.placesOfCall.set(call.id, places);
+    }
+  }
+
+  /** Forgets a tenant's calls: another node runs them now (and counts them). */
+  forgetTenant(tenantId: string): void {
+    const tenantPlace = `tenant:${tenantId}`;
+    for (const [callId, places] of this.placesOfCall)
+      if (places.includes(tenantPlace)) this.release(callId);
+  }
+
+  private placesOf(placer: CallPlacer): [string, number, string][] {
     const { maxLiveCallsPerUser, maxLiveCallsPerApiKey, maxLiveCallsPerTenant } = this.settings;
-    const places: [string, number, string][] = [
+    return [
       'userId' in placer
         ? [`user:${placer.tenantId}:${placer.userId}`, maxLiveCallsPerUser, 'user']
         : [`key:${placer.tenantId}`, maxLiveCallsPerApiKey, 'API key'],
       [`tenant:${placer.tenantId}`, maxLiveCallsPerTenant, 'tenant'],
     ];
+  }
+
+  private reserve(placer: CallPlacer): string[] {
+    const places = this.placesOf(placer);
     for (const [key, limit, what] of places)
       if ((this.counts.get(key) ?? 0) >= limit)
         throw new TooManyRequests(
@@ -92,4 +118,21 @@ export class CallLimits {
       else this.counts.delete(key);
     }
   }
+}
+
+/**
+ * Who a live call's place was taken for, read back from the call: a tab's dial counts against
+ * its user; an HTTP API call against the user whose token placed it or the tenant's API key.
+ * Consultation calls (warm transfers) and phones' calls never took a place.
+ */
+export function placerOf(call: LiveCall): CallPlacer | null {
+  if (call.phase === 'ended') return null;
+  const { tenantId } = call;
+  if (call.origin === 'session')
+    return call.fromUserId && !call.consultationFor ? { tenantId, userId: call.fromUserId } : null;
+  if (call.origin === 'api')
+    return call.placedByUserId
+      ? { tenantId, userId: call.placedByUserId }
+      : { tenantId, apiKey: true };
+  return null;
 }

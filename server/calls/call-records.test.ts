@@ -90,17 +90,17 @@ async function recordsScenario(server: TestServer): Promise<void> {
     );
 
   const [answeredRow] = await read(answered.id);
-  assert.equal(answeredRow!.status, 'ended');
-  assert.equal(answeredRow!.end_reason, 'hangup');
-  assert.equal(answeredRow!.answered_by_user_id, bob.user.id);
-  assert.equal(answeredRow!.ring_group_id, group.id);
-  assert.equal(answeredRow!.from_name, 'Recorded Caller');
-  assert.equal(answeredRow!.origin, 'api');
-  assert.deepEqual(answeredRow!.params, { case: '1' });
-  assert.ok(Number(answeredRow!.queue_wait_ms) >= 2000, 'waited at least one ring timeout');
-  assert.ok(Number(answeredRow!.talk_ms) >= 0);
-  assert.equal(answeredRow!.hold_ms, 0, 'answered, never held');
-  assert.ok(answeredRow!.answered_at instanceof Date && answeredRow!.ended_at instanceof Date);
+  assert.equal(answeredRow.status, 'ended');
+  assert.equal(answeredRow.end_reason, 'hangup');
+  assert.equal(answeredRow.answered_by_user_id, bob.user.id);
+  assert.equal(answeredRow.ring_group_id, group.id);
+  assert.equal(answeredRow.from_name, 'Recorded Caller');
+  assert.equal(answeredRow.origin, 'api');
+  assert.deepEqual(answeredRow.params, { case: '1' });
+  assert.ok(Number(answeredRow.queue_wait_ms) >= 2000, 'waited at least one ring timeout');
+  assert.ok(Number(answeredRow.talk_ms) >= 0);
+  assert.equal(answeredRow.hold_ms, 0, 'answered, never held');
+  assert.ok(answeredRow.answered_at instanceof Date && answeredRow.ended_at instanceof Date);
   const byUser = (userId: string) =>
     userId === ada.user.id ? 'ada' : userId === bob.user.id ? 'bob' : 'other';
   const answeredLegs = (await legs(answered.id))
@@ -113,7 +113,7 @@ async function recordsScenario(server: TestServer): Promise<void> {
     '2:bob:answered',
   ]);
   assert.deepEqual(
-    [answeredRow!.missed_rings, answeredRow!.declined_rings],
+    [answeredRow.missed_rings, answeredRow.declined_rings],
     [1, 1],
     "the call's row counts its missed and declined rings (reports read them there)",
   );
@@ -121,11 +121,11 @@ async function recordsScenario(server: TestServer): Promise<void> {
   const [cancelledRow] = await read(cancelled.id);
   assert.deepEqual(
     [
-      cancelledRow!.status,
-      cancelledRow!.end_reason,
-      cancelledRow!.answered_by_user_id,
-      cancelledRow!.talk_ms,
-      cancelledRow!.hold_ms,
+      cancelledRow.status,
+      cancelledRow.end_reason,
+      cancelledRow.answered_by_user_id,
+      cancelledRow.talk_ms,
+      cancelledRow.hold_ms,
     ],
     ['ended', 'caller_cancelled', null, null, null],
   );
@@ -153,8 +153,8 @@ test('records every call and leg in the embedded database, and fails calls a cra
       end_reason: string;
       ended_at: unknown;
     }>(`SELECT status, end_reason, ended_at FROM calls WHERE id = 'left-connected'`);
-    assert.deepEqual([row!.status, row!.end_reason], ['ended', 'failed']);
-    assert.ok(row!.ended_at instanceof Date);
+    assert.deepEqual([row.status, row.end_reason], ['ended', 'failed']);
+    assert.ok(row.ended_at instanceof Date);
   } finally {
     await server.close();
   }

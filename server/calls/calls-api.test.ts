@@ -93,6 +93,12 @@ describe('calls API', { concurrency: true }, () => {
         /priority must be integer/,
       ],
       [
+        'a phone number (agents dial phones; the API does not yet)',
+        { from: 'X', to: '+1 415 555 0199' },
+        400,
+        /phone numbers are called by an agent from the Call box/,
+      ],
+      [
         'malformed address',
         { from: 'X', to: 'ada' },
         400,

@@ -13,6 +13,7 @@ import { IdParams, bearerSecurity, errorResponses } from '../shared/schemas.ts';
 import { scopeToTenant } from '../shared/tenant-scope.ts';
 import { validatorCompiler } from '../shared/validation.ts';
 import { MediaScriptsUnavailable } from '../media-script/scripted-calls.ts';
+import { isPhoneNumberLike } from '../phone-numbers/phone-number-format.ts';
 import type { PlanStep } from '../media-script/script-schema.ts';
 import { CallDetail, PlaceCallBody } from './call-schemas.ts';
 
@@ -50,6 +51,14 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { from, to, params, script, priority, skills } = request.body;
+      // Decided (server/sip/README.md): a call to a phone is an agent's call (its Call box), so the
+      // call has someone on this side; the API has no agent to connect the phone to yet.
+      if (isPhoneNumberLike(to))
+        throw new AppError(
+          'bad-request',
+          `cannot call "${to}" through the API: phone numbers are called by an agent from the ` +
+            'Call box (call.dial); POST /api/calls places calls to /private/<username> or /group/<name>',
+        );
       // A script is checked before the call exists: a bad one creates nothing.
       let plan: PlanStep[] | undefined;
       try {
@@ -78,6 +87,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
             params,
             priority,
             requiredSkills: skills,
+            ...(placedBy.kind === 'user' ? { placedByUserId: placedBy.claims.userId } : {}),
           }),
         (placed) => placed.status === 'ended',
       );

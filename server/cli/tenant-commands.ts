@@ -54,7 +54,7 @@ export async function runTenantCommand(args: string[], database: Database): Prom
 
 async function createTenant(tenants: TenantRepository, args: string[]): Promise<CommandResult> {
   if (args.length !== 1) return usageError('create takes exactly one argument, the tenant name');
-  const name = args[0]!;
+  const name = args[0];
   if (!TENANT_NAME.test(name)) {
     return usageError(
       `tenant name "${name}" must be lower-case letters, digits, ".", "_" or "-" (at most 63)`,

@@ -17,7 +17,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { ClientMessage } from '../../protocol/session-protocol.ts';
-import type { CallRouter } from '../routing/index.ts';
+import type { CallRouter, LiveSnapshot } from '../routing/index.ts';
 import type { SessionBackend } from '../session/session-backend.ts';
 import type { OpenSession, SessionCommands, SessionEnd } from '../session/session-commands.ts';
 import { ClusterBus, type PushEnvelope } from './cluster-bus.ts';
@@ -80,6 +80,7 @@ export class ClusterNode {
   private readonly gatewayQueues = new Map<string, Promise<void>>();
   private readonly handOverListeners: (() => void)[] = [];
   private readonly tenantGoneListeners = new Set<(tenantId: string) => void>();
+  private readonly tenantAdoptedListeners = new Set<(snapshot: LiveSnapshot) => void>();
   private loop: NodeJS.Timeout | null = null;
   private draining = false;
   private closed = false;
@@ -129,7 +130,7 @@ export class ClusterNode {
     await Promise.all(
       [this.redis, this.subscriber].map((redis) =>
         redis.status === 'ready'
-          ? undefined
+          ? Promise.resolve()
           : new Promise<void>((resolve) => redis.once('ready', () => resolve())),
       ),
     );
@@ -189,6 +190,12 @@ export class ClusterNode {
   onTenantGone(listener: (tenantId: string) => void): () => void {
     this.tenantGoneListeners.add(listener);
     return () => this.tenantGoneListeners.delete(listener);
+  }
+
+  /** Calls `listener` with each tenant's live state this node takes over (after the router has it). */
+  onTenantAdopted(listener: (snapshot: LiveSnapshot) => void): () => void {
+    this.tenantAdoptedListeners.add(listener);
+    return () => this.tenantAdoptedListeners.delete(listener);
   }
 
   private tenantGone(tenantId: string): void {
@@ -351,6 +358,7 @@ export class ClusterNode {
         const { snapshot, sessionNodes } = await this.stateStore.load(tenantId);
         this.persistence.own(tenantId, epoch, sessionNodes);
         this.router.adoptTenant(snapshot);
+        for (const listener of this.tenantAdoptedListeners) listener(snapshot);
         this.ownerCache.delete(tenantId);
         if (snapshot.sessions.length || snapshot.calls.length)
           this.options.log.info(

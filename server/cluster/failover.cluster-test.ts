@@ -28,16 +28,16 @@ describe('failover', () => {
     const [ada, bob, cy, dee] = await Promise.all(
       ['ada', 'bob', 'cy', 'dee'].map((name) => tenant.createAgent(`${name}@fail.test`, name)),
     );
-    await tenant.createRingGroup('support', [ada!.user.id, bob!.user.id, cy!.user.id]);
-    await tenant.createRingGroup('sales', [dee!.user.id]);
+    await tenant.createRingGroup('support', [ada.user.id, bob.user.id, cy.user.id]);
+    await tenant.createRingGroup('sales', [dee.user.id]);
 
     // ada's tab reaches n1 first, so n1 takes the tenant.
-    const adaTab = await AgentClient.connect(n1.sessionUrl(ada!.token));
+    const adaTab = await AgentClient.connect(n1.sessionUrl(ada.token));
     await adaTab.online();
     assert.equal((await cluster.ownerOf(tenant.id))?.name, 'n1');
-    const bobTab = await AgentClient.connect(n2.sessionUrl(bob!.token));
-    const cyTab = await AgentClient.connect(n3.sessionUrl(cy!.token));
-    const deeTab = await AgentClient.connect(n2.sessionUrl(dee!.token));
+    const bobTab = await AgentClient.connect(n2.sessionUrl(bob.token));
+    const cyTab = await AgentClient.connect(n3.sessionUrl(cy.token));
+    const deeTab = await AgentClient.connect(n2.sessionUrl(dee.token));
     for (const tab of [bobTab, cyTab, deeTab]) await tab.online();
     await deeTab.request({ type: 'presence.set', presence: 'away' });
     t.after(() => Promise.all([adaTab, bobTab, cyTab, deeTab].map((tab) => tab.close())));
@@ -71,7 +71,7 @@ describe('failover', () => {
     await n1.kill();
     await adaTab.waitForClose();
     // The SDK reconnects a lost socket with ?resume=; here to another node.
-    const adaAgain = await AgentClient.connect(n2.sessionUrl(ada!.token, adaTab.hello.sessionId));
+    const adaAgain = await AgentClient.connect(n2.sessionUrl(ada.token, adaTab.hello.sessionId));
     t.after(() => adaAgain.close());
     assert.equal(adaAgain.hello.resumed, true, 'the tab got its session back');
     assert.equal(adaAgain.hello.sessionId, adaTab.hello.sessionId);
@@ -137,9 +137,9 @@ describe('failover', () => {
     assert.deepEqual(
       rows.map((row) => [row.id, row.end_reason, row.answered_by_user_id]),
       [
-        [held, 'hangup', bob!.user.id],
-        [ringing, 'hangup', cy!.user.id],
-        [queued1, 'hangup', dee!.user.id],
+        [held, 'hangup', bob.user.id],
+        [ringing, 'hangup', cy.user.id],
+        [queued1, 'hangup', dee.user.id],
         [queued2, 'caller_cancelled', null],
       ],
     );

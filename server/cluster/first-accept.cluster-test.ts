@@ -33,7 +33,7 @@ describe('a cluster of three nodes', () => {
     );
     const tabs = await Promise.all(
       agents.map((agent, index) =>
-        AgentClient.connect(nodes[index % nodes.length]!.sessionUrl(agent.token)),
+        AgentClient.connect(nodes[index % nodes.length].sessionUrl(agent.token)),
       ),
     );
     t.after(() => Promise.all(tabs.map((tab) => tab.close())));
@@ -42,7 +42,7 @@ describe('a cluster of three nodes', () => {
 
     const winners = new Map<string, number>();
     for (let round = 0; round < ROUNDS; round++) {
-      const via = nodes[round % nodes.length]!;
+      const via = nodes[round % nodes.length];
       const placed = await requestJson(via.url, 'POST', '/api/calls', {
         token: tenant.apiKey,
         body: { from: { name: `Caller ${round}`, address: '+15550100' }, to: '/group/race' },
@@ -58,8 +58,8 @@ describe('a cluster of three nodes', () => {
         .map((reply, index) => ({ reply, index }))
         .filter(({ reply }) => reply.type === 'ok');
       assert.equal(accepted.length, 1, `round ${round}: ${JSON.stringify(answers)}`);
-      const winner = tabs[accepted[0]!.index]!;
-      const winnerId = agents[accepted[0]!.index]!.user.id;
+      const winner = tabs[accepted[0].index];
+      const winnerId = agents[accepted[0].index].user.id;
       winners.set(winnerId, (winners.get(winnerId) ?? 0) + 1);
       await winner.waitForCall(callId, 'connected');
       await Promise.all(

@@ -29,8 +29,8 @@ async function tenantOf(request: FastifyRequest): Promise<string | null> {
   const match = request.headers.authorization?.match(/^Bearer\s+(\S+)$/i);
   if (!match) return null;
   try {
-    if (match[1]!.startsWith('sbk_')) return (await authenticateApiKey(request)).tenantId;
-    return (await request.server.services.tokens.verify(match[1]!)).tenantId;
+    if (match[1].startsWith('sbk_')) return (await authenticateApiKey(request)).tenantId;
+    return (await request.server.services.tokens.verify(match[1])).tenantId;
   } catch {
     return null; // the route refuses it, here
   }

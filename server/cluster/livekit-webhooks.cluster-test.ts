@@ -24,7 +24,7 @@ let livekit: LivekitServer | undefined;
 let cluster: TestCluster | null = null;
 before(async () => {
   if (unavailable) return;
-  livekit = await startLivekitServer({ build: false });
+  livekit = await startLivekitServer();
   cluster = await startCluster({
     nodes: 2,
     env: {

@@ -33,11 +33,11 @@ describe('Redis outage', () => {
     const [ada, bob] = await Promise.all(
       ['ada', 'bob'].map((name) => tenant.createAgent(`${name}@outage.test`, name)),
     );
-    await tenant.createRingGroup('support', [ada!.user.id, bob!.user.id]);
-    const adaTab = await AgentClient.connect(n1.sessionUrl(ada!.token));
+    await tenant.createRingGroup('support', [ada.user.id, bob.user.id]);
+    const adaTab = await AgentClient.connect(n1.sessionUrl(ada.token));
     await adaTab.online();
     assert.equal((await cluster.ownerOf(tenant.id))?.name, 'n1');
-    const bobTab = await AgentClient.connect(n2.sessionUrl(bob!.token));
+    const bobTab = await AgentClient.connect(n2.sessionUrl(bob.token));
     await bobTab.online();
     t.after(() => Promise.all([adaTab, bobTab].map((tab) => tab.close())));
 
@@ -52,7 +52,7 @@ describe('Redis outage', () => {
     const talking = await place('/group/support');
     await bobTab.waitForCall(talking, 'ringing');
     assert.equal((await bobTab.request({ type: 'call.accept', callId: talking })).type, 'ok');
-    const ringing = await place(ada!.address);
+    const ringing = await place(ada.address);
     await adaTab.waitForCall(ringing, 'ringing');
 
     // ---------------------------------------------------------------- Redis goes away
@@ -94,8 +94,8 @@ describe('Redis outage', () => {
     assert.deepEqual(
       rows.map((row) => [row.id, row.end_reason, row.answered_by_user_id]),
       [
-        [talking, 'hangup', bob!.user.id],
-        [ringing, 'hangup', ada!.user.id],
+        [talking, 'hangup', bob.user.id],
+        [ringing, 'hangup', ada.user.id],
       ],
     );
     const logs = await n1.log();

@@ -26,11 +26,11 @@ describe('rolling restart', () => {
     const [ada, bob] = await Promise.all(
       ['ada', 'bob'].map((name) => tenant.createAgent(`${name}@roll.test`, name)),
     );
-    await tenant.createRingGroup('support', [ada!.user.id, bob!.user.id]);
-    const adaTab = await AgentClient.connect(n1.sessionUrl(ada!.token));
+    await tenant.createRingGroup('support', [ada.user.id, bob.user.id]);
+    const adaTab = await AgentClient.connect(n1.sessionUrl(ada.token));
     await adaTab.online();
     assert.equal((await cluster.ownerOf(tenant.id))?.name, 'n1');
-    const bobTab = await AgentClient.connect(n2.sessionUrl(bob!.token));
+    const bobTab = await AgentClient.connect(n2.sessionUrl(bob.token));
     await bobTab.online();
 
     const placed = await requestJson(n3.url, 'POST', '/api/calls', {
@@ -46,7 +46,7 @@ describe('rolling restart', () => {
     const stopping = n1.stop();
     const closed = await adaTab.waitForClose(10_000);
     assert.equal(closed.code, 1012, 'told to reconnect elsewhere, not that the tab left');
-    const adaAgain = await AgentClient.connect(n2.sessionUrl(ada!.token, adaTab.hello.sessionId));
+    const adaAgain = await AgentClient.connect(n2.sessionUrl(ada.token, adaTab.hello.sessionId));
     t.after(() => Promise.all([adaAgain, bobTab].map((tab) => tab.close())));
     await stopping;
     assert.equal(adaAgain.hello.resumed, true);
@@ -74,7 +74,7 @@ describe('rolling restart', () => {
 
     // The node comes back and serves again (as a gateway; the tenant stays where it is).
     await n1.restart();
-    const adaOnN1 = await AgentClient.connect(n1.sessionUrl(ada!.token));
+    const adaOnN1 = await AgentClient.connect(n1.sessionUrl(ada.token));
     t.after(() => adaOnN1.close());
     assert.equal((await adaOnN1.online()).type, 'registered');
 

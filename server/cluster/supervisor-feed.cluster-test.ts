@@ -27,13 +27,13 @@ describe('supervisor feed across nodes', () => {
       ['ada', 'bob'].map((name) => tenant.createAgent(`${name}@feed.test`, name)),
     );
     const boss = await tenant.createUser('boss@feed.test', 'Boss', 'supervisor');
-    await tenant.createRingGroup('support', [ada!.user.id, bob!.user.id]);
+    await tenant.createRingGroup('support', [ada.user.id, bob.user.id]);
 
     // ada's tab reaches n1 first, so n1 owns the tenant; the supervisor watches from n2.
-    const adaTab = await AgentClient.connect(n1.sessionUrl(ada!.token));
+    const adaTab = await AgentClient.connect(n1.sessionUrl(ada.token));
     await adaTab.online();
     assert.equal((await cluster.ownerOf(tenant.id))?.name, 'n1');
-    const bobTab = await AgentClient.connect(n2.sessionUrl(bob!.token));
+    const bobTab = await AgentClient.connect(n2.sessionUrl(bob.token));
     await bobTab.online();
     t.after(() => Promise.all([adaTab, bobTab].map((tab) => tab.close())));
 
@@ -42,8 +42,8 @@ describe('supervisor feed across nodes', () => {
     assert.equal(feed.closed, null, `feed open (closed: ${JSON.stringify(feed.closed)})`);
     await feed.waitUntil(
       () =>
-        feed.agents.get(ada!.user.id)?.presence === 'available' &&
-        feed.agents.get(bob!.user.id)?.presence === 'available',
+        feed.agents.get(ada.user.id)?.presence === 'available' &&
+        feed.agents.get(bob.user.id)?.presence === 'available',
       'both agents available, as the owner sees them',
     );
 
@@ -78,10 +78,10 @@ describe('supervisor feed across nodes', () => {
     assert.equal((await bobTab.request({ type: 'call.accept', callId })).type, 'ok');
     await feed.waitUntil(() => {
       const call = feed.calls.get(callId);
-      return call?.status === 'connected' && call.answeredBy?.id === bob!.user.id;
+      return call?.status === 'connected' && call.answeredBy?.id === bob.user.id;
     }, 'the call connected to bob in the feed');
     await feed.waitUntil(
-      () => feed.agents.get(bob!.user.id)?.currentCallId === callId,
+      () => feed.agents.get(bob.user.id)?.currentCallId === callId,
       "bob's current call",
     );
     assert.equal((await bobTab.request({ type: 'call.hangup', callId })).type, 'ok');

@@ -26,8 +26,8 @@ describe('live state in Redis', () => {
     const leases = new TenantLeases(redis.redis, redis.keys, 'node-a', 60_000);
     const first = routerFixture();
     const [ada, bob, cy] = ['ada', 'bob', 'cy'].map((name) => first.addUser(name, name));
-    first.addGroup('support', [ada!, bob!], { ringTimeoutSeconds: 10, maxWaitSeconds: 100 });
-    first.addGroup('sales', [cy!], { maxWaitSeconds: 100 });
+    first.addGroup('support', [ada, bob], { ringTimeoutSeconds: 10, maxWaitSeconds: 100 });
+    first.addGroup('sales', [cy], { maxWaitSeconds: 100 });
     const fenced: string[] = [];
     const persistence = new TenantPersistence(store, first.router, quietLog, (tenant) =>
       fenced.push(tenant),
@@ -35,9 +35,9 @@ describe('live state in Redis', () => {
     const epoch = (await leases.acquire(TENANT))!;
     persistence.own(TENANT, epoch);
 
-    const adaTab = first.openTab(ada!);
-    const bobTab = first.openTab(bob!);
-    const cyTab = first.openTab(cy!, { online: false });
+    const adaTab = first.openTab(ada);
+    const bobTab = first.openTab(bob);
+    const cyTab = first.openTab(cy, { online: false });
     for (const tab of [adaTab, bobTab, cyTab]) persistence.bindSession(tab.sessionId, 'node-x');
     const connected = await first.router.placeCall(TENANT, { from: caller, to: '/group/support' });
     first.router.accept(adaTab.sessionId, connected.id);
@@ -63,8 +63,8 @@ describe('live state in Redis', () => {
     persistence.close();
     const second = routerFixture({}, { scheduler: first.scheduler });
     for (const name of ['ada', 'bob', 'cy']) second.addUser(name, name);
-    second.addGroup('support', [ada!, bob!], { ringTimeoutSeconds: 10, maxWaitSeconds: 100 });
-    second.addGroup('sales', [cy!], { maxWaitSeconds: 100 });
+    second.addGroup('support', [ada, bob], { ringTimeoutSeconds: 10, maxWaitSeconds: 100 });
+    second.addGroup('sales', [cy], { maxWaitSeconds: 100 });
     const tabs = [adaTab, bobTab, cyTab].map((tab) => second.adoptTab(tab.sessionId, tab.user));
     const [adaAgain, bobAgain, cyAgain] = tabs as [
       (typeof tabs)[0],

@@ -129,7 +129,7 @@ export class TenantStateStore {
   /** The last `count` transitions logged for the tenant, oldest first. */
   async recentTransitions(tenantId: string, count: number): Promise<RoutingTransition[]> {
     const entries = await this.redis.xrevrange(this.keys.log(tenantId), '+', '-', 'COUNT', count);
-    return entries.reverse().map(([, fields]) => JSON.parse(fields[1]!) as RoutingTransition);
+    return entries.reverse().map(([, fields]) => JSON.parse(fields[1]) as RoutingTransition);
   }
 }
 

@@ -20,14 +20,14 @@ class PgliteDatabase implements Database {
   readonly engine = 'pglite' as const;
   constructor(private readonly db: PGlite) {}
   async query<Row>(sql: string, params: unknown[] = []): Promise<Row[]> {
-    const result = await this.db.query<Row>(sql, params as any[]);
+    const result = await this.db.query<Row>(sql, params);
     return result.rows;
   }
   transaction<T>(work: (tx: Pick<Database, 'query'>) => Promise<T>): Promise<T> {
     return this.db.transaction((tx) =>
       work({
         query: async <Row>(sql: string, params: unknown[] = []) =>
-          (await tx.query<Row>(sql, params as any[])).rows,
+          (await tx.query<Row>(sql, params)).rows,
       }),
     );
   }

@@ -237,6 +237,10 @@ const steps: string[] = [
   ALTER TABLE ring_groups ADD COLUMN queue_greeting text;
   ALTER TABLE ring_groups ADD COLUMN queue_music text
   `,
+  // People (issue 16): a deactivated person keeps their rows and records; null: active.
+  `
+  ALTER TABLE users ADD COLUMN deactivated_at timestamptz
+  `,
 ];
 
 export async function migrate(database: Database): Promise<void> {

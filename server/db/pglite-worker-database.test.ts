@@ -32,7 +32,7 @@ test('queries return rows with their types across the thread boundary', async ()
     [1],
   );
   assert.deepEqual(rows, [{ id: 1, name: 'one', at }]);
-  assert.ok(rows[0]!.at instanceof Date);
+  assert.ok(rows[0].at instanceof Date);
 });
 
 test('a transaction commits all its writes', async () => {
@@ -88,7 +88,7 @@ test('many queries in flight at once all get their own answers', async () => {
     Array.from({ length: 50 }, (_, i) => db.query<{ n: number }>('SELECT $1::int AS n', [i])),
   );
   assert.deepEqual(
-    answers.map((rows) => rows[0]!.n),
+    answers.map((rows) => rows[0].n),
     Array.from({ length: 50 }, (_, i) => i),
   );
 });

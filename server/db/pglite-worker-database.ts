@@ -36,7 +36,7 @@ export class PgliteWorkerDatabase implements Database {
       const waiting = this.pending.get(reply.id);
       if (!waiting) return;
       this.pending.delete(reply.id);
-      if (reply.ok) waiting.resolve(reply as DatabaseResult);
+      if (reply.ok) waiting.resolve(reply);
       else waiting.reject(toError(reply.error));
     });
     worker.on('exit', (code) => {
@@ -92,7 +92,7 @@ export class PgliteWorkerDatabase implements Database {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ ...request, id } as DatabaseRequest);
+      this.worker.postMessage({ ...request, id });
     });
   }
 }

@@ -76,7 +76,7 @@ async function handle(db: PGlite, request: DatabaseRequest): Promise<DatabaseRep
     case 'query': {
       const target = request.txId === undefined ? db : transactions.get(request.txId)?.tx;
       if (!target) throw new Error(`transaction ${request.txId} is not open`);
-      const result = await target.query(request.sql, request.params as any[]);
+      const result = await target.query(request.sql, request.params);
       return { id: request.id, ok: true, rows: result.rows };
     }
     case 'begin':

@@ -40,10 +40,11 @@ export class DatabaseDirectory implements Directory {
     return this.oneUser(`tenant_id = $1 AND username = $2`, [tenantId, username]);
   }
 
-  /** Everyone in the tenant, by display name: what a console's people picker shows. */
+  /** Everyone active in the tenant, by display name: what a console's people picker shows. */
   async users(tenantId: string): Promise<UserRecord[]> {
     const rows = await this.database.query<Parameters<typeof toUserRecord>[0]>(
-      `SELECT ${userColumns} FROM users WHERE tenant_id = $1 ORDER BY lower(display_name), id`,
+      `SELECT ${userColumns} FROM users WHERE tenant_id = $1 AND deactivated_at IS NULL
+       ORDER BY lower(display_name), id`,
       [tenantId],
     );
     return rows.map(toUserRecord);
@@ -61,9 +62,10 @@ export class DatabaseDirectory implements Directory {
     return this.ringGroups.ofUser(tenantId, userId);
   }
 
+  /** Active people only: a deactivated person is nobody to routing, sign-in and the console. */
   private async oneUser(where: string, params: unknown[]): Promise<UserRecord | null> {
     const [row] = await this.database.query<Parameters<typeof toUserRecord>[0]>(
-      `SELECT ${userColumns} FROM users WHERE ${where}`,
+      `SELECT ${userColumns} FROM users WHERE ${where} AND deactivated_at IS NULL`,
       params,
     );
     if (!row) return null;

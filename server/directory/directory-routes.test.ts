@@ -67,10 +67,49 @@ describe('GET /api/directory', () => {
         },
       ],
       groups: [
-        { id: response.body.groups[0].id, name: 'billing', address: '/group/billing' },
-        { id: response.body.groups[1].id, name: 'support', address: '/group/support' },
+        {
+          id: response.body.groups[0].id,
+          name: 'billing',
+          address: '/group/billing',
+          available: 1,
+          online: 1,
+          waiting: 0,
+        },
+        {
+          id: response.body.groups[1].id,
+          name: 'support',
+          address: '/group/support',
+          available: 1,
+          online: 2,
+          waiting: 0,
+        },
       ],
     });
+  });
+
+  test("a group's figures say whether it can take a call now: who is available, who is online, who waits", async () => {
+    const ops = await server.tenant.createRingGroup('ops', [sam.user.id]);
+    const empty = (await read(ada.token)).body.groups.find(
+      (group: { name: string }) => group.name === 'ops',
+    );
+    assert.deepEqual(
+      { available: empty.available, online: empty.online, waiting: empty.waiting },
+      { available: 0, online: 0, waiting: 0 },
+    );
+    const placed = await requestJson(server.url, 'POST', '/api/calls', {
+      token: server.apiKey,
+      body: { from: 'Customer', to: '/group/ops' },
+    });
+    assert.equal(placed.status, 201);
+    const samTab = await comeOnline(sam);
+    await samTab.waitForCall(placed.body.id, 'ringing');
+    const ringing = (await read(ada.token)).body.groups.find(
+      (group: { id: string }) => group.id === ops.id,
+    );
+    assert.deepEqual(
+      { available: ringing.available, online: ringing.online, waiting: ringing.waiting },
+      { available: 1, online: 1, waiting: 1 },
+    );
   });
 
   test("shows only the caller's tenant", async () => {

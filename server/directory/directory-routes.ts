@@ -1,8 +1,9 @@
 /**
  * `GET /api/directory`: who and what an agent can transfer a call to. Any signed-in user of the
  * tenant may read it (`/api/users` is for supervisors, admins and the API key): people with
- * their live presence, and ring groups, each with the address to dial. Only the caller's
- * tenant, taken from the token.
+ * their live presence, and ring groups, each with the address to dial and whether it can take
+ * a call now (members available, members online, callers waiting). Only the caller's tenant,
+ * taken from the token.
  */
 import { Type, type Static } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -14,6 +15,7 @@ import { scopeToTenant } from '../shared/tenant-scope.ts';
 import { validatorCompiler } from '../shared/validation.ts';
 import { DatabaseDirectory } from './database-directory.ts';
 import { groupAddress, privateAddress } from './directory.ts';
+import { waitsInQueue } from '../queues/group-queues.ts';
 
 const DirectoryAgent = Type.Object({
   id: Type.String(),
@@ -27,6 +29,12 @@ const DirectoryGroup = Type.Object({
   id: Type.String(),
   name: Type.String(),
   address: Type.String({ description: 'Dialable address, /group/<name>' }),
+  available: Type.Integer({ minimum: 0, description: 'Members available to take a call now' }),
+  online: Type.Integer({
+    minimum: 0,
+    description: 'Members online (available, busy, away or in wrap-up): the queue has someone',
+  }),
+  waiting: Type.Integer({ minimum: 0, description: 'Callers waiting in its queue now' }),
 });
 
 export const DirectoryListing = Type.Object({
@@ -58,6 +66,8 @@ const directoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         people.users(tenantId),
         ringGroups.list(tenantId),
       ]);
+      const presenceOf = (userId: string) => router.presenceOf(tenantId, userId);
+      const liveCalls = router.liveCallsOf(tenantId);
       return {
         agents: users.map((user) => ({
           id: user.id,
@@ -67,7 +77,14 @@ const directoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
           presence: router.presenceOf(tenantId, user.id),
         })),
         groups: groups
-          .map((group) => ({ id: group.id, name: group.name, address: groupAddress(group.name) }))
+          .map((group) => ({
+            id: group.id,
+            name: group.name,
+            address: groupAddress(group.name),
+            available: count(group.memberIds, (id) => presenceOf(id) === 'available'),
+            online: count(group.memberIds, (id) => presenceOf(id) !== 'offline'),
+            waiting: count(liveCalls, (call) => waitsInQueue(call, group.id)),
+          }))
           .sort((a, b) => a.name.localeCompare(b.name)),
       };
     },
@@ -75,3 +92,9 @@ const directoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
 };
 
 export default directoryRoutes;
+
+function count<T>(items: readonly T[], predicate: (item: T) => boolean): number {
+  let total = 0;
+  for (const item of items) if (predicate(item)) total++;
+  return total;
+}

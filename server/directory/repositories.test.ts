@@ -51,7 +51,7 @@ for (const engine of engines) {
   describe(`repositories on ${engine.name}`, () => {
     let opened: Awaited<ReturnType<Engine['open']>> = null;
     const check = (name: string, body: (database: Database, t: TestContext) => Promise<void>) =>
-      test(name, async (t) => {
+      void test(name, async (t) => {
         if (!opened) return t.skip('PostgreSQL not reachable');
         await body(opened.database, t);
       });
@@ -74,7 +74,7 @@ for (const engine of engines) {
           `SELECT api_key_hash FROM tenants WHERE id = $1`,
           [tenant.id],
         );
-        assert.notEqual(row!.api_key_hash, apiKey);
+        assert.notEqual(row.api_key_hash, apiKey);
         await assert.rejects(
           tenants.createTenant('repo-a'),
           (error: AppError) => error.reason === 'conflict',

@@ -40,4 +40,20 @@ describe('ffmpegArguments', () => {
     assert.equal(whole.includes('pipe:1'), true);
     assert.match(whole.join(' '), /scale=640:360:force_original_aspect_ratio=decrease,pad=640:360/);
   });
+
+  test('music on hold: a file looped until stopped; the built-in tone, audio only, endless', () => {
+    const looped = ffmpegArguments({
+      kind: 'file',
+      path: '/media/music.mp3',
+      video: false,
+      audio: true,
+      loop: true,
+    });
+    assert.match(looped.join(' '), /-re -stream_loop -1 -i \/media\/music\.mp3 -map 0:a:0/);
+    assert.equal(looped.includes('pipe:1'), false);
+    const tone = ffmpegArguments({ kind: 'hold-tone' }).join(' ');
+    assert.match(tone, /-re -f lavfi -i aevalsrc=.*523\.25,659\.25.*:sample_rate=48000/);
+    assert.doesNotMatch(tone, /duration|pipe:1/, 'no end, no video');
+    assert.match(tone, /-map 0:a -f s16le -ar 48000 -ac 1 pipe:3$/);
+  });
 });

@@ -18,7 +18,26 @@ const STDERR_LIMIT = 4_000;
 
 export type EncoderInput =
   | { kind: 'test-pattern'; seconds: number }
-  | { kind: 'file'; path: string; seconds?: number; video: boolean; audio: boolean };
+  | {
+      kind: 'file';
+      path: string;
+      seconds?: number;
+      video: boolean;
+      audio: boolean;
+      /** Play it again and again until stopped (music on hold). */
+      loop?: boolean;
+    }
+  /** Generated music on hold, audio only, until stopped: two notes, then a pause. */
+  | { kind: 'hold-tone' };
+
+/**
+ * The built-in music on hold: C5 and E5 for half a second each, then a second of silence, at a
+ * quarter of full scale. Unlike ringback (one tone in bursts) it tells a caller "you are
+ * connected and waiting"; the pattern also lets tests recognise it.
+ */
+const HOLD_TONE =
+  `aevalsrc='0.25*sin(2*PI*t*if(lt(mod(t,2),0.5),523.25,659.25))*lt(mod(t,2),1)'` +
+  `:sample_rate=${AUDIO_SAMPLE_RATE}:channel_layout=mono`;
 
 export interface EncoderExit {
   code: number | null;
@@ -57,10 +76,13 @@ export function ffmpegArguments(input: EncoderInput): string[] {
       ...RAW_AUDIO,
     ];
   }
+  if (input.kind === 'hold-tone')
+    return [...head, '-re', '-f', 'lavfi', '-i', HOLD_TONE, '-map', '0:a', ...RAW_AUDIO];
   const limit = input.seconds === undefined ? [] : ['-t', String(input.seconds)];
   return [
     ...head,
     '-re',
+    ...(input.loop ? ['-stream_loop', '-1'] : []),
     ...limit,
     '-i',
     input.path,

@@ -62,7 +62,8 @@ export interface PublisherOptions {
   url: string;
   /** A join token for one room and one identity, allowed to publish camera and microphone. */
   token: string;
-  video: { width: number; height: number };
+  /** Unset: a microphone only (a phone caller's waiting audio: phones take no video). */
+  video?: { width: number; height: number };
   log: PublisherLog;
   /** For joining and publishing (default 15 s, as livekit-client). */
   timeoutMs?: number;
@@ -93,7 +94,7 @@ function deadline<T>(what: string, timeoutMs: number, work: Promise<T>): Promise
 export class RtcPublisher {
   /** The connection to LiveKit was lost (not called after `leave()`). */
   onDisconnected: (reason: string) => void = () => {};
-  private readonly videoSource: VideoSource;
+  private readonly videoSource?: VideoSource;
   private readonly audioSource = new AudioSource(AUDIO_SAMPLE_RATE, 1);
   private left = false;
 
@@ -101,13 +102,14 @@ export class RtcPublisher {
     private readonly room: Room,
     private readonly options: PublisherOptions,
   ) {
-    this.videoSource = new VideoSource(options.video.width, options.video.height);
+    if (options.video)
+      this.videoSource = new VideoSource(options.video.width, options.video.height);
     room.on(RoomEvent.Disconnected, (reason) => {
       if (!this.left) this.onDisconnected(`disconnected (${reason})`);
     });
   }
 
-  /** Joins and publishes both tracks; rejects (and cleans up) when either fails. */
+  /** Joins and publishes its tracks; rejects (and cleans up) when either fails. */
   static async join(options: PublisherOptions): Promise<RtcPublisher> {
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const room = new Room();
@@ -132,11 +134,11 @@ export class RtcPublisher {
 
   /** A sink for one encoder run. Audio is cut into the SDK's 10 ms frames. */
   newSegment(): RawMediaSink {
-    const { width, height } = this.options.video;
+    const { width, height } = this.options.video ?? { width: 0, height: 0 };
     let pending: Buffer = Buffer.alloc(0);
     return {
       video: (frame) => {
-        if (this.left) return;
+        if (this.left || !this.videoSource) return;
         this.videoSource.captureFrame(
           new VideoFrame(new Uint8Array(frame), width, height, VideoBufferType.I420),
         );
@@ -194,19 +196,20 @@ export class RtcPublisher {
     } catch (error) {
       this.options.log.debug({ err: String(error) }, 'leaving the room failed');
     }
-    await Promise.allSettled([this.videoSource.close(), this.audioSource.close()]);
+    await Promise.allSettled([this.videoSource?.close(), this.audioSource.close()]);
   }
 
   private async publish(): Promise<void> {
     const participant = this.room.localParticipant!;
-    await participant.publishTrack(
-      LocalVideoTrack.createVideoTrack('camera', this.videoSource),
-      new TrackPublishOptions({
-        source: TrackSource.SOURCE_CAMERA,
-        simulcast: false,
-        videoCodec: VideoCodec.VP8,
-      }),
-    );
+    if (this.videoSource)
+      await participant.publishTrack(
+        LocalVideoTrack.createVideoTrack('camera', this.videoSource),
+        new TrackPublishOptions({
+          source: TrackSource.SOURCE_CAMERA,
+          simulcast: false,
+          videoCodec: VideoCodec.VP8,
+        }),
+      );
     await participant.publishTrack(
       LocalAudioTrack.createAudioTrack('microphone', this.audioSource),
       new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE }),

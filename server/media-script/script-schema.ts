@@ -20,6 +20,8 @@ export const MAX_STEP_SECONDS = 300;
 export const MAX_SCRIPT_SECONDS = 900;
 
 export const TEST_PATTERN = 'test-pattern';
+/** The music on hold that is generated (two notes) rather than a file: ring groups' queueMusic. */
+export const BUILT_IN_MUSIC = 'tone';
 
 /** A file name in the media directory: no folders, no dot files, a known media extension. */
 export const MEDIA_FILE_NAME =

@@ -29,3 +29,25 @@ export function mintScriptToken(
     SCRIPT_TOKEN_TTL_SECONDS,
   );
 }
+
+export const waitingAudioIdentity = (callId: string) => `waiting:${callId}`;
+
+/** A phone caller's waiting audio (`waiting-audio.ts`): a microphone in one room, nothing else. */
+export function mintWaitingAudioToken(
+  apiKey: string,
+  apiSecret: string,
+  request: { room: string; identity: string; name: string },
+): Promise<string> {
+  return mintRoomToken(
+    apiKey,
+    apiSecret,
+    request,
+    {
+      canPublish: true,
+      canSubscribe: false,
+      canPublishData: false,
+      canPublishSources: [TrackSource.MICROPHONE],
+    },
+    SCRIPT_TOKEN_TTL_SECONDS,
+  );
+}

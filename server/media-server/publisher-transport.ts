@@ -1,5 +1,10 @@
 import { SessionDescription, SignalTarget, TrickleRequest } from '@livekit/protocol';
-import { RTCPeerConnection, type RTCPeerConnectionConfig, type RTCRtpTransceiver } from 'werift';
+import {
+  RTCPeerConnection,
+  type RTCIceCandidateInit,
+  type RTCPeerConnectionConfig,
+  type RTCRtpTransceiver,
+} from 'werift';
 import { errorMessage, type MediaLogger } from './logger.ts';
 import { whenConnectionSettled } from './peer-config.ts';
 import { keepInactiveSectionsBundled, parseMediaSections, type MediaSection } from './sdp.ts';
@@ -80,7 +85,7 @@ export class PublisherTransport {
 
   async addIceCandidate(candidateInit: string): Promise<void> {
     if (this.closed) return;
-    await this.pc.addIceCandidate(JSON.parse(candidateInit));
+    await this.pc.addIceCandidate(JSON.parse(candidateInit) as RTCIceCandidateInit);
   }
 
   close(): void {

@@ -12,7 +12,6 @@ import {
   SrtcpSession,
   SrtpAuthenticationError,
   SrtpSession,
-  type RTCDtlsTransport,
 } from 'werift';
 import { hostIsLoopbackOnly, peerConnectionConfig } from './peer-config.ts';
 import { installSrtpKeyObjects, useKeyObjects } from './srtp-key-objects.ts';
@@ -162,7 +161,7 @@ describe('installSrtpKeyObjects', () => {
       clearInterval(timer);
     }
     for (const pc of [sender, receiver]) {
-      const [dtls] = pc.dtlsTransports as RTCDtlsTransport[];
+      const [dtls] = pc.dtlsTransports;
       for (const session of [dtls.srtp, dtls.srtcp])
         for (const context of [session.localContext, session.remoteContext])
           assert.ok(

@@ -53,6 +53,8 @@ let installed = false;
 export function installSrtpKeyObjects(): void {
   if (installed) return;
   installed = true;
+  // Kept to be called with the transport as `this` (updateSrtpSession.call(this) below).
+  // eslint-disable-next-line @typescript-eslint/unbound-method
   const updateSrtpSession = RTCDtlsTransport.prototype.updateSrtpSession;
   RTCDtlsTransport.prototype.updateSrtpSession = function (this: RTCDtlsTransport): void {
     updateSrtpSession.call(this);

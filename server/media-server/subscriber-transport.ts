@@ -3,6 +3,7 @@ import {
   MediaStream,
   RTCPeerConnection,
   type RTCDataChannel,
+  type RTCIceCandidateInit,
   type RTCPeerConnectionConfig,
   type RTCRtpTransceiver,
 } from 'werift';
@@ -158,7 +159,7 @@ export class SubscriberTransport {
 
   async addIceCandidate(candidateInit: string): Promise<void> {
     if (this.closed) return;
-    await this.pc.addIceCandidate(JSON.parse(candidateInit));
+    await this.pc.addIceCandidate(JSON.parse(candidateInit) as RTCIceCandidateInit);
   }
 
   sendData(payload: Uint8Array, reliable: boolean): void {

@@ -89,7 +89,7 @@ describe('webhooks', () => {
         warnings.map(({ msg }) => msg),
         ['webhook delivery failed'],
       );
-      assert.equal((warnings[0]!.obj as { event: string }).event, 'room_started');
+      assert.equal((warnings[0].obj as { event: string }).event, 'room_started');
       await new Promise((resolve) => setTimeout(resolve, 300));
       assert.equal(attempts, 3, 'dropped after the last retry');
     } finally {

@@ -3,6 +3,7 @@
  * forwarding, DTLS and SRTP are CPU-heavy; on their own thread they never delay a routing
  * decision in call control, and routing never delays a media packet.
  */
+import { inspect } from 'node:util';
 import { parentPort, workerData } from 'node:worker_threads';
 import { startMediaServer, type MediaServer } from './media-server.ts';
 import type { MediaLogger } from './logger.ts';
@@ -17,7 +18,7 @@ function forward(level: keyof MediaLogger) {
     try {
       send({ type: 'log', level, obj: structuredClone(obj), msg });
     } catch {
-      send({ type: 'log', level, obj: { detail: String(obj) }, msg });
+      send({ type: 'log', level, obj: { detail: inspect(obj) }, msg });
     }
   };
 }
@@ -42,11 +43,13 @@ try {
   send({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
 }
 
-port.on('message', async (message: HostMessage) => {
+async function handle(message: HostMessage): Promise<void> {
   if (message.type === 'set-webhook-url') webhookUrl = message.url;
   if (message.type === 'close') {
     await server?.close();
     send({ type: 'closed' });
     port.close();
   }
-});
+}
+// A failure ends the worker (unhandled rejection), which the host reports.
+port.on('message', (message: HostMessage) => void handle(message));

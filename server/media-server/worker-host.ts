@@ -49,7 +49,7 @@ export function startMediaServerInWorker(
         case 'started':
           latestStats = message.stats;
           worker.off('error', reject);
-          worker.on('error', (error) =>
+          worker.on('error', (error: Error) =>
             logger.error({ err: error.message }, 'media server worker failed'),
           );
           resolve({

@@ -84,7 +84,7 @@ async function sendWebhook(
 async function connectedCall(caller: Agent, agent: Agent) {
   const dialed = await caller.tab.request({ type: 'call.dial', to: agent.address });
   assert.equal(dialed.type, 'outgoing_call');
-  const callId = (dialed as Extract<ServerMessage, { type: 'outgoing_call' }>).call.id;
+  const callId = dialed.call.id;
   await agent.tab.waitForCall(callId, 'ringing');
   await agent.tab.request({ type: 'call.accept', callId });
   const [agentMedia, callerMedia] = await Promise.all([

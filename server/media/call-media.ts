@@ -255,7 +255,7 @@ export class CallMedia implements CallEvents {
       // The caller has its credentials since the dial: only the agent's are new.
       placed.answered = true;
       placed.parties.set(agent.identity, agent);
-      this.track(
+      void this.track(
         placed.opened.then((opened) => (opened ? this.admit(placed, [agent]) : undefined)),
       );
       return;
@@ -284,12 +284,14 @@ export class CallMedia implements CallEvents {
       room.listed.delete(identity);
       clearTimeout(room.pendingEnds.get(identity));
       room.pendingEnds.delete(identity);
-      this.track(this.removeFromRoom(room, identity));
+      void this.track(this.removeFromRoom(room, identity));
     }
     if (to) {
       const agent = this.party('agent', to.userId, to.sessionId, to.name);
       room.parties.set(agent.identity, agent);
-      this.track(room.opened.then((opened) => (opened ? this.admit(room, [agent]) : undefined)));
+      void this.track(
+        room.opened.then((opened) => (opened ? this.admit(room, [agent]) : undefined)),
+      );
     }
   }
 
@@ -297,7 +299,7 @@ export class CallMedia implements CallEvents {
     const room = this.roomsByCall.get(call.id);
     if (!room) return;
     this.forget(room);
-    if (!this.closing) this.track(this.closeRoom(room));
+    if (!this.closing) void this.track(this.closeRoom(room));
   }
 
   // ------------------------------------------------------------------ webhooks
@@ -534,7 +536,7 @@ export class CallMedia implements CallEvents {
       { room: name, identity },
       'a participant joined the room of an ended call; closing it',
     );
-    this.track(this.deleteRoom(name, {}));
+    void this.track(this.deleteRoom(name, {}));
   }
 
   private partyJoined(room: CallRoom, identity: string, sid: string): void {
@@ -581,7 +583,7 @@ export class CallMedia implements CallEvents {
       'a party left the media room; ending the call unless it rejoins',
     );
     const timer = setTimeout(
-      () => this.track(this.endUnlessBack(room, identity)),
+      () => void this.track(this.endUnlessBack(room, identity)),
       this.leaveGraceMs,
     );
     room.pendingEnds.set(identity, timer);
@@ -642,7 +644,7 @@ export class CallMedia implements CallEvents {
   /** Compares every open room with LiveKit's list of its participants (see the file comment). */
   private reconcileAll(): void {
     if (this.closing) return;
-    for (const room of this.rooms.values()) this.track(this.reconcile(room));
+    for (const room of this.rooms.values()) void this.track(this.reconcile(room));
   }
 
   private async reconcile(room: CallRoom): Promise<void> {
@@ -691,7 +693,7 @@ export class CallMedia implements CallEvents {
       { callId: room.callId, identity },
       'a participant who is not a party of the call is in its media room; removing it',
     );
-    this.track(this.removeFromRoom(room, identity));
+    void this.track(this.removeFromRoom(room, identity));
   }
 
   private forget(room: CallRoom): void {

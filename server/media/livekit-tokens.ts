@@ -28,14 +28,15 @@ export const partyIdentity = (role: PartyRole, userId: string, sessionId: string
 /**
  * Participants call control lets into a call's room besides its parties: the supervisor
  * route's listeners (`monitor:…`) and speakers (`supervisor:…`), and the call's own script
- * participant (`script:<callId>`). Every LiveKit token is minted by call control, so an
+ * participant (`script:<callId>`) and a phone caller's waiting audio (`waiting:<callId>`). Every LiveKit token is minted by call control, so an
  * identity cannot claim one of these prefixes without having been given it.
  */
 export function isRoomVisitor(identity: string, callId: string): boolean {
   return (
     identity.startsWith('monitor:') ||
     identity.startsWith('supervisor:') ||
-    identity === `script:${callId}`
+    identity === `script:${callId}` ||
+    identity === `waiting:${callId}`
   );
 }
 

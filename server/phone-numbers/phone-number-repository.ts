@@ -33,13 +33,23 @@ interface PhoneNumberRow {
   created_at: Date | string;
   is_caller_id: boolean;
   group_name: string | null;
+  queue_greeting: string | null;
+  queue_music: string | null;
   user_name: string | null;
   username: string | null;
 }
 
 /** Where an incoming call to a number goes, as call control needs it. */
 export type PhoneRoute =
-  | { tenantId: string; numberId: string; number: string; kind: 'address'; address: string }
+  | {
+      tenantId: string;
+      numberId: string;
+      number: string;
+      kind: 'address';
+      address: string;
+      /** The ring group's greeting and music for phone callers; unset: ringback. */
+      waiting?: { greeting: string | null; music: string };
+    }
   | { tenantId: string; numberId: string; number: string; kind: 'script'; script: MediaScript }
   | { tenantId: string; numberId: string; number: string; kind: 'nowhere' };
 
@@ -53,7 +63,7 @@ interface StoredDestination {
 
 const select = `
   SELECT p.id, p.tenant_id, p.number, p.label, p.destination_type, p.ring_group_id, p.user_id,
-         p.script, p.created_at, g.name AS group_name, u.display_name AS user_name, u.username,
+         p.script, p.created_at, g.name AS group_name, g.queue_greeting, g.queue_music, u.display_name AS user_name, u.username,
          (p.caller_id OR (
            NOT EXISTS (SELECT 1 FROM phone_numbers m WHERE m.tenant_id = p.tenant_id AND m.caller_id)
            AND p.number = (SELECT min(f.number) FROM phone_numbers f WHERE f.tenant_id = p.tenant_id)
@@ -241,7 +251,11 @@ export class PhoneNumberRepository {
     if (!destination) return { ...base, kind: 'nowhere' };
     if (destination.type === 'script')
       return { ...base, kind: 'script', script: destination.script };
-    return { ...base, kind: 'address', address: destination.address };
+    const waiting =
+      destination.type === 'group' && row.queue_music
+        ? { waiting: { greeting: row.queue_greeting, music: row.queue_music } }
+        : {};
+    return { ...base, kind: 'address', address: destination.address, ...waiting };
   }
 
   /** One destination field per type, and its id a ring group or user of this tenant. */

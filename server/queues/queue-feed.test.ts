@@ -67,7 +67,7 @@ describe('the queue view', () => {
     }
     // Grace is in sales only: she never hears of support.
     const graceGroups = await waitForQueues(grace.tab, (groups) => groups.length === 1, 'sales');
-    assert.equal(graceGroups[0]!.group.id, sales.id);
+    assert.equal(graceGroups[0].group.id, sales.id);
 
     // Bob comes online: Ada's support queue lists him; her sales queue does not.
     await bob.tab.online();
@@ -90,7 +90,7 @@ describe('the queue view', () => {
     await ada.tab.request({ type: 'call.accept', callId: first.id });
     await ada.tab.waitForPresence('busy');
     await bob.tab.request({ type: 'presence.set', presence: 'away' });
-    groups = await waitForQueues(
+    await waitForQueues(
       ada.tab,
       (groups) => groups.every((group) => group.available.length === 0),
       'Bob away',
@@ -108,7 +108,7 @@ describe('the queue view', () => {
     assert.equal(groups.find((group) => group.group.id === sales.id)!.waiting, 0);
     // Bob, away, hears it too; Grace (sales only) does not.
     await waitForQueues(bob.tab, (groups) => groups[0]?.waiting === 2, 'Bob sees two waiting');
-    assert.equal(lastQueues(grace.tab)![0]!.waiting, 0);
+    assert.equal(lastQueues(grace.tab)![0].waiting, 0);
 
     // A caller gives up: the queue shrinks for everyone who watches it.
     await requestJson(server.url, 'POST', `/api/calls/${second.id}/hangup`, {
@@ -119,7 +119,7 @@ describe('the queue view', () => {
       (groups) => groups[0]?.waiting === 1,
       'one waiting after a caller hung up',
     );
-    assert.equal(groups[0]!.longestWaitingSince, third.createdAt);
+    assert.equal(groups[0].longestWaitingSince, third.createdAt);
 
     // Ada hangs up her call and writes it up: in wrap-up she still sees the queue move.
     await ada.tab.request({ type: 'call.hangup', callId: first.id });

@@ -99,14 +99,16 @@ export function encodeCursor(createdAt: number, id: string): string {
 function decodeCursor(cursor: string): [number, string] {
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (
-      Array.isArray(value) &&
-      value.length === 2 &&
-      Number.isSafeInteger(value[0]) &&
-      typeof value[1] === 'string' &&
-      value[1].length <= 64
-    )
-      return [value[0], value[1]];
+    if (Array.isArray(value) && value.length === 2) {
+      const [createdAt, id] = value as unknown[];
+      if (
+        typeof createdAt === 'number' &&
+        Number.isSafeInteger(createdAt) &&
+        typeof id === 'string' &&
+        id.length <= 64
+      )
+        return [createdAt, id];
+    }
   } catch {
     // Falls through to the error below: a cursor is only ever one we handed out.
   }
@@ -178,7 +180,7 @@ export class HistoryRepository {
 
     const events: (TimelineEvent & { rank: number })[] = [];
     const add = (event: TimelineEvent, rank: number) => events.push({ ...event, rank });
-    add({ type: 'placed', at: call!.createdAt, user: who(row.from_user_id) }, 0);
+    add({ type: 'placed', at: call.createdAt, user: who(row.from_user_id) }, 0);
     const legs = await this.database.query<{
       user_id: string;
       attempt: number;
@@ -221,21 +223,21 @@ export class HistoryRepository {
     for (const event of recorded)
       add({ type: event.type, at: epoch(event.at), user: who(event.user_id) }, 3);
     // Calls recorded before call_events existed still show who answered.
-    if (call!.answeredAt !== null && !recorded.some((event) => event.type === 'answered'))
-      add({ type: 'answered', at: call!.answeredAt, user: call!.answeredBy }, 3);
-    if (call!.endedAt !== null)
+    if (call.answeredAt !== null && !recorded.some((event) => event.type === 'answered'))
+      add({ type: 'answered', at: call.answeredAt, user: call.answeredBy }, 3);
+    if (call.endedAt !== null)
       add(
         {
           type: 'ended',
-          at: call!.endedAt,
+          at: call.endedAt,
           user: null,
-          ...(call!.endReason ? { endReason: call!.endReason } : {}),
+          ...(call.endReason ? { endReason: call.endReason } : {}),
         },
         4,
       );
     // A stable sort: recorded events keep their recorded order within one millisecond.
     events.sort((a, b) => a.at - b.at || a.rank - b.rank);
-    return { call: call!, events: events.map(({ rank: _rank, ...event }) => event) };
+    return { call: call, events: events.map(({ rank: _rank, ...event }) => event) };
   }
 
   private async userNames(tenantId: string, callId: string): Promise<Map<string, string>> {

@@ -5,7 +5,7 @@
 import { Type, type Static } from 'typebox';
 import type { RingGroupRecord } from '../directory/directory.ts';
 import { groupAddress } from '../directory/directory.ts';
-import { MEDIA_FILE_NAME, MediaScript } from '../media-script/script-schema.ts';
+import { BUILT_IN_MUSIC, MEDIA_FILE_NAME, MediaScript } from '../media-script/script-schema.ts';
 import { RING_STRATEGY_NAMES } from '../routing/strategies/ring-strategy.ts';
 
 /** Lower-case and URL-safe, because it becomes the dialable address /group/<name>. */
@@ -82,8 +82,7 @@ export const Strategy = Type.Union(
   },
 );
 
-/** The built-in music: a generated tone, for groups without a music file. */
-export const BUILT_IN_MUSIC = 'tone';
+export { BUILT_IN_MUSIC };
 
 const mediaFileName = (description: string) =>
   Type.String({ pattern: MEDIA_FILE_NAME.source, maxLength: 104, description });

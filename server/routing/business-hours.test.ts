@@ -125,13 +125,13 @@ describe('overflow', () => {
   test('after the delay a waiting call is also offered to the overflow group; answering stops it', async () => {
     const fixture = routerFixture();
     const [ada, bob, cy] = ['ada', 'bob', 'cy'].map((name) => fixture.addUser(name));
-    const backup = fixture.addGroup('backup', [bob!, cy!]);
-    fixture.addGroup('support', [ada!], {
+    const backup = fixture.addGroup('backup', [bob, cy]);
+    fixture.addGroup('support', [ada], {
       overflow: { ringGroupId: backup.id, delaySeconds: 30 },
       ringTimeoutSeconds: 60,
     });
-    const adaTab = fixture.openTab(ada!);
-    const bobTab = fixture.openTab(bob!);
+    const adaTab = fixture.openTab(ada);
+    const bobTab = fixture.openTab(bob);
     const { id } = await fixture.router.placeCall(TENANT, { from: caller, to: '/group/support' });
     assert.deepEqual([adaTab.call(id)?.status, bobTab.call(id)], ['ringing', undefined]);
     fixture.scheduler.advance(29_999);
@@ -142,7 +142,7 @@ describe('overflow', () => {
       ['ringing', 'ringing'],
       'the group still rings, the overflow group too',
     );
-    const cyTab = fixture.openTab(cy!);
+    const cyTab = fixture.openTab(cy);
     assert.equal(
       cyTab.call(id)?.status,
       'ringing',

@@ -39,7 +39,7 @@ function localTime(timeZone: string, at: number): LocalTime {
   ) as Record<string, string>;
   return {
     date: `${parts.year}-${parts.month}-${parts.day}`,
-    day: weekdays.indexOf(parts.weekday!),
+    day: weekdays.indexOf(parts.weekday),
     minutes: Number(parts.hour) * 60 + Number(parts.minute),
   };
 }

@@ -39,7 +39,7 @@ describe('CallRouter on a manual clock', () => {
     const ended = router.liveCall(TENANT, id)!;
     assert.deepEqual([ended.status, ended.endReason], ['ended', 'no_answer']);
     assert.equal(tab.call(id)?.endReason, 'no_answer');
-    const outcomes = records.ended[0]!.legs.map((leg) => `${leg.attempt}:${leg.outcome}`);
+    const outcomes = records.ended[0].legs.map((leg) => `${leg.attempt}:${leg.outcome}`);
     assert.deepEqual(outcomes, ['1:missed', '2:missed', '3:missed']);
   });
 
@@ -155,7 +155,7 @@ describe('CallRouter on a manual clock', () => {
     );
     router.accept(bobAgain.sessionId, id);
     router.hangup(bobAgain.sessionId, id);
-    const legs = records.ended[0]!.legs.map((leg) => leg.outcome);
+    const legs = records.ended[0].legs.map((leg) => leg.outcome);
     assert.deepEqual(legs, ['withdrawn', 'withdrawn', 'answered']);
   });
 
@@ -178,7 +178,7 @@ describe('CallRouter on a manual clock', () => {
     assert.equal(outcomes.filter((outcome) => outcome === 'won').length, 1);
     assert.equal(outcomes[0], 'won');
     for (const tab of tabs.slice(1)) {
-      assert.deepEqual(tab.call(id)?.answeredBy, { id: members[0]!.id, name: 'Agent 0' });
+      assert.deepEqual(tab.call(id)?.answeredBy, { id: members[0].id, name: 'Agent 0' });
       assert.equal(tab.call(id)?.endReason, 'answered_elsewhere');
     }
   });

@@ -77,6 +77,8 @@ export interface PlaceCallRequest {
   requiredSkills?: Record<string, number>;
   /** `api` unless a phone placed it (server/sip). */
   origin?: 'api' | 'phone';
+  /** The user whose token placed it (absent: the tenant's API key); see LiveCall.placedByUserId. */
+  placedByUserId?: string;
 }
 
 const consoleLog: RoutingLog = { error: (details, message) => console.error(message, details) };
@@ -335,13 +337,16 @@ export class CallRouter {
     to: string,
     mode: TransferMode,
     reply?: () => void,
+    { requiredSkills }: { requiredSkills?: Record<string, number> } = {},
   ): Promise<void> {
     const session = this.sessions.require(sessionId);
     // Refused before the lookup, so a wrong state is reported as such whatever the address.
     this.transfers.checkTransfer(session, callId);
     const resolved = await this.dialing.resolve(session.tenantId, to);
     this.batch(() => {
-      this.transfers.transfer(this.sessions.require(sessionId), callId, mode, resolved);
+      this.transfers.transfer(this.sessions.require(sessionId), callId, mode, resolved, {
+        requiredSkills,
+      });
       reply?.();
     });
   }
@@ -426,6 +431,7 @@ export class CallRouter {
           from: request.from,
           fromUserId: null,
           callerSessionId: null,
+          placedByUserId: request.placedByUserId,
           params: request.params ?? {},
           priority: request.priority ?? 0,
           requiredSkills: request.requiredSkills,

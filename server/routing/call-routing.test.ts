@@ -7,7 +7,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from '../test/harness.ts';
-import { AgentClient } from '../session/testing/agent-client.ts';
 import {
   closeAll,
   getCall,
@@ -87,16 +86,16 @@ describe('ring groups', { concurrency: true }, () => {
     const replies = await Promise.all(
       members.map((member) => member.tab.request({ type: 'call.accept', callId: dialed.id })),
     );
-    const winners = members.filter((_, index) => replies[index]!.type === 'ok');
+    const winners = members.filter((_, index) => replies[index].type === 'ok');
     assert.equal(winners.length, 1);
-    const winner = winners[0]!;
+    const winner = winners[0];
     const expectedAnsweredBy = { id: winner.user.id, name: winner.user.displayName };
     await winner.tab.waitForCall(dialed.id, 'connected');
     for (const [index, member] of members.entries()) {
       if (member === winner) continue;
       const view = await member.tab.waitForCall(dialed.id, 'disconnected', 'answered_elsewhere');
       assert.deepEqual(view.answeredBy, expectedAnsweredBy);
-      assert.equal(replies[index]!.type, 'error');
+      assert.equal(replies[index].type, 'error');
       assert.equal((replies[index] as { code: string }).code, 'wrong-state');
     }
     const outgoing = await caller.tab.waitForOutgoing(
@@ -222,7 +221,7 @@ describe('ring groups', { concurrency: true }, () => {
     assert.equal(outgoing.endReason, 'caller_cancelled');
 
     const apiCall = await placeCall(server, '/group/cancel');
-    await members[0]!.tab.waitForCall(apiCall.id, 'ringing');
+    await members[0].tab.waitForCall(apiCall.id, 'ringing');
     await fetch(`${server.url}/api/calls/${apiCall.id}/hangup`, {
       method: 'POST',
       headers: { authorization: `Bearer ${server.apiKey}` },
@@ -236,7 +235,7 @@ describe('ring groups', { concurrency: true }, () => {
     const ada = await onlineAgent(server, 'queue-ada@t.test', undefined, { online: false });
     await createGroup('queue', [ada.user.id]);
     const first = await placeCall(server, '/group/queue', { from: 'First' });
-    const second = await placeCall(server, '/group/queue', { from: 'Second' });
+    await placeCall(server, '/group/queue', { from: 'Second' });
     assert.equal(first.status, 'queued');
     await ada.tab.online();
     await ada.tab.waitUntil(() => ada.tab.calls.length === 2 && ada.tab.calls, 'both queued calls');

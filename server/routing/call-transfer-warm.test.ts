@@ -52,6 +52,8 @@ describe('warm transfer', { concurrency: true }, () => {
 
     const consultationId = await consult(ada, callId, bob);
     const agentView = ada.tab.call(callId)!;
+    const carolParty = agentView.from;
+    assert.deepEqual(carolParty, { name: 'Carol', address: carol.address });
     assert.equal(agentView.status, 'connected');
     assert.equal(agentView.held, true);
     assert.deepEqual(agentView.transfer, {
@@ -71,6 +73,9 @@ describe('warm transfer', { concurrency: true }, () => {
     const offered = await bob.tab.waitForCall(consultationId, 'ringing');
     assert.deepEqual(offered.transferredBy, ref(ada));
     assert.equal(offered.consultationFor, callId);
+    // Bob is told who the consultation is about: the caller Ada has on hold.
+    assert.deepEqual(offered.consultationAbout, carolParty);
+    assert.deepEqual(dialed.consultationAbout, carolParty);
     assert.deepEqual(offered.params, { ticket: '4711' }, 'the destination sees the dial params');
 
     await expectOk(bob.tab, { type: 'call.accept', callId: consultationId });

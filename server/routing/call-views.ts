@@ -42,6 +42,7 @@ export function inboundView(call: LiveCall, leg: LiveLeg): CallView {
     transferredBy: leg.transferredBy,
     transfer: transferViewFor(call, leg),
     consultationFor: call.consultationFor,
+    ...(call.consultationAbout ? { consultationAbout: call.consultationAbout } : {}),
   };
 }
 
@@ -81,6 +82,7 @@ export function outboundView(call: LiveCall): CallView {
     held: call.heldAt !== null,
     heldAt: call.heldAt,
     consultationFor: call.consultationFor,
+    ...(call.consultationAbout ? { consultationAbout: call.consultationAbout } : {}),
   };
 }
 

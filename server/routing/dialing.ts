@@ -44,11 +44,15 @@ export interface NewCall {
   from: Party;
   fromUserId: string | null;
   callerSessionId: string | null;
+  /** See LiveCall.placedByUserId. */
+  placedByUserId?: string;
   params: Record<string, string>;
   /** Echoed on the caller's first `outgoing_call` frame. */
   requestId?: string;
   /** A warm transfer's consultation: the call being transferred. */
   consultationFor?: string;
+  /** A warm transfer's consultation: who the call being transferred is with. */
+  consultationAbout?: Party;
   /** Higher is offered first; default 0. */
   priority?: number;
   /** Skill name → minimum level. */
@@ -184,6 +188,7 @@ export class Dialing {
       from: request.from,
       fromUserId: request.fromUserId,
       callerSessionId: request.callerSessionId,
+      ...(request.placedByUserId ? { placedByUserId: request.placedByUserId } : {}),
       to: resolved.to,
       target: resolved.target,
       ringGroup: resolved.ringGroup,
@@ -202,6 +207,7 @@ export class Dialing {
       redirect: null,
       transfer: null,
       consultationFor: request.consultationFor ?? null,
+      consultationAbout: request.consultationAbout ?? null,
       heldAt: null,
       heldMs: 0,
       queued: false,

@@ -29,7 +29,7 @@ describe('calls to phone numbers', () => {
     const ended = adaTab.outgoing.get(view.id)!;
     assert.deepEqual([ended.status, ended.endReason], ['disconnected', 'hangup']);
     assert.equal(adaTab.presence, 'available');
-    assert.equal(records.ended[0]!.call.toAddress, '+14155550199');
+    assert.equal(records.ended[0].call.toAddress, '+14155550199');
   });
 
   test('a phone that never answers ends no_answer at its maximum wait; a late answer changes nothing', async () => {

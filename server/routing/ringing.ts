@@ -127,7 +127,8 @@ export class Ringing {
     if (target.kind === 'phone') return [];
     const userIds = target.kind === 'user' ? [target.userId] : target.memberIds;
     const candidates: RingCandidate[] = [];
-    const required = call.requiredSkills;
+    // A transfer with skills asks them of its destination; otherwise the call's own count.
+    const required = call.redirect?.requiredSkills ?? call.requiredSkills;
     for (const userId of userIds) {
       if (userId === call.redirect?.excludedUserId) continue;
       const agent = read.agent(call.tenantId, userId);
@@ -162,7 +163,7 @@ export class Ringing {
   /** The agent's tabs ring for some call (other than `exceptCallId`). */
   agentRings(agent: Readonly<AgentState>, exceptCallId?: string): boolean {
     return this.presence
-      .onlineSessions(agent as AgentState)
+      .onlineSessions(agent)
       .some((session) => this.ringsFor(session, exceptCallId));
   }
 

@@ -47,7 +47,7 @@ describe('the live state', () => {
     assert.equal(resumedTab.presence, 'busy');
     second.router.hangup(tab.sessionId, id);
     assert.deepEqual(
-      second.records.ended[0]!.legs.map((leg) => `${leg.attempt}:${leg.outcome}`),
+      second.records.ended[0].legs.map((leg) => `${leg.attempt}:${leg.outcome}`),
       ['1:missed', '2:answered'],
     );
   });

@@ -24,6 +24,10 @@ import type { PresenceTracker } from './presence.ts';
 import type { RedirectFallback } from './redirect-fallback.ts';
 import type { Ringing } from './ringing.ts';
 
+/** Skills only when some are required: an empty set requires nothing. */
+const skillsField = (skills: Record<string, number> | undefined) =>
+  skills && Object.keys(skills).length > 0 ? { requiredSkills: { ...skills } } : {};
+
 export interface TransferManagers {
   ringing: Ringing;
   answering: Answering;
@@ -60,6 +64,7 @@ export class Transfers {
     callId: string,
     mode: TransferMode,
     resolved: ResolvedTarget,
+    { requiredSkills }: { requiredSkills?: Record<string, number> } = {},
   ): void {
     const { state } = this;
     const call = this.checkTransfer(session, callId);
@@ -72,7 +77,11 @@ export class Transfers {
     const transfer: LiveTransfer = {
       mode,
       to: resolved.to,
-      destination: { target: resolved.target, ringTimeoutMs: this.ringTimeoutOf(resolved.target) },
+      destination: {
+        target: resolved.target,
+        ringTimeoutMs: this.ringTimeoutOf(resolved.target),
+        ...skillsField(requiredSkills),
+      },
       status: 'ringing',
       by: { id: agent.userId, name: agent.name, sessionId: session.id },
       consultationCallId: null,
@@ -151,6 +160,7 @@ export class Transfers {
       ringTimeoutMs: transfer.destination.ringTimeoutMs,
       transferredBy: { id: by.id, name: by.name },
       excludedUserId: by.id,
+      ...skillsField(transfer.destination.requiredSkills),
     });
     if (!ringing) managers.fallback.ringBack(call);
   }
@@ -171,6 +181,8 @@ export class Transfers {
         // The destination sees what the caller dialed with, as it will once it takes the call.
         params: { ...call.params },
         consultationFor: call.id,
+        consultationAbout: call.from,
+        requiredSkills: transfer.destination.requiredSkills,
       },
       { ...resolved, maxWaitMs: transfer.destination.ringTimeoutMs },
     );

@@ -105,7 +105,7 @@ export function parseClientMessage(
       .join('; ');
     throw badMessage(`invalid ${type} message: ${details}`, requestId);
   }
-  return value as ClientMessage;
+  return value;
 }
 
 const codeForReason: Record<ErrorReason, ErrorCode> = {

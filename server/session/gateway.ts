@@ -18,7 +18,7 @@ function tokenOf(request: FastifyRequest): string {
   const fromQuery = (request.query as { token?: unknown } | undefined)?.token;
   if (typeof fromQuery === 'string' && fromQuery) return fromQuery;
   const match = request.headers.authorization?.match(/^Bearer\s+(\S+)$/i);
-  if (match) return match[1]!;
+  if (match) return match[1];
   throw new AppError('unauthorized', 'missing token: connect with ?token=<session token>');
 }
 
@@ -60,7 +60,7 @@ export default async function sessionGateway(app: FastifyInstance): Promise<void
     '/session',
     {
       websocket: true,
-      schema: { hide: true } as object,
+      schema: { hide: true },
       // Authentication happens before the upgrade handler runs, so the handler can attach its
       // listeners synchronously and no early frame is lost.
       preValidation: async (request) => {
@@ -94,7 +94,7 @@ export default async function sessionGateway(app: FastifyInstance): Promise<void
         resumeSeconds: config.sessionResumeSeconds,
         resumeSessionId,
         log: request.log,
-        draining: sessions.draining,
+        draining: () => sessions.draining(),
         onSessionId: (identified) => connectionsById.set(identified.sessionId, identified),
         onClosed: (closed) => {
           const left = (sessionsPerUser.get(userKey) ?? 1) - 1;
@@ -114,5 +114,11 @@ export default async function sessionGateway(app: FastifyInstance): Promise<void
   sessions.onHandOver?.(() => {
     for (const connection of [...connections]) connection.handOver();
   });
+  // An admin deactivated the person: their tabs close for good (no resume) with 4401.
+  const stopSigningOut = app.services.accounts.onDeactivated((tenantId, userId) => {
+    for (const connection of [...connections])
+      if (connection.isOf(tenantId, userId)) connection.signOut('account deactivated');
+  });
+  app.addHook('onClose', async () => stopSigningOut());
   app.addHook('onClose', async () => heartbeat.stop());
 }

@@ -24,15 +24,15 @@ class HeartbeatTargets<Target> extends Set<Target> {
     if (this.slotOf.has(target)) return this;
     let emptiest = 0;
     for (let index = 1; index < this.slots.length; index++)
-      if (this.slots[index]!.size < this.slots[emptiest]!.size) emptiest = index;
-    this.slots[emptiest]!.add(target);
+      if (this.slots[index].size < this.slots[emptiest].size) emptiest = index;
+    this.slots[emptiest].add(target);
     this.slotOf.set(target, emptiest);
     return super.add(target);
   }
 
   override delete(target: Target): boolean {
     const slot = this.slotOf.get(target);
-    if (slot !== undefined) this.slots[slot]!.delete(target);
+    if (slot !== undefined) this.slots[slot].delete(target);
     this.slotOf.delete(target);
     return super.delete(target);
   }
@@ -67,7 +67,7 @@ export class Heartbeat<Target extends HeartbeatTarget> {
 
   private tick(): void {
     // A copy: a beat may terminate its socket, whose close handler removes it from the slot.
-    for (const target of [...this.slots[this.slot]!]) target.heartbeat();
+    for (const target of [...this.slots[this.slot]]) target.heartbeat();
     this.slot = (this.slot + 1) % this.slots.length;
   }
 }

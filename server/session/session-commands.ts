@@ -214,7 +214,9 @@ export class SessionCommands {
             throw new AppError('bad-request', 'a transfer to a phone number is blind only');
           return phones.transferOut(router, sessionId, message.callId, message.to).then(() => ok());
         }
-        return router.transfer(sessionId, message.callId, message.to, message.mode, ok);
+        return router.transfer(sessionId, message.callId, message.to, message.mode, ok, {
+          requiredSkills: message.skills,
+        });
       }
       case 'call.transfer.complete':
         return router.batch(() => {

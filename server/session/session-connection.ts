@@ -53,6 +53,8 @@ export class SessionConnection {
   private readonly waiting: ClientMessage[] = [];
   /** A newer socket of the same tab took this session over: closing this one must not end it. */
   private superseded = false;
+  /** Closed by the server because the person may no longer sign in: nothing to resume. */
+  private signedOut = false;
   private readonly socket: WebSocket;
   private readonly backend: SessionBackend;
   private readonly log: FastifyBaseLogger;
@@ -109,6 +111,17 @@ export class SessionConnection {
     this.socket.terminate();
   }
 
+  /** Whether this is a tab of that person. */
+  isOf(tenantId: string, userId: string): boolean {
+    return this.tenantId === tenantId && this.options.identity.user.id === userId;
+  }
+
+  /** Closes the socket and ends its session for good (4401: the tab signs out, no resume). */
+  signOut(reason: string): void {
+    this.signedOut = true;
+    this.socket.close(4401, reason);
+  }
+
   /** Closes the socket without ending the session: the tab resumes it on another node. */
   handOver(): void {
     this.socket.close(1012, 'service restart: reconnect');
@@ -141,8 +154,8 @@ export class SessionConnection {
       this.sessionId,
       draining && resumeMs > 0
         ? { kind: 'detach', resumeMs }
-        : clean || resumeMs === 0
-          ? { kind: 'close', cause: clean ? 'closed' : 'lost' }
+        : clean || resumeMs === 0 || this.signedOut
+          ? { kind: 'close', cause: clean || this.signedOut ? 'closed' : 'lost' }
           : { kind: 'detach', resumeMs },
     );
   }

@@ -173,7 +173,7 @@ describe('resuming a lost session', () => {
     await second.waitForCall(call.id, 'ringing');
     await second.request({ type: 'call.accept', callId: call.id });
     await second.waitForCall(call.id, 'connected');
-    await server.app.services.router.hangupCall(server.tenant.id, call.id);
+    server.app.services.router.hangupCall(server.tenant.id, call.id);
     await second.waitForCall(call.id, 'disconnected');
     await second.close();
   });

@@ -80,7 +80,7 @@ export async function registerConsole(
   await app.register(fastifyStatic, { root, serve: false, preCompressed: true });
 
   app.get('/*', { schema: { hide: true } }, async (request, reply) => {
-    const pathname = safeDecode(request.url.split('?')[0]!);
+    const pathname = safeDecode(request.url.split('?')[0]);
     if (pathname === null) return reply.callNotFound();
     if (pathname === '/api' || pathname.startsWith('/api/')) return reply.callNotFound();
     const relative = path.posix.normalize(pathname).replace(/^\/+/, '');

@@ -32,7 +32,7 @@ function drip(socket: Socket, text: string, everyMs: number): void {
   let index = 0;
   const timer = setInterval(() => {
     if (socket.destroyed || index >= text.length) return clearInterval(timer);
-    socket.write(text[index++]!);
+    socket.write(text[index++]);
   }, everyMs);
   socket.once('close', () => clearInterval(timer));
 }

@@ -17,7 +17,7 @@ function directives(header: string | null): Map<string, string[]> {
       .split(';')
       .map((part) => part.trim().split(/\s+/))
       .filter(([name]) => name)
-      .map(([name, ...values]) => [name!, values]),
+      .map(([name, ...values]) => [name, values]),
   );
 }
 

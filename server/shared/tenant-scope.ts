@@ -3,7 +3,8 @@
  * the body is parsed or validated: an unauthenticated caller learns nothing, not even whether
  * its body would have been accepted. Handlers then read `request.tenantId`, never a body field.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -13,7 +14,7 @@ declare module 'fastify' {
 }
 
 export function scopeToTenant(
-  app: FastifyInstance<any, any, any, any, any>,
+  app: Parameters<FastifyPluginAsyncTypebox>[0],
   authenticate: (request: FastifyRequest) => Promise<{ tenantId: string }>,
 ): void {
   app.decorateRequest('tenantId', '');

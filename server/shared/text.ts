@@ -77,7 +77,8 @@ const MALFORMED_GLOBAL = new RegExp(`${CONTROL_CHARACTER.source}|${LONE_SURROGAT
 export function replaceMalformedText<Value>(value: Value): Value {
   if (typeof value === 'string') return value.replace(MALFORMED_GLOBAL, '\uFFFD') as Value;
   if (typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) return value.map((entry) => replaceMalformedText(entry)) as Value;
+  if (Array.isArray(value))
+    return value.map((entry: unknown) => replaceMalformedText(entry)) as Value;
   return Object.fromEntries(
     Object.entries(value).map(([key, entry]) => [
       replaceMalformedText(key),

@@ -38,7 +38,7 @@ function messageFor(issue: ValidationIssue, literalsAt: Map<string, unknown[]>):
         ? `must be one of ${quoted(literalsAt.get(issue.instancePath)!)}`
         : issue.message;
     case 'minProperties':
-      return `must set at least ${params.limit ?? 1} property`;
+      return `must set at least ${Number(params.limit ?? 1)} property`;
     default:
       return issue.message;
   }
@@ -74,7 +74,7 @@ export const validatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, http
     if (malformed) return { error: [{ keyword: 'text', params: {}, ...malformed }] as never };
     const candidate = httpPart === 'body' ? value : Value.Convert(schema, value);
     if (check.Check(candidate)) return { value: candidate };
-    const issues = readableIssues([...check.Errors(candidate)] as unknown as ValidationIssue[]);
+    const issues = readableIssues([...check.Errors(candidate)]);
     return { error: issues as never };
   };
 };

@@ -25,7 +25,7 @@ export function displayNameOf(fromHeader: string | undefined): string | undefine
   const header = fromHeader.trim();
   let name: string | undefined;
   const quoted = /^"((?:[^"\\]|\\.)*)"/.exec(header);
-  if (quoted) name = quoted[1]!.replace(/\\(.)/g, '$1');
+  if (quoted) name = quoted[1].replace(/\\(.)/g, '$1');
   else {
     const beforeUri = /^([^<"]+)</.exec(header);
     if (beforeUri) name = beforeUri[1];

@@ -8,7 +8,8 @@
  * the phone's leaving ends it (CallMedia), and its end closes the room, which hangs the phone up.
  *
  * A number nobody has (or one routed nowhere) is refused by closing the room before anyone
- * rings: LiveKit SIP then rejects the INVITE.
+ * rings: LiveKit SIP then rejects the INVITE. A number routed to a script plays it to the caller
+ * instead (`PhoneScripts`), with no call in routing.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import { ParticipantInfo_Kind } from '@livekit/protocol';
@@ -21,6 +22,8 @@ import type {
 import { formatForPeople } from '../phone-numbers/phone-number-format.ts';
 import type { CallRouter } from '../routing/index.ts';
 import { DIALLED_NUMBER_ATTRIBUTE, phoneCallerParty } from './phone-caller.ts';
+import type { PhoneScripts } from './phone-scripts.ts';
+import type { PhoneWaiting } from './phone-waiting.ts';
 import { PHONE_ROOM_PREFIX } from './sip-provisioning.ts';
 
 /** Rooms handled (or being handled) are remembered this long, so a repeated webhook is ignored. */
@@ -31,6 +34,10 @@ export interface PhoneCallsDependencies {
   media: Pick<CallMedia, 'adoptCallerRoom'>;
   rooms: Pick<RoomServiceClient, 'deleteRoom'>;
   numbers: Pick<PhoneNumberRepository, 'route'>;
+  /** Greeting and music while the caller waits, for groups that have them. */
+  waiting: Pick<PhoneWaiting, 'callWaiting'>;
+  /** Numbers routed to a script play it to the caller (no call is placed). */
+  scripts: Pick<PhoneScripts, 'play' | 'phoneLeft'>;
   log: FastifyBaseLogger;
 }
 
@@ -57,23 +64,24 @@ export class PhoneCalls {
     const room = event.room?.name ?? '';
     if (this.closed || !isPhoneRoom(room)) return;
     const participant = event.participant;
-    if (event.event === 'participant_joined' && participant?.kind === ParticipantInfo_Kind.SIP) {
+    if (event.event === 'participant_joined' && isPhone(participant)) {
       if (this.incoming.has(room)) return; // a webhook delivered twice
       this.forgetOld();
       const incoming: IncomingPhoneCall = { room, handledAt: Date.now(), gone: false };
       this.incoming.set(room, incoming);
-      this.track(
+      void this.track(
         this.answer(incoming, participant.identity, participant.name, participant.attributes),
       );
       return;
     }
     if (
-      (event.event === 'participant_left' && participant?.kind === ParticipantInfo_Kind.SIP) ||
+      (event.event === 'participant_left' && isPhone(participant)) ||
       event.event === 'room_finished'
     ) {
       const incoming = this.incoming.get(room);
       // Once the call exists CallMedia ends it; before that, it is ended as soon as it exists.
       if (incoming && !incoming.call) incoming.gone = true;
+      this.deps.scripts.phoneLeft(room);
     }
   }
 
@@ -107,8 +115,14 @@ export class PhoneCalls {
         dialled,
         'the number routes nowhere (its group or user was deleted)',
       );
-    if (route.kind === 'script')
-      return this.refuse(incoming, dialled, 'numbers routed to a script cannot take calls yet');
+    if (route.kind === 'script') {
+      if (incoming.gone) return;
+      this.deps.scripts.play(incoming.room, route.script, {
+        tenantId: route.tenantId,
+        number: route.number,
+      });
+      return;
+    }
     const from = phoneCallerParty(attributes);
     let call;
     try {
@@ -132,6 +146,8 @@ export class PhoneCalls {
       name: participantName || from.name,
     });
     incoming.call = { tenantId: route.tenantId, id: call.id };
+    if (route.waiting && !incoming.gone)
+      this.deps.waiting.callWaiting(call.id, incoming.room, route.waiting);
     log.info(
       { callId: call.id, tenantId: route.tenantId, to: route.address, room: incoming.room },
       'a phone call came in',
@@ -166,4 +182,13 @@ export class PhoneCalls {
     work.then(settled, settled);
     return work;
   }
+}
+
+/** Whether a webhook's participant is a phone (LiveKit SIP's participant kind). */
+function isPhone(
+  participant: WebhookEvent['participant'],
+): participant is NonNullable<WebhookEvent['participant']> {
+  // livekit-server-sdk carries its own copy of @livekit/protocol: same wire values, two enums.
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-comparison
+  return participant?.kind === ParticipantInfo_Kind.SIP;
 }

@@ -63,7 +63,7 @@ export class PhoneDialer {
       for (const transition of transitions) {
         if (transition.type !== 'callPlaced' || transition.call.target.kind !== 'phone') continue;
         if (this.closed) continue;
-        this.track(this.dial(transition.call));
+        void this.track(this.dial(transition.call));
       }
     });
   }

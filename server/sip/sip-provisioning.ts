@@ -195,6 +195,8 @@ export class SipProvisioning {
     this.outboundTrunkIdValue = kept.sipTrunkId;
     if (
       kept.address !== desired.address ||
+      // livekit-server-sdk carries its own copy of @livekit/protocol: same wire values, two enums.
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-comparison
       kept.transport !== desired.transport ||
       kept.authUsername !== desired.authUsername ||
       kept.authPassword !== desired.authPassword ||

@@ -14,6 +14,8 @@ import { formatForPeople } from '../phone-numbers/phone-number-format.ts';
 import { AppError } from '../shared/errors.ts';
 import { PhoneCalls } from './phone-calls.ts';
 import { PhoneDialer } from './phone-dialer.ts';
+import { PhoneScripts } from './phone-scripts.ts';
+import { PhoneWaiting } from './phone-waiting.ts';
 import { SipProvisioning } from './sip-provisioning.ts';
 
 /** SIP API calls give up after this long (creating a participant waits longer, on its own). */
@@ -32,6 +34,8 @@ export class SipService {
   readonly provisioning: SipProvisioning;
   private readonly phoneCalls: PhoneCalls;
   private readonly dialer: PhoneDialer;
+  private readonly waiting: PhoneWaiting;
+  private readonly scripts: PhoneScripts;
   private readonly client: SipClient;
   private readonly router: CallRouter;
   private readonly media: CallMedia;
@@ -49,11 +53,27 @@ export class SipService {
       ringingTimeoutSeconds: config.maxQueueWaitSeconds,
       log: log.child({ part: 'provisioning' }),
     });
+    this.waiting = new PhoneWaiting({
+      backend,
+      router: deps.router,
+      mediaDir: config.scriptMediaDir,
+      ffmpegPath: config.ffmpegPath,
+      log: log.child({ part: 'waiting-audio' }),
+    });
+    this.scripts = new PhoneScripts({
+      backend,
+      rooms: backend.rooms,
+      mediaDir: config.scriptMediaDir,
+      ffmpegPath: config.ffmpegPath,
+      log: log.child({ part: 'phone-scripts' }),
+    });
     this.phoneCalls = new PhoneCalls({
       router: deps.router,
       media: deps.media,
       rooms: backend.rooms,
       numbers: deps.numbers,
+      waiting: this.waiting,
+      scripts: this.scripts,
       log: log.child({ part: 'phone-calls' }),
     });
     this.dialer = new PhoneDialer({
@@ -74,6 +94,7 @@ export class SipService {
   start(): void {
     this.provisioning.start();
     this.dialer.start();
+    this.waiting.start();
   }
 
   /**
@@ -110,9 +131,21 @@ export class SipService {
     this.phoneCalls.handleWebhook(event);
   }
 
+  /** Phone calls whose waiting audio plays now (for tests). */
+  get waitingAudioPlaying(): number {
+    return this.waiting.playing;
+  }
+
+  /** Numbers' scripts playing to phones now (for tests). */
+  get scriptsPlaying(): number {
+    return this.scripts.playing;
+  }
+
   async close(): Promise<void> {
     await this.dialer.close();
     await this.phoneCalls.close();
+    await this.waiting.close();
+    await this.scripts.close();
     await this.provisioning.close();
   }
 }

@@ -26,39 +26,39 @@ describe('assign a call to an agent', { concurrency: true }, () => {
     const [ada, bob, dan] = await Promise.all(
       ['Ada', 'Bob', 'Dan'].map((name) => onlineAgent(server, `${name}@assign-all.test`, name)),
     );
-    await server.tenant.createRingGroup('assign-all', [ada!.user.id, bob!.user.id, dan!.user.id]);
+    await server.tenant.createRingGroup('assign-all', [ada.user.id, bob.user.id, dan.user.id]);
     const call = await placeCall(server, '/group/assign-all');
-    await Promise.all([ada, bob, dan].map((agent) => agent!.tab.waitForCall(call.id, 'ringing')));
+    await Promise.all([ada, bob, dan].map((agent) => agent.tab.waitForCall(call.id, 'ringing')));
 
-    const response = await assign(call.id, dan!.user.id);
+    const response = await assign(call.id, dan.user.id);
     assert.equal(response.status, 202, JSON.stringify(response.body));
     assert.equal(response.body.id, call.id);
     assert.equal(response.body.status, 'ringing');
-    assert.deepEqual(response.body.rungAgents, [{ id: dan!.user.id, name: 'Dan' }]);
+    assert.deepEqual(response.body.rungAgents, [{ id: dan.user.id, name: 'Dan' }]);
     assert.equal(response.body.answeredBy, null);
-    for (const other of [ada!, bob!])
+    for (const other of [ada, bob])
       await other.tab.waitForCall(call.id, 'disconnected', 'no_answer');
-    const rung = await dan!.tab.waitUntil(
-      () => dan!.tab.call(call.id)?.attempt === 2 && dan!.tab.call(call.id),
+    const rung = await dan.tab.waitUntil(
+      () => dan.tab.call(call.id)?.attempt === 2 && dan.tab.call(call.id),
       'Dan rung by the assignment',
     );
     assert.equal(rung.status, 'ringing');
-    assert.equal(ada!.tab.call(call.id)?.status, 'disconnected', 'the others are not rung again');
+    assert.equal(ada.tab.call(call.id)?.status, 'disconnected', 'the others are not rung again');
 
-    assert.equal((await dan!.tab.request({ type: 'call.accept', callId: call.id })).type, 'ok');
+    assert.equal((await dan.tab.request({ type: 'call.accept', callId: call.id })).type, 'ok');
     const detail = await getCall(server, call.id);
     assert.equal(detail.status, 'connected');
-    assert.deepEqual(detail.answeredBy, { id: dan!.user.id, name: 'Dan' });
+    assert.deepEqual(detail.answeredBy, { id: dan.user.id, name: 'Dan' });
     assert.deepEqual(
       detail.legs.map((leg) => [leg.userId, leg.attempt, leg.outcome]).sort(),
       [
-        [ada!.user.id, 1, 'withdrawn'],
-        [bob!.user.id, 1, 'withdrawn'],
-        [dan!.user.id, 1, 'withdrawn'],
-        [dan!.user.id, 2, 'answered'],
+        [ada.user.id, 1, 'withdrawn'],
+        [bob.user.id, 1, 'withdrawn'],
+        [dan.user.id, 1, 'withdrawn'],
+        [dan.user.id, 2, 'answered'],
       ].sort(),
     );
-    await closeAll([ada!.tab, bob!.tab, dan!.tab]);
+    await closeAll([ada.tab, bob.tab, dan.tab]);
   });
 
   test('not taken, the call rings the group as usual again', async () => {

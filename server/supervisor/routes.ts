@@ -119,7 +119,7 @@ const routes: FastifyPluginAsyncTypebox<SupervisorRouteOptions> = async (
     '/supervisor/feed',
     {
       websocket: true,
-      schema: { hide: true } as object,
+      schema: { hide: true },
       preValidation: async (request) => {
         feedIdentities.set(request, await identifyWatcher(request));
       },

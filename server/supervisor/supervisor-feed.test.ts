@@ -61,7 +61,7 @@ describe('supervisor feed', { concurrency: true }, () => {
       agents.map((agent) => agent.user.id),
     );
     const feed = await FeedClient.connect(feedUrl(server.url, boss.token));
-    const snapshot = feed.frames[0]!;
+    const snapshot = feed.frames[0];
     assert.equal(snapshot.type, 'supervisor.snapshot');
     assert.deepEqual(snapshot.type === 'supervisor.snapshot' && snapshot.tenant, {
       id: tenant.id,
@@ -96,16 +96,16 @@ describe('supervisor feed', { concurrency: true }, () => {
     assert.ok(feed.group('support')!.longestWaitingSince! <= Date.now());
 
     const [ada] = agents;
-    await ada!.tab.waitForRinging();
-    await ada!.tab.request({ type: 'call.accept', callId: placed.id });
+    await ada.tab.waitForRinging();
+    await ada.tab.request({ type: 'call.accept', callId: placed.id });
     const connected = await feed.waitUntil(() => {
       const call = feed.calls.get(placed.id);
       return call?.status === 'connected' && call;
     }, 'the call connected');
-    assert.deepEqual(connected.answeredBy, { id: ada!.user.id, name: 'ADA' });
+    assert.deepEqual(connected.answeredBy, { id: ada.user.id, name: 'ADA' });
     assert.deepEqual(connected.rungAgents, []);
     await feed.waitUntil(() => {
-      const agent = feed.agents.get(ada!.user.id);
+      const agent = feed.agents.get(ada.user.id);
       return (
         agent?.presence === 'busy' && agent.currentCallId === placed.id && agent.answeredToday === 1
       );
@@ -138,7 +138,7 @@ describe('supervisor feed', { concurrency: true }, () => {
       const figures = feed.group('support')?.today;
       return figures?.answered === 1 && figures.abandoned === 0;
     }, 'one answered within the service level');
-    await feed.waitUntil(() => feed.agents.get(ada!.user.id)?.presence === 'available', 'ada free');
+    await feed.waitUntil(() => feed.agents.get(ada.user.id)?.presence === 'available', 'ada free');
     await Promise.all([feed.close(), late.close(), closeAll(agents.map((agent) => agent.tab))]);
   });
 
@@ -183,7 +183,7 @@ describe('supervisor feed', { concurrency: true }, () => {
     const tenant = await server.createTenant('feed-heartbeat');
     const boss = await tenant.createUser('boss@heartbeat.test', { role: 'supervisor' });
     const feed = await FeedClient.connect(feedUrl(server.url, boss.token));
-    const snapshot = feed.frames[0]!;
+    const snapshot = feed.frames[0];
     assert.equal(snapshot.type, 'supervisor.snapshot');
     assert.equal(snapshot.type === 'supervisor.snapshot' && snapshot.heartbeatSeconds, 1);
     await feed.waitUntil(() => feed.heartbeats >= 2, 'two heartbeats on a quiet tenant', 4000);

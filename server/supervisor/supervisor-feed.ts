@@ -181,7 +181,7 @@ export class SupervisorFeed implements CallEvents {
 
   private enqueue(watch: TenantWatch, work: () => Promise<void>): Promise<void> {
     const run = watch.work.then(work);
-    watch.work = run.catch((error) =>
+    watch.work = run.catch((error: unknown) =>
       this.options.log.error(
         { err: error, tenantId: watch.tenantId },
         'supervisor feed update failed',

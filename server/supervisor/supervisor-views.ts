@@ -234,7 +234,7 @@ export class WaitingHistory {
 
   record(groupId: string, now: number, waiting: number): void {
     let groupBuckets = this.buckets.get(groupId);
-    if (!groupBuckets) this.buckets.set(groupId, (groupBuckets = new Map()));
+    if (!groupBuckets) this.buckets.set(groupId, (groupBuckets = new Map<number, number>()));
     const bucket = now - (now % SAMPLE_BUCKET_MS);
     groupBuckets.set(bucket, Math.max(groupBuckets.get(bucket) ?? 0, waiting));
     for (const at of groupBuckets.keys()) {

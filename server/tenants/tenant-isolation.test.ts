@@ -13,7 +13,7 @@ describe('tenant isolation', () => {
   let adminA: TestUser;
   let adminB: TestUser;
   let agentB: TestUser;
-  let groupA: Record<string, unknown>;
+  let groupA: { id: string };
   const api = (method: string, path: string, token: string, body?: unknown) =>
     requestJson(server.url, method, path, { token, body });
   const snapshotA = async () => ({

@@ -21,6 +21,7 @@ interface UserRow {
   display_name: string;
   role: Role;
   password_hash: string | null;
+  deactivated_at?: unknown;
 }
 
 export const toUserRecord = (row: UserRow): UserRecord => ({
@@ -97,12 +98,18 @@ export class TenantRepository {
   async userByReference(
     tenantId: string,
     reference: string,
-  ): Promise<(UserRecord & { passwordHash: string | null }) | null> {
+  ): Promise<(UserRecord & { passwordHash: string | null; deactivated: boolean }) | null> {
     const [row] = await this.database.query<UserRow>(
       `SELECT * FROM users WHERE tenant_id = $1 AND reference = $2`,
       [tenantId, reference],
     );
-    return row ? { ...toUserRecord(row), passwordHash: row.password_hash } : null;
+    return row
+      ? {
+          ...toUserRecord(row),
+          passwordHash: row.password_hash,
+          deactivated: row.deactivated_at != null,
+        }
+      : null;
   }
 
   /** Returns the user with this reference, creating it if new. An existing user is never changed. */
@@ -112,7 +119,7 @@ export class TenantRepository {
   ): Promise<{ user: UserRecord; created: boolean }> {
     const existing = await this.userByReference(tenantId, input.reference);
     if (existing) {
-      const { passwordHash: _ignored, ...user } = existing;
+      const { passwordHash: _ignored, deactivated: _inactive, ...user } = existing;
       return { user, created: false };
     }
     const passwordHash = input.password ? await hashPassword(input.password) : null;
@@ -137,7 +144,7 @@ export class TenantRepository {
       if (rows[0]) return { user: toUserRecord(rows[0]), created: true };
       const raced = await this.userByReference(tenantId, input.reference);
       if (raced) {
-        const { passwordHash: _ignored, ...user } = raced;
+        const { passwordHash: _ignored, deactivated: _inactive, ...user } = raced;
         return { user, created: false };
       }
     }

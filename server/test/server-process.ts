@@ -45,8 +45,8 @@ export async function startServerProcess(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let printed = '';
-  child.stdout!.on('data', (chunk) => (printed += chunk));
-  child.stderr!.on('data', (chunk) => (printed += chunk));
+  child.stdout.on('data', (chunk) => (printed += chunk));
+  child.stderr.on('data', (chunk) => (printed += chunk));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `http://127.0.0.1:${chosenPort}`;
   const deadline = Date.now() + 60_000;

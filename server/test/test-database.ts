@@ -19,13 +19,13 @@ class TestPgliteDatabase implements Database {
   readonly engine = 'pglite' as const;
   constructor(private readonly db: PGlite) {}
   async query<Row>(sql: string, params: unknown[] = []): Promise<Row[]> {
-    return (await this.db.query<Row>(sql, params as any[])).rows;
+    return (await this.db.query<Row>(sql, params)).rows;
   }
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
     return this.db.transaction((tx) =>
       work({
         query: async <Row>(sql: string, params: unknown[] = []) =>
-          (await tx.query<Row>(sql, params as any[])).rows,
+          (await tx.query<Row>(sql, params)).rows,
       }),
     );
   }

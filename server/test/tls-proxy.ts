@@ -60,7 +60,7 @@ export async function startTlsProxy({
     '-addext',
     'subjectAltName=IP:127.0.0.1',
   ]);
-  if (openssl.status !== 0) throw new Error(`openssl failed: ${openssl.stderr}`);
+  if (openssl.status !== 0) throw new Error(`openssl failed: ${openssl.stderr.toString()}`);
   const certificate = await readFile(certFile, 'utf8');
 
   const port = await freePort();
@@ -116,7 +116,7 @@ http {
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let printed = '';
-  nginx.stderr!.on('data', (chunk) => (printed += chunk));
+  nginx.stderr.on('data', (chunk) => (printed += chunk));
   const exited = new Promise<void>((resolve) => nginx.once('exit', () => resolve()));
   const deadline = Date.now() + 10_000;
   while (!(await accepts(port))) {

@@ -78,7 +78,7 @@ export class WrapUpRepository {
         iso(record.updatedAt),
       ],
     );
-    return toRecord(row!);
+    return toRecord(row);
   }
 
   /** The agent's after-call work began (routing): creates the row or restarts its clock. */

@@ -28,7 +28,7 @@ export function pinnedSipVersion(): string {
   const goMod = readFileSync(join(moduleDir, 'go.mod'), 'utf8');
   const match = /github\.com\/livekit\/sip (v\S+)/.exec(goMod);
   if (!match) throw new Error('tools/livekit-sip/go.mod does not require github.com/livekit/sip');
-  return match[1]!;
+  return match[1];
 }
 
 function pinHash(): string {

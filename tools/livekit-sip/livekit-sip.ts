@@ -145,10 +145,10 @@ export async function startLivekitSip(options: StartLivekitSipOptions): Promise<
     logLines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
     if (logLines.length > 300) logLines.splice(0, logLines.length - 300);
   };
-  child.stdout!.on('data', keepLog);
-  child.stderr!.on('data', keepLog);
+  child.stdout.on('data', keepLog);
+  child.stderr.on('data', keepLog);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  exited.then(() => {
+  void exited.then(() => {
     running.delete(child);
     rmSync(dir, { recursive: true, force: true });
   });
@@ -165,6 +165,7 @@ export async function startLivekitSip(options: StartLivekitSipOptions): Promise<
     await stop();
     throw new Error(
       `livekit-sip ${pinnedSipVersion()} did not start: ${(error as Error).message}\n${logLines.slice(-30).join('\n')}`,
+      { cause: error },
     );
   }
   return {
@@ -181,7 +182,7 @@ export async function startLivekitSip(options: StartLivekitSipOptions): Promise<
 /** Its SIP TCP listener accepts connections once the service is up. */
 async function waitUntilListening(port: number, exited: Promise<void>): Promise<void> {
   let gone = false;
-  exited.then(() => (gone = true));
+  void exited.then(() => (gone = true));
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     if (gone) throw new Error('it exited');

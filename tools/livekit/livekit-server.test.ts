@@ -44,12 +44,11 @@ describe('a real livekit-server', { skip: unavailable && `skipped: ${unavailable
   const events: WebhookEvent[] = [];
 
   before(async () => {
-    let receiver: WebhookReceiver | undefined;
     sink = createServer((request, response) => {
       let body = '';
       request.on('data', (chunk) => (body += chunk));
       request.on('end', () => {
-        receiver!
+        void receiver
           .receive(body, request.headers.authorization)
           .then((event) => events.push(event))
           .finally(() => response.end());
@@ -58,7 +57,7 @@ describe('a real livekit-server', { skip: unavailable && `skipped: ${unavailable
     await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
     const { port } = sink.address() as { port: number };
     livekit = await startLivekitServer({ webhookUrls: [`http://127.0.0.1:${port}/webhook`] });
-    receiver = new WebhookReceiver(livekit.apiKey, livekit.apiSecret);
+    const receiver = new WebhookReceiver(livekit.apiKey, livekit.apiSecret);
   });
   after(async () => {
     await livekit?.stop();
@@ -86,7 +85,7 @@ describe('a real livekit-server', { skip: unavailable && `skipped: ${unavailable
     while (!events.some((event) => event.event === 'room_finished')) {
       assert.ok(
         Date.now() < deadline,
-        `room_finished within 15 s (got ${events.map((e) => e.event)})`,
+        `room_finished within 15 s (got ${events.map((e) => e.event).join(', ')})`,
       );
       await new Promise((resolve) => setTimeout(resolve, 50));
     }

@@ -8,7 +8,8 @@
  *   livekit.apiKey; livekit.apiSecret;    // the pair it accepts and signs webhooks with
  *   await livekit.stop();                 // SIGTERM to its process group, SIGKILL after 5 s
  *
- * Single node, no Redis. `LIVEKIT_LOG=1` streams its log to stderr; otherwise the last lines
+ * Single node, no Redis, unless `redisAddress` (and `keys`, shared by the nodes) make it one
+ * node of several. `LIVEKIT_LOG=1` streams its log to stderr; otherwise the last lines
  * are kept and attached to a start failure. `livekitServerUnavailable()` says why a run cannot
  * have one (no binary and no Go), for a visible skip.
  */
@@ -51,6 +52,8 @@ export interface StartLivekitOptions {
   ports?: Partial<LivekitServer['ports']>;
   /** Build bin/livekit-server first if it is missing or stale (needs Go). Default true. */
   build?: boolean;
+  /** The key pair, for several nodes of one LiveKit (they share Redis and keys); default: generated. */
+  keys?: { apiKey: string; apiSecret: string };
 }
 
 /** Why this machine cannot run a livekit-server now, or undefined when it can. */
@@ -79,8 +82,8 @@ export async function startLivekitServer(
     tcp: options.ports?.tcp ?? (await freeTcpPort()),
     udp: options.ports?.udp ?? (await freeUdpPort()),
   };
-  const apiKey = `API${randomBytes(6).toString('hex')}`;
-  const apiSecret = randomBytes(32).toString('base64url');
+  const apiKey = options.keys?.apiKey ?? `API${randomBytes(6).toString('hex')}`;
+  const apiSecret = options.keys?.apiSecret ?? randomBytes(32).toString('base64url');
   const configYaml = livekitConfigYaml({
     port: ports.signal,
     tcpPort: ports.tcp,
@@ -110,10 +113,10 @@ export async function startLivekitServer(
     logLines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
     if (logLines.length > 200) logLines.splice(0, logLines.length - 200);
   };
-  child.stdout!.on('data', keepLog);
-  child.stderr!.on('data', keepLog);
+  child.stdout.on('data', keepLog);
+  child.stderr.on('data', keepLog);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  exited.then(() => {
+  void exited.then(() => {
     running.delete(child);
     rmSync(dir, { recursive: true, force: true });
   });
@@ -135,6 +138,7 @@ export async function startLivekitServer(
     await stop();
     throw new Error(
       `livekit-server ${pinnedLivekitVersion()} did not start: ${(error as Error).message}\n${logLines.slice(-30).join('\n')}`,
+      { cause: error },
     );
   }
   return {
@@ -161,7 +165,7 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 /** Its HTTP root answers 200 once signalling and RoomService are up. */
 async function waitUntilServing(url: string, exited: Promise<void>): Promise<void> {
   let gone = false;
-  exited.then(() => (gone = true));
+  void exited.then(() => (gone = true));
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     if (gone) throw new Error('it exited');

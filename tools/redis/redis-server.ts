@@ -45,10 +45,10 @@ export async function startRedisServer(): Promise<RedisServer> {
   running.add(child);
   let log = '';
   const keep = (chunk: Buffer) => (log = (log + chunk.toString('utf8')).slice(-4000));
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  exited.then(() => running.delete(child));
+  void exited.then(() => running.delete(child));
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return exited;
     killProcessGroup(child, 'SIGTERM');
@@ -60,7 +60,9 @@ export async function startRedisServer(): Promise<RedisServer> {
     await waitForPing(port, exited);
   } catch (error) {
     await stop();
-    throw new Error(`redis-server did not start: ${(error as Error).message}\n${log}`);
+    throw new Error(`redis-server did not start: ${(error as Error).message}\n${log}`, {
+      cause: error,
+    });
   }
   return { address: `127.0.0.1:${port}`, port, pid: child.pid!, stop };
 }
@@ -68,7 +70,7 @@ export async function startRedisServer(): Promise<RedisServer> {
 /** Answers PONG once it accepts commands. */
 async function waitForPing(port: number, exited: Promise<void>): Promise<void> {
   let gone = false;
-  exited.then(() => (gone = true));
+  void exited.then(() => (gone = true));
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
     if (gone) throw new Error('it exited');

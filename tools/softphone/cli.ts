@@ -40,7 +40,7 @@ const sip =
   values.sip ??
   (existsSync(SIP_ADDRESS_FILE) ? readFileSync(SIP_ADDRESS_FILE, 'utf8').trim() : '127.0.0.1:5060');
 
-const phone = await Softphone.open({ number: values.from!, displayName: values.name });
+const phone = await Softphone.open({ number: values.from, displayName: values.name });
 const started = performance.now();
 const since = () => `${((performance.now() - started) / 1000).toFixed(2)} s`;
 phone.on('ringing', () => console.log(`[softphone] ${since()} ringing`));
@@ -55,7 +55,7 @@ const finish = async (why: string) => {
   finished = true;
   await phone.hangup();
   const heard = phone.heard();
-  writeFileSync(values.record!, wavFile(heard.samples, SAMPLE_RATE));
+  writeFileSync(values.record, wavFile(heard.samples, SAMPLE_RATE));
   console.log(
     `[softphone] ${since()} ${why}; heard ${(heard.samples.length / SAMPLE_RATE).toFixed(1)} s, ` +
       `${heard.loudPackets} of ${heard.packets} packets with sound (peak RMS ${Math.round(heard.peakRms)}); ` +

@@ -29,14 +29,14 @@ export function decodeMuLaw(byte: number): number {
 /** 16-bit samples → μ-law bytes. */
 export function encodePcmu(samples: Int16Array): Buffer {
   const out = Buffer.alloc(samples.length);
-  for (let index = 0; index < samples.length; index++) out[index] = encodeMuLaw(samples[index]!);
+  for (let index = 0; index < samples.length; index++) out[index] = encodeMuLaw(samples[index]);
   return out;
 }
 
 /** μ-law bytes → 16-bit samples. */
 export function decodePcmu(payload: Uint8Array): Int16Array {
   const out = new Int16Array(payload.length);
-  for (let index = 0; index < payload.length; index++) out[index] = decodeMuLaw(payload[index]!);
+  for (let index = 0; index < payload.length; index++) out[index] = decodeMuLaw(payload[index]);
   return out;
 }
 

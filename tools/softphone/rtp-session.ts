@@ -199,17 +199,17 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> {
   }
 
   private receive(packet: Buffer, from: { address: string; port: number }): void {
-    if (packet.length < 12 || packet[0]! >> 6 !== 2) return;
+    if (packet.length < 12 || packet[0] >> 6 !== 2) return;
     // Symmetric RTP: answer where the other side really sends from.
     if (!this.remote) this.remote = { address: from.address, port: from.port };
-    const csrcCount = packet[0]! & 0x0f;
-    const hasExtension = (packet[0]! & 0x10) !== 0;
-    const payloadType = packet[1]! & 0x7f;
+    const csrcCount = packet[0] & 0x0f;
+    const hasExtension = (packet[0] & 0x10) !== 0;
+    const payloadType = packet[1] & 0x7f;
     let offset = 12 + csrcCount * 4;
     if (hasExtension && packet.length >= offset + 4)
       offset += 4 + packet.readUInt16BE(offset + 2) * 4;
     let end = packet.length;
-    if ((packet[0]! & 0x20) !== 0) end -= packet[packet.length - 1]!; // padding
+    if ((packet[0] & 0x20) !== 0) end -= packet[packet.length - 1]; // padding
     const payload = packet.subarray(offset, end);
     if (payloadType === PCMU) {
       const samples = decodePcmu(payload);
@@ -229,13 +229,13 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> {
     if (
       payloadType === this.telephoneEventType &&
       payload.length >= 4 &&
-      (payload[1]! & 0x80) !== 0
+      (payload[1] & 0x80) !== 0
     ) {
       // The end of an event (sent up to three times): one digit per event timestamp.
       const timestamp = packet.readUInt32BE(4);
       if (timestamp === this.lastDtmfTimestamp) return;
       this.lastDtmfTimestamp = timestamp;
-      const digit = DTMF_CODES[payload[0]!];
+      const digit = DTMF_CODES[payload[0]];
       if (digit) this.emit('dtmf', digit);
     }
   }

@@ -39,7 +39,7 @@ export function parseSipMessage(text: string): SipMessage | undefined {
   const headers: SipMessage['headers'] = [];
   for (const line of lines) {
     if (/^[ \t]/.test(line) && headers.length > 0) {
-      headers[headers.length - 1]![1] += ` ${line.trim()}`;
+      headers[headers.length - 1][1] += ` ${line.trim()}`;
       continue;
     }
     const colon = line.indexOf(':');
@@ -94,14 +94,14 @@ export function tagOf(value: string | undefined): string | undefined {
 /** The URI inside a name-addr (`"x" <sip:a@b>;p` → `sip:a@b`) or the bare URI. */
 export function uriOf(value: string): string {
   const bracketed = /<([^>]+)>/.exec(value);
-  return (bracketed ? bracketed[1]! : value.split(';')[0]!).trim();
+  return (bracketed ? bracketed[1] : value.split(';')[0]).trim();
 }
 
 /** Where a SIP URI's host:port points (default port 5060). */
 export function hostPortOf(uri: string): { address: string; port: number } {
   const match = /^sips?:(?:[^@]*@)?([^:;>]+)(?::(\d+))?/.exec(uri);
   if (!match) throw new Error(`not a SIP URI: ${uri}`);
-  return { address: match[1]!, port: match[2] ? Number(match[2]) : 5060 };
+  return { address: match[1], port: match[2] ? Number(match[2]) : 5060 };
 }
 
 export interface SdpAudio {
@@ -120,7 +120,7 @@ export function parseSdpAudio(sdp: string): SdpAudio | undefined {
   return {
     address: connection,
     port: Number(media[1]),
-    payloadTypes: media[2]!.trim().split(/\s+/).map(Number),
+    payloadTypes: media[2].trim().split(/\s+/).map(Number),
     telephoneEvent: event === undefined ? undefined : Number(event),
   };
 }

@@ -128,7 +128,7 @@ export class Softphone extends EventEmitter<SoftphoneEvents> {
   async dial(server: string, number: string): Promise<DialResult> {
     if (this.dialog && this.dialog.state !== 'ended') throw new Error('already in a call');
     const [address, port] = server.split(':');
-    const destination = { address: address!, port: Number(port ?? 5060) };
+    const destination = { address: address, port: Number(port ?? 5060) };
     this.rtp = await RtpSession.open(this.host, this.options.toneHz ?? 440);
     this.wireRtp();
     const remoteUri = `sip:${number}@${server}`;
@@ -490,22 +490,29 @@ export class Softphone extends EventEmitter<SoftphoneEvents> {
     this.emit('ringing', performance.now());
     const plan = this.autoAnswer;
     if (!plan) return;
-    setTimeout(async () => {
-      if (dialog.state !== 'early') return;
-      if (plan.status && plan.status >= 300) {
-        dialog.state = 'ended';
-        this.respond(invite, plan.status, 'Refused');
-        return;
-      }
-      this.rtp = await RtpSession.open(this.host, this.options.toneHz ?? 440);
-      this.wireRtp();
-      const offer = parseSdpAudio(invite.body);
-      if (offer) this.rtp.connect(offer, offer.telephoneEvent);
-      dialog.state = 'confirmed';
-      this.respondOk(invite);
-      this.rtp.start();
-      this.emit('answered', performance.now());
-    }, plan.afterMs);
+    // A failure to open RTP is thrown out of the timer (unhandled rejection), as before.
+    setTimeout(() => void this.answerAsPlanned(invite, dialog, plan), plan.afterMs);
+  }
+
+  private async answerAsPlanned(
+    invite: SipMessage,
+    dialog: Dialog,
+    plan: { afterMs: number; status?: number },
+  ): Promise<void> {
+    if (dialog.state !== 'early') return;
+    if (plan.status && plan.status >= 300) {
+      dialog.state = 'ended';
+      this.respond(invite, plan.status, 'Refused');
+      return;
+    }
+    this.rtp = await RtpSession.open(this.host, this.options.toneHz ?? 440);
+    this.wireRtp();
+    const offer = parseSdpAudio(invite.body);
+    if (offer) this.rtp.connect(offer, offer.telephoneEvent);
+    dialog.state = 'confirmed';
+    this.respondOk(invite);
+    this.rtp.start();
+    this.emit('answered', performance.now());
   }
 
   private respondOk(invite: SipMessage): void {

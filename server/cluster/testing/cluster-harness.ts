@@ -232,8 +232,8 @@ async function nodeProcess(
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       child = started;
-      started.stdout!.pipe(logStream, { end: false });
-      started.stderr!.pipe(logStream, { end: false });
+      started.stdout.pipe(logStream, { end: false });
+      started.stderr.pipe(logStream, { end: false });
       exited = new Promise((resolve) =>
         started.once('exit', () => {
           if (child === started) child = null;
@@ -257,7 +257,7 @@ async function nodeProcess(
   return node;
 }
 
-async function startPrivateRedis(): Promise<(PrivateRedis & { url: string }) | null> {
+export async function startPrivateRedis(): Promise<(PrivateRedis & { url: string }) | null> {
   const port = await freePort();
   const dir = await mkdtemp(join(tmpdir(), 'switchboard-redis-'));
   let child: ChildProcess | null = null;

@@ -44,7 +44,6 @@ export class WebhookSink {
 
   static async start(): Promise<WebhookSink> {
     const receiver = new WebhookReceiver(API_KEY, API_SECRET);
-    let sink: WebhookSink | undefined;
     const server = createServer((request, response) => {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -55,11 +54,11 @@ export class WebhookSink {
           .then((event) => {
             if (request.headers['content-type'] !== 'application/webhook+json')
               throw new Error('content type');
-            sink!.events.push(event);
+            sink.events.push(event);
             response.writeHead(200).end();
           })
           .catch(() => {
-            sink!.rejected++;
+            sink.rejected++;
             response.writeHead(401).end();
           });
       });
@@ -67,7 +66,7 @@ export class WebhookSink {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : 0;
-    sink = new WebhookSink(server, `http://127.0.0.1:${port}/livekit/webhook`);
+    const sink = new WebhookSink(server, `http://127.0.0.1:${port}/livekit/webhook`);
     return sink;
   }
 

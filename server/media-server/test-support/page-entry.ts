@@ -125,8 +125,9 @@ function state(): PageState {
 /** Inbound stats of the subscribed track of `kind` from `identity` (zeros when absent). */
 async function inbound(identity: string, kind: 'audio' | 'video'): Promise<InboundStats> {
   const participant = room?.getParticipantByIdentity(identity) as RemoteParticipant | undefined;
+  const trackKind = kind === 'audio' ? Track.Kind.Audio : Track.Kind.Video;
   const pub = [...(participant?.trackPublications.values() ?? [])].find(
-    (p) => p.kind === kind && p.track,
+    (p) => p.kind === trackKind && p.track,
   );
   const element = mediaElements.get(`${identity}:${kind}`);
   const result: InboundStats = {

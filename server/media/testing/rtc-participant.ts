@@ -67,6 +67,8 @@ export class RtcParticipant {
     videoWidth: 0,
     from: new Set(),
   };
+  /** Sends silence instead of the tone while set (as the console's hold mutes its microphone). */
+  microphoneMuted = false;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly readers: ReadableStreamDefaultReader<unknown>[] = [];
   private disconnected = false;
@@ -171,8 +173,9 @@ export class RtcParticipant {
     this.timers.push(
       setInterval(() => {
         const data = new Int16Array(samples);
-        for (let i = 0; i < samples; i++, phase++)
-          data[i] = Math.round(8000 * Math.sin((2 * Math.PI * 440 * phase) / SAMPLE_RATE));
+        if (!this.microphoneMuted)
+          for (let i = 0; i < samples; i++, phase++)
+            data[i] = Math.round(8000 * Math.sin((2 * Math.PI * 440 * phase) / SAMPLE_RATE));
         void source.captureFrame(new AudioFrame(data, SAMPLE_RATE, 1, samples)).catch(() => {});
       }, AUDIO_FRAME_MS),
     );

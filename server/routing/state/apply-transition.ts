@@ -392,7 +392,7 @@ function writeDeadline(
       const call = store.call(deadline.callId) ?? fail(`no live call ${deadline.callId}`);
       const leg = call.legs.find((candidate) => candidate.id === deadline.legId);
       if (!leg?.listed) fail(`leg ${deadline.legId} is not listed`);
-      leg!.lingerDeadline = dueAt;
+      leg.lingerDeadline = dueAt;
       return;
     }
     case 'session': {

@@ -169,6 +169,8 @@ export interface CallRedirect {
   transferredBy: AgentRef | null;
   /** Never rung by it: the agent transferring the call away. */
   excludedUserId: string | null;
+  /** A transfer's skills: who it rings must hold them (instead of the call's own). */
+  requiredSkills?: Record<string, number>;
 }
 
 /** A transfer in progress on a connected call (see docs/session-protocol.md, "Transfer"). */
@@ -176,7 +178,11 @@ export interface LiveTransfer {
   mode: 'blind' | 'warm';
   to: Party;
   /** What `to` resolved to, kept so a warm transfer can turn blind if its agent disappears. */
-  destination: { target: CallTarget; ringTimeoutMs: number };
+  destination: {
+    target: CallTarget;
+    ringTimeoutMs: number;
+    requiredSkills?: Record<string, number>;
+  };
   status: 'ringing' | 'consulting' | 'failed';
   /** The transferring agent and the tab that had the call. */
   by: AgentRef & { sessionId: string };
@@ -208,6 +214,11 @@ export interface LiveCall {
   fromUserId: string | null;
   /** The session that dialed it; null for calls placed through the HTTP API. */
   callerSessionId: string | null;
+  /**
+   * The user whose token placed it through the HTTP API (absent: the tenant's API key, or not
+   * an API call). Live-call limits count it against this user; a new owner rebuilds them from it.
+   */
+  placedByUserId?: string;
   to: Party;
   target: CallTarget;
   ringGroup: RingGroupRef | null;
@@ -232,6 +243,8 @@ export interface LiveCall {
   transfer: LiveTransfer | null;
   /** A warm transfer's consultation call: the id of the call being transferred. */
   consultationFor: string | null;
+  /** On a consultation: who the call being transferred is with (the consulted agent is told). */
+  consultationAbout?: Party | null;
   /** When the caller was put on hold (by the agent, or by a transfer); null when not held. */
   heldAt: number | null;
   /** Hold time of holds that are over (a hold in progress adds `now - heldAt`). */
@@ -288,7 +301,7 @@ export function callTargetsUser(call: LiveCall, userId: string): boolean {
 /** The session's leg in its incoming list for this call (the latest one rung there), if any. */
 export function listedLeg(call: LiveCall, sessionId: string): LiveLeg | undefined {
   for (let index = call.legs.length - 1; index >= 0; index--) {
-    const leg = call.legs[index]!;
+    const leg = call.legs[index];
     if (leg.sessionId === sessionId) return leg.listed ? leg : undefined;
   }
   return undefined;

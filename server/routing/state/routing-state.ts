@@ -122,7 +122,7 @@ export class RoutingState {
   /** Applies one transition: checked, applied, seen by the projections, kept for observers. */
   apply(input: TransitionInput): RoutingTransition {
     if (this.depth === 0) throw new Error(`${input.type} applied outside a routing step`);
-    const transition = { ...input, at: this.scheduler.now() } as RoutingTransition;
+    const transition = { ...input, at: this.scheduler.now() };
     applyTransition(this.store, transition);
     this.stepTransitions.push(transition);
     if (transition.type === 'deadlineSet') this.timers.arm(transition.deadline, transition.dueAt);
@@ -139,7 +139,7 @@ export class RoutingState {
     reaction: (transition: TransitionOf<Type>) => void,
   ): void {
     const reactions = this.reactions.get(type) ?? [];
-    reactions.push(reaction as (transition: never) => void);
+    reactions.push(reaction);
     this.reactions.set(type, reactions);
   }
 

@@ -52,9 +52,9 @@ describe('longest-idle', () => {
     const { router, tabs, place } = fixture;
     const id = await place();
     assert.deepEqual(ringing(id, tabs), ['ada']);
-    router.reject(tabs[0]!.sessionId, id);
+    router.reject(tabs[0].sessionId, id);
     assert.deepEqual(ringing(id, tabs), ['bob'], 'no retry interval between agents');
-    router.accept(tabs[1]!.sessionId, id);
+    router.accept(tabs[1].sessionId, id);
     assert.equal(router.liveCall(TENANT, id)?.answeredBy?.name, 'bob');
   });
 
@@ -62,14 +62,14 @@ describe('longest-idle', () => {
     const fixture = groupOfThree('longest-idle');
     const { router, tabs, users, place, scheduler } = fixture;
     const first = await place();
-    router.accept(tabs[0]!.sessionId, first);
+    router.accept(tabs[0].sessionId, first);
     scheduler.advance(30_000);
-    finishCall(fixture, tabs[0]!, first, users[0]!);
+    finishCall(fixture, tabs[0], first, users[0]);
     const second = await place();
     assert.deepEqual(ringing(second, tabs), ['bob']);
-    router.reject(tabs[1]!.sessionId, second);
+    router.reject(tabs[1].sessionId, second);
     assert.deepEqual(ringing(second, tabs), ['cy']);
-    router.reject(tabs[2]!.sessionId, second);
+    router.reject(tabs[2].sessionId, second);
     assert.deepEqual(ringing(second, tabs), ['ada'], 'the one idle least rings last');
   });
 });
@@ -94,7 +94,7 @@ describe('round-robin', () => {
     assert.deepEqual(ringing(id, tabs), ['ada']);
     scheduler.advance(10_000);
     assert.deepEqual(ringing(id, tabs), ['bob']);
-    assert.equal(tabs[0]!.call(id)?.endReason, 'no_answer');
+    assert.equal(tabs[0].call(id)?.endReason, 'no_answer');
   });
 });
 
@@ -103,41 +103,41 @@ describe('sequential', () => {
     const { router, tabs, place, scheduler, records } = groupOfThree('sequential');
     const id = await place();
     assert.deepEqual(ringing(id, tabs), ['ada']);
-    router.reject(tabs[0]!.sessionId, id);
+    router.reject(tabs[0].sessionId, id);
     assert.deepEqual(ringing(id, tabs), ['bob']);
     scheduler.advance(10_000); // bob lets it time out
     assert.deepEqual(ringing(id, tabs), ['cy']);
-    router.reject(tabs[2]!.sessionId, id);
+    router.reject(tabs[2].sessionId, id);
     assert.deepEqual(ringing(id, tabs), [], 'everyone was tried: the call waits');
     assert.equal(router.liveCall(TENANT, id)?.status, 'queued');
     scheduler.advance(4_999);
     assert.deepEqual(ringing(id, tabs), []);
     scheduler.advance(1);
     assert.deepEqual(ringing(id, tabs), ['ada'], 'a new round starts with the first member');
-    router.accept(tabs[0]!.sessionId, id);
+    router.accept(tabs[0].sessionId, id);
     router.hangupCall(TENANT, id);
-    const outcomes = records.ended[0]!.legs.map((leg) => `${leg.attempt}:${leg.outcome}`);
+    const outcomes = records.ended[0].legs.map((leg) => `${leg.attempt}:${leg.outcome}`);
     assert.deepEqual(outcomes, ['1:rejected', '2:missed', '3:rejected', '4:answered']);
   });
 
   test('an agent leaving mid-ring hands the call to the next member at once', async () => {
     const { router, tabs, place } = groupOfThree('sequential');
     const id = await place();
-    router.goOffline(tabs[0]!.sessionId);
+    router.goOffline(tabs[0].sessionId);
     assert.deepEqual(ringing(id, tabs), ['bob']);
-    router.setPresence(tabs[1]!.sessionId, 'away');
+    router.setPresence(tabs[1].sessionId, 'away');
     assert.deepEqual(ringing(id, tabs), ['cy']);
   });
 
   test('nobody unavailable is rung, and a newcomer does not join an attempt in progress', async () => {
     const fixture = routerFixture();
     const [ada, bob, cy] = ['ada', 'bob', 'cy'].map((name) => fixture.addUser(name));
-    fixture.addGroup('support', [ada!, bob!, cy!], { strategy: 'sequential' });
-    const adaTab = fixture.openTab(ada!);
+    fixture.addGroup('support', [ada, bob, cy], { strategy: 'sequential' });
+    const adaTab = fixture.openTab(ada);
     fixture.router.setPresence(adaTab.sessionId, 'away');
-    const bobTab = fixture.openTab(bob!);
+    const bobTab = fixture.openTab(bob);
     const { id } = await fixture.router.placeCall(TENANT, { from: caller, to: '/group/support' });
-    const cyTab = fixture.openTab(cy!);
+    const cyTab = fixture.openTab(cy);
     fixture.router.setPresence(adaTab.sessionId, 'available');
     assert.deepEqual(ringing(id, [adaTab, bobTab, cyTab]), ['bob']);
     fixture.router.reject(bobTab.sessionId, id);
@@ -240,14 +240,46 @@ describe('skills', () => {
       requiredSkills: { spanish: 5, billing: 1 },
     });
     assert.deepEqual(ringing(id, tabs), ['cy']);
-    fixture.router.reject(tabs[2]!.sessionId, id);
+    fixture.router.reject(tabs[2].sessionId, id);
     assert.deepEqual(ringing(id, tabs), ['bob']);
-    fixture.router.reject(tabs[1]!.sessionId, id);
+    fixture.router.reject(tabs[1].sessionId, id);
     assert.deepEqual(ringing(id, tabs), [], 'nobody else holds the skills');
 
     const anyone = await fixture.router.placeCall(TENANT, { from: caller, to: '/group/support' });
     assert.deepEqual(ringing(anyone.id, tabs), ['ada'], 'a call without skills rings as usual');
     void dee;
+  });
+
+  test('a transfer with skills rings only the destination agents holding them; without, everyone', async () => {
+    for (const mode of ['blind', 'warm'] as const) {
+      const fixture = routerFixture();
+      const [ada, bob, cy] = ['ada', 'bob', 'cy'].map((name) => fixture.addUser(name)) as [
+        UserRecord,
+        UserRecord,
+        UserRecord,
+      ];
+      bob.skills = { spanish: 2 }; // too low
+      cy.skills = { spanish: 6 };
+      fixture.addGroup('experts', [bob, cy]);
+      const [adaTab, bobTab, cyTab] = [ada, bob, cy].map((user) => fixture.openTab(user));
+      const transferOnce = async (skills?: Record<string, number>) => {
+        const { id } = await fixture.router.placeCall(TENANT, { from: caller, to: '/private/ada' });
+        fixture.router.accept(adaTab.sessionId, id);
+        await fixture.router.transfer(adaTab.sessionId, id, '/group/experts', mode, undefined, {
+          requiredSkills: skills,
+        });
+        // Warm: the consultation call is what rings the destination.
+        const rung = mode === 'blind' ? id : adaTab.outgoing.keys().next().value!;
+        const rings = ringing(rung, [bobTab, cyTab]);
+        if (rung !== id) fixture.router.hangupCall(TENANT, rung);
+        fixture.router.hangupCall(TENANT, id);
+        adaTab.outgoing.clear();
+        fixture.scheduler.advance(10_000);
+        return rings;
+      };
+      assert.deepEqual(await transferOnce({ spanish: 5 }), ['cy'], mode);
+      assert.deepEqual(await transferOnce(), ['bob', 'cy'], `${mode} without skills`);
+    }
   });
 
   test('skills changed while a call waits count at once', async () => {

@@ -21,7 +21,7 @@ type ErrorFrame = Extract<ServerMessage, { type: 'error' }>;
 export async function connectedCall(caller: Agent, agent: Agent, to = agent.address) {
   const dialed = await caller.tab.request({ type: 'call.dial', to, params: { ticket: '4711' } });
   assert.equal(dialed.type, 'outgoing_call', JSON.stringify(dialed));
-  const callId = (dialed as Extract<ServerMessage, { type: 'outgoing_call' }>).call.id;
+  const callId = dialed.call.id;
   await agent.tab.waitForCall(callId, 'ringing');
   assert.equal((await agent.tab.request({ type: 'call.accept', callId })).type, 'ok');
   await caller.tab.waitForOutgoing(callId, (call) => call.status === 'connected', 'connected');
@@ -43,8 +43,8 @@ export async function expectError(
 ): Promise<void> {
   const reply = await tab.request(message);
   assert.equal(reply.type, 'error', `${JSON.stringify(message)} → ${JSON.stringify(reply)}`);
-  assert.equal((reply as ErrorFrame).code, code, (reply as ErrorFrame).message);
-  assert.match((reply as ErrorFrame).message, pattern);
+  assert.equal(reply.code, code, reply.message);
+  assert.match(reply.message, pattern);
 }
 
 export const mediaFrames = (tab: AgentClient, callId: string) =>

@@ -126,11 +126,11 @@ export class AgentClient {
   }
 
   waitForGone(callId: string, timeoutMs?: number): Promise<true> {
-    return this.waitUntil(
+    return this.waitUntil<true>(
       () => !this.call(callId) || undefined,
       `call ${callId} to leave the list`,
       timeoutMs,
-    ) as Promise<true>;
+    );
   }
 
   waitForPresence(presence: Presence, timeoutMs?: number): Promise<Presence> {

@@ -42,12 +42,25 @@ export interface RingGroup {
 /** What a create or update sends: every setting, members in ring order. */
 export type RingGroupSettings = Omit<RingGroup, 'id' | 'address'>;
 
+export type PersonRole = 'agent' | 'supervisor' | 'admin';
+
 export interface Person {
   id: string;
   reference: string;
   name: string;
-  role: 'agent' | 'supervisor' | 'admin';
+  role: PersonRole;
   address: string;
+}
+
+/** A person as the people API shows them to admins, deactivated people included. */
+export interface ManagedPerson extends Person {
+  active: boolean;
+}
+
+/** `password` only when the server generated it: shown this once. */
+export interface PersonWithPassword {
+  person: ManagedPerson;
+  password?: string;
 }
 
 export interface ApiKey {
@@ -126,6 +139,44 @@ export class AdminApi {
 
   people(): Observable<{ users: Person[] }> {
     return this.http.get<{ users: Person[] }>('/api/users', { headers: this.headers() });
+  }
+
+  managedPeople(): Observable<{ people: ManagedPerson[] }> {
+    return this.http.get<{ people: ManagedPerson[] }>('/api/people', { headers: this.headers() });
+  }
+
+  createPerson(body: {
+    reference: string;
+    name: string;
+    role: PersonRole;
+    password?: string;
+  }): Observable<PersonWithPassword> {
+    return this.http.post<PersonWithPassword>('/api/people', body, { headers: this.headers() });
+  }
+
+  updatePerson(
+    id: string,
+    changes: { name?: string; role?: PersonRole },
+  ): Observable<ManagedPerson> {
+    return this.http.patch<ManagedPerson>(`/api/people/${encodeURIComponent(id)}`, changes, {
+      headers: this.headers(),
+    });
+  }
+
+  setPersonActive(id: string, active: boolean): Observable<ManagedPerson> {
+    const action = active ? 'reactivate' : 'deactivate';
+    return this.http.post<ManagedPerson>(`/api/people/${encodeURIComponent(id)}/${action}`, null, {
+      headers: this.headers(),
+    });
+  }
+
+  /** Without a password the server generates one and returns it this once. */
+  resetPassword(id: string, password?: string): Observable<PersonWithPassword> {
+    return this.http.post<PersonWithPassword>(
+      `/api/people/${encodeURIComponent(id)}/password`,
+      password ? { password } : {},
+      { headers: this.headers() },
+    );
   }
 
   private headers(): Record<string, string> {

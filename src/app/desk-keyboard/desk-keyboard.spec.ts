@@ -182,7 +182,12 @@ describe('DeskKeyboard', () => {
     expect(open).toHaveBeenCalledOnceWith(
       TransferDialog,
       jasmine.objectContaining({
-        data: { callId: 'call-1', callerName: 'Katherine Johnson', selfUserId: null },
+        data: {
+          callId: 'call-1',
+          callerName: 'Katherine Johnson',
+          selfUserId: null,
+          callerAddress: '/private/katherine',
+        },
       }),
     );
   });

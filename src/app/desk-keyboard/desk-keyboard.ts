@@ -146,6 +146,7 @@ export class DeskKeyboard {
       callId: call.callId,
       callerName: call.callerName,
       selfUserId: this.userId(),
+      callerAddress: call.callerAddress,
     });
     return true;
   }

@@ -18,13 +18,12 @@ import { Store } from '@ngrx/store';
 import { authFeature } from '../../auth/auth.feature';
 import { apiErrorMessage } from '../../history/history-api';
 import { AdminApi, type ApiKey, type Person, type RingGroup } from '../admin-api';
+import { PeopleSection } from '../people-section/people-section';
 import {
   draftOf,
   draftProblems,
   newDraft,
-  parseSkills,
   settingsOf,
-  skillsText,
   STRATEGIES,
   type RingGroupDraft,
 } from '../ring-group-form';
@@ -45,6 +44,7 @@ const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 
     MatFormFieldModule,
     MatInputModule,
     MatSelectModule,
+    PeopleSection,
   ],
   templateUrl: './admin-page.html',
   styleUrl: './admin-page.scss',
@@ -59,17 +59,8 @@ export class AdminPage implements OnInit {
   protected readonly days = DAYS;
   protected readonly allowed = computed(() => this.user()?.role === 'admin');
 
+  /** Active people: who may be a group's member (the people section manages everyone). */
   protected readonly people = signal<Person[]>([]);
-  protected readonly search = signal('');
-  protected readonly shownPeople = computed(() => {
-    const query = this.search().trim().toLowerCase();
-    return this.people().filter(
-      (person) =>
-        !query ||
-        person.name.toLowerCase().includes(query) ||
-        person.reference.toLowerCase().includes(query),
-    );
-  });
 
   protected readonly groups = signal<RingGroup[]>([]);
   protected readonly loadError = signal<string | null>(null);
@@ -87,11 +78,6 @@ export class AdminPage implements OnInit {
   protected readonly nonMembers = computed(() =>
     this.people().filter((person) => !this.draft().members.includes(person.id)),
   );
-
-  /** The person whose skills are being edited, and the text being typed. */
-  protected readonly skillsOf = signal<string | null>(null);
-  protected readonly skillsDraft = signal('');
-  protected readonly skillsError = signal<string | null>(null);
 
   protected readonly apiKeys = signal<ApiKey[]>([]);
   protected readonly keyLabel = signal('');
@@ -240,36 +226,6 @@ export class AdminPage implements OnInit {
       });
   }
 
-  protected editSkills(person: Person): void {
-    this.skillsError.set(null);
-    this.skillsDraft.set('');
-    this.skillsOf.set(person.id);
-    this.api
-      .skills(person.id)
-      .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe({
-        next: ({ skills }) => this.skillsDraft.set(skillsText(skills)),
-        error: (error: unknown) => this.skillsError.set(apiErrorMessage(error)),
-      });
-  }
-
-  protected saveSkills(): void {
-    const userId = this.skillsOf();
-    if (!userId) return;
-    const { skills, problems } = parseSkills(this.skillsDraft());
-    if (problems.length > 0) {
-      this.skillsError.set(problems.join(' · '));
-      return;
-    }
-    this.api
-      .setSkills(userId, skills)
-      .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe({
-        next: () => this.skillsOf.set(null),
-        error: (error: unknown) => this.skillsError.set(apiErrorMessage(error)),
-      });
-  }
-
   protected when(iso: string | null): string {
     return iso ? new Date(iso).toLocaleString() : 'Never';
   }
@@ -281,7 +237,7 @@ export class AdminPage implements OnInit {
     this.serverError.set(null);
   }
 
-  private reload(): void {
+  protected reloadPeople(): void {
     this.api
       .people()
       .pipe(takeUntilDestroyed(this.destroyRef))
@@ -289,6 +245,10 @@ export class AdminPage implements OnInit {
         next: ({ users }) => this.people.set(users),
         error: (error: unknown) => this.loadError.set(apiErrorMessage(error)),
       });
+  }
+
+  private reload(): void {
+    this.reloadPeople();
     this.api
       .apiKeys()
       .pipe(takeUntilDestroyed(this.destroyRef))

@@ -111,7 +111,12 @@ describe('ActiveCallPanel', () => {
     expect(open).toHaveBeenCalledOnceWith(
       TransferDialog,
       jasmine.objectContaining({
-        data: { callId: 'call-1', callerName: 'Katherine Johnson', selfUserId: null },
+        data: {
+          callId: 'call-1',
+          callerName: 'Katherine Johnson',
+          selfUserId: null,
+          callerAddress: connected.callerAddress,
+        },
       }),
     );
   });

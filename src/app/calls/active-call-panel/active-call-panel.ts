@@ -94,6 +94,7 @@ export class ActiveCallPanel {
       callId: call.callId,
       callerName: call.callerName,
       selfUserId: this.userId(),
+      callerAddress: call.callerAddress,
     });
   }
 }

@@ -22,6 +22,12 @@ export interface DirectoryGroup {
   id: string;
   name: string;
   address: string;
+  /** Members available to take a call now. */
+  available: number;
+  /** Members online (available, busy, away or in wrap-up): someone may take it from the queue. */
+  online: number;
+  /** Callers waiting in its queue now. */
+  waiting: number;
 }
 
 /** Reads the tenant's directory with this tab's token (any signed-in agent may). */

@@ -10,7 +10,7 @@ import { of, Subject, type Observable } from 'rxjs';
 import { initialRootState } from '../../testing/initial-state';
 import { TransferDialogActions } from '../calls.actions';
 import { DirectoryApi, type DirectoryListing } from './directory-api';
-import { TransferDialog, type TransferDialogData } from './transfer-dialog';
+import { DIRECTORY_REFRESH_MS, TransferDialog, type TransferDialogData } from './transfer-dialog';
 
 const listing: DirectoryListing = {
   agents: [
@@ -36,14 +36,44 @@ const listing: DirectoryListing = {
       presence: 'available',
     },
   ],
-  groups: [{ id: 'g-support', name: 'support', address: '/group/support' }],
+  groups: [
+    {
+      id: 'g-billing',
+      name: 'billing',
+      address: '/group/billing',
+      available: 0,
+      online: 1,
+      waiting: 2,
+    },
+    { id: 'g-empty', name: 'empty', address: '/group/empty', available: 0, online: 0, waiting: 0 },
+    {
+      id: 'g-support',
+      name: 'support',
+      address: '/group/support',
+      available: 1,
+      online: 1,
+      waiting: 0,
+    },
+  ],
 };
 
 const data: TransferDialogData = {
   callId: 'call-1',
   callerName: 'Katherine Johnson',
   selfUserId: 'u-ada',
+  callerAddress: '/private/katherine',
 };
+
+/** The same directory a moment later: `changes` applied to agents by id. */
+function withPresence(changes: Record<string, DirectoryListing['agents'][number]['presence']>) {
+  return {
+    ...listing,
+    agents: listing.agents.map((agent) => ({
+      ...agent,
+      presence: changes[agent.id] ?? agent.presence,
+    })),
+  };
+}
 
 describe('TransferDialog', () => {
   let fixture: ComponentFixture<TransferDialog>;
@@ -52,15 +82,17 @@ describe('TransferDialog', () => {
 
   /** `stable: false` for a directory still loading (a pending load keeps the app unstable). */
   async function open(
-    directory: Observable<DirectoryListing> = of(listing),
-    { stable = true } = {},
+    directory: Observable<DirectoryListing> | (() => Observable<DirectoryListing>) = of(listing),
+    { stable = true, refreshMs = 60_000 } = {},
   ) {
+    const read = typeof directory === 'function' ? directory : () => directory;
     TestBed.configureTestingModule({
       providers: [
         provideMockStore({ initialState: initialRootState }),
         { provide: MAT_DIALOG_DATA, useValue: data },
         { provide: MatDialogRef, useValue: { close: (close = jasmine.createSpy('close')) } },
-        { provide: DirectoryApi, useValue: { directory: () => directory } },
+        { provide: DirectoryApi, useValue: { directory: read } },
+        { provide: DIRECTORY_REFRESH_MS, useValue: refreshMs },
       ],
     });
     dispatch = spyOn(TestBed.inject(MockStore), 'dispatch');
@@ -74,18 +106,56 @@ describe('TransferDialog', () => {
   const button = (loader: Awaited<ReturnType<typeof open>>, label: string) =>
     loader.getHarness(MatButtonHarness.with({ text: label }));
 
-  it('lists the other agents with their presence, and the ring groups', async () => {
-    const loader = await open();
+  it('offers only who can take a call: available agents, then groups that can answer at once, then groups with a queue', async () => {
+    const loader = await open(
+      of({
+        ...listing,
+        agents: [
+          ...listing.agents,
+          {
+            id: 'u-katherine',
+            name: 'Katherine Johnson',
+            username: 'katherine',
+            address: '/private/katherine',
+            presence: 'available' as const,
+          },
+        ],
+      }),
+    );
     const list = await loader.getHarness(MatSelectionListHarness);
     const titles = await Promise.all((await list.getItems()).map((item) => item.getTitle()));
 
-    expect(titles).toEqual(['Alan Turing', 'Grace Hopper', 'support']);
-    expect(text()).toContain('Offline · /private/alan');
+    // Not Ada (transferring), not Alan (offline), not Katherine (the caller), not the empty group.
+    expect(titles).toEqual(['Grace Hopper', 'support', 'billing']);
+    expect(text()).toContain('Available agents');
     expect(text()).toContain('Available · /private/grace');
-    expect(text()).toContain('Group · /group/support');
-    expect(text()).not.toContain('Ada Lovelace');
+    expect(text()).toContain('1 available · /group/support');
+    expect(text()).toContain('Nobody available · 2 waiting · /group/billing');
     expect(await (await button(loader, 'Transfer now')).isDisabled()).toBeTrue();
     expect(await (await button(loader, 'Consult first')).isDisabled()).toBeTrue();
+  });
+
+  it('updates while open: someone who becomes available appears, someone who leaves drops out of the choice', async () => {
+    const reads = [listing, withPresence({ 'u-alan': 'available', 'u-grace': 'busy' })];
+    let count = 0;
+    const loader = await open(() => of(reads[Math.min(count++, reads.length - 1)]), {
+      refreshMs: 100,
+    });
+    const list = await loader.getHarness(MatSelectionListHarness);
+    await list.selectItems({ title: 'Grace Hopper' });
+    expect(text()).toContain('Transfer to Grace Hopper');
+
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    await fixture.whenStable();
+    const titles = await Promise.all((await list.getItems()).map((item) => item.getTitle()));
+    expect(titles).toEqual(['Alan Turing', 'support', 'billing']);
+    expect(text()).toContain('Pick an agent or a group.');
+    expect(await (await button(loader, 'Transfer now')).isDisabled()).toBeTrue();
+  });
+
+  it('says so when nobody can take a call', async () => {
+    await open(of({ agents: [], groups: [listing.groups[1]] }));
+    expect(text()).toContain('Nobody can take a call right now.');
   });
 
   it('searches by name and address', async () => {
@@ -97,7 +167,7 @@ describe('TransferDialog', () => {
     ]);
 
     await (await loader.getHarness(MatInputHarness)).setValue('nobody');
-    expect(text()).toContain('Nobody matches “nobody”.');
+    expect(text()).toContain('Nobody who can take a call matches “nobody”.');
   });
 
   it('"Transfer now" confirms a blind transfer to the chosen group and closes', async () => {
@@ -145,13 +215,13 @@ describe('TransferDialog', () => {
     await first.sendKeys(TestKey.DOWN_ARROW);
     await (await items[1].host()).sendKeys(' ');
     await fixture.whenStable();
-    expect(text()).toContain('Transfer to Grace Hopper');
+    expect(text()).toContain('Transfer to support');
 
     await (await button(loader, 'Transfer now')).click();
     expect(dispatch).toHaveBeenCalledWith(
       TransferDialogActions.blindTransferConfirmed({
         callId: 'call-1',
-        destination: { name: 'Grace Hopper', address: '/private/grace' },
+        destination: { name: 'support', address: '/group/support' },
       }),
     );
   });

@@ -1,5 +1,13 @@
-import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  inject,
+  InjectionToken,
+  signal,
+} from '@angular/core';
 import { rxResource } from '@angular/core/rxjs-interop';
+import { switchMap, timer } from 'rxjs';
 import { MatButtonModule } from '@angular/material/button';
 import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
@@ -9,19 +17,31 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { Store } from '@ngrx/store';
 import type { Party, Presence } from '../../telephony';
 import { TransferDialogActions } from '../calls.actions';
-import { DirectoryApi } from './directory-api';
+import { DirectoryApi, type DirectoryGroup } from './directory-api';
 
 export interface TransferDialogData {
   callId: string;
   callerName: string;
   /** The agent transferring: not a destination for its own call. */
   selfUserId: string | null;
+  /** The caller's own address (an agent calling in): never offered as a destination. */
+  callerAddress: string | null;
 }
 
-/** One place the caller can go: an agent (with presence) or a ring group. */
+/** How often the open dialog reads the directory again, so who can take a call stays true. */
+export const DIRECTORY_REFRESH_MS = new InjectionToken<number>('DIRECTORY_REFRESH_MS', {
+  providedIn: 'root',
+  factory: () => 3000,
+});
+
+/** One place the caller can go: an available agent, or a ring group that can take a call. */
 interface Destination extends Party {
   kind: 'agent' | 'group';
   presence: Presence | null;
+  /** For a group: what it looks like now ("2 available", "Nobody available · 1 waiting"). */
+  groupDetail: string | null;
+  /** Someone can answer at once (an available agent, a group with someone available). */
+  availableNow: boolean;
 }
 
 const presenceLabels: Record<Presence, string> = {
@@ -33,8 +53,11 @@ const presenceLabels: Record<Presence, string> = {
 };
 
 /**
- * Where should the caller go? Searches the tenant's agents (showing whether they can take it)
- * and ring groups; "Transfer now" hands the caller over at once, "Consult first" talks to the
+ * Where should the caller go? Offers only who can take a call: available agents (never the
+ * agent transferring, never the caller), and ring groups with someone available or someone
+ * online to take it from the queue; those who can answer at once come first. The directory is
+ * read again while the dialog is open, so someone who steps away drops out of the list (and out
+ * of the choice). "Transfer now" hands the caller over at once, "Consult first" talks to the
  * destination while the caller holds.
  */
 @Component({
@@ -57,25 +80,48 @@ export class TransferDialog {
   private readonly directoryApi = inject(DirectoryApi);
   protected readonly data = inject<TransferDialogData>(MAT_DIALOG_DATA);
 
-  protected readonly directory = rxResource({ stream: () => this.directoryApi.directory() });
+  private readonly refreshMs = inject(DIRECTORY_REFRESH_MS);
+  protected readonly directory = rxResource({
+    stream: () => timer(0, this.refreshMs).pipe(switchMap(() => this.directoryApi.directory())),
+  });
   protected readonly query = signal('');
-  protected readonly selected = signal<Destination | null>(null);
+  private readonly selectedAddress = signal<string | null>(null);
   protected readonly presenceLabels = presenceLabels;
 
   private readonly destinations = computed((): Destination[] => {
     const listing = this.directory.hasValue() ? this.directory.value() : null;
     if (!listing) return [];
-    return [
-      ...listing.agents
-        .filter((agent) => agent.id !== this.data.selfUserId)
-        .map((agent): Destination => ({ kind: 'agent', ...pick(agent), presence: agent.presence })),
-      ...listing.groups.map((group): Destination => ({
+    const agents = listing.agents
+      .filter(
+        (agent) =>
+          agent.presence === 'available' &&
+          agent.id !== this.data.selfUserId &&
+          agent.address !== this.data.callerAddress,
+      )
+      .map((agent): Destination => ({
+        kind: 'agent',
+        ...pick(agent),
+        presence: agent.presence,
+        groupDetail: null,
+        availableNow: true,
+      }));
+    const groups = listing.groups
+      .filter((group) => group.available > 0 || group.online > 0)
+      .map((group): Destination => ({
         kind: 'group',
         ...pick(group),
         presence: null,
-      })),
-    ];
+        groupDetail: groupDetail(group),
+        availableNow: group.available > 0,
+      }))
+      // Groups someone can answer at once first; the order is otherwise the server's (by name).
+      .sort((a, b) => Number(b.availableNow) - Number(a.availableNow));
+    return [...agents, ...groups];
   });
+  /** The chosen destination while it can still take the call. */
+  protected readonly selected = computed(
+    () => this.destinations().find((d) => d.address === this.selectedAddress()) ?? null,
+  );
   private readonly matches = computed(() => {
     const words = this.query().trim().toLowerCase().split(/\s+/).filter(Boolean);
     return this.destinations().filter((destination) => {
@@ -95,7 +141,7 @@ export class TransferDialog {
 
   protected choose(change: MatSelectionListChange): void {
     const address = change.options.find((option) => option.selected)?.value as string | undefined;
-    this.selected.set(this.destinations().find((d) => d.address === address) ?? null);
+    this.selectedAddress.set(address ?? null);
   }
 
   protected transferNow(): void {
@@ -124,4 +170,9 @@ export class TransferDialog {
 
 function pick({ name, address }: Party): Party {
   return { name, address };
+}
+
+function groupDetail(group: DirectoryGroup): string {
+  const available = group.available > 0 ? `${group.available} available` : 'Nobody available';
+  return group.waiting > 0 ? `${available} · ${group.waiting} waiting` : available;
 }
