@@ -65,7 +65,7 @@ test.describe('a frozen tab', () => {
     const freezable = await launchFreezableBrowser();
     closeBrowser = freezable.close;
     ada = await AgentConsole.signInTab(
-      freezable.browser.contexts()[0]!,
+      freezable.browser.contexts()[0],
       'ada@demo.test',
       undefined,
       baseURL,

@@ -35,12 +35,12 @@ export async function launchFreezableBrowser(): Promise<{
       () => reject(new Error(`Chromium did not start:\n${printed}`)),
       30_000,
     );
-    child.stderr!.on('data', (chunk: Buffer) => {
-      printed += chunk;
+    child.stderr.on('data', (chunk: Buffer) => {
+      printed += chunk.toString();
       const match = /DevTools listening on (ws:\/\/\S+)/.exec(printed);
       if (match) {
         clearTimeout(timer);
-        resolve(match[1]!);
+        resolve(match[1]);
       }
     });
     child.once('exit', () => reject(new Error(`Chromium exited at start:\n${printed}`)));
