@@ -49,9 +49,14 @@ export const SupervisorCall = Type.Object({
   attempt: Type.Integer(),
   createdAt: Type.Number(),
   answeredAt: Type.Union([Type.Number(), Type.Null()]),
-  /** Why a queued group call rings nobody: no member is available, or none holds its skills. */
+  /** Why a queued group call rings nobody: no member is available, none holds its skills, or its group is closed (the caller hears the closed treatment's script). */
   waitingReason: Type.Optional(
-    Type.Union([Type.Literal('nobody-available'), Type.Literal('nobody-with-skill'), Type.Null()]),
+    Type.Union([
+      Type.Literal('nobody-available'),
+      Type.Literal('nobody-with-skill'),
+      Type.Literal('closed'),
+      Type.Null(),
+    ]),
   ),
 });
 export type SupervisorCall = Static<typeof SupervisorCall>;

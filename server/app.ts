@@ -193,7 +193,10 @@ export async function buildApp(
     bus: cluster?.bus,
     log: app.log.child({ module: 'routing' }),
     callEvents: {
-      callPlaced: (call) => media.callPlaced(call),
+      callPlaced: (call) => {
+        media.callPlaced(call);
+        scripts.callPlaced(call);
+      },
       phoneAnswered: (call) => media.phoneAnswered(call),
       callAnswered: (call) => {
         media.callAnswered(call);

@@ -241,6 +241,10 @@ const steps: string[] = [
   `
   ALTER TABLE users ADD COLUMN deactivated_at timestamptz
   `,
+  // Skills (issue 16): a number's calls may require skills of whoever they ring.
+  `
+  ALTER TABLE phone_numbers ADD COLUMN required_skills jsonb
+  `,
 ];
 
 export async function migrate(database: Database): Promise<void> {

@@ -4,6 +4,8 @@
  * (`script:<callId>`) joins the call's room and runs it; when it ends, the call is hung up through
  * the router (end reason `hangup`, as when the caller hangs up) or, if the media failed, ended
  * `failed`. When the call ends first, the script stops at once and the participant leaves.
+ * A call placed while its ring group is closed with a script treatment (`call.closedScript`)
+ * runs its script at once instead, with nobody ringing, and then ends `closed`.
  *
  * Like CallMedia, this observes routing through `CallEvents` and never blocks it: everything
  * here is asynchronous, and failures are logged.
@@ -56,6 +58,8 @@ interface Registered {
   tenantId: string;
   plan: PlanStep[];
   runner?: ScriptRunner;
+  /** A closed group's treatment: played to the caller, then the call ends `closed`. */
+  closedTreatment?: boolean;
 }
 
 export class ScriptedCalls implements CallEvents {
@@ -102,22 +106,46 @@ export class ScriptedCalls implements CallEvents {
 
   // ------------------------------------------------------------------ routing events
 
+  /**
+   * A call placed while its group was closed with a script treatment: the script plays to the
+   * caller in the call's room at once (nobody rings), then the call ends `closed`.
+   */
+  callPlaced(call: LiveCall): void {
+    if (!call.closedScript || this.closing || this.calls.has(call.id)) return;
+    const log = this.log.child({ callId: call.id, identity: scriptIdentity(call.id) });
+    let plan: PlanStep[];
+    try {
+      plan = this.prepare(call.closedScript);
+    } catch (error) {
+      // Checked when the group was saved; a file removed since, or no encoder here.
+      log.warn({ err: error }, 'the closed treatment script cannot play; ending the call closed');
+      this.control?.endCall(call.tenantId, call.id, 'closed');
+      return;
+    }
+    this.calls.set(call.id, { tenantId: call.tenantId, plan, closedTreatment: true });
+    this.run(call, 'the group is closed; playing its closed treatment script');
+  }
+
   callAnswered(call: LiveCall): void {
+    this.run(call, 'an agent answered a scripted call; running its script');
+  }
+
+  private run(call: LiveCall, why: string): void {
     const registered = this.calls.get(call.id);
     if (!registered || registered.runner || this.closing) return;
     const room = callRoomName(call.tenantId, call.id);
     const identity = scriptIdentity(call.id);
     const log = this.log.child({ callId: call.id, identity });
-    log.info(
-      { steps: registered.plan.length },
-      'an agent answered a scripted call; running its script',
-    );
+    log.info({ steps: registered.plan.length }, why);
     registered.runner = new ScriptRunner({
       plan: registered.plan,
       join: () => this.join(room, identity, call.from.name, log),
       ffmpegPath: findFfmpeg(this.options.ffmpegPath).path,
       library: this.library,
-      ended: (outcome) => this.scriptEnded(call.tenantId, call.id, outcome, log),
+      ended: (outcome) =>
+        registered.closedTreatment
+          ? this.closedTreatmentEnded(call.tenantId, call.id, outcome, log)
+          : this.scriptEnded(call.tenantId, call.id, outcome, log),
       log,
     });
     void registered.runner.done.then((outcome) => {
@@ -166,6 +194,23 @@ export class ScriptedCalls implements CallEvents {
       video: { width: VIDEO_WIDTH, height: VIDEO_HEIGHT },
       log,
     });
+  }
+
+  /** Played (or failed to): the caller has been told; the call ends `closed` either way. */
+  private closedTreatmentEnded(
+    tenantId: string,
+    callId: string,
+    outcome: ScriptOutcome,
+    log: FastifyBaseLogger,
+  ): void {
+    if (outcome.kind === 'failed')
+      log.error({ reason: outcome.reason }, 'the closed treatment script failed');
+    else log.info({}, 'the closed treatment script ended; ending the call closed');
+    try {
+      this.control?.endCall(tenantId, callId, 'closed');
+    } catch (error) {
+      log.debug({ err: error }, 'the call had already ended');
+    }
   }
 
   private scriptEnded(

@@ -30,6 +30,7 @@ interface PhoneNumberRow {
   ring_group_id: string | null;
   user_id: string | null;
   script: MediaScript | string | null;
+  required_skills: Record<string, number> | string | null;
   created_at: Date | string;
   is_caller_id: boolean;
   group_name: string | null;
@@ -47,6 +48,8 @@ export type PhoneRoute =
       number: string;
       kind: 'address';
       address: string;
+      /** Calls to the number require these (none: unset). */
+      skills?: Record<string, number>;
       /** The ring group's greeting and music for phone callers; unset: ringback. */
       waiting?: { greeting: string | null; music: string };
     }
@@ -59,11 +62,14 @@ interface StoredDestination {
   ringGroupId: string | null;
   userId: string | null;
   script: MediaScript | null;
+  /** Group and user destinations only; null: none required. */
+  skills: Record<string, number> | null;
 }
 
 const select = `
   SELECT p.id, p.tenant_id, p.number, p.label, p.destination_type, p.ring_group_id, p.user_id,
-         p.script, p.created_at, g.name AS group_name, g.queue_greeting, g.queue_music, u.display_name AS user_name, u.username,
+         p.script, p.required_skills, p.created_at, g.name AS group_name, g.queue_greeting, g.queue_music,
+         u.display_name AS user_name, u.username,
          (p.caller_id OR (
            NOT EXISTS (SELECT 1 FROM phone_numbers m WHERE m.tenant_id = p.tenant_id AND m.caller_id)
            AND p.number = (SELECT min(f.number) FROM phone_numbers f WHERE f.tenant_id = p.tenant_id)
@@ -75,6 +81,14 @@ const select = `
 const scriptOf = (row: PhoneNumberRow): MediaScript | null =>
   typeof row.script === 'string' ? (JSON.parse(row.script) as MediaScript) : row.script;
 
+function skillsOf(row: PhoneNumberRow): { skills?: Record<string, number> } {
+  const skills =
+    typeof row.required_skills === 'string'
+      ? (JSON.parse(row.required_skills) as Record<string, number>)
+      : row.required_skills;
+  return skills && Object.keys(skills).length > 0 ? { skills } : {};
+}
+
 function destinationOf(row: PhoneNumberRow): DestinationView {
   switch (row.destination_type) {
     case 'group':
@@ -84,6 +98,7 @@ function destinationOf(row: PhoneNumberRow): DestinationView {
             ringGroupId: row.ring_group_id,
             name: row.group_name,
             address: groupAddress(row.group_name),
+            ...skillsOf(row),
           }
         : null;
     case 'user':
@@ -93,6 +108,7 @@ function destinationOf(row: PhoneNumberRow): DestinationView {
             userId: row.user_id,
             name: row.user_name ?? row.username,
             address: privateAddress(row.username),
+            ...skillsOf(row),
           }
         : null;
     case 'script': {
@@ -153,8 +169,8 @@ export class PhoneNumberRepository {
       const destination = await this.checkDestination(tx, tenantId, body.destination);
       try {
         await tx.query(
-          `INSERT INTO phone_numbers (id, tenant_id, number, label, destination_type, ring_group_id, user_id, script)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+          `INSERT INTO phone_numbers (id, tenant_id, number, label, destination_type, ring_group_id, user_id, script, required_skills)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
           [
             id,
             tenantId,
@@ -164,6 +180,7 @@ export class PhoneNumberRepository {
             destination.ringGroupId,
             destination.userId,
             destination.script === null ? null : JSON.stringify(destination.script),
+            destination.skills === null ? null : JSON.stringify(destination.skills),
           ],
         );
       } catch (error) {
@@ -193,7 +210,8 @@ export class PhoneNumberRepository {
              destination_type = COALESCE($4, destination_type),
              ring_group_id = CASE WHEN $4::text IS NULL THEN ring_group_id ELSE $5 END,
              user_id = CASE WHEN $4::text IS NULL THEN user_id ELSE $6 END,
-             script = CASE WHEN $4::text IS NULL THEN script ELSE $7::jsonb END
+             script = CASE WHEN $4::text IS NULL THEN script ELSE $7::jsonb END,
+             required_skills = CASE WHEN $4::text IS NULL THEN required_skills ELSE $8::jsonb END
          WHERE tenant_id = $1 AND id = $2
          RETURNING id`,
         [
@@ -204,6 +222,7 @@ export class PhoneNumberRepository {
           destination?.ringGroupId ?? null,
           destination?.userId ?? null,
           destination?.script ? JSON.stringify(destination.script) : null,
+          destination?.skills ? JSON.stringify(destination.skills) : null,
         ],
       );
       if (rows.length > 0 && changes.callerId !== undefined)
@@ -255,7 +274,13 @@ export class PhoneNumberRepository {
       destination.type === 'group' && row.queue_music
         ? { waiting: { greeting: row.queue_greeting, music: row.queue_music } }
         : {};
-    return { ...base, kind: 'address', address: destination.address, ...waiting };
+    return {
+      ...base,
+      kind: 'address',
+      address: destination.address,
+      ...(destination.skills ? { skills: destination.skills } : {}),
+      ...waiting,
+    };
   }
 
   /** One destination field per type, and its id a ring group or user of this tenant. */
@@ -265,7 +290,11 @@ export class PhoneNumberRepository {
     input: DestinationInput,
   ): Promise<StoredDestination> {
     const { type, ringGroupId, userId, script } = input;
-    const given = Object.keys(input).filter((key) => key !== 'type');
+    // Skills go with the destinations agents ring; an announcement rings nobody.
+    const skills = input.skills && Object.keys(input.skills).length > 0 ? input.skills : null;
+    const given = Object.keys(input).filter(
+      (key) => key !== 'type' && !(key === 'skills' && type !== 'script'),
+    );
     const expected = { group: 'ringGroupId', user: 'userId', script: 'script' }[type];
     const stray = given.find((key) => key !== expected);
     if (stray)
@@ -282,7 +311,7 @@ export class PhoneNumberRepository {
           'bad-request',
           `ring group "${ringGroupId}" is not a ring group of this tenant`,
         );
-      return { type, ringGroupId: ringGroupId!, userId: null, script: null };
+      return { type, ringGroupId: ringGroupId!, userId: null, script: null, skills };
     }
     if (type === 'user') {
       const [user] = await tx.query(`SELECT id FROM users WHERE tenant_id = $1 AND id = $2`, [
@@ -290,10 +319,10 @@ export class PhoneNumberRepository {
         userId,
       ]);
       if (!user) throw new AppError('bad-request', `user "${userId}" is not a user of this tenant`);
-      return { type, ringGroupId: null, userId: userId!, script: null };
+      return { type, ringGroupId: null, userId: userId!, script: null, skills };
     }
     this.options.checkScript?.(script!);
-    return { type, ringGroupId: null, userId: null, script: script! };
+    return { type, ringGroupId: null, userId: null, script: script!, skills: null };
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import { Type, type Static } from 'typebox';
 import { MediaScript } from '../media-script/script-schema.ts';
+import { SkillLevels } from '../shared/schemas.ts';
 
 const id = (description: string) => Type.String({ minLength: 1, maxLength: 64, description });
 
@@ -36,11 +37,13 @@ export const DestinationInput = Type.Object(
     userId: Type.Optional(id('With type "user": a user id')),
     /** With type "script": media played to the caller, who is then hung up (an announcement). */
     script: Type.Optional(MediaScript),
+    /** With type "group" or "user": calls to the number require these skills (routing/ringing.ts). */
+    skills: Type.Optional(SkillLevels),
   },
   {
     additionalProperties: false,
     description:
-      '{type:"group",ringGroupId} | {type:"user",userId} | {type:"script",script}; ids of this tenant',
+      '{type:"group",ringGroupId,skills?} | {type:"user",userId,skills?} | {type:"script",script}; ids of this tenant',
   },
 );
 export type DestinationInput = Static<typeof DestinationInput>;
@@ -83,12 +86,14 @@ export const DestinationView = Type.Union(
       ringGroupId: Type.String(),
       name: Type.String(),
       address: Type.String({ description: '/group/<name>' }),
+      skills: Type.Optional(SkillLevels),
     }),
     Type.Object({
       type: Type.Literal('user'),
       userId: Type.String(),
       name: Type.String({ description: 'Display name' }),
       address: Type.String({ description: '/private/<username>' }),
+      skills: Type.Optional(SkillLevels),
     }),
     Type.Object({ type: Type.Literal('script'), script: MediaScript }),
     Type.Null({

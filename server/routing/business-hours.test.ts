@@ -3,6 +3,7 @@
  * (across midnight, a holiday), each closed treatment, and a waiting call offered to the
  * overflow group after the delay.
  */
+import { CLOSED_SCRIPT_BACKSTOP_MS } from './dialing.ts';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BusinessHoursRecord } from '../directory/directory.ts';
@@ -85,6 +86,26 @@ describe('closed groups', () => {
     fixture.scheduler.advance(15 * 60 * 60 * 1000); // Tuesday 09:00
     const open = await fixture.router.placeCall(TENANT, { from: caller, to: '/group/support' });
     assert.equal(tab.call(open.id)?.status, 'ringing');
+  });
+
+  test('a script treatment keeps the call, ringing nobody, for the script to end it closed; a script that never does is ended closed by routing', async () => {
+    const fixture = fixtureAt('2026-12-07T18:00:00Z'); // Monday evening
+    const ada = fixture.addUser('ada');
+    const script = [{ play: 'test-pattern', seconds: 5 }];
+    fixture.addGroup('support', [ada], {
+      businessHours: { ...hours, closed: { action: 'script', script } },
+    });
+    const tab = fixture.openTab(ada);
+    const placed = await fixture.router.placeCall(TENANT, { from: caller, to: '/group/support' });
+    const live = fixture.router.liveCall(TENANT, placed.id);
+    assert.notEqual(live?.status, 'ended', 'media-script plays it first');
+    assert.deepEqual(fixture.directory.groups[0]!.businessHours!.closed.script, script);
+    assert.equal(tab.call(placed.id), undefined, 'nobody rings');
+    fixture.scheduler.advance(CLOSED_SCRIPT_BACKSTOP_MS - 1);
+    assert.notEqual(fixture.router.liveCall(TENANT, placed.id)?.status, 'ended');
+    fixture.scheduler.advance(1);
+    assert.equal(fixture.records.ended[0]?.call.endReason, 'closed');
+    assert.equal(tab.call(placed.id), undefined);
   });
 
   test('the closed treatment can send calls to another group, which rings; a transfer to a closed group is refused', async () => {

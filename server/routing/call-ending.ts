@@ -36,7 +36,8 @@ export class CallEnding {
     state.onDeadline({
       maxWait: (callId) => {
         const call = state.read.call(callId);
-        if (call) this.endCall(call, 'no_answer');
+        // A closed-treatment script that never ended its call: the call was closed all along.
+        if (call) this.endCall(call, call.closedScript ? 'closed' : 'no_answer');
       },
       drop: (callId) => this.drop(callId),
       clearFailedTransfer: (callId) => {

@@ -3,6 +3,7 @@
  * ringing whoever is available. Lookups need the database, so `resolve` is async; `create` is
  * one synchronous routing step.
  */
+import { MAX_SCRIPT_SECONDS, type MediaScript } from '../media-script/script-schema.ts';
 import { randomUUID } from 'node:crypto';
 import type { Party, RingGroupRef } from '../../protocol/session-protocol.ts';
 import { groupAddress, privateAddress } from '../directory/directory.ts';
@@ -33,7 +34,15 @@ export interface ResolvedTarget {
    * call is placed and ends at once with reason `closed`, so it is recorded and the caller told.
    */
   closed?: boolean;
+  /** The closed treatment is a script: the call is placed, rings nobody, and plays it first. */
+  closedScript?: MediaScript;
 }
+
+/**
+ * A closed-treatment script ends its call with `closed` itself (server/media-script); should it
+ * never run (no encoder, a crash), routing ends the call this long after it was placed.
+ */
+export const CLOSED_SCRIPT_BACKSTOP_MS = (MAX_SCRIPT_SECONDS + 60) * 1000;
 
 /** A closed group's treatment may send calls to another group, which may be closed too. */
 const MAX_CLOSED_HOPS = 3;
@@ -121,8 +130,13 @@ export class Dialing {
           ? await this.directory.ringGroup(tenantId, hours.closed.ringGroupId)
           : null;
       if (elsewhere) return this.resolveGroup(tenantId, elsewhere, hops + 1);
-      // Ended with reason `closed` (a script treatment is played by the caller's channel).
-      return { ...this.groupTarget(group, null), closed: true };
+      // Ended with reason `closed`; a script treatment is played to the caller first.
+      const script = hours.closed.action === 'script' ? hours.closed.script : undefined;
+      return {
+        ...this.groupTarget(group, null),
+        closed: true,
+        ...(script ? { closedScript: structuredClone(script) } : {}),
+      };
     }
     const overflow = group.overflow
       ? await this.directory.ringGroup(tenantId, group.overflow.ringGroupId)
@@ -200,6 +214,9 @@ export class Dialing {
       ...(request.requiredSkills && Object.keys(request.requiredSkills).length > 0
         ? { requiredSkills: { ...request.requiredSkills } }
         : {}),
+      ...(resolved.closed && resolved.closedScript
+        ? { closedScript: structuredClone(resolved.closedScript) }
+        : {}),
       legs: [],
       answeredBy: null,
       endReason: null,
@@ -226,6 +243,14 @@ export class Dialing {
       requestId: request.requestId,
     });
     const placed = state.read.call(call.id)!;
+    if (resolved.closed && placed.closedScript) {
+      // Rings nobody: media-script plays it to the caller, then ends the call `closed`.
+      state.setDeadline(
+        { kind: 'call', callId: call.id, name: 'maxWait' },
+        CLOSED_SCRIPT_BACKSTOP_MS,
+      );
+      return placed;
+    }
     if (resolved.closed) {
       this.ending.endCall(placed, 'closed');
       return placed;

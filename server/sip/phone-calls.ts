@@ -131,6 +131,8 @@ export class PhoneCalls {
         to: route.address,
         params: { calledNumber: formatForPeople(route.number) },
         origin: 'phone',
+        // The number's route may require skills of whoever rings (admin's phone numbers).
+        ...(route.skills ? { requiredSkills: route.skills } : {}),
       });
     } catch (error) {
       log.warn(

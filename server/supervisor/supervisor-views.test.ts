@@ -104,6 +104,30 @@ describe('supervisor views', () => {
 });
 
 describe('why a call waits', () => {
+  test("closed: a call hearing its closed group's script waits for nobody, whoever is available", async () => {
+    const fixture = routerFixture();
+    const ada = fixture.addUser('ada');
+    fixture.addGroup('support', [ada], {
+      businessHours: {
+        hours: [],
+        holidays: [],
+        closed: { action: 'script', script: [{ play: 'test-pattern', seconds: 5 }] },
+      },
+    });
+    fixture.openTab(ada);
+    const { id } = await fixture.router.placeCall(TENANT, {
+      from: { name: 'Customer', address: '+15550100' },
+      to: '/group/support',
+    });
+    const call = fixture.router.liveCallsOf(TENANT).find((live) => live.id === id)!;
+    const view = callView(
+      call,
+      (userId) => userId,
+      (userId) => fixture.router.agentStateOf(TENANT, userId),
+    );
+    assert.equal(view?.waitingReason, 'closed');
+  });
+
   test('nobody available, nobody with the skill, or nothing to say while it rings', async () => {
     const fixture = routerFixture();
     const ada = fixture.addUser('ada');

@@ -57,6 +57,8 @@ export function waitingReason(
   call: LiveCall,
   agentOf: (userId: string) => Readonly<AgentState> | undefined,
 ): SupervisorCall['waitingReason'] {
+  // Its group is closed: the caller hears the closed treatment's script, nobody will ring.
+  if (call.closedScript && call.phase === 'waiting') return 'closed';
   if (call.phase !== 'waiting' || call.target.kind !== 'group' || call.redirect) return null;
   const available = call.target.memberIds
     .map(agentOf)

@@ -56,6 +56,17 @@ import { startLivekitServer, type LivekitServer } from '../../tools/livekit/live
 export const mediaBackend: 'embedded' | 'livekit' =
   process.env.MEDIA_BACKEND === 'livekit' ? 'livekit' : 'embedded';
 
+/**
+ * `TEST_SERVER=cluster` runs a test file against a two-node cluster instead of one process
+ * (`npm run test:cluster`, the single-node acceptance suites): an owner node and a gateway
+ * node in this process, on one Redis (a fresh key prefix) and one PostgreSQL (a fresh schema).
+ * Every tenant the harness creates is owned by the owner node, and the test talks only to the
+ * gateway (`url`, `sessionUrl`), so every request, socket frame and push crosses nodes through
+ * Redis; `app` is the owner's, whose routing state tests may read.
+ */
+export const testServerKind: 'process' | 'cluster' =
+  process.env.TEST_SERVER === 'cluster' ? 'cluster' : 'process';
+
 export interface TestServerOptions {
   /** false: the media server's webhooks never reach call control (a lost webhook, every time). */
   mediaWebhooks?: boolean;
@@ -160,6 +171,8 @@ export async function startTestServer(
       livekitApiSecret: livekit.apiSecret,
     };
   }
+  if (testServerKind === 'cluster')
+    return startClusterTestServer(overrides, livekit, mediaWebhooks);
   const config = testConfig(overrides);
   // With a databaseUrl the app opens (and closes) PostgreSQL itself.
   const ownDatabase = config.databaseUrl ? undefined : await openTestDatabase();
@@ -324,4 +337,79 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** See testServerKind. Throws when Redis or PostgreSQL is missing: the run asked for a cluster. */
+async function startClusterTestServer(
+  overrides: Partial<Config>,
+  livekit: LivekitServer | undefined,
+  mediaWebhooks: boolean,
+): Promise<TestServer> {
+  const { openTestRedis } = await import('../cluster/testing/test-redis.ts');
+  const redis = await openTestRedis();
+  if (!redis)
+    throw new Error('TEST_SERVER=cluster needs Redis (REDIS_URL, default 127.0.0.1:6379)');
+  const schema = overrides.databaseUrl ? null : await createPostgresTestSchema();
+  if (!overrides.databaseUrl && !schema) {
+    await redis.close();
+    throw new Error('TEST_SERVER=cluster needs PostgreSQL (the nodes share it)');
+  }
+  const base = testConfig({ ...overrides, databaseUrl: overrides.databaseUrl ?? schema!.url });
+  const node = (nodeId: string, port: number): Config => ({
+    ...base,
+    port,
+    cluster: { redisUrl: redis.url, prefix: redis.prefix, nodeId, leaseMs: 3_000 },
+  });
+  // One after the other: the first migrates the schema. LiveKit's webhooks (a fixed port) reach
+  // the gateway, which hands them to the owner.
+  const build = async (config: Config) => {
+    const app = await buildApp(config);
+    if (!mediaWebhooks)
+      app.addHook('onListen', async () => app.services.media.embedded?.setWebhookUrl(undefined));
+    return app;
+  };
+  const owner = await build(node('owner', 0));
+  const apps: App[] = [owner];
+  const close = async () => {
+    for (const app of apps.reverse()) await app.close();
+    await schema?.drop().catch(() => {});
+    await redis.close();
+    await livekit?.stop();
+  };
+  let gateway: App;
+  try {
+    await owner.listen({ host: base.host, port: 0 });
+    gateway = await build(node('gateway', base.port));
+    apps.push(gateway);
+    await gateway.listen({ host: base.host, port: base.port });
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  const { port } = gateway.server.address() as { port: number };
+  const url = `http://127.0.0.1:${port}`;
+  const wsUrl = `ws://127.0.0.1:${port}/api/session`;
+  const createTenant = async (name: string) => {
+    const tenant = await makeTestTenant(owner, name);
+    // A new tenant goes to the first node that asks for it: the owner asks first.
+    await owner.services.cluster!.ownerOf(tenant.id);
+    return tenant;
+  };
+  const tenant = await createTenant('tenant-a');
+  const otherTenant = await createTenant('tenant-b');
+  return {
+    url,
+    wsUrl,
+    sessionUrl: (token) => `${wsUrl}?token=${encodeURIComponent(token)}`,
+    app: owner,
+    config: { ...base, port },
+    database: owner.services.database,
+    tenant,
+    apiKey: tenant.apiKey,
+    otherTenant,
+    createUser: tenant.createUser,
+    createAgent: tenant.createAgent,
+    createTenant,
+    close,
+  };
 }

@@ -11,6 +11,7 @@
  * describe changes as transitions (transitions.ts). Nested values (`from`, `target`, `redirect`,
  * `transfer`, ...) are replaced, never edited in place.
  */
+import type { MediaScript } from '../../media-script/script-schema.ts';
 import type {
   AgentRef,
   CallStatus,
@@ -255,6 +256,11 @@ export interface LiveCall {
   requeued: boolean;
   /** Higher is offered first (0–9): before older calls of lower priority, FIFO within one. */
   priority: number;
+  /**
+   * Placed while its group was closed with a script treatment: rings nobody; the script is
+   * played to the caller (server/media-script), which then ends the call `closed`.
+   */
+  closedScript?: MediaScript;
   /** Skill name → minimum level an agent must hold to be offered the call; absent: none. */
   requiredSkills?: Record<string, number>;
   createdAt: number;

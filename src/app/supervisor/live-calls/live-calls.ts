@@ -23,6 +23,7 @@ export const callStatusLabels = statusLabels;
 const waitingReasons: Record<NonNullable<SupervisorCall['waitingReason']>, string> = {
   'nobody-available': 'nobody available',
   'nobody-with-skill': 'nobody with the skill',
+  closed: 'closed: hearing the closed message',
 };
 
 /** Statuses a call can be pulled to an agent in. */
