@@ -124,8 +124,10 @@ test.describe('transfer and hold', () => {
       ada.activeCall().getByRole('button', { name: 'Complete transfer' }),
     ).toBeDisabled();
 
+    // Grace is told it is a consultation about the caller, not a transfer to her yet.
     const card = grace.card(AGENT_A);
-    await expect(card).toContainText(`Transferred by ${AGENT_A}`);
+    await expect(card).toContainText(`Consultation from ${AGENT_A} about ${CALLER}`);
+    await expect(card).not.toContainText('Transferred by');
     await card.getByRole('button', { name: 'Accept' }).click();
     await expect(transfer).toContainText('Consulting', { timeout: 10_000 });
     await expect(transfer.getByText('Ringing…')).toHaveCount(0);
@@ -133,7 +135,15 @@ test.describe('transfer and hold', () => {
     // Ada and Grace talk: Ada's panel shows Grace's video.
     await expectRemoteVideoDecoding(ada);
 
-    await ada.activeCall().getByRole('button', { name: 'Cancel transfer' }).click();
+    await expect(grace.activeCall()).toContainText(`Consultation from ${AGENT_A} about ${CALLER}`);
+    // Ada's panel says what each button does to whom.
+    await expect(transfer).toContainText(
+      `Complete transfer: ${CALLER} goes to Grace Hopper and you leave the call.`,
+    );
+    await expect(transfer).toContainText(
+      `Cancel consultation: Grace Hopper is hung up and ${CALLER} comes back to you, off hold.`,
+    );
+    await ada.activeCall().getByRole('button', { name: 'Cancel consultation' }).click();
     await expect(transfer).toBeHidden({ timeout: 10_000 });
     await expect(ada.activeCall()).not.toContainText('On hold');
     await expect(caller.outgoingStatus()).toHaveText('Connected');

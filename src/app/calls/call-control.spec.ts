@@ -224,6 +224,21 @@ describe('calls feature: hold and transfer', () => {
       expect(selectActiveCall(rootState([transferred, consultation], 210_000))?.callId).toBe('a');
     });
 
+    it('selectRingingQueue and selectActiveCall tell a consulted agent it is a consultation about the caller, not a transfer', () => {
+      const about = { name: 'Katherine Johnson', address: '/private/katherine' };
+      const consultation = {
+        from: { name: 'Bob Builder', address: '/private/bob' },
+        transferredBy: BOB,
+        consultationFor: 'a',
+        consultationAbout: about,
+      };
+      const cards = selectRingingQueue(rootState([callRecord(consultation)], 101_000));
+      expect(cards[0].consultation).toBe('Consultation from Bob Builder about Katherine Johnson');
+      expect(cards[0].transferredBy).toBeNull();
+      const active = selectActiveCall(rootState([onCall(consultation)], 101_000));
+      expect(active?.consultation).toBe('Consultation from Bob Builder about Katherine Johnson');
+    });
+
     it('selectRingingQueue says who transferred the call', () => {
       const cards = selectRingingQueue(rootState([callRecord({ transferredBy: BOB })], 101_000));
       expect(cards[0].transferredBy).toBe('Bob Builder');

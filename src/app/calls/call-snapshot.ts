@@ -36,6 +36,8 @@ export interface CallSnapshot {
   transfer: TransferState | null;
   /** A warm transfer's consultation call: the call being transferred. */
   consultationFor: string | null;
+  /** A consultation: who the call being transferred is with ("… about Katherine Johnson"). */
+  consultationAbout: Party | null;
   /** What the caller (dial API, dialing tab) passed along: the customer context. */
   params: Record<string, string>;
 }
@@ -62,6 +64,9 @@ export function toCallSnapshot(call: Call): CallSnapshot {
       : null,
     transfer: call.transferState ? structuredClone(call.transferState) : null,
     consultationFor: call.consultationFor,
+    consultationAbout: call.consultationAbout
+      ? { name: call.consultationAbout.name, address: call.consultationAbout.address }
+      : null,
     params: { ...call.params },
   };
 }

@@ -78,6 +78,7 @@ describe('calls selectors', () => {
           busy: false,
           error: null,
           transferredBy: null,
+          consultation: null,
           transferNotTakenBy: null,
         },
         {
@@ -92,6 +93,7 @@ describe('calls selectors', () => {
           busy: false,
           error: null,
           transferredBy: null,
+          consultation: null,
           transferNotTakenBy: null,
         },
         {
@@ -106,6 +108,7 @@ describe('calls selectors', () => {
           busy: false,
           error: null,
           transferredBy: null,
+          consultation: null,
           transferNotTakenBy: null,
         },
       ]);
@@ -159,6 +162,7 @@ describe('calls selectors', () => {
         holdSeconds: 0,
         transfer: null,
         controllable: true,
+        consultation: null,
       });
     });
 

@@ -21,8 +21,13 @@ export interface RingingCardView {
   /** An accept or decline is on its way to the server. */
   busy: boolean;
   error: string | null;
-  /** "Transferred by …": the agent who sent this call here; null for a first ring. */
+  /** "Transferred by …": the agent who sent this call here; null for a first ring or a consultation. */
   transferredBy: string | null;
+  /**
+   * A warm transfer's consultation ringing here: "Consultation from Ada Lovelace about Katherine
+   * Johnson" (not "Transferred by": the caller stays with Ada until she completes it).
+   */
+  consultation: string | null;
   /** Rings this agent again because nobody took its transfer: where the transfer went. */
   transferNotTakenBy: string | null;
 }
@@ -47,6 +52,8 @@ export interface ActiveTransferView {
 export interface ActiveCallView {
   callId: string;
   callerName: string;
+  /** On a consultation this agent answered: who it is about ("Consultation from … about …"). */
+  consultation: string | null;
   callerAddress: string;
   ringGroupName: string | null;
   details: CallDetailView[];
@@ -134,7 +141,8 @@ export const selectRingingQueue = createSelector(
         outcome: outcomeText(call, userId),
         busy: call.pending !== null,
         error: call.error,
-        transferredBy: call.transferredBy?.name ?? null,
+        transferredBy: call.consultationAbout ? null : (call.transferredBy?.name ?? null),
+        consultation: consultationText(call),
         transferNotTakenBy:
           call.status === 'ringing' && call.transfer?.status === 'failed'
             ? call.transfer.to.name
@@ -158,6 +166,7 @@ export const selectActiveCall = createSelector(
     return {
       callId: call.id,
       callerName: call.from.name,
+      consultation: consultationText(call),
       callerAddress: call.from.address,
       ringGroupName: call.ringGroup?.name ?? null,
       details: detailsOf(call),
@@ -273,4 +282,14 @@ function detailsOf(call: CallRecord): CallDetailView[] {
 
 function hasLeftRinging(call: CallRecord): boolean {
   return call.status !== 'ringing';
+}
+
+/** "Consultation from Ada Lovelace about Katherine Johnson"; null when the call is no consultation. */
+function consultationText(call: {
+  from: { name: string };
+  consultationAbout: { name: string } | null;
+}): string | null {
+  return call.consultationAbout
+    ? `Consultation from ${call.from.name} about ${call.consultationAbout.name}`
+    : null;
 }

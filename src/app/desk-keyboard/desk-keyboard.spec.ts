@@ -31,6 +31,7 @@ const connected: ActiveCallView = {
   holdSeconds: 0,
   transfer: null,
   controllable: true,
+  consultation: null,
 };
 
 const media = (callId: string, changes: Partial<CallMediaRecord> = {}) =>

@@ -30,6 +30,7 @@ const connected: ActiveCallView = {
   holdSeconds: 0,
   transfer: null,
   controllable: true,
+  consultation: null,
 };
 
 describe('ActiveCallPanel', () => {
@@ -143,11 +144,18 @@ describe('ActiveCallPanel', () => {
 
     expect(textOf(fixture)).toContain('Consulting Grace Hopper');
     expect(textOf(fixture)).toContain('Ringing…');
+    // What each button does, to whom.
+    expect(textOf(fixture).replace(/\s+/g, ' ')).toContain(
+      'Complete transfer: Katherine Johnson goes to Grace Hopper and you leave the call.',
+    );
+    expect(textOf(fixture).replace(/\s+/g, ' ')).toContain(
+      'Cancel consultation: Grace Hopper is hung up and Katherine Johnson comes back to you, off hold.',
+    );
     expect(await (await complete()).isDisabled()).toBeTrue();
     expect(
       await (await loader.getHarness(MatButtonHarness.with({ text: 'Transfer' }))).isDisabled(),
     ).toBeTrue();
-    await (await loader.getHarness(MatButtonHarness.with({ text: 'Cancel transfer' }))).click();
+    await (await loader.getHarness(MatButtonHarness.with({ text: 'Cancel consultation' }))).click();
     expect(dispatch).toHaveBeenCalledWith(
       ActiveCallActions.cancelTransferClicked({ callId: 'call-1' }),
     );

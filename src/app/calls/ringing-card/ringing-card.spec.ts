@@ -16,6 +16,7 @@ const ringing: RingingCardView = {
   busy: false,
   error: null,
   transferredBy: null,
+  consultation: null,
   transferNotTakenBy: null,
 };
 
@@ -50,6 +51,15 @@ describe('RingingCard', () => {
     expect((await render(ringing)).text).not.toContain('Transferred by');
     const { text } = await render({ ...ringing, transferredBy: 'Ada Lovelace' });
     expect(text).toContain('Transferred by Ada Lovelace');
+  });
+
+  it('says a consultation is one, about whom', async () => {
+    const { text } = await render({
+      ...ringing,
+      consultation: 'Consultation from Ada Lovelace about Katherine Johnson',
+    });
+    expect(text).toContain('Consultation from Ada Lovelace about Katherine Johnson');
+    expect(text).not.toContain('Transferred by');
   });
 
   it('says when it rings again because nobody took the transfer', async () => {

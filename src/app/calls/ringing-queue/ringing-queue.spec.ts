@@ -27,6 +27,7 @@ const card = (
   busy: false,
   error: null,
   transferredBy: null,
+  consultation: null,
   transferNotTakenBy: null,
   ...extra,
 });

@@ -22,6 +22,7 @@ export function snapshot(overrides: Partial<CallSnapshot> = {}): CallSnapshot {
     transferredBy: null,
     transfer: null,
     consultationFor: null,
+    consultationAbout: null,
     params: {},
     ...overrides,
   };

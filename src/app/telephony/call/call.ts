@@ -153,6 +153,10 @@ export class Call {
   get consultationFor(): string | null {
     return this.view.consultationFor ?? null;
   }
+  /** On a warm transfer's consultation call: who the call being transferred is with. */
+  get consultationAbout(): Party | null {
+    return this.view.consultationAbout ?? null;
+  }
 
   /**
    * Accepts a ringing inbound call. Audio is on and video off unless the options say otherwise;
