@@ -1,7 +1,6 @@
 /**
  * Liveness as the agent sees it, in a real Chromium: the console says so the moment the network
- * goes, and a short hiccup does not pull a ringing call. (A frozen tab: the SDK's freeze/resume
- * spec in src/app/telephony/client.spec.ts and server/session/heartbeat-liveness.test.ts.)
+ * goes, and a short hiccup does not pull a ringing call. (A frozen tab: frozen-tab.e2e.ts.)
  */
 import { expect, test } from '@playwright/test';
 import { AgentConsole } from './support/agent-console';

@@ -19,6 +19,7 @@ const targets = [
   },
   { name: 'server', command: [eslint, 'server', 'tools', 'scripts', 'protocol'] },
   { name: 'e2e', command: [eslint, 'e2e', 'playwright.config.ts'] },
+  { name: 'console', command: [eslint, 'src'] },
 ];
 const only = process.argv.slice(2);
 

@@ -70,15 +70,19 @@ export class AgentConsole {
     return AgentConsole.signInTab(context, email, tenant);
   }
 
-  /** Another tab in an existing context: each tab signs in and registers on its own. */
+  /**
+   * Another tab in an existing context: each tab signs in and registers on its own. `baseUrl`
+   * for a context that has none of its own (one attached over CDP).
+   */
   static async signInTab(
     context: BrowserContext,
     email: string,
     tenant = DEMO_TENANT,
+    baseUrl = '',
   ): Promise<AgentConsole> {
     const page = await context.newPage();
     const agent = new AgentConsole(page);
-    await page.goto('/sign-in');
+    await page.goto(`${baseUrl}/sign-in`);
     await page.getByLabel('Tenant').fill(tenant);
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill(DEMO_PASSWORD);

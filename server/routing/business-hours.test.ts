@@ -99,7 +99,7 @@ describe('closed groups', () => {
     const placed = await fixture.router.placeCall(TENANT, { from: caller, to: '/group/support' });
     const live = fixture.router.liveCall(TENANT, placed.id);
     assert.notEqual(live?.status, 'ended', 'media-script plays it first');
-    assert.deepEqual(fixture.directory.groups[0]!.businessHours!.closed.script, script);
+    assert.deepEqual(fixture.directory.groups[0].businessHours!.closed.script, script);
     assert.equal(tab.call(placed.id), undefined, 'nobody rings');
     fixture.scheduler.advance(CLOSED_SCRIPT_BACKSTOP_MS - 1);
     assert.notEqual(fixture.router.liveCall(TENANT, placed.id)?.status, 'ended');

@@ -37,6 +37,10 @@ export interface RingGroup {
   overflow: { ringGroupId: string; delaySeconds: number } | null;
   businessHours: BusinessHours | null;
   wrapUpSeconds: number;
+  /** A media file played once to a waiting phone caller; null: none. */
+  queueGreeting: string | null;
+  /** A media file or "tone", looped for waiting and held phone callers; null: ringback. */
+  queueMusic: string | null;
 }
 
 /** What a create or update sends: every setting, members in ring order. */

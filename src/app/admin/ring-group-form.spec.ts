@@ -26,11 +26,31 @@ describe('ring group form', () => {
       closed: { action: 'group', ringGroupId: 'g3' },
     },
     wrapUpSeconds: 10,
+    queueGreeting: 'welcome.wav',
+    queueMusic: 'tone',
   };
 
   it('turns a group into a draft and back into the same settings', () => {
     const { id: _id, address: _address, ...settings } = group;
     expect(settingsOf(draftOf(group))).toEqual(settings);
+  });
+
+  it('waiting audio: empty means none (ringback); a greeting needs music; names are plain files', () => {
+    const sales = { ...newDraft(), name: 'sales' };
+    expect(settingsOf(sales)).toEqual(
+      jasmine.objectContaining({ queueGreeting: null, queueMusic: null }),
+    );
+    expect(settingsOf({ ...sales, queueMusic: ' music.mp3 ' }).queueMusic).toBe('music.mp3');
+    expect(draftProblems({ ...sales, queueGreeting: 'welcome.wav', queueMusic: 'tone' })).toEqual(
+      [],
+    );
+    expect(draftProblems({ ...sales, queueGreeting: 'welcome.wav' })).toEqual([
+      'Greeting: needs music after it ("tone" or a file); silence sounds like a dead line',
+    ]);
+    expect(draftProblems({ ...sales, queueGreeting: '../etc/x.wav', queueMusic: 'Tone' })).toEqual([
+      'Greeting: a file name of the media directory, like "welcome.wav"',
+      'Music: "tone" or a file name of the media directory, like "music.mp3"',
+    ]);
   });
 
   it('accepts a new draft once it has a valid name', () => {

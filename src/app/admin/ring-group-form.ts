@@ -15,6 +15,11 @@ export const STRATEGIES: { value: RingStrategy; label: string }[] = [
 export const NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 const CLOCK = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
 const DATE = /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/;
+/** A file of the server's media directory (server/media-script/script-schema.ts MEDIA_FILE_NAME). */
+const MEDIA_FILE =
+  /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\.(webm|mkv|mp4|m4v|mov|ogg|ogv|oga|opus|wav|mp3|m4a)$/;
+/** The server's built-in music on hold. */
+export const BUILT_IN_MUSIC = 'tone';
 
 export interface RingGroupDraft {
   name: string;
@@ -33,6 +38,10 @@ export interface RingGroupDraft {
   holidays: string;
   closedAction: 'end' | 'group';
   closedGroupId: string;
+  /** A media file name; empty: no greeting. */
+  queueGreeting: string;
+  /** A media file name or "tone"; empty: phone callers hear ringback. */
+  queueMusic: string;
 }
 
 export function newDraft(): RingGroupDraft {
@@ -52,6 +61,8 @@ export function newDraft(): RingGroupDraft {
     holidays: '',
     closedAction: 'end',
     closedGroupId: '',
+    queueGreeting: '',
+    queueMusic: '',
   };
 }
 
@@ -74,6 +85,8 @@ export function draftOf(group: RingGroup): RingGroupDraft {
     holidays: hours?.holidays.join(', ') ?? '',
     closedAction: hours?.closed.action === 'group' ? 'group' : 'end',
     closedGroupId: hours?.closed.ringGroupId ?? '',
+    queueGreeting: group.queueGreeting ?? '',
+    queueMusic: group.queueMusic ?? '',
   };
 }
 
@@ -92,7 +105,7 @@ export function parseSkills(text: string): { skills: Record<string, number>; pro
     const level = match ? Number(match[2]) : NaN;
     if (!match || level < 1 || level > 10)
       problems.push(`"${entry}": a skill (lower-case) and a level from 1 to 10, e.g. "spanish 7"`);
-    else skills[match[1]!] = level;
+    else skills[match[1]] = level;
   }
   return { skills, problems };
 }
@@ -121,6 +134,16 @@ export function draftProblems(draft: RingGroupDraft): string[] {
   range('Service level', draft.serviceLevelSeconds, 1, 600);
   range('Wrap-up', draft.wrapUpSeconds, 0, 3_600);
   if (draft.overflowGroupId) range('Overflow delay', draft.overflowDelaySeconds, 0, 86_400);
+  const greeting = draft.queueGreeting.trim();
+  const music = draft.queueMusic.trim();
+  if (greeting && !MEDIA_FILE.test(greeting))
+    problems.push('Greeting: a file name of the media directory, like "welcome.wav"');
+  if (music && music !== BUILT_IN_MUSIC && !MEDIA_FILE.test(music))
+    problems.push('Music: "tone" or a file name of the media directory, like "music.mp3"');
+  if (greeting && !music)
+    problems.push(
+      'Greeting: needs music after it ("tone" or a file); silence sounds like a dead line',
+    );
   if (draft.hoursEnabled) {
     for (const entry of draft.hours) {
       if (!CLOCK.test(entry.open) || !CLOCK.test(entry.close))
@@ -161,5 +184,7 @@ export function settingsOf(draft: RingGroupDraft): RingGroupSettings {
       ? { ringGroupId: draft.overflowGroupId, delaySeconds: draft.overflowDelaySeconds }
       : null,
     businessHours,
+    queueGreeting: draft.queueGreeting.trim() || null,
+    queueMusic: draft.queueMusic.trim() || null,
   };
 }

@@ -65,7 +65,7 @@ export class AlertingEffects {
           const current = new Set(now.map((call) => call.id));
           for (const call of now.filter((c) => !previous.has(c.id))) {
             const via = call.ringGroup ? ` for ${call.ringGroup.name}` : '';
-            this.announcer.announce(`Incoming call from ${call.from.name}${via}`, 'assertive');
+            void this.announcer.announce(`Incoming call from ${call.from.name}${via}`, 'assertive');
             this.notifier.notify({
               callId: call.id,
               callerName: call.from.name,

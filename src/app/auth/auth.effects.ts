@@ -52,7 +52,7 @@ export class AuthEffects {
     () =>
       this.actions$.pipe(
         ofType(AuthApiActions.signInSucceeded),
-        tap(() => this.router.navigateByUrl('/')),
+        tap(() => void this.router.navigateByUrl('/')),
       ),
     { dispatch: false },
   );
@@ -63,7 +63,7 @@ export class AuthEffects {
         ofType(ToolbarActions.signOutClicked, AuthSessionActions.expired),
         tap(() => {
           this.storage.clear();
-          this.router.navigateByUrl('/sign-in');
+          void this.router.navigateByUrl('/sign-in');
         }),
       ),
     { dispatch: false },

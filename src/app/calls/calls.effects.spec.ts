@@ -2,15 +2,7 @@ import { TestBed } from '@angular/core/testing';
 import { provideMockActions } from '@ngrx/effects/testing';
 import type { Action } from '@ngrx/store';
 import { MockStore, provideMockStore } from '@ngrx/store/testing';
-import {
-  BehaviorSubject,
-  firstValueFrom,
-  Observable,
-  ReplaySubject,
-  Subject,
-  take,
-  toArray,
-} from 'rxjs';
+import { BehaviorSubject, firstValueFrom, Observable, ReplaySubject, take, toArray } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { AuthApiActions } from '../auth/auth.actions';
 import { mediaFeature } from '../media/media.feature';

@@ -22,7 +22,6 @@ import {
 } from 'rxjs';
 import { AuthApiActions, AuthSessionActions, ToolbarActions } from '../auth/auth.actions';
 import { mediaFeature } from '../media/media.feature';
-import { sessionFeature } from '../session/session.feature';
 import { EFFECTS_SCHEDULER } from '../shared/scheduler';
 import { TelephonyService } from '../shared/telephony.service';
 import { errorReason, TelephonyError, type Call } from '../telephony';
@@ -40,7 +39,7 @@ import {
   TransferDialogActions,
   type CallControlCommand,
 } from './calls.actions';
-import { selectHasLiveInboundCall } from './calls.selectors';
+import { selectListensForIncomingCalls } from './calls.selectors';
 
 /** How long a card that stopped ringing stays in the queue to show why. */
 export const ENDED_CARD_LINGER_MS = new InjectionToken<number>('ENDED_CARD_LINGER_MS', {
@@ -64,11 +63,7 @@ export class CallsEffects {
    * progress never freezes on screen.
    */
   listenToIncomingCalls$ = createEffect(() =>
-    combineLatest([
-      this.store.select(sessionFeature.selectRegistered),
-      this.store.select(selectHasLiveInboundCall),
-    ]).pipe(
-      map(([registered, hasLiveCall]) => registered || hasLiveCall),
+    this.store.select(selectListensForIncomingCalls).pipe(
       distinctUntilChanged(),
       switchMap((listening) => (listening ? this.telephony.incomingCalls$ : EMPTY)),
       map((calls) =>

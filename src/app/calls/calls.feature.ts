@@ -116,7 +116,7 @@ export const callsFeature = createFeature({
   name: 'calls',
   reducer: createReducer(
     initialCallsState,
-    on(CallsSocketActions.listReceived, (state, { calls, receivedAt }) =>
+    on(CallsSocketActions.listReceived, (state, { calls, receivedAt }): CallsState =>
       applyList(state, calls, receivedAt),
     ),
     on(
@@ -133,7 +133,7 @@ export const callsFeature = createFeature({
       ActiveCallActions.hangUpClicked,
       DialBoxActions.hangUpClicked,
       KeyboardShortcutActions.hangUpPressed,
-      (state, { callId }) =>
+      (state, { callId }): CallsState =>
         callsAdapter.updateOne(
           { id: callId, changes: { pending: 'hang-up', error: null, hungUpHere: true } },
           state,
@@ -150,7 +150,7 @@ export const callsFeature = createFeature({
     on(
       TransferDialogActions.blindTransferConfirmed,
       TransferDialogActions.warmTransferConfirmed,
-      (state, { callId, destination }) =>
+      (state, { callId, destination }): CallsState =>
         callsAdapter.updateOne(
           {
             id: callId,
@@ -169,13 +169,13 @@ export const callsFeature = createFeature({
       CallsApiActions.transferCompleted,
       setPending(null),
     ),
-    on(CallsApiActions.transferCancelled, (state, { callId }) =>
+    on(CallsApiActions.transferCancelled, (state, { callId }): CallsState =>
       callsAdapter.updateOne(
         { id: callId, changes: { pending: null, error: null, transferredTo: null } },
         state,
       ),
     ),
-    on(CallsApiActions.callControlFailed, (state, { callId, command, message }) => {
+    on(CallsApiActions.callControlFailed, (state, { callId, command, message }): CallsState => {
       const refusedTransfer = command === 'blind-transfer' || command === 'warm-transfer';
       return callsAdapter.updateOne(
         {
@@ -189,16 +189,18 @@ export const callsFeature = createFeature({
         state,
       );
     }),
-    on(CallsApiActions.acceptFailed, CallsApiActions.declineFailed, (state, { callId, message }) =>
-      setPending(null, message)(state, { callId }),
+    on(
+      CallsApiActions.acceptFailed,
+      CallsApiActions.declineFailed,
+      (state, { callId, message }): CallsState => setPending(null, message)(state, { callId }),
     ),
-    on(CallsApiActions.hangUpFailed, (state, { callId, message }) =>
+    on(CallsApiActions.hangUpFailed, (state, { callId, message }): CallsState =>
       callsAdapter.updateOne(
         { id: callId, changes: { pending: null, error: message, hungUpHere: false } },
         state,
       ),
     ),
-    on(RingingCardActions.endedCardExpired, (state, { callId, attempt }) =>
+    on(RingingCardActions.endedCardExpired, (state, { callId, attempt }): CallsState =>
       // A timer from an earlier attempt must not hide the card of the one ringing now.
       state.entities[callId]?.attempt === attempt
         ? callsAdapter.updateOne({ id: callId, changes: { cardDismissed: true } }, state)
@@ -210,7 +212,7 @@ export const callsFeature = createFeature({
       dialError: null,
       outgoingCallId: null,
     })),
-    on(CallsApiActions.outgoingCallUpdated, (state, { call }) =>
+    on(CallsApiActions.outgoingCallUpdated, (state, { call }): CallsState =>
       callsAdapter.upsertOne(record(call, state.entities[call.id]), {
         ...state,
         dialing: false,

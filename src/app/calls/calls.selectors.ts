@@ -1,5 +1,6 @@
 import { createSelector } from '@ngrx/store';
 import { authFeature } from '../auth/auth.feature';
+import { sessionFeature } from '../session/session.feature';
 import { hasEnded, outcomeText, statusText } from './call-outcome';
 import { callsFeature, type CallRecord } from './calls.feature';
 import type { TransferState } from '../telephony';
@@ -229,6 +230,13 @@ export const selectRecentCalls = createSelector(selectAll, selectUserId, (calls,
 /** Calls still alive in the SDK: the effects keep listening while there are any. */
 export const selectHasLiveInboundCall = createSelector(selectAll, (calls) =>
   calls.some((call) => inbound(call) && call.status !== 'destroyed'),
+);
+
+/** Online, or calls still alive: while true the effects listen to the SDK's incoming calls. */
+export const selectListensForIncomingCalls = createSelector(
+  sessionFeature.selectRegistered,
+  selectHasLiveInboundCall,
+  (registered, hasLiveCall) => registered || hasLiveCall,
 );
 
 const transferStatusTexts: Record<TransferState['status'], string> = {

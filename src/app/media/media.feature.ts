@@ -39,13 +39,15 @@ export const mediaFeature = createFeature({
   name: 'media',
   reducer: createReducer(
     initialMediaState,
-    on(MediaSessionEvents.stateChanged, (state, { state: media }) =>
+    on(MediaSessionEvents.stateChanged, (state, { state: media }): MediaState =>
       callMediaAdapter.upsertOne(
         { ...media, controlError: state.entities[media.callId]?.controlError ?? null },
         state,
       ),
     ),
-    on(MediaSessionEvents.left, (state, { callId }) => callMediaAdapter.removeOne(callId, state)),
+    on(MediaSessionEvents.left, (state, { callId }): MediaState =>
+      callMediaAdapter.removeOne(callId, state),
+    ),
     on(
       MediaSessionEvents.devicesChanged,
       DeviceSettingsActions.devicesListed,
@@ -74,7 +76,7 @@ export const mediaFeature = createFeature({
     on(DeviceSettingsActions.deviceChosen, (state, { callId }): MediaState =>
       callId ? clearControlError(state, { callId }) : state,
     ),
-    on(MediaApiActions.controlFailed, (state, { callId, message }) =>
+    on(MediaApiActions.controlFailed, (state, { callId, message }): MediaState =>
       callMediaAdapter.updateOne({ id: callId, changes: { controlError: message } }, state),
     ),
     on(
@@ -85,13 +87,13 @@ export const mediaFeature = createFeature({
   ),
   extraSelectors: ({ selectMediaState, selectDevices }) => {
     const { selectEntities } = callMediaAdapter.getSelectors(selectMediaState);
-    const devicesOf = (kind: MediaDeviceKindName) =>
+    const selectDevicesOf = (kind: MediaDeviceKindName) =>
       createSelector(selectDevices, (devices) => devices.filter((device) => device.kind === kind));
     return {
       selectCallMediaEntities: selectEntities,
-      selectMicrophones: devicesOf('audioinput'),
-      selectCameras: devicesOf('videoinput'),
-      selectSpeakers: devicesOf('audiooutput'),
+      selectMicrophones: selectDevicesOf('audioinput'),
+      selectCameras: selectDevicesOf('videoinput'),
+      selectSpeakers: selectDevicesOf('audiooutput'),
     };
   },
 });

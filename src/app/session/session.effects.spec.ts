@@ -3,7 +3,6 @@ import { provideMockActions } from '@ngrx/effects/testing';
 import type { Action } from '@ngrx/store';
 import { BehaviorSubject, firstValueFrom, ReplaySubject, Subject, take, toArray } from 'rxjs';
 import { AuthApiActions, ToolbarActions } from '../auth/auth.actions';
-import type { SignedInUser } from '../auth/signed-in-user';
 import { TokenStorage } from '../auth/token-storage';
 import { TelephonyService } from '../shared/telephony.service';
 import {
@@ -31,7 +30,7 @@ const ada = {
   role: 'agent',
   address: '/private/ada',
   tenant: 'demo',
-} as SignedInUser;
+};
 
 describe('SessionEffects', () => {
   let actions: ReplaySubject<Action>;

@@ -118,6 +118,8 @@ export class SupervisorEffects {
             defer(() =>
               this.monitor.join(
                 credentials,
+                // The room ends long after this effect emitted: a LiveKit callback, not a stream.
+                // eslint-disable-next-line @ngrx/no-dispatch-in-effects
                 () => this.store.dispatch(SupervisorApiActions.monitorEnded()),
                 action.callId,
               ),

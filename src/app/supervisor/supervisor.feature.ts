@@ -217,10 +217,10 @@ export const supervisorFeature = createFeature({
     selectStatusFilter,
     selectSort,
   }) => {
-    const { selectAll: allCalls } = supervisorCallsAdapter.getSelectors();
-    const { selectAll: allAgents } = supervisorAgentsAdapter.getSelectors();
-    const selectAllCalls = createSelector(selectCalls, allCalls);
-    const selectAllAgents = createSelector(selectAgents, allAgents);
+    const { selectAll: selectAllCallsOf } = supervisorCallsAdapter.getSelectors();
+    const { selectAll: selectAllAgentsOf } = supervisorAgentsAdapter.getSelectors();
+    const selectAllCalls = createSelector(selectCalls, selectAllCallsOf);
+    const selectAllAgents = createSelector(selectAgents, selectAllAgentsOf);
     return {
       selectAllCalls,
       selectAllAgents,

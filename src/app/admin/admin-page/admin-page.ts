@@ -130,7 +130,7 @@ export class AdminPage implements OnInit {
     const members = [...this.draft().members];
     const target = index + step;
     if (target < 0 || target >= members.length) return;
-    [members[index], members[target]] = [members[target]!, members[index]!];
+    [members[index], members[target]] = [members[target], members[index]];
     this.update('members', members);
   }
 

@@ -216,7 +216,7 @@ export class LiveKitCallMedia
           track.stop();
           if (!this.left && this.state.connection !== 'failed')
             problems.push(
-              `Could not send ${track.kind === 'video' ? 'the camera' : 'the microphone'}: ${messageOf(error)}`,
+              `Could not send ${track.kind === Track.Kind.Video ? 'the camera' : 'the microphone'}: ${messageOf(error)}`,
             );
         }
       }),
@@ -505,7 +505,7 @@ export class LiveKitCallMedia
       this.devices = devices
         .filter((device) => device.deviceId && device.kind in counters)
         .map((device) => {
-          const kind = device.kind as MediaDeviceKindName;
+          const kind = device.kind;
           const label = device.label || `${deviceNoun[kind]} ${++counters[kind]}`;
           return { kind, deviceId: device.deviceId, label };
         });

@@ -254,7 +254,7 @@ export class SocketConnection extends TypedEmitter<SocketConnectionEvents> {
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = null;
       const ready = this.options.beforeReconnect?.() ?? Promise.resolve();
-      ready
+      void ready
         .catch((error: unknown) => console.warn('[telephony] before-reconnect step failed', error))
         .then(() => {
           if (this.currentState === 'reconnecting') this.openSocket();
