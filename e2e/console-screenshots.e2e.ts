@@ -51,6 +51,25 @@ for (const colorScheme of ['light', 'dark'] as const) {
     await grace.page.screenshot({ path: `${shots}/active-call${suffix}.png` });
 
     if (colorScheme === 'light') {
+      // The supervisor sees the call connected, with its group's figures.
+      const sam = await AgentConsole.signIn(browser, 'sam@demo.test', 'demo', { colorScheme });
+      await sam.page.goto('/supervisor');
+      await expect(sam.page.locator('.feed-state[data-state="live"]')).toBeVisible();
+      await expect(sam.page.locator('[data-call-id][data-status="connected"]')).toHaveCount(1);
+      await sam.page.screenshot({ path: `${shots}/supervisor.png`, fullPage: true });
+      await sam.close();
+
+      await grace.page.keyboard.press('?');
+      await expect(grace.page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
+      await grace.page.waitForTimeout(500);
+      await grace.page.screenshot({ path: `${shots}/keyboard-shortcuts.png` });
+      await grace.page.keyboard.press('Escape');
+
+      await grace.page.setViewportSize({ width: 360, height: 800 });
+      await grace.page.evaluate(() => window.scrollTo(0, 0));
+      await grace.page.waitForTimeout(500);
+      await grace.page.screenshot({ path: `${shots}/active-call-360px.png` });
+
       await ada.page.setViewportSize({ width: 360, height: 800 });
       await ada.page.locator('app-ringing-queue').scrollIntoViewIfNeeded();
       await ada.page.screenshot({ path: `${shots}/ringing-card-360px.png` });
