@@ -17,12 +17,15 @@ const user = {
   address: '/private/ada',
   tenant: 'demo',
 };
-const wrapUp: WrapUp = {
-  callId: 'call-1',
-  from: { name: 'Katherine Johnson', address: '/private/katherine' },
-  startedAt: Date.now(),
-  endsAt: Date.now() + 30_000,
-};
+/** A 30 s wrap-up starting now: built per test, since a suite on a busy machine can run long after this file loads. */
+function wrapUpStartingNow(): WrapUp {
+  return {
+    callId: 'call-1',
+    from: { name: 'Katherine Johnson', address: '/private/katherine' },
+    startedAt: Date.now(),
+    endsAt: Date.now() + 30_000,
+  };
+}
 const dispositions = [
   { id: '1', code: 'resolved', label: 'Resolved', active: true, position: 1 },
   { id: '2', code: 'old', label: 'Old', active: false, position: 2 },
@@ -44,7 +47,7 @@ describe('WrapUpPanel', () => {
     localStorage.removeItem('switchboard.wrapUpDraft.u-ada');
     TestBed.configureTestingModule({
       providers: [
-        provideMockStore({ initialState: stateWith(wrapUp) }),
+        provideMockStore({ initialState: stateWith(wrapUpStartingNow()) }),
         provideHttpClient(),
         provideHttpClientTesting(),
         {
