@@ -173,7 +173,11 @@ export async function buildApp(
     ffmpegPath: config.ffmpegPath,
   });
   const supervisorFeed = new SupervisorFeed(new SupervisorRepository(database), {
-    flushRecords: () => records.flush(),
+    // Wrap-up stamps too: an agent's handle time counts their finished after-call work.
+    flushRecords: async () => {
+      await records.flush();
+      await wrapUpStamps.flush();
+    },
     heartbeatSeconds: config.heartbeatSeconds,
     log: app.log.child({ module: 'supervisor-feed' }),
   });
