@@ -1,4 +1,4 @@
-import type { ClientMessage, ServerMessage } from '../../../../protocol/session-protocol';
+import type { ClientMessage, ServerMessage } from '../protocol';
 import { TelephonyError } from '../shared/errors';
 import { TypedEmitter } from '../shared/typed-emitter';
 import { backoffDelay, defaultBackoff, type BackoffOptions } from './backoff';

@@ -9,7 +9,7 @@ import type {
   RingGroupRef,
   TransferMode,
   TransferState,
-} from '../../../../protocol/session-protocol';
+} from '../protocol';
 import type {
   CallMedia,
   MediaCredentials,

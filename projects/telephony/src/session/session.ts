@@ -8,7 +8,7 @@ import type {
   TransferMode,
   NotReadyView,
   WrapUpView,
-} from '../../../../protocol/session-protocol';
+} from '../protocol';
 import { Call, type CallCommands } from '../call/call';
 import type { HoldAudioFactory } from '../media/hold-audio';
 import type { MediaEngine } from '../media/media-engine';
