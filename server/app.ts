@@ -203,6 +203,7 @@ export async function buildApp(
         scripts.callAnswered(call);
       },
       callTransferred: (call, from, to) => media.callTransferred(call, from, to),
+      sessionResumed: (sessionId) => media.sessionResumed(sessionId),
       callEnded: (call) => {
         media.callEnded(call);
         scripts.callEnded(call);
