@@ -12,8 +12,8 @@
  *                       (ring-all)
  * and the server's memory per idle connected session (heap and RSS, after a full GC).
  * It also prints the server's CPU per call, from the first dial until every call ended and
- * lingered out (the whole process, and by thread: main, database
- * worker, media server worker, V8's helpers) and the frames the agents received per call.
+ * lingered out (the whole process, and by thread: main, database worker, media server worker,
+ * V8's helpers), and the frames the agents received per call.
  * Targets on a 2-core machine: p99 < 50 ms for each at 50 calls/s; < 64 kB per idle session;
  * ≤ 3 ms of server CPU per ring-all call that rings 20 agents (issue #12 §4).
  *
