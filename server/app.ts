@@ -56,6 +56,8 @@ import { PhoneDialing } from './sip/phone-dialing.ts';
 import { ClusterNode } from './cluster/cluster-node.ts';
 import peopleRoutes from './people/people-routes.ts';
 import { AccountEvents } from './people/account-events.ts';
+import { AdminChanges } from './admin/admin-changes.ts';
+import adminFeedRoutes from './admin/admin-feed-route.ts';
 import { registerClusterForwarding } from './cluster/http-forwarding.ts';
 
 export interface Services {
@@ -81,6 +83,8 @@ export interface Services {
   queues: QueueFeed;
   /** What admins change about people: deactivations close tabs, changes are pushed (people/). */
   accounts: AccountEvents;
+  /** Which admin lists changed, for the open admin pages (`/api/admin/changes`, admin/). */
+  adminChanges: AdminChanges;
 }
 
 declare module 'fastify' {
@@ -207,6 +211,7 @@ export async function buildApp(
         scripts.callAnswered(call);
       },
       callTransferred: (call, from, to) => media.callTransferred(call, from, to),
+      sessionResumed: (sessionId) => media.sessionResumed(sessionId),
       callEnded: (call) => {
         media.callEnded(call);
         scripts.callEnded(call);
@@ -267,6 +272,10 @@ export async function buildApp(
         draining: () => false,
       };
 
+  const accounts = new AccountEvents();
+  const adminChanges = new AdminChanges();
+  accounts.onChanged((tenantId) => adminChanges.changed(tenantId, 'people'));
+  app.addHook('onClose', async () => adminChanges.stop());
   app.decorate('services', {
     config,
     database,
@@ -281,7 +290,8 @@ export async function buildApp(
     sessions,
     cluster,
     queues,
-    accounts: new AccountEvents(),
+    accounts,
+    adminChanges,
   });
   registerErrorHandler(app);
   await registerSecurityHeaders(app, { mediaUrl: backend.publicUrl });
@@ -310,6 +320,7 @@ export async function buildApp(
   await app.register(dispositionRoutes, { prefix: '/api' });
   await app.register(wrapUpRoutes, { prefix: '/api' });
   await app.register(phoneNumberRoutes, { prefix: '/api' });
+  await app.register(adminFeedRoutes, { prefix: '/api' });
   await app.register(historyRoutes, { prefix: '/api' });
   await app.register(reportRoutes, { prefix: '/api' });
   await app.register(timeZoneRoutes, { prefix: '/api' });

@@ -77,6 +77,7 @@ const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { record, key } = await keys.create(request.tenantId, request.body.label.trim());
+      app.services.adminChanges.changed(request.tenantId, 'api-keys');
       return reply.status(201).send({ ...record, key });
     },
   );
@@ -96,6 +97,7 @@ const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const revoked = await keys.revoke(request.tenantId, request.params.id);
       if (!revoked) throw notFound('API key');
       forgetApiKeys(app.services.database);
+      app.services.adminChanges.changed(request.tenantId, 'api-keys');
       return revoked;
     },
   );

@@ -39,7 +39,18 @@ import { RecentIds } from './recent-ids.ts';
 export interface CallControl {
   readonly bus: EventBus;
   endCall(tenantId: string, callId: string, reason: EndReason): void;
+  /**
+   * Whether this tab is away and may still come back (a reload, a lost socket): its leaving the
+   * room is then not a hang-up; routing ends its calls if the tab does not come back in time.
+   */
+  isSessionWaiting(sessionId: string): boolean;
 }
+
+/**
+ * A tab that came back (a reload) gets fresh credentials, then this long to rejoin the room
+ * before its absence ends the call: a reloaded page loads the console and media again first.
+ */
+const REJOIN_AFTER_RESUME_MS = 15_000;
 
 export interface CallMediaOptions {
   /**
@@ -310,6 +321,30 @@ export class CallMedia implements CallEvents {
       void this.track(
         room.opened.then((opened) => (opened ? this.admit(room, [agent]) : undefined)),
       );
+    }
+  }
+
+  /**
+   * A tab came back to its session (a reload, a reconnect): the media connection of a page
+   * that reloaded is gone and its join token has expired, so each call it is a party of sends it
+   * fresh credentials, and its absence from the room ends the call only if it does not rejoin.
+   */
+  sessionResumed(sessionId: string): void {
+    if (this.closing) return;
+    for (const room of this.rooms.values()) {
+      if (room.ended) continue;
+      for (const party of room.parties.values()) {
+        if (party.external || party.sessionId !== sessionId) continue;
+        void this.track(
+          room.opened.then((opened) => (opened ? this.admit(room, [party]) : undefined)),
+        );
+        if (!room.connections.has(party.identity))
+          this.awaitReturn(
+            room,
+            party.identity,
+            Math.max(this.leaveGraceMs, REJOIN_AFTER_RESUME_MS),
+          );
+      }
     }
   }
 
@@ -600,8 +635,14 @@ export class CallMedia implements CallEvents {
       { callId: room.callId, identity, graceMs: this.leaveGraceMs },
       'a party left the media room; ending the call unless it rejoins',
     );
+    this.awaitReturn(room, identity, this.leaveGraceMs);
+  }
+
+  /** Ends the call unless the party is back in the room within `graceMs` (replaces any wait). */
+  private awaitReturn(room: CallRoom, identity: string, graceMs: number): void {
+    room.pendingEnds.get(identity)?.();
     const timer = this.scheduler.schedule(
-      this.leaveGraceMs,
+      graceMs,
       () => void this.track(this.endUnlessBack(room, identity)),
     );
     room.pendingEnds.set(identity, timer);
@@ -653,6 +694,16 @@ export class CallMedia implements CallEvents {
         'a party reported gone is still in the media room; the call goes on',
       );
       return this.partyJoined(room, identity, back.sid);
+    }
+    // Its tab is away and may come back (a reload): routing ends the call if it does not, and
+    // its return starts a new wait for it to rejoin (sessionResumed).
+    const sessionId = room.parties.get(identity)?.sessionId;
+    if (sessionId && this.control?.isSessionWaiting(sessionId)) {
+      this.log.info(
+        { callId: room.callId, identity },
+        'a party left the media room while its tab is away; waiting for the tab',
+      );
+      return;
     }
     // Before an answer only the caller is in the room: its media going away cancels the call.
     const reason = room.answered ? 'hangup' : 'caller_cancelled';

@@ -138,6 +138,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     heartbeatSeconds: 1,
     // A lost tab's calls end a second after its socket, so tests of that end stay quick.
     sessionResumeSeconds: 1,
+    sessionReloadGraceSeconds: 1,
     ringTimeoutSeconds: 2,
     maxQueueWaitSeconds: 10,
     retryIntervalSeconds: 1,
