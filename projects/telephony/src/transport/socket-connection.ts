@@ -1,4 +1,4 @@
-import type { ClientMessage, ServerMessage } from '../../../../protocol/session-protocol';
+import type { ClientMessage, ServerMessage } from '../protocol';
 import { TelephonyError } from '../shared/errors';
 import { TypedEmitter } from '../shared/typed-emitter';
 import { backoffDelay, defaultBackoff, type BackoffOptions } from './backoff';
@@ -45,6 +45,8 @@ export interface SocketConnectionOptions {
    * frozen gives its socket up at once, so it stops being rung, and a resumed one reconnects.
    */
   pageEvents?: Pick<EventTarget, 'addEventListener' | 'removeEventListener'>;
+  /** The session the page before a reload had: the first socket asks to resume it. */
+  resumeSessionId?: string;
 }
 
 /** A client message without its requestId: `request()` assigns one. */
@@ -121,10 +123,16 @@ export class SocketConnection extends TypedEmitter<SocketConnectionEvents> {
     this.backoff = options.backoff ?? defaultBackoff;
     this.random = options.random ?? Math.random;
     this.requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+    this.sessionId = options.resumeSessionId ?? null;
   }
 
   get state(): ConnectionState {
     return this.currentState;
+  }
+
+  /** The server session of the current (or last) socket; null before the first `hello`. */
+  get currentSessionId(): string | null {
+    return this.sessionId;
   }
 
   open(): void {

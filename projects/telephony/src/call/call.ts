@@ -9,7 +9,7 @@ import type {
   RingGroupRef,
   TransferMode,
   TransferState,
-} from '../../../../protocol/session-protocol';
+} from '../protocol';
 import type {
   CallMedia,
   MediaCredentials,
@@ -73,6 +73,8 @@ export class Call {
   /** What this tab asked to publish when it answered or dialed; null: no media from this tab. */
   private mediaOptions: Required<MediaOptions> | null = null;
   private media: CallMedia | null = null;
+  /** The room `media` joined. */
+  private mediaRoom: string | null = null;
   private preparation: MediaPreparation | null = null;
   private remoteMediaArrived = false;
   private readonly localStream$$ = new BehaviorSubject<MediaStream | null>(null);
@@ -243,9 +245,13 @@ export class Call {
   attachMedia(credentials: MediaCredentials): void {
     if (!this.mediaEngine || !this.mediaOptions) return;
     if (this.status === 'destroyed' || this.view.status === 'disconnected') return;
+    // Fresh credentials after a reconnect of the socket only: this page's media is still in the
+    // room (LiveKit reconnects on its own), and rejoining would cut it for nothing.
+    if (this.media && this.mediaRoom === credentials.room && this.remoteMediaArrived) return;
     this.leaveMedia({ keepPreparation: true });
     const media = this.mediaEngine.join({ ...credentials, ...this.mediaOptions });
     this.media = media;
+    this.mediaRoom = credentials.room;
     this.preparation = null; // the join took it over
     // A media object that was left may still be finishing; only the current one speaks.
     media.on('localStreamChanged', (stream) => {

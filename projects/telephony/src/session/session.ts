@@ -8,7 +8,7 @@ import type {
   TransferMode,
   NotReadyView,
   WrapUpView,
-} from '../../../../protocol/session-protocol';
+} from '../protocol';
 import { Call, type CallCommands } from '../call/call';
 import type { HoldAudioFactory } from '../media/hold-audio';
 import type { MediaEngine } from '../media/media-engine';
@@ -39,6 +39,8 @@ export interface DialOptions {
 export class Session implements CallCommands {
   private readonly incoming = new Map<string, Call>();
   private readonly outgoing = new Map<string, Call>();
+  /** What the page before a reload published on each call, for the calls it resumes. */
+  private resumedMedia: Record<string, Required<MediaOptions>> = {};
   private readonly incomingCalls$$ = new BehaviorSubject<readonly Call[]>([]);
   private readonly presence$$ = new BehaviorSubject<Presence>('offline');
   private readonly addresses$$ = new BehaviorSubject<readonly string[]>([]);
@@ -103,6 +105,19 @@ export class Session implements CallCommands {
   }
 
   /** The live Call with this id, inbound or outbound, if the session still has it. */
+  /** @internal What each call publishes from this page, kept across a reload. */
+  mediaChoices(): Record<string, Required<MediaOptions>> {
+    const choices: Record<string, Required<MediaOptions>> = {};
+    for (const call of [...this.incoming.values(), ...this.outgoing.values()])
+      if (call.publishedMedia) choices[call.id] = call.publishedMedia;
+    return choices;
+  }
+
+  /** @internal The reloaded page's calls publish what the page before published. */
+  resumeMediaChoices(choices: Record<string, Required<MediaOptions>>): void {
+    this.resumedMedia = choices;
+  }
+
   getCall(callId: string): Call | undefined {
     return this.incoming.get(callId) ?? this.outgoing.get(callId);
   }
@@ -283,6 +298,9 @@ export class Session implements CallCommands {
         const { callId, url, room, token, identity } = message;
         const call = this.getCall(callId);
         if (call) this.inheritConsultationMedia(call);
+        // A call this page resumed after a reload publishes what the page before it did.
+        const resumed = this.resumedMedia[callId];
+        if (call && !call.publishedMedia && resumed) call.useMedia(resumed);
         if (call) call.attachMedia({ callId, url, room, token, identity });
         else console.warn(`[telephony] media credentials for unknown call ${callId}`);
         break;

@@ -1,5 +1,5 @@
-import type { CallView, ClientMessage, ServerMessage } from '../../../../protocol/session-protocol';
-import type { WebSocketLike } from '../transport/socket-connection';
+import type { CallView, ClientMessage, ServerMessage } from '../src/protocol';
+import type { WebSocketLike } from '../src/transport/socket-connection';
 
 /**
  * A WebSocket double for the SDK's unit tests: the test plays the server through

@@ -49,4 +49,4 @@ export type {
   RingGroupRef,
   TransferMode,
   TransferState,
-} from '../../../protocol/session-protocol';
+} from './protocol';

@@ -1,4 +1,4 @@
-import type { ServerMessage } from '../../../../protocol/session-protocol';
+import type { ServerMessage } from '../protocol';
 import type { TypedEmitter } from '../shared/typed-emitter';
 
 /** The `call_media` frame: where and how this tab joins a call's media room. */

@@ -1,6 +1,6 @@
-import type { Call, CallLifecycleStatus } from './index';
-import { connect, TelephonyError, type TelephonyClient } from './index';
-import { callView, FakeSocketFactory, helloFrame } from './testing/fake-web-socket';
+import type { Call, CallLifecycleStatus } from './public-api';
+import { connect, TelephonyError, type TelephonyClient } from './public-api';
+import { callView, FakeSocketFactory, helloFrame } from '../testing/fake-web-socket';
 
 /** Lets promise continuations run (the SDK resolves requests through promises). */
 async function settle(): Promise<void> {

@@ -1,7 +1,7 @@
-import type { CallView, ServerMessage } from '../../../../protocol/session-protocol';
-import { connect, type Call, type CallLifecycleStatus, type TelephonyClient } from '../index';
-import { callView, FakeSocketFactory, helloFrame } from '../testing/fake-web-socket';
-import { audioStream, FakeMediaEngine } from '../testing/fake-media-engine';
+import type { CallView, ServerMessage } from '../protocol';
+import { connect, type Call, type CallLifecycleStatus, type TelephonyClient } from '../public-api';
+import { callView, FakeSocketFactory, helloFrame } from '../../testing/fake-web-socket';
+import { audioStream, FakeMediaEngine } from '../../testing/fake-media-engine';
 
 type CallMediaFrame = Extract<ServerMessage, { type: 'call_media' }>;
 

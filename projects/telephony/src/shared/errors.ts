@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../../../../protocol/session-protocol';
+import type { ErrorCode } from '../protocol';
 
 /**
  * Why an SDK operation failed. The server's error codes pass through unchanged; the rest are

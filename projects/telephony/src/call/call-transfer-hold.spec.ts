@@ -1,13 +1,13 @@
-import type { CallView, ServerMessage, TransferState } from '../../../../protocol/session-protocol';
+import type { CallView, ServerMessage, TransferState } from '../protocol';
 import {
   connect,
   TelephonyError,
   type Call,
   type CallLifecycleStatus,
   type TelephonyClient,
-} from '../index';
-import { callView, FakeSocketFactory, helloFrame } from '../testing/fake-web-socket';
-import { audioStream, FakeHoldAudio, FakeMediaEngine } from '../testing/fake-media-engine';
+} from '../public-api';
+import { callView, FakeSocketFactory, helloFrame } from '../../testing/fake-web-socket';
+import { audioStream, FakeHoldAudio, FakeMediaEngine } from '../../testing/fake-media-engine';
 
 function mediaFrame(callId: string): Extract<ServerMessage, { type: 'call_media' }> {
   return {

@@ -5,9 +5,9 @@ import type {
   MediaJoinRequest,
   MediaPreparation,
   MediaPrepareRequest,
-} from '../media/media-engine';
-import type { HoldAudio } from '../media/hold-audio';
-import { TypedEmitter } from '../shared/typed-emitter';
+} from '../src/media/media-engine';
+import type { HoldAudio } from '../src/media/hold-audio';
+import { TypedEmitter } from '../src/shared/typed-emitter';
 
 /** One join the SDK asked for; the test plays the media stack through `emit…()`. */
 export class FakeCallMedia extends TypedEmitter<CallMediaEvents> implements CallMedia {

@@ -2,6 +2,7 @@ import { BehaviorSubject, type Observable } from 'rxjs';
 import { TokenRefresher, tokenExpiry, type TokenGrant } from './auth/token-refresher';
 import { createHoldAudio, type HoldAudioFactory } from './media/hold-audio';
 import type { MediaEngine } from './media/media-engine';
+import { recallAfterReload, rememberForReload, type ReloadStore } from './session/reload-memory';
 import { Session } from './session/session';
 import { fromEmitterEvent, TypedEmitter } from './shared/typed-emitter';
 import { defaultBackoff, type BackoffOptions } from './transport/backoff';
@@ -37,6 +38,13 @@ export interface ConnectOptions {
    * generated WebAudio chime; `null` plays nothing.
    */
   holdAudio?: HoldAudioFactory | null;
+  /**
+   * Where the page keeps its session for its own reload (the tab's sessionStorage); `null`
+   * keeps nothing, so a reload ends this page's calls.
+   */
+  reloadStore?: ReloadStore | null;
+  /** Source of the page's `pagehide` event (the window); `null` ignores it. */
+  unloadEvents?: Pick<EventTarget, 'addEventListener' | 'removeEventListener'> | null;
 }
 
 export type TelephonyClientEvents = {
@@ -67,6 +75,20 @@ export class TelephonyClient extends TypedEmitter<TelephonyClientEvents> {
   private readonly connectionState$$ = new BehaviorSubject<ConnectionState>('connecting');
   private unauthorizedRetries = 0;
   private failed = false;
+  private readonly reloadStore: ReloadStore | null;
+  private readonly unloadEvents: Pick<
+    EventTarget,
+    'addEventListener' | 'removeEventListener'
+  > | null;
+  /**
+   * The page goes away (a reload, or a closed tab: the browser cannot tell us which): it leaves
+   * its session for the next page of this tab, which resumes it while the server keeps its calls.
+   */
+  private readonly pageHidden = () => {
+    const sessionId = this.connection.currentSessionId;
+    if (this.failed || !sessionId) return;
+    rememberForReload(this.reloadStore, { sessionId, media: this.session.mediaChoices() });
+  };
 
   constructor(token: string, options: ConnectOptions = {}) {
     super();
@@ -76,6 +98,11 @@ export class TelephonyClient extends TypedEmitter<TelephonyClientEvents> {
       { refreshUrl: options.refreshUrl, fetch: options.fetch },
     );
     const baseUrl = options.url ?? defaultSessionUrl();
+    this.reloadStore =
+      options.reloadStore === undefined ? (globalThis.sessionStorage ?? null) : options.reloadStore;
+    this.unloadEvents =
+      options.unloadEvents === undefined ? (globalThis.window ?? null) : options.unloadEvents;
+    const reloaded = recallAfterReload(this.reloadStore);
     this.connection = new SocketConnection({
       url: () => `${baseUrl}?token=${encodeURIComponent(this.refresher.current.token)}`,
       webSocketFactory: options.webSocketFactory,
@@ -89,6 +116,7 @@ export class TelephonyClient extends TypedEmitter<TelephonyClientEvents> {
           : (options.networkEvents ?? undefined),
       pageEvents:
         options.pageEvents === undefined ? globalThis.document : (options.pageEvents ?? undefined),
+      resumeSessionId: reloaded?.sessionId,
     });
     // Hold audio only makes sense for calls with media; by default the generated chime.
     const holdAudio = options.holdAudio === undefined ? createHoldAudio : options.holdAudio;
@@ -97,6 +125,7 @@ export class TelephonyClient extends TypedEmitter<TelephonyClientEvents> {
       options.media ?? null,
       options.media ? holdAudio : null,
     );
+    if (reloaded) this.session.resumeMediaChoices(reloaded.media);
     this.connectionState$ = this.connectionState$$.asObservable();
 
     this.connection.on('stateChanged', (state) => {
@@ -121,11 +150,13 @@ export class TelephonyClient extends TypedEmitter<TelephonyClientEvents> {
   /** @internal `connect()` calls this once. */
   start(): void {
     this.refresher.start();
+    this.unloadEvents?.addEventListener('pagehide', this.pageHidden);
     this.connection.open();
   }
 
   /** Signs this console out of telephony: the socket closes and every call ends for it. */
   disconnect(): void {
+    this.unloadEvents?.removeEventListener('pagehide', this.pageHidden);
     this.refresher.stop();
     this.connection.close();
     this.session.dispose();
