@@ -10,7 +10,7 @@
 import type { GroupQueueView } from '../../protocol/session-protocol.ts';
 import type { CallRouter, RoutingTransition } from '../routing/index.ts';
 import { systemScheduler, type CancelTimer, type Scheduler } from '../shared/scheduler.ts';
-import { queuesOf, type QueueGroup } from './group-queues.ts';
+import { groupQueueBases, viewFor, type QueueGroup } from './group-queues.ts';
 
 const EMPTY = JSON.stringify([]);
 
@@ -25,7 +25,14 @@ export interface QueueFeedOptions {
 
 interface TenantQueues {
   groups: QueueGroup[];
+  /** Each member's groups, in the order of `groups` (by name). */
+  groupsByUser: Map<string, QueueGroup[]>;
   groupsReadAt: number;
+  /**
+   * Each group's view at the last recompute (JSON, the member's own entry included): a tab whose
+   * groups all look the same as then, and which was brought up to date then, is skipped.
+   */
+  bases: Map<string, string>;
   /** What each of the tenant's tabs was last sent (JSON), by session id. */
   sent: Map<string, string>;
   timer: CancelTimer | null;
@@ -86,7 +93,9 @@ export class QueueFeed {
     if (!tenant) {
       tenant = {
         groups: [],
+        groupsByUser: new Map(),
         groupsReadAt: -Infinity,
+        bases: new Map(),
         sent: new Map(),
         timer: null,
         work: Promise.resolve(),
@@ -118,19 +127,46 @@ export class QueueFeed {
       return;
     }
     const now = this.scheduler.now();
+    let everyTab = false;
     if (now - tenant.groupsReadAt > this.groupsMaxAgeMs) {
       tenant.groups = await this.repository.groups(tenantId);
       tenant.groupsReadAt = now;
+      tenant.groupsByUser = new Map();
+      for (const group of tenant.groups)
+        for (const memberId of group.memberIds) {
+          const groups = tenant.groupsByUser.get(memberId);
+          if (groups) groups.push(group);
+          else tenant.groupsByUser.set(memberId, [group]);
+        }
+      // Memberships may have changed: every tab is worked out afresh.
+      tenant.bases.clear();
+      everyTab = true;
     }
-    const liveCalls = router.liveCallsOf(tenantId);
-    const agentOf = (userId: string) => router.agentStateOf(tenantId, userId);
+    const bases = groupQueueBases(tenant.groups, router.liveCallsOf(tenantId), (userId) =>
+      router.agentStateOf(tenantId, userId),
+    );
+    const changed = new Set<string>();
+    for (const [groupId, base] of bases) {
+      const json = JSON.stringify(base);
+      if (tenant.bases.get(groupId) === json) continue;
+      tenant.bases.set(groupId, json);
+      changed.add(groupId);
+    }
     const byUser = new Map<string, { json: string; groups: GroupQueueView[] }>();
     const open = new Set<string>();
     for (const session of router.sessionsOf(tenantId)) {
       open.add(session.id);
+      const userGroups = tenant.groupsByUser.get(session.userId) ?? [];
+      // Up to date at the last recompute, and none of its groups changed since.
+      if (
+        !everyTab &&
+        tenant.sent.has(session.id) &&
+        !userGroups.some((group) => changed.has(group.id))
+      )
+        continue;
       let view = byUser.get(session.userId);
       if (!view) {
-        const groups = queuesOf(session.userId, tenant.groups, liveCalls, agentOf);
+        const groups = userGroups.map((group) => viewFor(bases.get(group.id)!, session.userId));
         byUser.set(session.userId, (view = { json: JSON.stringify(groups), groups }));
       }
       // A tab never told anything has an empty view: an agent in no group gets no frame.
