@@ -56,6 +56,7 @@ import { PhoneDialing } from './sip/phone-dialing.ts';
 import { ClusterNode } from './cluster/cluster-node.ts';
 import peopleRoutes from './people/people-routes.ts';
 import { AccountEvents } from './people/account-events.ts';
+import { forgetApiKeys } from './auth/request-auth.ts';
 import { AdminChanges } from './admin/admin-changes.ts';
 import adminFeedRoutes from './admin/admin-feed-route.ts';
 import { registerClusterForwarding } from './cluster/http-forwarding.ts';
@@ -238,6 +239,8 @@ export async function buildApp(
         router,
         media,
         numbers: new PhoneNumberRepository(database),
+        database,
+        records,
         log: app.log.child({ module: 'sip' }),
       })
     : undefined;
@@ -272,7 +275,9 @@ export async function buildApp(
         draining: () => false,
       };
 
-  const accounts = new AccountEvents();
+  const accounts = new AccountEvents(cluster?.accountRelay);
+  // A revoked key is forgotten by this node's key cache (and, relayed, by every other node's).
+  accounts.onApiKeyRevoked(() => forgetApiKeys(database));
   const adminChanges = new AdminChanges();
   accounts.onChanged((tenantId) => adminChanges.changed(tenantId, 'people'));
   app.addHook('onClose', async () => adminChanges.stop());

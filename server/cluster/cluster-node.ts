@@ -22,6 +22,7 @@ import type { SessionBackend } from '../session/session-backend.ts';
 import type { OpenSession, SessionCommands, SessionEnd } from '../session/session-commands.ts';
 import { ClusterBus, type PushEnvelope } from './cluster-bus.ts';
 import { RedisKeys } from './redis-keys.ts';
+import { ClusterAccountRelay } from './account-relay.ts';
 import { TenantLeases } from './tenant-lease.ts';
 import { TenantPersistence } from './tenant-persistence.ts';
 import { TenantStateStore } from './tenant-state-store.ts';
@@ -64,6 +65,8 @@ export class ClusterNode {
   readonly leaseMs: number;
   /** Commands, leases, state writes and publishing. */
   private readonly redis: Redis;
+  /** Deactivations and revoked keys, to and from every other node (AccountEvents' relay). */
+  readonly accountRelay: ClusterAccountRelay;
   /** Pub/sub only (a subscribed connection can do nothing else). */
   private readonly subscriber: Redis;
   private readonly leases: TenantLeases;
@@ -106,6 +109,7 @@ export class ClusterNode {
     this.subscriber = connect('sub');
     this.leases = new TenantLeases(this.redis, this.keys, this.nodeId, this.leaseMs);
     this.stateStore = new TenantStateStore(this.redis, this.keys);
+    this.accountRelay = new ClusterAccountRelay(this.redis, this.keys, this.nodeId, options.log);
     this.bus = new ClusterBus(
       this.redis,
       this.keys,
@@ -138,6 +142,7 @@ export class ClusterNode {
       this.keys.pushChannel(this.nodeId),
       this.keys.commandChannel(this.nodeId),
       this.keys.releasedChannel(),
+      this.accountRelay.channel,
     );
     this.subscriber.on('message', (channel: string, payload: string) =>
       this.received(channel, payload),
@@ -305,6 +310,8 @@ export class ClusterNode {
         this.bus.deliver(s, m);
       } else if (channel === this.keys.commandChannel(this.nodeId)) {
         void this.handle(JSON.parse(payload) as ClusterCommand);
+      } else if (channel === this.accountRelay.channel) {
+        this.accountRelay.received(payload);
       } else if (channel === this.keys.releasedChannel()) {
         const { tenantId, node } = JSON.parse(payload) as { tenantId: string; node: string };
         this.ownerCache.delete(tenantId);
