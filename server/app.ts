@@ -239,6 +239,8 @@ export async function buildApp(
         router,
         media,
         numbers: new PhoneNumberRepository(database),
+        database,
+        records,
         log: app.log.child({ module: 'sip' }),
       })
     : undefined;

@@ -103,6 +103,10 @@ const FAILED_LINE_REASONS = new Set([
   DisconnectReason.JOIN_FAILURE,
 ]);
 
+/** The attribute in which LiveKit SIP keeps its call's state, and its value while the call is up. */
+const SIP_CALL_STATUS_ATTRIBUTE = 'sip.callStatus';
+const SIP_CALL_ACTIVE = 'active';
+
 /** A caller already in a room of its own when its call is placed (see `adoptCallerRoom`). */
 export interface ExternalCaller {
   /** The room it joined (LiveKit SIP's dispatch rule named it). */
@@ -404,6 +408,7 @@ export class CallMedia implements CallEvents {
           identity,
           event.participant?.sid ?? '',
           event.participant?.disconnectReason,
+          event.participant?.attributes?.[SIP_CALL_STATUS_ATTRIBUTE],
         );
       case 'room_finished':
         if (room.adopted && !room.ended) {
@@ -615,9 +620,10 @@ export class CallMedia implements CallEvents {
     identity: string,
     sid: string,
     disconnectReason?: DisconnectReason,
+    lineStatus?: string,
   ): void {
     const party = room.parties.get(identity);
-    if (party?.external) return this.externalCallerLeft(room, party, disconnectReason);
+    if (party?.external) return this.externalCallerLeft(room, party, disconnectReason, lineStatus);
     if (!party) {
       this.log.info(
         { callId: room.callId, identity },
@@ -653,6 +659,7 @@ export class CallMedia implements CallEvents {
     room: CallRoom,
     party: MediaParty,
     disconnectReason?: DisconnectReason,
+    lineStatus?: string,
   ): void {
     if (room.ended) return;
     if (room.transferringOut) {
@@ -669,10 +676,15 @@ export class CallMedia implements CallEvents {
       );
       return;
     }
-    const failed = disconnectReason !== undefined && FAILED_LINE_REASONS.has(disconnectReason);
+    // LiveKit SIP marks a phone that hung up `hangup` before it leaves; an answered phone that
+    // leaves still `active` lost its line (LiveKit SIP 1.8 ends a call it placed that way on its
+    // media timeout: no RTP, no BYE).
+    const lineLost = room.answered && lineStatus === SIP_CALL_ACTIVE;
+    const failed =
+      lineLost || (disconnectReason !== undefined && FAILED_LINE_REASONS.has(disconnectReason));
     const reason: EndReason = failed ? 'failed' : room.answered ? 'hangup' : 'caller_cancelled';
     this.log.info(
-      { callId: room.callId, identity: party.identity, disconnectReason, reason },
+      { callId: room.callId, identity: party.identity, disconnectReason, lineStatus, reason },
       'the external caller left the media room; ending the call',
     );
     this.control?.endCall(room.tenantId, room.callId, reason);

@@ -5,13 +5,16 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import { SipClient, type WebhookEvent } from 'livekit-server-sdk';
+import type { CallRecords } from '../calls/call-records.ts';
 import type { Config, SipConfig } from '../config.ts';
+import type { Database } from '../db/database.ts';
 import type { CallMedia } from '../media/call-media.ts';
 import type { MediaBackend } from '../media/media-backend.ts';
 import type { PhoneNumberRepository } from '../phone-numbers/phone-number-repository.ts';
 import type { CallRouter } from '../routing/index.ts';
 import { formatForPeople } from '../phone-numbers/phone-number-format.ts';
 import { AppError } from '../shared/errors.ts';
+import { GroupWaitingAudio } from './group-waiting-audio.ts';
 import { PhoneCalls } from './phone-calls.ts';
 import { PhoneDialer } from './phone-dialer.ts';
 import { PhoneScripts } from './phone-scripts.ts';
@@ -27,6 +30,9 @@ export interface SipServiceDependencies {
   router: CallRouter;
   media: CallMedia;
   numbers: PhoneNumberRepository;
+  database: Database;
+  /** Where calls routing never holds (a number's announcement) are recorded. */
+  records: Pick<CallRecords, 'recordUnrouted'>;
   log: FastifyBaseLogger;
 }
 
@@ -56,6 +62,7 @@ export class SipService {
     this.waiting = new PhoneWaiting({
       backend,
       router: deps.router,
+      groups: new GroupWaitingAudio(deps.database),
       mediaDir: config.scriptMediaDir,
       ffmpegPath: config.ffmpegPath,
       log: log.child({ part: 'waiting-audio' }),
@@ -63,6 +70,7 @@ export class SipService {
     this.scripts = new PhoneScripts({
       backend,
       rooms: backend.rooms,
+      records: deps.records,
       mediaDir: config.scriptMediaDir,
       ffmpegPath: config.ffmpegPath,
       log: log.child({ part: 'phone-scripts' }),
