@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { DEMO_API_KEY } from './support/admin-api';
+import { expectNoSeriousViolations } from './support/axe';
 import { AgentConsole, DEMO_PASSWORD, DEMO_TENANT } from './support/agent-console';
 
 const CALLER = 'Katherine Johnson';
@@ -190,6 +191,7 @@ test.describe('the admin console', () => {
     await form.getByRole('combobox', { name: 'Ring group' }).press('Enter');
     await page.getByRole('option', { name: 'support', exact: true }).click();
     await form.getByLabel('Required skills').fill('spanish 7');
+    await expectNoSeriousViolations(page, 'the admin console with the phone number form open');
     await form.getByTestId('save-number').click();
     await expect(form).toBeHidden();
     const row = page.locator(`tr[data-number="${e164}"]`);
