@@ -1,4 +1,6 @@
 import { expect, test } from '@playwright/test';
+import { DEMO_API_KEY } from './support/admin-api';
+import { expectNoSeriousViolations } from './support/axe';
 import { AgentConsole, DEMO_PASSWORD, DEMO_TENANT } from './support/agent-console';
 
 const CALLER = 'Katherine Johnson';
@@ -163,5 +165,150 @@ test.describe('the admin console', () => {
       data: { tenant: DEMO_TENANT, email, password: DEMO_PASSWORD },
     });
     expect(again.status()).toBe(200);
+  });
+
+  test('an admin adds a phone number routed to a group with skills, reroutes it to a person, and deletes it; the server refuses a taken number inline', async ({
+    browser,
+    request,
+  }) => {
+    const admin = await AgentConsole.signIn(browser, 'admin@demo.test');
+    consoles = [admin];
+    const page = admin.page;
+    await page.goto('/admin');
+    // The UK's drama range: valid for libphonenumber, never anyone's; unique per run.
+    const suffix = String(Date.now() % 1000).padStart(3, '0');
+    const typed = `+44 20 7946 0${suffix}`;
+    const e164 = `+442079460${suffix}`;
+
+    await page.getByTestId('new-number').click();
+    const form = page.getByTestId('number-form');
+    await form.getByTestId('save-number').click();
+    await expect(form.getByTestId('number-problems')).toContainText('Number: "+"');
+    await expect(form.getByTestId('number-problems')).toContainText('Ring group: choose');
+    await form.getByLabel('Number', { exact: true }).fill(typed);
+    await form.getByLabel('Label').fill('Spanish line');
+    // Keyboard-usable: the selects open with Enter.
+    await form.getByRole('combobox', { name: 'Ring group' }).press('Enter');
+    await page.getByRole('option', { name: 'support', exact: true }).click();
+    await form.getByLabel('Required skills').fill('spanish 7');
+    await expectNoSeriousViolations(page, 'the admin console with the phone number form open');
+    await form.getByTestId('save-number').click();
+    await expect(form).toBeHidden();
+    const row = page.locator(`tr[data-number="${e164}"]`);
+    await expect(row).toContainText(typed);
+    await expect(row.getByTestId('number-destination')).toHaveText(
+      'support (/group/support) · needs spanish 7',
+    );
+    // What the server stored is what the list shows: the route the phone call will take.
+    const stored = async () => {
+      const response = await request.get('/api/phone-numbers', {
+        headers: { authorization: `Bearer ${DEMO_API_KEY}` },
+      });
+      const { phoneNumbers } = (await response.json()) as {
+        phoneNumbers: { number: string; label: string; destination: unknown }[];
+      };
+      return phoneNumbers.find((candidate) => candidate.number === e164);
+    };
+    expect(await stored()).toMatchObject({
+      label: 'Spanish line',
+      destination: { type: 'group', name: 'support', skills: { spanish: 7 } },
+    });
+
+    // Only the server knows the number is taken: it says so, inline, and nothing changes.
+    await page.getByTestId('new-number').click();
+    await form.getByLabel('Number', { exact: true }).fill(typed);
+    await form.getByRole('combobox', { name: 'Ring group' }).press('Enter');
+    await page.getByRole('option', { name: 'support', exact: true }).click();
+    await form.getByTestId('save-number').click();
+    await expect(form.getByTestId('number-server-error')).toHaveText(
+      `phone number ${e164} is already in use`,
+    );
+    const refused = admin.errors.filter((error) => /status of 409 \(Conflict\)/.test(error));
+    expect(refused).toHaveLength(1);
+    admin.errors.splice(admin.errors.indexOf(refused[0]), 1);
+    await form.getByRole('button', { name: 'Cancel' }).click();
+
+    await row.getByRole('button', { name: `Edit ${typed}` }).click();
+    await expect(form.getByLabel('Label')).toHaveValue('Spanish line');
+    await expect(form.getByLabel('Required skills')).toHaveValue('spanish 7');
+    await form.getByRole('combobox', { name: 'Calls go to' }).press('Enter');
+    await page.getByRole('option', { name: 'Person' }).click();
+    await form.getByRole('combobox', { name: 'Person' }).press('Enter');
+    await page.getByRole('option', { name: /Grace Hopper/ }).click();
+    await form.getByLabel('Required skills').fill('');
+    await form.getByTestId('save-number').click();
+    await expect(form).toBeHidden();
+    await expect(row.getByTestId('number-destination')).toHaveText(/^Grace Hopper \(\/private\//);
+    expect(await stored()).toMatchObject({ destination: { type: 'user', name: 'Grace Hopper' } });
+
+    await row.getByRole('button', { name: `Delete ${typed}` }).click();
+    await expect(row).toHaveCount(0);
+    expect(await stored()).toBeUndefined();
+  });
+
+  test("a second admin's open page shows a new person, group and number without a reload", async ({
+    browser,
+  }) => {
+    const editing = await AgentConsole.signIn(browser, 'admin@demo.test');
+    const watching = await AgentConsole.signIn(browser, 'admin@demo.test');
+    consoles = [editing, watching];
+    await watching.page.goto('/admin');
+    await editing.page.goto('/admin');
+    const stamp = Date.now().toString(36);
+    // The watching page must not reload: a marker on its window would not survive one.
+    await watching.page.evaluate(() => ((window as { notReloaded?: boolean }).notReloaded = true));
+
+    const page = editing.page;
+    const email = `e2e-live-${stamp}@demo.test`;
+    await page.getByTestId('new-person').click();
+    const personForm = page.getByTestId('person-form');
+    await personForm.getByLabel('Sign-in email').fill(email);
+    await personForm.getByLabel('Name').fill('Dorothy Vaughan');
+    await personForm.getByTestId('save-person').click();
+    await expect(personForm).toBeHidden();
+    await expect(watching.page.locator(`tr[data-person="${email}"]`)).toContainText(
+      'Dorothy Vaughan',
+    );
+
+    const name = `e2e-live-${stamp}`;
+    await page.getByTestId('new-group').click();
+    const groupForm = page.getByTestId('group-form');
+    await groupForm.getByLabel('Name').fill(name);
+    // The new person is a member to choose on the other page too.
+    await groupForm.getByRole('combobox', { name: 'Add member' }).press('Enter');
+    await page.getByRole('option', { name: /Dorothy Vaughan/ }).click();
+    await groupForm.getByTestId('save-group').click();
+    await expect(groupForm).toBeHidden();
+    await expect(watching.page.locator(`tr[data-group="${name}"]`)).toContainText(
+      'Dorothy Vaughan',
+    );
+
+    const suffix = String((Date.now() + 500) % 1000).padStart(3, '0');
+    await page.getByTestId('new-number').click();
+    const numberForm = page.getByTestId('number-form');
+    await numberForm.getByLabel('Number', { exact: true }).fill(`+44 20 7946 0${suffix}`);
+    await numberForm.getByRole('combobox', { name: 'Ring group' }).press('Enter');
+    await page.getByRole('option', { name, exact: true }).click();
+    await numberForm.getByTestId('save-number').click();
+    await expect(numberForm).toBeHidden();
+    const watchedNumber = watching.page.locator(`tr[data-number="+442079460${suffix}"]`);
+    await expect(watchedNumber.getByTestId('number-destination')).toHaveText(
+      `${name} (/group/${name})`,
+    );
+
+    // Deleting the group: the other page drops it and shows its number routing nowhere.
+    await page.locator(`tr[data-group="${name}"]`).getByRole('button', { name: 'Delete' }).click();
+    await expect(watching.page.locator(`tr[data-group="${name}"]`)).toHaveCount(0);
+    await expect(watchedNumber.getByTestId('number-destination')).toHaveText(
+      'Nowhere: its group or person was deleted',
+    );
+    await page
+      .locator(`tr[data-number="+442079460${suffix}"]`)
+      .getByRole('button', { name: /^Delete/ })
+      .click();
+    await expect(watchedNumber).toHaveCount(0);
+    expect(
+      await watching.page.evaluate(() => (window as { notReloaded?: boolean }).notReloaded),
+    ).toBe(true);
   });
 });

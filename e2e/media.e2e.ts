@@ -171,7 +171,9 @@ test.describe('media in the console', () => {
 
     await caller.page.close({ runBeforeUnload: true });
     await caller.page.context().close();
-    await expect(agent.activeCall()).toContainText('Caller hung up', { timeout: 10_000 });
+    // A closed page cannot be told from a reload: its call waits SESSION_RELOAD_GRACE_SECONDS
+    // (8) for the page to come back, then ends as a hang-up.
+    await expect(agent.activeCall()).toContainText('Caller hung up', { timeout: 15_000 });
     await expect.poll(() => agent.mediaStats(), { timeout: 2_000 }).toEqual([]);
     expect(caller.errors).toEqual([]);
   });

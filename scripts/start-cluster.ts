@@ -12,10 +12,11 @@
  * first (`npm run build`: ng build, then precompressed) when dist/ has none.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { resolve } from 'node:path';
 import pg from 'pg';
+import { nginxArguments, writeNginxConfig } from '../server/cluster/nginx-site.ts';
 import { openDatabase } from '../server/db/database.ts';
 import { demoBanner, seedDemo } from '../server/seed.ts';
 
@@ -131,57 +132,22 @@ for (const node of nodes) {
 await Promise.all(nodes.map((node) => waitHealthy(`http://127.0.0.1:${node.port}`, node.name)));
 
 // ------------------------------------------------------------------ nginx
-mkdirSync(resolve(workDir, 'tmp'), { recursive: true });
-// The placeholders are filled in on configuration lines only (the comments name them too).
-const values: Record<string, string> = {
-  __LISTEN__: `127.0.0.1:${nginxPort}`,
-  __CONSOLE_DIR__: consoleDir,
-  __NODES__: nodes
-    .map((node) => `server 127.0.0.1:${node.port} max_fails=1 fail_timeout=2s;`)
-    .join('\n    '),
-};
-const site = readFileSync(resolve(root, 'deploy/nginx/switchboard.conf'), 'utf8')
-  .split('\n')
-  .map((line) =>
-    line.trimStart().startsWith('#')
-      ? line
-      : line.replace(/__[A-Z_]+__/g, (name) => values[name] ?? name),
-  )
-  .join('\n');
-writeFileSync(resolve(workDir, 'switchboard.conf'), site);
-const tmp = resolve(workDir, 'tmp');
-writeFileSync(
-  resolve(workDir, 'nginx.conf'),
-  `worker_processes 1;
-pid ${workDir}/nginx.pid;
-error_log ${workDir}/nginx-error.log warn;
-events { worker_connections 4096; }
-http {
-  include /etc/nginx/mime.types;
-  access_log off;
-  client_body_temp_path ${tmp}/body;
-  proxy_temp_path ${tmp}/proxy;
-  fastcgi_temp_path ${tmp}/fastcgi;
-  uwsgi_temp_path ${tmp}/uwsgi;
-  scgi_temp_path ${tmp}/scgi;
-  include ${workDir}/switchboard.conf;
-}
-`,
+// The browser is given each node's media URL: a shared LiveKit's, or each node's own.
+const mediaUrls = process.env.LIVEKIT_URL
+  ? [process.env.LIVEKIT_PUBLIC_URL || process.env.LIVEKIT_URL]
+  : nodes.map((node) => `ws://127.0.0.1:${node.port + 1000}`);
+const nginxConf = await writeNginxConfig(
+  workDir,
+  {
+    listen: `127.0.0.1:${nginxPort}`,
+    nodes: nodes.map((node) => `127.0.0.1:${node.port}`),
+    nodeOptions: 'max_fails=1 fail_timeout=2s',
+    consoleDir,
+    mediaUrls,
+  },
+  { workerConnections: 4096 },
 );
-const nginx = spawn(
-  'nginx',
-  [
-    '-p',
-    workDir,
-    '-c',
-    `${workDir}/nginx.conf`,
-    '-e',
-    `${workDir}/nginx-error.log`,
-    '-g',
-    'daemon off;',
-  ],
-  { stdio: 'inherit' },
-);
+const nginx = spawn('nginx', nginxArguments(workDir, nginxConf), { stdio: 'inherit' });
 nginx.on('exit', (code) => {
   if (!stopping) {
     console.error(`start:cluster: nginx exited (${code}); see ${workDir}/nginx-error.log`);

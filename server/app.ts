@@ -23,6 +23,7 @@ import { validatorCompiler } from './shared/validation.ts';
 import { malformedUrlText } from './shared/text.ts';
 import { serializeRequest } from './shared/log-redaction.ts';
 import { websocketErrorHandler } from './shared/websocket-errors.ts';
+import type { Scheduler } from './shared/scheduler.ts';
 import authRoutes from './auth/routes.ts';
 import subscriberRoutes from './tenants/subscriber-routes.ts';
 import ringGroupRoutes from './ring-groups/routes.ts';
@@ -55,6 +56,9 @@ import { PhoneDialing } from './sip/phone-dialing.ts';
 import { ClusterNode } from './cluster/cluster-node.ts';
 import peopleRoutes from './people/people-routes.ts';
 import { AccountEvents } from './people/account-events.ts';
+import { forgetApiKeys } from './auth/request-auth.ts';
+import { AdminChanges } from './admin/admin-changes.ts';
+import adminFeedRoutes from './admin/admin-feed-route.ts';
 import { registerClusterForwarding } from './cluster/http-forwarding.ts';
 
 export interface Services {
@@ -80,6 +84,8 @@ export interface Services {
   queues: QueueFeed;
   /** What admins change about people: deactivations close tabs, changes are pushed (people/). */
   accounts: AccountEvents;
+  /** Which admin lists changed, for the open admin pages (`/api/admin/changes`, admin/). */
+  adminChanges: AdminChanges;
 }
 
 declare module 'fastify' {
@@ -96,12 +102,14 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 export interface BuildOptions {
   /** Where the log goes instead of stdout (tests read it). */
   logStream?: DestinationStream;
+  /** Call media's clock and timers (tests move a ManualScheduler instead of sleeping). */
+  mediaScheduler?: Scheduler;
 }
 
 export async function buildApp(
   config: Config,
   existingDatabase?: Database,
-  { logStream }: BuildOptions = {},
+  { logStream, mediaScheduler }: BuildOptions = {},
 ): Promise<App> {
   const database =
     existingDatabase ??
@@ -167,6 +175,7 @@ export async function buildApp(
   const media = new CallMedia(backend, app.log.child({ module: 'media' }), {
     leaveGraceMs: config.mediaLeaveGraceMs,
     reconcileSeconds: config.mediaReconcileSeconds,
+    scheduler: mediaScheduler,
   });
   const scripts = new ScriptedCalls(backend, app.log.child({ module: 'media-script' }), {
     mediaDir: config.scriptMediaDir,
@@ -207,6 +216,7 @@ export async function buildApp(
         scripts.callAnswered(call);
       },
       callTransferred: (call, from, to) => media.callTransferred(call, from, to),
+      sessionResumed: (sessionId) => media.sessionResumed(sessionId),
       callEnded: (call) => {
         media.callEnded(call);
         scripts.callEnded(call);
@@ -233,6 +243,9 @@ export async function buildApp(
         router,
         media,
         numbers: new PhoneNumberRepository(database),
+        directory,
+        database,
+        records,
         log: app.log.child({ module: 'sip' }),
       })
     : undefined;
@@ -267,6 +280,12 @@ export async function buildApp(
         draining: () => false,
       };
 
+  const accounts = new AccountEvents(cluster?.accountRelay);
+  // A revoked key is forgotten by this node's key cache (and, relayed, by every other node's).
+  accounts.onApiKeyRevoked(() => forgetApiKeys(database));
+  const adminChanges = new AdminChanges();
+  accounts.onChanged((tenantId) => adminChanges.changed(tenantId, 'people'));
+  app.addHook('onClose', async () => adminChanges.stop());
   app.decorate('services', {
     config,
     database,
@@ -281,7 +300,8 @@ export async function buildApp(
     sessions,
     cluster,
     queues,
-    accounts: new AccountEvents(),
+    accounts,
+    adminChanges,
   });
   registerErrorHandler(app);
   await registerSecurityHeaders(app, { mediaUrl: backend.publicUrl });
@@ -310,6 +330,7 @@ export async function buildApp(
   await app.register(dispositionRoutes, { prefix: '/api' });
   await app.register(wrapUpRoutes, { prefix: '/api' });
   await app.register(phoneNumberRoutes, { prefix: '/api' });
+  await app.register(adminFeedRoutes, { prefix: '/api' });
   await app.register(historyRoutes, { prefix: '/api' });
   await app.register(reportRoutes, { prefix: '/api' });
   await app.register(timeZoneRoutes, { prefix: '/api' });

@@ -17,6 +17,11 @@ export interface Config {
    * after that its calls end as failed. 0 ends them at once.
    */
   sessionResumeSeconds: number;
+  /**
+   * How long the session of a page that went away (a reload or a closed tab: close code 1001)
+   * keeps its calls for the reloaded page to resume it; 0 ends them at once.
+   */
+  sessionReloadGraceSeconds: number;
   /** Where the built console lives; served by call control when present. */
   consoleDir: string;
   /**
@@ -238,6 +243,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tokenTtlSeconds: integer(env, 'TOKEN_TTL_SECONDS', 900, 10),
     heartbeatSeconds: integer(env, 'HEARTBEAT_SECONDS', 3, 1),
     sessionResumeSeconds: integer(env, 'SESSION_RESUME_SECONDS', 30, 0),
+    sessionReloadGraceSeconds: integer(env, 'SESSION_RELOAD_GRACE_SECONDS', 8, 0),
     consoleDir: env.CONSOLE_DIR || 'dist/switchboard/browser',
     consoleUrl: env.CONSOLE_URL || undefined,
     logLevel: env.LOG_LEVEL || 'info',

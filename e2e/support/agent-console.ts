@@ -186,6 +186,14 @@ export class AgentConsole {
   /** Closes this tab's browser context, failing the test if the page logged any error. */
   async close(): Promise<void> {
     this.closing = true;
+    // A page that just goes away keeps its session for SESSION_RELOAD_GRACE_SECONDS (it may be
+    // reloading), agent and wrap-up included: signing out ends it at once, so the next test's
+    // agent starts afresh, not in this test's wrap-up.
+    const signOut = this.page.getByRole('button', { name: 'Sign out' });
+    if (!this.page.isClosed() && (await signOut.isVisible())) {
+      await signOut.click();
+      await expect(this.page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+    }
     await this.page.context().close();
     expect(this.errors, `errors in ${this.page.url()}`).toEqual([]);
   }

@@ -13,6 +13,9 @@ export interface AgentEvents {
   error(agent: BenchAgent, message: ServerMessage & { type: 'error' }): void;
 }
 
+/** Every frame the bench's agents received (all agents, all runs): what one call costs on the wire. */
+export const received = { frames: 0, bytes: 0, byType: new Map<string, number>() };
+
 export class BenchAgent {
   private socket!: WebSocket;
   private closed = false;
@@ -31,8 +34,11 @@ export class BenchAgent {
       this.socket = new WebSocket(`${wsUrl}?token=${encodeURIComponent(token)}`);
       this.socket.on('error', (error) => (this.closed ? undefined : reject(error)));
       this.socket.on('close', () => (this.closed = true));
-      this.socket.on('message', (data) => {
+      this.socket.on('message', (data: Buffer) => {
+        received.frames++;
+        received.bytes += data.length;
         const message = JSON.parse(data.toString()) as ServerMessage;
+        received.byType.set(message.type, (received.byType.get(message.type) ?? 0) + 1);
         if (message.type === 'hello') this.send({ type: 'online' });
         else if (message.type === 'registered') resolve();
         else if (message.type === 'incoming_calls') this.receiveList(message.calls);

@@ -14,6 +14,7 @@ import { buildApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { TenantRepository } from '../tenants/tenant-repository.ts';
 import { RingGroupRepository } from '../ring-groups/ring-group-repository.ts';
+import { cpuByThread } from './thread-cpu.ts';
 
 export interface BenchSetup {
   url: string;
@@ -32,7 +33,16 @@ export type BenchRequest =
 export type BenchReply =
   | { type: 'ready'; setup: BenchSetup }
   | { type: 'memory'; heapUsed: number; rss: number }
-  | { type: 'cpu'; micros: number; loopDelayP99Ms: number; loopDelayMaxMs: number }
+  | {
+      type: 'cpu';
+      micros: number;
+      /** The kernel's part of `micros`. */
+      systemMicros: number;
+      /** The same by OS thread name (Linux; empty elsewhere). */
+      threads: Record<string, number>;
+      loopDelayP99Ms: number;
+      loopDelayMaxMs: number;
+    }
   | { type: 'profiled'; path: string }
   | { type: 'strategy-set'; strategy: string };
 
@@ -123,6 +133,8 @@ async function answer(request: BenchRequest): Promise<void> {
     send({
       type: 'cpu',
       micros: usage.user + usage.system,
+      systemMicros: usage.system,
+      threads: cpuByThread(),
       loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
       loopDelayMaxMs: loopDelay.max / 1e6,
     });

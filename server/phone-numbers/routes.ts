@@ -97,6 +97,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) =>
       unlessScriptsUnavailable(reply as FastifyReply, async () => {
         const created = await numbers.create(request.tenantId, request.body);
+        app.services.adminChanges.changed(request.tenantId, 'phone-numbers');
         return reply.status(201).send(created);
       }),
   );
@@ -117,6 +118,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       unlessScriptsUnavailable(reply as FastifyReply, async () => {
         const updated = await numbers.update(request.tenantId, request.params.id, request.body);
         if (!updated) throw notFound('phone number');
+        app.services.adminChanges.changed(request.tenantId, 'phone-numbers');
         return updated;
       }),
   );
@@ -135,6 +137,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       if (!(await numbers.delete(request.tenantId, request.params.id)))
         throw notFound('phone number');
+      app.services.adminChanges.changed(request.tenantId, 'phone-numbers');
       return reply.status(204).send(null);
     },
   );

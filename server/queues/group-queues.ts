@@ -23,38 +23,52 @@ export function waitsInQueue(call: LiveCall, groupId: string): boolean {
   return call.redirect?.kind !== 'transfer' && call.redirect?.kind !== 'ring-back';
 }
 
-/** One group's queue as `userId` sees it (everyone but them who is available). */
-export function groupQueueView(
-  group: QueueGroup,
-  userId: string,
-  liveCalls: readonly LiveCall[],
-  agentOf: (userId: string) => Readonly<AgentState> | undefined,
-): GroupQueueView {
-  let waiting = 0;
-  let longestWaitingSince: number | null = null;
-  for (const call of liveCalls) {
-    if (!waitsInQueue(call, group.id)) continue;
-    waiting++;
-    if (longestWaitingSince === null || call.createdAt < longestWaitingSince)
-      longestWaitingSince = call.createdAt;
-  }
-  const available: AgentRef[] = [];
-  for (const memberId of group.memberIds) {
-    if (memberId === userId) continue;
-    const agent = agentOf(memberId);
-    if (agent?.presence === 'available') available.push({ id: memberId, name: agent.name });
-  }
-  return { group: { id: group.id, name: group.name }, waiting, longestWaitingSince, available };
+/**
+ * What every member sees of one group, themselves included among the available: the feed works
+ * it out once per group per recompute and gives each member `viewFor` of it, instead of going
+ * over the tenant's calls and the group's members again for every tab (the push path's cost at
+ * 1,000 agents, issue #12 §4).
+ */
+export interface GroupQueueBase {
+  group: QueueGroup;
+  waiting: number;
+  longestWaitingSince: number | null;
+  /** Every available member, in member order. */
+  available: AgentRef[];
 }
 
-/** The queues of the groups `userId` belongs to, by group name; empty when none. */
-export function queuesOf(
-  userId: string,
+/** Each group's base, in the order of `groups`; one pass over the calls. */
+export function groupQueueBases(
   groups: readonly QueueGroup[],
   liveCalls: readonly LiveCall[],
   agentOf: (userId: string) => Readonly<AgentState> | undefined,
-): GroupQueueView[] {
-  return groups
-    .filter((group) => group.memberIds.includes(userId))
-    .map((group) => groupQueueView(group, userId, liveCalls, agentOf));
+): Map<string, GroupQueueBase> {
+  const bases = new Map<string, GroupQueueBase>();
+  for (const group of groups) {
+    const available: AgentRef[] = [];
+    for (const memberId of group.memberIds) {
+      const agent = agentOf(memberId);
+      if (agent?.presence === 'available') available.push({ id: memberId, name: agent.name });
+    }
+    bases.set(group.id, { group, waiting: 0, longestWaitingSince: null, available });
+  }
+  for (const call of liveCalls) {
+    if (call.target.kind !== 'group') continue;
+    const base = bases.get(call.target.groupId);
+    if (!base || !waitsInQueue(call, base.group.id)) continue;
+    base.waiting++;
+    if (base.longestWaitingSince === null || call.createdAt < base.longestWaitingSince)
+      base.longestWaitingSince = call.createdAt;
+  }
+  return bases;
+}
+
+/** One group's queue as `userId` sees it (everyone but them who is available). */
+export function viewFor(base: GroupQueueBase, userId: string): GroupQueueView {
+  return {
+    group: { id: base.group.id, name: base.group.name },
+    waiting: base.waiting,
+    longestWaitingSince: base.longestWaitingSince,
+    available: base.available.filter((agent) => agent.id !== userId),
+  };
 }

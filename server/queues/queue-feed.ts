@@ -10,7 +10,7 @@
 import type { GroupQueueView } from '../../protocol/session-protocol.ts';
 import type { CallRouter, RoutingTransition } from '../routing/index.ts';
 import { systemScheduler, type CancelTimer, type Scheduler } from '../shared/scheduler.ts';
-import { queuesOf, type QueueGroup } from './group-queues.ts';
+import { groupQueueBases, viewFor, type QueueGroup } from './group-queues.ts';
 
 const EMPTY = JSON.stringify([]);
 
@@ -25,9 +25,18 @@ export interface QueueFeedOptions {
 
 interface TenantQueues {
   groups: QueueGroup[];
+  /** Each member's groups, in the order of `groups` (by name). */
+  groupsByUser: Map<string, QueueGroup[]>;
   groupsReadAt: number;
+  /**
+   * Each group's view at the last recompute (JSON, the member's own entry included): a tab whose
+   * groups all look the same as then, and which was brought up to date then, is skipped.
+   */
+  bases: Map<string, string>;
   /** What each of the tenant's tabs was last sent (JSON), by session id. */
   sent: Map<string, string>;
+  /** Tabs opened or resumed since the last recompute (session id → user id): they hear first. */
+  fresh: Map<string, string>;
   timer: CancelTimer | null;
   /** Each recompute runs after the previous one, so frames never overtake each other. */
   work: Promise<void>;
@@ -75,8 +84,18 @@ export class QueueFeed {
       if (transition.type === 'deadlineSet' || transition.type === 'deadlineCleared') continue;
       touched.add(transition.tenantId);
       // A resumed tab has a new socket that has not heard its queues yet.
-      if (transition.type === 'sessionResumed')
-        this.tenantOf(transition.tenantId).sent.delete(transition.sessionId);
+      if (transition.type === 'sessionResumed') {
+        const tenant = this.tenantOf(transition.tenantId);
+        tenant.sent.delete(transition.sessionId);
+        tenant.fresh.set(transition.sessionId, transition.userId);
+      } else if (transition.type === 'sessionOpened') {
+        const { session } = transition;
+        this.tenantOf(transition.tenantId).fresh.set(session.id, session.userId);
+      } else if (transition.type === 'sessionClosed') {
+        const tenant = this.tenantOf(transition.tenantId);
+        tenant.sent.delete(transition.sessionId);
+        tenant.fresh.delete(transition.sessionId);
+      }
     }
     for (const tenantId of touched) this.schedule(tenantId, this.tenantOf(tenantId));
   }
@@ -86,8 +105,11 @@ export class QueueFeed {
     if (!tenant) {
       tenant = {
         groups: [],
+        groupsByUser: new Map(),
         groupsReadAt: -Infinity,
+        bases: new Map(),
         sent: new Map(),
+        fresh: new Map(),
         timer: null,
         work: Promise.resolve(),
       };
@@ -111,34 +133,76 @@ export class QueueFeed {
   private async push(tenantId: string, tenant: TenantQueues): Promise<void> {
     const router = this.router;
     if (!router) return;
-    const sessions = router.sessionsOf(tenantId);
-    if (sessions.length === 0) {
+    if (router.sessionsOf(tenantId).length === 0) {
       // Nobody left to tell: forget the tenant (its next tab starts afresh).
       if (!tenant.timer) this.tenants.delete(tenantId);
       return;
     }
     const now = this.scheduler.now();
+    let everyTab = false;
     if (now - tenant.groupsReadAt > this.groupsMaxAgeMs) {
       tenant.groups = await this.repository.groups(tenantId);
       tenant.groupsReadAt = now;
+      tenant.groupsByUser = new Map();
+      for (const group of tenant.groups)
+        for (const memberId of group.memberIds) {
+          const groups = tenant.groupsByUser.get(memberId);
+          if (groups) groups.push(group);
+          else tenant.groupsByUser.set(memberId, [group]);
+        }
+      // Memberships may have changed: every tab is worked out afresh.
+      tenant.bases.clear();
+      everyTab = true;
     }
-    const liveCalls = router.liveCallsOf(tenantId);
-    const agentOf = (userId: string) => router.agentStateOf(tenantId, userId);
+    const bases = groupQueueBases(tenant.groups, router.liveCallsOf(tenantId), (userId) =>
+      router.agentStateOf(tenantId, userId),
+    );
+    const changed = new Set<string>();
+    for (const [groupId, base] of bases) {
+      const json = JSON.stringify(base);
+      if (tenant.bases.get(groupId) === json) continue;
+      tenant.bases.set(groupId, json);
+      changed.add(groupId);
+    }
     const byUser = new Map<string, { json: string; groups: GroupQueueView[] }>();
-    const open = new Set<string>();
-    for (const session of router.sessionsOf(tenantId)) {
-      open.add(session.id);
-      let view = byUser.get(session.userId);
+    const bring = (sessionId: string, userId: string) => {
+      const userGroups = tenant.groupsByUser.get(userId) ?? [];
+      let view = byUser.get(userId);
       if (!view) {
-        const groups = queuesOf(session.userId, tenant.groups, liveCalls, agentOf);
-        byUser.set(session.userId, (view = { json: JSON.stringify(groups), groups }));
+        const groups = userGroups.map((group) => viewFor(bases.get(group.id)!, userId));
+        byUser.set(userId, (view = { json: JSON.stringify(groups), groups }));
       }
       // A tab never told anything has an empty view: an agent in no group gets no frame.
-      if ((tenant.sent.get(session.id) ?? EMPTY) === view.json) continue;
-      tenant.sent.set(session.id, view.json);
-      router.bus.publish(session.id, { type: 'queues', groups: view.groups });
+      if ((tenant.sent.get(sessionId) ?? EMPTY) === view.json) return;
+      tenant.sent.set(sessionId, view.json);
+      router.bus.publish(sessionId, { type: 'queues', groups: view.groups });
+    };
+    const fresh = [...tenant.fresh];
+    tenant.fresh.clear();
+    // Read after the groups' query: tabs may have come and gone meanwhile.
+    const sessions = router.sessionsOf(tenantId);
+    if (everyTab) {
+      const open = new Set<string>();
+      for (const session of sessions) {
+        open.add(session.id);
+        bring(session.id, session.userId);
+      }
+      for (const sessionId of tenant.sent.keys())
+        if (!open.has(sessionId)) tenant.sent.delete(sessionId);
+      return;
     }
-    for (const sessionId of tenant.sent.keys())
-      if (!open.has(sessionId)) tenant.sent.delete(sessionId);
+    // Every other tab was brought up to date at the last recompute: only new tabs and the tabs
+    // of members of groups that changed can see something new (a call touches one group, so
+    // with 1,000 agents this is 20 tabs, not 1,000).
+    if (fresh.length > 0) {
+      const open = new Set(sessions.map((session) => session.id));
+      for (const [sessionId, userId] of fresh) if (open.has(sessionId)) bring(sessionId, userId);
+    }
+    const members = new Set<string>();
+    for (const groupId of changed)
+      for (const memberId of bases.get(groupId)?.group.memberIds ?? []) members.add(memberId);
+    for (const userId of members)
+      for (const sessionId of router.agentStateOf(tenantId, userId)?.sessionIds ?? [])
+        bring(sessionId, userId);
   }
 }

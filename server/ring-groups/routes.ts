@@ -87,6 +87,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       });
       app.services.router.ringGroupsChanged(tenantId);
       app.services.queues.groupsChanged(tenantId);
+      app.services.adminChanges.changed(tenantId, 'ring-groups');
       return reply.status(201).send(toRingGroupView(group));
     },
   );
@@ -150,6 +151,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       // Routing caches groups briefly; make the change take effect for the next call.
       app.services.router.ringGroupsChanged(tenantId);
       app.services.queues.groupsChanged(tenantId);
+      app.services.adminChanges.changed(tenantId, 'ring-groups');
       return toRingGroupView(group);
     },
   );
@@ -173,6 +175,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       if (!(await ringGroups.delete(tenantId, request.params.id))) throw notFound('ring group');
       app.services.router.ringGroupsChanged(tenantId);
       app.services.queues.groupsChanged(tenantId);
+      // Its phone numbers now route nowhere, and say so.
+      app.services.adminChanges.changed(tenantId, 'ring-groups', 'phone-numbers');
       return reply.status(204).send(null);
     },
   );

@@ -25,6 +25,8 @@ export interface CallEvents {
    * (a blind transfer leaves first; its destination joins later).
    */
   callTransferred?(call: LiveCall, from: MediaAgent | null, to: MediaAgent | null): void;
+  /** A tab came back to its session (a reload, a reconnect); media sends it fresh credentials. */
+  sessionResumed?(sessionId: string): void;
 }
 
 /** An agent's tab as media knows it. */
@@ -59,6 +61,17 @@ export function callEventsObserver(events: CallEvents, log: RoutingLog): Transit
   };
   return (transitions, read) => {
     for (const transition of transitions) {
+      if (transition.type === 'sessionResumed') {
+        try {
+          events.sessionResumed?.(transition.sessionId);
+        } catch (error) {
+          log.error(
+            { err: error, sessionId: transition.sessionId },
+            'sessionResumed observer failed',
+          );
+        }
+        continue;
+      }
       const callId = milestoneCallId(transition);
       const call = callId === null ? undefined : read.call(callId);
       if (!call) continue;

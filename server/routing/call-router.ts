@@ -258,8 +258,13 @@ export class CallRouter {
   }
 
   /** A lost socket: the session keeps its calls for `resumeMs` (see SessionRegistry.detach). */
-  detachSession(sessionId: string, resumeMs: number): void {
-    this.batch(() => this.sessions.detach(sessionId, resumeMs));
+  detachSession(sessionId: string, resumeMs: number, closing = false): void {
+    this.batch(() => this.sessions.detach(sessionId, resumeMs, closing));
+  }
+
+  /** Whether the tab of `sessionId` is away and may still come back (media spares its party). */
+  isSessionWaiting(sessionId: string): boolean {
+    return Boolean(this.state.read.session(sessionId)?.detached);
   }
 
   /** Whether `sessionId` is a detached session of this user, waiting for its tab. */

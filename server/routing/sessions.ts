@@ -51,7 +51,11 @@ export class SessionRegistry {
     private readonly bus: EventBus,
     private readonly log: RoutingLog,
   ) {
-    state.onDeadline({ sessionResume: (sessionId) => this.close(sessionId, 'lost') });
+    // A page that went away cleanly (reload grace over) hangs its calls up; a lost one fails them.
+    state.onDeadline({
+      sessionResume: (sessionId) =>
+        this.close(sessionId, state.read.session(sessionId)?.detached?.closing ? 'closed' : 'lost'),
+    });
   }
 
   open(
@@ -179,9 +183,10 @@ export class SessionRegistry {
    * The tab's socket was lost, not closed: a network blip or a busy laptop must not cost the
    * agent a call in progress (the media has its own connection and may be fine). The session
    * stops ringing at once, keeps its calls, and closes for good (`lost`) unless the tab comes
-   * back with `?resume=` within `resumeMs`.
+   * back with `?resume=` within `resumeMs`. `closing`: the page itself went away (a reload
+   * closes the socket as a closed tab does), so an expiry hangs its calls up (`closed`).
    */
-  detach(sessionId: string, resumeMs: number): void {
+  detach(sessionId: string, resumeMs: number, closing = false): void {
     const { state } = this;
     const session = state.read.session(sessionId);
     if (!session || session.detached) return;
@@ -191,6 +196,7 @@ export class SessionRegistry {
       tenantId: session.tenantId,
       sessionId,
       userId: session.userId,
+      ...(closing ? { closing: true } : {}),
     });
     if (wasOnline) {
       this.managers.attempts.withdrawSession(session);

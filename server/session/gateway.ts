@@ -92,6 +92,7 @@ export default async function sessionGateway(app: FastifyInstance): Promise<void
         identity,
         backend: sessions.backend,
         resumeSeconds: config.sessionResumeSeconds,
+        reloadGraceSeconds: config.sessionReloadGraceSeconds,
         resumeSessionId,
         log: request.log,
         draining: () => sessions.draining(),

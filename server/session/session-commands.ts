@@ -28,9 +28,13 @@ export interface OpenSession {
   resumeSessionId?: string;
 }
 
-/** How a tab's socket went away: closed for good, or lost (it may come back within `resumeMs`). */
+/**
+ * How a tab's socket went away: closed for good, or detached (it may come back within
+ * `resumeMs`): lost, or `closing` — its page went away (a reload or a closed tab).
+ */
 export type SessionEnd =
-  { kind: 'close'; cause: 'closed' | 'lost' } | { kind: 'detach'; resumeMs: number };
+  | { kind: 'close'; cause: 'closed' | 'lost' }
+  | { kind: 'detach'; resumeMs: number; closing?: boolean };
 
 export interface SessionCommandsOptions {
   heartbeatSeconds: number;
@@ -96,7 +100,7 @@ export class SessionCommands {
   /** The tab's socket went away. */
   end(sessionId: string, how: SessionEnd): void {
     if (how.kind === 'close') this.router.closeSession(sessionId, how.cause);
-    else this.router.detachSession(sessionId, how.resumeMs);
+    else this.router.detachSession(sessionId, how.resumeMs, how.closing ?? false);
   }
 
   /** Runs one validated command; the reply or `error` frame goes to the session. */

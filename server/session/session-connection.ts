@@ -15,12 +15,17 @@ import { randomUUID } from 'node:crypto';
 import type { ClientMessage, ServerMessage } from '../../protocol/session-protocol.ts';
 import { errorFrame, parseClientMessage } from './client-messages.ts';
 import type { SessionBackend } from './session-backend.ts';
-import type { SessionIdentity } from './session-commands.ts';
+import type { SessionEnd, SessionIdentity } from './session-commands.ts';
 
 export type { SessionIdentity } from './session-commands.ts';
 
-/** Close codes a browser sends when the user closed the tab or navigated away. */
-const CLEAN_CLOSE_CODES = new Set([1000, 1001]);
+/** The SDK closes with this when it disconnects on purpose (sign-out): the session ends. */
+const CLOSE_NORMAL = 1000;
+/**
+ * A browser closes with this when its page goes away: a closed tab, but also a reload, which
+ * the server cannot tell apart. The session waits `reloadGraceSeconds` for the reloaded page.
+ */
+const CLOSE_GOING_AWAY = 1001;
 
 export interface SessionConnectionOptions {
   socket: WebSocket;
@@ -28,6 +33,11 @@ export interface SessionConnectionOptions {
   backend: SessionBackend;
   /** How long a lost socket's session waits for its tab to come back (0: it ends at once). */
   resumeSeconds: number;
+  /**
+   * How long the session of a page that went away (1001: reloaded or closed) waits for the
+   * reloaded page; when it does not come back its calls are hung up (0: at once).
+   */
+  reloadGraceSeconds: number;
   /** The session the tab had before its socket was lost (`?resume=`), if any. */
   resumeSessionId?: string;
   log: FastifyBaseLogger;
@@ -76,7 +86,7 @@ export class SessionConnection {
     socket.on('close', (code) => {
       for (const unsubscribe of this.unsubscribes.values()) unsubscribe();
       this.unsubscribes.clear();
-      if (!this.superseded && this.confirmed) this.endSession(CLEAN_CLOSE_CODES.has(code));
+      if (!this.superseded && this.confirmed) this.endSession(code);
       options.onClosed(this);
     });
 
@@ -146,18 +156,20 @@ export class SessionConnection {
     if (candidate === this.sessionId) this.send(message);
   }
 
-  private endSession(clean: boolean): void {
+  private endSession(code: number): void {
     const resumeMs = this.options.resumeSeconds * 1000;
+    const reloadGraceMs = this.options.reloadGraceSeconds * 1000;
     const draining = this.options.draining?.() ?? false;
-    this.backend.end(
-      this.tenantId,
-      this.sessionId,
-      draining && resumeMs > 0
-        ? { kind: 'detach', resumeMs }
-        : clean || resumeMs === 0 || this.signedOut
-          ? { kind: 'close', cause: clean || this.signedOut ? 'closed' : 'lost' }
-          : { kind: 'detach', resumeMs },
-    );
+    const end = (how: SessionEnd) => this.backend.end(this.tenantId, this.sessionId, how);
+    if (draining && resumeMs > 0) return end({ kind: 'detach', resumeMs });
+    if (this.signedOut || code === CLOSE_NORMAL) return end({ kind: 'close', cause: 'closed' });
+    if (code === CLOSE_GOING_AWAY)
+      return end(
+        reloadGraceMs > 0
+          ? { kind: 'detach', resumeMs: reloadGraceMs, closing: true }
+          : { kind: 'close', cause: 'closed' },
+      );
+    end(resumeMs > 0 ? { kind: 'detach', resumeMs } : { kind: 'close', cause: 'lost' });
   }
 
   /**

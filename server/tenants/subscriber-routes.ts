@@ -64,12 +64,13 @@ const subscriberTokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { tenantId } = request;
       const { reference, first_name, last_name, password, role } = request.body;
-      const { user } = await tenants.findOrCreateUser(tenantId, {
+      const { user, created } = await tenants.findOrCreateUser(tenantId, {
         reference,
         displayName: displayName(first_name, last_name) || reference,
         password,
         role,
       });
+      if (created) app.services.accounts.changed(tenantId);
       const issued = await tokens.issue({ tenantId, userId: user.id, role: user.role });
       return {
         ...issued,

@@ -82,6 +82,7 @@ const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
       await directory.setSkills(tenantId, userId, request.body.skills);
       const skills = await directory.skills(tenantId, userId);
       app.services.router.setAgentSkills(tenantId, userId, skills);
+      app.services.accounts.changed(tenantId);
       return { skills };
     },
   );

@@ -1,26 +1,29 @@
 /**
- * The documented deployment's front (deploy/nginx/switchboard.conf) as a real nginx terminating
- * TLS with a certificate made for the test (Debian's openssl), in front of one call-control
- * server: for tests of what call control does behind a TLS proxy (HSTS, client addresses).
+ * The documented deployment's front (deploy/nginx/switchboard.conf, rendered by
+ * server/cluster/nginx-site.ts) as a real nginx in front of call control: terminating TLS with
+ * a certificate made for the test (Debian's openssl), or on plain HTTP. For tests of what call
+ * control does behind a TLS proxy (HSTS, client addresses) and of what nginx itself serves (the
+ * console's files and their headers).
  *
  *   const proxy = await startTlsProxy({ upstreamPort: server.config.port, consoleDir });
  *   const response = await proxy.request('GET', '/api/...');
  *   await proxy.stop();
  *
- * `startTlsProxy` resolves null when nginx is not installed (CI installs nginx-light).
+ * Both resolve null when nginx is not installed (CI installs nginx-light).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { nginxArguments, writeNginxConfig } from '../cluster/nginx-site.ts';
 
-export interface TlsProxy {
-  /** https://127.0.0.1:<port> */
+export interface NginxProxy {
+  /** https://127.0.0.1:<port> (http:// without TLS) */
   url: string;
-  /** The self-signed certificate, for clients that must trust it. */
+  /** The self-signed certificate, for clients that must trust it (TLS only). */
   certificate: string;
   request(
     method: string,
@@ -29,92 +32,71 @@ export interface TlsProxy {
   ): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: any }>;
   stop(): Promise<void>;
 }
+export type TlsProxy = NginxProxy;
 
-const siteTemplate = fileURLToPath(new URL('../../deploy/nginx/switchboard.conf', import.meta.url));
-
-export async function startTlsProxy({
+export function startTlsProxy({
   upstreamPort,
   consoleDir,
 }: {
   upstreamPort: number;
   consoleDir: string;
 }): Promise<TlsProxy | null> {
+  return startNginxProxy({ upstreamPorts: [upstreamPort], consoleDir, mediaUrls: [], tls: true });
+}
+
+export async function startNginxProxy({
+  upstreamPorts,
+  consoleDir,
+  mediaUrls,
+  tls,
+}: {
+  upstreamPorts: number[];
+  consoleDir: string;
+  /** The LiveKit URLs the nodes give browsers (for the console's CSP). */
+  mediaUrls: string[];
+  tls: boolean;
+}): Promise<NginxProxy | null> {
   if (spawnSync('nginx', ['-v']).error) return null;
-  const workDir = await mkdtemp(path.join(tmpdir(), 'switchboard-tls-'));
+  const workDir = await mkdtemp(path.join(tmpdir(), 'switchboard-nginx-'));
   const keyFile = path.join(workDir, 'key.pem');
-  const certFile = path.join(workDir, 'cert.pem');
-  const openssl = spawnSync('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    keyFile,
-    '-out',
-    certFile,
-    '-days',
-    '1',
-    '-subj',
-    '/CN=127.0.0.1',
-    '-addext',
-    'subjectAltName=IP:127.0.0.1',
-  ]);
-  if (openssl.status !== 0) throw new Error(`openssl failed: ${openssl.stderr.toString()}`);
-  const certificate = await readFile(certFile, 'utf8');
+  const certificateFile = path.join(workDir, 'cert.pem');
+  let certificate = '';
+  if (tls) {
+    const openssl = spawnSync('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      keyFile,
+      '-out',
+      certificateFile,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ]);
+    if (openssl.status !== 0) throw new Error(`openssl failed: ${openssl.stderr.toString()}`);
+    certificate = await readFile(certificateFile, 'utf8');
+  }
 
   const port = await freePort();
-  const values: Record<string, string> = {
-    __LISTEN__: `127.0.0.1:${port} ssl`,
-    __CONSOLE_DIR__: consoleDir,
-    __NODES__: `server 127.0.0.1:${upstreamPort};`,
-  };
-  // The placeholders are filled in on configuration lines only (the comments name them too).
-  const site = (await readFile(siteTemplate, 'utf8'))
-    .split('\n')
-    .map((line) =>
-      line.trimStart().startsWith('#')
-        ? line
-        : line.replace(/__[A-Z_]+__/g, (name) => values[name] ?? name),
-    )
-    .join('\n');
-  await writeFile(path.join(workDir, 'switchboard.conf'), site);
-  const tmp = path.join(workDir, 'tmp');
-  await mkdir(tmp);
-  await writeFile(
-    path.join(workDir, 'nginx.conf'),
-    `worker_processes 1;
-pid ${workDir}/nginx.pid;
-error_log ${workDir}/nginx-error.log warn;
-events { worker_connections 64; }
-http {
-  include /etc/nginx/mime.types;
-  access_log off;
-  ssl_certificate ${certFile};
-  ssl_certificate_key ${keyFile};
-  client_body_temp_path ${tmp}/body;
-  proxy_temp_path ${tmp}/proxy;
-  fastcgi_temp_path ${tmp}/fastcgi;
-  uwsgi_temp_path ${tmp}/uwsgi;
-  scgi_temp_path ${tmp}/scgi;
-  include ${workDir}/switchboard.conf;
-}
-`,
+  const nginxConf = await writeNginxConfig(
+    workDir,
+    {
+      listen: `127.0.0.1:${port}${tls ? ' ssl' : ''}`,
+      nodes: upstreamPorts.map((upstreamPort) => `127.0.0.1:${upstreamPort}`),
+      consoleDir,
+      mediaUrls,
+    },
+    { workerConnections: 64, tls: tls ? { certificateFile, keyFile } : undefined },
   );
-  const nginx = spawn(
-    'nginx',
-    [
-      '-p',
-      workDir,
-      '-c',
-      `${workDir}/nginx.conf`,
-      '-e',
-      `${workDir}/nginx-error.log`,
-      '-g',
-      'daemon off;',
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
+  const nginx = spawn('nginx', nginxArguments(workDir, nginxConf), {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let printed = '';
   nginx.stderr.on('data', (chunk) => (printed += chunk));
   const exited = new Promise<void>((resolve) => nginx.once('exit', () => resolve()));
@@ -128,18 +110,19 @@ http {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 
-  const url = `https://127.0.0.1:${port}`;
+  const url = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
+  const send = tls ? httpsRequest : httpRequest;
   return {
     url,
     certificate,
     request: (method, pathname, { headers = {}, body } = {}) =>
       new Promise((resolve, reject) => {
         const payload = body === undefined ? undefined : JSON.stringify(body);
-        const outgoing = httpsRequest(
+        const outgoing = send(
           `${url}${pathname}`,
           {
             method,
-            ca: certificate,
+            ca: tls ? certificate : undefined,
             headers: payload ? { 'content-type': 'application/json', ...headers } : headers,
           },
           (response) => {

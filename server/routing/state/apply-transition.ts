@@ -82,7 +82,11 @@ export function applyTransition(store: LiveStore, transition: RoutingTransition)
     case 'sessionDetached': {
       const session = sessionOf(transition.sessionId);
       if (session.detached) fail(`session ${session.id} is detached already`);
-      session.detached = { since: at, wasOnline: session.online };
+      session.detached = {
+        since: at,
+        wasOnline: session.online,
+        ...(transition.closing ? { closing: true } : {}),
+      };
       session.online = false;
       return;
     }

@@ -35,7 +35,7 @@ export interface LiveSession {
    * Set while the tab's socket is lost and it may still come back (`?resume=`): it rings for
    * nothing but keeps its calls. `wasOnline` is restored when it resumes.
    */
-  detached: { since: number; wasOnline: boolean } | null;
+  detached: { since: number; wasOnline: boolean; closing?: boolean } | null;
   /** Deadline: a detached session that is not resumed by then closes for good (`lost`). */
   resumeDeadline: number | null;
 }

@@ -51,8 +51,15 @@ export type AgentSkillsSet = Transition<
 export type SessionOpened = Transition<'sessionOpened', { session: LiveSession }>;
 export type SessionOnline = Transition<'sessionOnline', { sessionId: string; userId: string }>;
 export type SessionOffline = Transition<'sessionOffline', { sessionId: string; userId: string }>;
-/** The tab's socket was lost; the session keeps its calls while it may come back. */
-export type SessionDetached = Transition<'sessionDetached', { sessionId: string; userId: string }>;
+/**
+ * The tab's socket was lost, or closed by a page going away (a reload, or a closed tab); the
+ * session keeps its calls while it may come back. `closing`: the page went away cleanly, so if
+ * it does not come back its calls are hung up rather than failed.
+ */
+export type SessionDetached = Transition<
+  'sessionDetached',
+  { sessionId: string; userId: string; closing?: boolean }
+>;
 export type SessionResumed = Transition<'sessionResumed', { sessionId: string; userId: string }>;
 export type SessionClosed = Transition<'sessionClosed', { sessionId: string; userId: string }>;
 export type PresenceChosen = Transition<

@@ -76,6 +76,54 @@ export interface ApiKey {
   revokedAt: string | null;
 }
 
+/** One step of a media script (server/media-script/script-schema.ts). */
+export interface ScriptStep {
+  play?: string;
+  seconds?: number;
+  pause?: number;
+  hangup?: true;
+}
+
+/** Where a phone number's calls go, as the phone-numbers API takes it. */
+export interface PhoneDestinationInput {
+  type: 'group' | 'user' | 'script';
+  ringGroupId?: string;
+  userId?: string;
+  script?: ScriptStep[];
+  skills?: Record<string, number>;
+}
+
+/** …and as it shows it; null when its ring group or user was deleted. */
+export type PhoneDestination =
+  | {
+      type: 'group';
+      ringGroupId: string;
+      name: string;
+      address: string;
+      skills?: Record<string, number>;
+    }
+  | { type: 'user'; userId: string; name: string; address: string; skills?: Record<string, number> }
+  | { type: 'script'; script: ScriptStep[] }
+  | null;
+
+/** A phone number as the phone-numbers API shows it (server/phone-numbers/schemas.ts). */
+export interface PhoneNumber {
+  id: string;
+  /** E.164 */
+  number: string;
+  display: string;
+  label: string;
+  destination: PhoneDestination;
+  callerId: boolean;
+  createdAt: number;
+}
+
+export interface PhoneNumberChanges {
+  label?: string;
+  destination?: PhoneDestinationInput;
+  callerId?: boolean;
+}
+
 /** The administration APIs an admin's token may use. */
 @Injectable({ providedIn: 'root' })
 export class AdminApi {
@@ -181,6 +229,29 @@ export class AdminApi {
       password ? { password } : {},
       { headers: this.headers() },
     );
+  }
+
+  phoneNumbers(): Observable<{ phoneNumbers: PhoneNumber[] }> {
+    return this.http.get<{ phoneNumbers: PhoneNumber[] }>('/api/phone-numbers', {
+      headers: this.headers(),
+    });
+  }
+
+  createPhoneNumber(body: PhoneNumberChanges & { number: string }): Observable<PhoneNumber> {
+    return this.http.post<PhoneNumber>('/api/phone-numbers', body, { headers: this.headers() });
+  }
+
+  /** The number itself never changes: delete it and add the new one. */
+  updatePhoneNumber(id: string, changes: PhoneNumberChanges): Observable<PhoneNumber> {
+    return this.http.patch<PhoneNumber>(`/api/phone-numbers/${encodeURIComponent(id)}`, changes, {
+      headers: this.headers(),
+    });
+  }
+
+  deletePhoneNumber(id: string): Observable<unknown> {
+    return this.http.delete(`/api/phone-numbers/${encodeURIComponent(id)}`, {
+      headers: this.headers(),
+    });
   }
 
   private headers(): Record<string, string> {

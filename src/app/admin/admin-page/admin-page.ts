@@ -5,6 +5,7 @@ import {
   DestroyRef,
   inject,
   signal,
+  viewChild,
   type OnInit,
 } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
@@ -16,9 +17,13 @@ import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
 import { Store } from '@ngrx/store';
 import { authFeature } from '../../auth/auth.feature';
+import { TokenStorage } from '../../auth/token-storage';
 import { apiErrorMessage } from '../../history/history-api';
+import type { AdminSection } from '../../../../protocol/admin-protocol';
 import { AdminApi, type ApiKey, type Person, type RingGroup } from '../admin-api';
+import { AdminChangesService } from '../admin-changes.service';
 import { PeopleSection } from '../people-section/people-section';
+import { PhoneNumbersSection } from '../phone-numbers-section/phone-numbers-section';
 import {
   draftOf,
   draftProblems,
@@ -31,8 +36,9 @@ import {
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
 /**
- * The admin console: the tenant's people and its ring groups with every routing setting
- * (strategy, members in ring order, timings, overflow, business hours, wrap-up). The form
+ * The admin console: the tenant's people, its ring groups with every routing setting
+ * (strategy, members in ring order, timings, overflow, business hours, wrap-up), its phone
+ * numbers and API keys. The form
  * checks what the server checks; what the server still refuses is shown inline as it says it.
  */
 @Component({
@@ -45,6 +51,7 @@ const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 
     MatInputModule,
     MatSelectModule,
     PeopleSection,
+    PhoneNumbersSection,
   ],
   templateUrl: './admin-page.html',
   styleUrl: './admin-page.scss',
@@ -54,6 +61,10 @@ export class AdminPage implements OnInit {
   private readonly api = inject(AdminApi);
   private readonly destroyRef = inject(DestroyRef);
   private readonly user = inject(Store).selectSignal(authFeature.selectUser);
+  private readonly changes = inject(AdminChangesService);
+  private readonly tokens = inject(TokenStorage);
+  private readonly peopleSection = viewChild(PeopleSection);
+  private readonly numbersSection = viewChild(PhoneNumbersSection);
 
   protected readonly strategies = STRATEGIES;
   protected readonly days = DAYS;
@@ -88,6 +99,11 @@ export class AdminPage implements OnInit {
   ngOnInit(): void {
     if (!this.allowed()) return;
     this.reload();
+    // Another admin's change shows here without a reload: the lists it touched are re-read.
+    this.changes
+      .watch(() => this.tokens.read()?.token ?? null)
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe((sections) => this.reloadSections(sections));
   }
 
   protected nameOf(userId: string): string {
@@ -249,6 +265,25 @@ export class AdminPage implements OnInit {
 
   private reload(): void {
     this.reloadPeople();
+    this.reloadApiKeys();
+    this.reloadGroups();
+  }
+
+  /**
+   * What a change elsewhere means here. The number list names the groups and people its numbers
+   * route to, so it is re-read with them (a deleted group's numbers route nowhere).
+   */
+  private reloadSections(sections: readonly AdminSection[]): void {
+    if (sections.includes('people')) {
+      this.reloadPeople();
+      this.peopleSection()?.reload();
+    }
+    if (sections.includes('ring-groups')) this.reloadGroups();
+    if (sections.some((section) => section !== 'api-keys')) this.numbersSection()?.reload();
+    if (sections.includes('api-keys')) this.reloadApiKeys();
+  }
+
+  private reloadApiKeys(): void {
     this.api
       .apiKeys()
       .pipe(takeUntilDestroyed(this.destroyRef))
@@ -256,6 +291,9 @@ export class AdminPage implements OnInit {
         next: ({ apiKeys }) => this.apiKeys.set(apiKeys),
         error: (error: unknown) => this.loadError.set(apiErrorMessage(error)),
       });
+  }
+
+  private reloadGroups(): void {
     this.api
       .ringGroups()
       .pipe(takeUntilDestroyed(this.destroyRef))
