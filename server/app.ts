@@ -239,6 +239,7 @@ export async function buildApp(
         router,
         media,
         numbers: new PhoneNumberRepository(database),
+        directory,
         database,
         records,
         log: app.log.child({ module: 'sip' }),
