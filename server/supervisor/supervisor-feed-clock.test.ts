@@ -21,6 +21,7 @@ const repository = {
     })),
   groups: async () => [],
   endedCallsSince: async () => [],
+  agentTimesOn: async () => new Map(),
 } as unknown as SupervisorRepository;
 
 test("changes go out after coalesceMs of the feed's own clock, in one frame", async () => {
