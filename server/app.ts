@@ -265,6 +265,11 @@ export async function buildApp(
   // The limits count live calls in memory: a tenant's new owner counts the calls it adopts.
   cluster?.onTenantAdopted((snapshot) => limits.adopt(snapshot.calls));
   cluster?.onTenantGone((tenantId) => limits.forgetTenant(tenantId));
+  // The queue feed's last-sent views are only true while this node owns the tenant: another
+  // owner's frames overtake them, so it forgets them when the tenant leaves and tells every tab
+  // afresh when it takes the tenant over.
+  cluster?.onTenantAdopted((_snapshot, tenantId) => queues.tenantAdopted(tenantId));
+  cluster?.onTenantGone((tenantId) => queues.forgetTenant(tenantId));
   const sessions: SessionGatewayServices = cluster
     ? {
         backend: cluster.backend,

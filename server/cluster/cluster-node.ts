@@ -91,7 +91,9 @@ export class ClusterNode {
   private readonly gatewayQueues = new Map<string, GatewayQueue>();
   private readonly handOverListeners: (() => void)[] = [];
   private readonly tenantGoneListeners = new Set<(tenantId: string) => void>();
-  private readonly tenantAdoptedListeners = new Set<(snapshot: LiveSnapshot) => void>();
+  private readonly tenantAdoptedListeners = new Set<
+    (snapshot: LiveSnapshot, tenantId: string) => void
+  >();
   private loop: NodeJS.Timeout | null = null;
   private draining = false;
   private closed = false;
@@ -206,7 +208,7 @@ export class ClusterNode {
   }
 
   /** Calls `listener` with each tenant's live state this node takes over (after the router has it). */
-  onTenantAdopted(listener: (snapshot: LiveSnapshot) => void): () => void {
+  onTenantAdopted(listener: (snapshot: LiveSnapshot, tenantId: string) => void): () => void {
     this.tenantAdoptedListeners.add(listener);
     return () => this.tenantAdoptedListeners.delete(listener);
   }
@@ -404,7 +406,7 @@ export class ClusterNode {
         const { snapshot, sessionNodes } = await this.stateStore.load(tenantId);
         this.persistence.own(tenantId, epoch, sessionNodes);
         this.router.adoptTenant(snapshot);
-        for (const listener of this.tenantAdoptedListeners) listener(snapshot);
+        for (const listener of this.tenantAdoptedListeners) listener(snapshot, tenantId);
         this.ownerCache.delete(tenantId);
         if (snapshot.sessions.length || snapshot.calls.length)
           this.options.log.info(

@@ -13,6 +13,8 @@ import { systemScheduler, type CancelTimer, type Scheduler } from '../shared/sch
 import { groupQueueBases, viewFor, type QueueGroup } from './group-queues.ts';
 
 const EMPTY = JSON.stringify([]);
+/** What a tab of an adopted tenant was last sent: another owner's frame, so it matches no view. */
+const UNKNOWN = '';
 
 export interface QueueFeedOptions {
   /** How long changes gather before the tenant's tabs are recomputed. */
@@ -78,6 +80,27 @@ export class QueueFeed {
     this.schedule(tenantId, tenant);
   }
 
+  /**
+   * The tenant went to another node: what this feed sent its tabs is overtaken by the new
+   * owner's frames, so none of it may decide what to skip if the tenant comes back.
+   */
+  forgetTenant(tenantId: string): void {
+    this.tenants.get(tenantId)?.timer?.();
+    this.tenants.delete(tenantId);
+  }
+
+  /**
+   * This node took the tenant over: its tabs last heard another owner, so each is worked out
+   * afresh and sent its view, even an empty one (routing reports no step for an adoption).
+   */
+  tenantAdopted(tenantId: string): void {
+    this.forgetTenant(tenantId);
+    const tenant = this.tenantOf(tenantId);
+    for (const session of this.router?.sessionsOf(tenantId) ?? [])
+      tenant.sent.set(session.id, UNKNOWN);
+    this.schedule(tenantId, tenant);
+  }
+
   private stepped(transitions: readonly RoutingTransition[]): void {
     const touched = new Set<string>();
     for (const transition of transitions) {
@@ -132,7 +155,8 @@ export class QueueFeed {
 
   private async push(tenantId: string, tenant: TenantQueues): Promise<void> {
     const router = this.router;
-    if (!router) return;
+    // Forgotten meanwhile (the tenant left this node): its new owner tells the tabs.
+    if (!router || this.tenants.get(tenantId) !== tenant) return;
     if (router.sessionsOf(tenantId).length === 0) {
       // Nobody left to tell: forget the tenant (its next tab starts afresh).
       if (!tenant.timer) this.tenants.delete(tenantId);
