@@ -111,6 +111,14 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
   },
   ...typeChecked(['src/**/*.ts'], ['tsconfig.app.json', 'tsconfig.spec.json']),
+  ...typeChecked(
+    ['projects/telephony/**/*.ts'],
+    ['projects/telephony/tsconfig.lib.json', 'projects/telephony/tsconfig.spec.json'],
+  ),
+  {
+    files: ['projects/telephony/**/*.ts'],
+    languageOptions: { globals: globals.browser },
+  },
   {
     files: ['src/**/*.ts'],
     extends: [
@@ -158,6 +166,69 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-return': 'off',
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/unbound-method': 'off',
+    },
+  },
+  {
+    // The telephony SDK is a framework-free package (projects/telephony/README.md): nothing in
+    // it may import Angular or NgRx, nor reach back into the console that uses it.
+    files: ['projects/telephony/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@angular/*', '@ngrx/*', 'zone.js'],
+              message: 'The telephony SDK is framework-free: no Angular or NgRx inside it.',
+            },
+            {
+              group: ['**/src/app/**', '@switchboard/telephony', '@switchboard/telephony/*'],
+              message: 'The SDK imports neither the console nor itself by package name.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The console uses the SDK as an embedding app would: through `@switchboard/telephony`, its
+    // public API (projects/telephony/src/public-api.ts), never a file inside it.
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/projects/**', '@switchboard/telephony/*'],
+              message:
+                "Import the telephony SDK from '@switchboard/telephony' (its public API) only.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Specs and test doubles may also use the SDK's test doubles, through their own entry point.
+    files: ['src/**/*.spec.ts', 'src/**/testing/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '**/projects/**',
+                '@switchboard/telephony/*',
+                '!@switchboard/telephony/testing',
+              ],
+              message:
+                "Import the telephony SDK from '@switchboard/telephony' or '@switchboard/telephony/testing' only.",
+            },
+          ],
+        },
+      ],
     },
   },
   {

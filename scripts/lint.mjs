@@ -15,11 +15,17 @@ const eslint = join(dirname(require.resolve('eslint/package.json')), 'bin/eslint
 const targets = [
   {
     name: 'format',
-    command: [prettier, '--check', '--log-level', 'warn', '{src,server,e2e}/**/*.{ts,html,scss}'],
+    command: [
+      prettier,
+      '--check',
+      '--log-level',
+      'warn',
+      '{src,server,e2e,projects}/**/*.{ts,html,scss}',
+    ],
   },
   { name: 'server', command: [eslint, 'server', 'tools', 'scripts', 'protocol'] },
   { name: 'e2e', command: [eslint, 'e2e', 'playwright.config.ts'] },
-  { name: 'console', command: [eslint, 'src'] },
+  { name: 'console', command: [eslint, 'src', 'projects'] },
 ];
 const only = process.argv.slice(2);
 

@@ -6,6 +6,9 @@ import { spawn, spawnSync } from 'node:child_process';
 const suites = [
   // First, since it is quick: tsc --noEmit for every project nothing else type checks.
   { name: 'types', command: 'npm', args: ['run', '--silent', 'typecheck'], parse: parseTypes },
+  // The telephony SDK built as its npm package with ng-packagr (about 10 s of CPU), then checked:
+  // self-contained, loads, and an app type-checks against it (scripts/build-sdk.mjs --check).
+  { name: 'sdk', command: 'npm', args: ['run', '--silent', 'test:sdk'], parse: parseSdk },
   // Prettier and ESLint (scripts/lint.mjs): one pass or failure per lint target.
   { name: 'lint', command: 'npm', args: ['run', '--silent', 'lint'], parse: parseLint },
   {
@@ -103,6 +106,12 @@ function parseNodeTest(output) {
 
 function parseTypes(output) {
   const summary = [...output.matchAll(/^types: (\d+) passed, (\d+) failed$/gm)].at(-1);
+  if (!summary) return null;
+  return { passed: Number(summary[1]), failed: Number(summary[2]) };
+}
+
+function parseSdk(output) {
+  const summary = [...output.matchAll(/^sdk: (\d+) passed, (\d+) failed$/gm)].at(-1);
   if (!summary) return null;
   return { passed: Number(summary[1]), failed: Number(summary[2]) };
 }

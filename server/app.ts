@@ -23,6 +23,7 @@ import { validatorCompiler } from './shared/validation.ts';
 import { malformedUrlText } from './shared/text.ts';
 import { serializeRequest } from './shared/log-redaction.ts';
 import { websocketErrorHandler } from './shared/websocket-errors.ts';
+import type { Scheduler } from './shared/scheduler.ts';
 import authRoutes from './auth/routes.ts';
 import subscriberRoutes from './tenants/subscriber-routes.ts';
 import ringGroupRoutes from './ring-groups/routes.ts';
@@ -55,6 +56,7 @@ import { PhoneDialing } from './sip/phone-dialing.ts';
 import { ClusterNode } from './cluster/cluster-node.ts';
 import peopleRoutes from './people/people-routes.ts';
 import { AccountEvents } from './people/account-events.ts';
+import { forgetApiKeys } from './auth/request-auth.ts';
 import { AdminChanges } from './admin/admin-changes.ts';
 import adminFeedRoutes from './admin/admin-feed-route.ts';
 import { registerClusterForwarding } from './cluster/http-forwarding.ts';
@@ -100,12 +102,14 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 export interface BuildOptions {
   /** Where the log goes instead of stdout (tests read it). */
   logStream?: DestinationStream;
+  /** Call media's clock and timers (tests move a ManualScheduler instead of sleeping). */
+  mediaScheduler?: Scheduler;
 }
 
 export async function buildApp(
   config: Config,
   existingDatabase?: Database,
-  { logStream }: BuildOptions = {},
+  { logStream, mediaScheduler }: BuildOptions = {},
 ): Promise<App> {
   const database =
     existingDatabase ??
@@ -171,13 +175,18 @@ export async function buildApp(
   const media = new CallMedia(backend, app.log.child({ module: 'media' }), {
     leaveGraceMs: config.mediaLeaveGraceMs,
     reconcileSeconds: config.mediaReconcileSeconds,
+    scheduler: mediaScheduler,
   });
   const scripts = new ScriptedCalls(backend, app.log.child({ module: 'media-script' }), {
     mediaDir: config.scriptMediaDir,
     ffmpegPath: config.ffmpegPath,
   });
   const supervisorFeed = new SupervisorFeed(new SupervisorRepository(database), {
-    flushRecords: () => records.flush(),
+    // Wrap-up stamps too: an agent's handle time counts their finished after-call work.
+    flushRecords: async () => {
+      await records.flush();
+      await wrapUpStamps.flush();
+    },
     heartbeatSeconds: config.heartbeatSeconds,
     log: app.log.child({ module: 'supervisor-feed' }),
   });
@@ -234,6 +243,9 @@ export async function buildApp(
         router,
         media,
         numbers: new PhoneNumberRepository(database),
+        directory,
+        database,
+        records,
         log: app.log.child({ module: 'sip' }),
       })
     : undefined;
@@ -268,7 +280,9 @@ export async function buildApp(
         draining: () => false,
       };
 
-  const accounts = new AccountEvents();
+  const accounts = new AccountEvents(cluster?.accountRelay);
+  // A revoked key is forgotten by this node's key cache (and, relayed, by every other node's).
+  accounts.onApiKeyRevoked(() => forgetApiKeys(database));
   const adminChanges = new AdminChanges();
   accounts.onChanged((tenantId) => adminChanges.changed(tenantId, 'people'));
   app.addHook('onClose', async () => adminChanges.stop());

@@ -5,7 +5,7 @@
  */
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { authenticateApiKeyOr, forgetApiKeys } from '../auth/request-auth.ts';
+import { authenticateApiKeyOr } from '../auth/request-auth.ts';
 import { notFound } from '../shared/errors.ts';
 import { IdParams, bearerSecurity, errorResponses } from '../shared/schemas.ts';
 import { scopeToTenant } from '../shared/tenant-scope.ts';
@@ -96,7 +96,8 @@ const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const revoked = await keys.revoke(request.tenantId, request.params.id);
       if (!revoked) throw notFound('API key');
-      forgetApiKeys(app.services.database);
+      // Forgotten by every node's key cache before the answer goes out.
+      await app.services.accounts.apiKeyRevoked(request.tenantId);
       app.services.adminChanges.changed(request.tenantId, 'api-keys');
       return revoked;
     },

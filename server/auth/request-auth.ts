@@ -42,7 +42,8 @@ export async function authenticateApiKey(request: FastifyRequest): Promise<{ ten
   return { tenantId: tenant.id };
 }
 
-/** Forgets every remembered key: a revoked key is refused from the next request on. */
+/** Forgets every remembered key: a revoked key is refused from the next request on. Called on
+ *  every node of a cluster when any of them revokes a key (AccountEvents.onApiKeyRevoked). */
 export function forgetApiKeys(database: object): void {
   apiKeyCache.get(database)?.clear();
 }

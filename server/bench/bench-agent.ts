@@ -14,7 +14,7 @@ export interface AgentEvents {
 }
 
 /** Every frame the bench's agents received (all agents, all runs): what one call costs on the wire. */
-export const received = { frames: 0, bytes: 0 };
+export const received = { frames: 0, bytes: 0, byType: new Map<string, number>() };
 
 export class BenchAgent {
   private socket!: WebSocket;
@@ -38,6 +38,7 @@ export class BenchAgent {
         received.frames++;
         received.bytes += data.length;
         const message = JSON.parse(data.toString()) as ServerMessage;
+        received.byType.set(message.type, (received.byType.get(message.type) ?? 0) + 1);
         if (message.type === 'hello') this.send({ type: 'online' });
         else if (message.type === 'registered') resolve();
         else if (message.type === 'incoming_calls') this.receiveList(message.calls);

@@ -36,6 +36,8 @@ export type BenchReply =
   | {
       type: 'cpu';
       micros: number;
+      /** The kernel's part of `micros`. */
+      systemMicros: number;
       /** The same by OS thread name (Linux; empty elsewhere). */
       threads: Record<string, number>;
       loopDelayP99Ms: number;
@@ -131,6 +133,7 @@ async function answer(request: BenchRequest): Promise<void> {
     send({
       type: 'cpu',
       micros: usage.user + usage.system,
+      systemMicros: usage.system,
       threads: cpuByThread(),
       loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
       loopDelayMaxMs: loopDelay.max / 1e6,

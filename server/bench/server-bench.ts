@@ -11,8 +11,10 @@
  *   cancel propagation  the winning accept → every other member's client showing answered_elsewhere
  *                       (ring-all)
  * and the server's memory per idle connected session (heap and RSS, after a full GC).
- * It also prints the server's CPU per call (the whole process, and by thread: main, database
- * worker, media server worker, V8's helpers) and the frames the agents received per call.
+ * It also prints the server's CPU per call, from the first dial until every call ended and
+ * lingered out, less what the idle server spends meanwhile (the whole process, and by thread:
+ * main, database worker, media server worker, V8's helpers), and the frames the agents received
+ * per call, by type.
  * Targets on a 2-core machine: p99 < 50 ms for each at 50 calls/s; < 64 kB per idle session;
  * ≤ 3 ms of server CPU per ring-all call that rings 20 agents (issue #12 §4).
  *
@@ -33,6 +35,8 @@ const rate = Number(process.env.BENCH_RATE ?? 50);
 const seconds = Number(process.env.BENCH_SECONDS ?? 20);
 const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
 const holdMs = Number(process.env.BENCH_HOLD_MS ?? 200);
+/** How long the idle server's own CPU is sampled before each run. */
+const IDLE_SAMPLE_MS = 2_000;
 const strategies = (process.env.BENCH_STRATEGIES ?? 'ring-all,longest-idle,round-robin,sequential')
   .split(',')
   .map((name) => name.trim())
@@ -158,9 +162,15 @@ interface RunResult {
   achievedRate: number;
   dialFailures: number;
   serverCpuMsPerCall: number;
+  /** The kernel's part of it (socket writes and reads on loopback are mostly kernel time). */
+  serverSystemShare: number;
+  /** The idle server's CPU, as a share of one core, taken off the per-call figures. */
+  serverIdleShare: number;
   /** Per OS thread name, most first. */
   serverCpuByThread: [string, number][];
   framesPerCall: number;
+  /** Frames per call by type, most first. */
+  framesByType: [string, number][];
   bytesPerCall: number;
   loopDelayP99Ms: number;
   loopDelayMaxMs: number;
@@ -185,9 +195,18 @@ async function run(name: string, sequenceFrom: number): Promise<RunResult> {
   const warmupCalls = Math.round(warmupSeconds * rate);
   const totalCalls = warmupCalls + Math.round(seconds * rate);
   let dialFailures = 0;
+  // The idle server's own CPU (heartbeats, timers) over a quiet moment, taken off below so the
+  // figure is what the calls cost.
+  ask({ type: 'cpu' });
+  const idleFrom = await nextReply('cpu');
+  const idleFromAt = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, IDLE_SAMPLE_MS));
   ask({ type: 'cpu' });
   const cpuBefore = await nextReply('cpu');
-  const receivedBefore = { ...received };
+  const cpuBeforeAt = performance.now();
+  const idleShare = (micros: (cpu: typeof idleFrom) => number) =>
+    Math.max(0, (micros(cpuBefore) - micros(idleFrom)) / ((cpuBeforeAt - idleFromAt) * 1000));
+  const receivedBefore = { ...received, byType: new Map(received.byType) };
   const clientLoopDelay = monitorEventLoopDelay({ resolution: 5 });
   clientLoopDelay.enable();
   const profilePath = process.env.BENCH_PROFILE;
@@ -217,28 +236,48 @@ async function run(name: string, sequenceFrom: number): Promise<RunResult> {
         to: `/group/${setup.groups[groupIndex].name}`,
         params: { sequence: String(sequence) },
       }),
-    }).then(async (response) => {
-      await response.arrayBuffer();
-      if (response.status !== 201) dialFailures++;
-    });
+    }).then(
+      async (response) => {
+        await response.arrayBuffer();
+        if (response.status !== 201) dialFailures++;
+      },
+      () => dialFailures++,
+    );
   }
   const achievedRate = (totalCalls / (performance.now() - startedAt)) * 1000;
-  ask({ type: 'cpu' });
-  const serverCpu = await nextReply('cpu');
-  const receivedDuring = {
-    frames: received.frames - receivedBefore.frames,
-    bytes: received.bytes - receivedBefore.bytes,
-  };
   clientLoopDelay.disable();
   if (profiling) {
     ask({ type: 'profile-stop', path: profilePath });
     console.log(`server CPU profile of the ${name} load: ${(await nextReply('profiled')).path}`);
   }
-  const drainDeadline = performance.now() + 10_000;
+  // On a busy machine the server (or this load generator) falls behind: the calls' work goes on
+  // after the last dial, so it is waited for.
+  const drainDeadline = performance.now() + 60_000;
   while (completedCalls < totalCalls && performance.now() < drainDeadline)
     await new Promise((resolve) => setTimeout(resolve, 50));
   // Calls still up when the next run starts would skew it: let hang-ups and lingering settle.
   await new Promise((resolve) => setTimeout(resolve, 1500));
+  // CPU per call is everything from the first dial until the last call lingered out: all the
+  // work the calls caused, whether or not the server kept up (idle sessions cost next to nothing).
+  ask({ type: 'cpu' });
+  const serverCpu = await nextReply('cpu');
+  const windowMicros = (performance.now() - cpuBeforeAt) * 1000;
+  /** Per call, the idle share of the window taken off. */
+  const perCall = (micros: (cpu: typeof idleFrom) => number) =>
+    Math.max(0, micros(serverCpu) - micros(cpuBefore) - idleShare(micros) * windowMicros) /
+    1000 /
+    totalCalls;
+  const receivedDuring = {
+    frames: received.frames - receivedBefore.frames,
+    bytes: received.bytes - receivedBefore.bytes,
+    byType: [...received.byType]
+      .map(([type, count]): [string, number] => [
+        type,
+        (count - (receivedBefore.byType.get(type) ?? 0)) / totalCalls,
+      ])
+      .filter(([, perCall]) => perCall > 0)
+      .sort((a, b) => b[1] - a[1]),
+  };
   return {
     strategy: name,
     totalCalls,
@@ -246,15 +285,20 @@ async function run(name: string, sequenceFrom: number): Promise<RunResult> {
     completedCalls,
     achievedRate,
     dialFailures,
-    serverCpuMsPerCall: (serverCpu.micros - cpuBefore.micros) / 1000 / totalCalls,
-    serverCpuByThread: Object.entries(serverCpu.threads)
-      .map(([thread, micros]): [string, number] => [
-        thread,
-        (micros - (cpuBefore.threads[thread] ?? 0)) / 1000 / totalCalls,
-      ])
+    serverCpuMsPerCall: perCall((cpu) => cpu.micros),
+    serverSystemShare:
+      perCall((cpu) => cpu.systemMicros) /
+      Math.max(
+        perCall((cpu) => cpu.micros),
+        1e-9,
+      ),
+    serverIdleShare: idleShare((cpu) => cpu.micros),
+    serverCpuByThread: Object.keys(serverCpu.threads)
+      .map((thread): [string, number] => [thread, perCall((cpu) => cpu.threads[thread] ?? 0)])
       .filter(([, ms]) => ms > 0)
       .sort((a, b) => b[1] - a[1]),
     framesPerCall: receivedDuring.frames / totalCalls,
+    framesByType: receivedDuring.byType,
     bytesPerCall: receivedDuring.bytes / totalCalls,
     loopDelayP99Ms: serverCpu.loopDelayP99Ms,
     loopDelayMaxMs: serverCpu.loopDelayMaxMs,
@@ -299,9 +343,9 @@ Switchboard call-control bench
   load (${main.strategy})  ${main.totalCalls} calls at ${main.achievedRate.toFixed(1)} calls/s (${main.warmupCalls} warm-up), ${main.completedCalls} completed, ${main.dialFailures} dial failures, ${errorFrames} error frames (all runs)
   time-to-ring        ${format(main.ring)}   [target p99 < 50 ms: ${verdict(main.ring.p99 < 50)}]
   cancel propagation  ${format(main.cancel)}   [target p99 < 50 ms: ${verdict(main.strategy !== 'ring-all' || main.cancel.p99 < 50)}]
-  server CPU          ${main.serverCpuMsPerCall.toFixed(2)} ms per call (${((main.serverCpuMsPerCall * main.achievedRate) / 10).toFixed(0)} % of one core at this rate)${cpuVerdict(main)}
+  server CPU          ${main.serverCpuMsPerCall.toFixed(2)} ms per call (${((main.serverCpuMsPerCall * main.achievedRate) / 10).toFixed(0)} % of one core at this rate; ${(main.serverSystemShare * 100).toFixed(0)} % of it in the kernel; idle ${(main.serverIdleShare * 100).toFixed(1)} % of a core taken off)${cpuVerdict(main)}
     by thread         ${main.serverCpuByThread.map(([thread, ms]) => `${thread} ${ms.toFixed(2)}`).join(' · ') || 'n/a (no /proc)'} (ms per call; CPU time is counted in 10 ms ticks)
-  pushes              ${main.framesPerCall.toFixed(1)} frames, ${(main.bytesPerCall / 1024).toFixed(1)} kB to the agents per call
+  pushes              ${main.framesPerCall.toFixed(1)} frames, ${(main.bytesPerCall / 1024).toFixed(1)} kB to the agents per call (${main.framesByType.map(([type, perCall]) => `${type} ${perCall.toFixed(1)}`).join(' · ')})
   event-loop delay    server p99 ${main.loopDelayP99Ms.toFixed(1)} ms (max ${main.loopDelayMaxMs.toFixed(1)}) · load generator p99 ${main.clientLoopDelayP99Ms.toFixed(1)} ms (max ${main.clientLoopDelayMaxMs.toFixed(1)})
   memory per idle session  heap ${heapPerSession.toFixed(1)} kB · rss ${rssPerSession.toFixed(1)} kB   [target < 64 kB: ${verdict(Math.max(heapPerSession, rssPerSession) < 64)}]
     (server heap ${(before.heapUsed / 1048576).toFixed(1)} → ${(after.heapUsed / 1048576).toFixed(1)} MB, rss ${(before.rss / 1048576).toFixed(1)} → ${(after.rss / 1048576).toFixed(1)} MB)

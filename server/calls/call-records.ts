@@ -74,6 +74,15 @@ export class CallRecords {
   }
 
   /**
+   * Writes the latest row of a call routing never held: a phone number's announcement
+   * (server/sip `PhoneScripts`), which rings nobody and so has no transitions to follow. Its
+   * owner hands over a complete row at each change, as the projection of routing does.
+   */
+  recordUnrouted(call: CallRow): void {
+    this.enqueue(call, [], []);
+  }
+
+  /**
    * Resolves once everything handed over so far is in the database. Someone is waiting, so a
    * drain still gathering changes starts writing now; one already writing is waited for and the
    * rows that arrived meanwhile go in the next. Under load, flushes that come together still

@@ -22,6 +22,7 @@ import type { SessionBackend } from '../session/session-backend.ts';
 import type { OpenSession, SessionCommands, SessionEnd } from '../session/session-commands.ts';
 import { ClusterBus, type PushEnvelope } from './cluster-bus.ts';
 import { RedisKeys } from './redis-keys.ts';
+import { ClusterAccountRelay } from './account-relay.ts';
 import { TenantLeases } from './tenant-lease.ts';
 import { TenantPersistence } from './tenant-persistence.ts';
 import { TenantStateStore } from './tenant-state-store.ts';
@@ -55,6 +56,14 @@ const MAX_HOPS = 3;
 const DELIVERY_GIVE_UP_MS = 15_000;
 const OWNER_CACHE_MS = 1_000;
 
+/** A tenant's commands waiting at this gateway, and whether a batch of them is on its way. */
+interface GatewayQueue {
+  pending: ClusterCommand[];
+  running: boolean;
+  /** Resolves when the batches being sent now and every command queued behind them are sent. */
+  drained: Promise<void>;
+}
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export class ClusterNode {
@@ -64,6 +73,8 @@ export class ClusterNode {
   readonly leaseMs: number;
   /** Commands, leases, state writes and publishing. */
   private readonly redis: Redis;
+  /** Deactivations and revoked keys, to and from every other node (AccountEvents' relay). */
+  readonly accountRelay: ClusterAccountRelay;
   /** Pub/sub only (a subscribed connection can do nothing else). */
   private readonly subscriber: Redis;
   private readonly leases: TenantLeases;
@@ -77,7 +88,7 @@ export class ClusterNode {
   private readonly lapsedSince = new Map<string, number>();
   /** Tenants another node announced it gave up (a rolling restart). */
   private readonly releasedTenants = new Set<string>();
-  private readonly gatewayQueues = new Map<string, Promise<void>>();
+  private readonly gatewayQueues = new Map<string, GatewayQueue>();
   private readonly handOverListeners: (() => void)[] = [];
   private readonly tenantGoneListeners = new Set<(tenantId: string) => void>();
   private readonly tenantAdoptedListeners = new Set<(snapshot: LiveSnapshot) => void>();
@@ -106,6 +117,7 @@ export class ClusterNode {
     this.subscriber = connect('sub');
     this.leases = new TenantLeases(this.redis, this.keys, this.nodeId, this.leaseMs);
     this.stateStore = new TenantStateStore(this.redis, this.keys);
+    this.accountRelay = new ClusterAccountRelay(this.redis, this.keys, this.nodeId, options.log);
     this.bus = new ClusterBus(
       this.redis,
       this.keys,
@@ -138,6 +150,7 @@ export class ClusterNode {
       this.keys.pushChannel(this.nodeId),
       this.keys.commandChannel(this.nodeId),
       this.keys.releasedChannel(),
+      this.accountRelay.channel,
     );
     this.subscriber.on('message', (channel: string, payload: string) =>
       this.received(channel, payload),
@@ -221,38 +234,69 @@ export class ClusterNode {
       this.send({ kind: 'end', tenantId, node: this.nodeId, hops: 0, sessionId, how }),
   };
 
-  /** Hands a command to the tenant's owner, in order with this gateway's other commands for it. */
+  /**
+   * Hands a command to the tenant's owner, in order with this gateway's other commands for it.
+   * Commands that arrive while the previous ones are on their way go together in one pipeline
+   * (one Redis round trip), not one round trip each: 25 accepts sent in the same instant used to
+   * reach the owner 25 round trips apart, long enough for the losers' legs to have lingered out.
+   */
   private send(command: ClusterCommand): void {
-    const previous = this.gatewayQueues.get(command.tenantId) ?? Promise.resolve();
-    const next = previous
-      .then(() => this.deliver(command))
-      .catch((error: unknown) =>
-        this.options.log.error({ err: error, tenantId: command.tenantId }, 'cluster: command lost'),
+    let queue = this.gatewayQueues.get(command.tenantId);
+    if (!queue)
+      this.gatewayQueues.set(
+        command.tenantId,
+        (queue = { pending: [], running: false, drained: Promise.resolve() }),
       );
-    this.gatewayQueues.set(command.tenantId, next);
-    void next.finally(() => {
-      if (this.gatewayQueues.get(command.tenantId) === next)
-        this.gatewayQueues.delete(command.tenantId);
-    });
+    queue.pending.push(command);
+    if (queue.running) return;
+    queue.running = true;
+    // After this turn of the event loop: the frames of sockets read in the same turn (a burst
+    // of accepts) go in the same first batch.
+    const tenantId = command.tenantId;
+    queue.drained = new Promise<void>((resolve) =>
+      setImmediate(() => void this.drain(tenantId, queue).finally(resolve)),
+    );
   }
 
-  private async deliver(command: ClusterCommand): Promise<void> {
+  private async drain(tenantId: string, queue: GatewayQueue): Promise<void> {
+    while (queue.pending.length > 0) {
+      const batch = queue.pending.splice(0);
+      await this.deliver(tenantId, batch).catch((error: unknown) =>
+        this.options.log.error({ err: error, tenantId }, 'cluster: commands lost'),
+      );
+    }
+    queue.running = false;
+    if (this.gatewayQueues.get(tenantId) === queue) this.gatewayQueues.delete(tenantId);
+  }
+
+  /** Sends `batch` (in order) to the owner; from the first one nobody received on, again. */
+  private async deliver(tenantId: string, batch: ClusterCommand[]): Promise<void> {
+    let rest = batch;
     const giveUpAt = Date.now() + DELIVERY_GIVE_UP_MS;
     while (Date.now() < giveUpAt && !this.closed) {
-      const owner = await this.ownerOf(command.tenantId).catch(() => null);
-      if (owner === this.nodeId) return this.handle(command);
+      const owner = await this.ownerOf(tenantId).catch(() => null);
+      if (owner === this.nodeId) {
+        for (const command of rest) await this.handle(command);
+        return;
+      }
       if (owner) {
-        const receivers = await this.redis
-          .publish(this.keys.commandChannel(owner), JSON.stringify(command))
-          .catch(() => 0);
-        if (receivers > 0) return;
-        this.ownerCache.delete(command.tenantId); // gone: wait for the tenant's next owner
+        const channel = this.keys.commandChannel(owner);
+        const pipeline = this.redis.pipeline();
+        for (const command of rest) pipeline.publish(channel, JSON.stringify(command));
+        const results = await pipeline.exec().catch(() => null);
+        // Pub/sub keeps one connection's order, so those before the first lost one arrived.
+        const firstLost = results
+          ? results.findIndex(([error, receivers]) => error || receivers === 0)
+          : 0;
+        if (firstLost === -1) return;
+        rest = rest.slice(firstLost);
+        this.ownerCache.delete(tenantId); // gone: wait for the tenant's next owner
       }
       await sleep(Math.min(250, this.leaseMs / 4));
     }
     this.options.log.warn(
-      { tenantId: command.tenantId, kind: command.kind },
-      'cluster: no owner reachable for this tenant; command dropped',
+      { tenantId, kinds: rest.map((command) => command.kind) },
+      'cluster: no owner reachable for this tenant; commands dropped',
     );
   }
 
@@ -305,6 +349,8 @@ export class ClusterNode {
         this.bus.deliver(s, m);
       } else if (channel === this.keys.commandChannel(this.nodeId)) {
         void this.handle(JSON.parse(payload) as ClusterCommand);
+      } else if (channel === this.accountRelay.channel) {
+        this.accountRelay.received(payload);
       } else if (channel === this.keys.releasedChannel()) {
         const { tenantId, node } = JSON.parse(payload) as { tenantId: string; node: string };
         this.ownerCache.delete(tenantId);
@@ -516,7 +562,8 @@ export class ClusterNode {
     for (const listener of this.handOverListeners) listener();
     // The sockets' last commands (their sessions detach) reach the new owners.
     await sleep(50);
-    while (this.gatewayQueues.size) await Promise.allSettled([...this.gatewayQueues.values()]);
+    while (this.gatewayQueues.size)
+      await Promise.allSettled([...this.gatewayQueues.values()].map((queue) => queue.drained));
   }
 
   async close(): Promise<void> {

@@ -45,6 +45,10 @@ export class RedisKeys {
   commandChannel(nodeId: string): string {
     return `${this.prefix}cmd:${nodeId}`;
   }
+  /** Pub/sub channel of what admins took away (deactivated people, revoked keys): every node. */
+  accountsChannel(): string {
+    return `${this.prefix}accounts`;
+  }
   /** Pub/sub channel announcing leases given up (a rolling restart): others take them at once. */
   releasedChannel(): string {
     return `${this.prefix}released`;

@@ -15,6 +15,7 @@ import { Participant } from './participant.ts';
 import { hostIsLoopbackOnly, peerConnectionConfig } from './peer-config.ts';
 import { RoomManager } from './room-manager.ts';
 import { SignalConnection } from './signal-connection.ts';
+import { installSrtpKeyObjects } from './srtp-key-objects.ts';
 import { handleTwirp, TWIRP_PREFIX } from './twirp.ts';
 import { WebhookNotifier, type WebhookUrl } from './webhooks.ts';
 
@@ -65,9 +66,7 @@ const CORS_HEADERS = { 'Access-Control-Allow-Origin': '*' };
  */
 export async function startMediaServer(options: MediaServerOptions): Promise<MediaServer> {
   const host = options.host ?? '127.0.0.1';
-  // srtp-key-objects.ts (KeyObject SRTP keys, ~30 % less CPU per stream) is NOT installed: with
-  // it, two @livekit/rtc-node participants decode each other's audio but no video frame
-  // (rtc-node.test.ts, 0 video frames in 30 s; passes without it). Cause not found yet.
+  installSrtpKeyObjects();
   const logger = options.logger ?? silentLogger;
   const keys = new Map([[options.apiKey, options.apiSecret]]);
   const webhooks = new WebhookNotifier(

@@ -31,6 +31,13 @@ export class PublisherTransport {
     private readonly logger: MediaLogger,
   ) {
     this.pc = new RTCPeerConnection(config);
+    // Every m-line here is the client's and stays in its offers. werift would recycle one that
+    // was answered "inactive" (a recvonly section, as rtc-node offers) for the next transceiver
+    // a renegotiation adds, losing that section: the answer then failed with "Transceiver with
+    // mid=… not found" and rtc-node's camera was never published. Marked in use, none is.
+    this.pc.onTransceiverAdded.subscribe((transceiver) => {
+      transceiver.usedForSender = true;
+    });
     this.pc.onIceCandidate.subscribe((candidate) => {
       if (!candidate) return;
       this.sendSignal({

@@ -223,6 +223,36 @@ describe('/rtc signalling (protocol level, no WebRTC)', () => {
     assert.equal(published.track?.width, 640);
   });
 
+  // rtc-node (libwebrtc) offers recvonly sections next to its own, and publishes its camera in
+  // a second offer. werift recycled an m-line answered "inactive" for any new transceiver, even
+  // one created by a remote offer that still uses that m-line: the recvonly section vanished
+  // and the answer failed with "Transceiver with mid=… not found" (no video from rtc-node).
+  test('a renegotiation adding a section next to recvonly ones is answered with every section', async () => {
+    const client = await join('sig-renegotiate', 'alice');
+    await client.next('join');
+    const pc = new RTCPeerConnection({ iceServers: [] });
+    pc.addTransceiver('audio', { direction: 'recvonly' });
+    pc.addTransceiver('audio', { direction: 'sendonly' });
+    const firstOffer = (await pc.createOffer()).sdp;
+    await pc.close();
+    client.send({
+      case: 'offer',
+      value: new SessionDescription({ type: 'offer', sdp: firstOffer, id: 1 }),
+    });
+    await client.next('answer', (answer) => answer.id === 1);
+
+    // The camera's section, added as libwebrtc adds it: a new mid in the same bundle. The client
+    // never connects (werift as a client leaks a transport it closes mid-handshake), so the server
+    // answers once its 10 s wait for the connection to settle has passed.
+    const secondOffer = await withVideoSection(firstOffer, '2');
+    client.send({
+      case: 'offer',
+      value: new SessionDescription({ type: 'offer', sdp: secondOffer, id: 2 }),
+    });
+    const second = await client.next('answer', (answer) => answer.id === 2, 15_000);
+    assert.deepEqual(midsOf(second.sdp), ['0', '1', '2']);
+  });
+
   describe('HTTP surface', () => {
     test('HEAD and GET / answer 200 with CORS', async () => {
       for (const method of ['HEAD', 'GET']) {
@@ -285,4 +315,24 @@ function upgradeStatus(url: string): Promise<number> {
     socket.once('open', () => reject(new Error('upgrade was accepted')));
     socket.once('error', () => {});
   });
+}
+
+function midsOf(sdp: string): string[] {
+  return [...sdp.matchAll(/^a=mid:(\S+)/gm)].map((match) => match[1]);
+}
+
+/** `offer` with a sendonly video section appended under `mid`, bundled with the others. */
+async function withVideoSection(offer: string, mid: string): Promise<string> {
+  const scratch = new RTCPeerConnection({ iceServers: [] });
+  scratch.addTransceiver('video', { direction: 'sendonly' });
+  const video = (await scratch.createOffer()).sdp;
+  await scratch.close();
+  const section = video
+    .slice(video.indexOf('m=video'))
+    .replace(/^a=mid:.*$/m, `a=mid:${mid}`)
+    .replace(/^a=ice-ufrag:.*$/m, offer.match(/^a=ice-ufrag:.*$/m)![0])
+    .replace(/^a=ice-pwd:.*$/m, offer.match(/^a=ice-pwd:.*$/m)![0])
+    .replace(/^a=fingerprint:.*$/m, offer.match(/^a=fingerprint:.*$/m)![0]);
+  const bundled = offer.replace(/^(a=group:BUNDLE .*?)(\r?)$/m, `$1 ${mid}$2`);
+  return bundled.endsWith('\n') ? bundled + section : `${bundled}\r\n${section}`;
 }

@@ -8,7 +8,6 @@ import assert from 'node:assert/strict';
 import { RoomServiceClient, TokenVerifier } from 'livekit-server-sdk';
 import type { ServerMessage } from '../../protocol/session-protocol.ts';
 import { startTestServer, type TestServer } from '../test/harness.ts';
-import { AgentClient } from '../session/testing/agent-client.ts';
 import {
   closeAll,
   onlineAgent,
@@ -18,14 +17,9 @@ import {
 } from '../session/testing/scenario.ts';
 import { RawSignalClient } from '../media-server/test-support/raw-signal-client.ts';
 import { JOIN_TOKEN_TTL_SECONDS } from './livekit-tokens.ts';
-import {
-  postWebhook,
-  signWebhook,
-  webhookBody,
-  type WebhookEventName,
-} from './testing/livekit-webhooks.ts';
-
-type CallMediaFrame = Extract<ServerMessage, { type: 'call_media' }>;
+import type { WebhookEventName } from './testing/livekit-webhooks.ts';
+import * as scenario from './testing/media-scenario.ts';
+import { mediaFrames, waitForMedia } from './testing/media-scenario.ts';
 
 /** Shorter than the default (2.5 s) to keep the suite quick; the rules are the same. */
 const LEAVE_GRACE_MS = 1_000;
@@ -46,53 +40,15 @@ before(async () => {
 });
 after(() => server.close());
 
-const mediaFrames = (tab: AgentClient) =>
-  tab.frames.filter((frame): frame is CallMediaFrame => frame.type === 'call_media');
-
-function waitForMedia(tab: AgentClient, callId: string): Promise<CallMediaFrame> {
-  return tab.waitUntil(
-    () => mediaFrames(tab).find((frame) => frame.callId === callId),
-    `call_media for ${callId}`,
-  );
-}
-
-async function roomNames(): Promise<string[]> {
-  return (await rooms.listRooms()).map((room) => room.name);
-}
-
-async function waitForRoomGone(name: string): Promise<void> {
-  const deadline = Date.now() + 5_000;
-  while ((await roomNames()).includes(name)) {
-    if (Date.now() > deadline) throw new Error(`room ${name} still exists`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-async function sendWebhook(
+const roomNames = () => scenario.roomNames(rooms);
+const waitForRoomGone = (name: string) => scenario.waitForRoomGone(rooms, name);
+const sendWebhook = (
   event: WebhookEventName,
   room: string,
   participant?: { identity: string; sid: string },
   roomSid?: string,
-): Promise<number> {
-  // About the room's current instance, as LiveKit's own webhooks are.
-  const [current] = roomSid ? [] : await rooms.listRooms([room]).catch(() => []);
-  const body = webhookBody(event, room, participant, roomSid ?? current?.sid);
-  return postWebhook(server.url, body, await signWebhook(body, apiKey, apiSecret));
-}
-
-/** A tab of `caller` dials `agent`, who accepts; resolves once both have their media frames. */
-async function connectedCall(caller: Agent, agent: Agent) {
-  const dialed = await caller.tab.request({ type: 'call.dial', to: agent.address });
-  assert.equal(dialed.type, 'outgoing_call');
-  const callId = dialed.call.id;
-  await agent.tab.waitForCall(callId, 'ringing');
-  await agent.tab.request({ type: 'call.accept', callId });
-  const [agentMedia, callerMedia] = await Promise.all([
-    waitForMedia(agent.tab, callId),
-    waitForMedia(caller.tab, callId),
-  ]);
-  return { callId, agentMedia, callerMedia };
-}
+) => scenario.sendWebhook(server, rooms, event, room, participant, roomSid);
+const connectedCall = (caller: Agent, agent: Agent) => scenario.connectedCall(caller, agent);
 
 describe('call media', { concurrency: true }, () => {
   test('answering sends call_media to the answering tab and the caller tab only, for a room that exists until hang-up and stays closed', async () => {
@@ -236,45 +192,6 @@ describe('call media', { concurrency: true }, () => {
     await closeAll([ada.tab, bob.tab, carol.tab]);
   });
 
-  test('the caller’s media leaving for good while the call rings cancels it after the grace period', async () => {
-    const agent = await onlineAgent(server, 'ringing-left-agent@media.test');
-    const caller = await onlineAgent(server, 'ringing-left-caller@media.test', undefined, {
-      online: false,
-    });
-    const dialed = await caller.tab.request({ type: 'call.dial', to: agent.address });
-    const callId = (dialed as Extract<ServerMessage, { type: 'outgoing_call' }>).call.id;
-    const callerMedia = await waitForMedia(caller.tab, callId);
-    await agent.tab.waitForCall(callId, 'ringing');
-
-    const media = await RawSignalClient.connect(callerMedia.url, callerMedia.token);
-    await media.next('join');
-    // The media server reports the join once the PeerConnection connects; say it here.
-    assert.equal(
-      await sendWebhook('participant_joined', callerMedia.room, {
-        identity: callerMedia.identity,
-        sid: 'PA_ringing',
-      }),
-      200,
-    );
-    media.close();
-    assert.equal(
-      await sendWebhook('participant_left', callerMedia.room, {
-        identity: callerMedia.identity,
-        sid: 'PA_ringing',
-      }),
-      200,
-    );
-    const ended = await agent.tab.waitForCall(
-      callId,
-      'disconnected',
-      undefined,
-      LEAVE_GRACE_MS + 3_000,
-    );
-    assert.equal(ended.endReason, 'caller_cancelled');
-    await waitForRoomGone(callerMedia.room);
-    await closeAll([agent.tab, caller.tab]);
-  });
-
   test('the room of a ringing call that nobody joined closes without ending the call; answering opens it again for both', async () => {
     const agent = await onlineAgent(server, 'reopen-agent@media.test');
     const caller = await onlineAgent(server, 'reopen-caller@media.test', undefined, {
@@ -322,149 +239,6 @@ describe('call media', { concurrency: true }, () => {
     await ada.tab.waitForCall(call.id, 'disconnected', 'hangup');
     await waitForRoomGone(frame.room);
     await ada.tab.close();
-  });
-
-  test('the caller leaving the room (its media server reports it) ends the agent’s call with hangup after the grace period', async () => {
-    const agent = await onlineAgent(server, 'left-agent@media.test');
-    const caller = await onlineAgent(server, 'left-caller@media.test', 'Leaving Caller', {
-      online: false,
-    });
-    const { callId, callerMedia } = await connectedCall(caller, agent);
-
-    // The caller's tab joins the room with its own credentials, then its connection drops.
-    const media = await RawSignalClient.connect(callerMedia.url, callerMedia.token);
-    const joined = await media.next('join');
-    assert.equal(joined.participant?.identity, callerMedia.identity);
-    assert.equal(joined.room?.name, callerMedia.room);
-    const leftAt = Date.now();
-    media.close();
-
-    const ended = await agent.tab.waitForCall(
-      callId,
-      'disconnected',
-      undefined,
-      LEAVE_GRACE_MS + 3_000,
-    );
-    const elapsed = Date.now() - leftAt;
-    assert.equal(ended.endReason, 'hangup');
-    assert.ok(elapsed >= LEAVE_GRACE_MS - 50, `not before the grace period (${elapsed} ms)`);
-    await caller.tab.waitForOutgoing(
-      callId,
-      (call) => call.status === 'disconnected' && call.endReason === 'hangup',
-      'ended',
-    );
-    await waitForRoomGone(callerMedia.room);
-    await closeAll([agent.tab, caller.tab]);
-  });
-
-  test('a party that rejoins within the grace period keeps the call; a late report of its old connection is ignored', async () => {
-    const agent = await onlineAgent(server, 'rejoin-agent@media.test');
-    const caller = await onlineAgent(server, 'rejoin-caller@media.test', undefined, {
-      online: false,
-    });
-    const { callId, callerMedia, agentMedia } = await connectedCall(caller, agent);
-    const identity = callerMedia.identity;
-
-    assert.equal(
-      await sendWebhook('participant_joined', callerMedia.room, { identity, sid: 'PA_first' }),
-      200,
-    );
-    assert.equal(
-      await sendWebhook('participant_left', callerMedia.room, { identity, sid: 'PA_first' }),
-      200,
-    );
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    assert.equal(
-      await sendWebhook('participant_joined', callerMedia.room, { identity, sid: 'PA_second' }),
-      200,
-    );
-    // Delivered out of order: the first connection's leave again, after the rejoin.
-    assert.equal(
-      await sendWebhook('participant_left', callerMedia.room, { identity, sid: 'PA_first' }),
-      200,
-    );
-    // Someone who is not a party leaving changes nothing either.
-    assert.equal(
-      await sendWebhook('participant_left', callerMedia.room, {
-        identity: 'caller:intruder:x',
-        sid: 'PA_x',
-      }),
-      200,
-    );
-
-    await new Promise((resolve) => setTimeout(resolve, LEAVE_GRACE_MS + 500));
-    assert.equal(agent.tab.call(callId)?.status, 'connected');
-    assert.equal(caller.tab.outgoing.get(callId)?.status, 'connected');
-
-    // The agent's own media leaving for good ends the call too.
-    assert.equal(
-      await sendWebhook('participant_left', agentMedia.room, {
-        identity: agentMedia.identity,
-        sid: 'PA_agent',
-      }),
-      200,
-    );
-    await caller.tab.waitForOutgoing(
-      callId,
-      (call) => call.endReason === 'hangup',
-      'ended by the agent’s media leaving',
-      LEAVE_GRACE_MS + 3_000,
-    );
-    await closeAll([agent.tab, caller.tab]);
-  });
-
-  test('unsigned, forged and tampered webhooks are refused with 401 and change nothing', async () => {
-    const agent = await onlineAgent(server, 'forged-agent@media.test');
-    const caller = await onlineAgent(server, 'forged-caller@media.test', undefined, {
-      online: false,
-    });
-    const { callId, callerMedia } = await connectedCall(caller, agent);
-    const leave = webhookBody('participant_left', callerMedia.room, {
-      identity: callerMedia.identity,
-      sid: 'PA_x',
-    });
-    const finished = webhookBody('room_finished', callerMedia.room);
-
-    const table: [string, string, string | undefined][] = [
-      ['no signature', leave, undefined],
-      ['garbage', leave, 'not-a-jwt'],
-      [
-        'another secret',
-        leave,
-        await signWebhook(leave, apiKey, 'some-other-secret-of-enough-length'),
-      ],
-      ['another key', leave, await signWebhook(leave, 'another-key', apiSecret)],
-      [
-        'a Bearer prefix is not what LiveKit sends',
-        leave,
-        `Bearer ${await signWebhook(leave, apiKey, apiSecret)}`,
-      ],
-      ['the body of another event', finished, await signWebhook(leave, apiKey, apiSecret)],
-      [
-        'a changed body',
-        leave.replace('PA_x', 'PA_y'),
-        await signWebhook(leave, apiKey, apiSecret),
-      ],
-    ];
-    for (const [name, body, authorization] of table) {
-      assert.equal(await postWebhook(server.url, body, authorization), 401, name);
-    }
-    assert.equal(
-      await postWebhook(
-        server.url,
-        leave,
-        await signWebhook(leave, apiKey, apiSecret),
-        'application/json',
-      ),
-      400,
-      'JSON content type',
-    );
-
-    await new Promise((resolve) => setTimeout(resolve, LEAVE_GRACE_MS + 500));
-    assert.equal(agent.tab.call(callId)?.status, 'connected');
-    assert.ok((await roomNames()).includes(callerMedia.room));
-    await agent.tab.request({ type: 'call.hangup', callId });
-    await closeAll([agent.tab, caller.tab]);
   });
 
   test('room_finished ends a live call at once; events for rooms without a live call are accepted and ignored', async () => {

@@ -23,6 +23,7 @@ import { ServerError, WebhookReceiver, type WebhookEvent } from 'livekit-server-
 import type { EndReason, ServerMessage } from '../../protocol/session-protocol.ts';
 import type { CallEvents, EventBus, LiveCall, MediaAgent } from '../routing/index.ts';
 import { AppError } from '../shared/errors.ts';
+import { systemScheduler, type CancelTimer, type Scheduler } from '../shared/scheduler.ts';
 import type { MediaBackend } from './media-backend.ts';
 import {
   callRoomName,
@@ -59,6 +60,12 @@ export interface CallMediaOptions {
   leaveGraceMs: number;
   /** How often each live room is compared with LiveKit's list of its participants. */
   reconcileSeconds: number;
+  /**
+   * The clock and timers of the grace periods, the reconcile round, the delayed room close and
+   * the ended rooms' token lifetime (tests pass a ManualScheduler and move time instead of
+   * sleeping, as routing's do).
+   */
+  scheduler?: Scheduler;
 }
 /** A room nobody joins closes after this (LiveKit's default is 5 minutes). */
 const ROOM_EMPTY_TIMEOUT_SECONDS = 60;
@@ -96,6 +103,10 @@ const FAILED_LINE_REASONS = new Set([
   DisconnectReason.JOIN_FAILURE,
 ]);
 
+/** The attribute in which LiveKit SIP keeps its call's state, and its value while the call is up. */
+const SIP_CALL_STATUS_ATTRIBUTE = 'sip.callStatus';
+const SIP_CALL_ACTIVE = 'active';
+
 /** A caller already in a room of its own when its call is placed (see `adoptCallerRoom`). */
 export interface ExternalCaller {
   /** The room it joined (LiveKit SIP's dispatch rule named it). */
@@ -120,7 +131,7 @@ interface CallRoom {
   /** The room instance CreateRoom made (LiveKit's room sid); webhooks about others are ignored. */
   sid?: string;
   /** Parties that left, each with the timer that ends the call unless it rejoins. */
-  pendingEnds: Map<string, NodeJS.Timeout>;
+  pendingEnds: Map<string, CancelTimer>;
   /** Whether any party ever joined (a room that finishes before anyone did means media failed). */
   joined: boolean;
   /** Whether an agent answered: until then only the caller is a party (see `callPlaced`). */
@@ -149,7 +160,9 @@ export class CallMedia implements CallEvents {
   private readonly leaveGraceMs: number;
   /** Webhook event ids already handled: LiveKit retries a delivery it thinks failed. */
   private readonly handledEvents = new RecentIds(5_000);
-  private readonly reconcileTimer: NodeJS.Timeout;
+  private readonly scheduler: Scheduler;
+  private readonly reconcileMs: number;
+  private cancelReconcile: CancelTimer = () => {};
   private closing = false;
   /** Delayed room deletions, woken at once by `close()`. */
   private readonly pendingDeletes = new Set<() => void>();
@@ -161,8 +174,17 @@ export class CallMedia implements CallEvents {
   ) {
     this.receiver = new WebhookReceiver(backend.apiKey, backend.apiSecret);
     this.leaveGraceMs = options.leaveGraceMs;
-    this.reconcileTimer = setInterval(() => this.reconcileAll(), options.reconcileSeconds * 1000);
-    this.reconcileTimer.unref();
+    this.scheduler = options.scheduler ?? systemScheduler;
+    this.reconcileMs = options.reconcileSeconds * 1000;
+    this.scheduleReconcile();
+  }
+
+  /** One reconcile round every `reconcileSeconds`, until close. */
+  private scheduleReconcile(): void {
+    this.cancelReconcile = this.scheduler.schedule(this.reconcileMs, () => {
+      this.reconcileAll();
+      if (!this.closing) this.scheduleReconcile();
+    });
   }
 
   /** The embedded media server when there is one (its `stats()` count forwarded streams). */
@@ -293,7 +315,7 @@ export class CallMedia implements CallEvents {
       room.parties.delete(identity);
       room.connections.delete(identity);
       room.listed.delete(identity);
-      clearTimeout(room.pendingEnds.get(identity));
+      room.pendingEnds.get(identity)?.();
       room.pendingEnds.delete(identity);
       void this.track(this.removeFromRoom(room, identity));
     }
@@ -386,6 +408,7 @@ export class CallMedia implements CallEvents {
           identity,
           event.participant?.sid ?? '',
           event.participant?.disconnectReason,
+          event.participant?.attributes?.[SIP_CALL_STATUS_ATTRIBUTE],
         );
       case 'room_finished':
         if (room.adopted && !room.ended) {
@@ -426,7 +449,7 @@ export class CallMedia implements CallEvents {
   /** Stops the grace timers, waits for RoomService requests in flight, then stops the backend. */
   async close(): Promise<void> {
     this.closing = true;
-    clearInterval(this.reconcileTimer);
+    this.cancelReconcile();
     for (const wake of this.pendingDeletes) wake();
     for (const room of [...this.rooms.values()]) this.forget(room);
     await Promise.allSettled([...this.inFlight]);
@@ -541,11 +564,11 @@ export class CallMedia implements CallEvents {
     if (!(await room.opened)) return;
     await new Promise<void>((resolve) => {
       const wake = () => {
-        clearTimeout(timer);
+        cancel();
         this.pendingDeletes.delete(wake);
         resolve();
       };
-      const timer = setTimeout(wake, ROOM_CLOSE_DELAY_MS);
+      const cancel = this.scheduler.schedule(ROOM_CLOSE_DELAY_MS, wake);
       this.pendingDeletes.add(wake);
     });
     await this.deleteRoom(room.name, { callId: room.callId });
@@ -583,7 +606,7 @@ export class CallMedia implements CallEvents {
     if (sid) room.connections.set(identity, sid);
     const pending = room.pendingEnds.get(identity);
     if (pending) {
-      clearTimeout(pending);
+      pending();
       room.pendingEnds.delete(identity);
       this.log.info(
         { callId: room.callId, identity },
@@ -597,9 +620,10 @@ export class CallMedia implements CallEvents {
     identity: string,
     sid: string,
     disconnectReason?: DisconnectReason,
+    lineStatus?: string,
   ): void {
     const party = room.parties.get(identity);
-    if (party?.external) return this.externalCallerLeft(room, party, disconnectReason);
+    if (party?.external) return this.externalCallerLeft(room, party, disconnectReason, lineStatus);
     if (!party) {
       this.log.info(
         { callId: room.callId, identity },
@@ -622,8 +646,11 @@ export class CallMedia implements CallEvents {
 
   /** Ends the call unless the party is back in the room within `graceMs` (replaces any wait). */
   private awaitReturn(room: CallRoom, identity: string, graceMs: number): void {
-    clearTimeout(room.pendingEnds.get(identity));
-    const timer = setTimeout(() => void this.track(this.endUnlessBack(room, identity)), graceMs);
+    room.pendingEnds.get(identity)?.();
+    const timer = this.scheduler.schedule(
+      graceMs,
+      () => void this.track(this.endUnlessBack(room, identity)),
+    );
     room.pendingEnds.set(identity, timer);
   }
 
@@ -632,6 +659,7 @@ export class CallMedia implements CallEvents {
     room: CallRoom,
     party: MediaParty,
     disconnectReason?: DisconnectReason,
+    lineStatus?: string,
   ): void {
     if (room.ended) return;
     if (room.transferringOut) {
@@ -648,10 +676,15 @@ export class CallMedia implements CallEvents {
       );
       return;
     }
-    const failed = disconnectReason !== undefined && FAILED_LINE_REASONS.has(disconnectReason);
+    // LiveKit SIP marks a phone that hung up `hangup` before it leaves; an answered phone that
+    // leaves still `active` lost its line (LiveKit SIP 1.8 ends a call it placed that way on its
+    // media timeout: no RTP, no BYE).
+    const lineLost = room.answered && lineStatus === SIP_CALL_ACTIVE;
+    const failed =
+      lineLost || (disconnectReason !== undefined && FAILED_LINE_REASONS.has(disconnectReason));
     const reason: EndReason = failed ? 'failed' : room.answered ? 'hangup' : 'caller_cancelled';
     this.log.info(
-      { callId: room.callId, identity: party.identity, disconnectReason, reason },
+      { callId: room.callId, identity: party.identity, disconnectReason, lineStatus, reason },
       'the external caller left the media room; ending the call',
     );
     this.control?.endCall(room.tenantId, room.callId, reason);
@@ -745,14 +778,14 @@ export class CallMedia implements CallEvents {
   }
 
   private forget(room: CallRoom): void {
-    const now = Date.now();
+    const now = this.scheduler.now();
     for (const [name, until] of this.endedRooms) {
       if (until > now) break;
       this.endedRooms.delete(name);
     }
     this.endedRooms.set(room.name, now + JOIN_TOKEN_TTL_SECONDS * 1000);
     room.ended = true;
-    for (const timer of room.pendingEnds.values()) clearTimeout(timer);
+    for (const cancel of room.pendingEnds.values()) cancel();
     room.pendingEnds.clear();
     this.rooms.delete(room.name);
     this.roomsByCall.delete(room.callId);

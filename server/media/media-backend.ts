@@ -6,7 +6,8 @@
  * apart.
  */
 import { randomBytes } from 'node:crypto';
-import { RoomServiceClient } from 'livekit-server-sdk';
+import type { RoomServiceClient } from 'livekit-server-sdk';
+import { TokenReusingRoomService } from './room-service.ts';
 import type { Config } from '../config.ts';
 import type { MediaLogger } from '../media-server/index.ts';
 import type { WorkerMediaServer } from '../media-server/worker-host.ts';
@@ -91,7 +92,7 @@ export async function startMediaBackend(
 }
 
 function roomService(url: string, apiKey: string, apiSecret: string): RoomServiceClient {
-  return new RoomServiceClient(url, apiKey, apiSecret, {
+  return new TokenReusingRoomService(url, apiKey, apiSecret, {
     requestTimeout: ROOM_SERVICE_TIMEOUT_SECONDS,
   });
 }

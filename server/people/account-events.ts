@@ -1,35 +1,78 @@
 /**
- * Tells the parts that hold people's live connections what an admin changed: a deactivated
- * person's tabs are closed (session gateway), and every change to the tenant's people is a
- * `directory_changed` for the consoles that show them. In-process: in a cluster a person's tabs
- * on another node are closed when they next authenticate (their token is refused).
+ * Tells the parts that hold people's live connections and credentials what an admin changed: a
+ * deactivated person's tabs are closed (session gateway), a revoked API key is forgotten by the
+ * key cache (auth/request-auth.ts), and every change to the tenant's people is a
+ * `directory_changed` for the consoles that show them. In a cluster every event is also relayed
+ * to the other nodes (server/cluster/account-relay.ts), which hold tabs and remember keys too:
+ * what an admin takes away is taken away on every node at once.
  */
-type Listener = (tenantId: string, userId: string | null) => void;
+export type AccountEvent =
+  | { type: 'deactivated'; tenantId: string; userId: string }
+  | { type: 'changed'; tenantId: string }
+  | { type: 'api-key-revoked'; tenantId: string };
+
+/** Carries events to the other nodes and theirs to this one (never this node's own back). */
+export interface AccountRelay {
+  /** Resolves once the other nodes have been sent it (or it gave up, and said so); never rejects. */
+  publish(event: AccountEvent): Promise<void>;
+  onReceived(listener: (event: AccountEvent) => void): void;
+}
+
+type Listener = (event: AccountEvent) => void;
 
 export class AccountEvents {
-  private readonly deactivatedListeners = new Set<Listener>();
-  private readonly changedListeners = new Set<Listener>();
+  private readonly listeners = new Set<Listener>();
 
-  /** The person was deactivated: close their tabs now. */
-  deactivated(tenantId: string, userId: string): void {
-    for (const listener of this.deactivatedListeners) listener(tenantId, userId);
-    this.changed(tenantId);
+  constructor(private readonly relay?: AccountRelay) {
+    relay?.onReceived((event) => this.apply(event));
   }
 
-  /** Something about the tenant's people changed. */
+  /** The person was deactivated: close their tabs now, on every node. */
+  deactivated(tenantId: string, userId: string): Promise<void> {
+    this.changed(tenantId);
+    return this.announce({ type: 'deactivated', tenantId, userId });
+  }
+
+  /** Something about the tenant's people changed (the other nodes hear of it shortly). */
   changed(tenantId: string): void {
-    for (const listener of this.changedListeners) listener(tenantId, null);
+    void this.announce({ type: 'changed', tenantId });
+  }
+
+  /** One of the tenant's API keys was revoked: no node may accept it from now on. */
+  apiKeyRevoked(tenantId: string): Promise<void> {
+    return this.announce({ type: 'api-key-revoked', tenantId });
   }
 
   onDeactivated(listener: (tenantId: string, userId: string) => void): () => void {
-    const wrapped: Listener = (tenantId, userId) => listener(tenantId, userId!);
-    this.deactivatedListeners.add(wrapped);
-    return () => this.deactivatedListeners.delete(wrapped);
+    return this.listen((event) => {
+      if (event.type === 'deactivated') listener(event.tenantId, event.userId);
+    });
   }
 
   onChanged(listener: (tenantId: string) => void): () => void {
-    const wrapped: Listener = (tenantId) => listener(tenantId);
-    this.changedListeners.add(wrapped);
-    return () => this.changedListeners.delete(wrapped);
+    return this.listen((event) => {
+      if (event.type === 'changed') listener(event.tenantId);
+    });
+  }
+
+  onApiKeyRevoked(listener: (tenantId: string) => void): () => void {
+    return this.listen((event) => {
+      if (event.type === 'api-key-revoked') listener(event.tenantId);
+    });
+  }
+
+  /** Here at once; the other nodes as soon as the relay carries it. */
+  private announce(event: AccountEvent): Promise<void> {
+    this.apply(event);
+    return this.relay?.publish(event) ?? Promise.resolve();
+  }
+
+  private apply(event: AccountEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+
+  private listen(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 }

@@ -167,7 +167,7 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (isCaller(request, id))
         throw new AppError('conflict', 'you cannot deactivate yourself: ask another admin');
       const person = await people.setActive(tenantId, id, false);
-      accounts.deactivated(tenantId, id);
+      await accounts.deactivated(tenantId, id);
       return person;
     },
   );

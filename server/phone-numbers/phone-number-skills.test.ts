@@ -91,7 +91,7 @@ describe('phone number skills', () => {
       media: { adoptCallerRoom: () => {} },
       rooms: { deleteRoom: async (room: string) => void deleted.push(room) },
       // The number routes to a group without waiting audio, and not to a script.
-      waiting: { callWaiting: () => {} },
+      waiting: { phoneCallPlaced: () => {} },
       scripts: {
         play: () => assert.fail('a number routed to a group plays no script'),
         phoneLeft: () => {},

@@ -34,8 +34,8 @@ export interface PhoneCallsDependencies {
   media: Pick<CallMedia, 'adoptCallerRoom'>;
   rooms: Pick<RoomServiceClient, 'deleteRoom'>;
   numbers: Pick<PhoneNumberRepository, 'route'>;
-  /** Greeting and music while the caller waits, for groups that have them. */
-  waiting: Pick<PhoneWaiting, 'callWaiting'>;
+  /** Greeting and music while the caller waits or holds, for groups that have them. */
+  waiting: Pick<PhoneWaiting, 'phoneCallPlaced'>;
   /** Numbers routed to a script play it to the caller (no call is placed). */
   scripts: Pick<PhoneScripts, 'play' | 'phoneLeft'>;
   log: FastifyBaseLogger;
@@ -120,6 +120,7 @@ export class PhoneCalls {
       this.deps.scripts.play(incoming.room, route.script, {
         tenantId: route.tenantId,
         number: route.number,
+        caller: phoneCallerParty(attributes),
       });
       return;
     }
@@ -148,8 +149,12 @@ export class PhoneCalls {
       name: participantName || from.name,
     });
     incoming.call = { tenantId: route.tenantId, id: call.id };
-    if (route.waiting && !incoming.gone)
-      this.deps.waiting.callWaiting(call.id, incoming.room, route.waiting);
+    if (!incoming.gone)
+      this.deps.waiting.phoneCallPlaced(
+        { id: call.id, tenantId: route.tenantId },
+        incoming.room,
+        route.waiting ?? null,
+      );
     log.info(
       { callId: call.id, tenantId: route.tenantId, to: route.address, room: incoming.room },
       'a phone call came in',

@@ -69,7 +69,8 @@ describe(
       });
       stack = await startPhoneStack(
         { ringTimeoutSeconds: 30 },
-        { outboundAddress: `127.0.0.1:${callee.sipPort}` },
+        // A short media timeout for the line that goes dead; both ends send audio throughout.
+        { outboundAddress: `127.0.0.1:${callee.sipPort}`, mediaTimeoutSeconds: 4 },
       );
       const { server } = stack;
       ada = await server.createAgent('ada@outbound.test', 'Ada Agent');
@@ -147,6 +148,36 @@ describe(
         'ended by the phone',
         5_000,
       );
+      await closeTabs();
+    });
+
+    test('the line goes dead mid-call (no RTP, no BYE): the call ends failed, not hangup', async () => {
+      const adaTab = await online(ada);
+      callee.answerIncoming({ afterMs: 200 });
+      const { call, participant } = await dialWithMedia(adaTab, '+14155550199');
+      await adaTab.waitForOutgoing(
+        call.id,
+        (view) => view.status === 'connected',
+        'connected',
+        SLOW,
+      );
+      await participant.waitForFrames({ audio: 20 }, SLOW);
+      callee.dropMedia();
+      const droppedAt = Date.now();
+      // LiveKit SIP's media timeout (4 s), its timer granularity, the webhook.
+      const ended = await adaTab.waitForOutgoing(
+        call.id,
+        (view) => view.status === 'disconnected',
+        'ended',
+        SLOW,
+      );
+      assert.ok(Date.now() - droppedAt >= 3_000, 'ended by the media timeout, not before');
+      assert.equal(ended.endReason, 'failed');
+      const record = await requestJson(stack.server.url, 'GET', `/api/calls/${call.id}`, {
+        token: stack.server.apiKey,
+      });
+      assert.equal(record.body.endReason, 'failed');
+      assert.ok(record.body.answeredAt, 'it had been answered');
       await closeTabs();
     });
 

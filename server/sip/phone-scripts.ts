@@ -7,9 +7,17 @@
  *
  * The script was checked when the number was saved (the same rules and media directory as
  * `POST /api/calls` scripts); a file that vanished since makes the script fail, which hangs up.
+ *
+ * Such a call is still a call the tenant received, so it is in the call records
+ * (`announcement-record.ts`): from the phone, to the number, answered when the script's audio
+ * answers the phone (by no agent), ended `hangup` (the script's or the caller's),
+ * `caller_cancelled` (gone before the answer) or `failed` (the script could not play). This
+ * module owns that row, as routing owns the rows of the calls it places.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { RoomServiceClient } from 'livekit-server-sdk';
+import type { Party } from '../../protocol/session-protocol.ts';
+import type { CallRecords } from '../calls/call-records.ts';
 import type { MediaBackend } from '../media/media-backend.ts';
 import { findFfmpeg } from '../media-script/ffmpeg-binary.ts';
 import { MediaLibrary } from '../media-script/media-library.ts';
@@ -17,17 +25,24 @@ import { RtcPublisher } from '../media-script/rtc-publisher.ts';
 import { ScriptRunner } from '../media-script/script-runner.ts';
 import { parseScript, type MediaScript } from '../media-script/script-schema.ts';
 import { mintWaitingAudioToken } from '../media-script/script-token.ts';
+import { AnnouncementRecord } from './announcement-record.ts';
 
 export interface PhoneScriptsDependencies {
   backend: Pick<MediaBackend, 'serverUrl' | 'apiKey' | 'apiSecret'>;
   rooms: Pick<RoomServiceClient, 'deleteRoom'>;
+  records: Pick<CallRecords, 'recordUnrouted'>;
   mediaDir: string;
   ffmpegPath?: string;
   log: FastifyBaseLogger;
 }
 
+interface Announcement {
+  runner?: ScriptRunner;
+  record: AnnouncementRecord;
+}
+
 export class PhoneScripts {
-  private readonly runners = new Map<string, ScriptRunner>();
+  private readonly announcements = new Map<string, Announcement>();
   private readonly library: MediaLibrary;
   private closed = false;
 
@@ -36,56 +51,75 @@ export class PhoneScripts {
   }
 
   /** Plays `script` to the phone in `room`, then hangs it up. */
-  play(room: string, script: MediaScript, details: { tenantId: string; number: string }): void {
-    if (this.closed || this.runners.has(room)) return;
+  play(
+    room: string,
+    script: MediaScript,
+    details: { tenantId: string; number: string; caller: Party },
+  ): void {
+    if (this.closed || this.announcements.has(room)) return;
     const log = this.deps.log.child({ room, tenantId: details.tenantId });
+    const record = new AnnouncementRecord(details, this.deps.records);
     let plan;
     try {
       plan = parseScript(script);
     } catch (error) {
       log.error({ err: error }, "a number's stored script is invalid; hanging up");
+      record.ended('failed');
       void this.hangUp(room, log);
       return;
     }
     log.info(
-      { number: details.number, steps: plan.length },
+      { number: details.number, steps: plan.length, callId: record.callId },
       "playing a number's script to a phone",
     );
+    const announcement: Announcement = { record };
     const runner = new ScriptRunner({
       plan,
-      join: () => this.join(room),
+      join: async () => {
+        const publisher = await this.join(room);
+        // The script's microphone is in the room: LiveKit SIP answers the phone now.
+        record.answered();
+        return publisher;
+      },
       ffmpegPath: findFfmpeg(this.deps.ffmpegPath).path,
       library: this.library,
       ended: (outcome) => {
         if (outcome.kind === 'failed') log.warn({ reason: outcome.reason }, 'the script failed');
+        record.ended(outcome.kind === 'failed' ? 'failed' : 'hangup');
         void this.hangUp(room, log);
       },
       log,
     });
-    this.runners.set(room, runner);
+    announcement.runner = runner;
+    this.announcements.set(room, announcement);
     void runner.done.then(() => {
-      if (this.runners.get(room) === runner) this.runners.delete(room);
+      if (this.announcements.get(room) === announcement) this.announcements.delete(room);
     });
   }
 
   /** The phone left (hung up): its script stops. */
   phoneLeft(room: string): void {
-    const runner = this.runners.get(room);
-    if (!runner) return;
-    this.runners.delete(room);
-    void runner.stop();
+    const announcement = this.announcements.get(room);
+    if (!announcement) return;
+    this.announcements.delete(room);
+    announcement.record.callerLeft();
+    void announcement.runner?.stop();
   }
 
   /** Scripts playing to phones now (for tests). */
   get playing(): number {
-    return this.runners.size;
+    return this.announcements.size;
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    const runners = [...this.runners.values()];
-    this.runners.clear();
-    await Promise.allSettled(runners.map((runner) => runner.stop()));
+    const announcements = [...this.announcements.values()];
+    this.announcements.clear();
+    // Shutting down cuts the announcement short: recorded as failed, as a crash would be.
+    for (const announcement of announcements) announcement.record.ended('failed');
+    await Promise.allSettled(
+      announcements.flatMap(({ runner }) => (runner ? [runner.stop()] : [])),
+    );
   }
 
   private async join(room: string): Promise<RtcPublisher> {

@@ -18,7 +18,7 @@ import { RtcParticipant, releaseRtcNode } from '../media/testing/rtc-participant
 import { findFfmpeg } from '../media-script/ffmpeg-binary.ts';
 import { makeToneFile } from '../media-script/testing/sample-media.ts';
 import { Softphone } from '../../tools/softphone/softphone.ts';
-import { framesAt } from '../../tools/softphone/tones.ts';
+import { framesAt, toneFrequencies } from '../../tools/softphone/tones.ts';
 import { SAMPLE_RATE } from '../../tools/softphone/rtp-session.ts';
 import { phoneStackUnavailable, startPhoneStack, type PhoneStack } from './testing/phone-stack.ts';
 
@@ -32,6 +32,10 @@ const GREETING_HZ = 880;
 const MUSIC_HZ = [523, 659];
 const AGENT_HZ = 440;
 const ANNOUNCEMENT_HZ = 700;
+// Below every other sound here: a frame spanning two tones reads as a pitch between them, and
+// none between these two is near support's greeting or music.
+const SALES_GREETING_HZ = 350;
+const SALES_MUSIC_HZ = 400;
 
 describe(
   "what phone callers hear: a group's greeting and music, a number's script",
@@ -39,6 +43,7 @@ describe(
   () => {
     let stack: PhoneStack;
     let ada: TestUser;
+    let bob: TestUser;
     let mediaDir: string;
     const cleanups: (() => unknown)[] = [];
 
@@ -46,6 +51,8 @@ describe(
       mediaDir = mkdtempSync(join(tmpdir(), 'phone-waiting-'));
       await makeToneFile(ffmpeg.path!, mediaDir, 'welcome.wav', GREETING_HZ, 2);
       await makeToneFile(ffmpeg.path!, mediaDir, 'opening-hours.wav', ANNOUNCEMENT_HZ, 2);
+      await makeToneFile(ffmpeg.path!, mediaDir, 'sales-welcome.wav', SALES_GREETING_HZ, 2);
+      await makeToneFile(ffmpeg.path!, mediaDir, 'sales-music.wav', SALES_MUSIC_HZ, 1);
       stack = await startPhoneStack({
         ringTimeoutSeconds: 60,
         maxQueueWaitSeconds: 120,
@@ -63,6 +70,17 @@ describe(
         },
       });
       assert.equal(group.status, 201, JSON.stringify(group.body));
+      bob = await server.createAgent('bob@waiting.test', 'Bob Agent');
+      const sales = await requestJson(server.url, 'POST', '/api/ring-groups', {
+        token: server.apiKey,
+        body: {
+          name: 'sales',
+          members: [bob.user.id],
+          queueGreeting: 'sales-welcome.wav',
+          queueMusic: 'sales-music.wav',
+        },
+      });
+      assert.equal(sales.status, 201, JSON.stringify(sales.body));
       const number = await requestJson(server.url, 'POST', '/api/phone-numbers', {
         token: server.apiKey,
         body: {
@@ -164,6 +182,66 @@ describe(
       await tab.waitForCall(ringing.id, 'disconnected', 'hangup', 5_000);
     });
 
+    test("a blind transfer to another group: the caller hears that group's greeting and music, not the first group's", async () => {
+      const sip = stack.server.app.services.sip!;
+      const adaTab = await AgentClient.connect(stack.server.sessionUrl(ada.token));
+      cleanups.push(() => adaTab.close());
+      await adaTab.online();
+      const bobTab = await AgentClient.connect(stack.server.sessionUrl(bob.token));
+      cleanups.push(() => bobTab.close());
+      await bobTab.online();
+      const phone = await Softphone.open({ number: '+14155550125', toneHz: 300 });
+      cleanups.push(() => phone.close());
+      const answered = phone.dial(stack.sipAddress, '+14155550100');
+      const ringing = await adaTab.waitForRinging([], SLOW);
+      assert.equal((await withTimeout(answered, SLOW, 'the 200 OK')).status, 200);
+      await pollUntil(
+        () => framesAt(phone.heard().samples, GREETING_HZ) >= 10,
+        "the phone to hear support's greeting",
+      );
+      await adaTab.request({ type: 'call.accept', callId: ringing.id });
+      await pollUntil(() => sip.waitingAudioPlaying === 0, 'the waiting audio to stop on accept');
+      // Ada publishes nothing: once the greeting's last packets are through, the line is quiet.
+      await pollUntil(
+        () => toneFrequencies(phone.heard().samples.slice(-SAMPLE_RATE / 2)).length === 0,
+        'half a second of silence after the accept',
+      );
+
+      const transferred = await adaTab.request({
+        type: 'call.transfer',
+        callId: ringing.id,
+        to: '/group/sales',
+        mode: 'blind',
+      });
+      assert.equal(transferred.type, 'ok', JSON.stringify(transferred));
+      const transferredAt = phone.heard().samples.length;
+      await bobTab.waitUntil(
+        () => bobTab.calls.find((call) => call.id === ringing.id && call.status === 'ringing'),
+        'the transferred call ringing for Bob',
+        SLOW,
+      );
+      const sinceTransfer = () => phone.heard().samples.subarray(transferredAt);
+      await pollUntil(
+        () => framesAt(sinceTransfer(), SALES_GREETING_HZ) >= 10,
+        "the phone to hear sales' greeting",
+      );
+      await pollUntil(
+        () => framesAt(sinceTransfer(), SALES_MUSIC_HZ) >= 10,
+        "the phone to hear sales' music",
+      );
+      assert.deepEqual(
+        [GREETING_HZ, ...MUSIC_HZ].map((hz) => framesAt(sinceTransfer(), hz)),
+        [0, 0, 0],
+        "none of support's greeting or music after the transfer",
+      );
+
+      // Bob takes the call: the music stops.
+      await bobTab.request({ type: 'call.accept', callId: ringing.id });
+      await pollUntil(() => sip.waitingAudioPlaying === 0, 'the music to stop when Bob answers');
+      await phone.hangup();
+      await bobTab.waitForCall(ringing.id, 'disconnected', 'hangup', 5_000);
+    });
+
     test('a number routed to a script plays it to the caller, then hangs up; nobody rings', async () => {
       const { server } = stack;
       const sip = server.app.services.sip!;
@@ -205,10 +283,24 @@ describe(
         !tab.frames.some((frame) => frame.type === 'incoming_calls' && frame.calls.length > 0),
         'nobody rang',
       );
-      const callsAfter = (
-        await requestJson(server.url, 'GET', '/api/calls', { token: server.apiKey })
-      ).body.calls.length;
-      assert.equal(callsAfter, callsBefore, 'no call was placed in routing');
+      // Nobody rang, but the call is in the records: from the phone, to the number, answered
+      // by the announcement (no agent, no legs), ended by the script's hang-up.
+      const records = async () =>
+        (await requestJson(server.url, 'GET', '/api/calls', { token: server.apiKey })).body
+          .calls as Record<string, unknown>[];
+      const afterAnnouncement = await records();
+      assert.equal(afterAnnouncement.length, callsBefore + 1, 'the announcement is recorded');
+      const recorded = afterAnnouncement[0];
+      assert.equal(recorded.origin, 'phone');
+      assert.equal((recorded.from as { address: string }).address, '+14155550123');
+      assert.equal((recorded.to as { address: string }).address, '+14155550150');
+      assert.equal(recorded.ringGroup, null);
+      assert.equal(recorded.status, 'ended');
+      assert.equal(recorded.endReason, 'hangup');
+      assert.equal(recorded.answeredBy, null);
+      assert.equal(typeof recorded.answeredAt, 'number', 'the announcement answered the phone');
+      assert.ok((recorded.talkMs as number) >= 2_000, `talk ${String(recorded.talkMs)} ms`);
+      assert.deepEqual(recorded.legs, []);
 
       // The caller hanging up first stops the script at once.
       const early = await Softphone.open({ number: '+14155550124', toneHz: 300 });
@@ -224,6 +316,11 @@ describe(
         'the script to stop when the caller hangs up',
         5_000,
       );
+      const afterEarly = await records();
+      assert.equal(afterEarly.length, callsBefore + 2, 'the early hang-up is recorded too');
+      assert.equal(afterEarly[0].status, 'ended');
+      assert.equal(afterEarly[0].endReason, 'hangup', 'the caller hung up after the answer');
+      assert.equal((afterEarly[0].from as { address: string }).address, '+14155550124');
     });
   },
 );

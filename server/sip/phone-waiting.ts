@@ -6,6 +6,12 @@
  * leaving), and so does the call's end. When an agent holds the call (or a blind transfer holds
  * it), the same music plays again, without the greeting, until the call is resumed or answered.
  *
+ * The audio is the group's the caller is being handed to: a blind transfer to another ring group
+ * switches to that group's greeting and music (read when the transfer starts ringing it; a group
+ * without music holds the caller in silence, as its own holds do). Every phone call that came in
+ * is known here (`phoneCallPlaced`), also one whose first group had no waiting audio, so that a
+ * transfer to a group that has some plays it.
+ *
  * It observes routing's transitions and never blocks them: starting and stopping the participant
  * is asynchronous, failures are logged and the call goes on (the caller then hears silence).
  */
@@ -16,7 +22,8 @@ import { findFfmpeg } from '../media-script/ffmpeg-binary.ts';
 import { RtcPublisher } from '../media-script/rtc-publisher.ts';
 import { mintWaitingAudioToken, waitingAudioIdentity } from '../media-script/script-token.ts';
 import { WaitingAudio } from '../media-script/waiting-audio.ts';
-import type { CallRouter } from '../routing/index.ts';
+import type { CallRouter, LiveCall } from '../routing/index.ts';
+import type { GroupWaitingAudio } from './group-waiting-audio.ts';
 
 /** A group's waiting audio, as the phone number's route carries it. */
 export interface WaitingAudioChoice {
@@ -27,15 +34,23 @@ export interface WaitingAudioChoice {
 export interface PhoneWaitingDependencies {
   backend: Pick<MediaBackend, 'serverUrl' | 'apiKey' | 'apiSecret'>;
   router: Pick<CallRouter, 'observeTransitions'>;
+  /** A transfer's destination group's audio. */
+  groups: Pick<GroupWaitingAudio, 'of'>;
   mediaDir: string;
   ffmpegPath?: string;
   log: FastifyBaseLogger;
 }
 
 interface WaitingCall {
+  tenantId: string;
   room: string;
-  choice: WaitingAudioChoice;
+  /** The audio of the group the caller is with; null: none (ringback before an answer, silence on hold). */
+  choice: WaitingAudioChoice | null;
   player?: WaitingAudio;
+  /** Held by its agent or by a transfer: music plays unless a group switch is being read. */
+  onHold: boolean;
+  /** Counts group switches, so only the latest read of a group's audio is applied. */
+  switches: number;
 }
 
 export class PhoneWaiting {
@@ -50,16 +65,31 @@ export class PhoneWaiting {
   }
 
   start(): void {
-    this.stopObserving = this.deps.router.observeTransitions((transitions) => {
+    this.stopObserving = this.deps.router.observeTransitions((transitions, state) => {
       for (const transition of transitions) {
+        if (!('callId' in transition)) continue;
+        const call = this.calls.get(transition.callId);
+        if (!call) continue;
         switch (transition.type) {
           case 'answered':
           case 'phoneAnswered':
           case 'resumed':
+            call.onHold = false;
             this.silence(transition.callId);
             break;
           case 'held':
-            this.play(transition.callId, false);
+            call.onHold = true;
+            // A blind transfer holds the caller, then redirects the call in the same step: the
+            // music waits for the destination group's choice (`switchGroup`).
+            if (!transferredToGroup(state.call(transition.callId)))
+              this.play(transition.callId, false);
+            break;
+          case 'redirected':
+            if (
+              transition.redirect.kind === 'transfer' &&
+              transition.redirect.target.kind === 'group'
+            )
+              this.switchGroup(transition.callId, transition.redirect.target.groupId);
             break;
           case 'callEnded':
             this.silence(transition.callId);
@@ -71,13 +101,17 @@ export class PhoneWaiting {
   }
 
   /**
-   * A phone call was just placed to a group with waiting audio (before anyone can answer it):
-   * the greeting and the music start now, in the phone's room.
+   * A phone call was just placed (before anyone can answer it). With waiting audio (`choice`,
+   * the group of the dialled number) the greeting and the music start now, in the phone's room.
    */
-  callWaiting(callId: string, room: string, choice: WaitingAudioChoice): void {
+  phoneCallPlaced(
+    call: { id: string; tenantId: string },
+    room: string,
+    choice: WaitingAudioChoice | null,
+  ): void {
     if (this.closed) return;
-    this.calls.set(callId, { room, choice });
-    this.play(callId, true);
+    this.calls.set(call.id, { tenantId: call.tenantId, room, choice, onHold: false, switches: 0 });
+    if (choice) this.play(call.id, true);
   }
 
   /** Calls whose waiting audio is playing now (for tests). */
@@ -93,15 +127,39 @@ export class PhoneWaiting {
     await Promise.allSettled([...this.stopping]);
   }
 
+  /** The caller is handed to another group: from now on its audio is that group's. */
+  private switchGroup(callId: string, groupId: string): void {
+    const call = this.calls.get(callId)!;
+    const switched = ++call.switches;
+    const log = this.deps.log.child({ callId, groupId });
+    void this.deps.groups.of(call.tenantId, groupId).then(
+      (choice) => {
+        if (this.calls.get(callId) !== call || call.switches !== switched) return;
+        log.info({ choice }, 'a transfer handed the phone to another group: its waiting audio now');
+        call.choice = choice;
+        if (!call.onHold) return;
+        // The new group's greeting too: the caller is starting to wait for it.
+        this.silence(callId);
+        this.play(callId, true);
+      },
+      (error: unknown) => {
+        // The caller keeps the audio it had rather than silence.
+        log.error({ err: error }, "could not read the transfer's group waiting audio");
+        if (call.onHold && this.calls.get(callId) === call) this.play(callId, false);
+      },
+    );
+  }
+
   private play(callId: string, withGreeting: boolean): void {
     const call = this.calls.get(callId);
-    if (!call || call.player || this.closed) return;
+    if (!call?.choice || call.player || this.closed) return;
     const identity = waitingAudioIdentity(callId);
     const log = this.deps.log.child({ callId, identity });
-    log.info({ withGreeting, ...call.choice }, 'playing waiting audio to the phone');
+    const { choice } = call;
+    log.info({ withGreeting, ...choice }, 'playing waiting audio to the phone');
     call.player = new WaitingAudio({
-      greeting: withGreeting ? call.choice.greeting : null,
-      music: call.choice.music,
+      greeting: withGreeting ? choice.greeting : null,
+      music: choice.music,
       join: () => this.join(call.room, identity, log),
       ffmpegPath: findFfmpeg(this.deps.ffmpegPath).path,
       library: this.library,
@@ -132,4 +190,9 @@ export class PhoneWaiting {
     });
     return RtcPublisher.join({ url: backend.serverUrl, token, log });
   }
+}
+
+/** Whether the call (after the step) is being transferred to a ring group. */
+function transferredToGroup(call: Readonly<LiveCall> | undefined): boolean {
+  return call?.redirect?.kind === 'transfer' && call.redirect.target.kind === 'group';
 }

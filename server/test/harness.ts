@@ -35,6 +35,7 @@ import { buildApp, type App } from '../app.ts';
 import { loadConfig, type Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import type { Role } from '../auth/tokens.ts';
+import type { Scheduler } from '../shared/scheduler.ts';
 import {
   privateAddress,
   type RingGroupRecord,
@@ -72,6 +73,8 @@ export interface TestServerOptions {
   mediaWebhooks?: boolean;
   /** Overrides MEDIA_BACKEND, for the few tests about how the backend is chosen. */
   mediaBackend?: 'embedded' | 'livekit';
+  /** Call media's clock and timers: a ManualScheduler lets a test move its grace periods. */
+  mediaScheduler?: Scheduler;
 }
 
 export interface TestUser {
@@ -151,7 +154,11 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 
 export async function startTestServer(
   overrides: Partial<Config> = {},
-  { mediaWebhooks = true, mediaBackend: backend = mediaBackend }: TestServerOptions = {},
+  {
+    mediaWebhooks = true,
+    mediaBackend: backend = mediaBackend,
+    mediaScheduler,
+  }: TestServerOptions = {},
 ): Promise<TestServer> {
   let livekit: LivekitServer | undefined;
   if (backend === 'livekit' && !overrides.livekitUrl) {
@@ -177,7 +184,7 @@ export async function startTestServer(
   const config = testConfig(overrides);
   // With a databaseUrl the app opens (and closes) PostgreSQL itself.
   const ownDatabase = config.databaseUrl ? undefined : await openTestDatabase();
-  const app = await buildApp(config, ownDatabase);
+  const app = await buildApp(config, ownDatabase, { mediaScheduler });
   if (!mediaWebhooks)
     app.addHook('onListen', async () => app.services.media.embedded?.setWebhookUrl(undefined));
   const close = async () => {

@@ -52,6 +52,11 @@ export class ManualScheduler implements Scheduler {
     return this.pending.length;
   }
 
+  /** How far from now each pending task is due, soonest first (what a test waits to see armed). */
+  dueIn(): number[] {
+    return this.pending.map((entry) => entry.dueAt - this.current).sort((a, b) => a - b);
+  }
+
   private nextDue(): PendingTask | undefined {
     let next: PendingTask | undefined;
     for (const entry of this.pending) {

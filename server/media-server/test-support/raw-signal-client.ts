@@ -43,12 +43,13 @@ export class RawSignalClient {
     this.socket.send(new SignalRequest({ message }).toBinary());
   }
 
-  /** The first received message of that kind matching `predicate` (waits up to 5 s). */
+  /** The first received message of that kind matching `predicate` (waits up to `timeoutMs`). */
   async next<C extends Case>(
     kind: C,
     predicate: (value: ValueOf<C>) => boolean = () => true,
+    timeoutMs = 5_000,
   ): Promise<ValueOf<C>> {
-    const deadline = Date.now() + 5_000;
+    const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = this.received.find((m) => m.case === kind && predicate(m.value as ValueOf<C>));
       if (found) return found.value as ValueOf<C>;

@@ -6,8 +6,8 @@ import { BehaviorSubject, firstValueFrom, ReplaySubject, take, toArray } from 'r
 import { mediaFeature } from '../media/media.feature';
 import { sessionFeature } from '../session/session.feature';
 import { TelephonyService } from '../shared/telephony.service';
-import { Call, TelephonyError, type CallView } from '../telephony';
-import { callView } from '../telephony/testing/fake-web-socket';
+import { Call, TelephonyError, type CallView } from '@switchboard/telephony';
+import { callView } from '@switchboard/telephony/testing';
 import {
   ActiveCallActions,
   CallsApiActions,

@@ -1,4 +1,4 @@
-import type { TransferState } from '../telephony';
+import type { TransferState } from '@switchboard/telephony';
 import {
   ActiveCallActions,
   CallsApiActions,

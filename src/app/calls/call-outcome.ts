@@ -1,4 +1,4 @@
-import type { CallLifecycleStatus } from '../telephony';
+import type { CallLifecycleStatus } from '@switchboard/telephony';
 import type { CallSnapshot } from './call-snapshot';
 
 /**

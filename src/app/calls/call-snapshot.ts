@@ -1,4 +1,4 @@
-import type { Call, CallLifecycleStatus } from '../telephony';
+import type { Call, CallLifecycleStatus } from '@switchboard/telephony';
 import type {
   AgentRef,
   CallView,
@@ -6,7 +6,7 @@ import type {
   Party,
   RingGroupRef,
   TransferState,
-} from '../telephony';
+} from '@switchboard/telephony';
 
 /**
  * A call as the store keeps it: plain, serializable data copied out of an SDK Call. The Call

@@ -1,5 +1,5 @@
 import { createActionGroup, emptyProps, props } from '@ngrx/store';
-import type { Party, TelephonyErrorReason } from '../telephony';
+import type { Party, TelephonyErrorReason } from '@switchboard/telephony';
 import type { CallSnapshot } from './call-snapshot';
 
 type FailureReason = TelephonyErrorReason | 'unknown';

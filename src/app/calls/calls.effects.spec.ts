@@ -8,8 +8,8 @@ import { AuthApiActions } from '../auth/auth.actions';
 import { mediaFeature } from '../media/media.feature';
 import { sessionFeature } from '../session/session.feature';
 import { TelephonyService } from '../shared/telephony.service';
-import { Call, TelephonyError } from '../telephony';
-import { callView } from '../telephony/testing/fake-web-socket';
+import { Call, TelephonyError } from '@switchboard/telephony';
+import { callView } from '@switchboard/telephony/testing';
 import {
   ActiveCallActions,
   CallsApiActions,

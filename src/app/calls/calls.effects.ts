@@ -24,7 +24,7 @@ import { AuthApiActions, AuthSessionActions, ToolbarActions } from '../auth/auth
 import { mediaFeature } from '../media/media.feature';
 import { EFFECTS_SCHEDULER } from '../shared/scheduler';
 import { TelephonyService } from '../shared/telephony.service';
-import { errorReason, TelephonyError, type Call } from '../telephony';
+import { errorReason, TelephonyError, type Call } from '@switchboard/telephony';
 import { hasEnded } from './call-outcome';
 import { toCallSnapshot } from './call-snapshot';
 import {

@@ -1,7 +1,7 @@
 import { createEntityAdapter, type EntityState } from '@ngrx/entity';
 import { createFeature, createReducer, on } from '@ngrx/store';
 import { AuthSessionActions, ToolbarActions } from '../auth/auth.actions';
-import type { Party } from '../telephony';
+import type { Party } from '@switchboard/telephony';
 import type { CallSnapshot } from './call-snapshot';
 import {
   ActiveCallActions,

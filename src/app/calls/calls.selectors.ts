@@ -3,7 +3,7 @@ import { authFeature } from '../auth/auth.feature';
 import { sessionFeature } from '../session/session.feature';
 import { hasEnded, outcomeText, statusText } from './call-outcome';
 import { callsFeature, type CallRecord } from './calls.feature';
-import type { TransferState } from '../telephony';
+import type { TransferState } from '@switchboard/telephony';
 
 /** One card in the ringing queue: still ringing, or ended and about to leave. */
 export interface RingingCardView {

@@ -3,7 +3,7 @@ import type {
   MediaJoinRequest,
   MediaPrepareRequest,
   TypedEmitter,
-} from '../telephony';
+} from '@switchboard/telephony';
 import type {
   CallMediaState,
   CallMediaStats,

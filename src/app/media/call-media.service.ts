@@ -6,7 +6,7 @@ import {
   type MediaJoinRequest,
   type MediaPreparation,
   type MediaPrepareRequest,
-} from '../telephony';
+} from '@switchboard/telephony';
 import type {
   CallMediaModule,
   CallMediaSession,

@@ -8,7 +8,7 @@ import type {
   NotReady,
   WrapUp,
   GroupQueue,
-} from '../telephony';
+} from '@switchboard/telephony';
 
 type Failure = { reason: TelephonyErrorReason | 'unknown'; message: string };
 

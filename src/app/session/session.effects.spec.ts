@@ -12,7 +12,7 @@ import {
   type TelephonyClient,
   type WrapUp,
   type GroupQueue,
-} from '../telephony';
+} from '@switchboard/telephony';
 import {
   MissedCallBannerActions,
   OnlineToggleActions,

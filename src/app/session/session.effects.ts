@@ -18,7 +18,7 @@ import { AuthApiActions, AuthSessionActions, ToolbarActions } from '../auth/auth
 import { TokenStorage } from '../auth/token-storage';
 import { OnlineChoice } from './online-choice';
 import { TelephonyService } from '../shared/telephony.service';
-import { errorReason, type SelectablePresence } from '../telephony';
+import { errorReason, type SelectablePresence } from '@switchboard/telephony';
 import {
   MissedCallBannerActions,
   OnlineToggleActions,

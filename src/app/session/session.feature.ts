@@ -1,6 +1,12 @@
 import { createFeature, createReducer, createSelector, on } from '@ngrx/store';
 import { AuthSessionActions, ToolbarActions } from '../auth/auth.actions';
-import type { ConnectionState, GroupQueue, NotReady, Presence, WrapUp } from '../telephony';
+import type {
+  ConnectionState,
+  GroupQueue,
+  NotReady,
+  Presence,
+  WrapUp,
+} from '@switchboard/telephony';
 import {
   MissedCallBannerActions,
   OnlineToggleActions,

@@ -7,7 +7,7 @@ import {
   type MediaEngine,
   type Session,
   type TelephonyClient,
-} from '../telephony';
+} from '@switchboard/telephony';
 
 /** How the service opens a client; tests provide a fake. */
 export const TELEPHONY_CONNECT = new InjectionToken<typeof connect>('TELEPHONY_CONNECT', {

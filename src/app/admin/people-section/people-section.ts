@@ -13,19 +13,11 @@ import { FormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
-import { MatSelectModule } from '@angular/material/select';
 import type { Observable } from 'rxjs';
 import { apiErrorMessage } from '../../history/history-api';
-import { AdminApi, type ManagedPerson, type PersonRole } from '../admin-api';
-import {
-  createBodyOf,
-  nameProblems,
-  newPersonDraft,
-  passwordProblems,
-  personDraftProblems,
-  ROLES,
-  type PersonDraft,
-} from '../people-form';
+import { AdminApi, type ManagedPerson, type PersonWithPassword } from '../admin-api';
+import { passwordProblems, ROLES } from '../people-form';
+import { PersonForm } from '../person-form/person-form';
 import { parseSkills, skillsText } from '../ring-group-form';
 
 /** What the row being worked on shows below it. */
@@ -39,7 +31,7 @@ type RowPanel = 'edit' | 'skills' | 'password';
  */
 @Component({
   selector: 'app-people-section',
-  imports: [FormsModule, MatButtonModule, MatFormFieldModule, MatInputModule, MatSelectModule],
+  imports: [FormsModule, MatButtonModule, MatFormFieldModule, MatInputModule, PersonForm],
   templateUrl: './people-section.html',
   styleUrl: '../admin-page/admin-page.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -51,7 +43,6 @@ export class PeopleSection implements OnInit {
   /** Someone was created, renamed, deactivated…: the page's other lists re-read them. */
   readonly peopleChanged = output<void>();
 
-  protected readonly roles = ROLES;
   protected readonly people = signal<ManagedPerson[]>([]);
   protected readonly search = signal('');
   protected readonly shownPeople = computed(() => {
@@ -66,17 +57,11 @@ export class PeopleSection implements OnInit {
   protected readonly error = signal<string | null>(null);
 
   protected readonly creating = signal(false);
-  protected readonly draft = signal<PersonDraft>(newPersonDraft());
-  protected readonly createTouched = signal(false);
-  protected readonly createProblems = computed(() => personDraftProblems(this.draft()));
-  protected readonly createError = signal<string | null>(null);
   /** The password the server generated for someone, shown this once. */
   protected readonly shownPassword = signal<{ name: string; password: string } | null>(null);
 
   /** The row being worked on and what for. */
   protected readonly open = signal<{ id: string; panel: RowPanel } | null>(null);
-  protected readonly editName = signal('');
-  protected readonly editRole = signal<PersonRole>('agent');
   protected readonly skillsDraft = signal('');
   protected readonly newPassword = signal('');
   protected readonly rowError = signal<string | null>(null);
@@ -106,40 +91,22 @@ export class PeopleSection implements OnInit {
   }
 
   protected startCreating(): void {
-    this.draft.set(newPersonDraft());
-    this.createTouched.set(false);
-    this.createError.set(null);
     this.creating.set(true);
   }
 
-  protected updateDraft<Key extends keyof PersonDraft>(key: Key, value: PersonDraft[Key]): void {
-    this.draft.update((draft) => ({ ...draft, [key]: value }));
-  }
-
-  protected createPerson(): void {
-    this.createTouched.set(true);
-    if (this.createProblems().length > 0) return;
-    this.createError.set(null);
-    this.api
-      .createPerson(createBodyOf(this.draft()))
-      .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe({
-        next: ({ person, password }) => {
-          this.creating.set(false);
-          this.shownPassword.set(password ? { name: person.name, password } : null);
-          this.upsert(person);
-        },
-        error: (error: unknown) => this.createError.set(apiErrorMessage(error)),
-      });
+  /** The person form saved someone new or changed: close it and show the result. */
+  protected personSaved({ person, password }: PersonWithPassword): void {
+    if (this.open()?.id === person.id) this.open.set(null);
+    else this.creating.set(false);
+    this.shownPassword.set(password ? { name: person.name, password } : null);
+    this.upsert(person);
   }
 
   protected openPanel(person: ManagedPerson, panel: RowPanel): void {
     this.rowError.set(null);
     this.open.set({ id: person.id, panel });
-    if (panel === 'edit') {
-      this.editName.set(person.name);
-      this.editRole.set(person.role);
-    } else if (panel === 'password') {
+    if (panel === 'edit') return;
+    if (panel === 'password') {
       this.newPassword.set('');
     } else {
       this.skillsDraft.set('');
@@ -151,18 +118,6 @@ export class PeopleSection implements OnInit {
 
   protected closePanel(): void {
     this.open.set(null);
-  }
-
-  protected saveEdit(person: ManagedPerson): void {
-    const problems = nameProblems(this.editName());
-    if (problems.length > 0) return this.rowError.set(problems.join(' · '));
-    this.run(
-      this.api.updatePerson(person.id, { name: this.editName().trim(), role: this.editRole() }),
-      (updated) => {
-        this.open.set(null);
-        this.upsert(updated);
-      },
-    );
   }
 
   protected saveSkills(person: ManagedPerson): void {

@@ -2,7 +2,7 @@ import { HttpClient } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
 import type { Observable } from 'rxjs';
 import { TokenStorage } from '../../auth/token-storage';
-import type { Presence } from '../../telephony';
+import type { Presence } from '@switchboard/telephony';
 
 /** `GET /api/directory` (server/directory/directory-routes.ts): whom an agent can transfer to. */
 export interface DirectoryListing {

@@ -15,7 +15,7 @@ import { MatInputModule } from '@angular/material/input';
 import { MatListModule, type MatSelectionListChange } from '@angular/material/list';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { Store } from '@ngrx/store';
-import type { Party, Presence } from '../../telephony';
+import type { Party, Presence } from '@switchboard/telephony';
 import { TransferDialogActions } from '../calls.actions';
 import { DirectoryApi, type DirectoryGroup } from './directory-api';
 

@@ -2,7 +2,7 @@ import { TestBed, type ComponentFixture } from '@angular/core/testing';
 import { MockStore, provideMockStore } from '@ngrx/store/testing';
 import { BehaviorSubject } from 'rxjs';
 import { TelephonyService } from '../../shared/telephony.service';
-import type { Call } from '../../telephony';
+import type { Call } from '@switchboard/telephony';
 import { initialRootState } from '../../testing/initial-state';
 import { initialMediaState, type CallMediaRecord } from '../media.feature';
 import { initialCallMediaState } from '../media-state';

@@ -3,7 +3,7 @@ import { toObservable, toSignal } from '@angular/core/rxjs-interop';
 import { Store } from '@ngrx/store';
 import { of, switchMap, type Observable } from 'rxjs';
 import { TelephonyService } from '../../shared/telephony.service';
-import type { Call } from '../../telephony';
+import type { Call } from '@switchboard/telephony';
 import { AudioLevelMeter } from '../audio-level-meter/audio-level-meter';
 import { Keypad } from '../keypad/keypad';
 import { MediaControls } from '../media-controls/media-controls';

@@ -16,7 +16,11 @@ import {
   type RoomOptions,
   TrackPublication,
 } from 'livekit-client';
-import { TypedEmitter, type MediaJoinRequest, type MediaPrepareRequest } from '../../telephony';
+import {
+  TypedEmitter,
+  type MediaJoinRequest,
+  type MediaPrepareRequest,
+} from '@switchboard/telephony';
 import type {
   CallMediaModule,
   CallMediaSession,

@@ -1,4 +1,4 @@
-import { TypedEmitter, type MediaJoinRequest } from '../../telephony';
+import { TypedEmitter, type MediaJoinRequest } from '@switchboard/telephony';
 import type {
   CallMediaSession,
   CallMediaSessionEvents,

@@ -1,6 +1,6 @@
 import { TestBed } from '@angular/core/testing';
 import { MockStore, provideMockStore } from '@ngrx/store/testing';
-import type { GroupQueue } from '../../telephony';
+import type { GroupQueue } from '@switchboard/telephony';
 import { initialRootState } from '../../testing/initial-state';
 import { QueueView } from './queue-view';
 

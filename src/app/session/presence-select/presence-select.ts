@@ -2,7 +2,7 @@ import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/c
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatSelectModule, type MatSelectChange } from '@angular/material/select';
 import { Store } from '@ngrx/store';
-import type { Presence, SelectablePresence } from '../../telephony';
+import type { Presence, SelectablePresence } from '@switchboard/telephony';
 import { PresenceSelectActions } from '../session.actions';
 import { sessionFeature } from '../session.feature';
 

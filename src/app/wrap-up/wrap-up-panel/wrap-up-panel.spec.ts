@@ -5,7 +5,7 @@ import { MockStore, provideMockStore } from '@ngrx/store/testing';
 import { TokenStorage } from '../../auth/token-storage';
 import { WrapUpPanelActions } from '../../session/session.actions';
 import { initialRootState } from '../../testing/initial-state';
-import type { WrapUp } from '../../telephony';
+import type { WrapUp } from '@switchboard/telephony';
 import { WrapUpDrafts } from '../wrap-up-drafts';
 import { WrapUpPanel } from './wrap-up-panel';
 
