@@ -135,6 +135,19 @@ test.describe('the admin console', () => {
     await expect(row.getByTestId('person-role-cell')).toHaveText('Supervisor');
     await expect(row.getByTestId('person-status')).toHaveText('Active');
 
+    // The same form edits her: renamed and made an agent, the list shows it.
+    await row.getByRole('button', { name: 'Edit Mary Jackson' }).click();
+    const editForm = page.getByRole('form', { name: 'Edit Mary Jackson' });
+    await expect(editForm.getByLabel('Name')).toHaveValue('Mary Jackson');
+    await expect(editForm.getByLabel('Sign-in email')).toHaveCount(0);
+    await editForm.getByLabel('Name').fill('Mary W. Jackson');
+    await editForm.getByRole('combobox', { name: 'Role' }).press('Enter');
+    await page.getByRole('option', { name: 'Agent' }).click();
+    await editForm.getByRole('button', { name: 'Save' }).click();
+    await expect(editForm).toBeHidden();
+    await expect(row.getByTestId('person-role-cell')).toHaveText('Agent');
+    await expect(row).toContainText('Mary W. Jackson');
+
     // Only the server knows the email is taken: it says so, inline.
     await page.getByTestId('new-person').click();
     await form.getByLabel('Sign-in email').fill(email);
@@ -149,7 +162,7 @@ test.describe('the admin console', () => {
 
     const mary = await AgentConsole.signIn(browser, email);
     consoles.push(mary);
-    await row.getByRole('button', { name: 'Deactivate Mary Jackson' }).click();
+    await row.getByRole('button', { name: 'Deactivate Mary W. Jackson' }).click();
     await expect(row.getByTestId('person-status')).toHaveText('Deactivated');
     await expect(mary.page).toHaveURL(/sign-in/);
     const login = await request.post('/api/auth/login', {
@@ -159,7 +172,7 @@ test.describe('the admin console', () => {
     // Her console logged the refused refresh and reconnection: expected, nothing else is.
     mary.errors.splice(0, mary.errors.length, ...mary.errors.filter((error) => !/401/.test(error)));
 
-    await row.getByRole('button', { name: 'Reactivate Mary Jackson' }).click();
+    await row.getByRole('button', { name: 'Reactivate Mary W. Jackson' }).click();
     await expect(row.getByTestId('person-status')).toHaveText('Active');
     const again = await request.post('/api/auth/login', {
       data: { tenant: DEMO_TENANT, email, password: DEMO_PASSWORD },

@@ -74,6 +74,28 @@ export const SupervisorAgent = Type.Object({
   answeredToday: Type.Integer(),
   missedToday: Type.Integer(),
   declinedToday: Type.Integer(),
+  /**
+   * Today's (UTC) times from the records, as the agent report defines them (calls placed today
+   * whose agent's part is over): talk = connected without hold, hold = the caller on hold during
+   * the agent's part, average handle = (talk + hold + finished wrap-up) ÷ handled calls (null:
+   * none handled yet). The part in progress is in `currentCall`, not in these.
+   */
+  talkMsToday: Type.Number(),
+  holdMsToday: Type.Number(),
+  averageHandleMsToday: Type.Union([Type.Number(), Type.Null()]),
+  /**
+   * The agent's part of the call they answered and are on now: when they answered, the hold
+   * already over in it, and since when the caller is on hold (null: not held). The console adds
+   * it to today's talk and hold as its clock ticks. Null when not on a call they answered.
+   */
+  currentCall: Type.Union([
+    Type.Object({
+      since: Type.Number(),
+      heldMs: Type.Number(),
+      heldSince: Type.Union([Type.Number(), Type.Null()]),
+    }),
+    Type.Null(),
+  ]),
 });
 export type SupervisorAgent = Static<typeof SupervisorAgent>;
 

@@ -182,7 +182,11 @@ export async function buildApp(
     ffmpegPath: config.ffmpegPath,
   });
   const supervisorFeed = new SupervisorFeed(new SupervisorRepository(database), {
-    flushRecords: () => records.flush(),
+    // Wrap-up stamps too: an agent's handle time counts their finished after-call work.
+    flushRecords: async () => {
+      await records.flush();
+      await wrapUpStamps.flush();
+    },
     heartbeatSeconds: config.heartbeatSeconds,
     log: app.log.child({ module: 'supervisor-feed' }),
   });
@@ -239,6 +243,7 @@ export async function buildApp(
         router,
         media,
         numbers: new PhoneNumberRepository(database),
+        directory,
         database,
         records,
         log: app.log.child({ module: 'sip' }),

@@ -65,16 +65,23 @@ class SyntheticTenant {
 
   constructor(now: number) {
     for (let i = 0; i < AGENTS; i++) {
+      const presenceSince = now - Math.floor(this.next() * 3_600_000);
+      const answeredToday = Math.floor(this.next() * 40);
       this.agents.push({
         id: `agent-${i}`,
         name: `Agent ${String(i).padStart(3, '0')}`,
         username: `agent${i}`,
         presence: 'available',
-        presenceSince: now - Math.floor(this.next() * 3_600_000),
+        presenceSince,
         currentCallId: null,
-        answeredToday: Math.floor(this.next() * 40),
+        answeredToday,
         missedToday: Math.floor(this.next() * 5),
         declinedToday: Math.floor(this.next() * 3),
+        // Derived, not drawn: the random sequence (and so every frame) stays as it was.
+        talkMsToday: answeredToday * 180_000,
+        holdMsToday: answeredToday * 15_000,
+        averageHandleMsToday: answeredToday > 0 ? 225_000 : null,
+        currentCall: null,
       });
     }
     for (let i = 0; i < GROUPS; i++) {

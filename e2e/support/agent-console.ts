@@ -149,6 +149,13 @@ export class AgentConsole {
     await expect(toggle).toBeChecked();
   }
 
+  /** The agent's one bar of call controls: microphone, camera, devices, hold, transfer, hang up. */
+  callControls(): Locator {
+    return this.page
+      .locator('app-active-call-panel')
+      .getByRole('group', { name: 'Call controls', exact: true });
+  }
+
   /** The media of this tab's call (agent: the active call panel; caller: the Call box). */
   callMedia(): Locator {
     return this.page.locator('app-call-media');

@@ -41,7 +41,9 @@ export const PlaceCallBody = Type.Object(
     to: Type.String({
       minLength: 1,
       maxLength: 200,
-      description: '/private/<username> or /group/<name>',
+      description:
+        '/private/<username> or /group/<name>; or a phone number ("+1 415 555 0199"): a callback, ' +
+        'which rings the phone first and, once it answers, calls `from` (server/sip/README.md)',
     }),
     params: Type.Optional(CallParams),
     priority: Type.Optional(
@@ -120,3 +122,13 @@ export function durations(call: {
         : null,
   };
 }
+
+/** The answer to a call to a phone number (a callback): the phone is being rung. */
+export const CallbackStarted = Type.Object({
+  callbackId: Type.String({
+    description: "Also in the call's params (callbackId) once the phone answers, and in its record",
+  }),
+  status: Type.Literal('dialing'),
+  to: Party,
+  from: Party,
+});

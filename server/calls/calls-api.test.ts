@@ -93,10 +93,10 @@ describe('calls API', { concurrency: true }, () => {
         /priority must be integer/,
       ],
       [
-        'a phone number (agents dial phones; the API does not yet)',
-        { from: 'X', to: '+1 415 555 0199' },
-        400,
-        /phone numbers are called by an agent from the Call box/,
+        'a phone number on a server without LiveKit SIP',
+        { from: '/group/support', to: '+1 415 555 0199' },
+        409,
+        /calling phone numbers needs LiveKit SIP/,
       ],
       [
         'malformed address',

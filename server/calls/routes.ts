@@ -15,7 +15,8 @@ import { validatorCompiler } from '../shared/validation.ts';
 import { MediaScriptsUnavailable } from '../media-script/scripted-calls.ts';
 import { isPhoneNumberLike } from '../phone-numbers/phone-number-format.ts';
 import type { PlanStep } from '../media-script/script-schema.ts';
-import { CallDetail, PlaceCallBody } from './call-schemas.ts';
+import { CallDetail, CallbackStarted, PlaceCallBody } from './call-schemas.ts';
+import { NEEDS_LIVEKIT_SIP } from '../sip/phone-dialing.ts';
 
 const tags = ['calls'];
 const security = bearerSecurity;
@@ -33,7 +34,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     callers.set(request, caller);
     return caller;
   });
-  const { router, records, scripts, limits } = app.services;
+  const { router, records, scripts, limits, sip } = app.services;
 
   app.post(
     '/calls',
@@ -41,24 +42,32 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         security,
-        summary: 'Place a server-side call to /private/<username> or /group/<name>',
+        summary:
+          'Place a server-side call to /private/<username> or /group/<name>, or call a phone back',
         body: PlaceCallBody,
         response: {
           201: CallDetail,
-          ...errorResponses(400, 401, 403, 404, 413, 415, 429, 503),
+          202: CallbackStarted,
+          ...errorResponses(400, 401, 403, 404, 409, 413, 415, 429, 503),
         },
       },
     },
     async (request, reply) => {
       const { from, to, params, script, priority, skills } = request.body;
-      // Decided (server/sip/README.md): a call to a phone is an agent's call (its Call box), so the
-      // call has someone on this side; the API has no agent to connect the phone to yet.
-      if (isPhoneNumberLike(to))
-        throw new AppError(
-          'bad-request',
-          `cannot call "${to}" through the API: phone numbers are called by an agent from the ` +
-            'Call box (call.dial); POST /api/calls places calls to /private/<username> or /group/<name>',
-        );
+      // A phone number: a callback (server/sip/phone-callbacks.ts). The phone is rung first;
+      // `from` is who takes the call once it answers.
+      if (isPhoneNumberLike(to)) {
+        if (!sip) throw new AppError('wrong-state', NEEDS_LIVEKIT_SIP);
+        if (script) throw new AppError('bad-request', 'a call to a phone number takes no script');
+        const started = await sip.callPhone(request.tenantId, {
+          to,
+          from: typeof from === 'string' ? from : (from.address ?? from.name),
+          ...(params ? { params } : {}),
+          ...(priority !== undefined ? { priority } : {}),
+          ...(skills ? { skills } : {}),
+        });
+        return reply.status(202).send(started);
+      }
       // A script is checked before the call exists: a bad one creates nothing.
       let plan: PlanStep[] | undefined;
       try {

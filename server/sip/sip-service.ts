@@ -8,6 +8,7 @@ import { SipClient, type WebhookEvent } from 'livekit-server-sdk';
 import type { CallRecords } from '../calls/call-records.ts';
 import type { Config, SipConfig } from '../config.ts';
 import type { Database } from '../db/database.ts';
+import type { Directory } from '../directory/directory.ts';
 import type { CallMedia } from '../media/call-media.ts';
 import type { MediaBackend } from '../media/media-backend.ts';
 import type { PhoneNumberRepository } from '../phone-numbers/phone-number-repository.ts';
@@ -15,6 +16,7 @@ import type { CallRouter } from '../routing/index.ts';
 import { formatForPeople } from '../phone-numbers/phone-number-format.ts';
 import { AppError } from '../shared/errors.ts';
 import { GroupWaitingAudio } from './group-waiting-audio.ts';
+import { PhoneCallbacks, type CallbackRequest, type CallbackStarted } from './phone-callbacks.ts';
 import { PhoneCalls } from './phone-calls.ts';
 import { PhoneDialer } from './phone-dialer.ts';
 import { PhoneScripts } from './phone-scripts.ts';
@@ -30,6 +32,7 @@ export interface SipServiceDependencies {
   router: CallRouter;
   media: CallMedia;
   numbers: PhoneNumberRepository;
+  directory: Directory;
   database: Database;
   /** Where calls routing never holds (a number's announcement) are recorded. */
   records: Pick<CallRecords, 'recordUnrouted'>;
@@ -40,6 +43,7 @@ export class SipService {
   readonly provisioning: SipProvisioning;
   private readonly phoneCalls: PhoneCalls;
   private readonly dialer: PhoneDialer;
+  private readonly callbacks: PhoneCallbacks;
   private readonly waiting: PhoneWaiting;
   private readonly scripts: PhoneScripts;
   private readonly client: SipClient;
@@ -59,10 +63,11 @@ export class SipService {
       ringingTimeoutSeconds: config.maxQueueWaitSeconds,
       log: log.child({ part: 'provisioning' }),
     });
+    const groups = new GroupWaitingAudio(deps.database);
     this.waiting = new PhoneWaiting({
       backend,
       router: deps.router,
-      groups: new GroupWaitingAudio(deps.database),
+      groups,
       mediaDir: config.scriptMediaDir,
       ffmpegPath: config.ffmpegPath,
       log: log.child({ part: 'waiting-audio' }),
@@ -84,6 +89,19 @@ export class SipService {
       scripts: this.scripts,
       log: log.child({ part: 'phone-calls' }),
     });
+    this.callbacks = new PhoneCallbacks({
+      sip: client,
+      outboundTrunkId: () => this.provisioning.outboundTrunkId,
+      router: deps.router,
+      media: deps.media,
+      rooms: backend.rooms,
+      numbers: deps.numbers,
+      directory: deps.directory,
+      waiting: this.waiting,
+      groups,
+      records: deps.records,
+      log: log.child({ part: 'phone-callbacks' }),
+    });
     this.dialer = new PhoneDialer({
       sip: client,
       outboundTrunkId: () => this.provisioning.outboundTrunkId,
@@ -92,6 +110,11 @@ export class SipService {
       numbers: deps.numbers,
       log: log.child({ part: 'phone-dialer' }),
     });
+  }
+
+  /** Calls a phone for the HTTP API, then the tenant's group or person (phone-callbacks.ts). */
+  callPhone(tenantId: string, request: CallbackRequest): Promise<CallbackStarted> {
+    return this.callbacks.start(tenantId, request);
   }
 
   /** Where phones call (LIVEKIT_SIP_URI). */
@@ -137,6 +160,7 @@ export class SipService {
 
   handleWebhook(event: WebhookEvent): void {
     this.phoneCalls.handleWebhook(event);
+    this.callbacks.handleWebhook(event);
   }
 
   /** Phone calls whose waiting audio plays now (for tests). */
@@ -151,6 +175,7 @@ export class SipService {
 
   async close(): Promise<void> {
     await this.dialer.close();
+    await this.callbacks.close();
     await this.phoneCalls.close();
     await this.waiting.close();
     await this.scripts.close();

@@ -1,7 +1,8 @@
 /**
  * The supervisor feed on a controlled clock (ManualScheduler), as routing runs in its tests:
  * changes gather for exactly `coalesceMs` of the feed's clock before one frame goes out, and the
- * frame is stamped with that clock. Nothing here sleeps.
+ * frame is stamped with that clock; calls answered exactly 1.5 s after they were placed count
+ * against each group's own service-level threshold. Nothing here sleeps.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -21,6 +22,7 @@ const repository = {
     })),
   groups: async () => [],
   endedCallsSince: async () => [],
+  agentTimesOn: async () => new Map(),
 } as unknown as SupervisorRepository;
 
 test("changes go out after coalesceMs of the feed's own clock, in one frame", async () => {
@@ -73,4 +75,69 @@ test("changes go out after coalesceMs of the feed's own clock, in one frame", as
   scheduler.advance(1_000);
   await fixture.settle();
   assert.equal(frames.length, 2);
+});
+
+test("each group's service level uses its own threshold, on routing's and the feed's clock", async () => {
+  const fixture = routerFixture();
+  const { router, scheduler } = fixture;
+  const ada = fixture.addUser('ada');
+  const bob = fixture.addUser('bob');
+  fixture.addGroup('strict', [ada]);
+  fixture.addGroup('relaxed', [bob]);
+  const group = (name: string, member: string, serviceLevelSeconds: number) => ({
+    id: `group-${name}`,
+    name,
+    memberIds: [member],
+    serviceLevelSeconds,
+  });
+  const feed = new SupervisorFeed(
+    {
+      ...repository,
+      groups: async () => [group('strict', ada.id, 1), group('relaxed', bob.id, 20)],
+    } as unknown as SupervisorRepository,
+    {
+      flushRecords: async () => {},
+      heartbeatSeconds: 3,
+      scheduler,
+      log: { error: (details) => assert.fail(`feed error: ${JSON.stringify(details)}`) },
+    },
+  );
+  feed.attach(router);
+  const frames: SupervisorMessage[] = [];
+  await feed.subscribe({ id: TENANT, name: 'Tenant' }, { send: (frame) => frames.push(frame) });
+  const tabs = { strict: fixture.openTab(ada), relaxed: fixture.openTab(bob) };
+
+  // Both answered exactly 1.5 s after they were placed: outside strict's 1 s, inside relaxed's 20 s.
+  for (const name of ['strict', 'relaxed'] as const) {
+    const call = await router.placeCall(TENANT, {
+      from: { name: 'Caller', address: '+15550100' },
+      to: `/group/${name}`,
+    });
+    await fixture.settle();
+    scheduler.advance(1_500);
+    router.accept(tabs[name].sessionId, call.id);
+    await fixture.settle();
+  }
+  scheduler.advance(150);
+  await fixture.settle();
+  const last = frames.findLast(
+    (frame) => frame.type !== 'supervisor.heartbeat' && frame.groups.length,
+  );
+  assert.ok(last && last.type !== 'supervisor.heartbeat');
+  const figures = Object.fromEntries(
+    last.groups.map((each) => [
+      each.name,
+      {
+        answered: each.today.answered,
+        averageWaitMs: each.today.averageWaitMs,
+        today: each.today.serviceLevel,
+        last15Minutes: each.last15Minutes.serviceLevel,
+      },
+    ]),
+  );
+  assert.deepEqual(figures, {
+    strict: { answered: 1, averageWaitMs: 1_500, today: 0, last15Minutes: 0 },
+    relaxed: { answered: 1, averageWaitMs: 1_500, today: 1, last15Minutes: 1 },
+  });
+  feed.close();
 });

@@ -12,14 +12,18 @@ import type { SupervisorChanges, SupervisorMessage } from '../../protocol/superv
 import type { CallEvents, CallRouter, LiveCall, RoutingChange } from '../routing/index.ts';
 import {
   agentView,
+  answeringLeg,
   callView,
+  currentPart,
   endedCallFact,
   groupView,
   legCountsByUser,
   startOfUtcDay,
+  takesCalls,
   WaitingHistory,
 } from './supervisor-views.ts';
 import type {
+  AgentTimes,
   EndedCallFact,
   SupervisorRepository,
   TenantGroup,
@@ -56,6 +60,14 @@ interface TenantWatch {
   groups: TenantGroup[];
   directoryReadAt: number;
   history: WaitingHistory;
+  /** Each agent's finished talk, hold and handle time today, read from the records. */
+  times: Map<string, AgentTimes>;
+  /** A call ended or an agent's wrap-up did since `times` was read: read them again. */
+  timesStale: boolean;
+  /** Agents in after-call work at the last computation (one leaving it makes `times` stale). */
+  inWrapUp: Set<string>;
+  /** `${callId}/${userId}` → the call's finished hold when that agent's part began. */
+  holdBefore: Map<string, number>;
   sentCalls: Map<string, string>;
   sentAgents: Map<string, string>;
   sentGroups: string;
@@ -107,7 +119,9 @@ export class SupervisorFeed implements CallEvents {
 
   callEnded(call: LiveCall): void {
     const watch = this.watches.get(call.tenantId);
-    if (watch) watch.facts.set(call.id, endedCallFact(call));
+    if (!watch) return;
+    watch.facts.set(call.id, endedCallFact(call));
+    watch.timesStale = true;
   }
 
   // ------------------------------------------------------------------ watching
@@ -151,6 +165,10 @@ export class SupervisorFeed implements CallEvents {
         groups: [],
         directoryReadAt: -Infinity,
         history: new WaitingHistory(),
+        times: new Map(),
+        timesStale: true,
+        inWrapUp: new Set(),
+        holdBefore: new Map(),
         sentCalls: new Map(),
         sentAgents: new Map(),
         sentGroups: '',
@@ -208,11 +226,26 @@ export class SupervisorFeed implements CallEvents {
       ]);
       watch.directoryReadAt = now;
     }
+    if (watch.timesStale) {
+      // Cleared first: a call ending while the records are read marks them stale again.
+      watch.timesStale = false;
+      await this.options.flushRecords();
+      const day = new Date(today).toISOString().slice(0, 10);
+      watch.times = await this.repository.agentTimesOn(watch.tenantId, day);
+    }
   }
 
   private async computeViews(watch: TenantWatch): Promise<Views> {
-    await this.refresh(watch);
     const router = this.router!;
+    // An agent whose after-call work ended has a new handle time in the records.
+    const inWrapUp = new Set(
+      watch.people
+        .filter((person) => router.agentStateOf(watch.tenantId, person.id)?.wrapUp)
+        .map((person) => person.id),
+    );
+    for (const userId of watch.inWrapUp) if (!inWrapUp.has(userId)) watch.timesStale = true;
+    watch.inWrapUp = inWrapUp;
+    await this.refresh(watch);
     const now = this.scheduler.now();
     const liveCalls = router.liveCallsOf(watch.tenantId);
     const names = new Map(watch.people.map((person) => [person.id, person.name]));
@@ -227,19 +260,37 @@ export class SupervisorFeed implements CallEvents {
     const members = new Set(watch.groups.flatMap((group) => group.memberIds));
     const counts = legCountsByUser(watch.facts.values(), liveCalls);
     const agents = new Map<string, ReturnType<typeof agentView>>();
+    const answerers = new Map(liveCalls.map((call) => [call.id, call.answeredBy?.id]));
+    const byId = new Map(liveCalls.map((call) => [call.id, call]));
+    const holdBefore = new Map<string, number>();
+    const partOf = (userId: string, callId: string | null) => {
+      const call = callId === null ? undefined : byId.get(callId);
+      const leg = call && answeringLeg(call, userId);
+      if (!call || !leg) return null;
+      const key = `${call.id}/${userId}`;
+      // First seen: the first agent to answer had all of the call's hold; a later one (after
+      // a transfer) none of what is already over.
+      const before =
+        watch.holdBefore.get(key) ?? (leg.answeredAt === call.answeredAt ? 0 : call.heldMs);
+      holdBefore.set(key, before);
+      return currentPart(call, userId, before);
+    };
     for (const person of watch.people) {
       const state = router.agentStateOf(watch.tenantId, person.id);
-      if (person.role !== 'agent' && !members.has(person.id) && !state) continue;
-      agents.set(
-        person.id,
-        agentView(
-          person,
-          state,
-          this.presenceSince.get(`${watch.tenantId}/${person.id}`) ?? null,
-          counts.get(person.id),
-        ),
+      if (!takesCalls(person.id, members, state, counts)) continue;
+      const view = agentView(
+        person,
+        state,
+        this.presenceSince.get(`${watch.tenantId}/${person.id}`) ?? null,
+        counts.get(person.id),
+        (callId) => answerers.get(callId),
+        watch.times.get(person.id),
       );
+      view.currentCall = partOf(person.id, view.currentCallId);
+      agents.set(person.id, view);
     }
+    // Parts no longer in progress are forgotten.
+    watch.holdBefore = holdBefore;
     const groups = watch.groups.map((group) =>
       groupView(
         group,

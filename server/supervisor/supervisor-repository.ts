@@ -6,6 +6,7 @@
 import type { Database } from '../db/database.ts';
 import type { EndReason } from '../../protocol/session-protocol.ts';
 import type { Role } from '../auth/tokens.ts';
+import { ReportRepository } from '../reports/report-repository.ts';
 
 export interface TenantPerson {
   id: string;
@@ -24,6 +25,14 @@ export interface TenantGroup {
   strategy?: string;
 }
 
+/** An agent's finished work today, as the agent report counts it (server/reports/README.md). */
+export interface AgentTimes {
+  talkMs: number;
+  holdMs: number;
+  /** (talk + hold + wrap-up) ÷ handled calls; null when none was handled. */
+  averageHandleMs: number | null;
+}
+
 /** One ended call as the figures need it. */
 export interface EndedCallFact {
   id: string;
@@ -39,7 +48,34 @@ const epoch = (value: unknown) =>
   value === null || value === undefined ? null : new Date(value as string | Date).getTime();
 
 export class SupervisorRepository {
-  constructor(private readonly database: Database) {}
+  private readonly reports: ReportRepository;
+
+  constructor(private readonly database: Database) {
+    this.reports = new ReportRepository(database);
+  }
+
+  /**
+   * Per agent: talk, hold and average handle time over the calls placed on `day` (UTC,
+   * YYYY-MM-DD). The agent report's own statement, so the feed and the reports never disagree.
+   */
+  async agentTimesOn(tenantId: string, day: string): Promise<Map<string, AgentTimes>> {
+    const rows = await this.reports.report(tenantId, 'agent', {
+      timeZone: 'UTC',
+      from: day,
+      to: day,
+      interval: 'day',
+    });
+    const times = new Map<string, AgentTimes>();
+    for (const row of rows) {
+      if (!row.agent) continue;
+      times.set(row.agent.id, {
+        talkMs: row.talkMs,
+        holdMs: row.holdMs,
+        averageHandleMs: row.ahtMs,
+      });
+    }
+    return times;
+  }
 
   async people(tenantId: string): Promise<TenantPerson[]> {
     const rows = await this.database.query<{

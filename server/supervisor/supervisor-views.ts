@@ -13,7 +13,12 @@ import type {
 } from '../../protocol/supervisor-protocol.ts';
 import type { AgentRef } from '../../protocol/session-protocol.ts';
 import { skillMatch, type AgentState, type LiveCall } from '../routing/index.ts';
-import type { EndedCallFact, TenantGroup, TenantPerson } from './supervisor-repository.ts';
+import type {
+  AgentTimes,
+  EndedCallFact,
+  TenantGroup,
+  TenantPerson,
+} from './supervisor-repository.ts';
 
 /** Default service-level threshold: answered within this many seconds counts as "in service". */
 export const DEFAULT_SERVICE_LEVEL_SECONDS = 20;
@@ -149,13 +154,35 @@ export function legCountsByUser(
   return counts;
 }
 
+/**
+ * Whether the agents table lists the person: ring-group members, anyone who came online to take
+ * calls, and anyone rung today. Not the role: a customer made through the subscriber API is an
+ * "agent" by default, and a caller's or a supervisor's tab has a session without taking calls.
+ */
+export function takesCalls(
+  userId: string,
+  members: ReadonlySet<string>,
+  state: Readonly<AgentState> | undefined,
+  counts: ReadonlyMap<string, LegCounts>,
+): boolean {
+  return members.has(userId) || (state?.presence ?? 'offline') !== 'offline' || counts.has(userId);
+}
+
 export function agentView(
   person: TenantPerson,
   state: Readonly<AgentState> | undefined,
   presenceSince: number | null,
   counts: LegCounts | undefined,
+  answererOf: (callId: string) => string | undefined = () => undefined,
+  times?: AgentTimes,
+  currentCall: SupervisorAgent['currentCall'] = null,
 ): SupervisorAgent {
-  const [currentCallId = null] = state?.activeCallIds ?? [];
+  // Offline, the person is on a call as an agent only if they answered it; a call they placed
+  // from a tab that never came online makes them its caller, not an agent on a call.
+  const onCall = (state?.activeCallIds ?? []).filter(
+    (callId) => state!.presence !== 'offline' || answererOf(callId) === person.id,
+  );
+  const [currentCallId = null] = onCall;
   return {
     id: person.id,
     name: person.name,
@@ -166,6 +193,38 @@ export function agentView(
     answeredToday: counts?.answered ?? 0,
     missedToday: counts?.missed ?? 0,
     declinedToday: counts?.declined ?? 0,
+    talkMsToday: times?.talkMs ?? 0,
+    holdMsToday: times?.holdMs ?? 0,
+    averageHandleMsToday: times?.averageHandleMs ?? null,
+    currentCall,
+  };
+}
+
+/** The agent's leg that answered the call and is still on it (their part in progress). */
+export function answeringLeg(call: LiveCall, userId: string): LiveCall['legs'][number] | undefined {
+  if (call.phase !== 'connected') return undefined;
+  return call.legs.find(
+    (leg) => leg.userId === userId && leg.answeredAt !== null && leg.endedAt === null,
+  );
+}
+
+/**
+ * The agent's part of a connected call they answered, for the console to add to today's times.
+ * `holdBefore` is the call's finished hold when the part began (a transfer's hold belongs to
+ * the agent who handed the call on), which the feed notes the first time it sees the part.
+ */
+export function currentPart(
+  call: LiveCall,
+  userId: string,
+  holdBefore: number,
+): SupervisorAgent['currentCall'] {
+  const leg = answeringLeg(call, userId);
+  if (!leg) return null;
+  const since = leg.answeredAt!;
+  return {
+    since,
+    heldMs: Math.max(0, call.heldMs - holdBefore),
+    heldSince: call.heldAt !== null && call.heldAt >= since ? call.heldAt : null,
   };
 }
 

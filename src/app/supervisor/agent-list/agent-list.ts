@@ -1,5 +1,14 @@
-import { ScrollingModule } from '@angular/cdk/scrolling';
-import { ChangeDetectionStrategy, Component, input, output, signal } from '@angular/core';
+import { CdkVirtualScrollViewport, ScrollingModule } from '@angular/cdk/scrolling';
+import {
+  afterRenderEffect,
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  input,
+  output,
+  signal,
+  viewChild,
+} from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import type { SupervisorAgent } from '../../../../protocol/supervisor-protocol';
 import { formatElapsed } from '../elapsed';
@@ -14,8 +23,8 @@ const presenceLabels: Record<SupervisorAgent['presence'], string> = {
 };
 
 /**
- * Every agent: presence and time in it, the current call, today's counts, and Force away (with
- * a confirmation for an agent on a call).
+ * Every agent: presence and time in it, the current call, today's counts and talk, hold and
+ * handle times, and Force away (with a confirmation for an agent on a call).
  */
 @Component({
   selector: 'app-agent-list',
@@ -35,16 +44,49 @@ export class AgentList {
   /** The on-call agent whose Force away waits for a second click. */
   protected readonly confirmingAgentId = signal<string | null>(null);
 
+  /** Tall enough for every row up to ten (no empty space under a short list), then it scrolls. */
+  protected readonly viewportHeight = computed(
+    () => Math.min(Math.max(this.agents().length, 1), 10) * (this.narrow() ? 152 : 44),
+  );
+  private readonly viewport = viewChild(CdkVirtualScrollViewport);
+
+  constructor() {
+    // The viewport measures itself once; told again whenever its height follows the rows.
+    afterRenderEffect(() => {
+      this.viewportHeight();
+      this.viewport()?.checkViewportSize();
+    });
+  }
+
+  /** Today's talk: the finished calls from the records, plus the call in progress without its hold. */
+  protected talk(agent: SupervisorAgent): string {
+    const part = agent.currentCall;
+    const live = part ? this.now() - part.since - part.heldMs - this.holding(agent) : 0;
+    return formatElapsed(agent.talkMsToday + Math.max(0, live));
+  }
+
+  protected hold(agent: SupervisorAgent): string {
+    const live = agent.currentCall ? agent.currentCall.heldMs + this.holding(agent) : 0;
+    return formatElapsed(agent.holdMsToday + live);
+  }
+
+  protected handle(agent: SupervisorAgent): string {
+    return agent.averageHandleMsToday === null ? '—' : formatElapsed(agent.averageHandleMsToday);
+  }
+
+  /** How long the caller of the agent's current call has been on hold (0: not held). */
+  private holding(agent: SupervisorAgent): number {
+    const since = agent.currentCall?.heldSince ?? null;
+    return since === null ? 0 : Math.max(0, this.now() - since);
+  }
+
   protected timeInState(agent: SupervisorAgent): string {
     return agent.presenceSince === null ? '—' : formatElapsed(this.now() - agent.presenceSince);
   }
 
+  /** Away or offline there is nothing to force (a request in flight disables the button). */
   protected canForceAway(agent: SupervisorAgent): boolean {
-    return (
-      agent.presence !== 'away' &&
-      agent.presence !== 'offline' &&
-      !this.pendingAgentIds().includes(agent.id)
-    );
+    return agent.presence !== 'away' && agent.presence !== 'offline';
   }
 
   /** An agent on a call is forced away only after a confirmation in their row. */

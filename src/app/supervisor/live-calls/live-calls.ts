@@ -1,5 +1,13 @@
-import { ScrollingModule } from '@angular/cdk/scrolling';
-import { ChangeDetectionStrategy, Component, input, output } from '@angular/core';
+import { CdkVirtualScrollViewport, ScrollingModule } from '@angular/cdk/scrolling';
+import {
+  afterRenderEffect,
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  input,
+  output,
+  viewChild,
+} from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatMenuModule } from '@angular/material/menu';
 import type {
@@ -59,6 +67,23 @@ export class LiveCalls {
   protected readonly rowHeight = 48;
   /** On a phone a row is a small card: caller; group, status, time; agents; actions. */
   protected readonly narrowRowHeight = 152;
+  /**
+   * As tall as the rows up to ten, then it scrolls: a fixed height left an empty band under a
+   * short list (and none at all when there are no calls, the "No live calls." line says so).
+   */
+  protected readonly viewportHeight = computed(
+    () =>
+      Math.min(this.calls().length, 10) * (this.narrow() ? this.narrowRowHeight : this.rowHeight),
+  );
+  private readonly viewport = viewChild(CdkVirtualScrollViewport);
+
+  constructor() {
+    // The viewport measures itself once; told again whenever its height follows the rows.
+    afterRenderEffect(() => {
+      this.viewportHeight();
+      this.viewport()?.checkViewportSize();
+    });
+  }
   protected readonly narrow = narrowScreen();
   protected readonly statusLabels = statusLabels;
   protected readonly waitingReasons = waitingReasons;

@@ -99,9 +99,15 @@ describe('SupervisorPage', () => {
             currentCallId: 'talking',
             presenceSince: now - 65_000,
             answeredToday: 3,
+            talkMsToday: 600_000,
+            holdMsToday: 30_000,
+            averageHandleMsToday: 200_000,
+            // Answered 65 s ago, 5 s of hold over, on hold again for the last 10 s.
+            currentCall: { since: now - 65_000, heldMs: 5_000, heldSince: now - 10_000 },
           }),
           supervisorAgent({ id: 'b', name: 'Bob', presence: 'away' }),
           supervisorAgent({ id: 'd', name: 'Dee', presence: 'available' }),
+          supervisorAgent({ id: 'e', name: 'Eve', presence: 'offline', presenceSince: null }),
         ],
         initialSupervisorState.agents,
       ),
@@ -169,11 +175,55 @@ describe('SupervisorPage', () => {
     expect(ada.textContent).toContain('on a call');
   });
 
+  it("shows each agent's talk, hold and average handle time, the current call included", async () => {
+    const { element } = await render('supervisor');
+    const cells = (id: string) => {
+      const row = element.querySelector<HTMLElement>(`[data-agent-id=${id}]`)!;
+      return ['talk', 'hold', 'handle'].map((cell) =>
+        // innerText: the label that names the figure on a phone is not displayed here.
+        row.querySelector<HTMLElement>(`.${cell}`)?.innerText.trim(),
+      );
+    };
+    // Ada: 10:00 talk + 65 s on the call less 15 s of hold; 0:30 + 5 s + the 10 s hold now.
+    expect(cells('a')).toEqual(['10:50', '0:45', '3:20']);
+    expect(cells('d')).toEqual(['0:00', '0:00', '—']);
+    expect(element.querySelector('#agent-figures-legend')?.textContent).toContain(
+      '(talk + hold + wrap-up) ÷ calls handled',
+    );
+  });
+
+  it('explains the group figures and labels the chart', async () => {
+    const { element } = await render('supervisor');
+    const card = element.querySelector('app-group-card')!;
+    const legend = card.querySelector('.legend')!;
+    expect(card.querySelector('table')!.getAttribute('aria-describedby')).toBe(legend.id);
+    expect(legend.textContent).toContain('each call counts once, whoever answered it');
+    expect(legend.textContent).toContain("the agents table counts each agent's own");
+    const chart = card.querySelector('app-waiting-sparkline figure')!;
+    expect(chart.querySelector('figcaption')?.textContent).toContain('Calls waiting, last hour');
+    expect([...chart.querySelector('.x-axis')!.children].map((end) => end.textContent)).toEqual([
+      '60 min ago',
+      'now',
+    ]);
+  });
+
+  it('leaves no empty band under the tables: each is as tall as its rows', async () => {
+    const { element } = await render('supervisor');
+    const viewport = (selector: string) =>
+      element.querySelector<HTMLElement>(`${selector} cdk-virtual-scroll-viewport`)!;
+    expect(viewport('app-live-calls').getBoundingClientRect().height).toBe(4 * 48);
+    expect(viewport('app-agent-list').getBoundingClientRect().height).toBe(4 * 44);
+  });
+
   it('forces an agent away and monitors a connected call', async () => {
-    const { loader, dispatch } = await render('supervisor');
+    const { loader, dispatch, element } = await render('supervisor');
     const forceAda = await loader.getHarness(MatButtonHarness.with({ text: 'Force away Ada' }));
-    const forceBob = await loader.getHarness(MatButtonHarness.with({ text: 'Force away Bob' }));
-    expect(await forceBob.isDisabled()).toBeTrue();
+    // Away or offline there is nothing to force: those rows have no button, not a disabled one.
+    for (const name of ['Bob', 'Eve'])
+      expect(
+        await loader.getAllHarnesses(MatButtonHarness.with({ text: `Force away ${name}` })),
+      ).toEqual([]);
+    expect(element.querySelectorAll('[data-agent-id] button[disabled]').length).toBe(0);
     // Ada is on a call: the first click only asks; Keep leaves her be.
     await forceAda.click();
     expect(dispatch).not.toHaveBeenCalledWith(

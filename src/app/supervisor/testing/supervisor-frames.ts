@@ -34,6 +34,10 @@ export function supervisorAgent(overrides: Partial<SupervisorAgent> = {}): Super
     answeredToday: 0,
     missedToday: 0,
     declinedToday: 0,
+    talkMsToday: 0,
+    holdMsToday: 0,
+    averageHandleMsToday: null,
+    currentCall: null,
     ...overrides,
   };
 }

@@ -15,14 +15,27 @@ describe('WaitingSparkline', () => {
     return {
       points: element.querySelector('polyline')!.getAttribute('points'),
       label: element.querySelector('svg')!.getAttribute('aria-label'),
+      element,
     };
   }
 
   it('draws a flat line at zero with no samples', () => {
-    expect(render([])).toEqual({
+    const { points, label } = render([]);
+    expect({ points, label }).toEqual({
       points: '0,21 60,21',
       label: 'Calls waiting over the last hour, at most 0',
     });
+  });
+
+  it('says what it plots and labels both axes', () => {
+    const { element } = render([{ at: now - 10 * 60_000, waiting: 3 }]);
+    const ends = (selector: string) =>
+      [...element.querySelector(selector)!.children].map((end) => end.textContent);
+    expect(element.querySelector('figcaption')?.textContent?.replace(/\s+/g, ' ').trim()).toBe(
+      'Calls waiting, last hour (most in each minute)',
+    );
+    expect(ends('.y-axis')).toEqual(['3', '0']);
+    expect(ends('.x-axis')).toEqual(['60 min ago', 'now']);
   });
 
   it('steps through the last hour scaled to the peak, dropping older samples', () => {

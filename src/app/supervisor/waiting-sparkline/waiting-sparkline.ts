@@ -5,7 +5,9 @@ const HOUR_MS = 60 * 60_000;
 
 /**
  * Calls waiting over the last hour as a small SVG line: x is time (an hour ending now), y the
- * most calls waiting in each minute. Minutes without a sample hold the previous value.
+ * most calls waiting in each minute. Minutes without a sample hold the previous value. Labelled
+ * as a chart: a caption saying what it plots, the y axis from 0 to the hour's peak, the x axis
+ * from 60 minutes ago to now.
  */
 @Component({
   selector: 'app-waiting-sparkline',
