@@ -93,10 +93,10 @@ test.describe('media in the console', () => {
     await expect.poll(() => audioBytesIn(agent, 1_000), MEDIA_DEADLINE).toBeGreaterThan(1_000);
 
     // The agent turns the camera off: the caller sees the avatar instead of video.
-    await agent.callMedia().getByRole('button', { name: 'Turn camera off' }).click();
+    await agent.callControls().getByRole('button', { name: 'Turn camera off' }).click();
     await expect(caller.callMedia().locator('.avatar')).toHaveText('AL', { timeout: 10_000 });
     await expect(caller.remoteVideo()).toHaveCount(0);
-    await agent.callMedia().getByRole('button', { name: 'Turn camera on' }).click();
+    await agent.callControls().getByRole('button', { name: 'Turn camera on' }).click();
     await expectRemoteVideoDecoding(caller);
 
     // Hang up: the call ends on both sides, and both leave the room within a second.
@@ -133,9 +133,21 @@ test.describe('media in the console', () => {
       .poll(async () => Number(await meter.getAttribute('aria-valuenow')), MEDIA_DEADLINE)
       .toBeGreaterThan(0);
 
-    await expect(media.getByRole('button', { name: 'Turn camera on' })).toBeEnabled();
+    // One bar holds every control of the call: what this tab sends, then what the caller gets.
+    await expect(agent.callControls().getByRole('button')).toHaveText([
+      'Mute microphone',
+      'Turn camera on',
+      'Audio and video…',
+      'Hold',
+      'Transfer',
+      'Hang up',
+    ]);
+    await expect(media.getByRole('button')).toHaveCount(0);
+    await expect(
+      agent.callControls().getByRole('button', { name: 'Turn camera on' }),
+    ).toBeEnabled();
     // The device pickers are in the call's "Audio and video" settings.
-    await media.getByRole('button', { name: 'Audio and video…' }).click();
+    await agent.callControls().getByRole('button', { name: 'Audio and video…' }).click();
     const settings = agent.page.getByRole('dialog', { name: 'Audio and video' });
     const microphone = settings.getByRole('combobox', { name: 'Microphone' });
     await expect(microphone).toBeEnabled();

@@ -149,6 +149,13 @@ export class AgentConsole {
     await expect(toggle).toBeChecked();
   }
 
+  /** The agent's one bar of call controls: microphone, camera, devices, hold, transfer, hang up. */
+  callControls(): Locator {
+    return this.page
+      .locator('app-active-call-panel')
+      .getByRole('group', { name: 'Call controls', exact: true });
+  }
+
   /** The media of this tab's call (agent: the active call panel; caller: the Call box). */
   callMedia(): Locator {
     return this.page.locator('app-call-media');
@@ -191,6 +198,9 @@ export class AgentConsole {
     // agent starts afresh, not in this test's wrap-up.
     const signOut = this.page.getByRole('button', { name: 'Sign out' });
     if (!this.page.isClosed() && (await signOut.isVisible())) {
+      // A dialog left open by the test would keep the click from the header (at most three).
+      for (let i = 0; i < 3 && (await this.page.getByRole('dialog').count()) > 0; i++)
+        await this.page.keyboard.press('Escape');
       await signOut.click();
       await expect(this.page.getByRole('button', { name: 'Sign in' })).toBeVisible();
     }

@@ -168,6 +168,14 @@ describe('history of live calls', () => {
       [transferredId],
     );
   });
+
+  // The desk's "Recent calls" (src/app/calls/recent-calls) asks for agentId = the signed-in
+  // person: a supervisor's own list must not be the tenant's calls between agents.
+  test("a supervisor asking for their own calls gets none of the agents' calls", async () => {
+    const own = await get(`/api/history?agentId=${supervisor.user.id}`, supervisor.token);
+    assert.equal(own.status, 200, JSON.stringify(own.body));
+    assert.deepEqual(own.body.calls, []);
+  });
 });
 
 describe('history search over fixed records', () => {

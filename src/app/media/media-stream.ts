@@ -25,7 +25,23 @@ export class MediaStreamDirective {
     const element = inject<ElementRef<SinkableElement>>(ElementRef).nativeElement;
     effect(() => {
       const stream = this.appMediaStream();
-      if (element.srcObject !== stream) element.srcObject = stream;
+      if (element.srcObject === stream) return;
+      // The `muted` attribute mutes only an element the HTML parser creates: Angular creates it
+      // with createElement, and its [muted] binding may land after this. Without a gesture on the
+      // page a browser autoplays only muted media, so an unmuted preview stayed paused (a black
+      // box for every caller) wherever autoplay was not forced, i.e. everywhere but the tests.
+      if (element.hasAttribute('muted')) element.muted = true;
+      element.srcObject = stream;
+      // Chromium left a muted preview created inside a @defer block paused even so (readyState 4,
+      // currentTime 0) until play() was called: ask explicitly. A refusal (an unmuted element
+      // before any gesture) leaves it paused, as autoplay would have.
+      if (stream && element.autoplay) {
+        element.play().catch((error: unknown) => {
+          // AbortError: a newer stream replaced this one before it started; nothing is wrong.
+          if (error instanceof DOMException && error.name === 'AbortError') return;
+          console.warn('[media] playback refused', error);
+        });
+      }
     });
     effect(() => {
       const sinkId = this.sinkId();

@@ -9,6 +9,8 @@ import { initialRootState } from '../../testing/initial-state';
 import { ActiveCallActions, KeyboardShortcutActions, RingingCardActions } from '../calls.actions';
 import { selectActiveCall, type ActiveCallView, type ActiveTransferView } from '../calls.selectors';
 import { TransferDialog } from '../transfer-dialog/transfer-dialog';
+import { By } from '@angular/platform-browser';
+import { MediaControls } from '../../media/media-controls/media-controls';
 import { ActiveCallPanel } from './active-call-panel';
 
 const textOf = (fixture: ComponentFixture<unknown>) =>
@@ -172,6 +174,66 @@ describe('ActiveCallPanel', () => {
     expect(dispatch).toHaveBeenCalledWith(
       ActiveCallActions.completeTransferClicked({ callId: 'call-1' }),
     );
+  });
+
+  describe('one control bar', () => {
+    const bar = () =>
+      (fixture.nativeElement as HTMLElement).querySelector<HTMLElement>(
+        'mat-card-actions[role="group"][aria-label="Call controls"]',
+      );
+    const buttonsIn = (element: HTMLElement | null) =>
+      [...(element?.querySelectorAll('button') ?? [])].map((button) => button.textContent?.trim());
+    const barCallId = () =>
+      (
+        fixture.debugElement.query(By.directive(MediaControls))?.componentInstance as
+          MediaControls | undefined
+      )?.callId();
+
+    it('holds the microphone, camera and devices next to Hold, Transfer and Hang up, and the media shows none of its own', async () => {
+      store.overrideSelector(selectActiveCall, connected);
+      await fixture.whenStable();
+
+      expect(buttonsIn(bar())).toEqual([
+        'Mute microphone',
+        'Turn camera on',
+        'Audio and video…',
+        'Hold',
+        'Transfer',
+        'Hang up',
+      ]);
+      expect(barCallId()).toBe('call-1');
+      const media = (fixture.nativeElement as HTMLElement).querySelector('app-call-media');
+      expect(media).not.toBeNull();
+      expect(media!.querySelector('app-media-controls')).toBeNull();
+    });
+
+    it('acts on the consultation while the agent consults, and has only the way out once the call ended', async () => {
+      store.overrideSelector(selectActiveCall, {
+        ...connected,
+        held: true,
+        controllable: false,
+        transfer: {
+          mode: 'warm',
+          destinationName: 'Grace Hopper',
+          destinationAddress: '/private/grace',
+          status: 'consulting',
+          statusText: 'Consulting',
+          consultationCallId: 'consult-1',
+        },
+      });
+      await fixture.whenStable();
+      expect(barCallId()).toBe('consult-1');
+
+      store.overrideSelector(selectActiveCall, {
+        ...connected,
+        ended: true,
+        statusText: 'Ended',
+        outcome: 'Hung up',
+      });
+      store.refreshState();
+      await fixture.whenStable();
+      expect(buttonsIn(bar())).toEqual(['Hold', 'Transfer', 'Hang up']);
+    });
   });
 
   it('says when there is no call', async () => {

@@ -16,6 +16,7 @@ import { ActionsSubject, Store } from '@ngrx/store';
 import { map } from 'rxjs';
 import { authFeature } from '../../auth/auth.feature';
 import { CallMedia } from '../../media/call-media/call-media';
+import { MediaControls } from '../../media/media-controls/media-controls';
 import { formatDuration, isPhoneNumber } from '../call-outcome';
 import { ActiveCallActions, KeyboardShortcutActions, RingingCardActions } from '../calls.actions';
 import { selectActiveCall, type ActiveCallView } from '../calls.selectors';
@@ -24,11 +25,11 @@ import { openTransferDialog } from '../transfer-dialog/open-transfer-dialog';
 
 /**
  * The call this agent is on: caller, status, talk time, its audio and video, hold, transfer
- * (with the consultation of a warm transfer), and the way out.
+ * (with the consultation of a warm transfer), and the way out; every control in one bar.
  */
 @Component({
   selector: 'app-active-call-panel',
-  imports: [MatButtonModule, MatCardModule, CallMedia, HoldBadge],
+  imports: [MatButtonModule, MatCardModule, CallMedia, MediaControls, HoldBadge],
   templateUrl: './active-call-panel.html',
   styleUrl: './active-call-panel.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,

@@ -17,6 +17,15 @@ const ada = {
   tenant: 'demo',
 };
 
+const sam = {
+  id: 'u-sam',
+  reference: 'sam@demo.test',
+  name: 'Sam Supervisor',
+  role: 'supervisor',
+  address: '/private/sam',
+  tenant: 'demo',
+};
+
 const historyCall = (overrides: Partial<HistoryCall>): HistoryCall => ({
   id: 'a',
   origin: 'session',
@@ -66,6 +75,7 @@ describe('RecentCalls', () => {
     await new Promise((resolve) => setTimeout(resolve));
     const request = http.expectOne((r) => r.url === '/api/history');
     expect(request.request.params.get('limit')).toBe('8');
+    expect(request.request.params.get('agentId')).toBe('u-ada');
     expect(request.request.headers.get('authorization')).toBe('Bearer jwt');
     request.flush({ calls, nextCursor: null });
     await fixture.whenStable();
@@ -116,6 +126,22 @@ describe('RecentCalls', () => {
     expect(dispatch).toHaveBeenCalledOnceWith(
       RecentCallsActions.callBackClicked({ address: '/private/katherine' }),
     );
+  });
+
+  // History gives supervisors the whole tenant unless asked for one person: the desk must ask
+  // for the signed-in person's own calls, or Sam's desk lists Grace's call to Ada.
+  it('asks a supervisor’s desk only for the supervisor’s own calls', async () => {
+    const store = TestBed.inject(MockStore);
+    store.setState({
+      ...initialRootState,
+      auth: { ...initialRootState.auth, user: sam, status: 'signed-in' as const },
+    });
+    const fixture = TestBed.createComponent(RecentCalls);
+    await fixture.whenStable();
+    await new Promise((resolve) => setTimeout(resolve));
+    const request = http.expectOne((r) => r.url === '/api/history');
+    expect(request.request.params.get('agentId')).toBe('u-sam');
+    request.flush({ calls: [], nextCursor: null });
   });
 
   it('says so when there are no calls yet', async () => {

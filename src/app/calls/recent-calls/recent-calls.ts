@@ -75,7 +75,11 @@ export class RecentCalls {
   }
 
   private load(): void {
-    this.history.search({ limit: RECENT_CALLS_SHOWN }).subscribe({
+    const user = this.user();
+    if (!user) return;
+    // Always the signed-in person's own calls: without agentId a supervisor's history is the
+    // whole tenant's (that belongs to the History page, not the desk).
+    this.history.search({ agentId: user.id, limit: RECENT_CALLS_SHOWN }).subscribe({
       next: ({ calls }) => {
         this.calls.set(calls);
         this.error.set(null);

@@ -32,6 +32,11 @@ export class CallMedia {
   readonly partyName = input.required<string>();
   /** Show the in-call keypad (DTMF): the other side is a phone. */
   readonly keypad = input(false);
+  /**
+   * Show the microphone, camera and device controls here. The agent's desk shows them in its
+   * one control bar instead, next to Hold, Transfer and Hang up.
+   */
+  readonly controls = input(true);
 
   protected readonly remoteStream = this.streamOf((call) => call.remoteStream$);
   protected readonly localStream = this.streamOf((call) => call.localStream$);

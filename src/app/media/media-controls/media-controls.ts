@@ -19,12 +19,15 @@ import { openDeviceSettings } from '../device-settings/open-device-settings';
   templateUrl: './media-controls.html',
   styleUrl: './media-controls.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
+  host: { '[class.in-bar]': 'inBar()' },
 })
 export class MediaControls {
   private readonly store = inject(Store);
   private readonly injector = inject(Injector);
 
   readonly callId = input.required<string>();
+  /** The buttons join the surrounding control bar (its flex row) instead of a row of their own. */
+  readonly inBar = input(false);
 
   private readonly entities = this.store.selectSignal(mediaFeature.selectCallMediaEntities);
   protected readonly media = computed(() => this.entities()[this.callId()] ?? null);
