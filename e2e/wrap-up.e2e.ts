@@ -115,10 +115,11 @@ test.describe('after-call work', () => {
     await expect(recent.first()).not.toContainText('Resolved');
     await expect(panel).toContainText(`Call with ${CALLER}`);
     await expect(panel.getByLabel('Note')).toHaveValue('Will call back tomorrow');
-    // The reload ended the wrap-up on the server (the tab's session closed): once saved,
-    // nothing is left to do and the panel closes.
-    await expect(panel).toContainText('Wrap-up time is over');
-    await panel.getByRole('button', { name: 'Save' }).click();
+    // A reload keeps the tab's session (SESSION_RELOAD_GRACE_SECONDS), so the wrap-up goes on
+    // with its countdown; Done saves the restored draft and ends it.
+    await expect(panel).toContainText('Calls ring again in');
+    await expect(page.getByRole('combobox', { name: 'Presence' })).toContainText('Wrap-up');
+    await panel.getByRole('button', { name: 'Done' }).click();
     await expect(panel.getByRole('heading', { name: 'Wrap-up' })).toBeHidden();
     expect(await savedWrapUp(page, secondCallId)).toMatchObject({
       dispositionCode: null,

@@ -201,6 +201,12 @@ export class AgentConsole {
       // A dialog left open by the test would keep the click from the header (at most three).
       for (let i = 0; i < 3 && (await this.page.getByRole('dialog').count()) > 0; i++)
         await this.page.keyboard.press('Escape');
+      // The agent's wrap-up outlives this tab while another tab of the same agent, closed by
+      // the test, is still in its reload grace: end it, or the next test's agent is not rung.
+      const wrapUpDone = this.page
+        .locator('app-wrap-up-panel')
+        .getByRole('button', { name: 'Done' });
+      if (await wrapUpDone.isVisible()) await wrapUpDone.click();
       await signOut.click();
       await expect(this.page.getByRole('button', { name: 'Sign in' })).toBeVisible();
     }
