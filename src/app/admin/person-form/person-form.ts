@@ -11,11 +11,11 @@ import {
 } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { FormsModule } from '@angular/forms';
-import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
 import { map, type Observable } from 'rxjs';
+import { FormFooter } from '../form-footer/form-footer';
 import { apiErrorMessage } from '../../history/history-api';
 import { AdminApi, type ManagedPerson, type PersonWithPassword } from '../admin-api';
 import {
@@ -35,7 +35,7 @@ import {
  */
 @Component({
   selector: 'app-person-form',
-  imports: [FormsModule, MatButtonModule, MatFormFieldModule, MatInputModule, MatSelectModule],
+  imports: [FormFooter, FormsModule, MatFormFieldModule, MatInputModule, MatSelectModule],
   templateUrl: './person-form.html',
   styleUrl: '../admin-page/admin-page.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,

@@ -15,6 +15,7 @@ import { MatCheckboxModule } from '@angular/material/checkbox';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
+import { FormFooter } from '../form-footer/form-footer';
 import { apiErrorMessage } from '../../history/history-api';
 import { AdminApi, type Person, type PhoneNumber, type RingGroup } from '../admin-api';
 import {
@@ -37,6 +38,7 @@ import {
 @Component({
   selector: 'app-phone-numbers-section',
   imports: [
+    FormFooter,
     FormsModule,
     MatButtonModule,
     MatCheckboxModule,
