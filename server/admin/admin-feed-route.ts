@@ -10,17 +10,17 @@
  * the next change to the tenant's people.
  */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import {
+  closeCodeFor,
+  identifyWatcher,
+  watchRefusal,
+  type Watcher,
+} from '../auth/websocket-identity.ts';
 import { Heartbeat } from '../session/heartbeat.ts';
 import { AppError } from '../shared/errors.ts';
 import { AdminFeedConnection } from './admin-feed-connection.ts';
 
-export const CLOSE_UNAUTHORIZED = 4401;
-export const CLOSE_FORBIDDEN = 4403;
-
-interface Admin {
-  tenantId: string;
-  userId: string;
-}
+const ADMIN_ONLY = ['admin'] as const;
 
 const routes: FastifyPluginAsync = async (app) => {
   const { tokens, directory, config, adminChanges, accounts } = app.services;
@@ -28,31 +28,8 @@ const routes: FastifyPluginAsync = async (app) => {
   const connections = new Set<AdminFeedConnection>();
   app.addHook('onClose', async () => heartbeat.stop());
 
-  /** Why this user may not watch (null: they may). Re-read from the database each time. */
-  async function refusal(tenantId: string, userId: string): Promise<AppError | null> {
-    const user = await directory.user(tenantId, userId);
-    if (!user) return new AppError('unauthorized', 'the user of this token no longer exists');
-    return user.role === 'admin' ? null : new AppError('forbidden', 'requires role admin');
-  }
-
-  async function identify(request: FastifyRequest): Promise<Admin | AppError> {
-    try {
-      const token = (request.query as { token?: unknown } | undefined)?.token;
-      if (typeof token !== 'string' || !token)
-        return new AppError('unauthorized', 'missing token: connect with ?token=<session token>');
-      const { tenantId, userId } = await tokens.verify(token);
-      return (await refusal(tenantId, userId)) ?? { tenantId, userId };
-    } catch (error) {
-      if (error instanceof AppError) return error;
-      throw error;
-    }
-  }
-
   const closeWith = (connection: AdminFeedConnection, error: AppError) =>
-    connection.close(
-      error.reason === 'forbidden' ? CLOSE_FORBIDDEN : CLOSE_UNAUTHORIZED,
-      error.message,
-    );
+    connection.close(closeCodeFor(error), error.message);
 
   // A deactivated admin's pages close at once, like their console tabs.
   const stopSigningOut = accounts.onDeactivated((tenantId, userId) => {
@@ -65,7 +42,7 @@ const routes: FastifyPluginAsync = async (app) => {
   async function recheck(tenantId: string): Promise<void> {
     for (const connection of [...connections]) {
       if (connection.tenantId !== tenantId) continue;
-      const error = await refusal(tenantId, connection.userId);
+      const error = await watchRefusal(directory, connection, ADMIN_ONLY);
       if (error) closeWith(connection, error);
     }
   }
@@ -79,14 +56,14 @@ const routes: FastifyPluginAsync = async (app) => {
     stopRechecking();
   });
 
-  const identities = new WeakMap<FastifyRequest, Admin | AppError>();
+  const identities = new WeakMap<FastifyRequest, Watcher | AppError>();
   app.get(
     '/admin/changes',
     {
       websocket: true,
       schema: { hide: true },
       preValidation: async (request) => {
-        identities.set(request, await identify(request));
+        identities.set(request, await identifyWatcher(request, tokens, directory, ADMIN_ONLY));
       },
     },
     (socket, request) => {

@@ -18,6 +18,7 @@ import type { SupervisorMessage } from '../../protocol/supervisor-protocol.ts';
 import type { FeedSubscriber, SupervisorFeed } from '../supervisor/supervisor-feed.ts';
 import type { ClusterNode } from './cluster-node.ts';
 import { FORWARDED_HEADER } from './http-forwarding.ts';
+import { CLOSE_FORBIDDEN, CLOSE_UNAUTHORIZED } from '../auth/websocket-identity.ts';
 
 /** Closes the browser's (or the relaying node's) socket. */
 type Close = (code: number, reason: string) => void;
@@ -26,8 +27,6 @@ interface Tenant {
   name: string;
 }
 
-const CLOSE_UNAUTHORIZED = 4401;
-const CLOSE_FORBIDDEN = 4403;
 /** Close code for "this node does not serve that tenant any more; ask again". */
 export const CLOSE_MOVED = 1012;
 /** How long the relay looks for an owner before giving the browser up (it reconnects). */

@@ -8,9 +8,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../shared/errors.ts';
 import { SessionConnection, type SessionIdentity } from './session-connection.ts';
 import { Heartbeat } from './heartbeat.ts';
+import { CLOSE_UNAUTHORIZED } from '../auth/websocket-identity.ts';
 
 /** Close code for "your credentials are not good": the client should sign in again. */
-export const CLOSE_UNAUTHORIZED = 4401;
 /** Close code for "this user has too many tabs open" (MAX_SESSIONS_PER_USER). */
 export const CLOSE_TOO_MANY_SESSIONS = 4429;
 

@@ -20,6 +20,7 @@ import {
 import { Presence } from '../../protocol/session-protocol.ts';
 import { authenticateUser } from '../auth/request-auth.ts';
 import type { TokenClaims } from '../auth/tokens.ts';
+import { closeCodeFor, identifyWatcher } from '../auth/websocket-identity.ts';
 import { AppError, notFound } from '../shared/errors.ts';
 import { bearerSecurity, errorResponses } from '../shared/schemas.ts';
 import { scopeToTenant } from '../shared/tenant-scope.ts';
@@ -32,8 +33,6 @@ import { FeedRelay } from '../cluster/feed-relay.ts';
 import { FORWARDED_HEADER } from '../cluster/http-forwarding.ts';
 import type { SupervisorFeed } from './supervisor-feed.ts';
 
-export const CLOSE_UNAUTHORIZED = 4401;
-export const CLOSE_FORBIDDEN = 4403;
 const SUPERVISOR_ROLES: TokenClaims['role'][] = ['supervisor', 'admin'];
 const tags = ['supervisor'];
 const security = bearerSecurity;
@@ -93,26 +92,12 @@ const routes: FastifyPluginAsyncTypebox<SupervisorRouteOptions> = async (
 
   const feedIdentities = new WeakMap<FastifyRequest, { id: string; name: string } | AppError>();
 
-  async function identifyWatcher(request: FastifyRequest) {
-    try {
-      const token = (request.query as { token?: unknown } | undefined)?.token;
-      if (typeof token !== 'string' || !token)
-        throw new AppError('unauthorized', 'missing token: connect with ?token=<session token>');
-      const claims = await tokens.verify(token);
-      const [user, tenant] = await Promise.all([
-        directory.user(claims.tenantId, claims.userId),
-        directory.tenant(claims.tenantId),
-      ]);
-      if (!user || !tenant)
-        throw new AppError('unauthorized', 'the user of this token no longer exists');
-      // The role as stored now, not as when the token was issued: a demoted supervisor stops watching.
-      if (!SUPERVISOR_ROLES.includes(user.role))
-        throw new AppError('forbidden', 'requires role supervisor or admin');
-      return tenant;
-    } catch (error) {
-      if (error instanceof AppError) return error;
-      throw error;
-    }
+  /** The watcher's tenant (its name and id), or the refusal to close the feed with. */
+  async function feedIdentity(request: FastifyRequest) {
+    const watcher = await identifyWatcher(request, tokens, directory, SUPERVISOR_ROLES);
+    if (watcher instanceof AppError) return watcher;
+    const tenant = await directory.tenant(watcher.tenantId);
+    return tenant ?? new AppError('unauthorized', 'the user of this token no longer exists');
   }
 
   app.get(
@@ -121,14 +106,14 @@ const routes: FastifyPluginAsyncTypebox<SupervisorRouteOptions> = async (
       websocket: true,
       schema: { hide: true },
       preValidation: async (request) => {
-        feedIdentities.set(request, await identifyWatcher(request));
+        feedIdentities.set(request, await feedIdentity(request));
       },
     },
     (socket, request) => {
       const identity = feedIdentities.get(request);
       if (!identity || identity instanceof AppError) {
-        const code = identity?.reason === 'forbidden' ? CLOSE_FORBIDDEN : CLOSE_UNAUTHORIZED;
-        socket.close(code, identity?.message ?? 'unauthorized');
+        const refusal = identity ?? new AppError('unauthorized', 'unauthorized');
+        socket.close(closeCodeFor(refusal), refusal.message);
         return;
       }
       let unsubscribe: (() => void) | null = null;
