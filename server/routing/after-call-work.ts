@@ -72,7 +72,7 @@ export class AfterCallWork {
       Math.max(wrapUp.deadline ?? now, now) + seconds * 1000,
       now + MAX_WRAP_UP_EXTENSION_SECONDS * 1000,
     );
-    this.state.setDeadline(this.deadlineOf(agent), endsAt - now);
+    this.state.setDeadlineAt(this.deadlineOf(agent), endsAt);
   }
 
   /** The agent chose a presence: anything but wrap-up ends the after-call work. */

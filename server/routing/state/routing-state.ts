@@ -180,13 +180,12 @@ export class RoutingState {
 
   /** Sets (or moves) a deadline `delayMs` from now. */
   setDeadline(deadline: DeadlineRef, delayMs: number): void {
-    const tenantId = this.tenantOf(deadline);
-    this.apply({
-      type: 'deadlineSet',
-      tenantId,
-      deadline,
-      dueAt: this.now() + Math.max(0, delayMs),
-    });
+    this.setDeadlineAt(deadline, this.now() + Math.max(0, delayMs));
+  }
+
+  /** Sets a deadline at a moment already worked out (a second read of the clock could differ). */
+  setDeadlineAt(deadline: DeadlineRef, dueAt: number): void {
+    this.apply({ type: 'deadlineSet', tenantId: this.tenantOf(deadline), deadline, dueAt });
   }
 
   /** Cancels a deadline if it is set. */
