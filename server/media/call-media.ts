@@ -209,8 +209,9 @@ export class CallMedia implements CallEvents {
   callPlaced(call: LiveCall): void {
     if (!call.callerSessionId || !call.fromUserId || this.closing) return;
     // A warm transfer's consultation: its caller is an agent already in a call, whose media the
-    // transfer arranges; its room opens on answer, as before.
-    if (call.consultationFor) return;
+    // transfer arranges; its room opens on answer, as before. One to a phone number opens now,
+    // as any call to a phone does: LiveKit SIP dials the phone into it (server/sip).
+    if (call.consultationFor && call.target.kind !== 'phone') return;
     const caller = this.party('caller', call.fromUserId, call.callerSessionId, call.from.name);
     this.openRoom(call, [caller], false);
   }
@@ -261,6 +262,24 @@ export class CallMedia implements CallEvents {
     for (const party of room.parties.values())
       if (party.external) return { room: room.name, identity: party.identity };
     return undefined;
+  }
+
+  /**
+   * Hands a call's room over to server/sip (a warm transfer to a phone number bridges the
+   * caller's room to the number's): from now on call media neither closes it when the call ends
+   * nor ends the call when its parties leave, and lets anyone join it. Returns its name and
+   * phone (undefined: no such room, or no phone in it).
+   */
+  releaseRoom(callId: string): { room: string; identity: string } | undefined {
+    const phone = this.phoneOf(callId);
+    const room = this.roomsByCall.get(callId);
+    if (!phone || !room) return undefined;
+    for (const cancel of room.pendingEnds.values()) cancel();
+    room.pendingEnds.clear();
+    room.ended = true;
+    this.rooms.delete(room.name);
+    this.roomsByCall.delete(callId);
+    return phone;
   }
 
   /** While the phone is transferred out (REFER), its leaving is the transfer's, not a hang-up. */

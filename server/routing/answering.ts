@@ -62,6 +62,7 @@ export class Answering {
     const { state } = this;
     state.apply({ type: 'phoneAnswered', tenantId: call.tenantId, callId: call.id });
     this.stopWaiting(call);
+    this.consultationAnswered(call);
     for (const userId of partiesOf(call)) {
       const party = state.read.agent(call.tenantId, userId);
       if (!party) continue;
@@ -80,13 +81,17 @@ export class Answering {
       state.apply({ type: 'transferCleared', tenantId, callId, by: call.transfer.by });
     if (call.heldAt !== null) state.apply({ type: 'resumed', tenantId, callId });
     state.clearDeadline({ kind: 'call', callId, name: 'clearFailedTransfer' });
-    // A warm transfer's consultation was answered: its agent may now complete the transfer.
-    if (call.consultationFor) {
-      const original = state.read.call(call.consultationFor);
-      const transfer = original?.transfer;
-      if (original && transfer?.consultationCallId === callId && transfer.status === 'ringing')
-        state.apply({ type: 'transferConsulting', tenantId, callId: original.id });
-    }
+    this.consultationAnswered(call);
+  }
+
+  /** A warm transfer's consultation was answered: its agent may now complete the transfer. */
+  private consultationAnswered(call: LiveCall): void {
+    const { state } = this;
+    if (!call.consultationFor) return;
+    const original = state.read.call(call.consultationFor);
+    const transfer = original?.transfer;
+    if (original && transfer?.consultationCallId === call.id && transfer.status === 'ringing')
+      state.apply({ type: 'transferConsulting', tenantId: call.tenantId, callId: original.id });
   }
 
   private stopWaiting(call: LiveCall): void {

@@ -347,7 +347,10 @@ export class CallRouter {
     const session = this.sessions.require(sessionId);
     // Refused before the lookup, so a wrong state is reported as such whatever the address.
     this.transfers.checkTransfer(session, callId);
-    const resolved = await this.dialing.resolve(session.tenantId, to);
+    // A phone number (warm: server/sip checked the call has a phone and the tenant a carrier).
+    const resolved = isPhoneNumberLike(to)
+      ? this.dialing.resolvePhone(to)
+      : await this.dialing.resolve(session.tenantId, to);
     this.batch(() => {
       this.transfers.transfer(this.sessions.require(sessionId), callId, mode, resolved, {
         requiredSkills,
@@ -364,6 +367,28 @@ export class CallRouter {
   checkTransferOut(sessionId: string, callId: string): { tenantId: string } {
     const call = this.transfers.checkTransfer(this.sessions.require(sessionId), callId);
     return { tenantId: call.tenantId };
+  }
+
+  /**
+   * The tenant, rooms' calls and number of this tab's warm transfer to a phone number, if that
+   * is what the call has in progress (server/sip completes those).
+   */
+  phoneConsultationOf(
+    sessionId: string,
+    callId: string,
+  ): { tenantId: string; consultationCallId: string; phase: string } | undefined {
+    const found = this.transfers.phoneConsultationOf(this.sessions.require(sessionId), callId);
+    if (!found) return undefined;
+    return {
+      tenantId: found.call.tenantId,
+      consultationCallId: found.consultation.id,
+      phase: found.consultation.phase,
+    };
+  }
+
+  /** Ends a warm transfer to a phone number that server/sip has bridged (both calls `transferred`). */
+  completeTransferToPhone(sessionId: string, callId: string): void {
+    this.batch(() => this.transfers.completeToPhone(this.sessions.require(sessionId), callId));
   }
 
   completeTransfer(sessionId: string, callId: string): void {

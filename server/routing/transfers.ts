@@ -73,6 +73,13 @@ export class Transfers {
       throw new AppError('bad-request', `cannot transfer call ${call.id} to yourself`);
     if (resolved.closed)
       throw new AppError('conflict', `${resolved.to.address} is closed (business hours)`);
+    // A phone number is handed over by server/sip: blind through the phone's network (REFER),
+    // warm as a consultation call to the number, bridged to the caller on completion.
+    if (resolved.target.kind === 'phone' && mode === 'blind')
+      throw new AppError(
+        'bad-request',
+        'a blind transfer to a phone number goes through server/sip',
+      );
     state.clearDeadline({ kind: 'call', callId: call.id, name: 'clearFailedTransfer' });
     const transfer: LiveTransfer = {
       mode,
@@ -128,6 +135,19 @@ export class Transfers {
       if (transfer.by.sessionId !== session.id || transfer.status === 'failed') continue;
       // A blind transfer left the agent's tab behind already: it rings on without it.
       if (transfer.mode === 'blind') continue;
+      // A number cannot take the caller without the agent (server/sip bridges on its command):
+      // the consultation is hung up and the caller stays with the call as after a cancel.
+      if (transfer.destination.target.kind === 'phone') {
+        this.state.apply({
+          type: 'transferCancelled',
+          tenantId: call.tenantId,
+          callId: call.id,
+          by: transfer.by,
+        });
+        this.managers.ending.resumeCaller(call);
+        this.managers.ending.endConsultation(transfer.consultationCallId);
+        continue;
+      }
       if (transfer.status === 'consulting') {
         this.completeWarm(call, transfer);
         continue;
@@ -184,7 +204,14 @@ export class Transfers {
         consultationAbout: call.from,
         requiredSkills: transfer.destination.requiredSkills,
       },
-      { ...resolved, maxWaitMs: transfer.destination.ringTimeoutMs },
+      {
+        ...resolved,
+        // A phone rings for LiveKit SIP's own ringing timeout; the call's backstop is longer.
+        maxWaitMs:
+          resolved.target.kind === 'phone'
+            ? resolved.maxWaitMs
+            : transfer.destination.ringTimeoutMs,
+      },
     );
     state.apply({
       type: 'transferConsultationDialed',
@@ -193,7 +220,57 @@ export class Transfers {
       consultationCallId: consultation.id,
     });
     // Nobody could ring: the transfer fails at once rather than holding the caller for nothing.
-    if (consultation.phase === 'waiting') managers.ending.endCall(consultation, 'no_answer');
+    // (A phone waits for LiveKit SIP's answer, server/sip's PhoneDialer, without ringing anyone.)
+    if (consultation.phase === 'waiting' && consultation.target.kind !== 'phone')
+      managers.ending.endCall(consultation, 'no_answer');
+  }
+
+  /**
+   * The warm transfer of this tab's call to a phone number that is consulting now, if any: its
+   * completion is server/sip's (the caller's and the number's rooms are bridged there).
+   */
+  phoneConsultationOf(
+    session: LiveSession,
+    callId: string,
+  ): { call: LiveCall; consultation: LiveCall } | undefined {
+    const call = this.state.read.call(callId);
+    const transfer = call?.transfer;
+    if (!call || call.tenantId !== session.tenantId || !transfer) return undefined;
+    if (transfer.mode !== 'warm' || transfer.destination.target.kind !== 'phone') return undefined;
+    agentCallOf(this.state.read, session, callId, 'complete a transfer of');
+    const consultation = transfer.consultationCallId
+      ? this.state.read.call(transfer.consultationCallId)
+      : undefined;
+    return consultation ? { call, consultation } : undefined;
+  }
+
+  /**
+   * A warm transfer to a phone number completes: server/sip has bridged the caller's room to the
+   * number's, so both calls end here `transferred` (their rooms are no longer call media's). The
+   * agent is free.
+   */
+  completeToPhone(session: LiveSession, callId: string): void {
+    const { state, managers } = this;
+    const call = agentCallOf(state.read, session, callId, 'complete a transfer of');
+    const transfer = this.warmTransferOf(call);
+    if (transfer.status !== 'consulting')
+      throw new AppError(
+        'wrong-state',
+        `${transfer.to.name} has not answered the consultation yet`,
+      );
+    const consultation = transfer.consultationCallId
+      ? state.read.call(transfer.consultationCallId)
+      : undefined;
+    // Cleared first, so ending the consultation does not fail the transfer and resume the caller.
+    state.apply({
+      type: 'transferCleared',
+      tenantId: call.tenantId,
+      callId: call.id,
+      by: transfer.by,
+    });
+    if (consultation && consultation.phase !== 'ended')
+      managers.ending.endCall(consultation, 'transferred');
+    managers.ending.endCall(call, 'transferred');
   }
 
   /** The destination, talking to the agent in the consultation, takes the caller. */

@@ -211,22 +211,27 @@ export class SessionCommands {
         return place();
       }
       case 'call.transfer': {
-        // A phone number: the phone is handed to it through its own network (blind only).
+        // A phone number: blind through the phone's own network, warm as a consultation call
+        // to the number, bridged to the caller on completion (server/sip).
         const { phones } = this.options;
         if (isPhoneNumberLike(message.to) && phones) {
           if (message.mode !== 'blind')
-            throw new AppError('bad-request', 'a transfer to a phone number is blind only');
+            return phones.consultNumber(router, sessionId, message.callId, message.to, ok);
           return phones.transferOut(router, sessionId, message.callId, message.to).then(() => ok());
         }
         return router.transfer(sessionId, message.callId, message.to, message.mode, ok, {
           requiredSkills: message.skills,
         });
       }
-      case 'call.transfer.complete':
+      case 'call.transfer.complete': {
+        const { phones } = this.options;
+        if (phones && router.phoneConsultationOf(sessionId, message.callId))
+          return phones.completeTransfer(router, sessionId, message.callId).then(() => ok());
         return router.batch(() => {
           router.completeTransfer(sessionId, message.callId);
           ok();
         });
+      }
       case 'call.transfer.cancel':
         return router.batch(() => {
           router.cancelTransfer(sessionId, message.callId);

@@ -31,7 +31,10 @@ export class PhoneDialing {
   constructor(
     private readonly sip: SipConfig | undefined,
     private readonly numbers: Pick<PhoneNumberRepository, 'callerIdOf'>,
-    private readonly service?: Pick<SipService, 'transferToNumber'>,
+    private readonly service?: Pick<
+      SipService,
+      'transferToNumber' | 'checkPhoneOn' | 'completeToNumber'
+    >,
   ) {}
 
   /**
@@ -54,6 +57,45 @@ export class PhoneDialing {
         `cannot transfer to "${to}": not a valid international phone number (start it with + and the country code)`,
       );
     await this.service.transferToNumber(tenantId, callId, number);
+  }
+
+  /**
+   * An agent starts a warm transfer of the phone call it has to a phone number: the caller holds
+   * (with its group's music), the number is dialled as the consultation, in a room of its own
+   * where the agent talks to it (`transfers.ts`, `PhoneDialer`). Refused clearly, changing
+   * nothing, without LiveKit SIP, a carrier or a caller ID, or on a call with no phone on it.
+   */
+  async consultNumber(
+    router: Pick<CallRouter, 'checkTransferOut' | 'transfer'>,
+    sessionId: string,
+    callId: string,
+    to: string,
+    reply: () => void,
+  ): Promise<void> {
+    if (!this.sip || !this.service) throw new AppError('wrong-state', NEEDS_LIVEKIT_SIP);
+    const { tenantId } = router.checkTransferOut(sessionId, callId);
+    if (!toE164(to))
+      throw new AppError(
+        'bad-request',
+        `cannot transfer to "${to}": not a valid international phone number (start it with + and the country code)`,
+      );
+    await this.requireOutbound(tenantId);
+    this.service.checkPhoneOn(callId);
+    await router.transfer(sessionId, callId, to, 'warm', reply);
+  }
+
+  /**
+   * Completes this tab's warm transfer to a phone number, if that is what its call has in
+   * progress (false otherwise: an ordinary transfer, completed by routing).
+   */
+  async completeTransfer(
+    router: Pick<CallRouter, 'phoneConsultationOf' | 'completeTransferToPhone' | 'endCall'>,
+    sessionId: string,
+    callId: string,
+  ): Promise<boolean> {
+    if (!this.service || !router.phoneConsultationOf(sessionId, callId)) return false;
+    await this.service.completeToNumber(router, sessionId, callId);
+    return true;
   }
 
   /** Throws the clear refusal when this server, or this tenant, cannot call phones. */

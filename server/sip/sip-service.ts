@@ -17,6 +17,7 @@ import { formatForPeople } from '../phone-numbers/phone-number-format.ts';
 import { AppError } from '../shared/errors.ts';
 import { GroupWaitingAudio } from './group-waiting-audio.ts';
 import { PhoneCallbacks, type CallbackRequest, type CallbackStarted } from './phone-callbacks.ts';
+import { PhoneBridge } from './phone-bridge.ts';
 import { PhoneCalls } from './phone-calls.ts';
 import { PhoneDialer } from './phone-dialer.ts';
 import { PhoneScripts } from './phone-scripts.ts';
@@ -49,6 +50,10 @@ export class SipService {
   private readonly client: SipClient;
   private readonly router: CallRouter;
   private readonly media: CallMedia;
+  private readonly backend: MediaBackend;
+  private readonly log: FastifyBaseLogger;
+  /** Completed warm transfers to numbers, talking through call control now. */
+  private readonly bridges = new Set<PhoneBridge>();
 
   constructor(deps: SipServiceDependencies) {
     const { backend, config, log } = deps;
@@ -58,6 +63,8 @@ export class SipService {
     this.client = client;
     this.router = deps.router;
     this.media = deps.media;
+    this.backend = backend;
+    this.log = log;
     this.provisioning = new SipProvisioning(client, config.sip, {
       // A phone may wait as long as a queued call may; LiveKit SIP answers it when an agent does.
       ringingTimeoutSeconds: config.maxQueueWaitSeconds,
@@ -164,6 +171,69 @@ export class SipService {
     this.router.endCall(tenantId, callId, 'transferred');
   }
 
+  /** Refuses a transfer to a number of a call with no phone on it (a browser caller's). */
+  checkPhoneOn(callId: string): void {
+    if (!this.media.phoneOf(callId))
+      throw new AppError(
+        'wrong-state',
+        `call ${callId} has no phone on it: only phone calls can be transferred to a phone number`,
+      );
+  }
+
+  /**
+   * Completes a warm transfer to a phone number whose consultation is connected: the caller's
+   * room and the number's are handed over from call media to a bridge (`phone-bridge.ts`) that
+   * relays each phone's audio to the other, then both calls end `transferred` for routing, the
+   * agent and the records. When either phone hangs up the bridge closes both rooms (BYE).
+   */
+  async completeToNumber(
+    router: Pick<CallRouter, 'phoneConsultationOf' | 'completeTransferToPhone' | 'endCall'>,
+    sessionId: string,
+    callId: string,
+  ): Promise<void> {
+    const consulting = router.phoneConsultationOf(sessionId, callId);
+    if (!consulting) throw new AppError('wrong-state', `no transfer of call ${callId} to a number`);
+    const { tenantId, consultationCallId } = consulting;
+    if (consulting.phase !== 'connected')
+      throw new AppError('wrong-state', 'the number has not answered the consultation yet');
+    const caller = this.media.releaseRoom(callId);
+    const number = this.media.releaseRoom(consultationCallId);
+    const log = this.log.child({ part: 'phone-bridge', callId, consultationCallId });
+    const fail = async (message: string) => {
+      for (const side of [caller, number])
+        if (side) await this.backend.rooms.deleteRoom(side.room).catch(() => undefined);
+      router.endCall(tenantId, consultationCallId, 'failed');
+      router.endCall(tenantId, callId, 'failed');
+      throw new AppError('wrong-state', message);
+    };
+    if (!caller || !number) return fail('the caller or the number is no longer on the line');
+    let bridge: PhoneBridge;
+    try {
+      bridge = await PhoneBridge.open({
+        callId,
+        a: caller,
+        b: number,
+        url: this.backend.serverUrl,
+        apiKey: this.backend.apiKey,
+        apiSecret: this.backend.apiSecret,
+        rooms: this.backend.rooms,
+        log,
+      });
+    } catch (error) {
+      log.warn({ err: error }, 'could not bridge the caller to the number');
+      return fail('could not connect the caller to the number');
+    }
+    this.bridges.add(bridge);
+    void bridge.done.finally(() => this.bridges.delete(bridge));
+    log.info('the caller and the number are bridged');
+    router.completeTransferToPhone(sessionId, callId);
+  }
+
+  /** Completed warm transfers to numbers whose phones talk through call control now (for tests). */
+  get bridged(): number {
+    return this.bridges.size;
+  }
+
   handleWebhook(event: WebhookEvent): void {
     this.phoneCalls.handleWebhook(event);
     this.callbacks.handleWebhook(event);
@@ -180,6 +250,7 @@ export class SipService {
   }
 
   async close(): Promise<void> {
+    await Promise.allSettled([...this.bridges].map((bridge) => bridge.stop()));
     await this.dialer.close();
     await this.callbacks.close();
     await this.phoneCalls.close();
