@@ -94,7 +94,9 @@ export class AgentConsole {
 
   async comeOnline(): Promise<void> {
     await this.page.getByRole('switch', { name: 'Come online' }).click();
-    await expect(this.page.getByText('Online: calls ring here')).toBeVisible();
+    // Registered: the status line is the online one ("Online: calls ring here", or already
+    // "Ringing: …" when a call was waiting for this agent).
+    await expect(this.page.locator('app-online-toggle .status.online')).toBeVisible();
   }
 
   /** The queue card of a call from `callerName` (ringing, or ended and about to leave). */
