@@ -82,7 +82,9 @@ export class AgentConsole {
   ): Promise<AgentConsole> {
     const page = await context.newPage();
     const agent = new AgentConsole(page);
-    await page.goto(`${baseUrl}/sign-in`);
+    // The desk, for every role: supervisors and admins would land on their own pages (#13),
+    // a deep link to the desk (`returnUrl`) brings them here.
+    await page.goto(`${baseUrl}/sign-in?returnUrl=%2F`);
     await page.getByLabel('Tenant').fill(tenant);
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill(DEMO_PASSWORD);
