@@ -288,8 +288,9 @@ export async function buildApp(
   const accounts = new AccountEvents(cluster?.accountRelay);
   // A revoked key is forgotten by this node's key cache (and, relayed, by every other node's).
   accounts.onApiKeyRevoked(() => forgetApiKeys(database));
-  const adminChanges = new AdminChanges();
-  accounts.onChanged((tenantId) => adminChanges.changed(tenantId, 'people'));
+  const adminChanges = new AdminChanges(undefined, cluster?.adminChangesRelay);
+  // Every node hears of a change to people through AccountEvents: no second relay for it.
+  accounts.onChanged((tenantId) => adminChanges.changedHere(tenantId, 'people'));
   app.addHook('onClose', async () => adminChanges.stop());
   app.decorate('services', {
     config,
