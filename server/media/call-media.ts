@@ -21,7 +21,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { DisconnectReason } from '@livekit/protocol';
 import { ServerError, WebhookReceiver, type WebhookEvent } from 'livekit-server-sdk';
 import type { EndReason, ServerMessage } from '../../protocol/session-protocol.ts';
-import type { CallEvents, EventBus, LiveCall, MediaAgent } from '../routing/index.ts';
+import type { CallEnder, CallEvents, EventBus, LiveCall, MediaAgent } from '../routing/index.ts';
 import { AppError } from '../shared/errors.ts';
 import { systemScheduler, type CancelTimer, type Scheduler } from '../shared/scheduler.ts';
 import type { MediaBackend } from './media-backend.ts';
@@ -38,7 +38,8 @@ import { RecentIds } from './recent-ids.ts';
 /** What media needs from routing: to push frames to sessions and to end a call. */
 export interface CallControl {
   readonly bus: EventBus;
-  endCall(tenantId: string, callId: string, reason: EndReason): void;
+  /** `by`: the party whose media went away for good (routing records who ended the call). */
+  endCall(tenantId: string, callId: string, reason: EndReason, by?: CallEnder): void;
   /**
    * Whether this tab is away and may still come back (a reload, a lost socket): its leaving the
    * room is then not a hang-up; routing ends its calls if the tab does not come back in time.
@@ -737,7 +738,12 @@ export class CallMedia implements CallEvents {
       { callId: room.callId, identity: party.identity, disconnectReason, lineStatus, reason },
       'the external caller left the media room; ending the call',
     );
-    this.control?.endCall(room.tenantId, room.callId, reason);
+    this.control?.endCall(
+      room.tenantId,
+      room.callId,
+      reason,
+      party.dialed ? { kind: 'callee' } : { kind: 'caller' },
+    );
   }
 
   /**
@@ -769,7 +775,7 @@ export class CallMedia implements CallEvents {
     }
     // Before an answer only the caller is in the room: its media going away cancels the call.
     const reason = room.answered ? 'hangup' : 'caller_cancelled';
-    this.control?.endCall(room.tenantId, room.callId, reason);
+    this.control?.endCall(room.tenantId, room.callId, reason, enderOf(identity));
   }
 
   /** Learns who is in an adopted room; a party that is not is waited for as after a leave. */
@@ -856,4 +862,10 @@ export class CallMedia implements CallEvents {
     work.then(settled, settled);
     return work;
   }
+}
+
+/** Who ends a call when this party's media goes away for good: an agent, or the caller's tab. */
+function enderOf(identity: string): CallEnder {
+  const [role, userId] = identity.split(':');
+  return role === 'agent' && userId ? { kind: 'agent', userId } : { kind: 'caller' };
 }
