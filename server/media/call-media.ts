@@ -353,6 +353,56 @@ export class CallMedia implements CallEvents {
     }
   }
 
+  /**
+   * A cluster node took these calls over from an owner that died or left (server/cluster): their
+   * rooms live on in LiveKit, and this node follows them from now on as if it had opened them,
+   * so a party's leave still ends its call and the call's end still closes its room. Who is in
+   * each room is asked of LiveKit now; a party missing there is waited for as after a leave.
+   * Calls not connected yet open their room on answer, as ever. A phone caller's room (LiveKit
+   * SIP's) is not adopted: the phone party's identity is not in the call's state (not built; see
+   * server/cluster/README.md).
+   */
+  adoptCalls(calls: readonly LiveCall[]): void {
+    // Each node's embedded media server holds only its own rooms: another node's are not there
+    // to follow (a cluster's calls keep their media only on a shared LiveKit).
+    if (this.closing || this.backend.embedded) return;
+    for (const call of calls) {
+      if (call.phase !== 'connected' || !call.answeredBy || call.origin === 'phone') continue;
+      if (this.roomsByCall.has(call.id)) continue;
+      const parties = [
+        this.party('agent', call.answeredBy.id, call.answeredBy.sessionId, call.answeredBy.name),
+      ];
+      if (call.callerSessionId && call.fromUserId)
+        parties.push(this.party('caller', call.fromUserId, call.callerSessionId, call.from.name));
+      const room: CallRoom = {
+        callId: call.id,
+        tenantId: call.tenantId,
+        name: callRoomName(call.tenantId, call.id),
+        parties: new Map(parties.map((party) => [party.identity, party])),
+        connections: new Map(),
+        listed: new Set(),
+        pendingEnds: new Map(),
+        joined: true,
+        answered: true,
+        ended: false,
+        opened: Promise.resolve(true),
+      };
+      this.rooms.set(room.name, room);
+      this.roomsByCall.set(call.id, room);
+      void this.track(this.followAdopted(room));
+    }
+  }
+
+  /** The tenant moved to another node, which follows its rooms now: this node lets them be. */
+  releaseTenant(tenantId: string): void {
+    for (const room of [...this.rooms.values()]) {
+      if (room.tenantId !== tenantId) continue;
+      for (const cancel of room.pendingEnds.values()) cancel();
+      this.rooms.delete(room.name);
+      this.roomsByCall.delete(room.callId);
+    }
+  }
+
   callEnded(call: LiveCall): void {
     const room = this.roomsByCall.get(call.id);
     if (!room) return;
@@ -726,6 +776,15 @@ export class CallMedia implements CallEvents {
     // Before an answer only the caller is in the room: its media going away cancels the call.
     const reason = room.answered ? 'hangup' : 'caller_cancelled';
     this.control?.endCall(room.tenantId, room.callId, reason, enderOf(identity));
+  }
+
+  /** Learns who is in an adopted room; a party that is not is waited for as after a leave. */
+  private async followAdopted(room: CallRoom): Promise<void> {
+    await this.reconcile(room);
+    if (room.ended) return;
+    for (const identity of room.parties.keys())
+      if (!room.listed.has(identity) && !room.pendingEnds.has(identity))
+        this.awaitReturn(room, identity, this.leaveGraceMs);
   }
 
   /** Compares every open room with LiveKit's list of its participants (see the file comment). */
