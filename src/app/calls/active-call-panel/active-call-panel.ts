@@ -20,6 +20,7 @@ import { MediaControls } from '../../media/media-controls/media-controls';
 import { formatDuration, isPhoneNumber } from '../call-outcome';
 import { ActiveCallActions, KeyboardShortcutActions, RingingCardActions } from '../calls.actions';
 import { selectActiveCall, type ActiveCallView } from '../calls.selectors';
+import { ConsultationParties } from '../consultation-parties/consultation-parties';
 import { HoldBadge } from '../hold-badge/hold-badge';
 import { openTransferDialog } from '../transfer-dialog/open-transfer-dialog';
 
@@ -29,7 +30,14 @@ import { openTransferDialog } from '../transfer-dialog/open-transfer-dialog';
  */
 @Component({
   selector: 'app-active-call-panel',
-  imports: [MatButtonModule, MatCardModule, CallMedia, MediaControls, HoldBadge],
+  imports: [
+    MatButtonModule,
+    MatCardModule,
+    CallMedia,
+    ConsultationParties,
+    MediaControls,
+    HoldBadge,
+  ],
   templateUrl: './active-call-panel.html',
   styleUrl: './active-call-panel.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -81,14 +89,6 @@ export class ActiveCallPanel {
 
   protected resumeCall(callId: string): void {
     this.store.dispatch(ActiveCallActions.resumeClicked({ callId }));
-  }
-
-  protected completeTransfer(callId: string): void {
-    this.store.dispatch(ActiveCallActions.completeTransferClicked({ callId }));
-  }
-
-  protected cancelTransfer(callId: string): void {
-    this.store.dispatch(ActiveCallActions.cancelTransferClicked({ callId }));
   }
 
   /** The dialog dispatches the agent's choice itself; nothing comes back here. */
