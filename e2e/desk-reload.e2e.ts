@@ -28,7 +28,9 @@ async function recordStatuses(console: AgentConsole): Promise<() => Promise<stri
     const seen: string[] = [];
     (window as { __statuses?: string[] }).__statuses = seen;
     const read = () => {
-      const text = document.querySelector('app-dial-box .outgoing-status')?.textContent?.trim();
+      const text = document
+        .querySelector('app-caller-call-panel .outgoing-status')
+        ?.textContent?.trim();
       if (text && seen.at(-1) !== text) seen.push(text);
     };
     new MutationObserver(read).observe(document.body, {

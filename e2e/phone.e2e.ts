@@ -12,7 +12,9 @@ import { AgentConsole } from './support/agent-console';
  * Issue 14 §4: a phone calls the support number through LiveKit SIP. Runs with the phone stack
  * of `npm run test:e2e:livekit` (MEDIA_BACKEND=livekit: scripts/start-livekit.ts starts
  * livekit-server, LiveKit SIP and their redis-server, routes the demo number +1 415 555 0100 to
- * /group/support and saves the SIP address); skipped with one line elsewhere. The phone is
+ * /group/support and saves the SIP address); skipped with one line elsewhere. The tests that
+ * need the phone to be called (an agent's dial, a callback) play start:livekit's carrier
+ * (SIP_OUTBOUND_ADDRESS). The phone is
  * tools/softphone (G.711 over UDP, playing a tone and recording what it hears).
  */
 const DEMO_NUMBER = '+14155550100';
@@ -87,7 +89,7 @@ test.describe('phones through LiveKit SIP', () => {
     });
     phone.answerIncoming({ afterMs: 1_000 });
     await ada.dial('+1 415 555 0199');
-    const outgoing = ada.page.locator('app-dial-box .outgoing');
+    const outgoing = ada.callerCall();
     await expect(outgoing).toContainText('+1 415 555 0199');
     await expect(ada.outgoingStatus()).toHaveText('Connected', { timeout: 30_000 });
 
@@ -99,6 +101,56 @@ test.describe('phones through LiveKit SIP', () => {
 
     const bye = new Promise<string>((resolve) => phone!.once('ended', resolve));
     await outgoing.getByRole('button', { name: 'Hang up' }).click();
+    expect(await bye).toBe('remote');
+  });
+
+  test('a callback (POST /api/calls to a phone): the phone answers, the agent rings, accepts, audio both ways, hangs up (BYE)', async ({
+    browser,
+    request,
+  }) => {
+    // The carrier of start:livekit's outbound trunk is this test's phone (SIP_OUTBOUND_ADDRESS).
+    const carrier = /^127\.0\.0\.1:(\d+)$/.exec(process.env.SIP_OUTBOUND_ADDRESS ?? '');
+    test.skip(
+      !carrier,
+      'needs SIP_OUTBOUND_ADDRESS=127.0.0.1:<port> (npm run test:e2e:livekit sets it)',
+    );
+    const ada = await AgentConsole.signIn(browser, 'ada@demo.test');
+    consoles.push(ada);
+    await ada.comeOnline();
+    phone = await Softphone.open({
+      number: '+14155550177',
+      port: Number(carrier![1]),
+      toneHz: 440,
+    });
+    phone.answerIncoming({ afterMs: 500 });
+    const phoneAnswered = new Promise<void>((resolve) => phone!.once('answered', () => resolve()));
+
+    const started = await request.post('/api/calls', {
+      headers: { authorization: `Bearer ${DEMO_API_KEY}` },
+      data: { from: '/group/support', to: '+1 415 555 0177' },
+    });
+    expect(started.status(), await started.text()).toBe(202);
+    expect((await started.json()).status).toBe('dialing');
+
+    // The phone is rung first; only once it answered does the agent's card ring.
+    await phoneAnswered;
+    const caller = '+1 415 555 0177';
+    await expect(ada.card(caller)).toBeVisible({ timeout: 20_000 });
+    await ada.card(caller).getByRole('button', { name: 'Accept' }).click();
+    await expect(ada.activeCall()).toContainText('Connected', { timeout: 30_000 });
+
+    // The phone's tone reaches the agent; the agent's (fake) microphone reaches the phone.
+    const audioBytes = async () => (await ada.mediaStats())[0]?.inbound.audio.bytesReceived ?? 0;
+    const firstBytes = await audioBytes();
+    await expect.poll(audioBytes, MEDIA_DEADLINE).toBeGreaterThan(firstBytes + 2_000);
+    const heardBefore = phone.heard().loudPackets;
+    await expect
+      .poll(() => phone!.heard().loudPackets, MEDIA_DEADLINE)
+      .toBeGreaterThan(heardBefore + 20);
+
+    // The agent hangs up: the phone gets its BYE.
+    const bye = new Promise<string>((resolve) => phone!.once('ended', resolve));
+    await ada.activeCall().getByRole('button', { name: 'Hang up' }).click();
     expect(await bye).toBe('remote');
   });
 

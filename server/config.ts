@@ -93,6 +93,8 @@ export interface Config {
   maxLiveCallsPerApiKey: number;
   /** Live calls a tenant may have at once, however they were placed. */
   maxLiveCallsPerTenant: number;
+  /** Callbacks (POST /api/calls to a phone) one tenant may have ringing their phones at once. */
+  maxRingingCallbacksPerTenant: number;
   /** Open session sockets (tabs) one user may have on this node. */
   maxSessionsPerUser: number;
   /** Longest an HTTP request (headers and body) may take to arrive. */
@@ -272,6 +274,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxLiveCallsPerUser: integer(env, 'MAX_LIVE_CALLS_PER_USER', 10, 1),
     maxLiveCallsPerApiKey: integer(env, 'MAX_LIVE_CALLS_PER_API_KEY', 500, 1),
     maxLiveCallsPerTenant: integer(env, 'MAX_LIVE_CALLS_PER_TENANT', 2000, 1),
+    maxRingingCallbacksPerTenant: integer(env, 'MAX_RINGING_CALLBACKS_PER_TENANT', 20, 1),
     maxSessionsPerUser: integer(env, 'MAX_SESSIONS_PER_USER', 20, 1),
     httpRequestTimeoutSeconds: integer(env, 'HTTP_REQUEST_TIMEOUT_SECONDS', 30, 1),
     httpHeadersTimeoutSeconds: integer(env, 'HTTP_HEADERS_TIMEOUT_SECONDS', 10, 1),

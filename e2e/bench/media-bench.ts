@@ -372,6 +372,11 @@ async function comeOnline(tab: Tab): Promise<void> {
   await tab.page.getByText('Online: calls ring here').waitFor();
 }
 
+/** The caller's panel of the call it placed (the centre of its console). */
+function callerCall(caller: Tab) {
+  return caller.page.locator('app-caller-call-panel');
+}
+
 async function dial(caller: Tab, address: string): Promise<void> {
   await caller.page.getByLabel('Address').fill(address);
   await caller.page.getByRole('button', { name: 'Call', exact: true }).click();
@@ -476,7 +481,7 @@ async function timeOneCall(agent: Tab, caller: Tab, address: string): Promise<Sa
       );
     }
   }
-  await caller.page.locator('app-dial-box').getByRole('button', { name: 'Hang up' }).click();
+  await callerCall(caller).getByRole('button', { name: 'Hang up' }).click();
   // Both sides out of the room and the agent free again before the next call.
   for (const tab of [agent, caller])
     await tab.page.waitForFunction(
@@ -646,12 +651,11 @@ async function measure(teardown: Teardown, backend: Backend): Promise<BackendRes
   // A call may have ended on its own meanwhile (a starved machine can lose a PeerConnection):
   // say so, since the streams counted above are then fewer than 4 per call.
   for (const [index, { caller }] of tabs.entries()) {
-    const dialBox = caller.page.locator('app-dial-box');
-    const hangUp = dialBox.getByRole('button', { name: 'Hang up' });
+    const hangUp = callerCall(caller).getByRole('button', { name: 'Hang up' });
     if (await hangUp.isEnabled()) await hangUp.click();
     else
       console.log(
-        `  (call ${index + 1} had ended before its hang-up: "${await dialBox.locator('.outgoing-status').textContent()}")`,
+        `  (call ${index + 1} had ended before its hang-up: "${await callerCall(caller).locator('.outgoing-status').textContent()}")`,
       );
   }
 

@@ -133,13 +133,21 @@ export class AgentConsole {
     await this.page.getByRole('button', { name: 'Call', exact: true }).click();
   }
 
+  /**
+   * The caller's panel of the call it placed (in the centre of the console, where an answered
+   * call would be).
+   */
+  callerCall(): Locator {
+    return this.page.locator('app-active-call-panel app-caller-call-panel');
+  }
+
   /** The caller's view of the call it placed: its status or, once over, its outcome. */
   outgoingStatus(): Locator {
-    return this.page.locator('app-dial-box .outgoing-status');
+    return this.callerCall().locator('.outgoing-status');
   }
 
   outgoingHangUp(): Locator {
-    return this.page.locator('app-dial-box').getByRole('button', { name: 'Hang up' });
+    return this.callerCall().getByRole('button', { name: 'Hang up' });
   }
 
   /** Answer and place calls with the camera on. */
@@ -156,7 +164,7 @@ export class AgentConsole {
       .getByRole('group', { name: 'Call controls', exact: true });
   }
 
-  /** The media of this tab's call (agent: the active call panel; caller: the Call box). */
+  /** The media of this tab's call (the active call panel's, agent or caller). */
   callMedia(): Locator {
     return this.page.locator('app-call-media');
   }

@@ -39,7 +39,7 @@ describe(
         if (message.method === 'INVITE') invites.push(message);
       });
       stack = await startPhoneStack(
-        { ringTimeoutSeconds: 30, maxQueueWaitSeconds: 120 },
+        { ringTimeoutSeconds: 30, maxQueueWaitSeconds: 120, maxRingingCallbacksPerTenant: 1 },
         { outboundAddress: `127.0.0.1:${callee.sipPort}` },
       );
       const { server } = stack;
@@ -143,6 +143,56 @@ describe(
         'nobody rang',
       );
       await tab.close();
+    });
+
+    test("past the tenant's limit of ringing callbacks: 429 with the limit named, nothing dialled; other tenants unaffected; the place frees when the phone stops ringing", async () => {
+      const sip = stack.server.app.services.sip!;
+      const tenantId = stack.server.tenant.id;
+      const rangBefore = invites.length;
+      // The phone rings for 3 s, then refuses: one callback is ringing meanwhile.
+      callee.answerIncoming({ afterMs: 3_000, status: 486 });
+      const ringingNow = new Promise((resolve) => callee.once('ringing', resolve));
+      const first = await callPhone({ from: '/group/support', to: '+14155550199' });
+      assert.equal(first.status, 202, JSON.stringify(first.body));
+      await ringingNow;
+      assert.equal(sip.callbacksRinging(tenantId), 1);
+
+      const refused = await callPhone({ from: '/group/support', to: '+14155550198' });
+      assert.equal(refused.status, 429, JSON.stringify(refused.body));
+      assert.equal(refused.body.error, 'too-many-requests');
+      assert.match(
+        String(refused.body.message),
+        /at most 1 callbacks may ring phones at once for this tenant \(MAX_RINGING_CALLBACKS_PER_TENANT\); nothing was dialled/,
+      );
+      assert.ok(Number(refused.headers.get('retry-after')) >= 1, 'Retry-After');
+
+      // Another tenant has its own count: its callback is dialled (the busy phone refuses it).
+      const other = stack.server.otherTenant;
+      const otherSupport = await other.createRingGroup('support', []);
+      const otherNumber = await requestJson(stack.server.url, 'POST', '/api/phone-numbers', {
+        token: other.apiKey,
+        body: {
+          number: '+14155550300',
+          destination: { type: 'group', ringGroupId: otherSupport.id },
+        },
+      });
+      assert.equal(otherNumber.status, 201, JSON.stringify(otherNumber.body));
+      const others = await requestJson(stack.server.url, 'POST', '/api/calls', {
+        token: other.apiKey,
+        body: { from: '/group/support', to: '+14155550199' },
+      });
+      assert.equal(others.status, 202, JSON.stringify(others.body));
+      await pollUntil(() => invites.length >= rangBefore + 2, "the other tenant's INVITE");
+      assert.ok(
+        !invites.slice(rangBefore).some((invite) => invite.uri?.includes('+14155550198')),
+        'the refused number was never dialled',
+      );
+
+      // The phone refuses after its 3 s: the place is free again.
+      await pollUntil(() => sip.callbacksRinging(tenantId) === 0, 'the first callback to end');
+      const again = await callPhone({ from: '/group/support', to: '+14155550199' });
+      assert.equal(again.status, 202, JSON.stringify(again.body));
+      await pollUntil(() => sip.callbacksRinging(tenantId) === 0, 'the last callback to end');
     });
 
     test('bad requests are refused before anything is dialled', async () => {

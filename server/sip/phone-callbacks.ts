@@ -12,6 +12,13 @@
  * turns out to be busy or unanswered. While its group rings, the phone hears the group's waiting
  * audio when it has some, else silence (the phone has answered; ringback cannot come back).
  *
+ * A tenant may have at most `maxRingingPerTenant` phones ringing at once
+ * (MAX_RINGING_CALLBACKS_PER_TENANT): past it a request is refused with 429 and nothing is dialled.
+ * Why a limit of its own: the live-call limits count a callback only once it is a call (the
+ * phone answered), so without it one API key could ring any number of phones at once through
+ * the tenant's carrier. A place is taken with the dial and given back when the phone answers,
+ * refuses or rings out.
+ *
  * A phone that does not answer never reaches routing: its callback is recorded on its own
  * (`CallRecords.recordUnrouted`, id = the callback's id), `rejected` (busy, declined),
  * `no_answer` or `failed` (the line), with `params.callbackId`; an answered callback's routing
@@ -28,7 +35,7 @@ import type { CallMedia } from '../media/call-media.ts';
 import type { PhoneNumberRepository } from '../phone-numbers/phone-number-repository.ts';
 import { formatForPeople, toE164 } from '../phone-numbers/phone-number-format.ts';
 import { PHONE_RING_TIMEOUT_SECONDS, type CallRouter } from '../routing/index.ts';
-import { AppError } from '../shared/errors.ts';
+import { AppError, TooManyRequests } from '../shared/errors.ts';
 import type { GroupWaitingAudio } from './group-waiting-audio.ts';
 import { dialOutcome, sipStatusOf } from './phone-dialer.ts';
 import { NEEDS_CALLER_ID, NEEDS_CARRIER } from './phone-dialing.ts';
@@ -69,8 +76,13 @@ export interface PhoneCallbacksDependencies {
   waiting: Pick<PhoneWaiting, 'phoneCallPlaced'>;
   groups: Pick<GroupWaitingAudio, 'of'>;
   records: Pick<CallRecords, 'recordUnrouted'>;
+  /** Phones one tenant's callbacks may have ringing at once. */
+  maxRingingPerTenant: number;
   log: FastifyBaseLogger;
 }
+
+/** How soon a refused request may expect a ringing phone to be answered or to ring out. */
+const RETRY_AFTER_SECONDS = 5;
 
 interface Callback {
   tenantId: string;
@@ -83,6 +95,8 @@ interface Callback {
 export class PhoneCallbacks {
   private readonly callbacks = new Map<string, Callback>();
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Phones being rung now, per tenant. */
+  private readonly ringing = new Map<string, number>();
   private closed = false;
 
   constructor(private readonly deps: PhoneCallbacksDependencies) {}
@@ -104,6 +118,8 @@ export class PhoneCallbacks {
     const callerId = await this.deps.numbers.callerIdOf(tenantId);
     if (!callerId) throw new AppError('wrong-state', NEEDS_CALLER_ID);
     if (this.closed) throw new AppError('wrong-state', 'call control is shutting down');
+    // Checked and taken in one synchronous stretch, after the last await: a burst cannot slip by.
+    this.takeRingingPlace(tenantId);
 
     const callbackId = randomUUID();
     const room = `${CALLBACK_ROOM_PREFIX}_${callbackId}`;
@@ -122,6 +138,28 @@ export class PhoneCallbacks {
       }),
     );
     return { callbackId, status: 'dialing', to: phone, from: destination.party };
+  }
+
+  /** Phones this tenant's callbacks are ringing now (for tests). */
+  ringingCount(tenantId: string): number {
+    return this.ringing.get(tenantId) ?? 0;
+  }
+
+  private takeRingingPlace(tenantId: string): void {
+    const { maxRingingPerTenant } = this.deps;
+    const count = this.ringing.get(tenantId) ?? 0;
+    if (count >= maxRingingPerTenant)
+      throw new TooManyRequests(
+        `limit reached: at most ${maxRingingPerTenant} callbacks may ring phones at once for this tenant (MAX_RINGING_CALLBACKS_PER_TENANT); nothing was dialled: try again once one is answered or rings out`,
+        RETRY_AFTER_SECONDS,
+      );
+    this.ringing.set(tenantId, count + 1);
+  }
+
+  private giveRingingPlace(tenantId: string): void {
+    const count = (this.ringing.get(tenantId) ?? 1) - 1;
+    if (count > 0) this.ringing.set(tenantId, count);
+    else this.ringing.delete(tenantId);
   }
 
   /** LiveKit's webhooks, after CallMedia has seen them: a callback's phone leaving early. */
@@ -192,6 +230,7 @@ export class PhoneCallbacks {
         timeout: PHONE_RING_TIMEOUT_SECONDS + 5,
       });
     } catch (error) {
+      this.giveRingingPlace(tenantId);
       const reason = dialOutcome(error);
       log.info(
         { reason, sipStatus: sipStatusOf(error), err: error },
@@ -221,6 +260,7 @@ export class PhoneCallbacks {
       });
       return this.closeRoom(room, log);
     }
+    this.giveRingingPlace(tenantId);
     log.info({ afterMs: Date.now() - startedAt }, 'the callback phone answered');
     let call;
     try {

@@ -4,7 +4,8 @@
  * media): a group with a greeting (an 880 Hz file) and the built-in music (523/659 Hz) answers
  * the phone before any agent does; the phone hears the greeting, then the music; the agent's
  * accept stops the music and the phone hears the agent (440 Hz) at once; a hold plays the music
- * again and a resume stops it. Pitches tell the sounds apart (tools/softphone/tones.ts).
+ * again while the agent hears nothing (no audio frame above silence), and a resume stops it and
+ * the agent hears the phone again. Pitches tell the sounds apart (tools/softphone/tones.ts).
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -98,7 +99,7 @@ describe(
       rmSync(mediaDir, { recursive: true, force: true });
     });
 
-    test('greeting, then music before any agent answers; accept stops it and connects the agent; hold plays it again', async () => {
+    test('greeting, then music before any agent answers; accept stops it and connects the agent; hold plays it again to the phone while the agent hears silence', async () => {
       const sip = stack.server.app.services.sip!;
       const tab = await AgentClient.connect(stack.server.sessionUrl(ada.token));
       cleanups.push(() => tab.close());
@@ -166,11 +167,27 @@ describe(
         0,
         'no greeting on hold',
       );
-      // Resume: the music stops, the agent is heard again.
+      // Meanwhile the agent hears nothing: neither the music nor the phone's own tone (it goes
+      // on sending) reaches it. Two seconds of the music playing to the phone, not one audio
+      // frame above silence at the agent.
+      const agentHeardBefore = agent.received.audioFrames;
+      const musicHeardBefore = phone.heard().samples.length;
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      assert.ok(
+        MUSIC_HZ.every((hz) => framesAt(phone.heard().samples.subarray(musicHeardBefore), hz) >= 5),
+        'the phone heard the music throughout',
+      );
+      assert.equal(
+        agent.received.audioFrames - agentHeardBefore,
+        0,
+        'audio frames above silence the agent received during 2 s of hold',
+      );
+      // Resume: the music stops, the agent is heard again and hears the phone again.
       const resumed = await tab.request({ type: 'call.resume', callId: ringing.id });
       assert.equal(resumed.type, 'ok', JSON.stringify(resumed));
       agent.microphoneMuted = false;
       await pollUntil(() => sip.waitingAudioPlaying === 0, 'the music on hold to stop');
+      await agent.waitForFrames({ audio: agentHeardBefore + 20 }, SLOW);
       await pollUntil(
         () =>
           framesAt(lastSecond(), AGENT_HZ) >= 15 &&

@@ -12,6 +12,11 @@
  * is known here (`phoneCallPlaced`), also one whose first group had no waiting audio, so that a
  * transfer to a group that has some plays it.
  *
+ * On hold the agent hears nothing (`AgentHearing`): the tabs in the room lose their permission
+ * to receive before the music starts, and get it back once the music has stopped (resume, an
+ * answer). The call's own agent hears the caller again; anyone who joins while the call is held
+ * (a reload) gets a fresh token and so hears it until the next hold.
+ *
  * It observes routing's transitions and never blocks them: starting and stopping the participant
  * is asynchronous, failures are logged and the call goes on (the caller then hears silence).
  */
@@ -23,6 +28,7 @@ import { RtcPublisher } from '../media-script/rtc-publisher.ts';
 import { mintWaitingAudioToken, waitingAudioIdentity } from '../media-script/script-token.ts';
 import { WaitingAudio } from '../media-script/waiting-audio.ts';
 import type { CallRouter, LiveCall } from '../routing/index.ts';
+import { AgentHearing } from './agent-hearing.ts';
 import type { GroupWaitingAudio } from './group-waiting-audio.ts';
 
 /** A group's waiting audio, as the phone number's route carries it. */
@@ -32,7 +38,7 @@ export interface WaitingAudioChoice {
 }
 
 export interface PhoneWaitingDependencies {
-  backend: Pick<MediaBackend, 'serverUrl' | 'apiKey' | 'apiSecret'>;
+  backend: Pick<MediaBackend, 'serverUrl' | 'apiKey' | 'apiSecret' | 'rooms'>;
   router: Pick<CallRouter, 'observeTransitions'>;
   /** A transfer's destination group's audio. */
   groups: Pick<GroupWaitingAudio, 'of'>;
@@ -51,17 +57,23 @@ interface WaitingCall {
   onHold: boolean;
   /** Counts group switches, so only the latest read of a group's audio is applied. */
   switches: number;
+  /** The agents' hearing changes, one after the other; the music joins only after a deafening. */
+  hearing: Promise<void>;
+  /** Whether the agents were deafened (a hold) and not given their hearing back yet. */
+  deafened: boolean;
 }
 
 export class PhoneWaiting {
   private readonly calls = new Map<string, WaitingCall>();
   private readonly library: MediaLibrary;
+  private readonly agentHearing: AgentHearing;
   private readonly stopping = new Set<Promise<void>>();
   private stopObserving?: () => void;
   private closed = false;
 
   constructor(private readonly deps: PhoneWaitingDependencies) {
     this.library = new MediaLibrary(deps.mediaDir);
+    this.agentHearing = new AgentHearing(deps.backend.rooms);
   }
 
   start(): void {
@@ -75,10 +87,11 @@ export class PhoneWaiting {
           case 'phoneAnswered':
           case 'resumed':
             call.onHold = false;
-            this.silence(transition.callId);
+            this.hearAgain(call, this.silence(transition.callId));
             break;
           case 'held':
             call.onHold = true;
+            this.deafen(call);
             // A blind transfer holds the caller, then redirects the call in the same step: the
             // music waits for the destination group's choice (`switchGroup`).
             if (!transferredToGroup(state.call(transition.callId)))
@@ -92,7 +105,7 @@ export class PhoneWaiting {
               this.switchGroup(transition.callId, transition.redirect.target.groupId);
             break;
           case 'callEnded':
-            this.silence(transition.callId);
+            void this.silence(transition.callId);
             this.calls.delete(transition.callId);
             break;
         }
@@ -110,7 +123,15 @@ export class PhoneWaiting {
     choice: WaitingAudioChoice | null,
   ): void {
     if (this.closed) return;
-    this.calls.set(call.id, { tenantId: call.tenantId, room, choice, onHold: false, switches: 0 });
+    this.calls.set(call.id, {
+      tenantId: call.tenantId,
+      room,
+      choice,
+      onHold: false,
+      switches: 0,
+      hearing: Promise.resolve(),
+      deafened: false,
+    });
     if (choice) this.play(call.id, true);
   }
 
@@ -122,7 +143,7 @@ export class PhoneWaiting {
   async close(): Promise<void> {
     this.closed = true;
     this.stopObserving?.();
-    for (const callId of this.calls.keys()) this.silence(callId);
+    for (const callId of this.calls.keys()) void this.silence(callId);
     this.calls.clear();
     await Promise.allSettled([...this.stopping]);
   }
@@ -139,7 +160,7 @@ export class PhoneWaiting {
         call.choice = choice;
         if (!call.onHold) return;
         // The new group's greeting too: the caller is starting to wait for it.
-        this.silence(callId);
+        void this.silence(callId);
         this.play(callId, true);
       },
       (error: unknown) => {
@@ -160,21 +181,53 @@ export class PhoneWaiting {
     call.player = new WaitingAudio({
       greeting: withGreeting ? choice.greeting : null,
       music: choice.music,
-      join: () => this.join(call.room, identity, log),
+      // After any deafening: the agents must not hear the music's first notes.
+      join: () => call.hearing.then(() => this.join(call.room, identity, log)),
       ffmpegPath: findFfmpeg(this.deps.ffmpegPath).path,
       library: this.library,
       log,
     });
   }
 
-  private silence(callId: string): void {
+  /** Stops the music; resolves once it has left the room (at once when none plays). */
+  private silence(callId: string): Promise<void> {
     const call = this.calls.get(callId);
     const player = call?.player;
-    if (!call || !player) return;
+    if (!call || !player) return Promise.resolve();
     call.player = undefined;
     const stopped = player.stop();
     this.stopping.add(stopped);
     void stopped.finally(() => this.stopping.delete(stopped));
+    return stopped;
+  }
+
+  /** On hold: the agents in the room stop hearing it. */
+  private deafen(call: WaitingCall): void {
+    call.deafened = true;
+    this.changeHearing(call, Promise.resolve(), false);
+  }
+
+  /** Off hold: once the music is gone (`silenced`), the agents hear the caller again. */
+  private hearAgain(call: WaitingCall, silenced: Promise<void>): void {
+    if (!call.deafened) return;
+    call.deafened = false;
+    this.changeHearing(call, silenced, true);
+  }
+
+  private changeHearing(call: WaitingCall, after: Promise<void>, hearing: boolean): void {
+    const change = call.hearing
+      .then(() => after)
+      .then(() => this.agentHearing.set(call.room, hearing))
+      .catch((error: unknown) =>
+        // The call goes on: the agent hears the room (music included) or stays without it.
+        this.deps.log.warn(
+          { err: error, room: call.room, hearing },
+          "could not change the agents' hearing",
+        ),
+      );
+    call.hearing = change;
+    this.stopping.add(change);
+    void change.finally(() => this.stopping.delete(change));
   }
 
   private async join(

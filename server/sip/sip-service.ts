@@ -100,6 +100,7 @@ export class SipService {
       waiting: this.waiting,
       groups,
       records: deps.records,
+      maxRingingPerTenant: config.maxRingingCallbacksPerTenant,
       log: log.child({ part: 'phone-callbacks' }),
     });
     this.dialer = new PhoneDialer({
@@ -115,6 +116,11 @@ export class SipService {
   /** Calls a phone for the HTTP API, then the tenant's group or person (phone-callbacks.ts). */
   callPhone(tenantId: string, request: CallbackRequest): Promise<CallbackStarted> {
     return this.callbacks.start(tenantId, request);
+  }
+
+  /** Phones a tenant's callbacks are ringing now (for tests). */
+  callbacksRinging(tenantId: string): number {
+    return this.callbacks.ringingCount(tenantId);
   }
 
   /** Where phones call (LIVEKIT_SIP_URI). */

@@ -77,6 +77,16 @@ export const DialBoxActions = createActionGroup({
   },
 });
 
+/** The caller's own call, in the centre of the console that placed it. */
+export const CallerCallActions = createActionGroup({
+  source: 'Caller Call Panel',
+  events: {
+    'Hang Up Clicked': props<{ callId: string }>(),
+    /** The ended call has been read: the centre goes back to "Not on a call". */
+    'Close Clicked': emptyProps(),
+  },
+});
+
 export const RecentCallsActions = createActionGroup({
   source: 'Recent Calls',
   events: {

@@ -29,6 +29,7 @@ import { hasEnded } from './call-outcome';
 import { toCallSnapshot } from './call-snapshot';
 import {
   ActiveCallActions,
+  CallerCallActions,
   CallsApiActions,
   CallsSocketActions,
   ClockActions,
@@ -125,6 +126,7 @@ export class CallsEffects {
     this.actions$.pipe(
       ofType(
         ActiveCallActions.hangUpClicked,
+        CallerCallActions.hangUpClicked,
         DialBoxActions.hangUpClicked,
         KeyboardShortcutActions.hangUpPressed,
       ),
