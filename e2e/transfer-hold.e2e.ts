@@ -151,6 +151,17 @@ test.describe('transfer and hold', () => {
     await expectRemoteVideoDecoding(ada);
 
     await expect(grace.activeCall()).toContainText(`Consultation from ${AGENT_A} about ${CALLER}`);
+    // One row per party, each with its own controls (#13 §1).
+    const parties = transfer.getByRole('list', { name: 'Parties on this call' });
+    await expect(parties.getByRole('listitem')).toHaveCount(2);
+    const customer = parties.getByRole('listitem').filter({ hasText: 'Customer' });
+    await expect(customer).toContainText(CALLER);
+    await expect(customer).toContainText('Held while you consult');
+    await expect(customer.getByRole('button', { name: `Resume ${CALLER}` })).toBeEnabled();
+    await expect(customer.getByRole('button', { name: `Hang up ${CALLER}` })).toBeEnabled();
+    const consulted = parties.getByRole('listitem').filter({ hasText: 'Grace Hopper' });
+    await expect(consulted).toContainText('Consulting');
+    await expect(consulted.getByRole('button', { name: 'Hang up Grace Hopper' })).toBeEnabled();
     // Ada's panel says what each button does to whom.
     await expect(transfer).toContainText(
       `Complete transfer: ${CALLER} goes to Grace Hopper and you leave the call.`,
