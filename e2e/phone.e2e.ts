@@ -89,7 +89,7 @@ test.describe('phones through LiveKit SIP', () => {
     });
     phone.answerIncoming({ afterMs: 1_000 });
     await ada.dial('+1 415 555 0199');
-    const outgoing = ada.page.locator('app-dial-box .outgoing');
+    const outgoing = ada.callerCall();
     await expect(outgoing).toContainText('+1 415 555 0199');
     await expect(ada.outgoingStatus()).toHaveText('Connected', { timeout: 30_000 });
 

@@ -259,12 +259,18 @@ export async function buildApp(
     limits,
     phones: new PhoneDialing(config.sip, new PhoneNumberRepository(database), sip),
     recordsWritten: () => records.flush(),
+    tenantSkillNames: async (tenantId) =>
+      (await directory.tenantSkills(tenantId)).map((skill) => skill.name),
     log: app.log.child({ module: 'session' }),
   });
   cluster?.attach(router, sessionCommands);
   // The limits count live calls in memory: a tenant's new owner counts the calls it adopts.
   cluster?.onTenantAdopted((snapshot) => limits.adopt(snapshot.calls));
   cluster?.onTenantGone((tenantId) => limits.forgetTenant(tenantId));
+  // Connected calls' rooms live on in LiveKit: the new owner follows them (a party's leave ends
+  // the call, the call's end closes the room), and the old one lets them be.
+  cluster?.onTenantAdopted((snapshot) => media.adoptCalls(snapshot.calls));
+  cluster?.onTenantGone((tenantId) => media.releaseTenant(tenantId));
   // The queue feed's last-sent views are only true while this node owns the tenant: another
   // owner's frames overtake them, so it forgets them when the tenant leaves and tells every tab
   // afresh when it takes the tenant over.
@@ -288,8 +294,9 @@ export async function buildApp(
   const accounts = new AccountEvents(cluster?.accountRelay);
   // A revoked key is forgotten by this node's key cache (and, relayed, by every other node's).
   accounts.onApiKeyRevoked(() => forgetApiKeys(database));
-  const adminChanges = new AdminChanges();
-  accounts.onChanged((tenantId) => adminChanges.changed(tenantId, 'people'));
+  const adminChanges = new AdminChanges(undefined, cluster?.adminChangesRelay);
+  // Every node hears of a change to people through AccountEvents: no second relay for it.
+  accounts.onChanged((tenantId) => adminChanges.changedHere(tenantId, 'people'));
   app.addHook('onClose', async () => adminChanges.stop());
   app.decorate('services', {
     config,

@@ -357,7 +357,8 @@ async function signIn(browser: Browser, email: string): Promise<Tab> {
   await page.addInitScript(instrumentPage);
   if (process.env.BENCH_TRACE) await page.addInitScript(tracePeerConnections);
   page.on('pageerror', (error) => console.error(`[${email}] ${error.message}`));
-  await page.goto(`${baseURL}/sign-in`);
+  // The desk for every role (supervisors and admins otherwise land on their own pages).
+  await page.goto(`${baseURL}/sign-in?returnUrl=%2F`);
   await page.getByLabel('Tenant').fill('demo');
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill('switchboard');
@@ -370,6 +371,11 @@ async function signIn(browser: Browser, email: string): Promise<Tab> {
 async function comeOnline(tab: Tab): Promise<void> {
   await tab.page.getByRole('switch', { name: 'Come online' }).click();
   await tab.page.getByText('Online: calls ring here').waitFor();
+}
+
+/** The caller's panel of the call it placed (the centre of its console). */
+function callerCall(caller: Tab) {
+  return caller.page.locator('app-caller-call-panel');
 }
 
 async function dial(caller: Tab, address: string): Promise<void> {
@@ -476,7 +482,7 @@ async function timeOneCall(agent: Tab, caller: Tab, address: string): Promise<Sa
       );
     }
   }
-  await caller.page.locator('app-dial-box').getByRole('button', { name: 'Hang up' }).click();
+  await callerCall(caller).getByRole('button', { name: 'Hang up' }).click();
   // Both sides out of the room and the agent free again before the next call.
   for (const tab of [agent, caller])
     await tab.page.waitForFunction(
@@ -646,12 +652,11 @@ async function measure(teardown: Teardown, backend: Backend): Promise<BackendRes
   // A call may have ended on its own meanwhile (a starved machine can lose a PeerConnection):
   // say so, since the streams counted above are then fewer than 4 per call.
   for (const [index, { caller }] of tabs.entries()) {
-    const dialBox = caller.page.locator('app-dial-box');
-    const hangUp = dialBox.getByRole('button', { name: 'Hang up' });
+    const hangUp = callerCall(caller).getByRole('button', { name: 'Hang up' });
     if (await hangUp.isEnabled()) await hangUp.click();
     else
       console.log(
-        `  (call ${index + 1} had ended before its hang-up: "${await dialBox.locator('.outgoing-status').textContent()}")`,
+        `  (call ${index + 1} had ended before its hang-up: "${await callerCall(caller).locator('.outgoing-status').textContent()}")`,
       );
   }
 

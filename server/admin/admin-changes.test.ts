@@ -7,62 +7,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as delay } from 'node:timers/promises';
-import { Value } from 'typebox/value';
-import WebSocket from 'ws';
-import { AdminMessage, type AdminSection } from '../../protocol/admin-protocol.ts';
-import { ConditionWaiters } from '../test/condition-waiters.ts';
 import { requestJson, startTestServer, type TestServer, type TestUser } from '../test/harness.ts';
+import { AdminPageSocket, adminChangesUrl } from './testing/admin-page-socket.ts';
 
-const changesUrl = (server: TestServer, token?: string) =>
-  `${server.wsUrl.replace(/\/api\/session$/, '/api/admin/changes')}${
-    token === undefined ? '' : `?token=${encodeURIComponent(token)}`
-  }`;
-
-/** An admin page's socket: the change frames it got, in order, each checked against the schema. */
-class AdminPageSocket {
-  readonly changes: AdminSection[][] = [];
-  heartbeats = 0;
-  closed: { code: number; reason: string } | null = null;
-  private readonly waiters = new ConditionWaiters(() => JSON.stringify(this.changes));
-
-  private constructor(readonly socket: WebSocket) {
-    socket.on('message', (data) => {
-      const frame: unknown = JSON.parse(data.toString());
-      assert.ok(Value.Check(AdminMessage, frame), `frame fits the schema: ${data.toString()}`);
-      if (frame.type === 'admin.heartbeat') this.heartbeats++;
-      else this.changes.push(frame.sections);
-      this.waiters.notify();
-    });
-    socket.on('close', (code, reason) => {
-      this.closed = { code, reason: reason.toString() };
-      this.waiters.notify();
-    });
-  }
-
-  /** Resolves once the first heartbeat says the feed is live (or the server closed it). */
-  static async open(url: string): Promise<AdminPageSocket> {
-    const page = new AdminPageSocket(new WebSocket(url));
-    await page.waitUntil(() => page.heartbeats > 0 || page.closed, 'first heartbeat or close');
-    return page;
-  }
-
-  /** Every section heard of so far. */
-  heard(): Set<AdminSection> {
-    return new Set(this.changes.flat());
-  }
-
-  waitUntil<T>(condition: () => T | null | undefined | false, description: string): Promise<T> {
-    return this.waiters.waitUntil(condition, description);
-  }
-
-  async waitFor(section: AdminSection): Promise<void> {
-    await this.waitUntil(() => this.heard().has(section), `a change to ${section}`);
-  }
-
-  close(): void {
-    this.socket.close();
-  }
-}
+const changesUrl = (server: TestServer, token?: string) => adminChangesUrl(server.url, token);
 
 describe('admin changes feed', () => {
   let server: TestServer;

@@ -5,12 +5,24 @@
  * its first change, so a script creating a thousand people costs each open page a few re-reads,
  * not a thousand. Nobody watching a tenant: nothing is kept for it.
  *
- * In-process, like AccountEvents: in a cluster an admin page hears of the changes made through
- * the node its socket reached (see server/admin/README.md).
+ * In a cluster a change runs on the tenant's owner, and the admin pages' sockets sit on any node:
+ * every change is also relayed to the other nodes (server/cluster/cluster-broadcast.ts), which
+ * push it to their own pages.
  */
 import type { AdminSection } from '../../protocol/admin-protocol.ts';
 
 export type AdminChangesListener = (sections: AdminSection[]) => void;
+
+export interface AdminChange {
+  tenantId: string;
+  sections: AdminSection[];
+}
+
+/** Carries changes to the other nodes and theirs to this one (never this node's own back). */
+export interface AdminChangesRelay {
+  publish(change: AdminChange): Promise<void>;
+  onReceived(listener: (change: AdminChange) => void): void;
+}
 
 export class AdminChanges {
   private readonly watchers = new Map<string, Set<AdminChangesListener>>();
@@ -19,10 +31,24 @@ export class AdminChanges {
     { sections: Set<AdminSection>; timer: NodeJS.Timeout }
   >();
 
-  constructor(private readonly coalesceMs = 100) {}
+  constructor(
+    private readonly coalesceMs = 100,
+    private readonly relay?: AdminChangesRelay,
+  ) {
+    relay?.onReceived(({ tenantId, sections }) => this.changedHere(tenantId, ...sections));
+  }
 
-  /** Something in these lists of the tenant changed. */
+  /** Something in these lists of the tenant changed: tell the pages on this node and the others. */
   changed(tenantId: string, ...sections: AdminSection[]): void {
+    this.changedHere(tenantId, ...sections);
+    void this.relay?.publish({ tenantId, sections });
+  }
+
+  /**
+   * Tells this node's pages only: for a change every node hears of by itself (AccountEvents are
+   * relayed already), and for the changes the relay brings.
+   */
+  changedHere(tenantId: string, ...sections: AdminSection[]): void {
     if (!this.watchers.has(tenantId)) return;
     const pending = this.pending.get(tenantId);
     if (pending) {

@@ -79,7 +79,7 @@ export class CallRecords {
    * owner hands over a complete row at each change, as the projection of routing does.
    */
   recordUnrouted(call: CallRow): void {
-    this.enqueue(call, [], []);
+    this.enqueue({ ...call, ...unroutedEnder(call) }, [], []);
   }
 
   /**
@@ -204,3 +204,13 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 
 const emptyBatch = (): Batch => ({ calls: new Map(), legs: [], events: [], presence: [] });
 const hasRows = (batch: Batch) => batch.calls.size > 0 || batch.presence.length > 0;
+
+/**
+ * Who ended a call routing never held, when its owner does not say: the phone's own line when
+ * it hung up or gave up (the caller), else the system (not answered, failed, closed).
+ */
+function unroutedEnder(call: CallRow): Pick<CallRow, 'endedBy' | 'endedByUserId'> {
+  if (call.endedBy !== undefined || call.status !== 'ended') return {};
+  const byCaller = call.endReason === 'hangup' || call.endReason === 'caller_cancelled';
+  return { endedBy: byCaller ? 'caller' : 'system', endedByUserId: null };
+}

@@ -5,7 +5,7 @@
  */
 import type { Database } from '../db/database.ts';
 import type { EndReason } from '../../protocol/session-protocol.ts';
-import type { CallDetail, CallRecordStatus, LegDetail } from './call-schemas.ts';
+import type { CallDetail, CallRecordStatus, EndedByKind, LegDetail } from './call-schemas.ts';
 
 type Queryable = Pick<Database, 'query'>;
 
@@ -21,6 +21,12 @@ export interface CallRow {
   params: Record<string, string>;
   status: CallRecordStatus;
   endReason: EndReason | null;
+  /**
+   * Who ended it (set once, with the end) and which person, when a person did. Absent in the
+   * rows of calls routing never held (CallRecords.recordUnrouted works it out).
+   */
+  endedBy?: EndedByKind | null;
+  endedByUserId?: string | null;
   answeredByUserId: string | null;
   createdAt: number;
   answeredAt: number | null;
@@ -102,6 +108,9 @@ interface StoredCall {
   params: Record<string, string> | string;
   status: CallRecordStatus;
   end_reason: EndReason | null;
+  ended_by: EndedByKind | null;
+  ended_by_user_id: string | null;
+  ended_by_name: string | null;
   answered_by_user_id: string | null;
   answered_by_name: string | null;
   to_user_name: string | null;
@@ -152,16 +161,19 @@ export class CallRepository {
         call.holdMs,
         call.missedRings,
         call.declinedRings,
+        call.endedBy ?? null,
+        call.endedByUserId ?? null,
       ]);
       await db.query(
         `INSERT INTO calls (id, tenant_id, from_name, from_address, from_user_id, to_address, ring_group_id, origin, params,
                             status, end_reason, answered_by_user_id, created_at, answered_at, ended_at, queue_wait_ms, talk_ms, hold_ms,
-                            missed_rings, declined_rings)
+                            missed_rings, declined_rings, ended_by, ended_by_user_id)
          VALUES ${tuples}
          ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, end_reason = EXCLUDED.end_reason,
            answered_by_user_id = EXCLUDED.answered_by_user_id, answered_at = EXCLUDED.answered_at,
            ended_at = EXCLUDED.ended_at, queue_wait_ms = EXCLUDED.queue_wait_ms, talk_ms = EXCLUDED.talk_ms,
-           hold_ms = EXCLUDED.hold_ms, missed_rings = EXCLUDED.missed_rings, declined_rings = EXCLUDED.declined_rings`,
+           hold_ms = EXCLUDED.hold_ms, missed_rings = EXCLUDED.missed_rings, declined_rings = EXCLUDED.declined_rings,
+           ended_by = EXCLUDED.ended_by, ended_by_user_id = EXCLUDED.ended_by_user_id`,
         values,
       );
     }
@@ -225,7 +237,8 @@ export class CallRepository {
   /** Calls a crashed process left unfinished end as failed; returns how many. */
   async failUnfinished(): Promise<number> {
     const rows = await this.database.query<{ id: string }>(
-      `UPDATE calls SET status = 'ended', end_reason = 'failed', ended_at = now() WHERE status <> 'ended' RETURNING id`,
+      `UPDATE calls SET status = 'ended', end_reason = 'failed', ended_by = 'system', ended_at = now()
+       WHERE status <> 'ended' RETURNING id`,
     );
     return rows.length;
   }
@@ -271,10 +284,12 @@ export class CallRepository {
 
 const selectCalls = `
   SELECT c.id, c.from_name, c.from_address, c.to_address, c.ring_group_id, c.origin, c.params, c.status, c.end_reason,
+         c.ended_by, c.ended_by_user_id, ender.display_name AS ended_by_name,
          c.answered_by_user_id, u.display_name AS answered_by_name, c.created_at, c.answered_at, c.ended_at,
          c.queue_wait_ms, c.talk_ms, callee.display_name AS to_user_name
   FROM calls c
   LEFT JOIN users u ON u.id = c.answered_by_user_id AND u.tenant_id = c.tenant_id
+  LEFT JOIN users ender ON ender.id = c.ended_by_user_id AND ender.tenant_id = c.tenant_id
   LEFT JOIN users callee ON callee.tenant_id = c.tenant_id AND c.to_address = '/private/' || callee.username`;
 
 function toDetail(row: StoredCall, legs: LegDetail[]): CallDetail {
@@ -294,6 +309,7 @@ function toDetail(row: StoredCall, legs: LegDetail[]): CallDetail {
     ringGroup: row.ring_group_id ? { id: row.ring_group_id, name: groupName } : null,
     status: row.status,
     endReason: row.end_reason,
+    endedBy: endedByOf(row),
     answeredBy: row.answered_by_user_id
       ? { id: row.answered_by_user_id, name: row.answered_by_name ?? '' }
       : null,
@@ -304,5 +320,18 @@ function toDetail(row: StoredCall, legs: LegDetail[]): CallDetail {
     queueWaitMs: row.queue_wait_ms === null ? null : Number(row.queue_wait_ms),
     talkMs: row.talk_ms === null ? null : Number(row.talk_ms),
     legs,
+  };
+}
+
+/** Who ended a recorded call, named from the people table (null: not ended, or recorded before). */
+export function endedByOf(row: {
+  ended_by: EndedByKind | null;
+  ended_by_user_id: string | null;
+  ended_by_name: string | null;
+}): CallDetail['endedBy'] {
+  if (row.ended_by === null) return null;
+  return {
+    kind: row.ended_by,
+    user: row.ended_by_user_id ? { id: row.ended_by_user_id, name: row.ended_by_name ?? '' } : null,
   };
 }

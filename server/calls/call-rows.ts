@@ -122,6 +122,8 @@ export function callRow(call: LiveCall, now: number): CallRow {
     params: { ...call.params },
     status: callRecordStatus(call),
     endReason: call.endReason,
+    endedBy: call.endedBy?.kind ?? null,
+    endedByUserId: call.endedBy?.user?.id ?? null,
     answeredByUserId: call.answeredBy?.id ?? null,
     createdAt: call.createdAt,
     answeredAt: call.answeredAt,

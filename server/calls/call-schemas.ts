@@ -84,6 +84,35 @@ export const LegDetail = Type.Object({
 });
 export type LegDetail = Static<typeof LegDetail>;
 
+export const EndedByKind = Type.Union(
+  [
+    Type.Literal('caller'),
+    Type.Literal('callee'),
+    Type.Literal('agent'),
+    Type.Literal('supervisor'),
+    Type.Literal('system'),
+  ],
+  {
+    description:
+      'caller (the tab, API or phone that placed the call), callee (a phone an agent dialed), agent (an agent on the call), supervisor (a supervisor or admin through the API), system (ring timeout, maximum wait, closed, a failed leg or a lost tab)',
+  },
+);
+export type EndedByKind = Static<typeof EndedByKind>;
+
+export const EndedBy = Type.Union(
+  [
+    Type.Object({
+      kind: EndedByKind,
+      user: Type.Union([AgentRef, Type.Null()], {
+        description: 'The person, when a person ended it (not a phone, the API or the system)',
+      }),
+    }),
+    Type.Null(),
+  ],
+  { description: 'Who ended the call; null while it lasts (and for calls recorded before)' },
+);
+export type EndedBy = Static<typeof EndedBy>;
+
 export const CallDetail = Type.Object({
   id: Type.String(),
   origin: Type.Union([Type.Literal('session'), Type.Literal('api'), Type.Literal('phone')], {
@@ -94,6 +123,7 @@ export const CallDetail = Type.Object({
   ringGroup: Type.Union([RingGroupRef, Type.Null()]),
   status: CallRecordStatus,
   endReason: Type.Union([EndReason, Type.Null()]),
+  endedBy: EndedBy,
   answeredBy: Type.Union([AgentRef, Type.Null()]),
   params: Type.Record(Type.String(), Type.String()),
   createdAt: Type.Number({ description: 'Epoch milliseconds' }),

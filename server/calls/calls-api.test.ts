@@ -48,6 +48,7 @@ describe('calls API', { concurrency: true }, () => {
         ringGroup: null,
         status: 'ringing',
         endReason: null,
+        endedBy: null,
         answeredBy: null,
         params: { order: '9' },
         createdAt: 'number',

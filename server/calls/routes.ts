@@ -34,7 +34,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     callers.set(request, caller);
     return caller;
   });
-  const { router, records, scripts, limits, sip } = app.services;
+  const { router, records, scripts, limits, sip, directory } = app.services;
 
   app.post(
     '/calls',
@@ -154,7 +154,9 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         security,
-        summary: "Hang up (or, while it rings, cancel) a call on the caller's behalf",
+        summary:
+          "Hang up (or, while it rings, cancel) a call on the caller's behalf; with a person's " +
+          'token the record says that supervisor or admin ended it (endedBy)',
         params: IdParams,
         response: { 200: CallDetail, ...errorResponses(401, 403, 404, 409) },
       },
@@ -162,7 +164,16 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { tenantId } = request;
       const { id } = request.params;
-      if (router.liveCall(tenantId, id)) return router.hangupCall(tenantId, id);
+      if (router.liveCall(tenantId, id)) {
+        const caller = callers.get(request)!;
+        if (caller.kind === 'api-key') return router.hangupCall(tenantId, id);
+        const { userId } = caller.claims;
+        const person = await directory.user(tenantId, userId);
+        return router.hangupCall(tenantId, id, {
+          kind: 'supervisor',
+          user: { id: userId, name: person?.displayName ?? '' },
+        });
+      }
       const recorded = await records.find(tenantId, id);
       if (!recorded) throw notFound(`call ${id}`);
       throw new AppError('wrong-state', `call ${id} has already ended`);

@@ -4,11 +4,15 @@
  * just used the key, and then became the tenant's owner, used to accept it until its memory
  * lapsed. A deactivated person: their tabs on nodes other than the one that ran the
  * deactivation used to stay open (their commands go to the owner, which never re-reads people).
- * Both are now announced to every node over Redis (server/cluster/account-relay.ts).
+ * Both are now announced to every node over Redis (server/cluster/cluster-broadcast.ts). A
+ * deactivated supervisor's or admin's open feeds close too, on every node: the supervisor feed
+ * used to stay open on every node (its owner's snapshot and changes kept coming).
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { AdminPageSocket, adminChangesUrl } from '../admin/testing/admin-page-socket.ts';
 import { AgentClient } from '../session/testing/agent-client.ts';
+import { FeedClient, feedUrl } from '../supervisor/testing/feed-client.ts';
 import { requestJson } from '../test/harness.ts';
 import { startCluster, type TestCluster } from './testing/cluster-harness.ts';
 
@@ -98,6 +102,69 @@ describe('revocation across nodes', () => {
       const refused = await requestJson(node.url, 'GET', '/api/directory', { token: bob.token });
       assert.equal(refused.status, 401, node.name);
     }
+  });
+
+  test("a deactivated supervisor's and admin's feeds close with 4401 on every node, on the owner and relayed", async (t) => {
+    if (!cluster) return t.skip('Redis or PostgreSQL not reachable');
+    const tenant = await cluster.createTenant(`revoke-feeds-${Date.now()}`);
+    const running = cluster.nodes.filter((node) => node.running);
+    assert.ok(running.length >= 2, 'two nodes running');
+    const [first, second] = running as [(typeof running)[0], (typeof running)[0]];
+    const ada = await tenant.createAgent('ada@feeds.test', 'Ada');
+    const sue = await tenant.createUser('sue@feeds.test', 'Sue', 'supervisor');
+    const al = await tenant.createUser('al@feeds.test', 'Al', 'admin');
+    const stays = await tenant.createUser('stays@feeds.test', 'Stays', 'supervisor');
+    // The tenant's last admin cannot be deactivated: al is not the last.
+    await tenant.createUser('boss@feeds.test', 'Boss', 'admin');
+    // ada's tab makes `first` the owner: sue's feed there is served by its routing, her feed on
+    // `second` is relayed from it.
+    const adaTab = await AgentClient.connect(first.sessionUrl(ada.token));
+    await adaTab.online();
+    t.after(() => adaTab.close());
+    assert.equal((await cluster.ownerOf(tenant.id))?.name, first.name);
+
+    const nodesOf = [first, second];
+    const sueFeeds = await Promise.all(
+      nodesOf.map((node) => FeedClient.connect(feedUrl(node.url, sue.token))),
+    );
+    const staysFeed = await FeedClient.connect(feedUrl(second.url, stays.token));
+    const alPages = await Promise.all(
+      nodesOf.map((node) => AdminPageSocket.open(adminChangesUrl(node.url, al.token))),
+    );
+    t.after(async () => {
+      await Promise.all([...sueFeeds, staysFeed].map((feed) => feed.close()));
+      alPages.forEach((page) => page.close());
+    });
+    for (const feed of [...sueFeeds, staysFeed])
+      assert.equal(feed.closed, null, `feed open: ${JSON.stringify(feed.closed)}`);
+    for (const page of alPages) assert.equal(page.closed, null, 'admin page open');
+
+    for (const person of [sue, al]) {
+      const deactivated = await requestJson(
+        second.url,
+        'POST',
+        `/api/people/${person.user.id}/deactivate`,
+        { token: tenant.apiKey },
+      );
+      assert.equal(deactivated.status, 200, JSON.stringify(deactivated.body));
+    }
+    for (const [index, feed] of sueFeeds.entries()) {
+      const closed = await feed.waitUntil(
+        () => feed.closed,
+        `sue's feed on ${nodesOf[index].name} closed`,
+        3_000,
+      );
+      assert.deepEqual(closed, { code: 4401, reason: 'account deactivated' }, nodesOf[index].name);
+    }
+    for (const [index, page] of alPages.entries()) {
+      const closed = await page.waitUntil(
+        () => page.closed,
+        `al's admin page on ${nodesOf[index].name} closed`,
+        3_000,
+      );
+      assert.deepEqual(closed, { code: 4401, reason: 'account deactivated' }, nodesOf[index].name);
+    }
+    assert.equal(staysFeed.closed, null, "another supervisor's feed stays open");
   });
 });
 

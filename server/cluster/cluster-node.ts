@@ -17,12 +17,14 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { ClientMessage } from '../../protocol/session-protocol.ts';
+import type { AdminChange } from '../admin/admin-changes.ts';
+import type { AccountEvent } from '../people/account-events.ts';
 import type { CallRouter, LiveSnapshot } from '../routing/index.ts';
 import type { SessionBackend } from '../session/session-backend.ts';
 import type { OpenSession, SessionCommands, SessionEnd } from '../session/session-commands.ts';
 import { ClusterBus, type PushEnvelope } from './cluster-bus.ts';
+import { ClusterBroadcast } from './cluster-broadcast.ts';
 import { RedisKeys } from './redis-keys.ts';
-import { ClusterAccountRelay } from './account-relay.ts';
 import { TenantLeases } from './tenant-lease.ts';
 import { TenantPersistence } from './tenant-persistence.ts';
 import { TenantStateStore } from './tenant-state-store.ts';
@@ -74,7 +76,9 @@ export class ClusterNode {
   /** Commands, leases, state writes and publishing. */
   private readonly redis: Redis;
   /** Deactivations and revoked keys, to and from every other node (AccountEvents' relay). */
-  readonly accountRelay: ClusterAccountRelay;
+  readonly accountRelay: ClusterBroadcast<AccountEvent>;
+  /** What admins changed, to and from every other node (AdminChanges' relay). */
+  readonly adminChangesRelay: ClusterBroadcast<AdminChange>;
   /** Pub/sub only (a subscribed connection can do nothing else). */
   private readonly subscriber: Redis;
   private readonly leases: TenantLeases;
@@ -119,7 +123,10 @@ export class ClusterNode {
     this.subscriber = connect('sub');
     this.leases = new TenantLeases(this.redis, this.keys, this.nodeId, this.leaseMs);
     this.stateStore = new TenantStateStore(this.redis, this.keys);
-    this.accountRelay = new ClusterAccountRelay(this.redis, this.keys, this.nodeId, options.log);
+    const broadcast = <T>(channel: string, what: string) =>
+      new ClusterBroadcast<T>(this.redis, channel, this.nodeId, what, options.log);
+    this.accountRelay = broadcast(this.keys.accountsChannel(), 'an account change');
+    this.adminChangesRelay = broadcast(this.keys.adminChangesChannel(), 'an admin change');
     this.bus = new ClusterBus(
       this.redis,
       this.keys,
@@ -153,6 +160,7 @@ export class ClusterNode {
       this.keys.commandChannel(this.nodeId),
       this.keys.releasedChannel(),
       this.accountRelay.channel,
+      this.adminChangesRelay.channel,
     );
     this.subscriber.on('message', (channel: string, payload: string) =>
       this.received(channel, payload),
@@ -353,6 +361,8 @@ export class ClusterNode {
         void this.handle(JSON.parse(payload) as ClusterCommand);
       } else if (channel === this.accountRelay.channel) {
         this.accountRelay.received(payload);
+      } else if (channel === this.adminChangesRelay.channel) {
+        this.adminChangesRelay.received(payload);
       } else if (channel === this.keys.releasedChannel()) {
         const { tenantId, node } = JSON.parse(payload) as { tenantId: string; node: string };
         this.ownerCache.delete(tenantId);

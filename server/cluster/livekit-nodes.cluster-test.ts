@@ -6,6 +6,12 @@
  * nodes, and every one of them carries audio both ways (real WebRTC clients, LiveKit's Node
  * SDK). Each LiveKit node posts its webhooks to the call-control node that does not own the
  * tenant, so the caller's leave ends each call through a forwarded webhook.
+ *
+ * Then failover with media: `kill -9` of the owning call-control node while calls whose rooms
+ * sit on both LiveKit nodes are connected. The media never passed through call control, so it
+ * keeps flowing both ways; the calls stay connected on the new owner, the agents' tabs resume
+ * there, and the new owner still follows the rooms: a caller's leave ends its call (the new
+ * owner used to know nothing of the rooms of the calls it adopted and ignored the webhook).
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -99,6 +105,48 @@ function waitForMedia(tab: AgentClient, callId: string): Promise<CallMediaFrame>
   );
 }
 
+/** An answered call with both parties in its room, each hearing the other. */
+interface MediaCall {
+  callId: string;
+  room: string;
+  node: string;
+  agentTab: AgentClient;
+  callerTab: AgentClient;
+  agentIn: RtcParticipant;
+  callerIn: RtcParticipant;
+}
+
+/** The caller dials the agent, who accepts; both join the room and hear each other. */
+async function connectCall(
+  agentTab: AgentClient,
+  callerTab: AgentClient,
+  agentAddress: string,
+  nodeIds: (string | undefined)[],
+): Promise<MediaCall> {
+  const dialed = await callerTab.request({ type: 'call.dial', to: agentAddress });
+  assert.equal(dialed.type, 'outgoing_call', JSON.stringify(dialed));
+  const callId = dialed.call.id;
+  await agentTab.waitForCall(callId, 'ringing');
+  assert.equal((await agentTab.request({ type: 'call.accept', callId })).type, 'ok');
+  const [agentMedia, callerMedia] = await Promise.all([
+    waitForMedia(agentTab, callId),
+    waitForMedia(callerTab, callId),
+  ]);
+  const [agentIn, callerIn] = await Promise.all(
+    [agentMedia, callerMedia].map((frame) =>
+      RtcParticipant.join(frame.url, frame.token, { audio: true }),
+    ),
+  );
+  participants.push(agentIn, callerIn);
+  await Promise.all([agentIn.waitForFrames({ audio: 20 }), callerIn.waitForFrames({ audio: 20 })]);
+  const node = roomNode(agentMedia.room);
+  assert.ok(
+    node && nodeIds.includes(node),
+    `the room's node (${node}) is one of ${nodeIds.join(', ')}`,
+  );
+  return { callId, room: agentMedia.room, node, agentTab, callerTab, agentIn, callerIn };
+}
+
 describe('two LiveKit nodes under a call-control cluster', { timeout: 300_000 }, () => {
   test('calls whose rooms land on either LiveKit node carry audio both ways', async (t) => {
     if (unavailable) return t.skip(unavailable);
@@ -121,29 +169,11 @@ describe('two LiveKit nodes under a call-control cluster', { timeout: 300_000 },
 
     const landedOn = new Map<string, number>();
     for (let made = 0; made < MAX_CALLS && landedOn.size < 2; made++) {
-      const dialed = await cyTab.request({ type: 'call.dial', to: ada.address });
-      assert.equal(dialed.type, 'outgoing_call', JSON.stringify(dialed));
-      const callId = dialed.call.id;
-      await adaTab.waitForCall(callId, 'ringing');
-      assert.equal((await adaTab.request({ type: 'call.accept', callId })).type, 'ok');
-      const [agentMedia, callerMedia] = await Promise.all([
-        waitForMedia(adaTab, callId),
-        waitForMedia(cyTab, callId),
-      ]);
-      const [agentIn, callerIn] = await Promise.all(
-        [agentMedia, callerMedia].map((frame) =>
-          RtcParticipant.join(frame.url, frame.token, { audio: true }),
-        ),
-      );
-      participants.push(agentIn, callerIn);
-      await Promise.all([
-        agentIn.waitForFrames({ audio: 20 }),
-        callerIn.waitForFrames({ audio: 20 }),
-      ]);
-      const node = roomNode(agentMedia.room);
-      assert.ok(
-        node && nodeIds.includes(node),
-        `the room's node (${node}) is one of ${nodeIds.join(', ')}`,
+      const { callId, node, agentIn, callerIn } = await connectCall(
+        adaTab,
+        cyTab,
+        ada.address,
+        nodeIds,
       );
       landedOn.set(node, (landedOn.get(node) ?? 0) + 1);
       t.diagnostic(
@@ -157,5 +187,122 @@ describe('two LiveKit nodes under a call-control cluster', { timeout: 300_000 },
       await agentIn.leave();
     }
     assert.equal(landedOn.size, 2, `rooms on both LiveKit nodes: ${JSON.stringify([...landedOn])}`);
+  });
+  test('kill -9 of the owning call-control node: calls on both LiveKit nodes stay connected and media keeps flowing both ways', async (t) => {
+    if (unavailable) return t.skip(unavailable);
+    if (!cluster) return t.skip('Redis, redis-server or PostgreSQL not available');
+    const tenant = await cluster.createTenant(`lk-failover-${Date.now()}`);
+    const [n1, n2] = cluster.nodes as [TestCluster['nodes'][0], TestCluster['nodes'][0]];
+    const nodeIds = livekits.map(nodeIdOf);
+    const tabs: AgentClient[] = [];
+    t.after(() => Promise.all(tabs.map((tab) => tab.close())));
+
+    // One agent (tab on n1, which so owns the tenant) and one caller (tab on n2) per call, until
+    // rooms sit on both LiveKit nodes.
+    const calls: MediaCall[] = [];
+    const agents: { userId: string; token: string }[] = [];
+    while (calls.length < MAX_CALLS && new Set(calls.map((call) => call.node)).size < 2) {
+      const index = calls.length;
+      const agent = await tenant.createAgent(`agent${index}@lk-failover.test`, `Agent ${index}`);
+      const caller = await tenant.createAgent(`caller${index}@lk-failover.test`, `Caller ${index}`);
+      const agentTab = await AgentClient.connect(n1.sessionUrl(agent.token));
+      tabs.push(agentTab);
+      await agentTab.online();
+      if (index === 0) assert.equal((await cluster.ownerOf(tenant.id))?.name, 'n1');
+      const callerTab = await AgentClient.connect(n2.sessionUrl(caller.token));
+      tabs.push(callerTab);
+      calls.push(await connectCall(agentTab, callerTab, agent.address, nodeIds));
+      agents.push({ userId: agent.user.id, token: agent.token });
+    }
+    assert.equal(
+      new Set(calls.map((call) => call.node)).size,
+      2,
+      `rooms on both LiveKit nodes: ${calls.map((call) => call.node).join(', ')}`,
+    );
+
+    // ---------------------------------------------------------------- kill -9 the owner
+    const heardAtKill = calls.map((call) => [
+      call.agentIn.received.audioFrames,
+      call.callerIn.received.audioFrames,
+    ]);
+    const callerFramesAtKill = calls.map((call) => call.callerTab.frames.length);
+    const killedAt = Date.now();
+    await n1.kill();
+    // The agents' tabs lost their node; the SDK reconnects with ?resume= (here to n2).
+    const resumed = await Promise.all(
+      calls.map(async (call, index) => {
+        await call.agentTab.waitForClose();
+        const again = await AgentClient.connect(
+          n2.sessionUrl(agents[index].token, call.agentTab.hello.sessionId),
+        );
+        tabs.push(again);
+        assert.equal(again.hello.resumed, true, `agent ${index} got its session back`);
+        return again;
+      }),
+    );
+    for (const [index, call] of calls.entries())
+      await resumed[index].waitForCall(call.callId, 'connected', undefined, 5_000);
+    t.diagnostic(`agents resumed on n2 ${Date.now() - killedAt} ms after kill -9`);
+    assert.equal((await cluster.ownerOf(tenant.id))?.name, 'n2', 'n2 owns the tenant');
+
+    // Media went on both ways: a second of audio each way since the kill, and again a second
+    // later than the leave grace and the resumed tabs' rejoin checks would have ended a call.
+    for (const wait of [0, 2_000]) {
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      const heard = calls.map((call) => [
+        call.agentIn.received.audioFrames,
+        call.callerIn.received.audioFrames,
+      ]);
+      await Promise.all(
+        calls.flatMap((call, index) => [
+          call.agentIn.waitForFrames({ audio: heard[index][0] + 100 }, 10_000),
+          call.callerIn.waitForFrames({ audio: heard[index][1] + 100 }, 10_000),
+        ]),
+      );
+    }
+    for (const [index, call] of calls.entries()) {
+      assert.ok(
+        call.agentIn.received.audioFrames >= heardAtKill[index][0] + 200 &&
+          call.callerIn.received.audioFrames >= heardAtKill[index][1] + 200,
+        `call ${index}: audio both ways since the kill`,
+      );
+      assert.equal(resumed[index].call(call.callId)?.status, 'connected', `call ${index} agent`);
+      assert.ok(
+        !call.callerTab.frames
+          .slice(callerFramesAtKill[index])
+          .some(
+            (frame) =>
+              frame.type === 'incoming_calls' &&
+              frame.calls.some(
+                (listed) => listed.id === call.callId && listed.status === 'disconnected',
+              ),
+          ),
+        `call ${index}: the caller never saw it end`,
+      );
+    }
+    t.diagnostic(`media flowing both ways on ${calls.length} calls after the failover`);
+
+    // The new owner follows the rooms it adopted: each caller's leave ends its call.
+    for (const [index, call] of calls.entries()) {
+      await call.callerIn.leave();
+      const ended = await resumed[index].waitForCall(
+        call.callId,
+        'disconnected',
+        undefined,
+        15_000,
+      );
+      assert.equal(ended.endReason, 'hangup', `call ${index}`);
+      await call.agentIn.leave();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1_000)); // records written behind
+    const rows = await cluster.database.query<{ id: string; end_reason: string }>(
+      `SELECT id, end_reason FROM calls WHERE tenant_id = $1 ORDER BY created_at`,
+      [tenant.id],
+    );
+    assert.deepEqual(
+      rows.map((row) => [row.id, row.end_reason]),
+      calls.map((call) => [call.callId, 'hangup']),
+      'each call recorded once, ended by its caller',
+    );
   });
 });

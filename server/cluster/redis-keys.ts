@@ -49,6 +49,10 @@ export class RedisKeys {
   accountsChannel(): string {
     return `${this.prefix}accounts`;
   }
+  /** Pub/sub channel of which lists admins changed (for the admin pages on every node). */
+  adminChangesChannel(): string {
+    return `${this.prefix}admin-changes`;
+  }
   /** Pub/sub channel announcing leases given up (a rolling restart): others take them at once. */
   releasedChannel(): string {
     return `${this.prefix}released`;

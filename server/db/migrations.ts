@@ -245,6 +245,12 @@ const steps: string[] = [
   `
   ALTER TABLE phone_numbers ADD COLUMN required_skills jsonb
   `,
+  // Recent calls (issue 13): who ended each call (caller, callee, agent, supervisor, system) and
+  // which person, set once when it ends; null for calls recorded before.
+  `
+  ALTER TABLE calls ADD COLUMN ended_by text;
+  ALTER TABLE calls ADD COLUMN ended_by_user_id text
+  `,
 ];
 
 export async function migrate(database: Database): Promise<void> {

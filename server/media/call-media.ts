@@ -21,7 +21,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { DisconnectReason } from '@livekit/protocol';
 import { ServerError, WebhookReceiver, type WebhookEvent } from 'livekit-server-sdk';
 import type { EndReason, ServerMessage } from '../../protocol/session-protocol.ts';
-import type { CallEvents, EventBus, LiveCall, MediaAgent } from '../routing/index.ts';
+import type { CallEnder, CallEvents, EventBus, LiveCall, MediaAgent } from '../routing/index.ts';
 import { AppError } from '../shared/errors.ts';
 import { systemScheduler, type CancelTimer, type Scheduler } from '../shared/scheduler.ts';
 import type { MediaBackend } from './media-backend.ts';
@@ -38,7 +38,8 @@ import { RecentIds } from './recent-ids.ts';
 /** What media needs from routing: to push frames to sessions and to end a call. */
 export interface CallControl {
   readonly bus: EventBus;
-  endCall(tenantId: string, callId: string, reason: EndReason): void;
+  /** `by`: the party whose media went away for good (routing records who ended the call). */
+  endCall(tenantId: string, callId: string, reason: EndReason, by?: CallEnder): void;
   /**
    * Whether this tab is away and may still come back (a reload, a lost socket): its leaving the
    * room is then not a hang-up; routing ends its calls if the tab does not come back in time.
@@ -368,6 +369,56 @@ export class CallMedia implements CallEvents {
             Math.max(this.leaveGraceMs, REJOIN_AFTER_RESUME_MS),
           );
       }
+    }
+  }
+
+  /**
+   * A cluster node took these calls over from an owner that died or left (server/cluster): their
+   * rooms live on in LiveKit, and this node follows them from now on as if it had opened them,
+   * so a party's leave still ends its call and the call's end still closes its room. Who is in
+   * each room is asked of LiveKit now; a party missing there is waited for as after a leave.
+   * Calls not connected yet open their room on answer, as ever. A phone caller's room (LiveKit
+   * SIP's) is not adopted: the phone party's identity is not in the call's state (not built; see
+   * server/cluster/README.md).
+   */
+  adoptCalls(calls: readonly LiveCall[]): void {
+    // Each node's embedded media server holds only its own rooms: another node's are not there
+    // to follow (a cluster's calls keep their media only on a shared LiveKit).
+    if (this.closing || this.backend.embedded) return;
+    for (const call of calls) {
+      if (call.phase !== 'connected' || !call.answeredBy || call.origin === 'phone') continue;
+      if (this.roomsByCall.has(call.id)) continue;
+      const parties = [
+        this.party('agent', call.answeredBy.id, call.answeredBy.sessionId, call.answeredBy.name),
+      ];
+      if (call.callerSessionId && call.fromUserId)
+        parties.push(this.party('caller', call.fromUserId, call.callerSessionId, call.from.name));
+      const room: CallRoom = {
+        callId: call.id,
+        tenantId: call.tenantId,
+        name: callRoomName(call.tenantId, call.id),
+        parties: new Map(parties.map((party) => [party.identity, party])),
+        connections: new Map(),
+        listed: new Set(),
+        pendingEnds: new Map(),
+        joined: true,
+        answered: true,
+        ended: false,
+        opened: Promise.resolve(true),
+      };
+      this.rooms.set(room.name, room);
+      this.roomsByCall.set(call.id, room);
+      void this.track(this.followAdopted(room));
+    }
+  }
+
+  /** The tenant moved to another node, which follows its rooms now: this node lets them be. */
+  releaseTenant(tenantId: string): void {
+    for (const room of [...this.rooms.values()]) {
+      if (room.tenantId !== tenantId) continue;
+      for (const cancel of room.pendingEnds.values()) cancel();
+      this.rooms.delete(room.name);
+      this.roomsByCall.delete(room.callId);
     }
   }
 
@@ -706,7 +757,12 @@ export class CallMedia implements CallEvents {
       { callId: room.callId, identity: party.identity, disconnectReason, lineStatus, reason },
       'the external caller left the media room; ending the call',
     );
-    this.control?.endCall(room.tenantId, room.callId, reason);
+    this.control?.endCall(
+      room.tenantId,
+      room.callId,
+      reason,
+      party.dialed ? { kind: 'callee' } : { kind: 'caller' },
+    );
   }
 
   /**
@@ -738,7 +794,16 @@ export class CallMedia implements CallEvents {
     }
     // Before an answer only the caller is in the room: its media going away cancels the call.
     const reason = room.answered ? 'hangup' : 'caller_cancelled';
-    this.control?.endCall(room.tenantId, room.callId, reason);
+    this.control?.endCall(room.tenantId, room.callId, reason, enderOf(identity));
+  }
+
+  /** Learns who is in an adopted room; a party that is not is waited for as after a leave. */
+  private async followAdopted(room: CallRoom): Promise<void> {
+    await this.reconcile(room);
+    if (room.ended) return;
+    for (const identity of room.parties.keys())
+      if (!room.listed.has(identity) && !room.pendingEnds.has(identity))
+        this.awaitReturn(room, identity, this.leaveGraceMs);
   }
 
   /** Compares every open room with LiveKit's list of its participants (see the file comment). */
@@ -816,4 +881,10 @@ export class CallMedia implements CallEvents {
     work.then(settled, settled);
     return work;
   }
+}
+
+/** Who ends a call when this party's media goes away for good: an agent, or the caller's tab. */
+function enderOf(identity: string): CallEnder {
+  const [role, userId] = identity.split(':');
+  return role === 'agent' && userId ? { kind: 'agent', userId } : { kind: 'caller' };
 }

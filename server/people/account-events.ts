@@ -3,7 +3,7 @@
  * deactivated person's tabs are closed (session gateway), a revoked API key is forgotten by the
  * key cache (auth/request-auth.ts), and every change to the tenant's people is a
  * `directory_changed` for the consoles that show them. In a cluster every event is also relayed
- * to the other nodes (server/cluster/account-relay.ts), which hold tabs and remember keys too:
+ * to the other nodes (server/cluster/cluster-broadcast.ts), which hold tabs and remember keys too:
  * what an admin takes away is taken away on every node at once.
  */
 export type AccountEvent =

@@ -6,7 +6,10 @@
 import type { Database } from '../db/database.ts';
 import type { EndReason } from '../../protocol/session-protocol.ts';
 import { AppError } from '../shared/errors.ts';
+import { endedByOf } from '../calls/call-repository.ts';
+import type { EndedByKind } from '../calls/call-schemas.ts';
 import type {
+  AgentOutcome,
   CallOutcome,
   CallTimeline,
   HistoryCall,
@@ -24,6 +27,8 @@ export interface HistoryFilter {
   groupId?: string;
   /** Calls this agent handled (answered or handed on) or placed. */
   agentId?: string;
+  /** With agentId: also the calls that rang the agent and that they did not take. */
+  rung?: boolean;
   limit: number;
   cursor?: string;
 }
@@ -49,6 +54,11 @@ interface StoredHistoryCall {
   origin: HistoryCall['origin'];
   outcome: CallOutcome;
   end_reason: EndReason | null;
+  ended_by: EndedByKind | null;
+  ended_by_user_id: string | null;
+  ended_by_name: string | null;
+  /** Only when searching for an agent (agentOutcomeSql). */
+  agent_outcome?: AgentOutcome | null;
   answered_by_user_id: string | null;
   answered_by_name: string | null;
   to_user_name: string | null;
@@ -76,20 +86,39 @@ const epochOrNull = (value: Date | string | null) => (value === null ? null : ep
 const numberOrNull = (value: number | string | null) => (value === null ? null : Number(value));
 const iso = (epochMs: number) => new Date(epochMs).toISOString();
 
-const selectHistory = `
+const selectHistory = (extraColumns = '') => `
   SELECT c.id, c.from_name, c.from_address, c.to_address, c.ring_group_id, g.name AS group_name, c.origin,
          ${OUTCOME_SQL} AS outcome, c.end_reason, c.answered_by_user_id, u.display_name AS answered_by_name,
+         c.ended_by, c.ended_by_user_id, ender.display_name AS ended_by_name,
          callee.display_name AS to_user_name, c.created_at, c.answered_at, c.ended_at,
-         c.queue_wait_ms, c.talk_ms, c.hold_ms
+         c.queue_wait_ms, c.talk_ms, c.hold_ms${extraColumns}
   FROM calls c
   LEFT JOIN ring_groups g ON g.id = c.ring_group_id AND g.tenant_id = c.tenant_id
   LEFT JOIN users u ON u.id = c.answered_by_user_id AND u.tenant_id = c.tenant_id
+  LEFT JOIN users ender ON ender.id = c.ended_by_user_id AND ender.tenant_id = c.tenant_id
   LEFT JOIN users callee ON callee.tenant_id = c.tenant_id AND c.to_address = '/private/' || callee.username`;
 
-/** SQL condition: the agent `$n` handled the call or placed it. */
-const involvesAgent = (param: string) =>
-  `(c.from_user_id = ${param} OR EXISTS (SELECT 1 FROM call_legs l WHERE l.call_id = c.id AND l.tenant_id = c.tenant_id
-     AND l.user_id = ${param} AND l.outcome IN ${HANDLED_OUTCOMES}))`;
+/** SQL: the agent `param` has a leg of the call (of one of `outcomes`, when given). */
+const legOf = (param: string, outcomes?: string) =>
+  `EXISTS (SELECT 1 FROM call_legs l WHERE l.call_id = c.id AND l.tenant_id = c.tenant_id
+     AND l.user_id = ${param}${outcomes ? ` AND l.outcome IN ${outcomes}` : ''})`;
+
+/**
+ * SQL condition: the agent `$n` handled the call or placed it; with `rung`, also a call that
+ * only rang them (history-schemas.ts `rung`).
+ */
+const involvesAgent = (param: string, rung = false) =>
+  `(c.from_user_id = ${param} OR ${legOf(param, rung ? undefined : HANDLED_OUTCOMES)})`;
+
+/**
+ * SQL: how the call went for the agent `param` (AgentOutcome). Any ring they did not take is
+ * missed from their desk, whether it rang out, someone else answered or the caller gave up.
+ */
+const agentOutcomeSql = (param: string) => `CASE WHEN c.from_user_id = ${param} THEN 'placed'
+  WHEN ${legOf(param, `('answered')`)} THEN 'answered'
+  WHEN ${legOf(param, `('transferred')`)} THEN 'transferred'
+  WHEN ${legOf(param, `('rejected')`)} THEN 'declined'
+  WHEN ${legOf(param)} THEN 'missed' END`;
 
 /** A page boundary: the last call shown (created_at, id), opaque to clients. */
 export function encodeCursor(createdAt: number, id: string): string {
@@ -133,7 +162,12 @@ export class HistoryRepository {
       where.push(`(c.created_at, c.id) < (${param(iso(createdAt))}::timestamptz, ${param(id)})`);
     }
     if (filter.groupId) where.push(`c.ring_group_id = ${param(filter.groupId)}`);
-    if (filter.agentId) where.push(involvesAgent(param(filter.agentId)));
+    let agentColumn = '';
+    if (filter.agentId) {
+      const agent = param(filter.agentId);
+      where.push(involvesAgent(agent, filter.rung));
+      agentColumn = `, ${agentOutcomeSql(agent)} AS agent_outcome`;
+    }
     if (filter.q) {
       const pattern = param(likePattern(filter.q));
       where.push(
@@ -149,7 +183,7 @@ export class HistoryRepository {
     }
     if (filter.outcome) where.push(`${OUTCOME_SQL} = ${param(filter.outcome)}`);
     const rows = await this.database.query<StoredHistoryCall>(
-      `${selectHistory} WHERE ${where.join(' AND ')}
+      `${selectHistory(agentColumn)} WHERE ${where.join(' AND ')}
        ORDER BY c.created_at DESC, c.id DESC LIMIT ${param(filter.limit + 1)}`,
       params,
     );
@@ -168,7 +202,7 @@ export class HistoryRepository {
     const onlyAgent = agentId ? ` AND ${involvesAgent('$3')}` : '';
     if (agentId) params.push(agentId);
     const [row] = await this.database.query<StoredHistoryCall & { from_user_id: string | null }>(
-      `${selectHistory.replace('SELECT c.id,', 'SELECT c.id, c.from_user_id,')}
+      `${selectHistory(', c.from_user_id')}
        WHERE c.tenant_id = $1 AND c.id = $2${onlyAgent}`,
       params,
     );
@@ -300,6 +334,8 @@ function toHistoryCall(row: StoredHistoryCall, wrapUps: WrapUpSummary[]): Histor
     ringGroup: row.ring_group_id ? { id: row.ring_group_id, name: groupName } : null,
     outcome: row.outcome,
     endReason: row.end_reason,
+    endedBy: endedByOf(row),
+    ...(row.agent_outcome ? { agentOutcome: row.agent_outcome } : {}),
     answeredBy: row.answered_by_user_id
       ? { id: row.answered_by_user_id, name: row.answered_by_name ?? '' }
       : null,

@@ -74,6 +74,11 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       const { query, tenantId, historyAgentId } = request;
       if (historyAgentId && query.agentId && query.agentId !== historyAgentId)
         throw new AppError('forbidden', "agents see only their own calls' history");
+      if (query.rung && !historyAgentId && !query.agentId)
+        throw new AppError(
+          'bad-request',
+          'querystring/rung needs agentId: the calls that rang whom?',
+        );
       const range = checkedRange(query, Date.now(), DEFAULT_RANGE_DAYS);
       // Records are written behind routing; a call that just ended must be findable.
       await records.flush();

@@ -4,6 +4,7 @@
  */
 import { Type, type Static } from 'typebox';
 import { AgentRef, EndReason, Party, RingGroupRef } from '../../protocol/session-protocol.ts';
+import { EndedBy } from '../calls/call-schemas.ts';
 
 /** How a call ended for the caller, as history filters and shows it. */
 export const CallOutcome = Type.Union(
@@ -53,6 +54,14 @@ export const HistoryQuery = Type.Object(
           'Calls this agent handled or placed (supervisors and admins; agents only their own)',
       }),
     ),
+    rung: Type.Optional(
+      Type.Boolean({
+        description:
+          "With agentId (or an agent's own history): also the calls that rang the agent and that " +
+          'they did not take, missed or declined, whoever else answered them (agentOutcome); ' +
+          "the desk's Recent calls",
+      }),
+    ),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
     cursor: Type.Optional(
       Type.String({
@@ -76,6 +85,24 @@ export const WrapUpSummary = Type.Object({
 });
 export type WrapUpSummary = Static<typeof WrapUpSummary>;
 
+/** How a call went for one agent, seen from their desk. */
+export const AgentOutcome = Type.Union(
+  [
+    Type.Literal('placed'),
+    Type.Literal('answered'),
+    Type.Literal('transferred'),
+    Type.Literal('declined'),
+    Type.Literal('missed'),
+  ],
+  {
+    description:
+      'For the agent searched for (agentId): placed it, answered it (and had it to the end), ' +
+      'answered and transferred it on, declined its ring, or let it ring without taking it ' +
+      '(missed: it rang out, someone else answered, or the caller gave up)',
+  },
+);
+export type AgentOutcome = Static<typeof AgentOutcome>;
+
 export const HistoryCall = Type.Object({
   id: Type.String(),
   origin: Type.Union([Type.Literal('session'), Type.Literal('api'), Type.Literal('phone')]),
@@ -84,6 +111,8 @@ export const HistoryCall = Type.Object({
   ringGroup: Type.Union([RingGroupRef, Type.Null()]),
   outcome: CallOutcome,
   endReason: Type.Union([EndReason, Type.Null()]),
+  endedBy: EndedBy,
+  agentOutcome: Type.Optional(AgentOutcome),
   answeredBy: Type.Union([AgentRef, Type.Null()], {
     description: 'The agent who had the call last',
   }),

@@ -7,8 +7,8 @@
  * It owns the call deadlines that end calls: the maximum wait, the drop after lingering, and
  * the moment a failed transfer stops being shown.
  */
-import type { EndReason } from '../../protocol/session-protocol.ts';
-import type { LegOutcome, LiveCall, LiveLeg } from './state/live-state.ts';
+import type { AgentRef, EndReason } from '../../protocol/session-protocol.ts';
+import type { EndedBy, LegOutcome, LiveCall, LiveLeg } from './state/live-state.ts';
 import type { RoutingState } from './state/routing-state.ts';
 import type { CallQueue } from './call-queue.ts';
 import type { NotReady } from './not-ready.ts';
@@ -23,6 +23,42 @@ const ringingOutcome: Partial<Record<EndReason, LegOutcome>> = {
   failed: 'failed',
   hangup: 'caller_cancelled',
 };
+
+/**
+ * Who ends a call, as the code ending it knows it (a tab, a media party, the HTTP API);
+ * `CallEnding` names the person from the live state.
+ */
+export type CallEnder =
+  | { kind: 'caller' }
+  | { kind: 'callee' }
+  | { kind: 'agent'; userId: string }
+  | { kind: 'supervisor'; user: AgentRef }
+  | { kind: 'system' };
+
+const SYSTEM: CallEnder = { kind: 'system' };
+
+/**
+ * Who ended a call when its ender did not say: the reason tells. A caller cancels; a direct
+ * call ends `rejected` when its callee declines (the last to decline); a hang-up nobody claimed
+ * comes from the caller's own line (a phone hanging up); a call handed out of the system
+ * (`transferred` by REFER) was handed by the agent who had it; the rest is the system's (ring
+ * timeout, maximum wait, closed, failed).
+ */
+function enderFromReason(call: LiveCall, reason: EndReason): CallEnder {
+  switch (reason) {
+    case 'caller_cancelled':
+    case 'hangup':
+      return { kind: 'caller' };
+    case 'rejected': {
+      const decliner = call.legs.findLast((leg) => leg.outcome === 'rejected');
+      return decliner ? { kind: 'agent', userId: decliner.userId } : SYSTEM;
+    }
+    case 'transferred':
+      return call.answeredBy ? { kind: 'agent', userId: call.answeredBy.id } : SYSTEM;
+    default:
+      return SYSTEM;
+  }
+}
 
 export class CallEnding {
   constructor(
@@ -53,13 +89,22 @@ export class CallEnding {
     });
   }
 
-  /** Ends the call for everyone: ringing legs, the answering agent and the caller. */
-  endCall(call: LiveCall, reason: EndReason): void {
+  /**
+   * Ends the call for everyone: ringing legs, the answering agent and the caller. `by` is who
+   * ended it, recorded once with the end (without it, the reason tells: `enderFromReason`).
+   */
+  endCall(call: LiveCall, reason: EndReason, by?: CallEnder): void {
     if (call.phase === 'ended') return;
     const { state } = this;
     // A call between agents (on hold in a transfer, or back in the queue) still keeps its caller busy.
     const wasConnected = call.answeredAt !== null;
-    state.apply({ type: 'callEnded', tenantId: call.tenantId, callId: call.id, reason });
+    state.apply({
+      type: 'callEnded',
+      tenantId: call.tenantId,
+      callId: call.id,
+      reason,
+      by: this.endedBy(call, by ?? enderFromReason(call, reason)),
+    });
     for (const name of ['ringTimeout', 'retry', 'maxWait', 'overflow'] as const)
       state.clearDeadline({ kind: 'call', callId: call.id, name });
     this.queue.remove(call);
@@ -93,11 +138,40 @@ export class CallEnding {
       this.state.apply({ type: 'resumed', tenantId: call.tenantId, callId: call.id });
   }
 
-  /** Ends a warm transfer's consultation call, if it is still going. */
-  endConsultation(consultationCallId: string | null): void {
+  /**
+   * Ends a warm transfer's consultation call, if it is still going: `by` the agent who cancels
+   * the transfer, else by the system (the call it was about ended, or the agent's tab went away).
+   */
+  endConsultation(consultationCallId: string | null, by: CallEnder = SYSTEM): void {
     const consultation = consultationCallId ? this.state.read.call(consultationCallId) : undefined;
     if (!consultation || consultation.phase === 'ended') return;
-    this.endCall(consultation, consultation.phase === 'connected' ? 'hangup' : 'caller_cancelled');
+    this.endCall(
+      consultation,
+      consultation.phase === 'connected' ? 'hangup' : 'caller_cancelled',
+      by,
+    );
+  }
+
+  /** The ender as recorded: the person named, when there is one. */
+  private endedBy(call: LiveCall, ender: CallEnder): EndedBy {
+    switch (ender.kind) {
+      case 'caller':
+        return {
+          kind: 'caller',
+          user: call.fromUserId ? { id: call.fromUserId, name: call.from.name } : null,
+        };
+      case 'agent': {
+        const name =
+          call.answeredBy?.id === ender.userId
+            ? call.answeredBy.name
+            : (this.state.read.agent(call.tenantId, ender.userId)?.name ?? '');
+        return { kind: 'agent', user: { id: ender.userId, name } };
+      }
+      case 'supervisor':
+        return { kind: 'supervisor', user: { id: ender.user.id, name: ender.user.name } };
+      default:
+        return { kind: ender.kind, user: null };
+    }
   }
 
   /** The transfer of an ending call is over; a consultation that ends fails its transfer. */

@@ -14,7 +14,7 @@ import {
 import type { RoutingState } from './state/routing-state.ts';
 import type { Answering } from './answering.ts';
 import type { Attempts } from './attempts.ts';
-import type { CallEnding } from './call-ending.ts';
+import type { CallEnder, CallEnding } from './call-ending.ts';
 import type { Ringing } from './ringing.ts';
 
 export class CallLifecycle {
@@ -55,14 +55,17 @@ export class CallLifecycle {
     if (leg.status === 'ringing') return this.reject(session, callId);
     if (leg.status !== 'connected')
       throw new AppError('wrong-state', `call ${call.id} has already ended`);
-    this.ending.endCall(call, 'hangup');
+    this.ending.endCall(call, 'hangup', { kind: 'agent', userId: session.userId });
   }
 
-  /** The caller (a dialing tab or the HTTP API) hangs up: cancel while ringing, hang up once answered. */
-  hangupAsCaller(call: LiveCall): void {
+  /**
+   * The caller (a dialing tab or the HTTP API) hangs up: cancel while ringing, hang up once
+   * answered. `by` a supervisor who ends the call through the HTTP API on the caller's behalf.
+   */
+  hangupAsCaller(call: LiveCall, by: CallEnder = { kind: 'caller' }): void {
     if (call.phase === 'ended')
       throw new AppError('wrong-state', `call ${call.id} has already ended`);
-    this.ending.endCall(call, call.phase === 'connected' ? 'hangup' : 'caller_cancelled');
+    this.ending.endCall(call, call.phase === 'connected' ? 'hangup' : 'caller_cancelled', by);
   }
 
   /**

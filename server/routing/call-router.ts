@@ -34,7 +34,7 @@ import { CallQueue } from './call-queue.ts';
 import { Answering } from './answering.ts';
 import { AfterCallWork } from './after-call-work.ts';
 import { NotReady } from './not-ready.ts';
-import { CallEnding } from './call-ending.ts';
+import { CallEnding, type CallEnder } from './call-ending.ts';
 import { RedirectFallback } from './redirect-fallback.ts';
 import { Attempts } from './attempts.ts';
 import { CallLifecycle } from './call-lifecycle.ts';
@@ -489,23 +489,27 @@ export class CallRouter {
     return call && call.tenantId === tenantId ? callDetail(call) : null;
   }
 
-  /** Hang-up from the HTTP API, on the caller's behalf. */
-  hangupCall(tenantId: string, callId: string): CallDetail {
+  /**
+   * Hang-up from the HTTP API, on the caller's behalf: the caller's own (the API key, or whoever
+   * placed it), else `by` the supervisor or admin who ends it.
+   */
+  hangupCall(tenantId: string, callId: string, by?: CallEnder): CallDetail {
     const call = this.state.read.call(callId);
     if (!call || call.tenantId !== tenantId)
       throw new AppError('not-found', `call ${callId} not found`);
-    this.batch(() => this.lifecycle.hangupAsCaller(call));
+    this.batch(() => this.lifecycle.hangupAsCaller(call, by));
     return callDetail(call);
   }
 
   /**
    * Ends a live call for a reason found outside routing (its media went away or could not be
-   * set up). Unknown, other tenants' and already ended calls are left alone.
+   * set up): `by` the party whose media left, else as the reason tells (call-ending.ts).
+   * Unknown, other tenants' and already ended calls are left alone.
    */
-  endCall(tenantId: string, callId: string, reason: EndReason): void {
+  endCall(tenantId: string, callId: string, reason: EndReason, by?: CallEnder): void {
     const call = this.state.read.call(callId);
     if (!call || call.tenantId !== tenantId || call.phase === 'ended') return;
-    this.batch(() => this.ending.endCall(call, reason));
+    this.batch(() => this.ending.endCall(call, reason, by));
   }
 
   /**

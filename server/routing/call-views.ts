@@ -110,6 +110,7 @@ export function callDetail(call: LiveCall): CallDetail {
     ringGroup: call.ringGroup,
     status: callRecordStatus(call),
     endReason: call.endReason,
+    endedBy: call.endedBy ? { kind: call.endedBy.kind, user: call.endedBy.user } : null,
     answeredBy: call.answeredBy && { id: call.answeredBy.id, name: call.answeredBy.name },
     params: call.params,
     createdAt: call.createdAt,

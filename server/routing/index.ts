@@ -9,6 +9,7 @@ export type {
   RoutingChange,
   RoutingChangeListener,
 } from './call-events.ts';
+export type { CallEnder } from './call-ending.ts';
 export type { EventBus, SessionListener } from './event-bus.ts';
 export type { HoldingEventBus } from './holding-event-bus.ts';
 export type { SessionEndCause } from './sessions.ts';
@@ -17,6 +18,8 @@ export type {
   AgentState,
   CallPhase,
   CallTarget,
+  EndedBy,
+  EndedByKind,
   LegOutcome,
   LiveCall,
   LiveLeg,

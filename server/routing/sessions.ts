@@ -235,15 +235,18 @@ export class SessionRegistry {
     attempts.withdrawSession(session);
     transfers.sessionGone(session);
     const endReason = cause === 'closed' ? 'hangup' : 'failed';
+    // A tab closed (signed out, or not back from a reload) hangs up as its person; a lost one fails.
+    const closed = cause === 'closed';
     for (const callId of [...session.inboundCallIds]) {
       const call = state.read.call(callId);
       if (call && listedLeg(call, sessionId)?.status === 'connected')
-        ending.endCall(call, endReason);
+        ending.endCall(call, endReason, closed ? { kind: 'agent', userId } : { kind: 'system' });
     }
     for (const callId of [...session.outboundCallIds]) {
       const call = state.read.call(callId);
       if (!call || call.phase === 'ended') continue;
-      ending.endCall(call, call.phase === 'connected' ? endReason : 'caller_cancelled');
+      if (call.phase !== 'connected') ending.endCall(call, 'caller_cancelled', { kind: 'caller' });
+      else ending.endCall(call, endReason, closed ? { kind: 'caller' } : { kind: 'system' });
     }
     state.apply({ type: 'sessionClosed', tenantId, sessionId, userId });
     const agent = state.read.agent(tenantId, userId);

@@ -119,7 +119,10 @@ export class Transfers {
       by: transfer.by,
     });
     this.managers.ending.resumeCaller(call);
-    this.managers.ending.endConsultation(transfer.consultationCallId);
+    this.managers.ending.endConsultation(transfer.consultationCallId, {
+      kind: 'agent',
+      userId: transfer.by.id,
+    });
   }
 
   /**
@@ -322,7 +325,8 @@ export class Transfers {
       to: { ...destination },
     });
     managers.answering.connect(call, listedLeg(call, destination.sessionId)!, { ...destination });
-    managers.ending.endCall(consultation, 'transferred');
+    // The consultation is over because its caller, the transferring agent, handed the call on.
+    managers.ending.endCall(consultation, 'transferred', { kind: 'agent', userId: transfer.by.id });
     this.freeAgent(call, transfer.by.id);
   }
 

@@ -11,6 +11,7 @@ import { Type } from 'typebox';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { TrackSource } from 'livekit-server-sdk';
+import type { WebSocket } from 'ws';
 import {
   ForcePresenceBody,
   MonitorCredentials,
@@ -75,7 +76,7 @@ const routes: FastifyPluginAsyncTypebox<SupervisorRouteOptions> = async (
   { feed, backend },
 ) => {
   app.setValidatorCompiler(validatorCompiler);
-  const { tokens, directory, router, config, cluster } = app.services;
+  const { tokens, directory, router, config, cluster, accounts } = app.services;
   const heartbeat = new Heartbeat<FeedConnection>(config.heartbeatSeconds * 1000);
   // In a cluster the feed is computed on the tenant's owner and relayed by the node the page reached.
   const relay = cluster
@@ -90,15 +91,32 @@ const routes: FastifyPluginAsyncTypebox<SupervisorRouteOptions> = async (
 
   // ------------------------------------------------------------------ the feed
 
-  const feedIdentities = new WeakMap<FastifyRequest, { id: string; name: string } | AppError>();
+  interface FeedWatcher {
+    tenant: { id: string; name: string };
+    userId: string;
+  }
+  const feedIdentities = new WeakMap<FastifyRequest, FeedWatcher | AppError>();
 
-  /** The watcher's tenant (its name and id), or the refusal to close the feed with. */
-  async function feedIdentity(request: FastifyRequest) {
+  /** The watcher and its tenant (its name and id), or the refusal to close the feed with. */
+  async function feedIdentity(request: FastifyRequest): Promise<FeedWatcher | AppError> {
     const watcher = await identifyWatcher(request, tokens, directory, SUPERVISOR_ROLES);
     if (watcher instanceof AppError) return watcher;
     const tenant = await directory.tenant(watcher.tenantId);
-    return tenant ?? new AppError('unauthorized', 'the user of this token no longer exists');
+    if (!tenant) return new AppError('unauthorized', 'the user of this token no longer exists');
+    return { tenant, userId: watcher.userId };
   }
+
+  // A deactivated supervisor's feeds close at once, like their tabs. In a cluster the event
+  // reaches every node (AccountEvents are relayed), so the feeds a node relays close there
+  // and those it serves to other nodes close on it.
+  const openFeeds = new Map<WebSocket, FeedWatcher>();
+  const stopSigningOut = accounts.onDeactivated((tenantId, userId) => {
+    const refusal = new AppError('unauthorized', 'account deactivated');
+    for (const [socket, watcher] of [...openFeeds])
+      if (watcher.tenant.id === tenantId && watcher.userId === userId)
+        socket.close(closeCodeFor(refusal), refusal.message);
+  });
+  app.addHook('onClose', async () => stopSigningOut());
 
   app.get(
     '/supervisor/feed',
@@ -110,17 +128,20 @@ const routes: FastifyPluginAsyncTypebox<SupervisorRouteOptions> = async (
       },
     },
     (socket, request) => {
-      const identity = feedIdentities.get(request);
-      if (!identity || identity instanceof AppError) {
-        const refusal = identity ?? new AppError('unauthorized', 'unauthorized');
+      const watcher = feedIdentities.get(request);
+      if (!watcher || watcher instanceof AppError) {
+        const refusal = watcher ?? new AppError('unauthorized', 'unauthorized');
         socket.close(closeCodeFor(refusal), refusal.message);
         return;
       }
+      const identity = watcher.tenant;
+      openFeeds.set(socket, watcher);
       let unsubscribe: (() => void) | null = null;
       let closed = false;
       const connection = new FeedConnection(socket, request.log);
       socket.on('close', () => {
         closed = true;
+        openFeeds.delete(socket);
         heartbeat.targets.delete(connection);
         unsubscribe?.();
       });

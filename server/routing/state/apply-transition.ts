@@ -350,6 +350,7 @@ export function applyTransition(store: LiveStore, transition: RoutingTransition)
       call.phase = 'ended';
       call.endReason = transition.reason;
       call.endedAt = at;
+      call.endedBy = transition.by;
       // The hold is over with the call (heldAt stays: the views show how it ended).
       const { heldAt } = call;
       if (heldAt !== null) call.heldMs += Math.max(0, at - heldAt);

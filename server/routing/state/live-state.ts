@@ -269,7 +269,21 @@ export interface LiveCall {
   ringingAt: number | null;
   answeredAt: number | null;
   endedAt: number | null;
+  /** Who ended it, set once with `endedAt` (absent before; and in snapshots of older nodes). */
+  endedBy?: EndedBy;
   deadlines: CallDeadlines;
+}
+
+/**
+ * Who ended a call: its caller (a tab, the HTTP API, a phone calling in), its callee when that
+ * is a phone an agent dialed, an agent on the receiving side (which person), a supervisor or
+ * admin through the HTTP API (which person), or the system (ring timeout, maximum wait, closed,
+ * a failed leg or lost tab). `user` names the person when there is one.
+ */
+export type EndedByKind = 'caller' | 'callee' | 'agent' | 'supervisor' | 'system';
+export interface EndedBy {
+  kind: EndedByKind;
+  user: AgentRef | null;
 }
 
 export const noDeadlines = (): CallDeadlines => ({

@@ -11,6 +11,7 @@
 import type { AgentRef, EndReason, Party, Presence } from '../../../protocol/session-protocol.ts';
 import type {
   AgentState,
+  EndedBy,
   CallDeadlineName,
   CallRedirect,
   ChosenPresence,
@@ -169,7 +170,7 @@ export type TransferCancelled = Transition<
 >;
 /** A transfer that is over (answered, shown failed long enough, or given up) is forgotten. */
 export type TransferCleared = Transition<'transferCleared', { callId: string; by: AgentOnCall }>;
-export type CallEnded = Transition<'callEnded', { callId: string; reason: EndReason }>;
+export type CallEnded = Transition<'callEnded', { callId: string; reason: EndReason; by: EndedBy }>;
 /** The ended call is forgotten after lingering. */
 export type CallDropped = Transition<'callDropped', { callId: string }>;
 

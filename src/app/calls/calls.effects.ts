@@ -29,6 +29,7 @@ import { hasEnded } from './call-outcome';
 import { toCallSnapshot } from './call-snapshot';
 import {
   ActiveCallActions,
+  CallerCallActions,
   CallsApiActions,
   CallsSocketActions,
   ClockActions,
@@ -125,6 +126,7 @@ export class CallsEffects {
     this.actions$.pipe(
       ofType(
         ActiveCallActions.hangUpClicked,
+        CallerCallActions.hangUpClicked,
         DialBoxActions.hangUpClicked,
         KeyboardShortcutActions.hangUpPressed,
       ),
@@ -199,11 +201,12 @@ export class CallsEffects {
   blindTransfer$ = createEffect(() =>
     this.actions$.pipe(
       ofType(TransferDialogActions.blindTransferConfirmed),
-      concatMap(({ callId, destination }) =>
+      concatMap(({ callId, destination, skills }) =>
         this.controlCall(
           'blind-transfer',
           callId,
-          (call) => call.transfer(destination.address, { mode: 'blind' }),
+          (call) =>
+            call.transfer(destination.address, { mode: 'blind', ...(skills && { skills }) }),
           CallsApiActions.transferStarted,
         ),
       ),
@@ -213,11 +216,11 @@ export class CallsEffects {
   warmTransfer$ = createEffect(() =>
     this.actions$.pipe(
       ofType(TransferDialogActions.warmTransferConfirmed),
-      concatMap(({ callId, destination }) =>
+      concatMap(({ callId, destination, skills }) =>
         this.controlCall(
           'warm-transfer',
           callId,
-          (call) => call.transfer(destination.address, { mode: 'warm' }),
+          (call) => call.transfer(destination.address, { mode: 'warm', ...(skills && { skills }) }),
           CallsApiActions.transferStarted,
         ),
       ),

@@ -5,6 +5,7 @@ import type { Party } from '@switchboard/telephony';
 import type { CallSnapshot } from './call-snapshot';
 import {
   ActiveCallActions,
+  CallerCallActions,
   CallsApiActions,
   CallsSocketActions,
   ClockActions,
@@ -131,6 +132,7 @@ export const callsFeature = createFeature({
     ),
     on(
       ActiveCallActions.hangUpClicked,
+      CallerCallActions.hangUpClicked,
       DialBoxActions.hangUpClicked,
       KeyboardShortcutActions.hangUpPressed,
       (state, { callId }): CallsState =>
@@ -224,7 +226,7 @@ export const callsFeature = createFeature({
       dialing: false,
       dialError: message,
     })),
-    on(DialBoxActions.outcomeDismissed, (state): CallsState => ({
+    on(DialBoxActions.outcomeDismissed, CallerCallActions.closeClicked, (state): CallsState => ({
       ...state,
       outgoingCallId: null,
       dialError: null,

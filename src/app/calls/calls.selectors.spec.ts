@@ -247,6 +247,7 @@ describe('calls selectors', () => {
       calleeAddress: '/group/support',
       statusText: 'Ringing',
       answeredByName: null,
+      agentText: null,
       seconds: 7,
       live: true,
       answered: false,
@@ -269,6 +270,7 @@ describe('calls selectors', () => {
       calleeAddress: '/group/support',
       statusText: 'Ended',
       answeredByName: null,
+      agentText: null,
       seconds: 60,
       live: false,
       answered: false,
@@ -276,6 +278,37 @@ describe('calls selectors', () => {
       busy: false,
       held: false,
     });
+  });
+
+  it('selectOutgoingCall says who answered, and who put the caller on hold (not "muted")', () => {
+    const answered = callRecord({
+      id: 'out',
+      direction: 'outbound',
+      from: { name: 'Katherine Johnson', address: '/private/katherine' },
+      status: 'connected',
+      answeredBy: ADA,
+      createdAt: 100_000,
+      answeredAt: 104_000,
+    });
+    const view = (call: CallRecord) =>
+      selectOutgoingCall(rootState([call], { now: 110_000, outgoingCallId: 'out' }));
+    expect(view(answered)).toEqual(
+      jasmine.objectContaining({
+        statusText: 'Connected',
+        answeredByName: 'Ada Lovelace',
+        agentText: 'Ada Lovelace answered',
+        seconds: 6,
+      }),
+    );
+    expect(view({ ...answered, held: true, heldAt: 108_000 })).toEqual(
+      jasmine.objectContaining({
+        statusText: 'On hold',
+        agentText: 'Ada Lovelace put you on hold',
+        held: true,
+      }),
+    );
+    const ended = { ...answered, status: 'disconnected' as const, endReason: 'hangup' as const };
+    expect(view(ended)).toEqual(jasmine.objectContaining({ outcome: 'Hung up', agentText: null }));
   });
 
   it('selectRecentCalls lists ended calls, latest first, with their outcome', () => {

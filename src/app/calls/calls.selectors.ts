@@ -78,6 +78,11 @@ export interface OutgoingCallView {
   statusText: string;
   /** Who took the call (the caller's own view says so); null until answered. */
   answeredByName: string | null;
+  /**
+   * What the agent did with the call, in one line of the caller's panel: "Ada Lovelace
+   * answered", "Ada Lovelace put you on hold"; null while nobody has answered or once it ended.
+   */
+  agentText: string | null;
   /** Seconds since dialing, or talk time once answered. */
   seconds: number;
   live: boolean;
@@ -97,6 +102,9 @@ export interface EndedCallView {
   outcome: string;
   endedAt: number | null;
 }
+
+/** A held call's status, on both sides of it. */
+export const ON_HOLD_TEXT = 'On hold';
 
 const { selectAll, selectNow, selectOutgoingCallId, selectEntities } = callsFeature;
 const { selectUserId } = authFeature;
@@ -196,12 +204,14 @@ export const selectOutgoingCall = createSelector(
     if (!call) return null;
     const live = !hasEnded(call.status);
     const end = live ? now : (call.endedAt ?? now);
+    const answeredByName = call.answeredAt !== null ? (call.answeredBy?.name ?? null) : null;
     return {
       callId: call.id,
       calleeName: call.to.name,
       calleeAddress: call.to.address,
-      statusText: live && call.held ? 'On hold' : statusText(call.status),
-      answeredByName: call.answeredAt !== null ? (call.answeredBy?.name ?? null) : null,
+      statusText: live && call.held ? ON_HOLD_TEXT : statusText(call.status),
+      answeredByName,
+      agentText: live && answeredByName ? callerAgentText(answeredByName, call.held) : null,
       seconds: call.answeredAt ? seconds(call.answeredAt, end) : seconds(call.createdAt, end),
       live,
       answered: call.status === 'connecting' || call.status === 'connected',
@@ -272,8 +282,16 @@ function activeStatusText(call: CallRecord, transfer: ActiveTransferView | null)
       ? `Consulting ${transfer.destinationName}`
       : `Calling ${transfer.destinationName}`;
   }
-  if (call.held) return 'On hold';
+  if (call.held) return ON_HOLD_TEXT;
   return statusText(call.status);
+}
+
+/**
+ * The caller's line about the agent. A hold is the agent's doing, so it says so (not "muted":
+ * nothing reaches the caller while held, which the media alone would read as a muted agent).
+ */
+function callerAgentText(agentName: string, held: boolean): string {
+  return held ? `${agentName} put you on hold` : `${agentName} answered`;
 }
 
 function detailsOf(call: CallRecord): CallDetailView[] {

@@ -7,7 +7,12 @@ import { ActionsSubject } from '@ngrx/store';
 import { MockStore, provideMockStore } from '@ngrx/store/testing';
 import { initialRootState } from '../../testing/initial-state';
 import { ActiveCallActions, KeyboardShortcutActions, RingingCardActions } from '../calls.actions';
-import { selectActiveCall, type ActiveCallView, type ActiveTransferView } from '../calls.selectors';
+import {
+  selectActiveCall,
+  selectOutgoingCall,
+  type ActiveCallView,
+  type ActiveTransferView,
+} from '../calls.selectors';
 import { TransferDialog } from '../transfer-dialog/transfer-dialog';
 import { By } from '@angular/platform-browser';
 import { MediaControls } from '../../media/media-controls/media-controls';
@@ -92,13 +97,45 @@ describe('ActiveCallPanel', () => {
     await (await loader.getHarness(MatButtonHarness.with({ text: 'Hold' }))).click();
     expect(dispatch).toHaveBeenCalledWith(ActiveCallActions.holdClicked({ callId: 'call-1' }));
 
-    store.overrideSelector(selectActiveCall, { ...connected, held: true, holdSeconds: 42 });
+    store.overrideSelector(selectActiveCall, {
+      ...connected,
+      statusText: 'On hold',
+      held: true,
+      holdSeconds: 42,
+    });
     store.refreshState();
     await fixture.whenStable();
-    expect(textOf(fixture)).toContain('On hold');
+    // "On hold" once (the status line), with the hold's own timer next to the talk time.
+    expect(textOf(fixture).match(/On hold/g)?.length).toBe(1);
     expect(textOf(fixture)).toContain('0:42');
     await (await loader.getHarness(MatButtonHarness.with({ text: 'Resume' }))).click();
     expect(dispatch).toHaveBeenCalledWith(ActiveCallActions.resumeClicked({ callId: 'call-1' }));
+  });
+
+  it('shows the call this console placed, from the caller’s side, when no answered call is here', async () => {
+    store.overrideSelector(selectActiveCall, null);
+    store.overrideSelector(selectOutgoingCall, {
+      callId: 'out-1',
+      calleeName: 'support',
+      calleeAddress: '/group/support',
+      statusText: 'Connected',
+      answeredByName: 'Ada Lovelace',
+      agentText: 'Ada Lovelace answered',
+      seconds: 3,
+      live: true,
+      answered: true,
+      outcome: null,
+      busy: false,
+      held: false,
+    });
+    await fixture.whenStable();
+
+    expect(textOf(fixture)).not.toContain('Not on a call');
+    expect(textOf(fixture)).toContain('Ada Lovelace answered');
+    const element = fixture.nativeElement as HTMLElement;
+    expect(element.querySelector('app-caller-call-panel .outgoing-status')?.textContent).toBe(
+      'Connected',
+    );
   });
 
   it('opens the transfer dialog for the call', async () => {
@@ -146,6 +183,8 @@ describe('ActiveCallPanel', () => {
 
     expect(textOf(fixture)).toContain('Consulting Grace Hopper');
     expect(textOf(fixture)).toContain('Ringing…');
+    // The status line names the consultation, so the hold badge says the caller is on hold.
+    expect(fixture.nativeElement.querySelector('app-hold-badge')?.textContent).toContain('On hold');
     // What each button does, to whom.
     expect(textOf(fixture).replace(/\s+/g, ' ')).toContain(
       'Complete transfer: Katherine Johnson goes to Grace Hopper and you leave the call.',

@@ -19,17 +19,33 @@ import { CallMedia } from '../../media/call-media/call-media';
 import { MediaControls } from '../../media/media-controls/media-controls';
 import { formatDuration, isPhoneNumber } from '../call-outcome';
 import { ActiveCallActions, KeyboardShortcutActions, RingingCardActions } from '../calls.actions';
-import { selectActiveCall, type ActiveCallView } from '../calls.selectors';
+import { CallerCallPanel } from '../caller-call-panel/caller-call-panel';
+import {
+  ON_HOLD_TEXT,
+  selectActiveCall,
+  selectOutgoingCall,
+  type ActiveCallView,
+} from '../calls.selectors';
+import { ConsultationParties } from '../consultation-parties/consultation-parties';
 import { HoldBadge } from '../hold-badge/hold-badge';
 import { openTransferDialog } from '../transfer-dialog/open-transfer-dialog';
 
 /**
  * The call this agent is on: caller, status, talk time, its audio and video, hold, transfer
- * (with the consultation of a warm transfer), and the way out; every control in one bar.
+ * (with the consultation of a warm transfer), and the way out; every control in one bar. With
+ * no answered call, the call this console placed, from the caller's side.
  */
 @Component({
   selector: 'app-active-call-panel',
-  imports: [MatButtonModule, MatCardModule, CallMedia, MediaControls, HoldBadge],
+  imports: [
+    MatButtonModule,
+    MatCardModule,
+    CallMedia,
+    CallerCallPanel,
+    ConsultationParties,
+    MediaControls,
+    HoldBadge,
+  ],
   templateUrl: './active-call-panel.html',
   styleUrl: './active-call-panel.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -40,6 +56,9 @@ export class ActiveCallPanel {
   private readonly userId = this.store.selectSignal(authFeature.selectUserId);
 
   protected readonly call = this.store.selectSignal(selectActiveCall);
+  /** The call this console placed: shown here when no answered call takes the place. */
+  protected readonly callerCall = this.store.selectSignal(selectOutgoingCall);
+  protected readonly onHoldText = ON_HOLD_TEXT;
   /** A phone caller (E.164) gets the in-call keypad. */
   protected readonly isPhoneNumber = isPhoneNumber;
   protected readonly talkTime = computed(() => formatDuration(this.call()?.talkSeconds ?? 0));
@@ -81,14 +100,6 @@ export class ActiveCallPanel {
 
   protected resumeCall(callId: string): void {
     this.store.dispatch(ActiveCallActions.resumeClicked({ callId }));
-  }
-
-  protected completeTransfer(callId: string): void {
-    this.store.dispatch(ActiveCallActions.completeTransferClicked({ callId }));
-  }
-
-  protected cancelTransfer(callId: string): void {
-    this.store.dispatch(ActiveCallActions.cancelTransferClicked({ callId }));
   }
 
   /** The dialog dispatches the agent's choice itself; nothing comes back here. */

@@ -5,15 +5,14 @@ import { MatCardModule } from '@angular/material/card';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { Store } from '@ngrx/store';
-import { CallMedia } from '../../media/call-media/call-media';
-import { formatDuration, isPhoneNumber } from '../call-outcome';
 import { DialBoxActions } from '../calls.actions';
 import { callsFeature } from '../calls.feature';
 import { selectOutgoingCall } from '../calls.selectors';
 
 /**
  * Places a call to an agent, a group (e.g. `/group/support`) or a phone number (through LiveKit
- * SIP on the server) and follows it from the caller's side.
+ * SIP on the server). The placed call itself is followed in the centre of the console
+ * (`app-caller-call-panel`), where an answered call would be.
  */
 @Component({
   selector: 'app-dial-box',
@@ -23,7 +22,6 @@ import { selectOutgoingCall } from '../calls.selectors';
     MatCardModule,
     MatFormFieldModule,
     MatInputModule,
-    CallMedia,
   ],
   templateUrl: './dial-box.html',
   styleUrl: './dial-box.scss',
@@ -35,10 +33,9 @@ export class DialBox {
   protected readonly form = new FormGroup({
     address: new FormControl('', { nonNullable: true, validators: [Validators.required] }),
   });
-  protected readonly outgoing = this.store.selectSignal(selectOutgoingCall);
+  private readonly outgoing = this.store.selectSignal(selectOutgoingCall);
   protected readonly dialing = this.store.selectSignal(callsFeature.selectDialing);
   protected readonly dialError = this.store.selectSignal(callsFeature.selectDialError);
-  protected readonly timer = computed(() => formatDuration(this.outgoing()?.seconds ?? 0));
   protected readonly callDisabled = computed(
     () => this.dialing() || (this.outgoing()?.live ?? false),
   );
@@ -50,12 +47,5 @@ export class DialBox {
       return;
     }
     this.store.dispatch(DialBoxActions.callClicked({ address }));
-  }
-
-  /** A phone (E.164, as the server gives phone parties) gets the in-call keypad. */
-  protected readonly isPhoneNumber = isPhoneNumber;
-
-  protected hangUp(callId: string): void {
-    this.store.dispatch(DialBoxActions.hangUpClicked({ callId }));
   }
 }

@@ -4,10 +4,11 @@ import { HoldBadge } from './hold-badge';
 
 @Component({
   imports: [HoldBadge],
-  template: `<app-hold-badge [seconds]="seconds()" />`,
+  template: `<app-hold-badge [seconds]="seconds()">{{ label() }}</app-hold-badge>`,
 })
 class Host {
   readonly seconds = signal(0);
+  readonly label = signal('On hold');
 }
 
 describe('HoldBadge', () => {
@@ -25,5 +26,15 @@ describe('HoldBadge', () => {
     expect(badge.querySelector('.timer')?.getAttribute('aria-label')).toBe(
       'On hold for 65 seconds',
     );
+  });
+
+  it('shows only the time where the status line already says "On hold"', async () => {
+    const fixture = TestBed.createComponent(Host);
+    fixture.componentInstance.label.set('');
+    fixture.componentInstance.seconds.set(5);
+    await fixture.whenStable();
+    const badge: HTMLElement = fixture.nativeElement.querySelector('app-hold-badge');
+    expect(badge.textContent?.trim()).toBe('0:05');
+    expect(badge.querySelector('.timer')?.getAttribute('aria-label')).toBe('On hold for 5 seconds');
   });
 });

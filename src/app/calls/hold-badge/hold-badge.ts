@@ -2,12 +2,13 @@ import { ChangeDetectionStrategy, Component, computed, input } from '@angular/co
 import { formatDuration } from '../call-outcome';
 
 /**
- * "On hold 1:05": shows the agent the caller is waiting, and for how long. The seconds come from
- * the store's clock, so the timer ticks with the talk timer.
+ * How long the caller has been waiting on hold ("1:05"), with the label the panel gives it when
+ * its status line does not already say "On hold" (while consulting: "On hold 1:05"). The
+ * seconds come from the store's clock, so the timer ticks with the talk timer.
  */
 @Component({
   selector: 'app-hold-badge',
-  template: `<span class="label">On hold</span>
+  template: `<span class="label"><ng-content /></span>
     <span class="timer" [attr.aria-label]="'On hold for ' + seconds() + ' seconds'">{{
       time()
     }}</span>`,

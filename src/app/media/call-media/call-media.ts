@@ -37,6 +37,11 @@ export class CallMedia {
    * one control bar instead, next to Hold, Transfer and Hang up.
    */
   readonly controls = input(true);
+  /**
+   * The other side put this call on hold: nothing reaches us from it, on purpose. The panel
+   * says who put it on hold; "is muted" or "waiting for audio" would be wrong.
+   */
+  readonly held = input(false);
 
   protected readonly remoteStream = this.streamOf((call) => call.remoteStream$);
   protected readonly localStream = this.streamOf((call) => call.localStream$);
@@ -64,6 +69,7 @@ export class CallMedia {
     if (!media || media.connection === 'joining') return 'Connecting media…';
     if (media.connection === 'failed') return media.error ?? 'Media failed.';
     if (media.connection === 'reconnecting') return 'Media connection lost, reconnecting…';
+    if (this.held()) return '';
     if (!media.remoteMediaArrived) return `Waiting for ${name}’s audio and video…`;
     if (media.remoteMicrophoneMuted) return `${name} is muted`;
     return '';

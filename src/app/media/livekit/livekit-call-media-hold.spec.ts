@@ -1,16 +1,18 @@
 import type { Room } from 'livekit-client';
+import type { CallMediaState } from '../media-state';
 import { joinRequest } from '../testing/fake-call-media';
 import { LiveKitCallMedia } from './livekit-call-media';
 
 /** A publication as hold touches it: mute state (local) or subscription (remote). */
 class HoldPublication {
   isSubscribed = true;
-  readonly track = null;
   readonly calls: string[] = [];
 
   constructor(
     readonly source: string,
     public isMuted = false,
+    /** A published local track (a real one: the state's streams are built from it). */
+    readonly track: { mediaStreamTrack: MediaStreamTrack } | null = null,
   ) {}
 
   async mute(): Promise<void> {
@@ -67,8 +69,16 @@ class HoldRoom {
     // leave() disconnects; nothing to tear down here.
   }
 
-  publishLocal(source: string, muted = false): HoldPublication {
-    const publication = new HoldPublication(source, muted);
+  publishLocal(
+    source: string,
+    muted = false,
+    track: MediaStreamTrack | null = null,
+  ): HoldPublication {
+    const publication = new HoldPublication(
+      source,
+      muted,
+      track ? { mediaStreamTrack: track } : null,
+    );
     this.localParticipant.trackPublications.set(source, publication);
     return publication;
   }
@@ -111,6 +121,39 @@ describe('LiveKitCallMedia: hold', () => {
     expect(microphone.isMuted).toBeFalse();
     expect(camera.isMuted).toBeTrue();
     expect(camera.calls).not.toContain('unmute');
+  });
+
+  it("agent side: the state keeps the agent's own microphone and camera choice while held", async () => {
+    const states: CallMediaState[] = [];
+    media.on('stateChanged', (state) => states.push(state));
+    const audio = new AudioContext().createMediaStreamDestination().stream.getAudioTracks()[0];
+    const canvas = document.createElement('canvas');
+    const video = canvas.captureStream().getVideoTracks()[0];
+    room.publishLocal('microphone', false, audio);
+    const camera = room.publishLocal('camera', false, video);
+
+    media.holdSending();
+    await settle();
+    // The hold muted both on the wire, but the agent did not mute themself.
+    expect(camera.isMuted).toBeTrue();
+    expect(states.at(-1)).toEqual(
+      jasmine.objectContaining({ microphoneMuted: false, cameraOn: true }),
+    );
+
+    // Muting during the hold is the agent's choice: shown at once, and kept after the resume.
+    await media.setMicrophoneEnabled(false);
+    expect(states.at(-1)).toEqual(
+      jasmine.objectContaining({ microphoneMuted: true, cameraOn: true }),
+    );
+    media.resumeSending();
+    await settle();
+    expect(room.localParticipant.getTrackPublication('microphone')?.isMuted).toBeTrue();
+    expect(camera.isMuted).toBeFalse();
+    expect(states.at(-1)).toEqual(
+      jasmine.objectContaining({ microphoneMuted: true, cameraOn: true }),
+    );
+    audio.stop();
+    video.stop();
   });
 
   it('agent side: a track published while held is muted too, and not after the resume', async () => {

@@ -135,7 +135,11 @@ export class LiveKitCallMedia
   private localKey = '';
   private remoteKey = '';
   private devices: DeviceOption[] = [];
-  /** While held (agent side): which of microphone and camera were muted before the hold. */
+  /**
+   * While held (agent side): which of microphone and camera the agent has muted themself, as
+   * before the hold or changed during it. The hold mutes both on the wire; the state (and so
+   * the Mute and Camera buttons) keeps showing this, the agent's own choice.
+   */
   private mutedBeforeHold: { microphone: boolean; camera: boolean } | null = null;
   private receivingHeld = false;
 
@@ -236,13 +240,31 @@ export class LiveKitCallMedia
   }
 
   async setMicrophoneEnabled(enabled: boolean): Promise<void> {
+    if (this.chooseWhileHeld(Track.Source.Microphone, enabled)) return;
     await this.room.localParticipant.setMicrophoneEnabled(enabled);
     this.sync();
   }
 
   async setCameraEnabled(enabled: boolean): Promise<void> {
+    if (this.chooseWhileHeld(Track.Source.Camera, enabled)) return;
     await this.room.localParticipant.setCameraEnabled(enabled, { resolution: CAMERA_RESOLUTION });
     this.sync();
+  }
+
+  /**
+   * On hold, Mute and Camera change what the resume restores, not what is sent (nothing is).
+   * False when there is no hold, or nothing published yet for that source: enabling publishes
+   * it, and the hold mutes the new publication like any other.
+   */
+  private chooseWhileHeld(source: Track.Source, enabled: boolean): boolean {
+    const held = this.mutedBeforeHold;
+    if (!held || this.left || !this.room.localParticipant.getTrackPublication(source)) return false;
+    this.mutedBeforeHold =
+      source === Track.Source.Microphone
+        ? { ...held, microphone: !enabled }
+        : { ...held, camera: !enabled };
+    this.sync();
+    return true;
   }
 
   /** Hold, agent side: the caller gets nothing from us; a track published later is muted too. */
@@ -457,10 +479,12 @@ export class LiveKitCallMedia
       this.remoteKey = remoteKey;
       this.emit('remoteStreamChanged', remoteTracks.length ? new MediaStream(remoteTracks) : null);
     }
+    // On hold the publications are muted by the hold, not by the agent: report the agent's choice.
+    const ownChoice = this.mutedBeforeHold;
     this.update({
       remoteMediaArrived: this.state.remoteMediaArrived || remoteTracks.length > 0,
-      microphoneMuted: !microphone?.track || microphone.isMuted,
-      cameraOn,
+      microphoneMuted: !microphone?.track || (ownChoice?.microphone ?? microphone.isMuted),
+      cameraOn: ownChoice ? !!camera?.track && !ownChoice.camera : cameraOn,
       remoteVideo: remoteLive(Track.Source.Camera),
       remoteMicrophoneMuted: !remoteLive(Track.Source.Microphone),
       activeDevices: {
