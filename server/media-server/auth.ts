@@ -95,8 +95,9 @@ export function refreshAccessToken(
   claims: AccessClaims,
   apiSecret: string,
   ttlSeconds: number,
+  nowMs = Date.now(),
 ): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
+  const now = Math.floor(nowMs / 1000);
   return new SignJWT({ ...claims.payload, nbf: now, exp: now + ttlSeconds })
     .setProtectedHeader({ alg: 'HS256' })
     .sign(new TextEncoder().encode(apiSecret));

@@ -17,6 +17,7 @@ import { RoomManager } from './room-manager.ts';
 import { SignalConnection } from './signal-connection.ts';
 import { installSrtpKeyObjects } from './srtp-key-objects.ts';
 import { handleTwirp, TWIRP_PREFIX } from './twirp.ts';
+import { systemScheduler, type MediaScheduler } from './scheduler.ts';
 import { WebhookNotifier, type WebhookUrl } from './webhooks.ts';
 
 export interface MediaServerOptions {
@@ -36,6 +37,8 @@ export interface MediaServerOptions {
    * interface (sandboxes where werift's default gathering never connects).
    */
   iceLoopbackOnly?: boolean;
+  /** The clock and timers of token refresh and webhook retries (tests pass a ManualScheduler). */
+  scheduler?: MediaScheduler;
 }
 
 export interface MediaServerStats {
@@ -68,12 +71,14 @@ export async function startMediaServer(options: MediaServerOptions): Promise<Med
   const host = options.host ?? '127.0.0.1';
   installSrtpKeyObjects();
   const logger = options.logger ?? silentLogger;
+  const scheduler = options.scheduler ?? systemScheduler;
   const keys = new Map([[options.apiKey, options.apiSecret]]);
   const webhooks = new WebhookNotifier(
     options.webhookUrl,
     options.apiKey,
     options.apiSecret,
     logger,
+    scheduler,
   );
   const rooms = new RoomManager(webhooks, logger, 'ND_embedded');
   const peerConfig = peerConnectionConfig(options.iceLoopbackOnly ?? hostIsLoopbackOnly());
@@ -112,7 +117,8 @@ export async function startMediaServer(options: MediaServerOptions): Promise<Med
       autoSubscribe: url.searchParams.get('auto_subscribe') !== '0',
       clientProtocol: Number(url.searchParams.get('client_protocol')) || 0,
       refreshToken: () =>
-        refreshAccessToken(claims, options.apiSecret, REFRESHED_TOKEN_TTL_SECONDS),
+        refreshAccessToken(claims, options.apiSecret, REFRESHED_TOKEN_TTL_SECONDS, scheduler.now()),
+      scheduler,
       logger,
     });
     rooms.getOrCreate(roomName).join(participant);

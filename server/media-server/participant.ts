@@ -27,6 +27,7 @@ import {
 import { newSid } from './ids.ts';
 import { errorMessage, type MediaLogger } from './logger.ts';
 import { PublisherTransport } from './publisher-transport.ts';
+import type { CancelTimer, MediaScheduler } from './scheduler.ts';
 import type { SignalConnection, SignalMessage, SignalRequestMessage } from './signal-connection.ts';
 import { SubscriberTransport } from './subscriber-transport.ts';
 import { SubscriptionPermissions } from './subscription-permissions.ts';
@@ -55,6 +56,8 @@ export interface ParticipantOptions {
   clientProtocol: number;
   /** Mints a fresh token for `refresh_token` (sent every TOKEN_REFRESH_INTERVAL_MS). */
   refreshToken: () => Promise<string>;
+  /** Times the token refresh. */
+  scheduler: MediaScheduler;
   logger: MediaLogger;
 }
 
@@ -86,7 +89,7 @@ export class Participant {
   private queue: Promise<void> = Promise.resolve();
   private publisherNegotiation: Promise<void> = Promise.resolve();
   private host?: ParticipantHost;
-  private tokenRefreshTimer?: NodeJS.Timeout;
+  private cancelTokenRefresh: CancelTimer = () => {};
   private readonly logger: MediaLogger;
 
   constructor(private readonly options: ParticipantOptions) {
@@ -144,11 +147,15 @@ export class Participant {
     response.participant = this.toInfo();
     this.send({ case: 'join', value: response });
     this.subscriber.start();
-    this.tokenRefreshTimer = setInterval(
-      () => this.sendRefreshedToken(),
-      TOKEN_REFRESH_INTERVAL_MS,
-    );
-    this.tokenRefreshTimer.unref();
+    this.scheduleTokenRefresh();
+  }
+
+  /** One `refresh_token` every TOKEN_REFRESH_INTERVAL_MS, until the participant is closed. */
+  private scheduleTokenRefresh(): void {
+    this.cancelTokenRefresh = this.options.scheduler.schedule(TOKEN_REFRESH_INTERVAL_MS, () => {
+      this.sendRefreshedToken();
+      this.scheduleTokenRefresh();
+    });
   }
 
   /** Whether this participant should receive a track now (auto-subscribe unless overridden). */
@@ -217,7 +224,7 @@ export class Participant {
     if (this.isDisconnected) return;
     this.state = ParticipantInfo_State.DISCONNECTED;
     this.disconnectReason = reason;
-    clearInterval(this.tokenRefreshTimer);
+    this.cancelTokenRefresh();
     this.bumpVersion();
     if (notifyClient) {
       this.send({

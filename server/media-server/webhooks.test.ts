@@ -14,6 +14,7 @@ import {
 } from './test-support/fixtures.ts';
 import { RawSignalClient } from './test-support/raw-signal-client.ts';
 import { waitFor } from './test-support/wait.ts';
+import { ManualScheduler } from '../test/manual-scheduler.ts';
 import { WebhookNotifier } from './webhooks.ts';
 
 describe('webhooks', () => {
@@ -63,7 +64,7 @@ describe('webhooks', () => {
     }
   });
 
-  test('an unreachable endpoint is retried, then dropped without throwing', async () => {
+  test('an unreachable endpoint is retried after 250 ms and 1 s, then dropped without throwing', async () => {
     // Accepts each connection and drops it at once: every delivery attempt fails.
     let attempts = 0;
     const endpoint = createServer();
@@ -74,24 +75,43 @@ describe('webhooks', () => {
     await new Promise<void>((resolve) => endpoint.listen(0, '127.0.0.1', resolve));
     const { port } = endpoint.address() as { port: number };
     const warnings: Array<{ obj: object; msg?: string }> = [];
+    // The retries wait on this clock: the test moves it, so their spacing is exact.
+    const clock = new ManualScheduler(Date.now());
+    /** Resolves once the failed attempt has armed its retry, `delayMs` from now. */
+    const retryArmed = (delayMs: number) =>
+      waitFor(`a retry due in ${delayMs} ms`, () => clock.dueIn()[0] === delayMs, 5_000);
     try {
-      const notifier = new WebhookNotifier(`http://127.0.0.1:${port}/hook`, API_KEY, API_SECRET, {
-        ...silentLogger,
-        warn: (obj, msg) => void warnings.push({ obj, msg }),
-      });
+      const notifier = new WebhookNotifier(
+        `http://127.0.0.1:${port}/hook`,
+        API_KEY,
+        API_SECRET,
+        { ...silentLogger, warn: (obj, msg) => void warnings.push({ obj, msg }) },
+        clock,
+      );
       notifier.notify('room_started', { room: new Room({ name: 'r' }) });
-      const started = Date.now();
-      await notifier.drain(10_000);
-      // The first attempt and two retries (after 250 ms and 1 s), then one warning and no more.
-      assert.equal(attempts, 3);
-      assert.ok(Date.now() - started >= 1_250, 'the retries waited between attempts');
+
+      await retryArmed(250);
+      assert.equal(attempts, 1, 'the first attempt');
+      clock.advance(249);
+      assert.deepEqual(clock.dueIn(), [1], 'no retry 1 ms before 250 ms');
+      assert.equal(attempts, 1);
+      clock.advance(1);
+
+      await retryArmed(1_000);
+      assert.equal(attempts, 2, 'the first retry, 250 ms after the first attempt');
+      clock.advance(999);
+      assert.deepEqual(clock.dueIn(), [1], 'no retry 1 ms before 1 s');
+      assert.equal(attempts, 2);
+      clock.advance(1);
+
+      await notifier.drain(5_000);
+      assert.equal(attempts, 3, 'the second retry, 1 s after the first');
+      assert.deepEqual(clock.dueIn(), [], 'dropped after the last retry: nothing more armed');
       assert.deepEqual(
         warnings.map(({ msg }) => msg),
         ['webhook delivery failed'],
       );
       assert.equal((warnings[0].obj as { event: string }).event, 'room_started');
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      assert.equal(attempts, 3, 'dropped after the last retry');
     } finally {
       endpoint.close();
     }

@@ -3,6 +3,7 @@ import { SignJWT } from 'jose';
 import { ParticipantInfo, Room, TrackInfo, WebhookEvent } from '@livekit/protocol';
 import { newSid, nowSeconds } from './ids.ts';
 import { errorMessage, type MediaLogger } from './logger.ts';
+import { systemScheduler, type MediaScheduler } from './scheduler.ts';
 
 export type WebhookEventName =
   | 'room_started'
@@ -26,7 +27,8 @@ export interface WebhookPayload {
 export type WebhookUrl = string | (() => string | undefined) | undefined;
 
 const DELIVERY_TIMEOUT_MS = 5_000;
-const RETRY_DELAYS_MS = [250, 1_000];
+/** A failed delivery is tried again after each of these, then dropped with a warning. */
+export const RETRY_DELAYS_MS = [250, 1_000];
 
 /**
  * Posts LiveKit webhooks signed exactly as the real server does, so livekit-server-sdk's
@@ -41,6 +43,8 @@ export class WebhookNotifier {
     private readonly apiKey: string,
     private readonly apiSecret: string,
     private readonly logger: MediaLogger,
+    /** Paces the retries (tests move a ManualScheduler instead of waiting). */
+    private readonly scheduler: MediaScheduler = systemScheduler,
   ) {}
 
   notify(event: WebhookEventName, payload: WebhookPayload): void {
@@ -87,7 +91,7 @@ export class WebhookNotifier {
           this.logger.warn({ event, err: errorMessage(error) }, 'webhook delivery failed');
           return;
         }
-        await new Promise((resolve) => setTimeout(resolve, delay));
+        await new Promise<void>((resolve) => this.scheduler.schedule(delay, resolve));
       }
     }
   }
