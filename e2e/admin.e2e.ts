@@ -105,8 +105,16 @@ test.describe('the admin console', () => {
       request.get('/api/ring-groups', { headers: { authorization: `Bearer ${key}` } });
     expect((await listGroups()).status()).toBe(200);
 
-    await page.getByRole('button', { name: `Revoke ${label}` }).click();
-    await expect(page.locator(`tr[data-key="${label}"]`)).toContainText('Revoked');
+    await expect(page.getByTestId('copy-key')).toHaveText('Copy key');
+    // Revoking asks first: until the admin confirms, the key still works.
+    const row = page.locator(`tr[data-key="${label}"]`);
+    await row.getByRole('button', { name: `Revoke ${label}` }).click();
+    await expect(row).toContainText(`Anything using ${label} is refused at once.`);
+    await row.getByRole('button', { name: 'Keep it' }).click();
+    expect((await listGroups()).status()).toBe(200);
+    await row.getByRole('button', { name: `Revoke ${label}` }).click();
+    await row.getByRole('button', { name: `Confirm revoking ${label}` }).click();
+    await expect(row).toContainText('Revoked');
     // The key was used a moment ago (and remembered by the server): refused all the same.
     expect((await listGroups()).status()).toBe(401);
   });

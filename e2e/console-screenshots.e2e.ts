@@ -104,9 +104,24 @@ test('video call screenshots', async ({ browser }) => {
   // A few seconds of talk time, and past the encoder's first blurry frames.
   await ada.page.waitForTimeout(3_000);
   await ada.page.screenshot({ path: `${shots}/video-call.png`, fullPage: true });
+  // The caller's own console: the call in its centre, who answered, the control bar.
+  await expect(katherine.callerCall()).toContainText('Ada Lovelace answered');
   await katherine.page.screenshot({ path: `${shots}/video-call-caller.png`, fullPage: true });
 
+  // Hold on both sides: "On hold" once for the agent, with her own mute and camera choices;
+  // the caller told who put the call on hold.
+  await ada.activeCall().getByRole('button', { name: 'Hold' }).click();
+  await expect(katherine.callerCall()).toContainText('Ada Lovelace put you on hold');
+  await ada.page.waitForTimeout(2_000);
+  await ada.page.screenshot({ path: `${shots}/hold-agent.png`, fullPage: true });
+  await katherine.page.screenshot({ path: `${shots}/hold-caller.png`, fullPage: true });
+  await ada.activeCall().getByRole('button', { name: 'Resume' }).click();
+
+  // Wrap-up: the panel and a status line that says so.
   await ada.activeCall().getByRole('button', { name: 'Hang up' }).click();
+  await expect(ada.page.locator('app-online-toggle .status')).toContainText('Wrap-up');
+  await ada.page.waitForTimeout(500);
+  await ada.page.screenshot({ path: `${shots}/wrap-up.png`, fullPage: true });
   await ada.close();
   await katherine.close();
 });

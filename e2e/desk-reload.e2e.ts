@@ -74,8 +74,11 @@ test.describe('a call across a reload of the agent’s tab', () => {
     await expect.poll(() => audioBytesIn(agent, 1_000), MEDIA_DEADLINE).toBeGreaterThan(1_000);
     // And the agent's audio reaches the caller again, from the reloaded page's new publication.
     await expect.poll(() => audioBytesIn(caller, 1_000), MEDIA_DEADLINE).toBeGreaterThan(1_000);
-    // Still online: rung for new calls as before.
-    await expect(agent.page.getByText('Online: calls ring here')).toBeVisible();
+    // Still online (registered again), and the status line says it is on this call.
+    await expect(agent.page.getByRole('switch', { name: 'Come online' })).toBeChecked();
+    await expect(agent.page.locator('app-online-toggle .status')).toContainText(
+      `On a call with ${CALLER}`,
+    );
     expect(await statuses()).toEqual(['Connected']);
 
     // Hanging up from the reloaded page ends the call for the caller at once.

@@ -1,4 +1,5 @@
-import { expect, test, type Browser } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Browser } from '@playwright/test';
+import { DEMO_API_KEY, userIds } from './support/admin-api';
 import { AgentConsole, type CallMediaStats } from './support/agent-console';
 
 /**
@@ -45,6 +46,20 @@ async function audioBytesIn(console: AgentConsole, ms: number): Promise<number> 
   const before = await bytes();
   await console.page.waitForTimeout(ms);
   return Math.max(0, (await bytes()) - before);
+}
+
+/** Replaces a demo person's skills through the tenant's API (the admin's job, not the agent's). */
+async function setSkills(
+  request: APIRequestContext,
+  email: string,
+  skills: Record<string, number>,
+): Promise<void> {
+  const [id] = await userIds(request, [email]);
+  const response = await request.put(`/api/users/${id}/skills`, {
+    headers: { authorization: `Bearer ${DEMO_API_KEY}` },
+    data: { skills },
+  });
+  expect(response.status()).toBe(200);
 }
 
 async function onVideoCall(browser: Browser) {
@@ -136,6 +151,17 @@ test.describe('transfer and hold', () => {
     await expectRemoteVideoDecoding(ada);
 
     await expect(grace.activeCall()).toContainText(`Consultation from ${AGENT_A} about ${CALLER}`);
+    // One row per party, each with its own controls (#13 §1).
+    const parties = transfer.getByRole('list', { name: 'Parties on this call' });
+    await expect(parties.getByRole('listitem')).toHaveCount(2);
+    const customer = parties.getByRole('listitem').filter({ hasText: 'Customer' });
+    await expect(customer).toContainText(CALLER);
+    await expect(customer).toContainText('Held while you consult');
+    await expect(customer.getByRole('button', { name: `Resume ${CALLER}` })).toBeEnabled();
+    await expect(customer.getByRole('button', { name: `Hang up ${CALLER}` })).toBeEnabled();
+    const consulted = parties.getByRole('listitem').filter({ hasText: 'Grace Hopper' });
+    await expect(consulted).toContainText('Consulting');
+    await expect(consulted.getByRole('button', { name: 'Hang up Grace Hopper' })).toBeEnabled();
     // Ada's panel says what each button does to whom.
     await expect(transfer).toContainText(
       `Complete transfer: ${CALLER} goes to Grace Hopper and you leave the call.`,
@@ -188,6 +214,80 @@ test.describe('transfer and hold', () => {
     await expect(caller.outgoingStatus()).toHaveText('Connected');
     await expectRemoteVideoDecoding(ada);
     await expectRemoteVideoDecoding(caller);
+  });
+
+  test('a transfer to support requiring a skill only Grace holds rings only Grace; a refused requirement stays in the dialog and transfers nothing', async ({
+    browser,
+    request,
+  }) => {
+    // Unique per run: a skill nobody else in the demo tenant holds.
+    const skill = `e2e-${Date.now().toString(36)}`;
+    await setSkills(request, 'grace@demo.test', { [skill]: 7 });
+    try {
+      const grace = await AgentConsole.signIn(browser, 'grace@demo.test');
+      const alan = await AgentConsole.signIn(browser, 'alan@demo.test');
+      await grace.comeOnline();
+      await alan.comeOnline();
+      const ada = await AgentConsole.signIn(browser, 'ada@demo.test');
+      const caller = await AgentConsole.signIn(browser, 'katherine@demo.test');
+      consoles = [ada, caller, grace, alan];
+      await ada.comeOnline();
+      await caller.dial('/private/ada');
+      await ada.card(CALLER).getByRole('button', { name: 'Accept' }).click();
+      await expect(caller.outgoingStatus()).toHaveText('Connected', { timeout: 30_000 });
+
+      const dialog = await pickTransferDestination(ada, 'support', 'support');
+      // Both Grace and Alan are available in support: without skills either could be rung.
+      await expect(dialog.getByRole('option').filter({ hasText: 'support' })).toContainText(
+        '2 available',
+      );
+      const skillField = dialog.getByLabel('Skill', { exact: true });
+      const levelField = dialog.getByLabel('Level', { exact: true });
+      const addSkill = dialog.getByRole('button', { name: 'Add skill' });
+      const refusal = dialog.getByTestId('transfer-refusal');
+
+      // A skill nobody holds: the server refuses, the dialog says so, nothing moves.
+      await skillField.fill('klingon');
+      await levelField.fill('3');
+      await addSkill.click();
+      await dialog.getByRole('button', { name: 'Transfer now' }).click();
+      await expect(refusal).toHaveText(
+        'Not transferred: unknown skill "klingon": nobody here holds it',
+      );
+      await dialog.getByRole('button', { name: 'Remove klingon' }).click();
+      // A level out of range: refused by the server's schema, in its words.
+      await skillField.fill(skill);
+      await levelField.fill('11');
+      await addSkill.click();
+      await dialog.getByRole('button', { name: 'Transfer now' }).click();
+      await expect(refusal).toContainText(/Not transferred: .*skills/);
+      await expect(dialog).toBeVisible();
+      await expect(caller.outgoingStatus()).toHaveText('Connected');
+      await expect(ada.activeCall()).not.toContainText('Transferring');
+      await expect(grace.ringingCards()).toHaveCount(0);
+      await expect(alan.ringingCards()).toHaveCount(0);
+
+      // The tenant's skills are offered with the highest level held.
+      await dialog.getByRole('button', { name: `Remove ${skill}` }).click();
+      await skillField.fill(skill.slice(0, 6));
+      await ada.page.getByRole('option', { name: `${skill} · held up to level 7` }).click();
+      await levelField.fill('5');
+      await addSkill.click();
+      await expect(dialog.locator(`li[data-skill="${skill}"]`)).toContainText('level 5 or above');
+      await dialog.getByRole('button', { name: 'Transfer now' }).click();
+      await expect(dialog).toBeHidden();
+
+      const card = grace.card(CALLER);
+      await expect(card).toContainText(`Transferred by ${AGENT_A}`, { timeout: 10_000 });
+      // Alan is available and in support, but does not hold the skill: never rung.
+      await grace.page.waitForTimeout(1_000);
+      await expect(alan.ringingCards()).toHaveCount(0);
+      await card.getByRole('button', { name: 'Accept' }).click();
+      await expect(grace.activeCall()).toContainText('Connected', { timeout: 30_000 });
+      await expect(caller.outgoingStatus()).toHaveText('Connected');
+    } finally {
+      await setSkills(request, 'grace@demo.test', {});
+    }
   });
 
   test('hold stops the media reaching the caller; resume brings it back', async ({ browser }) => {

@@ -203,6 +203,7 @@ export const RequiredSkills = Type.Record(
   Type.Integer({ minimum: 1, maximum: 10 }),
   { maxProperties: 20, additionalProperties: false },
 );
+export type RequiredSkills = Static<typeof RequiredSkills>;
 export const TransferCall = command('call.transfer', {
   callId: CallId,
   to: Type.String({ minLength: 1, maxLength: 200 }),

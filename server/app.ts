@@ -259,6 +259,8 @@ export async function buildApp(
     limits,
     phones: new PhoneDialing(config.sip, new PhoneNumberRepository(database), sip),
     recordsWritten: () => records.flush(),
+    tenantSkillNames: async (tenantId) =>
+      (await directory.tenantSkills(tenantId)).map((skill) => skill.name),
     log: app.log.child({ module: 'session' }),
   });
   cluster?.attach(router, sessionCommands);

@@ -357,7 +357,8 @@ async function signIn(browser: Browser, email: string): Promise<Tab> {
   await page.addInitScript(instrumentPage);
   if (process.env.BENCH_TRACE) await page.addInitScript(tracePeerConnections);
   page.on('pageerror', (error) => console.error(`[${email}] ${error.message}`));
-  await page.goto(`${baseURL}/sign-in`);
+  // The desk for every role (supervisors and admins otherwise land on their own pages).
+  await page.goto(`${baseURL}/sign-in?returnUrl=%2F`);
   await page.getByLabel('Tenant').fill('demo');
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill('switchboard');

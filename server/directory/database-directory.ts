@@ -83,6 +83,21 @@ export class DatabaseDirectory implements Directory {
     return Object.fromEntries(rows.map((row) => [row.skill, Number(row.level)]));
   }
 
+  /**
+   * The skills the tenant's active people hold, by name, each with the highest level anyone
+   * holds: what a transfer may require (a skill nobody holds could ring nobody).
+   */
+  async tenantSkills(tenantId: string): Promise<TenantSkill[]> {
+    const rows = await this.database.query<{ skill: string; highest: number }>(
+      `SELECT s.skill, max(s.level)::int AS highest
+         FROM user_skills s JOIN users u ON u.id = s.user_id
+        WHERE s.tenant_id = $1 AND u.deactivated_at IS NULL
+        GROUP BY s.skill ORDER BY s.skill`,
+      [tenantId],
+    );
+    return rows.map((row) => ({ name: row.skill, highestLevel: Number(row.highest) }));
+  }
+
   /** Replaces the user's skills. */
   async setSkills(tenantId: string, userId: string, skills: Record<string, number>): Promise<void> {
     await this.database.transaction(async (tx) => {
@@ -97,4 +112,10 @@ export class DatabaseDirectory implements Directory {
         );
     });
   }
+}
+
+/** One skill of a tenant's people: its name and the highest level anyone active holds. */
+export interface TenantSkill {
+  name: string;
+  highestLevel: number;
 }

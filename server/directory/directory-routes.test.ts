@@ -84,6 +84,7 @@ describe('GET /api/directory', () => {
           waiting: 0,
         },
       ],
+      skills: [],
     });
   });
 
@@ -124,6 +125,29 @@ describe('GET /api/directory', () => {
       response.body.groups.map((group: { name: string }) => group.name),
       ['secret'],
     );
+  });
+
+  test("lists the skills the tenant's people hold, each with the highest level held; no other tenant's", async () => {
+    const setSkills = async (user: TestUser, apiKey: string, skills: Record<string, number>) => {
+      const response = await requestJson(server.url, 'PUT', `/api/users/${user.user.id}/skills`, {
+        token: apiKey,
+        body: { skills },
+      });
+      assert.equal(response.status, 200);
+    };
+    await setSkills(ada, server.apiKey, { spanish: 3, billing: 2 });
+    await setSkills(grace, server.apiKey, { spanish: 7 });
+    await setSkills(stranger, server.otherTenant.apiKey, { klingon: 9 });
+
+    assert.deepEqual((await read(ada.token)).body.skills, [
+      { name: 'billing', highestLevel: 2 },
+      { name: 'spanish', highestLevel: 7 },
+    ]);
+    assert.deepEqual((await read(stranger.token)).body.skills, [
+      { name: 'klingon', highestLevel: 9 },
+    ]);
+    for (const user of [ada, grace]) await setSkills(user, server.apiKey, {});
+    assert.deepEqual((await read(ada.token)).body.skills, []);
   });
 
   test('refuses a request without a token, with a bad token, and with an API key', async () => {

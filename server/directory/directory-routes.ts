@@ -2,8 +2,8 @@
  * `GET /api/directory`: who and what an agent can transfer a call to. Any signed-in user of the
  * tenant may read it (`/api/users` is for supervisors, admins and the API key): people with
  * their live presence, and ring groups, each with the address to dial and whether it can take
- * a call now (members available, members online, callers waiting). Only the caller's tenant,
- * taken from the token.
+ * a call now (members available, members online, callers waiting), and the skills the tenant's
+ * people hold (what a transfer may require). Only the caller's tenant, taken from the token.
  */
 import { Type, type Static } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -37,9 +37,21 @@ const DirectoryGroup = Type.Object({
   waiting: Type.Integer({ minimum: 0, description: 'Callers waiting in its queue now' }),
 });
 
+const DirectorySkill = Type.Object({
+  name: Type.String({ description: 'Skill name, as a transfer requires it' }),
+  highestLevel: Type.Integer({
+    minimum: 1,
+    maximum: 10,
+    description: 'The highest level anyone active in the tenant holds (1–10)',
+  }),
+});
+
 export const DirectoryListing = Type.Object({
   agents: Type.Array(DirectoryAgent),
   groups: Type.Array(DirectoryGroup),
+  skills: Type.Array(DirectorySkill, {
+    description: "The skills the tenant's people hold: what a transfer may require",
+  }),
 });
 export type DirectoryListing = Static<typeof DirectoryListing>;
 
@@ -62,9 +74,10 @@ const directoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request): Promise<DirectoryListing> => {
       const { tenantId } = request;
-      const [users, groups] = await Promise.all([
+      const [users, groups, skills] = await Promise.all([
         people.users(tenantId),
         ringGroups.list(tenantId),
+        people.tenantSkills(tenantId),
       ]);
       const presenceOf = (userId: string) => router.presenceOf(tenantId, userId);
       const liveCalls = router.liveCallsOf(tenantId);
@@ -86,6 +99,7 @@ const directoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
             waiting: count(liveCalls, (call) => waitsInQueue(call, group.id)),
           }))
           .sort((a, b) => a.name.localeCompare(b.name)),
+        skills,
       };
     },
   );

@@ -1,7 +1,7 @@
 /**
  * A transfer that requires skills, over real sockets: `call.transfer { skills }` to a group
- * rings only its members holding them at or above the level; a bad skills field is refused
- * and changes nothing.
+ * rings only its members holding them at or above the level; a bad skills field, or a skill
+ * nobody in the tenant holds, is refused and changes nothing.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -40,7 +40,28 @@ test('a blind transfer with skills rings only the group members holding them; ba
       'bad-message',
       /skills/,
     );
+  // A skill nobody in the tenant holds could ring nobody: refused in so many words.
+  await expectError(
+    ada.tab,
+    {
+      type: 'call.transfer',
+      callId,
+      to: '/group/tskills',
+      mode: 'blind',
+      skills: { spanish: 5, klingon: 3 },
+    },
+    'bad-message',
+    /unknown skill "klingon": nobody here holds it/,
+  );
+  await expectError(
+    ada.tab,
+    { type: 'call.transfer', callId, to: '/group/tskills', mode: 'warm', skills: { klingon: 3 } },
+    'bad-message',
+    /unknown skill "klingon"/,
+  );
   assert.equal((await getCall(server, callId)).status, 'connected', 'refusals change nothing');
+  assert.equal(bob.tab.call(callId), undefined);
+  assert.equal(cy.tab.call(callId), undefined);
 
   await expectOk(ada.tab, {
     type: 'call.transfer',

@@ -45,6 +45,11 @@ export interface SessionCommandsOptions {
    * cannot call phones.
    */
   phones?: PhoneDialing;
+  /**
+   * The names of the skills the tenant's people hold: a transfer requiring any other is
+   * refused, since it could ring nobody. Without it, transfers are not checked.
+   */
+  tenantSkillNames?: (tenantId: string) => Promise<readonly string[]>;
   /** Resolves once every call placed so far is recorded (CallRecords.flush). */
   recordsWritten: () => Promise<void>;
   log: Pick<FastifyBaseLogger, 'error'>;
@@ -218,8 +223,19 @@ export class SessionCommands {
             throw new AppError('bad-request', 'a transfer to a phone number is blind only');
           return phones.transferOut(router, sessionId, message.callId, message.to).then(() => ok());
         }
-        return router.transfer(sessionId, message.callId, message.to, message.mode, ok, {
-          requiredSkills: message.skills,
+        const transfer = () =>
+          router.transfer(sessionId, message.callId, message.to, message.mode, ok, {
+            requiredSkills: message.skills,
+          });
+        const required = Object.keys(message.skills ?? {});
+        const tenantId = router.sessionOf(sessionId)?.tenantId;
+        const { tenantSkillNames } = this.options;
+        // No session: the router refuses it as it refuses every command of one.
+        if (required.length === 0 || !tenantSkillNames || !tenantId) return transfer();
+        return tenantSkillNames(tenantId).then((known) => {
+          const unknown = required.filter((skill) => !known.includes(skill));
+          if (unknown.length > 0) throw unknownSkills(unknown);
+          return transfer();
         });
       }
       case 'call.transfer.complete':
@@ -260,4 +276,12 @@ export class SessionCommands {
     if (unexpected) this.options.log.error({ err: error, sessionId }, 'session command failed');
     this.send(sessionId, frame);
   }
+}
+
+/** A transfer asked for skills nobody in the tenant holds: it could only ring nobody. */
+function unknownSkills(names: readonly string[]): AppError {
+  const quoted = names.map((name) => `"${name}"`).join(', ');
+  return names.length === 1
+    ? new AppError('bad-request', `unknown skill ${quoted}: nobody here holds it`)
+    : new AppError('bad-request', `unknown skills ${quoted}: nobody here holds them`);
 }

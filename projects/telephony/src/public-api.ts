@@ -46,6 +46,7 @@ export type {
   MediaOptions,
   Party,
   Presence,
+  RequiredSkills,
   RingGroupRef,
   TransferMode,
   TransferState,

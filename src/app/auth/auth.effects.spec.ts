@@ -1,5 +1,5 @@
 import { TestBed } from '@angular/core/testing';
-import { Router } from '@angular/router';
+import { DefaultUrlSerializer, Router } from '@angular/router';
 import { provideMockActions } from '@ngrx/effects/testing';
 import { ROOT_EFFECTS_INIT } from '@ngrx/effects';
 import type { Action } from '@ngrx/store';
@@ -35,7 +35,10 @@ describe('AuthEffects', () => {
     actions = new ReplaySubject<Action>();
     api = jasmine.createSpyObj<AuthApi>('AuthApi', ['signIn']);
     storage = jasmine.createSpyObj<TokenStorage>('TokenStorage', ['read', 'save', 'clear']);
-    router = jasmine.createSpyObj<Router>('Router', ['navigateByUrl']);
+    router = jasmine.createSpyObj<Router>('Router', ['navigateByUrl', 'parseUrl'], {
+      url: '/sign-in',
+    });
+    router.parseUrl.and.callFake((url) => new DefaultUrlSerializer().parse(url));
     TestBed.configureTestingModule({
       providers: [
         AuthEffects,
@@ -66,6 +69,24 @@ describe('AuthEffects', () => {
     effects.openConsole$.subscribe();
     actions.next(AuthApiActions.signInSucceeded({ user: ada, expiresAt: 900_000 }));
     expect(router.navigateByUrl).toHaveBeenCalledWith('/');
+  });
+
+  it('lands a supervisor on /supervisor and an admin on /admin; a deep link wins', () => {
+    effects.openConsole$.subscribe();
+    actions.next(
+      AuthApiActions.signInSucceeded({ user: { ...ada, role: 'supervisor' }, expiresAt: 1 }),
+    );
+    expect(router.navigateByUrl).toHaveBeenCalledWith('/supervisor');
+    actions.next(AuthApiActions.signInSucceeded({ user: { ...ada, role: 'admin' }, expiresAt: 1 }));
+    expect(router.navigateByUrl).toHaveBeenCalledWith('/admin');
+
+    (Object.getOwnPropertyDescriptor(router, 'url')!.get as jasmine.Spy).and.returnValue(
+      '/sign-in?returnUrl=%2Fhistory',
+    );
+    actions.next(
+      AuthApiActions.signInSucceeded({ user: { ...ada, role: 'supervisor' }, expiresAt: 1 }),
+    );
+    expect(router.navigateByUrl).toHaveBeenCalledWith('/history');
   });
 
   it('turns a refused sign-in into Sign In Failed', async () => {

@@ -9,6 +9,7 @@ import {
   SignInPageActions,
   ToolbarActions,
 } from './auth.actions';
+import { landingPage } from './landing-page';
 import { TokenStorage } from './token-storage';
 
 @Injectable()
@@ -48,11 +49,18 @@ export class AuthEffects {
     ),
   );
 
+  /**
+   * After sign-in: the deep link the sign-in page was opened for (`?returnUrl=`), else the
+   * person's daily page (supervisors /supervisor, admins /admin, agents the desk).
+   */
   openConsole$ = createEffect(
     () =>
       this.actions$.pipe(
         ofType(AuthApiActions.signInSucceeded),
-        tap(() => void this.router.navigateByUrl('/')),
+        tap(({ user }) => {
+          const returnUrl = this.router.parseUrl(this.router.url).queryParamMap.get('returnUrl');
+          void this.router.navigateByUrl(landingPage(user.role, returnUrl));
+        }),
       ),
     { dispatch: false },
   );

@@ -4,14 +4,24 @@ import { Store } from '@ngrx/store';
 import { map, take } from 'rxjs';
 import { authFeature } from './auth.feature';
 
-/** The console needs a signed-in tab; anyone else goes to the sign-in page. */
-export const signedInGuard: CanActivateFn = () => {
+/**
+ * The console needs a signed-in tab; anyone else goes to the sign-in page, which brings them
+ * back to the page they asked for (`returnUrl`) unless it was just the desk's root, where each
+ * role lands on its own daily page instead.
+ */
+export const signedInGuard: CanActivateFn = (_route, state) => {
   const router = inject(Router);
   return inject(Store)
     .select(authFeature.selectIsSignedIn)
     .pipe(
       take(1),
-      map((signedIn) => signedIn || router.parseUrl('/sign-in')),
+      map(
+        (signedIn) =>
+          signedIn ||
+          router.createUrlTree(['/sign-in'], {
+            queryParams: state.url === '/' ? {} : { returnUrl: state.url },
+          }),
+      ),
     );
 };
 

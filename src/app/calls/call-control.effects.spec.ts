@@ -102,6 +102,23 @@ describe('CallsEffects: hold and transfer', () => {
     expect(transfer.calls.mostRecent().args).toEqual(['/group/support', { mode: 'warm' }]);
   });
 
+  it('blindTransfer$ and warmTransfer$ pass the required skills on', async () => {
+    const transfer = spyOn(call, 'transfer').and.resolveTo();
+    const skills = { spanish: 5 };
+
+    actions.next(
+      TransferDialogActions.blindTransferConfirmed({ callId: 'a', destination: support, skills }),
+    );
+    await firstValueFrom(effects.blindTransfer$);
+    expect(transfer).toHaveBeenCalledOnceWith('/group/support', { mode: 'blind', skills });
+
+    actions.next(
+      TransferDialogActions.warmTransferConfirmed({ callId: 'a', destination: support, skills }),
+    );
+    await firstValueFrom(effects.warmTransfer$);
+    expect(transfer.calls.mostRecent().args).toEqual(['/group/support', { mode: 'warm', skills }]);
+  });
+
   it('completeTransfer$ and cancelTransfer$ finish a warm transfer either way', async () => {
     spyOn(call, 'completeTransfer').and.resolveTo();
     spyOn(call, 'cancelTransfer').and.resolveTo();

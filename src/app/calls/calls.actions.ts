@@ -1,5 +1,5 @@
 import { createActionGroup, emptyProps, props } from '@ngrx/store';
-import type { Party, TelephonyErrorReason } from '@switchboard/telephony';
+import type { Party, RequiredSkills, TelephonyErrorReason } from '@switchboard/telephony';
 import type { CallSnapshot } from './call-snapshot';
 
 type FailureReason = TelephonyErrorReason | 'unknown';
@@ -51,14 +51,20 @@ export const ActiveCallActions = createActionGroup({
   },
 });
 
+/**
+ * Where the caller goes, and, for a group, the skills its agent must hold (name → least level;
+ * absent: anyone in it).
+ */
+type TransferChoice = { callId: string; destination: Party; skills?: RequiredSkills };
+
 /** The transfer picker: the agent chose where the caller goes, and how. */
 export const TransferDialogActions = createActionGroup({
   source: 'Transfer Dialog',
   events: {
     /** "Transfer now": hand the caller over and leave. */
-    'Blind Transfer Confirmed': props<{ callId: string; destination: Party }>(),
+    'Blind Transfer Confirmed': props<TransferChoice>(),
     /** "Consult first": hold the caller and talk to the destination. */
-    'Warm Transfer Confirmed': props<{ callId: string; destination: Party }>(),
+    'Warm Transfer Confirmed': props<TransferChoice>(),
   },
 });
 

@@ -201,11 +201,12 @@ export class CallsEffects {
   blindTransfer$ = createEffect(() =>
     this.actions$.pipe(
       ofType(TransferDialogActions.blindTransferConfirmed),
-      concatMap(({ callId, destination }) =>
+      concatMap(({ callId, destination, skills }) =>
         this.controlCall(
           'blind-transfer',
           callId,
-          (call) => call.transfer(destination.address, { mode: 'blind' }),
+          (call) =>
+            call.transfer(destination.address, { mode: 'blind', ...(skills && { skills }) }),
           CallsApiActions.transferStarted,
         ),
       ),
@@ -215,11 +216,11 @@ export class CallsEffects {
   warmTransfer$ = createEffect(() =>
     this.actions$.pipe(
       ofType(TransferDialogActions.warmTransferConfirmed),
-      concatMap(({ callId, destination }) =>
+      concatMap(({ callId, destination, skills }) =>
         this.controlCall(
           'warm-transfer',
           callId,
-          (call) => call.transfer(destination.address, { mode: 'warm' }),
+          (call) => call.transfer(destination.address, { mode: 'warm', ...(skills && { skills }) }),
           CallsApiActions.transferStarted,
         ),
       ),

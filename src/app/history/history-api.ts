@@ -20,6 +20,15 @@ export interface WrapUpSummary {
   endedAt: number | null;
 }
 
+/** Who ended a call (server/calls/call-schemas.ts `EndedBy`); null while live, or recorded before. */
+export interface EndedBy {
+  kind: 'caller' | 'callee' | 'agent' | 'supervisor' | 'system';
+  user: PersonRef | null;
+}
+
+/** How the call went for the agent searched for (server/reports/history-schemas.ts). */
+export type AgentOutcome = 'placed' | 'answered' | 'transferred' | 'declined' | 'missed';
+
 export interface HistoryCall {
   id: string;
   origin: 'session' | 'api' | 'phone';
@@ -28,6 +37,9 @@ export interface HistoryCall {
   ringGroup: PersonRef | null;
   outcome: CallOutcome;
   endReason: string | null;
+  endedBy: EndedBy | null;
+  /** Only when the search named an agent (agentId, or an agent's own history). */
+  agentOutcome?: AgentOutcome;
   answeredBy: PersonRef | null;
   createdAt: number;
   answeredAt: number | null;
@@ -73,6 +85,8 @@ export interface HistorySearch {
   disposition?: string;
   groupId?: string;
   agentId?: string;
+  /** With agentId: also the calls that rang the agent and that they did not take. */
+  rung?: boolean;
   limit?: number;
   cursor?: string;
 }

@@ -1,4 +1,4 @@
-import type { CallOutcome, TimelineEvent } from './history-api';
+import type { CallOutcome, EndedBy, TimelineEvent } from './history-api';
 
 export const outcomeLabels: Record<CallOutcome, string> = {
   answered: 'Answered',
@@ -8,6 +8,34 @@ export const outcomeLabels: Record<CallOutcome, string> = {
   failed: 'Failed',
   live: 'In progress',
 };
+
+/** Why the system ended a call, by its end reason. */
+const systemEndings: Record<string, string> = {
+  no_answer: 'no answer in time',
+  closed: 'closed',
+  failed: 'failed',
+  transferred: 'transferred out',
+};
+
+/** The History page's "Ended by": who, or "–" while live and for calls recorded before. */
+export function endedByLabel(endedBy: EndedBy | null, endReason: string | null): string {
+  if (!endedBy) return '–';
+  const name = endedBy.user?.name;
+  switch (endedBy.kind) {
+    case 'caller':
+      return name ? `Caller (${name})` : 'Caller';
+    case 'callee':
+      return 'Called party';
+    case 'agent':
+      return name || 'Agent';
+    case 'supervisor':
+      return `${name || 'A supervisor'} (supervisor)`;
+    case 'system': {
+      const why = endReason ? systemEndings[endReason] : undefined;
+      return why ? `System (${why})` : 'System';
+    }
+  }
+}
 
 export const eventLabels: Record<TimelineEvent['type'], string> = {
   placed: 'Placed',

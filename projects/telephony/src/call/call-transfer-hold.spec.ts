@@ -101,6 +101,45 @@ describe('telephony SDK: transfer and hold', () => {
       await expectAsync(warm).toBeResolved();
     });
 
+    it('transfer() passes required skills to the server, and sends none for an empty set', async () => {
+      const call = await connectedCall();
+
+      const skilled = call.transfer('/group/support', { skills: { spanish: 5, billing: 2 } });
+      expect(sockets.latest.lastSent('call.transfer')).toEqual({
+        type: 'call.transfer',
+        requestId: jasmine.any(String),
+        callId: 'a',
+        to: '/group/support',
+        mode: 'blind',
+        skills: { spanish: 5, billing: 2 },
+      });
+      sockets.latest.reply('call.transfer', { type: 'ok' });
+      await expectAsync(skilled).toBeResolved();
+
+      const warm = call.transfer('/group/support', { mode: 'warm', skills: {} });
+      const sent = sockets.latest.lastSent('call.transfer');
+      expect(sent.mode).toBe('warm');
+      expect('skills' in sent).toBeFalse();
+      sockets.latest.reply('call.transfer', { type: 'ok' });
+      await expectAsync(warm).toBeResolved();
+    });
+
+    it("a refused skill requirement rejects with the server's own words", async () => {
+      const call = await connectedCall();
+      const transfer = call.transfer('/group/support', { skills: { klingon: 3 } });
+      sockets.latest.reply('call.transfer', {
+        type: 'error',
+        code: 'bad-message',
+        message: 'unknown skill "klingon": nobody in this tenant holds it',
+      });
+      await expectAsync(transfer).toBeRejectedWith(
+        new TelephonyError(
+          'bad-message',
+          'unknown skill "klingon": nobody in this tenant holds it',
+        ),
+      );
+    });
+
     it('completeTransfer(), cancelTransfer(), hold() and resume() send their commands', async () => {
       const call = await connectedCall();
       const sent = [

@@ -6,6 +6,7 @@ import type {
   EndReason,
   MediaOptions,
   Party,
+  RequiredSkills,
   RingGroupRef,
   TransferMode,
   TransferState,
@@ -27,7 +28,7 @@ export interface CallCommands {
   accept(callId: string, media: Required<MediaOptions>): Promise<void>;
   reject(callId: string): Promise<void>;
   hangup(callId: string): Promise<void>;
-  transfer(callId: string, to: string, mode: TransferMode): Promise<void>;
+  transfer(callId: string, to: string, mode: TransferMode, skills?: RequiredSkills): Promise<void>;
   completeTransfer(callId: string): Promise<void>;
   cancelTransfer(callId: string): Promise<void>;
   hold(callId: string): Promise<void>;
@@ -42,6 +43,13 @@ export interface TransferOptions {
    * destination first (a consultation call), then `completeTransfer()` or `cancelTransfer()`.
    */
   mode?: TransferMode;
+  /**
+   * Skill name → the least level (1–10) the destination's agent must hold: only the agents of
+   * the destination (a group, usually) holding every one at or above its level are rung, best
+   * match first. Names are lower-case slugs the tenant's people hold; the server refuses an
+   * unknown skill or a level out of range (`bad-request` / `bad-message`) and nothing moves.
+   */
+  skills?: RequiredSkills;
 }
 
 /**
@@ -198,10 +206,14 @@ export class Call {
    * Hands the caller to another agent or group (`/private/<name>`, `/group/<name>`). Blind (the
    * default): this leg ends `transferred` once the server took it. Warm: the caller is held and a
    * consultation call to the destination starts (`transferState` follows it); finish with
-   * `completeTransfer()` or `cancelTransfer()`. Rejects with the server's error.
+   * `completeTransfer()` or `cancelTransfer()`. With `skills`, only the destination's agents
+   * holding them are rung. Rejects with the server's error (the call stays as it was).
    */
   transfer(destination: string, options: TransferOptions = {}): Promise<void> {
-    return this.commands.transfer(this.id, destination, options.mode ?? 'blind');
+    const { mode = 'blind', skills } = options;
+    // No requirement at all is sent as none: an empty object would ask nothing of anyone.
+    const required = skills && Object.keys(skills).length > 0 ? skills : undefined;
+    return this.commands.transfer(this.id, destination, mode, required);
   }
 
   /** Warm transfer: the caller joins the destination, and this side leaves the call. */

@@ -4,6 +4,7 @@ import type {
   GroupQueueView,
   MediaOptions,
   Presence,
+  RequiredSkills,
   ServerMessage,
   TransferMode,
   NotReadyView,
@@ -187,8 +188,19 @@ export class Session implements CallCommands {
     await this.connection.request({ type: 'call.hangup', callId });
   }
 
-  async transfer(callId: string, to: string, mode: TransferMode): Promise<void> {
-    await this.connection.request({ type: 'call.transfer', callId, to, mode });
+  async transfer(
+    callId: string,
+    to: string,
+    mode: TransferMode,
+    skills?: RequiredSkills,
+  ): Promise<void> {
+    await this.connection.request({
+      type: 'call.transfer',
+      callId,
+      to,
+      mode,
+      ...(skills ? { skills } : {}),
+    });
   }
 
   async completeTransfer(callId: string): Promise<void> {

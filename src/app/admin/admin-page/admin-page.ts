@@ -9,17 +9,14 @@ import {
   type OnInit,
 } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { FormsModule } from '@angular/forms';
-import { MatButtonModule } from '@angular/material/button';
-import { MatFormFieldModule } from '@angular/material/form-field';
-import { MatInputModule } from '@angular/material/input';
 import { Store } from '@ngrx/store';
 import { authFeature } from '../../auth/auth.feature';
 import { TokenStorage } from '../../auth/token-storage';
 import { apiErrorMessage } from '../../history/history-api';
 import type { AdminSection } from '../../../../protocol/admin-protocol';
-import { AdminApi, type ApiKey, type Person, type RingGroup } from '../admin-api';
+import { AdminApi, type Person, type RingGroup } from '../admin-api';
 import { AdminChangesService } from '../admin-changes.service';
+import { ApiKeysSection } from '../api-keys-section/api-keys-section';
 import { PeopleSection } from '../people-section/people-section';
 import { PhoneNumbersSection } from '../phone-numbers-section/phone-numbers-section';
 import { RingGroupsSection } from '../ring-groups-section/ring-groups-section';
@@ -31,15 +28,7 @@ import { RingGroupsSection } from '../ring-groups-section/ring-groups-section';
  */
 @Component({
   selector: 'app-admin-page',
-  imports: [
-    FormsModule,
-    MatButtonModule,
-    MatFormFieldModule,
-    MatInputModule,
-    PeopleSection,
-    PhoneNumbersSection,
-    RingGroupsSection,
-  ],
+  imports: [ApiKeysSection, PeopleSection, PhoneNumbersSection, RingGroupsSection],
   templateUrl: './admin-page.html',
   styleUrl: './admin-page.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -52,6 +41,7 @@ export class AdminPage implements OnInit {
   private readonly tokens = inject(TokenStorage);
   private readonly peopleSection = viewChild(PeopleSection);
   private readonly numbersSection = viewChild(PhoneNumbersSection);
+  private readonly apiKeysSection = viewChild(ApiKeysSection);
 
   protected readonly allowed = computed(() => this.user()?.role === 'admin');
 
@@ -61,12 +51,6 @@ export class AdminPage implements OnInit {
   protected readonly groups = signal<RingGroup[]>([]);
   protected readonly loadError = signal<string | null>(null);
 
-  protected readonly apiKeys = signal<ApiKey[]>([]);
-  protected readonly keyLabel = signal('');
-  /** The key just created: shown once, until the next change. */
-  protected readonly newKey = signal<{ label: string; key: string } | null>(null);
-  protected readonly keyError = signal<string | null>(null);
-
   ngOnInit(): void {
     if (!this.allowed()) return;
     this.reload();
@@ -75,42 +59,6 @@ export class AdminPage implements OnInit {
       .watch(() => this.tokens.read()?.token ?? null)
       .pipe(takeUntilDestroyed(this.destroyRef))
       .subscribe((sections) => this.reloadSections(sections));
-  }
-
-  protected createApiKey(): void {
-    const label = this.keyLabel().trim();
-    if (!label) {
-      this.keyError.set('Label: say what the key is for');
-      return;
-    }
-    this.keyError.set(null);
-    this.api
-      .createApiKey(label)
-      .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe({
-        next: ({ key, ...created }) => {
-          this.newKey.set({ label: created.label, key });
-          this.keyLabel.set('');
-          this.apiKeys.update((keys) => [...keys, created]);
-        },
-        error: (error: unknown) => this.keyError.set(apiErrorMessage(error)),
-      });
-  }
-
-  protected revokeApiKey(apiKey: ApiKey): void {
-    this.keyError.set(null);
-    this.api
-      .revokeApiKey(apiKey.id)
-      .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe({
-        next: (revoked) =>
-          this.apiKeys.update((keys) => keys.map((key) => (key.id === revoked.id ? revoked : key))),
-        error: (error: unknown) => this.keyError.set(apiErrorMessage(error)),
-      });
-  }
-
-  protected when(iso: string | null): string {
-    return iso ? new Date(iso).toLocaleString() : 'Never';
   }
 
   protected reloadPeople(): void {
@@ -125,7 +73,6 @@ export class AdminPage implements OnInit {
 
   private reload(): void {
     this.reloadPeople();
-    this.reloadApiKeys();
     this.reloadGroups();
   }
 
@@ -140,17 +87,7 @@ export class AdminPage implements OnInit {
     }
     if (sections.includes('ring-groups')) this.reloadGroups();
     if (sections.some((section) => section !== 'api-keys')) this.numbersSection()?.reload();
-    if (sections.includes('api-keys')) this.reloadApiKeys();
-  }
-
-  private reloadApiKeys(): void {
-    this.api
-      .apiKeys()
-      .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe({
-        next: ({ apiKeys }) => this.apiKeys.set(apiKeys),
-        error: (error: unknown) => this.loadError.set(apiErrorMessage(error)),
-      });
+    if (sections.includes('api-keys')) this.apiKeysSection()?.reload();
   }
 
   private reloadGroups(): void {

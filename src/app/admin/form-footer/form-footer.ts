@@ -2,7 +2,7 @@ import { ChangeDetectionStrategy, Component, input, output } from '@angular/core
 import { MatButtonModule } from '@angular/material/button';
 
 /**
- * The end of every admin form (person, ring group, phone number): the problems found in the
+ * The end of every admin form (person, ring group, phone number, API key): the problems found in the
  * form once it has been submitted, the server's refusal in its own words, then Save and Cancel.
  * Placed inside the `<form>`, so its submit button submits that form.
  */
@@ -28,7 +28,7 @@ import { MatButtonModule } from '@angular/material/button';
       <button
         mat-flat-button
         type="submit"
-        [attr.data-testid]="'save-' + subject()"
+        [attr.data-testid]="submitTestId() ?? 'save-' + subject()"
         [disabled]="saving()"
       >
         {{ submitLabel() }}
@@ -46,5 +46,7 @@ export class FormFooter {
   readonly serverError = input<string | null>(null);
   readonly saving = input(false);
   readonly submitLabel = input('Save');
+  /** The submit button's test id when it is not `save-<subject>` (kept from before the footer). */
+  readonly submitTestId = input<string | null>(null);
   readonly cancelled = output();
 }

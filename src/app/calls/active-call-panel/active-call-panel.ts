@@ -26,6 +26,7 @@ import {
   selectOutgoingCall,
   type ActiveCallView,
 } from '../calls.selectors';
+import { ConsultationParties } from '../consultation-parties/consultation-parties';
 import { HoldBadge } from '../hold-badge/hold-badge';
 import { openTransferDialog } from '../transfer-dialog/open-transfer-dialog';
 
@@ -36,7 +37,15 @@ import { openTransferDialog } from '../transfer-dialog/open-transfer-dialog';
  */
 @Component({
   selector: 'app-active-call-panel',
-  imports: [MatButtonModule, MatCardModule, CallMedia, CallerCallPanel, MediaControls, HoldBadge],
+  imports: [
+    MatButtonModule,
+    MatCardModule,
+    CallMedia,
+    CallerCallPanel,
+    ConsultationParties,
+    MediaControls,
+    HoldBadge,
+  ],
   templateUrl: './active-call-panel.html',
   styleUrl: './active-call-panel.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -91,14 +100,6 @@ export class ActiveCallPanel {
 
   protected resumeCall(callId: string): void {
     this.store.dispatch(ActiveCallActions.resumeClicked({ callId }));
-  }
-
-  protected completeTransfer(callId: string): void {
-    this.store.dispatch(ActiveCallActions.completeTransferClicked({ callId }));
-  }
-
-  protected cancelTransfer(callId: string): void {
-    this.store.dispatch(ActiveCallActions.cancelTransferClicked({ callId }));
   }
 
   /** The dialog dispatches the agent's choice itself; nothing comes back here. */

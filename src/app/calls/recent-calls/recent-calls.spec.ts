@@ -34,6 +34,7 @@ const historyCall = (overrides: Partial<HistoryCall>): HistoryCall => ({
   ringGroup: null,
   outcome: 'answered',
   endReason: 'hangup',
+  endedBy: null,
   answeredBy: { id: 'u-ada', name: 'Ada Lovelace' },
   createdAt: Date.UTC(2026, 10, 22, 9, 28),
   answeredAt: Date.UTC(2026, 10, 22, 9, 28, 10),
@@ -76,6 +77,7 @@ describe('RecentCalls', () => {
     const request = http.expectOne((r) => r.url === '/api/history');
     expect(request.request.params.get('limit')).toBe('8');
     expect(request.request.params.get('agentId')).toBe('u-ada');
+    expect(request.request.params.get('rung')).toBe('true');
     expect(request.request.headers.get('authorization')).toBe('Bearer jwt');
     request.flush({ calls, nextCursor: null });
     await fixture.whenStable();
@@ -125,6 +127,98 @@ describe('RecentCalls', () => {
     (items[0].querySelector('button.call-back') as HTMLButtonElement).click();
     expect(dispatch).toHaveBeenCalledOnceWith(
       RecentCallsActions.callBackClicked({ address: '/private/katherine' }),
+    );
+  });
+
+  it('says who hung up, and shows the calls that rang me and I did not take as missed or declined', async () => {
+    const wrapUp = {
+      user: { id: 'u-ada', name: 'Ada Lovelace' },
+      dispositionCode: 'sale',
+      dispositionLabel: 'Sale',
+      note: '',
+      startedAt: 0,
+      endedAt: null,
+    };
+    const element = await render([
+      historyCall({
+        id: 'mine',
+        agentOutcome: 'answered',
+        endedBy: { kind: 'agent', user: { id: 'u-ada', name: 'Ada Lovelace' } },
+        wrapUps: [wrapUp],
+      }),
+      historyCall({
+        id: 'theirs',
+        agentOutcome: 'answered',
+        talkMs: 125_000,
+        endedBy: { kind: 'caller', user: { id: 'u-katherine', name: 'Katherine Johnson' } },
+      }),
+      historyCall({
+        id: 'missed',
+        from: { name: '+1 415 555 0199', address: '+14155550199' },
+        agentOutcome: 'missed',
+        answeredBy: { id: 'u-grace', name: 'Grace Hopper' },
+        endedBy: { kind: 'caller', user: null },
+      }),
+      historyCall({
+        id: 'declined',
+        agentOutcome: 'declined',
+        outcome: 'declined',
+        answeredBy: null,
+        answeredAt: null,
+        talkMs: null,
+        endedBy: { kind: 'agent', user: { id: 'u-ada', name: 'Ada Lovelace' } },
+      }),
+      historyCall({
+        id: 'forced',
+        agentOutcome: 'answered',
+        endedBy: { kind: 'supervisor', user: { id: 'u-sam', name: 'Sam Supervisor' } },
+      }),
+      historyCall({
+        id: 'dialed',
+        from: { name: 'Ada Lovelace', address: '/private/ada' },
+        to: { name: 'Grace Hopper', address: '/private/grace' },
+        agentOutcome: 'placed',
+        answeredBy: { id: 'u-grace', name: 'Grace Hopper' },
+        endedBy: { kind: 'agent', user: { id: 'u-grace', name: 'Grace Hopper' } },
+      }),
+    ]);
+    const items = Array.from(element.querySelectorAll('li'));
+    const text = (item: Element, selector: string) =>
+      item.querySelector(selector)?.textContent ?? null;
+    expect(items.map((item) => text(item, '[data-testid="recent-call-ending"]'))).toEqual([
+      'You hung up',
+      'Caller hung up',
+      'Missed',
+      'Declined',
+      'Ended by Sam Supervisor',
+      'Grace Hopper hung up',
+    ]);
+    expect(items.map((item) => text(item, '.duration'))).toEqual([
+      '1:05',
+      '2:05',
+      null, // Grace talked on it, not me
+      null,
+      '1:05',
+      '1:05',
+    ]);
+    expect(text(items[0], '.disposition')).toBe('Sale');
+    expect(items.map((item) => item.classList.contains('missed'))).toEqual([
+      false,
+      false,
+      true,
+      true,
+      false,
+      false,
+    ]);
+
+    // A missed phone call is called back on its number, through the desk's dial path.
+    const dispatch = spyOn(TestBed.inject(MockStore), 'dispatch');
+    (items[2].querySelector('button.call-back') as HTMLButtonElement).click();
+    expect(dispatch).toHaveBeenCalledOnceWith(
+      RecentCallsActions.callBackClicked({ address: '+14155550199' }),
+    );
+    expect(items[2].querySelector('button.call-back')?.getAttribute('aria-label')).toBe(
+      'Call back +1 415 555 0199',
     );
   });
 

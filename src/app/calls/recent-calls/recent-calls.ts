@@ -27,8 +27,11 @@ export interface RecentCallRow {
   direction: 'inbound' | 'outbound';
   partyName: string;
   partyAddress: string;
+  /** How it ended for me: "You hung up", "Caller hung up", "Missed", "Declined", ... */
   outcome: string;
-  /** Talk time ("1:05"), or null when the call was never answered. */
+  /** A ring I did not take: shown as a missed call. */
+  missed: boolean;
+  /** My talk time ("1:05"), or null when I did not talk on it. */
   duration: string | null;
   disposition: string | null;
   at: number;
@@ -36,7 +39,8 @@ export interface RecentCallRow {
 
 /**
  * The agent's latest calls, read from the server's history (so a reload or another tab shows
- * the same list): who, how it ended, how long, the disposition, and "Call back".
+ * the same list), the calls that rang them and that they missed or declined included: who, how
+ * it ended for them (who hung up), how long, the disposition, and "Call back".
  */
 @Component({
   selector: 'app-recent-calls',
@@ -55,7 +59,7 @@ export class RecentCalls {
 
   protected readonly error = signal<string | null>(null);
   protected readonly rows = computed(() =>
-    (this.calls() ?? []).map((call) => rowOf(call, this.user()?.address ?? null)),
+    (this.calls() ?? []).map((call) => rowOf(call, this.user() ?? null)),
   );
   protected readonly loaded = computed(() => this.calls() !== null);
 
@@ -79,7 +83,7 @@ export class RecentCalls {
     if (!user) return;
     // Always the signed-in person's own calls: without agentId a supervisor's history is the
     // whole tenant's (that belongs to the History page, not the desk).
-    this.history.search({ agentId: user.id, limit: RECENT_CALLS_SHOWN }).subscribe({
+    this.history.search({ agentId: user.id, rung: true, limit: RECENT_CALLS_SHOWN }).subscribe({
       next: ({ calls }) => {
         this.calls.set(calls);
         this.error.set(null);
@@ -90,21 +94,55 @@ export class RecentCalls {
   }
 }
 
-export function rowOf(call: HistoryCall, ownAddress: string | null): RecentCallRow {
-  const outbound = ownAddress !== null && call.from.address === ownAddress;
+export function rowOf(
+  call: HistoryCall,
+  me: { id: string; address: string } | null,
+): RecentCallRow {
+  const outbound = me !== null && call.from.address === me.address;
   const party = outbound ? call.to : call.from;
   const wrapUp = call.wrapUps[0];
+  const missed = call.agentOutcome === 'missed' || call.agentOutcome === 'declined';
   return {
     callId: call.id,
     direction: outbound ? 'outbound' : 'inbound',
     partyName: party.name,
     partyAddress: party.address,
-    outcome:
-      call.outcome === 'answered' && call.answeredBy && outbound
-        ? `Answered by ${call.answeredBy.name}`
-        : outcomeLabels[call.outcome],
-    duration: call.talkMs !== null && call.answeredAt !== null ? duration(call.talkMs) : null,
+    outcome: endingFor(call, me?.id ?? null, party.name) ?? fallbackOutcome(call, outbound),
+    missed,
+    duration:
+      !missed && call.talkMs !== null && call.answeredAt !== null ? duration(call.talkMs) : null,
     disposition: wrapUp?.dispositionLabel ?? null,
     at: call.endedAt ?? call.createdAt,
   };
+}
+
+/**
+ * How the call ended, told to me: a ring I did not take, a call I handed on, or who hung up.
+ * Null when the record does not say (a live call, or one recorded before who ended it was kept).
+ */
+function endingFor(call: HistoryCall, myId: string | null, partyName: string): string | null {
+  if (call.agentOutcome === 'missed') return 'Missed';
+  if (call.agentOutcome === 'declined') return 'Declined';
+  if (call.agentOutcome === 'transferred') return 'Transferred';
+  const endedBy = call.endedBy;
+  if (!endedBy) return null;
+  if (endedBy.user && endedBy.user.id === myId) return 'You hung up';
+  switch (endedBy.kind) {
+    case 'caller':
+      return call.answeredAt === null ? null : 'Caller hung up';
+    case 'callee':
+      return `${partyName} hung up`;
+    case 'agent':
+      return call.answeredAt === null ? null : `${endedBy.user?.name || 'The agent'} hung up`;
+    case 'supervisor':
+      return `Ended by ${endedBy.user?.name || 'a supervisor'}`;
+    case 'system':
+      return null;
+  }
+}
+
+function fallbackOutcome(call: HistoryCall, outbound: boolean): string {
+  return call.outcome === 'answered' && call.answeredBy && outbound
+    ? `Answered by ${call.answeredBy.name}`
+    : outcomeLabels[call.outcome];
 }

@@ -8,6 +8,14 @@ import type { Presence } from '@switchboard/telephony';
 export interface DirectoryListing {
   agents: DirectoryAgent[];
   groups: DirectoryGroup[];
+  /** The skills the tenant's people hold: what a transfer to a group may require. */
+  skills: DirectorySkill[];
+}
+
+export interface DirectorySkill {
+  name: string;
+  /** The highest level anyone active in the tenant holds (1–10). */
+  highestLevel: number;
 }
 
 export interface DirectoryAgent {

@@ -1,14 +1,18 @@
 import { TestKey } from '@angular/cdk/testing';
 import { TestbedHarnessEnvironment } from '@angular/cdk/testing/testbed';
 import { TestBed, type ComponentFixture } from '@angular/core/testing';
+import { MatAutocompleteHarness } from '@angular/material/autocomplete/testing';
 import { MatButtonHarness } from '@angular/material/button/testing';
 import { MAT_DIALOG_DATA, MatDialogRef } from '@angular/material/dialog';
+import { MatFormFieldHarness } from '@angular/material/form-field/testing';
 import { MatInputHarness } from '@angular/material/input/testing';
 import { MatSelectionListHarness } from '@angular/material/list/testing';
+import type { Action } from '@ngrx/store';
+import { provideMockActions } from '@ngrx/effects/testing';
 import { MockStore, provideMockStore } from '@ngrx/store/testing';
 import { of, Subject, type Observable } from 'rxjs';
 import { initialRootState } from '../../testing/initial-state';
-import { TransferDialogActions } from '../calls.actions';
+import { CallsApiActions, TransferDialogActions } from '../calls.actions';
 import { DirectoryApi, type DirectoryListing } from './directory-api';
 import { DIRECTORY_REFRESH_MS, TransferDialog, type TransferDialogData } from './transfer-dialog';
 
@@ -55,6 +59,10 @@ const listing: DirectoryListing = {
       waiting: 0,
     },
   ],
+  skills: [
+    { name: 'billing', highestLevel: 4 },
+    { name: 'spanish', highestLevel: 8 },
+  ],
 };
 
 const data: TransferDialogData = {
@@ -79,6 +87,7 @@ describe('TransferDialog', () => {
   let fixture: ComponentFixture<TransferDialog>;
   let dispatch: jasmine.Spy;
   let close: jasmine.Spy;
+  let actions: Subject<Action>;
 
   /** `stable: false` for a directory still loading (a pending load keeps the app unstable). */
   async function open(
@@ -86,9 +95,11 @@ describe('TransferDialog', () => {
     { stable = true, refreshMs = 60_000 } = {},
   ) {
     const read = typeof directory === 'function' ? directory : () => directory;
+    actions = new Subject<Action>();
     TestBed.configureTestingModule({
       providers: [
         provideMockStore({ initialState: initialRootState }),
+        provideMockActions(() => actions),
         { provide: MAT_DIALOG_DATA, useValue: data },
         { provide: MatDialogRef, useValue: { close: (close = jasmine.createSpy('close')) } },
         { provide: DirectoryApi, useValue: { directory: read } },
@@ -105,6 +116,9 @@ describe('TransferDialog', () => {
   const text = () => (fixture.nativeElement as HTMLElement).textContent ?? '';
   const button = (loader: Awaited<ReturnType<typeof open>>, label: string) =>
     loader.getHarness(MatButtonHarness.with({ text: label }));
+  /** A button named by its aria-label (its text alone would be ambiguous: "Remove"). */
+  const namedButton = (loader: Awaited<ReturnType<typeof open>>, name: string) =>
+    loader.getHarness(MatButtonHarness.with({ selector: `[aria-label="${name}"]` }));
 
   it('offers only who can take a call: available agents, then groups that can answer at once, then groups with a queue', async () => {
     const loader = await open(
@@ -154,7 +168,7 @@ describe('TransferDialog', () => {
   });
 
   it('says so when nobody can take a call', async () => {
-    await open(of({ agents: [], groups: [listing.groups[1]] }));
+    await open(of({ agents: [], groups: [listing.groups[1]], skills: [] }));
     expect(text()).toContain('Nobody can take a call right now.');
   });
 
@@ -170,7 +184,7 @@ describe('TransferDialog', () => {
     expect(text()).toContain('Nobody who can take a call matches “nobody”.');
   });
 
-  it('"Transfer now" confirms a blind transfer to the chosen group and closes', async () => {
+  it('"Transfer now" confirms a blind transfer to the chosen group and closes once the server took it', async () => {
     const loader = await open();
     const list = await loader.getHarness(MatSelectionListHarness);
     await list.selectItems({ title: 'support' });
@@ -181,7 +195,110 @@ describe('TransferDialog', () => {
     expect(dispatch).toHaveBeenCalledOnceWith(
       TransferDialogActions.blindTransferConfirmed({ callId: 'call-1', destination }),
     );
+    expect(text()).toContain('Transferring…');
+    expect(await (await button(loader, 'Transfer now')).isDisabled()).toBeTrue();
+    expect(close).not.toHaveBeenCalled();
+
+    // Another call's news is not this one's.
+    actions.next(CallsApiActions.transferStarted({ callId: 'call-2' }));
+    expect(close).not.toHaveBeenCalled();
+    actions.next(CallsApiActions.transferStarted({ callId: 'call-1' }));
     expect(close).toHaveBeenCalledOnceWith(destination);
+  });
+
+  it("to a group, requires the skills picked from the tenant's, each with its level", async () => {
+    const loader = await open();
+    await (await loader.getHarness(MatSelectionListHarness)).selectItems({ title: 'support' });
+    expect(text()).toContain('Required skills (optional)');
+    expect(text()).toContain('Only agents of support holding each skill at or above its level');
+
+    const skill = await loader.getHarness(MatAutocompleteHarness);
+    await skill.enterText('span');
+    const options = await skill.getOptions();
+    expect(await Promise.all(options.map((option) => option.getText()))).toEqual([
+      'spanish · held up to level 8',
+    ]);
+    await skill.selectOption({ text: /spanish/ });
+    const level = await (
+      await loader.getHarness(MatFormFieldHarness.with({ floatingLabelText: 'Level' }))
+    ).getControl(MatInputHarness);
+    await level!.setValue('5');
+    await (await button(loader, 'Add skill')).click();
+    expect(text()).toContain('spanish: level 5 or above');
+
+    // A skill typed that nobody holds goes to the server as typed: the server judges it.
+    await skill.enterText('billing');
+    await (await button(loader, 'Add skill')).click();
+    expect(text()).toContain('billing: level 1 or above');
+    await (await namedButton(loader, 'Remove billing')).click();
+    expect(text()).not.toContain('billing:');
+
+    await (await button(loader, 'Consult first')).click();
+    expect(dispatch).toHaveBeenCalledOnceWith(
+      TransferDialogActions.warmTransferConfirmed({
+        callId: 'call-1',
+        destination: { name: 'support', address: '/group/support' },
+        skills: { spanish: 5 },
+      }),
+    );
+  });
+
+  it('offers no skills for a transfer to an agent, and sends none', async () => {
+    const loader = await open();
+    const list = await loader.getHarness(MatSelectionListHarness);
+    await list.selectItems({ title: 'support' });
+    await (await loader.getHarness(MatAutocompleteHarness)).enterText('spanish');
+    await (await button(loader, 'Add skill')).click();
+    await list.selectItems({ title: 'Grace Hopper' });
+    expect(text()).not.toContain('Required skills');
+
+    await (await button(loader, 'Transfer now')).click();
+    expect(dispatch).toHaveBeenCalledOnceWith(
+      TransferDialogActions.blindTransferConfirmed({
+        callId: 'call-1',
+        destination: { name: 'Grace Hopper', address: '/private/grace' },
+      }),
+    );
+  });
+
+  it("a refused transfer stays open with the server's words, and can be sent again", async () => {
+    const loader = await open();
+    await (await loader.getHarness(MatSelectionListHarness)).selectItems({ title: 'support' });
+    await (await loader.getHarness(MatAutocompleteHarness)).enterText('klingon');
+    await (await button(loader, 'Add skill')).click();
+    await (await button(loader, 'Transfer now')).click();
+
+    // A hold refused meanwhile is not the transfer's answer.
+    actions.next(
+      CallsApiActions.callControlFailed({
+        callId: 'call-1',
+        command: 'hold',
+        reason: 'wrong-state',
+        message: 'not connected',
+      }),
+    );
+    actions.next(
+      CallsApiActions.callControlFailed({
+        callId: 'call-1',
+        command: 'blind-transfer',
+        reason: 'bad-message',
+        message: 'unknown skill "klingon": nobody here holds it',
+      }),
+    );
+    await fixture.whenStable();
+    expect(text()).toContain('Not transferred: unknown skill "klingon": nobody here holds it');
+    expect(text()).not.toContain('not connected');
+    expect(close).not.toHaveBeenCalled();
+
+    await (await namedButton(loader, 'Remove klingon')).click();
+    await (await button(loader, 'Transfer now')).click();
+    expect(dispatch.calls.mostRecent().args).toEqual([
+      TransferDialogActions.blindTransferConfirmed({
+        callId: 'call-1',
+        destination: { name: 'support', address: '/group/support' },
+      }),
+    ]);
+    expect(text()).not.toContain('Not transferred');
   });
 
   it('"Consult first" confirms a warm transfer to the chosen agent', async () => {

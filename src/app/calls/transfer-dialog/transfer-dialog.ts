@@ -2,12 +2,14 @@ import {
   ChangeDetectionStrategy,
   Component,
   computed,
+  DestroyRef,
   inject,
   InjectionToken,
   signal,
 } from '@angular/core';
-import { rxResource } from '@angular/core/rxjs-interop';
-import { switchMap, timer } from 'rxjs';
+import { rxResource, takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { Actions, ofType } from '@ngrx/effects';
+import { filter, switchMap, take, timer } from 'rxjs';
 import { MatButtonModule } from '@angular/material/button';
 import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
@@ -15,9 +17,10 @@ import { MatInputModule } from '@angular/material/input';
 import { MatListModule, type MatSelectionListChange } from '@angular/material/list';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { Store } from '@ngrx/store';
-import type { Party, Presence } from '@switchboard/telephony';
-import { TransferDialogActions } from '../calls.actions';
+import type { Party, Presence, RequiredSkills } from '@switchboard/telephony';
+import { CallsApiActions, TransferDialogActions } from '../calls.actions';
 import { DirectoryApi, type DirectoryGroup } from './directory-api';
+import { RequiredSkillsPicker } from './required-skills-picker/required-skills-picker';
 
 export interface TransferDialogData {
   callId: string;
@@ -58,7 +61,8 @@ const presenceLabels: Record<Presence, string> = {
  * online to take it from the queue; those who can answer at once come first. The directory is
  * read again while the dialog is open, so someone who steps away drops out of the list (and out
  * of the choice). "Transfer now" hands the caller over at once, "Consult first" talks to the
- * destination while the caller holds.
+ * destination while the caller holds; to a group, either may require skills of whoever is rung.
+ * The dialog stays open until the server took the transfer, and shows its refusal otherwise.
  */
 @Component({
   selector: 'app-transfer-dialog',
@@ -69,6 +73,7 @@ const presenceLabels: Record<Presence, string> = {
     MatInputModule,
     MatListModule,
     MatProgressBarModule,
+    RequiredSkillsPicker,
   ],
   templateUrl: './transfer-dialog.html',
   styleUrl: './transfer-dialog.scss',
@@ -78,6 +83,8 @@ export class TransferDialog {
   private readonly store = inject(Store);
   private readonly dialogRef = inject(MatDialogRef<TransferDialog>);
   private readonly directoryApi = inject(DirectoryApi);
+  private readonly actions$ = inject(Actions);
+  private readonly destroyRef = inject(DestroyRef);
   protected readonly data = inject<TransferDialogData>(MAT_DIALOG_DATA);
 
   private readonly refreshMs = inject(DIRECTORY_REFRESH_MS);
@@ -87,6 +94,15 @@ export class TransferDialog {
   protected readonly query = signal('');
   private readonly selectedAddress = signal<string | null>(null);
   protected readonly presenceLabels = presenceLabels;
+  /** The skills a transfer to the chosen group requires (none: anyone in it). */
+  protected readonly requiredSkills = signal<RequiredSkills>({});
+  /** The transfer went to the server and its answer is awaited. */
+  protected readonly sending = signal(false);
+  /** The server's refusal, in its own words. */
+  protected readonly refusal = signal<string | null>(null);
+  protected readonly tenantSkills = computed(() =>
+    this.directory.hasValue() ? (this.directory.value()?.skills ?? []) : [],
+  );
 
   private readonly destinations = computed((): Destination[] => {
     const listing = this.directory.hasValue() ? this.directory.value() : null;
@@ -145,26 +161,57 @@ export class TransferDialog {
   }
 
   protected transferNow(): void {
-    const destination = this.chosenParty();
-    if (!destination) return;
-    this.store.dispatch(
-      TransferDialogActions.blindTransferConfirmed({ callId: this.data.callId, destination }),
-    );
-    this.dialogRef.close(destination);
+    const choice = this.choice();
+    if (!choice) return;
+    this.awaitServer(choice.destination);
+    this.store.dispatch(TransferDialogActions.blindTransferConfirmed(choice));
   }
 
   protected consultFirst(): void {
-    const destination = this.chosenParty();
-    if (!destination) return;
-    this.store.dispatch(
-      TransferDialogActions.warmTransferConfirmed({ callId: this.data.callId, destination }),
-    );
-    this.dialogRef.close(destination);
+    const choice = this.choice();
+    if (!choice) return;
+    this.awaitServer(choice.destination);
+    this.store.dispatch(TransferDialogActions.warmTransferConfirmed(choice));
   }
 
-  private chosenParty(): Party | null {
+  /** The chosen destination, with the skills required of a group's agent when there are any. */
+  private choice(): { callId: string; destination: Party; skills?: RequiredSkills } | null {
     const selected = this.selected();
-    return selected ? { name: selected.name, address: selected.address } : null;
+    if (!selected || this.sending()) return null;
+    const destination = { name: selected.name, address: selected.address };
+    const skills = this.requiredSkills();
+    const withSkills = selected.kind === 'group' && Object.keys(skills).length > 0;
+    return { callId: this.data.callId, destination, ...(withSkills ? { skills } : {}) };
+  }
+
+  /**
+   * Closes once the server took the transfer; a refusal (an unknown skill, a level out of range,
+   * a destination gone) stays here, in the server's words, and nothing was transferred.
+   */
+  private awaitServer(destination: Party): void {
+    this.sending.set(true);
+    this.refusal.set(null);
+    this.actions$
+      .pipe(
+        ofType(CallsApiActions.transferStarted, CallsApiActions.callControlFailed),
+        filter((action) => action.callId === this.data.callId),
+        filter(
+          (action) =>
+            action.type === CallsApiActions.transferStarted.type ||
+            action.command === 'blind-transfer' ||
+            action.command === 'warm-transfer',
+        ),
+        take(1),
+        takeUntilDestroyed(this.destroyRef),
+      )
+      .subscribe((action) => {
+        if (action.type === CallsApiActions.transferStarted.type) {
+          this.dialogRef.close(destination);
+          return;
+        }
+        this.sending.set(false);
+        this.refusal.set(action.message);
+      });
   }
 }
 

@@ -24,6 +24,7 @@ const call = (overrides: Partial<HistoryCall> = {}): HistoryCall => ({
   ringGroup: { id: 'g1', name: 'support' },
   outcome: 'answered',
   endReason: 'hangup',
+  endedBy: { kind: 'caller', user: null },
   answeredBy: { id: 'u-ada', name: 'Ada' },
   createdAt: Date.parse('2026-03-09T10:00:00Z'),
   answeredAt: Date.parse('2026-03-09T10:00:05Z'),
@@ -161,6 +162,38 @@ describe('HistoryPage', () => {
     http.expectOne('/api/history/c1').flush({ ...timeline, call: saved });
     await settle(fixture);
     expect(element.textContent).toContain('Saved');
+    http.verify();
+  });
+
+  it('says who ended each call', async () => {
+    const { fixture, http, element } = await render('supervisor');
+    http.expectOne('/api/directory').flush({ agents: [], groups: [] });
+    http
+      .expectOne((req) => req.url === '/api/history')
+      .flush({
+        calls: [
+          call({ id: 'a', endedBy: { kind: 'caller', user: null } }),
+          call({ id: 'b', endedBy: { kind: 'agent', user: { id: 'u-ada', name: 'Ada' } } }),
+          call({ id: 'c', endedBy: { kind: 'supervisor', user: { id: 'u-sam', name: 'Sam' } } }),
+          call({
+            id: 'd',
+            outcome: 'unanswered',
+            endReason: 'no_answer',
+            endedBy: { kind: 'system', user: null },
+          }),
+          call({ id: 'e', endedBy: null }),
+        ],
+        nextCursor: null,
+      });
+    await settle(fixture);
+    const cells = [...element.querySelectorAll('[data-testid="history-ended-by"]')];
+    expect(cells.map((cell) => cell.textContent?.trim())).toEqual([
+      'Caller',
+      'Ada',
+      'Sam (supervisor)',
+      'System (no answer in time)',
+      '–',
+    ]);
     http.verify();
   });
 

@@ -28,7 +28,14 @@ import {
   type PersonRef,
   type TimelineEvent,
 } from '../history-api';
-import { duration, eventLabels, localDate, localMidnight, outcomeLabels } from '../history-labels';
+import {
+  duration,
+  endedByLabel,
+  eventLabels,
+  localDate,
+  localMidnight,
+  outcomeLabels,
+} from '../history-labels';
 
 const SUPERVISOR_ROLES = ['supervisor', 'admin'];
 const DAY_MS = 86_400_000;
@@ -62,6 +69,7 @@ export class HistoryPage implements OnInit {
   );
   protected readonly outcomeLabels = outcomeLabels;
   protected readonly duration = duration;
+  protected readonly endedByLabel = endedByLabel;
   protected readonly outcomes = Object.keys(outcomeLabels) as CallOutcome[];
 
   // The search form.

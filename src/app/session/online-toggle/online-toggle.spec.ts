@@ -58,6 +58,14 @@ describe('OnlineToggle', () => {
     expect(element.textContent).toContain('Online: calls ring here');
   });
 
+  it('says wrap-up while the server holds the agent in wrap-up', async () => {
+    setSession({ wantsOnline: true, registered: true, presence: 'wrap-up' });
+    await fixture.whenStable();
+    const text = (fixture.nativeElement as HTMLElement).textContent;
+    expect(text).toContain('Wrap-up: calls will ring when you are done');
+    expect(text).not.toContain('calls ring here');
+  });
+
   it('says when the connection is being restored', async () => {
     setSession({ wantsOnline: true, connectionState: 'reconnecting' });
     await fixture.whenStable();

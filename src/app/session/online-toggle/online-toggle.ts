@@ -3,6 +3,7 @@ import { MatSlideToggleModule, type MatSlideToggleChange } from '@angular/materi
 import { Store } from '@ngrx/store';
 import { OnlineToggleActions } from '../session.actions';
 import { sessionFeature } from '../session.feature';
+import { selectStatusLine } from '../status-line';
 
 const connectionTexts = {
   connecting: 'Connecting…',
@@ -29,11 +30,8 @@ export class OnlineToggle {
   );
   protected readonly error = this.store.selectSignal(sessionFeature.selectError);
   protected readonly connectionText = computed(() => connectionTexts[this.connectionState()]);
-  protected readonly statusText = computed(() => {
-    if (this.registered()) return 'Online: calls ring here';
-    if (this.wantsOnline()) return 'Coming online…';
-    return 'Offline: calls do not ring here';
-  });
+  /** One sentence that is true now: the call in progress, or whether calls ring here. */
+  protected readonly statusText = this.store.selectSignal(selectStatusLine);
 
   protected toggleOnline(change: MatSlideToggleChange): void {
     this.store.dispatch(
