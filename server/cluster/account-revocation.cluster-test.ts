@@ -162,7 +162,15 @@ describe('revocation across nodes', () => {
         `al's admin page on ${nodesOf[index].name} closed`,
         3_000,
       );
-      assert.deepEqual(closed, { code: 4401, reason: 'account deactivated' }, nodesOf[index].name);
+      // An admin page also re-checks its admin on every change to people (sue's deactivation
+      // just before is one): a re-check that reads al's row after al's deactivation was written,
+      // but before the relayed event reached this node, closes the page first, as gone.
+      assert.equal(closed.code, 4401, nodesOf[index].name);
+      assert.match(
+        closed.reason,
+        /^(account deactivated|the user of this token no longer exists)$/,
+        nodesOf[index].name,
+      );
     }
     assert.equal(staysFeed.closed, null, "another supervisor's feed stays open");
   });

@@ -516,6 +516,15 @@ export class CallMedia implements CallEvents {
 
   // ------------------------------------------------------------------ shutdown
 
+  /**
+   * Resolves once nothing call media started is in flight (RoomService requests, a reconcile
+   * round, the check at the end of a grace period): a test that moves its clock waits here for
+   * what that set off.
+   */
+  async settled(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
   /** Stops the grace timers, waits for RoomService requests in flight, then stops the backend. */
   async close(): Promise<void> {
     this.closing = true;
@@ -629,19 +638,22 @@ export class CallMedia implements CallEvents {
     }
   }
 
-  /** DeleteRoom disconnects whoever is still in it (both parties, whatever their state). */
+  /**
+   * DeleteRoom disconnects whoever is still in it (both parties, whatever their state),
+   * ROOM_CLOSE_DELAY_MS after the call ended. The wait is a timer, not work in flight (`settled`
+   * does not wait for the clock to move); the delete is.
+   */
   private async closeRoom(room: CallRoom): Promise<void> {
     if (!(await room.opened)) return;
-    await new Promise<void>((resolve) => {
-      const wake = () => {
-        cancel();
-        this.pendingDeletes.delete(wake);
-        resolve();
-      };
-      const cancel = this.scheduler.schedule(ROOM_CLOSE_DELAY_MS, wake);
-      this.pendingDeletes.add(wake);
-    });
-    await this.deleteRoom(room.name, { callId: room.callId });
+    const remove = () => void this.track(this.deleteRoom(room.name, { callId: room.callId }));
+    if (this.closing) return remove();
+    const wake = () => {
+      cancel();
+      this.pendingDeletes.delete(wake);
+      remove();
+    };
+    const cancel = this.scheduler.schedule(ROOM_CLOSE_DELAY_MS, wake);
+    this.pendingDeletes.add(wake);
   }
 
   private async deleteRoom(name: string, details: object): Promise<void> {

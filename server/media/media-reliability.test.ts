@@ -3,12 +3,17 @@
  * of order, or never), with real participants (LiveKit's Rust SDK, @livekit/rtc-node) in the
  * call's room: on the embedded media server, and with MEDIA_BACKEND=livekit on a real
  * livekit-server. Only a call's parties (and supervisors, and its script) stay in its room.
+ *
+ * Call media's timers (reconcile rounds, grace periods) run on a ManualScheduler per server that
+ * the tests move, so "not before the grace period" is checked 1 ms before it and nothing waits
+ * real seconds; the tests run one at a time because they share those clocks.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RoomServiceClient } from 'livekit-server-sdk';
 import type { ServerMessage } from '../../protocol/session-protocol.ts';
 import { startTestServer, type TestServer } from '../test/harness.ts';
+import { ManualScheduler } from '../test/manual-scheduler.ts';
 import type { AgentClient } from '../session/testing/agent-client.ts';
 import { closeAll, onlineAgent, type Agent } from '../session/testing/scenario.ts';
 import { releaseRtcNode, RtcParticipant } from './testing/rtc-participant.ts';
@@ -16,20 +21,31 @@ import { postWebhook, signWebhook, webhookBody } from './testing/livekit-webhook
 
 type CallMediaFrame = Extract<ServerMessage, { type: 'call_media' }>;
 
-const LEAVE_GRACE_MS = 1_000;
+/** Unlike the reconcile round (1 s) and the delayed room close (1.5 s), so `dueIn` tells them apart. */
+const LEAVE_GRACE_MS = 2_500;
+const RECONCILE_MS = 1_000;
 
-/** Every webhook arrives (and the rooms are listed only every 10 s, the default). */
+/** Every webhook arrives; the rooms are never listed (the round is an hour away on its clock). */
 let reliable: TestServer;
-/** No webhook ever arrives; the rooms are listed every second. */
+const reliableClock = new ManualScheduler();
+/** No webhook ever arrives; the rooms are listed every second of its clock. */
 let lossy: TestServer;
+const lossyClock = new ManualScheduler();
 const participants: RtcParticipant[] = [];
 
 before(async () => {
   [reliable, lossy] = await Promise.all([
-    startTestServer({ ringTimeoutSeconds: 30, mediaLeaveGraceMs: LEAVE_GRACE_MS }),
     startTestServer(
-      { ringTimeoutSeconds: 30, mediaLeaveGraceMs: LEAVE_GRACE_MS, mediaReconcileSeconds: 1 },
-      { mediaWebhooks: false },
+      { ringTimeoutSeconds: 30, mediaLeaveGraceMs: LEAVE_GRACE_MS, mediaReconcileSeconds: 3_600 },
+      { mediaScheduler: reliableClock },
+    ),
+    startTestServer(
+      {
+        ringTimeoutSeconds: 30,
+        mediaLeaveGraceMs: LEAVE_GRACE_MS,
+        mediaReconcileSeconds: RECONCILE_MS / 1000,
+      },
+      { mediaWebhooks: false, mediaScheduler: lossyClock },
     ),
   ]);
 });
@@ -70,9 +86,41 @@ async function callInRoom(server: TestServer, caller: Agent, agent: Agent) {
   return { callId, agentMedia, callerMedia, agentIn, callerIn };
 }
 
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** One reconcile round on the lossy server: its clock moves a round on; the listing is awaited. */
+async function reconcileRound(): Promise<void> {
+  lossyClock.advance(RECONCILE_MS);
+  await lossy.app.services.media.settled();
+}
 
-describe('call media without reliable webhooks', { concurrency: true, timeout: 120_000 }, () => {
+/**
+ * Runs `step` (a reconcile round, say) until `done` holds: what the step waits for, a leave
+ * reaching the media server, happens in real time.
+ */
+async function repeatUntil(what: string, done: () => boolean, step: () => Promise<void>) {
+  const deadline = Date.now() + 15_000;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within 15 s`);
+    await step();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Resolves once call media has handled a webhook `event` about `room` (it comes over HTTP). */
+function webhookHandled(server: TestServer, event: string, room: string): Promise<void> {
+  const media = server.app.services.media;
+  const handle = media.handleWebhook.bind(media);
+  return new Promise((resolve) => {
+    media.handleWebhook = (webhook) => {
+      handle(webhook);
+      if (webhook.event === event && webhook.room?.name === room) {
+        media.handleWebhook = handle;
+        resolve();
+      }
+    };
+  });
+}
+
+describe('call media without reliable webhooks', { concurrency: false, timeout: 240_000 }, () => {
   test('a party whose leave is never reported is found gone by listing the room; the call ends after the grace period, and not before', async () => {
     const agent = await onlineAgent(lossy, 'agent@never-told.test');
     const caller = await onlineAgent(lossy, 'caller@never-told.test', undefined, {
@@ -80,18 +128,28 @@ describe('call media without reliable webhooks', { concurrency: true, timeout: 1
     });
     const { callId, callerIn } = await callInRoom(lossy, caller, agent);
     // Several listings of a room where both parties are present end nothing.
-    await pause(2_500);
+    for (let round = 0; round < 3; round++) await reconcileRound();
     assert.equal(agent.tab.call(callId)?.status, 'connected');
+    assert.ok(!lossyClock.dueIn().includes(LEAVE_GRACE_MS), 'no grace period runs');
 
     await callerIn.leave();
+    await repeatUntil(
+      'a listing finds the caller gone',
+      () => lossyClock.dueIn().includes(LEAVE_GRACE_MS),
+      reconcileRound,
+    );
+    lossyClock.advance(LEAVE_GRACE_MS - 1);
+    await lossy.app.services.media.settled();
+    assert.equal(agent.tab.call(callId)?.status, 'connected', 'not before the grace period');
+    lossyClock.advance(1);
     const ended = await agent.tab.waitForCall(callId, 'disconnected', undefined, 15_000);
     assert.equal(ended.endReason, 'hangup');
     await closeAll([agent.tab, caller.tab]);
   });
 
-  for (const [name, server] of [
-    ['reported by its webhook', () => reliable],
-    ['never reported, found by listing the room', () => lossy],
+  for (const [name, server, sweep] of [
+    ['reported by its webhook', () => reliable, async () => {}],
+    ['never reported, found by listing the room', () => lossy, reconcileRound],
   ] as const) {
     test(`an agent who handed the call on and comes back with its old token is removed from the room (${name})`, async () => {
       const on = server();
@@ -100,7 +158,7 @@ describe('call media without reliable webhooks', { concurrency: true, timeout: 1
       const carol = await onlineAgent(on, `carol@${name.length}.handed-on.test`, 'Carol', {
         online: false,
       });
-      const { callId, agentMedia, agentIn } = await callInRoom(on, carol, ada);
+      const { callId, agentMedia, agentIn, callerIn } = await callInRoom(on, carol, ada);
       await ada.tab.request({ type: 'call.transfer', callId, to: bob.address, mode: 'blind' });
       await agentIn.waitForDisconnect(15_000);
 
@@ -112,10 +170,12 @@ describe('call media without reliable webhooks', { concurrency: true, timeout: 1
         // Removed while it was still connecting: as good.
       }
       if (back) {
-        await back.waitForDisconnect(15_000);
-        const heard = back.received.audioFrames;
-        await pause(1_000);
-        assert.equal(back.received.audioFrames, heard, 'it receives nothing more');
+        const intruder = back;
+        await repeatUntil('the old token removed', () => intruder.isDisconnected, sweep);
+        const heard = intruder.received.audioFrames;
+        // Carol's microphone keeps the time: a second of her audio later, still nothing.
+        await callerIn.waitForSent({ audio: callerIn.sent.audioFrames + 100 });
+        assert.equal(intruder.received.audioFrames, heard, 'it receives nothing more');
       }
       const rooms = new RoomServiceClient(
         on.app.services.media.backend.serverUrl,
@@ -146,10 +206,11 @@ describe('call media without reliable webhooks', { concurrency: true, timeout: 1
     // The ringing call's room closes (nobody joined it): LiveKit reports it, genuinely.
     const [first] = await rooms.listRooms([early.room]);
     assert.ok(first?.sid, 'the room exists while the call rings');
+    const finished = webhookHandled(reliable, 'room_finished', early.room);
     await rooms.deleteRoom(early.room);
     // Its room_finished reaches call control, which forgets the room until the answer (no
-    // frame shows that: give the webhook time).
-    await pause(2_000);
+    // frame shows that: wait for call media to have handled it).
+    await finished;
 
     await agent.tab.request({ type: 'call.accept', callId });
     await waitForMedia(agent.tab, callId);
@@ -175,7 +236,12 @@ describe('call media without reliable webhooks', { concurrency: true, timeout: 1
     const signature = await signWebhook(twice, apiKey, apiSecret);
     assert.equal(await postWebhook(reliable.url, twice, signature), 200);
     assert.equal(await postWebhook(reliable.url, twice, signature), 200);
-    await pause(LEAVE_GRACE_MS + 500);
+    // Past any grace period either could have started: the call stands.
+    const media = reliable.app.services.media;
+    await media.settled();
+    assert.ok(!reliableClock.dueIn().includes(LEAVE_GRACE_MS), 'no grace period runs');
+    reliableClock.advance(LEAVE_GRACE_MS);
+    await media.settled();
     assert.equal(agent.tab.call(callId)?.status, 'connected');
     await agent.tab.request({ type: 'call.hangup', callId });
     await closeAll([agent.tab, caller.tab]);

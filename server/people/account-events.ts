@@ -29,8 +29,12 @@ export class AccountEvents {
 
   /** The person was deactivated: close their tabs now, on every node. */
   deactivated(tenantId: string, userId: string): Promise<void> {
+    // Deactivated first: every node then closes the person's feeds as deactivated before the
+    // change to people makes a page re-check its admin and find them gone (the relay keeps
+    // this order; in the other order a node could close them "no longer exists" instead).
+    const announced = this.announce({ type: 'deactivated', tenantId, userId });
     this.changed(tenantId);
-    return this.announce({ type: 'deactivated', tenantId, userId });
+    return announced;
   }
 
   /** Something about the tenant's people changed (the other nodes hear of it shortly). */

@@ -8,7 +8,7 @@
  * Each tab sees only the groups its own agent belongs to, in its own tenant.
  */
 import type { GroupQueueView } from '../../protocol/session-protocol.ts';
-import type { CallRouter, RoutingTransition } from '../routing/index.ts';
+import { withFrameText, type CallRouter, type RoutingTransition } from '../routing/index.ts';
 import { systemScheduler, type CancelTimer, type Scheduler } from '../shared/scheduler.ts';
 import { groupQueueBases, viewFor, type QueueGroup } from './group-queues.ts';
 
@@ -199,7 +199,14 @@ export class QueueFeed {
       // A tab never told anything has an empty view: an agent in no group gets no frame.
       if ((tenant.sent.get(sessionId) ?? EMPTY) === view.json) return;
       tenant.sent.set(sessionId, view.json);
-      router.bus.publish(sessionId, { type: 'queues', groups: view.groups });
+      // The view's JSON is in hand: the socket sends it as it is rather than serialising again.
+      router.bus.publish(
+        sessionId,
+        withFrameText(
+          { type: 'queues', groups: view.groups },
+          `{"type":"queues","groups":${view.json}}`,
+        ),
+      );
     };
     const fresh = [...tenant.fresh];
     tenant.fresh.clear();

@@ -8,6 +8,29 @@ import type { ServerMessage } from '../../protocol/session-protocol.ts';
 
 export type SessionListener = (message: ServerMessage) => void;
 
+/** Each published frame's JSON, once worked out: frames are never changed after publishing. */
+const frameTexts = new WeakMap<ServerMessage, string>();
+
+/**
+ * The frame as the socket sends it, serialised once however many sockets send it (a presence
+ * frame goes to every tab of the agent) and not at all when its publisher attached the text.
+ */
+export function frameText(message: ServerMessage): string {
+  let text = frameTexts.get(message);
+  if (text === undefined) frameTexts.set(message, (text = JSON.stringify(message)));
+  return text;
+}
+
+/**
+ * A frame published with its JSON already made (`text` must be exactly
+ * `JSON.stringify(message)`): a publisher that serialised it anyway, to compare it with what
+ * the tab was sent last (the queue feed), spares the socket a second serialisation.
+ */
+export function withFrameText<M extends ServerMessage>(message: M, text: string): M {
+  frameTexts.set(message, text);
+  return message;
+}
+
 export interface EventBus {
   publish(sessionId: string, message: ServerMessage): void;
   /** Returns the function that unsubscribes. */

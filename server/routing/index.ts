@@ -11,6 +11,7 @@ export type {
 } from './call-events.ts';
 export type { CallEnder } from './call-ending.ts';
 export type { EventBus, SessionListener } from './event-bus.ts';
+export { frameText, withFrameText } from './event-bus.ts';
 export type { HoldingEventBus } from './holding-event-bus.ts';
 export type { SessionEndCause } from './sessions.ts';
 export type { RingCandidate, RingStrategy } from './strategies/ring-strategy.ts';

@@ -13,6 +13,7 @@ import type { WebSocket, RawData } from 'ws';
 import type { FastifyBaseLogger } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { ClientMessage, ServerMessage } from '../../protocol/session-protocol.ts';
+import { frameText } from '../routing/index.ts';
 import { errorFrame, parseClientMessage } from './client-messages.ts';
 import type { SessionBackend } from './session-backend.ts';
 import type { SessionEnd, SessionIdentity } from './session-commands.ts';
@@ -191,7 +192,7 @@ export class SessionConnection {
   }
 
   private send(message: ServerMessage): void {
-    if (this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify(message));
+    if (this.socket.readyState === this.socket.OPEN) this.socket.send(frameText(message));
   }
 
   private receive(data: RawData, isBinary: boolean): void {

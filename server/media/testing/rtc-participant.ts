@@ -67,6 +67,8 @@ export class RtcParticipant {
     videoWidth: 0,
     from: new Set(),
   };
+  /** Frames its microphone has sent: a clock that runs with the media (100 a second). */
+  readonly sent = { audioFrames: 0 };
   /** Sends silence instead of the tone while set (as the console's hold mutes its microphone). */
   microphoneMuted = false;
   private readonly timers: NodeJS.Timeout[] = [];
@@ -118,6 +120,16 @@ export class RtcParticipant {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     return this.received;
+  }
+
+  /** Resolves once its microphone has sent this many frames in all. */
+  async waitForSent({ audio }: { audio: number }, timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.sent.audioFrames < audio) {
+      if (Date.now() > deadline)
+        throw new Error(`${this.identity} sent ${this.sent.audioFrames} of ${audio} audio frames`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 
   /** Resolves once the server has disconnected it. */
@@ -176,6 +188,7 @@ export class RtcParticipant {
         if (!this.microphoneMuted)
           for (let i = 0; i < samples; i++, phase++)
             data[i] = Math.round(8000 * Math.sin((2 * Math.PI * 440 * phase) / SAMPLE_RATE));
+        this.sent.audioFrames++;
         void source.captureFrame(new AudioFrame(data, SAMPLE_RATE, 1, samples)).catch(() => {});
       }, AUDIO_FRAME_MS),
     );
