@@ -70,6 +70,78 @@ test.describe('phones through LiveKit SIP', () => {
     await expect(ada.activeCall()).toContainText('Caller hung up', { timeout: 5_000 });
   });
 
+  test('an agent transfers a phone call to a number typed into the transfer dialog: the phone network gets a REFER', async ({
+    browser,
+  }) => {
+    const ada = await AgentConsole.signIn(browser, 'ada@demo.test');
+    consoles.push(ada);
+    await ada.comeOnline();
+    phone = await Softphone.open({ number: '+14155550123', toneHz: 440 });
+    const answered = phone.dial(sipAddress!, DEMO_NUMBER);
+    const caller = '+1 415 555 0123';
+    await expect(ada.card(caller)).toBeVisible({ timeout: 20_000 });
+    await ada.card(caller).getByRole('button', { name: 'Accept' }).click();
+    expect((await answered).status).toBe(200);
+    await expect(ada.activeCall()).toContainText('Connected', { timeout: 30_000 });
+
+    const referred = new Promise<string>((resolve) => phone!.once('refer', resolve));
+    const number = '+1 415 555 0142';
+    const dialog = await ada.pickTransferDestination(caller, number, number);
+    await expect(dialog.getByRole('option', { name: `Call ${number}` })).toBeVisible();
+    await dialog.getByRole('button', { name: 'Transfer now' }).click();
+    expect(await referred).toMatch(/\+14155550142/);
+    await expect(dialog).toBeHidden();
+    await expect(ada.activeCall()).toContainText(`Transferred to ${number}`, { timeout: 10_000 });
+  });
+
+  test('an agent consults a number typed into the transfer dialog, then completes: the customer and the number talk', async ({
+    browser,
+  }) => {
+    // The number is reached through start:livekit's outbound trunk: this test's second phone.
+    const carrier = /^127\.0\.0\.1:(\d+)$/.exec(process.env.SIP_OUTBOUND_ADDRESS ?? '');
+    test.skip(
+      !carrier,
+      'needs SIP_OUTBOUND_ADDRESS=127.0.0.1:<port> (npm run test:e2e:livekit sets it)',
+    );
+    const ada = await AgentConsole.signIn(browser, 'ada@demo.test');
+    consoles.push(ada);
+    await ada.comeOnline();
+    phone = await Softphone.open({ number: '+14155550123', toneHz: 440 });
+    const consulted = await Softphone.open({
+      number: '+14155550142',
+      port: Number(carrier![1]),
+      toneHz: 660,
+    });
+    try {
+      const answered = phone.dial(sipAddress!, DEMO_NUMBER);
+      const caller = '+1 415 555 0123';
+      await expect(ada.card(caller)).toBeVisible({ timeout: 20_000 });
+      await ada.card(caller).getByRole('button', { name: 'Accept' }).click();
+      expect((await answered).status).toBe(200);
+      await expect(ada.activeCall()).toContainText('Connected', { timeout: 30_000 });
+
+      consulted.answerIncoming({ afterMs: 500 });
+      const number = '+1 415 555 0142';
+      const dialog = await ada.pickTransferDestination(caller, number, number);
+      await dialog.getByRole('button', { name: 'Consult first' }).click();
+      await expect(dialog).toBeHidden();
+      const parties = ada.activeCall().getByRole('list', { name: 'Parties on this call' });
+      await expect(parties).toContainText(number, { timeout: 20_000 });
+      // The agent and the number talk; the customer holds.
+      await expect.poll(() => consulted.heard().loudPackets, MEDIA_DEADLINE).toBeGreaterThan(20);
+
+      const customerFrom = phone.heard().samples.length;
+      await ada.activeCall().getByRole('button', { name: 'Complete transfer' }).click();
+      // The customer now hears the number (its 660 Hz tone), and the agent has left the call.
+      await expect
+        .poll(() => framesAt(phone!.heard().samples.subarray(customerFrom), 660), MEDIA_DEADLINE)
+        .toBeGreaterThan(10);
+      await expect(ada.activeCall()).toContainText('Transferred', { timeout: 10_000 });
+    } finally {
+      consulted.close();
+    }
+  });
+
   test('an agent calls a phone from the Call box: ringing, connected, audio both ways, the agent hangs up (BYE)', async ({
     browser,
   }) => {

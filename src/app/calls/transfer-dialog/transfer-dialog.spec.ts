@@ -184,6 +184,36 @@ describe('TransferDialog', () => {
     expect(text()).toContain('Nobody who can take a call matches “nobody”.');
   });
 
+  it('offers a phone number typed into the search, blind or after a consultation', async () => {
+    const loader = await open();
+    await (await loader.getHarness(MatInputHarness)).setValue('+1 415 555 0142');
+    const list = await loader.getHarness(MatSelectionListHarness);
+    expect(await Promise.all((await list.getItems()).map((item) => item.getTitle()))).toEqual([
+      'Call +1 415 555 0142',
+    ]);
+    expect(text()).toContain('Phone number');
+    expect(text()).not.toContain('Nobody who can take a call matches');
+
+    await list.selectItems({ title: 'Call +1 415 555 0142' });
+    expect(text()).toContain('Transfer to +1 415 555 0142');
+    expect(text()).not.toContain('Required skills');
+    await (await button(loader, 'Consult first')).click();
+    expect(dispatch).toHaveBeenCalledOnceWith(
+      TransferDialogActions.warmTransferConfirmed({
+        callId: 'call-1',
+        destination: { name: '+1 415 555 0142', address: '+1 415 555 0142' },
+      }),
+    );
+  });
+
+  it('offers no phone number for a name, nor for digits too few to be one', async () => {
+    const loader = await open();
+    for (const query of ['grace', '+1 555', '4155550142']) {
+      await (await loader.getHarness(MatInputHarness)).setValue(query);
+      expect(text()).not.toContain('Phone number');
+    }
+  });
+
   it('"Transfer now" confirms a blind transfer to the chosen group and closes once the server took it', async () => {
     const loader = await open();
     const list = await loader.getHarness(MatSelectionListHarness);

@@ -37,14 +37,39 @@ export const DIRECTORY_REFRESH_MS = new InjectionToken<number>('DIRECTORY_REFRES
   factory: () => 3000,
 });
 
-/** One place the caller can go: an available agent, or a ring group that can take a call. */
+/**
+ * One place the caller can go: an available agent, a ring group that can take a call, or a phone
+ * number typed into the search (through LiveKit SIP; the server checks the number and says why
+ * when it cannot dial it).
+ */
 interface Destination extends Party {
-  kind: 'agent' | 'group';
+  kind: 'agent' | 'group' | 'phone';
   presence: Presence | null;
   /** For a group: what it looks like now ("2 available", "Nobody available · 1 waiting"). */
   groupDetail: string | null;
   /** Someone can answer at once (an available agent, a group with someone available). */
   availableNow: boolean;
+}
+
+/**
+ * What looks like an international number ("+1 415 555 0142"): a + and at least 8 digits, with
+ * the spaces, dots, dashes and brackets people type. The server validates it for real; this only
+ * decides whether to offer it, so a name or a short code is never offered as a number.
+ */
+const PHONE_NUMBER = /^\+[\d\s().-]+$/;
+const MIN_PHONE_DIGITS = 8;
+
+function typedPhoneNumber(query: string): Destination | null {
+  const typed = query.trim();
+  if (!PHONE_NUMBER.test(typed) || typed.replace(/\D/g, '').length < MIN_PHONE_DIGITS) return null;
+  return {
+    kind: 'phone',
+    name: typed,
+    address: typed,
+    presence: null,
+    groupDetail: null,
+    availableNow: false,
+  };
 }
 
 const presenceLabels: Record<Presence, string> = {
@@ -62,6 +87,8 @@ const presenceLabels: Record<Presence, string> = {
  * read again while the dialog is open, so someone who steps away drops out of the list (and out
  * of the choice). "Transfer now" hands the caller over at once, "Consult first" talks to the
  * destination while the caller holds; to a group, either may require skills of whoever is rung.
+ * A phone number typed into the search is offered too (blind: the phone network takes the call
+ * over; consult first: the agent talks to the number, then joins it to the caller).
  * The dialog stays open until the server took the transfer, and shows its refusal otherwise.
  */
 @Component({
@@ -134,9 +161,14 @@ export class TransferDialog {
       .sort((a, b) => Number(b.availableNow) - Number(a.availableNow));
     return [...agents, ...groups];
   });
+  /** A phone number typed into the search, offered as a destination of its own. */
+  protected readonly phoneNumber = computed(() => typedPhoneNumber(this.query()));
   /** The chosen destination while it can still take the call. */
   protected readonly selected = computed(
-    () => this.destinations().find((d) => d.address === this.selectedAddress()) ?? null,
+    () =>
+      [...this.destinations(), this.phoneNumber()].find(
+        (d) => d?.address === this.selectedAddress(),
+      ) ?? null,
   );
   private readonly matches = computed(() => {
     const words = this.query().trim().toLowerCase().split(/\s+/).filter(Boolean);
