@@ -1,4 +1,4 @@
-import { expect, test, type APIRequestContext } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { DEMO_API_KEY } from './support/admin-api';
 import { AgentConsole } from './support/agent-console';
 
@@ -9,6 +9,15 @@ import { AgentConsole } from './support/agent-console';
 test.skip(!process.env['SCREENSHOTS'], 'set SCREENSHOTS=1 to refresh docs/screenshots');
 
 const shots = 'docs/screenshots';
+
+/**
+ * A whole page from its top: a click lower down scrolls the window, and a full-page shot of a
+ * scrolled window paints the sticky header across the middle of the picture.
+ */
+async function shootWholePage(page: Page, name: string): Promise<void> {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: `${shots}/${name}`, fullPage: true });
+}
 
 async function placeCall(
   request: APIRequestContext,
@@ -25,6 +34,8 @@ async function placeCall(
 
 for (const colorScheme of ['light', 'dark'] as const) {
   test(`console screenshots (${colorScheme})`, async ({ browser, request }) => {
+    // Three consoles, a queue and six shots: longer than a scenario's 90 s on a busy machine.
+    test.setTimeout(240_000);
     const suffix = colorScheme === 'dark' ? '-dark' : '';
     const ada = await AgentConsole.signIn(browser, 'ada@demo.test', 'demo', { colorScheme });
     const grace = await AgentConsole.signIn(browser, 'grace@demo.test', 'demo', { colorScheme });
@@ -56,7 +67,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await sam.page.goto('/supervisor');
       await expect(sam.page.locator('.feed-state[data-state="live"]')).toBeVisible();
       await expect(sam.page.locator('[data-call-id][data-status="connected"]')).toHaveCount(1);
-      await sam.page.screenshot({ path: `${shots}/supervisor.png`, fullPage: true });
+      await shootWholePage(sam.page, 'supervisor.png');
       await sam.close();
 
       await grace.page.keyboard.press('?');
@@ -103,25 +114,25 @@ test('video call screenshots', async ({ browser }) => {
   }
   // A few seconds of talk time, and past the encoder's first blurry frames.
   await ada.page.waitForTimeout(3_000);
-  await ada.page.screenshot({ path: `${shots}/video-call.png`, fullPage: true });
+  await shootWholePage(ada.page, 'video-call.png');
   // The caller's own console: the call in its centre, who answered, the control bar.
   await expect(katherine.callerCall()).toContainText('Ada Lovelace answered');
-  await katherine.page.screenshot({ path: `${shots}/video-call-caller.png`, fullPage: true });
+  await shootWholePage(katherine.page, 'video-call-caller.png');
 
   // Hold on both sides: "On hold" once for the agent, with her own mute and camera choices;
   // the caller told who put the call on hold.
   await ada.activeCall().getByRole('button', { name: 'Hold' }).click();
   await expect(katherine.callerCall()).toContainText('Ada Lovelace put you on hold');
   await ada.page.waitForTimeout(2_000);
-  await ada.page.screenshot({ path: `${shots}/hold-agent.png`, fullPage: true });
-  await katherine.page.screenshot({ path: `${shots}/hold-caller.png`, fullPage: true });
+  await shootWholePage(ada.page, 'hold-agent.png');
+  await shootWholePage(katherine.page, 'hold-caller.png');
   await ada.activeCall().getByRole('button', { name: 'Resume' }).click();
 
   // Wrap-up: the panel and a status line that says so.
   await ada.activeCall().getByRole('button', { name: 'Hang up' }).click();
   await expect(ada.page.locator('app-online-toggle .status')).toContainText('Wrap-up');
   await ada.page.waitForTimeout(500);
-  await ada.page.screenshot({ path: `${shots}/wrap-up.png`, fullPage: true });
+  await shootWholePage(ada.page, 'wrap-up.png');
   await ada.close();
   await katherine.close();
 });
