@@ -21,7 +21,7 @@ function fixture() {
   const endedRow = (callId: string): CallRow => {
     const rows = f.records.ended.filter((ended) => ended.call.id === callId);
     assert.equal(rows.length, 1, `one ended row for ${callId}`);
-    return rows[0]!.call;
+    return rows[0].call;
   };
   const endedBy = (callId: string) => {
     const row = endedRow(callId);
