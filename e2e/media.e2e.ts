@@ -80,16 +80,16 @@ test.describe('media in the console', () => {
 
     // The caller mutes: the agent sees it and the caller's audio stops arriving.
     const unmutedBytes = await audioBytesIn(agent, 2_000);
-    await caller.callMedia().getByRole('button', { name: 'Mute microphone' }).click();
+    await caller.callControls().getByRole('button', { name: 'Mute microphone' }).click();
     await expect(
-      caller.callMedia().getByRole('button', { name: 'Unmute microphone' }),
+      caller.callControls().getByRole('button', { name: 'Unmute microphone' }),
     ).toBeVisible();
     await expect(agent.callMedia()).toContainText(`${CALLER} is muted`, { timeout: 10_000 });
     await expect.poll(async () => (await statsOf(agent)).remoteMicrophoneMuted).toBe(true);
     await expect
       .poll(() => audioBytesIn(agent, 2_000), MEDIA_DEADLINE)
       .toBeLessThan(Math.max(200, unmutedBytes / 10));
-    await caller.callMedia().getByRole('button', { name: 'Unmute microphone' }).click();
+    await caller.callControls().getByRole('button', { name: 'Unmute microphone' }).click();
     await expect.poll(() => audioBytesIn(agent, 1_000), MEDIA_DEADLINE).toBeGreaterThan(1_000);
 
     // The agent turns the camera off: the caller sees the avatar instead of video.
