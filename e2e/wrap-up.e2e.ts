@@ -111,7 +111,8 @@ test.describe('after-call work', () => {
     // Read from the server, the recent calls survive the reload.
     // (Newest first: the second call, then the first with its disposition.)
     await expect(recent.nth(1)).toContainText('Resolved');
-    await expect(recent.first()).toContainText('Answered');
+    // Ada answered and hung up herself; the row says so (#13 §2: who hung up, not "Answered").
+    await expect(recent.first()).toContainText('You hung up');
     await expect(recent.first()).not.toContainText('Resolved');
     await expect(panel).toContainText(`Call with ${CALLER}`);
     await expect(panel.getByLabel('Note')).toHaveValue('Will call back tomorrow');
